@@ -1,0 +1,63 @@
+/**
+ * Opens the database named by a URL: `sqlite:<path>`, `sqlite::memory:` or `postgres://…`.
+ * Both engines sit behind the same Kysely query layer; only the dialect differs.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { redactUrl } from '../../core/redact.js';
+import type { Database, Db } from './database.js';
+import { migrationProvider } from './migrations/index.js';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Connection {
+  db: Db;
+  engine: Engine;
+}
+
+const INT8_OID = 20;
+/** Times are BIGINT milliseconds, well inside Number's exact range; read them as numbers. */
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+export function connect(url: string, options: { poolSize?: number } = {}): Connection {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+      // Fail fast when the database is unreachable instead of queueing requests forever.
+      connectionTimeoutMillis: 2_000,
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
+  }
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const database = new SqliteDatabase(file);
+    // WAL lets readers run beside the writer; FULL sync makes every commit (a sign-in, a
+    // revocation) survive power loss, not only a process crash. Writes are rare: touches are
+    // at most one a minute per session.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), engine: 'sqlite' };
+  }
+  throw new Error(`Unsupported database URL (expected sqlite:<path>, sqlite::memory: or postgres://…): ${redactUrl(url)}`);
+}
+
+/** Brings the schema up to date; returns the names of the migrations it applied. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: migrationProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,68 @@
+/**
+ * Table types for Kysely. Times are integer milliseconds since the epoch (BIGINT in
+ * PostgreSQL, INTEGER in SQLite); booleans are 0/1 integers so both engines read the same.
+ */
+import type { Kysely } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  email_key: string;
+  name: string | null;
+  password_hash: string;
+  is_admin: number;
+  created_at: number;
+  password_changed_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  secret_hash: string;
+  client_id: string;
+  auth_method: string;
+  device_id: string | null;
+  device_name: string;
+  device_os: string;
+  device_browser: string | null;
+  device_type: string;
+  ip: string;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  user_agent: string | null;
+  signed_in_at: number;
+  last_active_at: number;
+  expires_at: number;
+  trusted: number;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+}
+
+export interface DevicesTable {
+  user_id: string;
+  id: string;
+  name: string;
+  first_seen_at: number;
+  last_seen_at: number;
+  trusted_until: number | null;
+}
+
+export interface ServiceKeysTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  devices: DevicesTable;
+  service_keys: ServiceKeysTable;
+}
+
+export type Db = Kysely<Database>;

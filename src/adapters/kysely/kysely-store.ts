@@ -1,0 +1,231 @@
+/**
+ * The Store port over Kysely, for SQLite and PostgreSQL alike. Bulk revocations are single
+ * UPDATE statements (atomic, and never capped by a page size); password change and its
+ * revocations share one transaction.
+ */
+import { sql } from 'kysely';
+import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '../../core/ports/store.js';
+import type { AuthMethod, DeviceType, RevokeReason, SessionRecord } from '../../core/session.js';
+import type { UserRecord } from '../../core/user.js';
+import type { Db, SessionsTable, UsersTable } from './database.js';
+
+export function kyselyStore(db: Db): Store {
+  return {
+    async insertSession(s) {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('sessions').values(toSessionRow(s)).execute();
+        if (s.deviceId) {
+          await trx
+            .insertInto('devices')
+            .values({ user_id: s.userId, id: s.deviceId, name: s.device.name, first_seen_at: s.signedInAt, last_seen_at: s.signedInAt, trusted_until: null })
+            .onConflict((oc) => oc.columns(['user_id', 'id']).doUpdateSet({ last_seen_at: s.signedInAt, name: s.device.name }))
+            .execute();
+        }
+      });
+    },
+
+    async findSession(id) {
+      const row = await db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .selectAll('sessions')
+        .select([
+          'users.email as u_email',
+          'users.email_key as u_email_key',
+          'users.name as u_name',
+          'users.password_hash as u_password_hash',
+          'users.is_admin as u_is_admin',
+          'users.created_at as u_created_at',
+          'users.password_changed_at as u_password_changed_at',
+        ])
+        .where('sessions.id', '=', id)
+        .executeTakeFirst();
+      if (!row) return null;
+      const user: UserRecord = {
+        id: row.user_id,
+        email: row.u_email,
+        emailKey: row.u_email_key,
+        name: row.u_name,
+        passwordHash: row.u_password_hash,
+        isAdmin: row.u_is_admin === 1,
+        createdAt: row.u_created_at,
+        passwordChangedAt: row.u_password_changed_at,
+      };
+      return { session: fromSessionRow(row), user } satisfies SessionWithUser;
+    },
+
+    async listActiveSessions(userId, now) {
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .execute();
+      return rows.map(fromSessionRow);
+    },
+
+    async touchSession(id, lastActiveAt) {
+      // Monotonic: a late write from a slower node never moves activity backwards.
+      await db.updateTable('sessions').set({ last_active_at: lastActiveAt }).where('id', '=', id).where('last_active_at', '<', lastActiveAt).execute();
+    },
+
+    async revokeSession(id, userId, reason, now) {
+      const result = await db
+        .updateTable('sessions')
+        .set({ revoked_at: now, revoke_reason: reason })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async revokeSessions(selector, reason, now) {
+      return revokeMatching(db, selector, reason, now);
+    },
+
+    async countActiveSessions(now) {
+      const row = await db
+        .selectFrom('sessions')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    async insertUser(user) {
+      const result = await db
+        .insertInto('users')
+        .values(toUserRow(user))
+        .onConflict((oc) => oc.column('email_key').doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    },
+
+    async findUserByEmailKey(emailKey) {
+      const row = await db.selectFrom('users').selectAll().where('email_key', '=', emailKey).executeTakeFirst();
+      return row ? fromUserRow(row) : null;
+    },
+
+    async findUserById(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? fromUserRow(row) : null;
+    },
+
+    async changePassword(userId, passwordHash, now, revoke, reason) {
+      return db.transaction().execute(async (trx) => {
+        await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now }).where('id', '=', userId).execute();
+        return revoke ? revokeMatching(trx, revoke, reason, now) : 0;
+      });
+    },
+
+    async insertServiceKey(key) {
+      await db
+        .insertInto('service_keys')
+        .values({ id: key.id, name: key.name, secret_hash: key.secretHash, created_at: key.createdAt, revoked_at: key.revokedAt })
+        .execute();
+    },
+
+    async findServiceKey(id) {
+      const row = await db.selectFrom('service_keys').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) return null;
+      return { id: row.id, name: row.name, secretHash: row.secret_hash, createdAt: row.created_at, revokedAt: row.revoked_at } satisfies ServiceKeyRecord;
+    },
+
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+async function revokeMatching(db: Db, selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number> {
+  let query = db
+    .updateTable('sessions')
+    .set({ revoked_at: now, revoke_reason: reason })
+    .where('user_id', '=', selector.userId)
+    .where('revoked_at', 'is', null);
+  if (selector.exceptSessionId) query = query.where('id', '!=', selector.exceptSessionId);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+function toSessionRow(s: SessionRecord): SessionsTable {
+  return {
+    id: s.id,
+    user_id: s.userId,
+    secret_hash: s.secretHash,
+    client_id: s.clientId,
+    auth_method: s.authMethod,
+    device_id: s.deviceId,
+    device_name: s.device.name,
+    device_os: s.device.os,
+    device_browser: s.device.browser,
+    device_type: s.device.type,
+    ip: s.ip,
+    city: s.location.city,
+    region: s.location.region,
+    country: s.location.country,
+    latitude: s.location.latitude,
+    longitude: s.location.longitude,
+    user_agent: s.userAgent,
+    signed_in_at: s.signedInAt,
+    last_active_at: s.lastActiveAt,
+    expires_at: s.expiresAt,
+    trusted: s.trusted ? 1 : 0,
+    revoked_at: s.revokedAt,
+    revoke_reason: s.revokeReason,
+  };
+}
+
+function fromSessionRow(r: SessionsTable): SessionRecord {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    secretHash: r.secret_hash,
+    clientId: r.client_id,
+    authMethod: r.auth_method as AuthMethod,
+    deviceId: r.device_id,
+    device: { name: r.device_name, os: r.device_os, browser: r.device_browser, type: r.device_type as DeviceType },
+    ip: r.ip,
+    location: { city: r.city, region: r.region, country: r.country, latitude: r.latitude, longitude: r.longitude },
+    userAgent: r.user_agent,
+    signedInAt: r.signed_in_at,
+    lastActiveAt: r.last_active_at,
+    expiresAt: r.expires_at,
+    trusted: r.trusted === 1,
+    revokedAt: r.revoked_at,
+    revokeReason: r.revoke_reason as RevokeReason | null,
+  };
+}
+
+function toUserRow(u: UserRecord): UsersTable {
+  return {
+    id: u.id,
+    email: u.email,
+    email_key: u.emailKey,
+    name: u.name,
+    password_hash: u.passwordHash,
+    is_admin: u.isAdmin ? 1 : 0,
+    created_at: u.createdAt,
+    password_changed_at: u.passwordChangedAt,
+  };
+}
+
+function fromUserRow(r: UsersTable): UserRecord {
+  return {
+    id: r.id,
+    email: r.email,
+    emailKey: r.email_key,
+    name: r.name,
+    passwordHash: r.password_hash,
+    isAdmin: r.is_admin === 1,
+    createdAt: r.created_at,
+    passwordChangedAt: r.password_changed_at,
+  };
+}

@@ -1,0 +1,342 @@
+/**
+ * Every setting, declared once: its flag, environment variable, default and documentation.
+ * This is the only module that reads `process.env`. `loadConfig` validates everything at once,
+ * reports every problem together, and returns a frozen object that is passed down explicitly.
+ * `docs/config.md` is generated from SETTINGS (`npm run docs:config`); a test keeps it in step.
+ */
+import { BlockList, isIP } from 'node:net';
+import type { Limit } from './core/accounts.js';
+import { DEFAULT_CLIENTS } from './core/clients.js';
+import { parseDuration } from './core/duration.js';
+import { redactUrl } from './core/redact.js';
+import type { Client, ClientKind } from './core/session.js';
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string | null;
+  trustProxy: readonly string[];
+  smtpUrl: string | null;
+  publicUrl: string;
+  idleTimeoutMs: number;
+  maxAgeMs: number;
+  signUp: boolean;
+  demo: boolean;
+  logLevel: string;
+  clients: readonly Client[];
+  minPasswordLength: number;
+  signInIpLimit: Limit;
+  signInAccountLimit: Limit;
+  sessionsPageCovers: string;
+  sessionsPageExcludes: string;
+}
+
+type Raw = string | boolean | undefined;
+
+interface Setting<K extends keyof Config> {
+  key: K;
+  flag: string;
+  env: string;
+  /** The default as a user would type it; `null` means unset. */
+  default: string | boolean | null;
+  doc: string;
+  parse(value: string | boolean | null, partial: Partial<Config>): Parsed<Config[K]>;
+}
+
+/** A parsed value, or the problem with it in words a user can act on. */
+type Parsed<T> = { value: T } | { problem: string };
+const ok = <T>(value: T): Parsed<T> => ({ value });
+const fail = (problem: string): { problem: string } => ({ problem });
+
+type AnySetting = { [K in keyof Config]: Setting<K> }[keyof Config];
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function duration(name: string) {
+  return (value: string | boolean | null): Parsed<number> => {
+    const ms = typeof value === 'string' ? parseDuration(value) : null;
+    return ms === null ? fail(`${name} must be a duration like 30m, 12h or 14d (got ${JSON.stringify(value)})`) : ok(ms);
+  };
+}
+
+function limit(name: string) {
+  return (value: string | boolean | null): Parsed<Limit> => {
+    const [count, window] = typeof value === 'string' ? value.split('/') : [];
+    const n = Number(count);
+    const windowMs = window ? parseDuration(window) : null;
+    if (!Number.isInteger(n) || n < 1 || windowMs === null) return fail(`${name} must look like 10/15m (attempts per window), got ${JSON.stringify(value)}`);
+    return ok({ limit: n, windowMs });
+  };
+}
+
+/** An optional URL whose scheme must match `pattern`. */
+function optionalUrl(name: string, pattern: RegExp, example: string) {
+  return (value: string | boolean | null): Parsed<string | null> => {
+    if (value === null || value === '' || typeof value === 'boolean') return ok(null);
+    return pattern.test(value) ? ok(value) : fail(`${name} must be a ${example} URL (got ${JSON.stringify(redactUrl(value))})`);
+  };
+}
+
+/** Text settings: trimmed, not empty. */
+function text(name: string) {
+  return (value: string | boolean | null): Parsed<string> =>
+    typeof value === 'string' && value.trim() ? ok(value.trim()) : fail(`${name} must not be empty`);
+}
+
+const CLIENT_KINDS: ClientKind[] = ['browser', 'desktop', 'mobile', 'cli', 'service'];
+
+export const SETTINGS: readonly AnySetting[] = [
+  {
+    key: 'host',
+    flag: 'host',
+    env: 'SESSIOND_HOST',
+    default: '127.0.0.1',
+    doc: 'Address to listen on.',
+    parse: text('host'),
+  },
+  {
+    key: 'port',
+    flag: 'port',
+    env: 'SESSIOND_PORT',
+    default: '7400',
+    doc: 'TCP port to listen on (0 picks a free one).',
+    parse: (v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 0 && n <= 65535 ? ok(n) : fail(`port must be an integer 0-65535 (got ${JSON.stringify(v)})`);
+    },
+  },
+  {
+    key: 'databaseUrl',
+    flag: 'db',
+    env: 'SESSIOND_DATABASE_URL',
+    default: 'sqlite:./data/sessiond.db',
+    doc: 'Database: `sqlite:<path>`, `sqlite::memory:` or `postgres://user@host:port/db`.',
+    parse: (v) =>
+      typeof v === 'string' && /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v) ? ok(v) : fail(`db must be sqlite:<path>, sqlite::memory: or postgres://… (got ${JSON.stringify(redactUrl(String(v)))})`),
+  },
+  {
+    key: 'redisUrl',
+    flag: 'redis',
+    env: 'SESSIOND_REDIS_URL',
+    default: null,
+    doc: 'Redis for many nodes (`redis://host:port`). Unset: a single node.',
+    parse: optionalUrl('redis', /^rediss?:\/\/./, 'redis://'),
+  },
+  {
+    key: 'trustProxy',
+    flag: 'trust-proxy',
+    env: 'SESSIOND_TRUST_PROXY',
+    default: null,
+    doc: 'Comma list of CIDRs (or addresses) of reverse proxies whose `X-Forwarded-For` is believed. Unset: the socket address is the client.',
+    parse: (v) => {
+      if (v === null || v === '' || typeof v === 'boolean') return ok([]);
+      const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = entries.filter((e) => !isCidr(e));
+      return bad.length ? fail(`trust-proxy has entries that are not CIDRs or IP addresses: ${bad.join(', ')}`) : ok(entries);
+    },
+  },
+  {
+    key: 'smtpUrl',
+    flag: 'smtp',
+    env: 'SESSIOND_SMTP_URL',
+    default: null,
+    doc: 'SMTP server for mail (`smtp://host:port`). Unset: mail is written to the log.',
+    parse: optionalUrl('smtp', /^smtps?:\/\/./, 'smtp://'),
+  },
+  {
+    key: 'publicUrl',
+    flag: 'public-url',
+    env: 'SESSIOND_PUBLIC_URL',
+    default: null,
+    doc: 'The URL users reach (links in mail, the Origin check for CSRF). Default: `http://<host>:<port>`.',
+    parse: (v, partial) => {
+      const value = typeof v === 'string' && v !== '' ? v : `http://${displayHost(partial.host ?? '127.0.0.1')}:${partial.port ?? 7400}`;
+      try {
+        const url = new URL(value);
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('public-url must be an http:// or https:// URL');
+        return ok(url.origin);
+      } catch {
+        return fail(`public-url is not a URL (got ${JSON.stringify(v)})`);
+      }
+    },
+  },
+  {
+    key: 'idleTimeoutMs',
+    flag: 'idle-timeout',
+    env: 'SESSIOND_IDLE_TIMEOUT',
+    default: '14d',
+    doc: 'A session unused this long ends (units s, m, h, d).',
+    parse: duration('idle-timeout'),
+  },
+  {
+    key: 'maxAgeMs',
+    flag: 'max-age',
+    env: 'SESSIOND_MAX_AGE',
+    default: '30d',
+    doc: 'Absolute lifetime of a session from sign-in (units s, m, h, d).',
+    parse: duration('max-age'),
+  },
+  {
+    key: 'signUp',
+    flag: 'sign-up',
+    env: 'SESSIOND_SIGN_UP',
+    default: true,
+    doc: 'Whether anyone may create an account with `POST /v1/auth/sign-up` (`--no-sign-up` turns it off).',
+    parse: (v) => parseBoolean('sign-up', v),
+  },
+  {
+    key: 'demo',
+    flag: 'demo',
+    env: 'SESSIOND_DEMO',
+    default: false,
+    doc: 'Create a demo account (printed at start) with sessions from several devices, apps and places. `npm start` sets it.',
+    parse: (v) => parseBoolean('demo', v),
+  },
+  {
+    key: 'logLevel',
+    flag: 'log-level',
+    env: 'SESSIOND_LOG_LEVEL',
+    default: 'info',
+    doc: `Log level: ${LEVELS.join(', ')}.`,
+    parse: (v) => (typeof v === 'string' && LEVELS.includes(v) ? ok(v) : fail(`log-level must be one of ${LEVELS.join(', ')}`)),
+  },
+  {
+    key: 'clients',
+    flag: 'clients',
+    env: 'SESSIOND_CLIENTS',
+    default: null,
+    doc: 'First-party apps as JSON `[{"id","name","kind"}]`; kind is browser, desktop, mobile, cli or service. Default: web, desktop, mobile, platform, cli.',
+    parse: (v) => {
+      if (v === null || v === '' || typeof v === 'boolean') return ok(DEFAULT_CLIENTS);
+      try {
+        const list: unknown = JSON.parse(v);
+        const valid =
+          Array.isArray(list) &&
+          list.length > 0 &&
+          list.every(
+            (c: unknown) =>
+              typeof c === 'object' && c !== null &&
+              typeof (c as Client).id === 'string' && /^[a-z0-9][a-z0-9_-]{0,31}$/.test((c as Client).id) &&
+              typeof (c as Client).name === 'string' && (c as Client).name.length > 0 &&
+              CLIENT_KINDS.includes((c as Client).kind),
+          );
+        return valid ? ok((list as Client[]).map((c) => Object.freeze({ id: c.id, name: c.name, kind: c.kind }))) : fail('clients must be a JSON list of {id, name, kind}');
+      } catch {
+        return fail('clients is not valid JSON');
+      }
+    },
+  },
+  {
+    key: 'minPasswordLength',
+    flag: 'min-password-length',
+    env: 'SESSIOND_MIN_PASSWORD_LENGTH',
+    default: '15',
+    doc: 'Shortest password accepted. NIST SP 800-63B rev 4 asks 15 for passwords used as the only factor.',
+    parse: (v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 8 && n <= 64 ? ok(n) : fail('min-password-length must be an integer 8-64');
+    },
+  },
+  {
+    key: 'signInIpLimit',
+    flag: 'sign-in-ip-limit',
+    env: 'SESSIOND_SIGN_IN_IP_LIMIT',
+    default: '100/15m',
+    doc: 'Sign-in attempts allowed from one IP per window; beyond it 429 with Retry-After.',
+    parse: limit('sign-in-ip-limit'),
+  },
+  {
+    key: 'signInAccountLimit',
+    flag: 'sign-in-account-limit',
+    env: 'SESSIOND_SIGN_IN_ACCOUNT_LIMIT',
+    default: '10/15m',
+    doc: 'Failed sign-ins allowed against one account per window; a good sign-in clears the count.',
+    parse: limit('sign-in-account-limit'),
+  },
+  {
+    key: 'sessionsPageCovers',
+    flag: 'sessions-page-covers',
+    env: 'SESSIOND_SESSIONS_PAGE_COVERS',
+    default: 'Every sign-in to our own apps: the web app, the desktop and mobile apps, the platform console and the command line.',
+    doc: 'Text on the Active sessions page saying what the list covers.',
+    parse: text('sessions-page-covers'),
+  },
+  {
+    key: 'sessionsPageExcludes',
+    flag: 'sessions-page-excludes',
+    env: 'SESSIOND_SESSIONS_PAGE_EXCLUDES',
+    default:
+      'Third-party apps you connected to your account, and sign-ins to other services made with this account, are not listed here and are not ended by these buttons. Manage them where you granted them access.',
+    doc: 'Text on the Active sessions page saying what the list does not cover.',
+    parse: text('sessions-page-excludes'),
+  },
+];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Flags win over environment variables, which win over defaults. Flag values are keyed by the
+ * setting's key (as commander produces them). Throws ConfigError listing every problem.
+ */
+export function loadConfig(flags: Partial<Record<keyof Config, Raw>> = {}, env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  const problems: string[] = [];
+  const partial: Partial<Config> = {};
+  for (const setting of SETTINGS) {
+    const raw = flags[setting.key] ?? env[setting.env] ?? setting.default;
+    const parsed = setting.parse(raw === undefined ? null : raw, partial);
+    if ('problem' in parsed) problems.push(parsed.problem);
+    else (partial as Record<string, unknown>)[setting.key] = parsed.value;
+  }
+  if (partial.idleTimeoutMs !== undefined && partial.maxAgeMs !== undefined && partial.idleTimeoutMs > partial.maxAgeMs) {
+    problems.push('idle-timeout must not be longer than max-age');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(partial as Config);
+}
+
+function parseBoolean(name: string, v: string | boolean | null): Parsed<boolean> {
+  if (typeof v === 'boolean') return ok(v);
+  if (v === 'true' || v === '1' || v === 'yes') return ok(true);
+  if (v === 'false' || v === '0' || v === 'no') return ok(false);
+  return fail(`${name} must be true or false (got ${JSON.stringify(v)})`);
+}
+
+function isCidr(entry: string): boolean {
+  const [address, bits] = entry.split('/');
+  const family = address ? isIP(address) : 0;
+  if (!family) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return Number.isInteger(n) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
+
+/** A BlockList of the trusted proxies, for `request-context`. */
+export function trustedProxies(config: Pick<Config, 'trustProxy'>): BlockList {
+  const list = new BlockList();
+  for (const entry of config.trustProxy) {
+    const [address, bits] = entry.split('/') as [string, string | undefined];
+    const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(bits), type);
+  }
+  return list;
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return isIP(host) === 6 ? `[${host}]` : host;
+}
+
+/** For docs and `--help`: the default as a user would write it. */
+export function describeDefault(setting: AnySetting): string {
+  if (setting.default === null) return 'unset';
+  if (typeof setting.default === 'boolean') return String(setting.default);
+  return setting.default;
+}
+

@@ -1,0 +1,117 @@
+/**
+ * Account use cases: sign up, sign in, change password. Sign-in answers the same way, with
+ * similar timing, for an unknown email and a wrong password, and is rate limited per IP and
+ * per account before any password is checked.
+ */
+import { SessiondError } from './errors.js';
+import type { Clock } from './ports/clock.js';
+import type { Crypto } from './ports/crypto.js';
+import type { PasswordHasher } from './ports/password-hasher.js';
+import type { RateLimiter } from './ports/rate-limiter.js';
+import type { UserStore } from './ports/store.js';
+import { newId } from './token.js';
+import type { PasswordPolicy, UserRecord } from './user.js';
+import { emailKey, isPlausibleEmail, passwordProblem } from './user.js';
+
+export interface Limit {
+  limit: number;
+  windowMs: number;
+}
+
+export interface SignInLimits {
+  /** Every attempt from one IP counts. */
+  perIp: Limit;
+  /** Failed attempts against one account count; a good sign-in clears them. */
+  perAccount: Limit;
+}
+
+export interface AccountDeps {
+  store: UserStore;
+  clock: Clock;
+  crypto: Crypto;
+  passwords: PasswordHasher;
+  rateLimiter: RateLimiter;
+  passwordPolicy: PasswordPolicy;
+  signInLimits: SignInLimits;
+}
+
+export interface NewAccount {
+  email: string;
+  password: string;
+  name?: string | null | undefined;
+  isAdmin?: boolean;
+}
+
+export class Accounts {
+  readonly #deps: AccountDeps;
+  /** A real hash of a random password, verified against when the email is unknown. */
+  #dummyHash: Promise<string> | undefined;
+
+  constructor(deps: AccountDeps) {
+    this.#deps = deps;
+  }
+
+  async signUp(input: NewAccount): Promise<UserRecord> {
+    const { store, clock, crypto, passwords, passwordPolicy } = this.#deps;
+    if (!isPlausibleEmail(input.email)) throw new SessiondError('invalid_request', 'Enter a valid email address.');
+    const problem = passwordProblem(input.password, passwordPolicy);
+    if (problem) throw new SessiondError('weak_password', problem);
+    const now = clock.now();
+    const user: UserRecord = {
+      id: newId(crypto),
+      email: input.email.normalize('NFC').trim(),
+      emailKey: emailKey(input.email),
+      name: input.name?.trim() || null,
+      passwordHash: await passwords.hash(input.password),
+      isAdmin: input.isAdmin ?? false,
+      createdAt: now,
+      passwordChangedAt: now,
+    };
+    if (!(await store.insertUser(user))) throw new SessiondError('email_taken');
+    return user;
+  }
+
+  /** Returns the user whose password matches, or throws `invalid_credentials` / `rate_limited`. */
+  async verifyCredentials(email: string, password: string, ip: string): Promise<UserRecord> {
+    const { store, passwords, rateLimiter, signInLimits, passwordPolicy } = this.#deps;
+    const key = emailKey(email);
+    const accountKey = `sign-in:account:${key}`;
+    const ipResult = await rateLimiter.hit(`sign-in:ip:${ip}`, signInLimits.perIp.limit, signInLimits.perIp.windowMs);
+    const accountResult = await rateLimiter.peek(accountKey, signInLimits.perAccount.limit, signInLimits.perAccount.windowMs);
+    const blocked = [ipResult, accountResult].filter((r) => !r.allowed);
+    if (blocked.length > 0) {
+      const retryAfterMs = Math.max(...blocked.map((r) => r.retryAfterMs));
+      throw new SessiondError('rate_limited', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+    }
+    // An over-long password cannot match (sign-up refuses it) and is not worth hashing.
+    const user = isPlausibleEmail(email) ? await store.findUserByEmailKey(key) : null;
+    const tooLong = [...password].length > passwordPolicy.maxLength;
+    // Verify against a dummy hash when there is no user, so both failures take as long.
+    const ok = await passwords.verify(user?.passwordHash ?? (await this.#dummy()), tooLong ? '' : password);
+    if (!user || !ok || tooLong) {
+      await rateLimiter.hit(accountKey, signInLimits.perAccount.limit, signInLimits.perAccount.windowMs);
+      throw new SessiondError('invalid_credentials');
+    }
+    await rateLimiter.reset(accountKey);
+    return user;
+  }
+
+  /**
+   * Checks the current password, stores the new one and, unless the user opts out, ends every
+   * other session in the same transaction. Returns how many sessions were ended.
+   */
+  async changePassword(user: UserRecord, currentPassword: string, newPassword: string, keepSessionId: string, signOutOthers: boolean): Promise<number> {
+    const { store, clock, passwords, passwordPolicy } = this.#deps;
+    if (!(await passwords.verify(user.passwordHash, currentPassword))) throw new SessiondError('invalid_credentials', 'The current password is incorrect.');
+    const problem = passwordProblem(newPassword, passwordPolicy);
+    if (problem) throw new SessiondError('weak_password', problem);
+    const hash = await passwords.hash(newPassword);
+    const revoke = signOutOthers ? { userId: user.id, exceptSessionId: keepSessionId } : null;
+    return store.changePassword(user.id, hash, clock.now(), revoke, 'password_changed');
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= this.#deps.passwords.hash(newId(this.#deps.crypto));
+    return this.#dummyHash;
+  }
+}

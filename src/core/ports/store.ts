@@ -1,0 +1,66 @@
+/**
+ * Persistence, written from the core's side: the smallest set of operations the use cases need.
+ * One adapter (Kysely) implements it over SQLite and PostgreSQL; both pass the same contract
+ * suite in `src/core/testing/store.contract.ts`.
+ */
+import type { RevokeReason, SessionRecord } from '../session.js';
+import type { UserRecord } from '../user.js';
+
+export interface SessionWithUser {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+/** Which of a user's sessions a bulk revocation ends. */
+export interface RevokeSelector {
+  userId: string;
+  /** Keep this one (revoke-others). */
+  exceptSessionId?: string | undefined;
+}
+
+export interface ServiceKeyRecord {
+  id: string;
+  name: string;
+  secretHash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+export interface SessionStore {
+  /** Inserts the session and, when it names a device, records that device as seen. */
+  insertSession(session: SessionRecord): Promise<void>;
+  /** One indexed lookup by primary key, with the owner joined in. */
+  findSession(id: string): Promise<SessionWithUser | null>;
+  /** Sessions of a user that are neither revoked nor past their absolute expiry. */
+  listActiveSessions(userId: string, now: number): Promise<SessionRecord[]>;
+  touchSession(id: string, lastActiveAt: number): Promise<void>;
+  /** Revokes one active session of `userId`; false when there is none with that id. */
+  revokeSession(id: string, userId: string, reason: RevokeReason, now: number): Promise<boolean>;
+  /** Revokes every active session the selector names in one statement; returns how many. */
+  revokeSessions(selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number>;
+  /** For the active-sessions gauge. */
+  countActiveSessions(now: number): Promise<number>;
+}
+
+export interface UserStore {
+  /** False when the email key is taken. */
+  insertUser(user: UserRecord): Promise<boolean>;
+  findUserByEmailKey(emailKey: string): Promise<UserRecord | null>;
+  findUserById(id: string): Promise<UserRecord | null>;
+  /**
+   * Sets a new password hash and, in the same transaction, revokes the sessions the selector
+   * names (null: none). Returns how many sessions were revoked.
+   */
+  changePassword(userId: string, passwordHash: string, now: number, revoke: RevokeSelector | null, reason: RevokeReason): Promise<number>;
+}
+
+export interface ServiceKeyStore {
+  insertServiceKey(key: ServiceKeyRecord): Promise<void>;
+  findServiceKey(id: string): Promise<ServiceKeyRecord | null>;
+}
+
+export interface Store extends SessionStore, UserStore, ServiceKeyStore {
+  /** Cheap round trip for readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

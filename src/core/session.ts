@@ -1,0 +1,97 @@
+/**
+ * Session records and the pure rules about them. Times are milliseconds since the epoch.
+ */
+export type ClientKind = 'browser' | 'desktop' | 'mobile' | 'cli' | 'service';
+export type DeviceType = 'desktop' | 'mobile' | 'tablet' | 'unknown';
+export type AuthMethod = 'password' | 'passkey' | 'mfa';
+export type RevokeReason =
+  | 'sign_out'
+  | 'revoked_by_user'
+  | 'revoke_others'
+  | 'revoke_all'
+  | 'password_changed'
+  | 'password_reset'
+  | 'admin';
+
+export interface Client {
+  id: string;
+  name: string;
+  kind: ClientKind;
+}
+
+export interface DeviceInfo {
+  name: string;
+  os: string;
+  browser: string | null;
+  type: DeviceType;
+}
+
+export interface Location {
+  city: string | null;
+  region: string | null;
+  /** ISO 3166-1 alpha-2 */
+  country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+}
+
+/** Where a sign-in came from, as the HTTP layer saw it. */
+export interface SessionOrigin {
+  ip: string;
+  userAgent: string | null;
+  device: DeviceInfo;
+  location: Location;
+  /** The browser's long-lived device cookie or the native app's `device.id`. */
+  deviceId: string | null;
+}
+
+/** A stored session. Never contains the token; only the hash of its secret. */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  secretHash: string;
+  clientId: string;
+  authMethod: AuthMethod;
+  deviceId: string | null;
+  device: DeviceInfo;
+  ip: string;
+  location: Location;
+  userAgent: string | null;
+  signedInAt: number;
+  lastActiveAt: number;
+  /** Absolute end of life, fixed at sign-in. */
+  expiresAt: number;
+  trusted: boolean;
+  revokedAt: number | null;
+  revokeReason: RevokeReason | null;
+}
+
+/** Session lifetime rules. */
+export interface SessionPolicy {
+  /** A session unused this long ends. */
+  idleTimeoutMs: number;
+  /** Absolute lifetime from sign-in. */
+  maxAgeMs: number;
+  /** `last_active_at` is written at most this often per session. */
+  touchIntervalMs: number;
+}
+
+/** Touch at most once a minute: bounds write amplification to one write/min/session. */
+export const DEFAULT_TOUCH_INTERVAL_MS = 60_000;
+
+/**
+ * The moment a session stops being valid: the earlier of its absolute expiry (also capped by the
+ * current max-age policy, so tightening the policy applies to existing sessions) and its idle
+ * deadline measured from the most recent activity known.
+ */
+export function effectiveExpiry(session: SessionRecord, policy: SessionPolicy, lastActiveAt = session.lastActiveAt): number {
+  return Math.min(session.expiresAt, session.signedInAt + policy.maxAgeMs, lastActiveAt + policy.idleTimeoutMs);
+}
+
+export function isActive(session: SessionRecord, policy: SessionPolicy, now: number, lastActiveAt = session.lastActiveAt): boolean {
+  return session.revokedAt === null && now < effectiveExpiry(session, policy, lastActiveAt);
+}
+
+export function shouldTouch(lastWrittenAt: number, policy: SessionPolicy, now: number): boolean {
+  return now - lastWrittenAt >= policy.touchIntervalMs;
+}

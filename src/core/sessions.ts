@@ -1,0 +1,143 @@
+/**
+ * Session use cases, named as a user says them. Each reads like a table of contents; the rules
+ * live in session.ts and token.ts. No I/O here: the store, clock and randomness are injected.
+ */
+import type { Clock } from './ports/clock.js';
+import type { Crypto } from './ports/crypto.js';
+import type { SessionStore, SessionWithUser } from './ports/store.js';
+import type { AuthMethod, RevokeReason, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
+import { isActive, shouldTouch } from './session.js';
+import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
+
+export interface SessionDeps {
+  store: SessionStore;
+  clock: Clock;
+  crypto: Crypto;
+  policy: SessionPolicy;
+}
+
+export interface IssuedSession {
+  session: SessionRecord;
+  /** The only time the token exists in clear: handed to the client, never stored or logged. */
+  token: string;
+}
+
+/**
+ * Activity seen on this node since the session's `last_active_at` was last written. Validation
+ * writes at most once per touch interval; in between, this map keeps idle expiry exact on this
+ * node. Bounded: when full it is cleared, which can only make idle expiry earlier, never later.
+ */
+const MAX_TRACKED_ACTIVITY = 200_000;
+
+export class Sessions {
+  readonly #deps: SessionDeps;
+  readonly #recentActivity = new Map<string, number>();
+
+  constructor(deps: SessionDeps) {
+    this.#deps = deps;
+  }
+
+  get policy(): SessionPolicy {
+    return this.#deps.policy;
+  }
+
+  /** Signing in always issues a fresh id and secret: a client-chosen value is never adopted. */
+  async createSession(userId: string, clientId: string, authMethod: AuthMethod, origin: SessionOrigin): Promise<IssuedSession> {
+    const { store, clock, crypto, policy } = this.#deps;
+    const now = clock.now();
+    const id = newId(crypto);
+    const secret = newSecret(crypto);
+    const session: SessionRecord = {
+      id,
+      userId,
+      secretHash: crypto.sha256(secret),
+      clientId,
+      authMethod,
+      deviceId: origin.deviceId,
+      device: origin.device,
+      ip: origin.ip,
+      location: origin.location,
+      userAgent: origin.userAgent,
+      signedInAt: now,
+      lastActiveAt: now,
+      expiresAt: now + policy.maxAgeMs,
+      trusted: false,
+      revokedAt: null,
+      revokeReason: null,
+    };
+    await store.insertSession(session);
+    return { session, token: formatToken(id, secret) };
+  }
+
+  /**
+   * The hot path. An invalid, revoked, expired or idle token is an answer (null), not an error.
+   * One indexed read; a write only when `last_active_at` is older than the touch interval.
+   */
+  async validateSessionToken(token: string): Promise<SessionWithUser | null> {
+    const parsed = parseToken(token);
+    if (!parsed) return null;
+    const { store, clock, crypto, policy } = this.#deps;
+    const found = await store.findSession(parsed.id);
+    if (!found) return null;
+    const { session } = found;
+    if (!constantTimeEqual(crypto.sha256(parsed.secret), session.secretHash)) return null;
+    const now = clock.now();
+    const lastActiveAt = this.#lastActivity(session);
+    if (!isActive(session, policy, now, lastActiveAt)) {
+      this.#recentActivity.delete(session.id);
+      return null;
+    }
+    if (shouldTouch(session.lastActiveAt, policy, now)) {
+      await store.touchSession(session.id, now);
+      this.#recentActivity.delete(session.id);
+    } else {
+      this.#remember(session.id, now);
+    }
+    return { user: found.user, session: { ...session, lastActiveAt: now } };
+  }
+
+  /** Active sessions of a user: the current one first, then by most recent activity. */
+  async listUserSessions(userId: string, currentSessionId: string | null): Promise<SessionRecord[]> {
+    const { store, clock, policy } = this.#deps;
+    const now = clock.now();
+    const rows = await store.listActiveSessions(userId, now);
+    return rows
+      .map((s) => ({ ...s, lastActiveAt: this.#lastActivity(s) }))
+      .filter((s) => isActive(s, policy, now))
+      .sort((a, b) => rank(b, currentSessionId) - rank(a, currentSessionId) || b.lastActiveAt - a.lastActiveAt);
+  }
+
+  /** Ends one of the user's own sessions; false when the id is not an active session of theirs. */
+  async revokeSession(userId: string, sessionId: string, reason: RevokeReason = 'revoked_by_user'): Promise<boolean> {
+    const revoked = await this.#deps.store.revokeSession(sessionId, userId, reason, this.#deps.clock.now());
+    this.#recentActivity.delete(sessionId);
+    return revoked;
+  }
+
+  /** Ends every session of the user but the current one, in one statement. */
+  async revokeOtherSessions(userId: string, currentSessionId: string): Promise<number> {
+    return this.#deps.store.revokeSessions({ userId, exceptSessionId: currentSessionId }, 'revoke_others', this.#deps.clock.now());
+  }
+
+  /** Ends every session of the user, the current one included, in one statement. */
+  async revokeAllSessions(userId: string): Promise<number> {
+    return this.#deps.store.revokeSessions({ userId }, 'revoke_all', this.#deps.clock.now());
+  }
+
+  async countActiveSessions(): Promise<number> {
+    return this.#deps.store.countActiveSessions(this.#deps.clock.now());
+  }
+
+  #lastActivity(session: SessionRecord): number {
+    return Math.max(session.lastActiveAt, this.#recentActivity.get(session.id) ?? 0);
+  }
+
+  #remember(sessionId: string, now: number): void {
+    if (this.#recentActivity.size >= MAX_TRACKED_ACTIVITY && !this.#recentActivity.has(sessionId)) this.#recentActivity.clear();
+    this.#recentActivity.set(sessionId, now);
+  }
+}
+
+function rank(session: SessionRecord, currentSessionId: string | null): number {
+  return session.id === currentSessionId ? 1 : 0;
+}
