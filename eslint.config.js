@@ -1,0 +1,40 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** The dependency rule of STYLE.md, enforced: core has no I/O, sdk sees only core types. */
+const coreImports = {
+  patterns: [
+    { group: ['node:*', 'fs', 'path', 'crypto', 'net', 'http'], message: 'src/core has no I/O: inject a port instead.' },
+    { group: ['**/adapters/**', '**/http/**', '**/cli/**', '**/config.js', '**/registry.js'], message: 'src/core imports only src/core.' },
+    { group: ['fastify*', '@fastify/*', 'kysely', 'better-sqlite3', 'pg', 'ioredis', 'pino', 'maxmind', 'bowser', '@node-rs/*', 'prom-client'], message: 'src/core has no frameworks or drivers.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'web/dist/', 'node_modules/', 'data/', 'coverage/', '.reports/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  { files: ['src/core/**/*.ts'], ignores: ['src/core/**/*.test.ts'], rules: { 'no-restricted-imports': ['error', coreImports] } },
+  {
+    files: ['src/adapters/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/**', '**/cli/**'], message: 'adapters import only core and drivers.' }] }] },
+  },
+  {
+    files: ['src/sdk/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/**', '**/http/**', '**/cli/**', '**/config.js'], message: 'the SDK sees core types only.' }] }],
+    },
+  },
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**'], message: 'web/ talks to the server through its HTTP API only (web/src/api.ts).' }] }] },
+  },
+  { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+);
