@@ -1,0 +1,59 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError, createApi, parseRetryAfter } from './api';
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
+}
+
+describe('createApi', () => {
+  it('sends JSON bodies same-origin, with {} for POST routes without a payload', async () => {
+    const fetch = vi.fn().mockResolvedValue(json(200, { revoked: 2 }));
+    const api = createApi(fetch);
+    await expect(api.revokeOtherSessions()).resolves.toBe(2);
+    const [url, init] = fetch.mock.calls[0] as [string, RequestInit];
+    expect(url).toBe('/v1/me/sessions/revoke-others');
+    expect(init).toMatchObject({ method: 'POST', credentials: 'same-origin', body: '{}' });
+    expect(init.headers).toMatchObject({ 'Content-Type': 'application/json' });
+  });
+
+  it('maps the password form to the contract field names', async () => {
+    const fetch = vi.fn().mockResolvedValue(new Response(null, { status: 204 }));
+    await createApi(fetch).changePassword({ currentPassword: 'a', newPassword: 'b', signOutOthers: false });
+    const init = fetch.mock.calls[0]?.[1] as RequestInit;
+    expect(JSON.parse(init.body as string)).toEqual({ current_password: 'a', new_password: 'b', sign_out_others: false });
+  });
+
+  it('escapes the session id in the path', async () => {
+    const fetch = vi.fn().mockResolvedValue(new Response(null, { status: 204 }));
+    await createApi(fetch).revokeSession('a/../b');
+    expect(fetch.mock.calls[0]?.[0]).toBe('/v1/me/sessions/a%2F..%2Fb');
+    expect((fetch.mock.calls[0]?.[1] as RequestInit).body).toBeUndefined();
+  });
+
+  it('turns the error envelope into an ApiError with the server message and Retry-After', async () => {
+    const fetch = vi
+      .fn()
+      .mockResolvedValue(json(429, { error: { code: 'rate_limited', message: 'Too many attempts.' } }, { 'Retry-After': '42' }));
+    const err = await createApi(fetch)
+      .signIn('a@b.c', 'x')
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 429, code: 'rate_limited', message: 'Too many attempts.', retryAfterSeconds: 42 });
+  });
+
+  it('says so in words when the server cannot be reached or answers outside the contract', async () => {
+    const down = createApi(vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
+    await expect(down.listSessions()).rejects.toMatchObject({ code: 'network_error', message: expect.stringMatching(/Could not reach/) });
+    const proxy = createApi(vi.fn().mockResolvedValue(new Response('<html>Bad gateway</html>', { status: 502 })));
+    await expect(proxy.listSessions()).rejects.toMatchObject({ code: 'unexpected_response', message: expect.stringContaining('502') });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('30')).toBe(30);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('Thu, 15 Jan 2026 12:01:00 GMT', new Date('2026-01-15T12:00:00Z'))).toBe(60);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});

@@ -1,0 +1,84 @@
+/** The routes and the services every page shares. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { createApi } from './api';
+import type { Api } from './api';
+import { NotFoundPage } from './pages/not-found/not-found-page';
+import { PasswordPage } from './pages/password/password-page';
+import { SessionsPage } from './pages/sessions/sessions-page';
+import { SignInPage } from './pages/sign-in/sign-in-page';
+import { navigate as historyNavigate, useLocation } from './router';
+import { ServicesProvider, signInPath } from './services';
+import type { Services } from './services';
+
+export const routes = {
+  signIn: '/sign-in',
+  sessions: '/settings/security/sessions',
+  password: '/settings/security/password',
+} as const;
+
+const systemNow = () => new Date();
+
+export function App(props: { api?: Api; now?: () => Date }) {
+  const [api] = useState(() => props.api ?? createApi());
+  const now = props.now ?? systemNow;
+  const location = useLocation();
+  const signedInSeen = useRef(false);
+  const redirecting = useRef(false);
+  const pathRef = useRef(location.path);
+  pathRef.current = location.path;
+
+  const services = useMemo<Services>(
+    () => ({
+      api,
+      now,
+      navigate: (to, options) => {
+        redirecting.current = false;
+        historyNavigate(to, options);
+      },
+      markSignedIn: () => {
+        signedInSeen.current = true;
+      },
+      onUnauthenticated: () => {
+        // Several calls can fail at once; the first one decides where to go.
+        if (redirecting.current) return;
+        redirecting.current = true;
+        const notice = signedInSeen.current ? 'session_ended' : 'sign_in_required';
+        signedInSeen.current = false;
+        historyNavigate(signInPath(notice, pathRef.current), { replace: true });
+      },
+    }),
+    [api, now],
+  );
+
+  // After an in-page navigation, put focus at the top of the new page, as a page load would.
+  const first = useRef(true);
+  useEffect(() => {
+    redirecting.current = false;
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus();
+  }, [location.pathname]);
+
+  useEffect(() => {
+    if (location.pathname === '/') historyNavigate(routes.sessions, { replace: true });
+  }, [location.pathname]);
+
+  let page;
+  switch (location.pathname.replace(/\/+$/, '') || '/') {
+    case routes.signIn:
+      page = <SignInPage />;
+      break;
+    case routes.sessions:
+    case '/':
+      page = <SessionsPage />;
+      break;
+    case routes.password:
+      page = <PasswordPage />;
+      break;
+    default:
+      page = <NotFoundPage />;
+  }
+  return <ServicesProvider value={services}>{page}</ServicesProvider>;
+}

@@ -1,0 +1,108 @@
+/**
+ * The frame of every signed-in page: product name, who is signed in, a Sign out button,
+ * the Settings › Security breadcrumb and the section tabs. It asks the server who is signed in;
+ * a 401 there sends the person to sign-in like any other call.
+ */
+import { useEffect, useState } from 'react';
+import type { ReactNode } from 'react';
+import { ApiError, isUnauthenticated } from '../api';
+import type { User } from '../api';
+import { messages } from '../messages';
+import { signInPath, useServices } from '../services';
+import { Link } from './link';
+
+export type Section = 'sessions' | 'password';
+
+const sections: { id: Section; href: string; label: string }[] = [
+  { id: 'sessions', href: '/settings/security/sessions', label: messages.nav.sessions },
+  { id: 'password', href: '/settings/security/password', label: messages.nav.password },
+];
+
+export function SignedInLayout({ section, children }: { section: Section; children: ReactNode }) {
+  const { api, navigate, onUnauthenticated, markSignedIn } = useServices();
+  const [user, setUser] = useState<User | null>(null);
+  const [signingOut, setSigningOut] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const current = sections.find((s) => s.id === section);
+
+  useEffect(() => {
+    let live = true;
+    api.getCurrentSession().then(
+      (me) => {
+        if (!live) return;
+        markSignedIn();
+        setUser(me.user);
+      },
+      (err: unknown) => {
+        if (!live) return;
+        if (isUnauthenticated(err)) onUnauthenticated();
+        // Other failures are shown by the page itself, which makes its own calls.
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, onUnauthenticated, markSignedIn]);
+
+  async function signOut() {
+    setSigningOut(true);
+    setError(null);
+    try {
+      await api.signOut();
+      navigate(signInPath('signed_out', null), { replace: true });
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated();
+      setError(err instanceof ApiError ? err.message : String(err));
+      setSigningOut(false);
+    }
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {messages.nav.skipToContent}
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <span className="brand">{messages.productName}</span>
+          <div className="topbar-user">
+            <span className="signed-in-as" aria-live="off">
+              {user === null ? '\u00a0' : messages.nav.signedInAs(user.email)}
+            </span>
+            <button type="button" className="button button-small" onClick={() => void signOut()} disabled={signingOut}>
+              {signingOut ? messages.nav.signingOut : messages.nav.signOut}
+            </button>
+          </div>
+        </div>
+        {error !== null && (
+          <p className="alert alert-error topbar-alert" role="alert">
+            {error}
+          </p>
+        )}
+      </header>
+      <div className="page">
+        <nav aria-label={messages.nav.breadcrumb} className="breadcrumb">
+          <ol>
+            <li>{messages.nav.settings}</li>
+            <li>{messages.nav.security}</li>
+            <li aria-current="page">{current?.label}</li>
+          </ol>
+        </nav>
+        <nav aria-label={messages.nav.sectionNav} className="tabs">
+          <ul>
+            {sections.map((s) => (
+              <li key={s.id}>
+                <Link href={s.href} aria-current={s.id === section ? 'page' : undefined} className="tab">
+                  {s.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+      </div>
+    </>
+  );
+}

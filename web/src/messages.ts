@@ -1,0 +1,150 @@
+/**
+ * Every string a person reads on the pages, in one place, so a translation is one new object of
+ * the same type. Counts go through functions because plural rules differ between languages.
+ * Server-provided text (error messages, device names, the boundary text) is never here: it is
+ * shown as given.
+ */
+export const en = {
+  locale: 'en',
+  productName: 'sessiond',
+
+  nav: {
+    skipToContent: 'Skip to main content',
+    breadcrumb: 'Breadcrumb',
+    settings: 'Settings',
+    security: 'Security',
+    sessions: 'Active sessions',
+    password: 'Password',
+    sectionNav: 'Security settings',
+    signOut: 'Sign out',
+    signingOut: 'Signing out…',
+    signedInAs: (email: string) => `Signed in as ${email}`,
+  },
+
+  common: {
+    cancel: 'Cancel',
+    retry: 'Try again',
+    offline: 'You are offline. Changes cannot be made until the connection is back; the list refreshes then.',
+    networkError: 'Could not reach the server. Check your connection and try again.',
+    unexpectedResponse: (status: number) => `The server answered with an unexpected response (HTTP ${status}).`,
+    retryAfter: (seconds: number) => (seconds <= 1 ? 'Try again in 1 second.' : `Try again in ${seconds} seconds.`),
+  },
+
+  notices: {
+    signed_out: 'You signed out.',
+    session_ended: 'You were signed out: this session ended or was signed out from another device. Sign in again to continue.',
+    sign_in_required: 'Sign in to continue.',
+    signedOutEverywhere: (n: number | null) =>
+      n === null || n < 1
+        ? 'You signed out everywhere.'
+        : n === 1
+          ? 'You signed out everywhere: 1 session ended.'
+          : `You signed out everywhere: ${n} sessions ended.`,
+  },
+
+  signIn: {
+    title: 'Sign in',
+    intro: 'Sign in to manage your account.',
+    email: 'Email',
+    password: 'Password',
+    submit: 'Sign in',
+    submitting: 'Signing in…',
+    errorTitle: 'Sign-in failed',
+  },
+
+  sessions: {
+    title: 'Active sessions',
+    intro: 'Where your account is signed in right now. Sign out of any session you don’t recognise, then change your password.',
+    covers: 'What this list includes',
+    excludes: 'What it does not include',
+    configError: (message: string) => `The description of what this list includes could not be loaded: ${message}`,
+    listLabel: 'Signed-in sessions',
+    loading: 'Loading your sessions…',
+    refreshing: 'Refreshing…',
+    updatedAt: (time: string) => `Updated ${time}`,
+    empty: 'There are no active sessions.',
+    onlyThisSession: 'This is your only active session.',
+    loadError: 'Your sessions could not be loaded.',
+    refreshError: (message: string) => `The list could not be refreshed: ${message} It may be out of date.`,
+    thisDevice: 'This device',
+    trusted: 'Trusted device',
+    trustedHint: 'You marked this device as trusted when you signed in.',
+    unknownDevice: 'Unknown device',
+    unknownLocation: 'Location unknown',
+    approximate: 'approximate',
+    approximateHint: 'Approximate location, worked out from the IP address. It can be wrong by many kilometres.',
+    near: (place: string) => `near ${place}`,
+    inCountry: (country: string) => `in ${country}`,
+    location: 'Location',
+    ip: 'IP address',
+    signedIn: 'Signed in',
+    lastActive: 'Last active',
+    activeNow: 'Active now',
+    signInMethod: 'Sign-in method',
+    app: 'App',
+    device: 'Device',
+    kinds: {
+      browser: 'Web browser',
+      desktop: 'Desktop app',
+      mobile: 'Mobile app',
+      cli: 'Command line',
+      service: 'Service',
+    } as Record<string, string>,
+    signOut: 'Sign out',
+    signOutLabel: (what: string) => `Sign out ${what}`,
+    signOutOthers: 'Sign out of all other sessions',
+    signOutEverywhere: 'Sign out everywhere',
+    bulkHeading: 'Sign out of several sessions',
+    attribution: 'IP Geolocation by DB-IP',
+    attributionLead: 'Locations:',
+    // Dialogs say exactly what will happen, with the count and who stays signed in.
+    confirmOneTitle: 'Sign out this session?',
+    confirmOneBody: (what: string) =>
+      `${what} will be signed out right away. Anyone using it will have to sign in again. Your other sessions, including this device, stay signed in.`,
+    confirmCurrentTitle: 'Sign out on this device?',
+    confirmCurrentBody: 'This device will be signed out and you will return to the sign-in page. Your other sessions stay signed in.',
+    confirmOthersTitle: 'Sign out of all other sessions?',
+    confirmOthersBody: (n: number) =>
+      n === 1
+        ? 'The 1 other session will be signed out right away. This device stays signed in.'
+        : `All ${n} other sessions will be signed out right away. This device stays signed in.`,
+    confirmAllTitle: 'Sign out everywhere?',
+    confirmAllBody: (n: number) =>
+      n === 1
+        ? 'Your only session, on this device, will be signed out and you will return to the sign-in page.'
+        : `All ${n} sessions, including this device, will be signed out right away. You will return to the sign-in page.`,
+    confirm: 'Sign out',
+    confirmOthers: 'Sign out other sessions',
+    confirmAll: 'Sign out everywhere',
+    working: 'Signing out…',
+    revokedCount: (n: number) => (n === 1 ? 'Signed out 1 session.' : `Signed out ${n} sessions.`),
+    revokedNone: 'There were no other sessions to sign out.',
+    alreadyGone: 'That session had already ended. The list is up to date now.',
+  },
+
+  password: {
+    title: 'Change password',
+    intro: 'Choose a new password. Use a long passphrase that you do not use anywhere else.',
+    current: 'Current password',
+    next: 'New password',
+    nextHint: 'At least 15 characters. A few unrelated words work well.',
+    signOutOthers: 'Sign out of all other sessions',
+    signOutOthersHint: 'Recommended if you think someone else knows your password. This device stays signed in.',
+    submit: 'Change password',
+    submitting: 'Changing password…',
+    done: 'Your password was changed.',
+    doneSignedOut: 'Your password was changed and every other session was signed out.',
+    errorTitle: 'The password was not changed',
+  },
+
+  notFound: {
+    title: 'Page not found',
+    body: 'There is nothing at this address.',
+    link: 'Go to Active sessions',
+  },
+};
+
+export type Messages = typeof en;
+
+/** The active language. A translation would be chosen here, e.g. from navigator.languages. */
+export const messages: Messages = en;

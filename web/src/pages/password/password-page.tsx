@@ -1,0 +1,121 @@
+/**
+ * Change password. "Sign out of all other sessions" is ticked by default (the usual reason to
+ * change a password is that someone else may know it); it maps to the contract's
+ * `sign_out_others`. The server owns the password policy and explains a refusal in words.
+ */
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { ApiError, isUnauthenticated } from '../../api';
+import { SignedInLayout } from '../../components/signed-in-layout';
+import { useDocumentTitle } from '../../components/hooks';
+import { messages } from '../../messages';
+import { useServices } from '../../services';
+
+export function PasswordPage() {
+  return (
+    <SignedInLayout section="password">
+      <PasswordForm />
+    </SignedInLayout>
+  );
+}
+
+function PasswordForm() {
+  const { api, onUnauthenticated } = useServices();
+  const m = messages.password;
+  useDocumentTitle(m.title, messages.productName);
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [signOutOthers, setSignOutOthers] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      await api.changePassword({ currentPassword: current, newPassword: next, signOutOthers });
+      setDone(signOutOthers ? m.doneSignedOut : m.done);
+      setCurrent('');
+      setNext('');
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated();
+      setError(
+        err instanceof ApiError
+          ? err.retryAfterSeconds !== undefined
+            ? `${err.message} ${messages.common.retryAfter(err.retryAfterSeconds)}`
+            : err.message
+          : String(err),
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <h1 className="page-title">{m.title}</h1>
+      <p className="lead">{m.intro}</p>
+      <div role="status" aria-live="polite" className="notice-slot">
+        {done !== null && <p className="alert alert-success">{done}</p>}
+      </div>
+      {error !== null && (
+        <div className="alert alert-error" role="alert">
+          <p className="alert-title">{m.errorTitle}</p>
+          <p>{error}</p>
+        </div>
+      )}
+      <form className="card form-card" onSubmit={(e) => void submit(e)}>
+        <div className="field">
+          <label htmlFor="current-password">{m.current}</label>
+          <input
+            id="current-password"
+            name="current_password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="new-password">{m.next}</label>
+          <input
+            id="new-password"
+            name="new_password"
+            type="password"
+            autoComplete="new-password"
+            required
+            aria-describedby="new-password-hint"
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+          />
+          <p id="new-password-hint" className="hint">
+            {m.nextHint}
+          </p>
+        </div>
+        <div className="field field-check">
+          <input
+            id="sign-out-others"
+            name="sign_out_others"
+            type="checkbox"
+            checked={signOutOthers}
+            aria-describedby="sign-out-others-hint"
+            onChange={(e) => setSignOutOthers(e.target.checked)}
+          />
+          <div>
+            <label htmlFor="sign-out-others">{m.signOutOthers}</label>
+            <p id="sign-out-others-hint" className="hint">
+              {m.signOutOthersHint}
+            </p>
+          </div>
+        </div>
+        <button type="submit" className="button button-primary" disabled={busy}>
+          {busy ? m.submitting : m.submit}
+        </button>
+      </form>
+    </>
+  );
+}

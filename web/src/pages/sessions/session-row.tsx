@@ -1,0 +1,104 @@
+import type { Session } from '../../api';
+import { AppIcon, DeviceIcon } from '../../components/icons';
+import { formatDeviceDetail, formatExact, formatLocation, formatRelative, describeSession } from '../../format';
+import { messages } from '../../messages';
+
+export interface SessionRowProps {
+  session: Session;
+  now: Date;
+  onSignOut: (session: Session, trigger: HTMLButtonElement) => void;
+  /** Exact times in this zone (tests); the reader's own zone otherwise. */
+  timeZone?: string;
+}
+
+function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string | undefined }) {
+  return (
+    <time dateTime={iso} title={formatExact(iso, messages.locale, timeZone)}>
+      {formatRelative(iso, now, messages.locale)}
+    </time>
+  );
+}
+
+/** One session: what, where, when, and its Sign out button. Every server string renders as text. */
+export function SessionRow({ session, now, onSignOut, timeZone }: SessionRowProps) {
+  const m = messages.sessions;
+  const nameId = `session-${session.id}-name`;
+  const location = formatLocation(session.location);
+  const detail = formatDeviceDetail(session.device);
+  const deviceName = session.device.name.trim() === '' ? m.unknownDevice : session.device.name;
+
+  return (
+    <li className={session.current ? 'session session-current' : 'session'} aria-labelledby={nameId} data-session-id={session.id}>
+      <div className="session-icon">
+        <DeviceIcon type={session.device.type} />
+      </div>
+      <div className="session-main">
+        <div className="session-head">
+          <h3 id={nameId} className="session-name">
+            {deviceName}
+          </h3>
+          {session.current && <span className="badge badge-current">{m.thisDevice}</span>}
+          {session.trusted && (
+            <span className="badge badge-trusted" title={m.trustedHint}>
+              {m.trusted}
+            </span>
+          )}
+        </div>
+        <p className="session-sub">
+          <span className="session-app" title={m.kinds[session.client.kind] ?? session.client.kind}>
+            <AppIcon kind={session.client.kind} />
+            <span className="visually-hidden">{m.app}: </span>
+            {session.client.name}
+          </span>
+          {detail !== '' && (
+            <>
+              <span aria-hidden="true" className="sep">
+                ·
+              </span>
+              <span className="session-device">{detail}</span>
+            </>
+          )}
+        </p>
+        <dl className="facts">
+          <div className="fact fact-location">
+            <dt>{m.location}</dt>
+            <dd title={location.detail}>
+              {location.text}
+              {location.known && <span className="muted"> ({m.approximate})</span>}
+            </dd>
+          </div>
+          <div className="fact fact-ip">
+            <dt>{m.ip}</dt>
+            <dd className="mono">{session.ip}</dd>
+          </div>
+          <div className="fact fact-signed-in">
+            <dt>{m.signedIn}</dt>
+            <dd>
+              <Time iso={session.signed_in_at} now={now} timeZone={timeZone} />
+            </dd>
+          </div>
+          <div className="fact fact-last-active">
+            <dt>{m.lastActive}</dt>
+            <dd>
+              {session.current ? (
+                <span title={formatExact(session.last_active_at, messages.locale, timeZone)}>{m.activeNow}</span>
+              ) : (
+                <Time iso={session.last_active_at} now={now} timeZone={timeZone} />
+              )}
+            </dd>
+          </div>
+        </dl>
+      </div>
+      <div className="session-actions">
+        <button
+          type="button"
+          className="button"
+          aria-label={m.signOutLabel(session.current ? m.thisDevice.toLowerCase() : describeSession(session))}
+          onClick={(event) => onSignOut(session, event.currentTarget)}
+        >
+          {m.signOut}
+        </button>
+      </div>
+    </li>
+  );
+}

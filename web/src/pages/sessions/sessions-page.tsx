@@ -1,0 +1,309 @@
+/**
+ * Settings › Security › Active sessions. Lists where the account is signed in and lets the
+ * person end any of those sessions. The list stays true without a reload: it refreshes when the
+ * window regains focus or becomes visible, when the connection returns, and every 30 seconds;
+ * while it refreshes the previous list stays on screen so nothing jumps.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, isUnauthenticated } from '../../api';
+import type { Session, UiConfig } from '../../api';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { SignedInLayout } from '../../components/signed-in-layout';
+import { useDocumentTitle, useOnline } from '../../components/hooks';
+import { describeSession, orderSessions } from '../../format';
+import { messages } from '../../messages';
+import { signInPath, useServices } from '../../services';
+import { SessionRow } from './session-row';
+
+/** How often the open page re-reads the list; short enough that a revocation shows up soon. */
+export const REFRESH_INTERVAL_MS = 30_000;
+
+type Pending = { kind: 'one'; session: Session } | { kind: 'others'; count: number } | { kind: 'all'; count: number };
+
+function errorText(err: unknown): string {
+  if (err instanceof ApiError) {
+    if (err.retryAfterSeconds !== undefined) return `${err.message} ${messages.common.retryAfter(err.retryAfterSeconds)}`;
+    return err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function SessionsPage({ timeZone }: { timeZone?: string } = {}) {
+  return (
+    <SignedInLayout section="sessions">
+      <SessionsContent timeZone={timeZone} />
+    </SignedInLayout>
+  );
+}
+
+function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
+  const { api, now, navigate, onUnauthenticated, markSignedIn } = useServices();
+  const m = messages.sessions;
+  useDocumentTitle(m.title, messages.productName);
+  const online = useOnline();
+
+  const [sessions, setSessions] = useState<Session[] | null>(null);
+  const [loadedAt, setLoadedAt] = useState<Date | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
+  const [config, setConfig] = useState<UiConfig | null>(null);
+  const [configError, setConfigError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const [actionBusy, setActionBusy] = useState(false);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const triggerRef = useRef<HTMLElement | null>(null);
+  const listHeadingRef = useRef<HTMLHeadingElement>(null);
+  const inFlight = useRef(false);
+  const mounted = useRef(true);
+
+  const refresh = useCallback(async () => {
+    if (inFlight.current) return;
+    inFlight.current = true;
+    setRefreshing(true);
+    try {
+      const list = await api.listSessions();
+      if (!mounted.current) return;
+      markSignedIn();
+      setSessions(orderSessions(list));
+      setLoadedAt(now());
+      setLoadError(null);
+    } catch (err) {
+      if (!mounted.current) return;
+      if (isUnauthenticated(err)) return onUnauthenticated();
+      setLoadError(errorText(err));
+    } finally {
+      inFlight.current = false;
+      if (mounted.current) setRefreshing(false);
+    }
+  }, [api, now, onUnauthenticated, markSignedIn]);
+
+  useEffect(() => {
+    mounted.current = true;
+    void refresh();
+    api.getUiConfig().then(
+      (c) => mounted.current && setConfig(c),
+      (err: unknown) => {
+        if (!mounted.current || isUnauthenticated(err)) return;
+        setConfigError(m.configError(errorText(err)));
+      },
+    );
+    const onFocus = () => void refresh();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void refresh();
+    };
+    // A hidden tab skips the timer; it catches up on the focus/visibility event when shown.
+    const timer = window.setInterval(() => {
+      if (document.visibilityState !== 'hidden') void refresh();
+    }, REFRESH_INTERVAL_MS);
+    window.addEventListener('focus', onFocus);
+    window.addEventListener('online', onFocus);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      mounted.current = false;
+      window.clearInterval(timer);
+      window.removeEventListener('focus', onFocus);
+      window.removeEventListener('online', onFocus);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [api, refresh, m]);
+
+  function open(next: Pending, trigger: HTMLElement) {
+    triggerRef.current = trigger;
+    setActionError(null);
+    setPending(next);
+  }
+
+  function close() {
+    setPending(null);
+    setActionBusy(false);
+    setActionError(null);
+  }
+
+  async function confirm() {
+    if (pending === null) return;
+    setActionBusy(true);
+    setActionError(null);
+    try {
+      if (pending.kind === 'one' && pending.session.current) {
+        await api.signOut();
+        navigate(signInPath('signed_out', null), { replace: true });
+        return;
+      }
+      if (pending.kind === 'all') {
+        const n = await api.revokeAllSessions();
+        navigate(signInPath('signed_out_everywhere', null, n), { replace: true });
+        return;
+      }
+      if (pending.kind === 'one') {
+        try {
+          await api.revokeSession(pending.session.id);
+          setNotice(m.revokedCount(1));
+        } catch (err) {
+          // Already ended (elsewhere, or it expired): the goal is met; say so and refresh.
+          if (!(err instanceof ApiError && err.code === 'not_found')) throw err;
+          setNotice(m.alreadyGone);
+        }
+      } else {
+        const n = await api.revokeOtherSessions();
+        setNotice(n === 0 ? m.revokedNone : m.revokedCount(n));
+      }
+      close();
+      void refresh();
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated();
+      setActionError(errorText(err));
+      setActionBusy(false);
+    }
+  }
+
+  const others = sessions?.filter((s) => !s.current).length ?? 0;
+  const nowDate = now();
+
+  return (
+    <>
+      <h1 className="page-title">{m.title}</h1>
+      <p className="lead">{m.intro}</p>
+
+      <section className="boundary" aria-label={m.covers}>
+        <div className="boundary-item">
+          <h2 className="boundary-title">{m.covers}</h2>
+          <p>{config?.sessions_page.covers ?? '\u00a0'}</p>
+        </div>
+        <div className="boundary-item">
+          <h2 className="boundary-title">{m.excludes}</h2>
+          <p>{config?.sessions_page.excludes ?? '\u00a0'}</p>
+        </div>
+        {configError !== null && (
+          <p className="alert alert-error boundary-error" role="alert">
+            {configError}
+          </p>
+        )}
+      </section>
+
+      {!online && (
+        <p className="alert alert-warning" role="status">
+          {messages.common.offline}
+        </p>
+      )}
+
+      <div className="list-header">
+        <h2 className="section-title" ref={listHeadingRef} tabIndex={-1} id="sessions-heading">
+          {m.listLabel}
+          {sessions !== null && <span className="count"> ({sessions.length})</span>}
+        </h2>
+        {/* Reserved line: "Refreshing…" replaces "Updated …" in place, so rows never move. */}
+        <p className="status-line" aria-live="off">
+          {refreshing && sessions !== null ? m.refreshing : loadedAt !== null ? m.updatedAt(formatTime(loadedAt)) : '\u00a0'}
+        </p>
+      </div>
+
+      <div className="notice-slot" role="status" aria-live="polite">
+        {notice !== null && <p className="alert alert-success">{notice}</p>}
+      </div>
+
+      {loadError !== null && (
+        <div className="alert alert-error" role="alert">
+          <p>{sessions === null ? `${m.loadError} ${loadError}` : m.refreshError(loadError)}</p>
+          <button type="button" className="button button-small" onClick={() => void refresh()} disabled={refreshing}>
+            {messages.common.retry}
+          </button>
+        </div>
+      )}
+
+      {sessions === null && loadError === null && <LoadingList />}
+
+      {sessions !== null && sessions.length === 0 && <p className="empty">{m.empty}</p>}
+
+      {sessions !== null && sessions.length > 0 && (
+        <ul className="sessions" aria-labelledby="sessions-heading" aria-busy={refreshing}>
+          {sessions.map((s) => (
+            <SessionRow
+              key={s.id}
+              session={s}
+              now={nowDate}
+              timeZone={timeZone}
+              onSignOut={(session, trigger) => open({ kind: 'one', session }, trigger)}
+            />
+          ))}
+        </ul>
+      )}
+
+      {sessions !== null && sessions.length > 0 && (
+        <section className="bulk" aria-labelledby="bulk-heading">
+          <h2 id="bulk-heading" className="section-title">
+            {m.bulkHeading}
+          </h2>
+          <div className="bulk-actions">
+            {others > 0 ? (
+              <button
+                type="button"
+                className="button button-danger"
+                onClick={(event) => open({ kind: 'others', count: others }, event.currentTarget)}
+              >
+                {m.signOutOthers}
+              </button>
+            ) : (
+              <p className="muted only-session">{m.onlyThisSession}</p>
+            )}
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={(event) => open({ kind: 'all', count: sessions.length }, event.currentTarget)}
+            >
+              {m.signOutEverywhere}
+            </button>
+          </div>
+        </section>
+      )}
+
+      <p className="attribution">
+        {m.attributionLead} <a href="https://db-ip.com">{m.attribution}</a>
+      </p>
+
+      {pending !== null && (
+        <ConfirmDialog
+          {...dialogText(pending)}
+          busyLabel={m.working}
+          busy={actionBusy}
+          error={actionError}
+          onConfirm={() => void confirm()}
+          onCancel={close}
+          returnFocusTo={triggerRef.current}
+          fallbackFocus={() => listHeadingRef.current}
+        />
+      )}
+    </>
+  );
+}
+
+function dialogText(p: Pending): { title: string; body: string; confirmLabel: string } {
+  const m = messages.sessions;
+  switch (p.kind) {
+    case 'one':
+      return p.session.current
+        ? { title: m.confirmCurrentTitle, body: m.confirmCurrentBody, confirmLabel: m.confirm }
+        : { title: m.confirmOneTitle, body: m.confirmOneBody(describeSession(p.session)), confirmLabel: m.confirm };
+    case 'others':
+      return { title: m.confirmOthersTitle, body: m.confirmOthersBody(p.count), confirmLabel: m.confirmOthers };
+    case 'all':
+      return { title: m.confirmAllTitle, body: m.confirmAllBody(p.count), confirmLabel: m.confirmAll };
+  }
+}
+
+function formatTime(date: Date): string {
+  return new Intl.DateTimeFormat(messages.locale, { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(date);
+}
+
+/** Two placeholder rows of the real rows' height, so the first render does not jump. */
+function LoadingList() {
+  return (
+    <div className="sessions-loading" aria-busy="true">
+      <p className="visually-hidden" role="status">
+        {messages.sessions.loading}
+      </p>
+      <div className="session session-skeleton" aria-hidden="true" />
+      <div className="session session-skeleton" aria-hidden="true" />
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * Sign in with email and password. A notice from the query (`?notice=session_ended`) says why
+ * the person is here; after sign-in they go back to `?next=` when it is a same-site path.
+ */
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { ApiError } from '../../api';
+import { useDocumentTitle } from '../../components/hooks';
+import { safeNextPath } from '../../format';
+import { messages } from '../../messages';
+import { useLocation } from '../../router';
+import { useServices } from '../../services';
+
+function noticeFor(code: string | null, count: string | null): string | null {
+  const n = messages.notices;
+  switch (code) {
+    case 'signed_out':
+      return n.signed_out;
+    case 'session_ended':
+      return n.session_ended;
+    case 'sign_in_required':
+      return n.sign_in_required;
+    case 'signed_out_everywhere':
+      return n.signedOutEverywhere(count !== null && /^\d+$/.test(count) ? Number(count) : null);
+    default:
+      return null;
+  }
+}
+
+export function SignInPage() {
+  const { api, navigate, markSignedIn } = useServices();
+  const m = messages.signIn;
+  useDocumentTitle(m.title, messages.productName);
+  const { search } = useLocation();
+  const notice = noticeFor(search.get('notice'), search.get('count'));
+  const next = safeNextPath(search.get('next'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.signIn(email.trim(), password);
+      markSignedIn();
+      navigate(next, { replace: true });
+    } catch (err) {
+      const text =
+        err instanceof ApiError
+          ? err.retryAfterSeconds !== undefined
+            ? `${err.message} ${messages.common.retryAfter(err.retryAfterSeconds)}`
+            : err.message
+          : String(err);
+      setError(text);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="auth-page">
+      <main id="main" className="auth-card" tabIndex={-1}>
+        <p className="brand brand-large">{messages.productName}</p>
+        <h1 className="page-title">{m.title}</h1>
+        <p className="lead">{m.intro}</p>
+        <div role="status" aria-live="polite">
+          {notice !== null && <p className="alert alert-info">{notice}</p>}
+        </div>
+        {error !== null && (
+          <div className="alert alert-error" role="alert">
+            <p className="alert-title">{m.errorTitle}</p>
+            <p>{error}</p>
+          </div>
+        )}
+        <form onSubmit={(e) => void submit(e)}>
+          <div className="field">
+            <label htmlFor="email">{m.email}</label>
+            <input
+              id="email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="password">{m.password}</label>
+            <input
+              id="password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          <button type="submit" className="button button-primary button-block" disabled={busy}>
+            {busy ? m.submitting : m.submit}
+          </button>
+        </form>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * A tiny History API router: three routes do not need a library. `navigate` pushes or replaces
+ * a same-origin path and tells subscribers; `useLocation` re-renders on navigation and Back.
+ */
+import { useSyncExternalStore } from 'react';
+
+const listeners = new Set<() => void>();
+
+function notify(): void {
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  if (listeners.size === 1) window.addEventListener('popstate', notify);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) window.removeEventListener('popstate', notify);
+  };
+}
+
+function snapshot(): string {
+  return window.location.pathname + window.location.search;
+}
+
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (options.replace === true) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  notify();
+}
+
+export interface RouteLocation {
+  pathname: string;
+  search: URLSearchParams;
+  /** pathname + search, as used for `?next=`. */
+  path: string;
+}
+
+export function useLocation(): RouteLocation {
+  const path = useSyncExternalStore(subscribe, snapshot, snapshot);
+  const url = new URL(path, 'http://local.invalid');
+  return { pathname: url.pathname, search: url.searchParams, path };
+}

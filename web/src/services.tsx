@@ -1,0 +1,38 @@
+/**
+ * What the pages get from outside: the API client, the clock and navigation. Tests pass fakes
+ * (a fixed "now", a scripted API) through the same provider.
+ */
+import { createContext, useContext } from 'react';
+import type { Api } from './api';
+
+export type NoticeCode = 'signed_out' | 'session_ended' | 'signed_out_everywhere' | 'sign_in_required';
+
+export interface Services {
+  api: Api;
+  now: () => Date;
+  navigate: (to: string, options?: { replace?: boolean }) => void;
+  /** A call answered 401: the session is gone. Sends the person to sign-in and back after. */
+  onUnauthenticated: () => void;
+  /** Remembers that this page load had a working session (changes the sign-in notice). */
+  markSignedIn: () => void;
+}
+
+const ServicesContext = createContext<Services | null>(null);
+
+export const ServicesProvider = ServicesContext.Provider;
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (services === null) throw new Error('useServices() outside <ServicesProvider>');
+  return services;
+}
+
+/** `/sign-in?next=…&notice=…`, the one way every page sends a signed-out person to sign in. */
+export function signInPath(notice: NoticeCode | null, next: string | null, count?: number): string {
+  const query = new URLSearchParams();
+  if (next !== null) query.set('next', next);
+  if (notice !== null) query.set('notice', notice);
+  if (count !== undefined) query.set('count', String(count));
+  const qs = query.toString();
+  return qs === '' ? '/sign-in' : `/sign-in?${qs}`;
+}

@@ -1,0 +1,53 @@
+/** Builders and a scripted API for component tests. */
+import { vi } from 'vitest';
+import { ApiError } from '../api';
+import type { Api, Session, UiConfig } from '../api';
+
+export const NOW = new Date('2026-01-15T12:00:00Z');
+
+export function makeSession(overrides: Partial<Session> & { id: string }): Session {
+  return {
+    client: { id: 'web', name: 'Web', kind: 'browser' },
+    device: { name: 'Chrome on Windows', os: 'Windows 11', browser: 'Chrome 131', type: 'desktop' },
+    ip: '203.0.113.7',
+    location: { city: 'Cambridge', region: 'England', country: 'GB', approximate: true },
+    signed_in_at: '2026-01-15T09:00:00Z',
+    last_active_at: '2026-01-15T11:55:00Z',
+    expires_at: '2026-02-14T09:00:00Z',
+    trusted: false,
+    current: false,
+    auth_method: 'password',
+    ...overrides,
+  };
+}
+
+export const uiConfig: UiConfig = {
+  product_name: 'sessiond',
+  sessions_page: {
+    covers: 'Sign-ins to sessiond’s own apps: web, desktop, mobile and CLI.',
+    excludes: 'Third-party apps you connected, and sign-ins to other services made with this account.',
+  },
+};
+
+export function unauthenticated(): ApiError {
+  return new ApiError(401, 'unauthenticated', 'A valid session is required.');
+}
+
+export type FakeApi = { [K in keyof Api]: ReturnType<typeof vi.fn<Api[K]>> };
+
+export function fakeApi(sessions: Session[] = []): FakeApi {
+  return {
+    getUiConfig: vi.fn<Api['getUiConfig']>().mockResolvedValue(uiConfig),
+    getCurrentSession: vi.fn<Api['getCurrentSession']>().mockResolvedValue({
+      user: { id: 'u1', email: 'ada@example.com' },
+      session: sessions.find((s) => s.current) ?? makeSession({ id: 'cur', current: true }),
+    }),
+    listSessions: vi.fn<Api['listSessions']>().mockResolvedValue(sessions),
+    revokeSession: vi.fn<Api['revokeSession']>().mockResolvedValue(undefined),
+    revokeOtherSessions: vi.fn<Api['revokeOtherSessions']>().mockResolvedValue(sessions.filter((s) => !s.current).length),
+    revokeAllSessions: vi.fn<Api['revokeAllSessions']>().mockResolvedValue(sessions.length),
+    signIn: vi.fn<Api['signIn']>(),
+    signOut: vi.fn<Api['signOut']>().mockResolvedValue(undefined),
+    changePassword: vi.fn<Api['changePassword']>().mockResolvedValue(undefined),
+  };
+}
