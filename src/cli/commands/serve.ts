@@ -1,0 +1,44 @@
+import { Command } from 'commander';
+import { loadConfig } from '../../config.js';
+import { buildApp } from '../../http/app.js';
+import { cookiePolicy } from '../../http/cookies.js';
+import { createRegistry } from '../../registry.js';
+import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../demo.js';
+import { addConfigOptions, flagsOf } from '../options.js';
+
+export function serveCommand(): Command {
+  const command = new Command('serve').description('Start the HTTP server (runs migrations first).');
+  addConfigOptions(command);
+  return command.action(async () => {
+    const config = loadConfig(flagsOf(command));
+    const registry = await createRegistry(config);
+    const app = await buildApp(registry, { defaultMetrics: true });
+    if (!cookiePolicy(config.publicUrl).secure) {
+      app.log.warn(
+        { public_url: config.publicUrl },
+        'public URL is plain http on a non-loopback host: using cookie "sessiond" without __Host- prefix or Secure; serve over https in production',
+      );
+    }
+    if (config.demo && (await seedDemo(registry))) {
+      console.log(`demo account created: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+    } else if (config.demo) {
+      console.log(`demo account: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+    }
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    console.log(`sessiond listening on http://${host}:${port}`);
+    if (config.demo) console.log(`open http://${host}:${port}/settings/security/sessions and sign in as ${DEMO_EMAIL}`);
+
+    let closing = false;
+    const shutdown = async () => {
+      if (closing) return;
+      closing = true;
+      await app.close();
+      await registry.close();
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}

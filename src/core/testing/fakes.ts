@@ -1,0 +1,35 @@
+/** Fakes for the only things tests may fake: time and randomness. */
+import type { Clock } from '../ports/clock.js';
+
+export interface TestClock extends Clock {
+  set(ms: number): void;
+  advance(ms: number): void;
+}
+
+export function fixedClock(start: string | number = '2026-01-01T00:00:00Z'): TestClock {
+  let now = typeof start === 'number' ? start : Date.parse(start);
+  return {
+    now: () => now,
+    set: (ms) => {
+      now = ms;
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/** Deterministic bytes (xorshift32) for tests that need reproducible ids; never for production. */
+export function seededBytes(seed = 1): (n: number) => Uint8Array {
+  let x = seed >>> 0 || 1;
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      out[i] = x & 0xff;
+    }
+    return out;
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * buildApp(registry) assembles the HTTP API; it never listens (only `serve` does), so tests
+ * drive it with `inject`. Each plane is its own encapsulated context with its own auth hook.
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { DestinationStream } from 'pino';
+import { trustedProxies } from '../config.js';
+import { SessiondError } from '../core/errors.js';
+import type { Registry } from '../registry.js';
+import { authRoutes } from './auth/routes.js';
+import type { HttpContext } from './context.js';
+import { cookiePolicy } from './cookies.js';
+import { handleError, sendError } from './errors.js';
+import { introspectionRoutes } from './introspection/routes.js';
+import { meRoutes } from './me/routes.js';
+import { createMetrics } from './metrics.js';
+import { opsRoutes } from './ops/routes.js';
+import { ErrorResponse, Session, User } from './schemas.js';
+import { webRoutes } from './web/routes.js';
+
+export interface BuildOptions {
+  /** Where logs go (tests capture them to prove no secret is ever logged). Default: stdout. */
+  logStream?: DestinationStream;
+  /** Process-level metrics (event loop, memory); off in tests that build many apps. */
+  defaultMetrics?: boolean;
+}
+
+/** 1 MiB: more than any request of this API needs, small enough to refuse abuse early. */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Never log these: tokens, cookies, passwords. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.current_password',
+  '*.new_password',
+  '*.token',
+  '*.authorization',
+  '*.cookie',
+];
+
+export async function buildApp(registry: Registry, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = registry;
+  const proxies = trustedProxies(config);
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    } as never,
+    // One log line per request would sit on the hot path; auth events and errors are logged instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    // X-Forwarded-For is believed only from the configured proxies.
+    trustProxy: config.trustProxy.length ? (address: string) => proxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4') : false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const cookies = cookiePolicy(config.publicUrl);
+  const metrics = createMetrics(() => registry.sessions.countActiveSessions(), { defaultMetrics: options.defaultMetrics ?? false });
+  const ctx: HttpContext = { registry, cookies, metrics };
+
+  app.decorateRequest('auth', null);
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        // Not forced: in development the pages are served over plain http on loopback.
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'sessiond', version: '0.1.0', description: 'Session authority: sign-in, Active sessions, revocation, introspection.' },
+      components: {
+        securitySchemes: { cookie: { type: 'apiKey', in: 'cookie', name: cookies.session }, bearer: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+  });
+  app.addSchema(ErrorResponse);
+  app.addSchema(User);
+  app.addSchema(Session);
+
+  // JSON only: an HTML form (text/plain, urlencoded, multipart) cannot reach a state change.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('preValidation', async (request) => {
+    // A POST without a body is an empty JSON object to the schema, so `{}`-only routes accept both.
+    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
+    rejectUnsafeText(request);
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    // Nothing about a session may be cached by a browser or a proxy.
+    if (request.url.startsWith('/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const routePatterns: { method: string; pattern: RegExp }[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}/?$`);
+    for (const method of methods) routePatterns.push({ method, pattern });
+  });
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const exists = routePatterns.some((r) => r.pattern.test(path));
+    if (exists) {
+      const allowed = [...new Set(routePatterns.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+      return sendError(reply.header('allow', allowed.join(', ')), 'method_not_allowed');
+    }
+    return sendError(reply, 'not_found');
+  });
+
+  await app.register(opsRoutes(ctx));
+  await app.register(authRoutes(ctx), { prefix: '/v1/auth' });
+  await app.register(meRoutes(ctx), { prefix: '/v1/me' });
+  await app.register(introspectionRoutes(ctx), { prefix: '/v1' });
+  await app.register(webRoutes(ctx));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}
+
+/**
+ * Strings with NUL or unpaired surrogates are refused before they reach a handler: PostgreSQL
+ * cannot store them and they only ever come from broken or hostile clients.
+ */
+function rejectUnsafeText(request: FastifyRequest): void {
+  if (request.body !== undefined && !isSafe(request.body, 0))
+    throw new SessiondError('invalid_request', 'The request contains text that is not valid Unicode.');
+}
+
+function isSafe(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.isWellFormed() && !value.includes('\u0000');
+  if (depth > 16 || value === null || typeof value !== 'object') return true;
+  for (const [key, inner] of Object.entries(value)) if (!isSafe(key, depth + 1) || !isSafe(inner, depth + 1)) return false;
+  return true;
+}

@@ -1,0 +1,87 @@
+/** The public plane: sign up, sign in, sign out. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SessiondError, isSessiondError } from '../../core/errors.js';
+import { clearSessionCookie, setSessionCookie } from '../cookies.js';
+import type { HttpContext } from '../context.js';
+import { resolveSession } from '../plugins/authenticate.js';
+import { requestSite } from '../plugins/csrf.js';
+import { clientIp, sessionOrigin } from '../plugins/request-context.js';
+import { EmptyBody, SignInBody, SignInResponse, SignUpBody, User, responses } from '../schemas.js';
+import { sessionView, userView } from '../views.js';
+
+export function authRoutes({ registry, cookies, metrics }: HttpContext): FastifyPluginAsyncTypebox {
+  const { config, accounts, sessions } = registry;
+
+  return async (app) => {
+    /** Login CSRF: a cross-site page must not sign the victim into the attacker's account. */
+    app.addHook('onRequest', async (request) => {
+      if (request.method === 'POST' && requestSite(request, config.publicUrl) === 'cross') throw new SessiondError('csrf_failed');
+    });
+
+    app.post(
+      '/sign-up',
+      {
+        schema: {
+          tags: ['auth'],
+          body: SignUpBody,
+          response: responses({ 201: { type: 'object', properties: { user: User }, required: ['user'] } }),
+        },
+      },
+      async (request, reply) => {
+        if (!config.signUp) throw new SessiondError('sign_up_disabled');
+        const user = await accounts.signUp({ email: request.body.email, password: request.body.password, name: request.body.name ?? null });
+        request.log.info({ event: 'sign_up', user_id: user.id }, 'account created');
+        return reply.code(201).send({ user: userView(user) });
+      },
+    );
+
+    app.post(
+      '/sign-in',
+      { schema: { tags: ['auth'], body: SignInBody, response: responses({ 200: SignInResponse }) } },
+      async (request, reply) => {
+        const body = request.body;
+        const client = config.clients.find((c) => c.id === (body.client_id ?? 'web'));
+        if (!client) throw new SessiondError('unknown_client');
+        let user;
+        try {
+          user = await accounts.verifyCredentials(body.email, body.password, clientIp(request));
+        } catch (err) {
+          const outcome = isSessiondError(err) ? err.code : 'error';
+          metrics.signIns.inc({ outcome });
+          request.log.info({ event: 'sign_in_failed', outcome, ip: clientIp(request) }, 'sign-in refused');
+          throw err;
+        }
+        // Rotation: a session this browser already had ends; the new one never reuses its token.
+        const previous = await resolveSession(request, registry, cookies, metrics).catch(() => null);
+        if (previous?.via === 'cookie') await sessions.revokeSession(previous.user.id, previous.session.id, 'sign_out');
+        const origin = sessionOrigin(request, reply, registry, cookies, client, body.device);
+        const issued = await sessions.createSession(user.id, client.id, 'password', origin);
+        const transport = body.transport ?? 'cookie';
+        if (transport === 'cookie') setSessionCookie(reply, cookies, issued.token, Math.floor(config.maxAgeMs / 1000));
+        metrics.signIns.inc({ outcome: 'success' });
+        request.log.info({ event: 'sign_in', user_id: user.id, session_id: issued.session.id, client_id: client.id }, 'signed in');
+        return {
+          user: userView(user),
+          session: sessionView(issued.session, issued.session.id, config.clients, sessions.policy),
+          ...(transport === 'bearer' ? { token: issued.token } : {}),
+        };
+      },
+    );
+
+    app.post(
+      '/sign-out',
+      { schema: { tags: ['auth'], body: EmptyBody, response: responses({ 204: { type: 'null' } }) } },
+      async (request, reply) => {
+        const auth = await resolveSession(request, registry, cookies, metrics);
+        clearSessionCookie(reply, cookies);
+        if (!auth) throw new SessiondError('unauthenticated');
+        if (auth.via === 'cookie' && requestSite(request, config.publicUrl) !== 'same') throw new SessiondError('csrf_failed');
+        await sessions.revokeSession(auth.user.id, auth.session.id, 'sign_out');
+        metrics.revocations.inc({ kind: 'sign_out', outcome: 'success' });
+        request.log.info({ event: 'session_revoked', kind: 'sign_out', user_id: auth.user.id, session_id: auth.session.id }, 'signed out');
+        // Clear what the browser kept for this site; the device cookie stays so the device is recognised.
+        return reply.header('clear-site-data', '"cache", "storage"').code(204).send();
+      },
+    );
+  };
+}

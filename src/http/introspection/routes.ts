@@ -1,0 +1,41 @@
+/**
+ * Token introspection for other services (RFC 7662 style). The caller authenticates with a
+ * service key (`sessiond service-keys create`) as `Authorization: Bearer <key>`.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SessiondError } from '../../core/errors.js';
+import { verifyServiceKey } from '../../core/service-keys.js';
+import { effectiveExpiry } from '../../core/session.js';
+import type { HttpContext } from '../context.js';
+import { IntrospectBody, IntrospectResponse, responses } from '../schemas.js';
+
+const BEARER = /^Bearer +(\S+)\s*$/i;
+
+export function introspectionRoutes({ registry, metrics }: HttpContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.addHook('onRequest', async (request) => {
+      const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
+      const service = key ? await verifyServiceKey(registry, key) : null;
+      if (!service) throw new SessiondError('unauthenticated', 'A valid service key is required.');
+    });
+
+    app.post(
+      '/introspect',
+      { schema: { tags: ['introspection'], body: IntrospectBody, response: responses({ 200: IntrospectResponse }) } },
+      async (request) => {
+        const found = await registry.sessions.validateSessionToken(request.body.token);
+        metrics.validations.inc({ outcome: found ? 'valid' : 'invalid' });
+        if (!found) return { active: false };
+        const { session, user } = found;
+        return {
+          active: true,
+          sub: user.id,
+          sid: session.id,
+          client_id: session.clientId,
+          exp: Math.floor(effectiveExpiry(session, registry.sessions.policy) / 1000),
+          iat: Math.floor(session.signedInAt / 1000),
+        };
+      },
+    );
+  };
+}

@@ -1,0 +1,93 @@
+/** The caller's own plane: their session, their sessions, their password. Every route needs a session. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SessiondError } from '../../core/errors.js';
+import { isWellFormedId } from '../../core/token.js';
+import { clearSessionCookie } from '../cookies.js';
+import type { HttpContext } from '../context.js';
+import { authOf, requireSession } from '../plugins/authenticate.js';
+import { EmptyBody, PasswordChangeBody, RevokedCount, SessionIdParams, SessionList, UserAndSession, responses } from '../schemas.js';
+import { sessionView, userView } from '../views.js';
+
+export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
+  const { registry, cookies, metrics } = ctx;
+  const { config, sessions, accounts } = registry;
+
+  return async (app) => {
+    app.addHook('onRequest', requireSession(registry, cookies, metrics));
+
+    // The hot path: one indexed read, no write unless last activity is a minute old.
+    app.get('/session', { schema: { tags: ['me'], response: responses({ 200: UserAndSession }) } }, async (request) => {
+      const { user, session } = authOf(request);
+      return { user: userView(user), session: sessionView(session, session.id, config.clients, sessions.policy) };
+    });
+
+    app.get('/sessions', { schema: { tags: ['me'], response: responses({ 200: SessionList }) } }, async (request) => {
+      const { user, session } = authOf(request);
+      const list = await sessions.listUserSessions(user.id, session.id);
+      return { sessions: list.map((s) => sessionView(s, session.id, config.clients, sessions.policy)) };
+    });
+
+    app.delete(
+      '/sessions/:id',
+      { schema: { tags: ['me'], params: SessionIdParams, response: responses({ 204: { type: 'null' } }) } },
+      async (request, reply) => {
+        const { user, session } = authOf(request);
+        const id = request.params.id;
+        // Unknown, malformed, already ended and other users' ids all answer the same 404.
+        const revoked = isWellFormedId(id) && (await sessions.revokeSession(user.id, id));
+        metrics.revocations.inc({ kind: 'one', outcome: revoked ? 'success' : 'not_found' });
+        if (!revoked) throw new SessiondError('not_found', 'No such session.');
+        request.log.info(
+          { event: 'session_revoked', kind: 'one', user_id: user.id, session_id: id, by_session_id: session.id },
+          'session revoked',
+        );
+        if (id === session.id) clearSessionCookie(reply, cookies);
+        return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      '/sessions/revoke-others',
+      { schema: { tags: ['me'], body: EmptyBody, response: responses({ 200: RevokedCount }) } },
+      async (request) => {
+        const { user, session } = authOf(request);
+        const revoked = await sessions.revokeOtherSessions(user.id, session.id);
+        metrics.revocations.inc({ kind: 'others', outcome: 'success' });
+        request.log.info(
+          { event: 'sessions_revoked', kind: 'others', user_id: user.id, by_session_id: session.id, count: revoked },
+          'other sessions revoked',
+        );
+        return { revoked };
+      },
+    );
+
+    app.post(
+      '/sessions/revoke-all',
+      { schema: { tags: ['me'], body: EmptyBody, response: responses({ 200: RevokedCount }) } },
+      async (request, reply) => {
+        const { user, session } = authOf(request);
+        const revoked = await sessions.revokeAllSessions(user.id);
+        metrics.revocations.inc({ kind: 'all', outcome: 'success' });
+        request.log.info(
+          { event: 'sessions_revoked', kind: 'all', user_id: user.id, by_session_id: session.id, count: revoked },
+          'all sessions revoked',
+        );
+        clearSessionCookie(reply, cookies);
+        return { revoked };
+      },
+    );
+
+    app.post(
+      '/password',
+      { schema: { tags: ['me'], body: PasswordChangeBody, response: responses({ 204: { type: 'null' } }) } },
+      async (request, reply) => {
+        const { user, session } = authOf(request);
+        const { current_password, new_password, sign_out_others } = request.body;
+        const revoked = await accounts.changePassword(user, current_password, new_password, session.id, sign_out_others !== false);
+        metrics.revocations.inc({ kind: 'password_change', outcome: 'success' });
+        request.log.info({ event: 'password_changed', user_id: user.id, session_id: session.id, revoked }, 'password changed');
+        return reply.code(204).send();
+      },
+    );
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Telemetry: latency per route, sign-ins and revocations by outcome, validations by outcome,
+ * and the number of active sessions. One prom-client registry per app, so tests that build
+ * many apps in one process do not collide.
+ */
+import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: PromRegistry;
+  requestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  signIns: Counter<'outcome'>;
+  revocations: Counter<'kind' | 'outcome'>;
+  validations: Counter<'outcome'>;
+}
+
+export function createMetrics(countActiveSessions: () => Promise<number>, options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new PromRegistry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'sessiond_' });
+  const requestDuration = new Histogram({
+    name: 'sessiond_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const signIns = new Counter({
+    name: 'sessiond_sign_ins_total',
+    help: 'Sign-in attempts by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const revocations = new Counter({
+    name: 'sessiond_revocations_total',
+    help: 'Session revocation requests by kind and outcome; sessions ended are counted in sessiond_sessions_revoked_total',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const validations = new Counter({
+    name: 'sessiond_session_validations_total',
+    help: 'Session token validations by outcome (valid, invalid, ambiguous)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'sessiond_active_sessions',
+    help: 'Sessions neither revoked nor past their absolute expiry',
+    registers: [registry],
+    async collect() {
+      this.set(await countActiveSessions());
+    },
+  });
+  return { registry, requestDuration, signIns, revocations, validations };
+}

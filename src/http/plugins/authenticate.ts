@@ -1,0 +1,81 @@
+/**
+ * Who is calling. Browsers send the session cookie; native, CLI and API clients send
+ * `Authorization: Bearer <token>`. Both at once with different values is ambiguous and refused
+ * (400), never guessed. Tokens in URLs or other cookie names are never read.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SessiondError } from '../../core/errors.js';
+import type { SessionRecord } from '../../core/session.js';
+import type { UserRecord } from '../../core/user.js';
+import type { Registry } from '../../registry.js';
+import type { CookiePolicy } from '../cookies.js';
+import type { Metrics } from '../metrics.js';
+import { isStateChanging, requestSite } from './csrf.js';
+
+export interface AuthContext {
+  user: UserRecord;
+  session: SessionRecord;
+  via: 'cookie' | 'bearer';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+}
+
+export type Credential = { token: string; via: 'cookie' | 'bearer' };
+
+const BEARER = /^Bearer +(\S+)\s*$/i;
+
+/** Reads the credential; throws `ambiguous_credentials` when cookie and bearer disagree. */
+export function readCredential(request: FastifyRequest, cookies: CookiePolicy): Credential | null {
+  const cookie = request.cookies[cookies.session] || undefined;
+  const header = request.headers.authorization;
+  const bearer = header ? BEARER.exec(header)?.[1] : undefined;
+  if (cookie !== undefined && bearer !== undefined && cookie !== bearer) throw new SessiondError('ambiguous_credentials');
+  if (bearer !== undefined) return { token: bearer, via: 'bearer' };
+  if (cookie !== undefined) return { token: cookie, via: 'cookie' };
+  return null;
+}
+
+/** Resolves the caller's session, or null. Invalid tokens are an answer, not an error. */
+export async function resolveSession(
+  request: FastifyRequest,
+  registry: Registry,
+  cookies: CookiePolicy,
+  metrics: Metrics,
+): Promise<AuthContext | null> {
+  let credential: Credential | null;
+  try {
+    credential = readCredential(request, cookies);
+  } catch (err) {
+    metrics.validations.inc({ outcome: 'ambiguous' });
+    throw err;
+  }
+  if (!credential) return null;
+  const found = await registry.sessions.validateSessionToken(credential.token);
+  metrics.validations.inc({ outcome: found ? 'valid' : 'invalid' });
+  return found ? { ...found, via: credential.via } : null;
+}
+
+/**
+ * The hook of every session-only plane: 401 without a valid session; 403 for a
+ * cookie-authenticated state change that cannot show it came from our own pages.
+ */
+export function requireSession(registry: Registry, cookies: CookiePolicy, metrics: Metrics) {
+  return async function requireSessionHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const auth = await resolveSession(request, registry, cookies, metrics);
+    if (!auth) throw new SessiondError('unauthenticated');
+    if (auth.via === 'cookie' && isStateChanging(request) && requestSite(request, registry.config.publicUrl) !== 'same') {
+      throw new SessiondError('csrf_failed');
+    }
+    request.auth = auth;
+  };
+}
+
+/** The session a route has already required; a programming error if the hook did not run. */
+export function authOf(request: FastifyRequest): AuthContext {
+  if (!request.auth) throw new Error('route registered without requireSession');
+  return request.auth;
+}

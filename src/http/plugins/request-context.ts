@@ -1,0 +1,89 @@
+/**
+ * What a request says about where it came from: the client IP (X-Forwarded-For is believed
+ * only from the configured proxies, which Fastify's `trustProxy` function enforces), the
+ * device from the User-Agent and client hints or from a native app's own description, the
+ * approximate location, and the device id (a long-lived cookie for browsers).
+ */
+import type {} from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Client, DeviceInfo, SessionOrigin } from '../../core/session.js';
+import { isWellFormedId, newId } from '../../core/token.js';
+import type { Registry } from '../../registry.js';
+import { setDeviceCookie, type CookiePolicy } from '../cookies.js';
+
+export interface NativeDevice {
+  id?: string | undefined;
+  name?: string | undefined;
+  model?: string | undefined;
+  os?: string | undefined;
+}
+
+/** `::ffff:203.0.113.9` is the IPv4 address 203.0.113.9 seen through a dual-stack socket. */
+export function clientIp(request: FastifyRequest): string {
+  const ip = request.ip ?? '';
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/** Strips control characters and unpaired surrogates: header text goes into the database and the page. */
+export function cleanText(value: string | undefined, max: number): string | null {
+  if (!value) return null;
+  // eslint-disable-next-line no-control-regex
+  const text = value
+    .toWellFormed()
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, max);
+  return text || null;
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function sessionOrigin(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  registry: Registry,
+  cookies: CookiePolicy,
+  client: Client,
+  native: NativeDevice | undefined,
+): SessionOrigin {
+  const ip = clientIp(request);
+  const userAgent = cleanText(header(request, 'user-agent'), 512);
+  const parsed = registry.userAgents.parse({
+    userAgent: userAgent ?? undefined,
+    platform: header(request, 'sec-ch-ua-platform'),
+    mobile: header(request, 'sec-ch-ua-mobile'),
+    model: header(request, 'sec-ch-ua-model'),
+  });
+  const isBrowser = client.kind === 'browser';
+  const device: DeviceInfo = isBrowser || !native ? parsed : nativeDevice(native, parsed, client);
+  return {
+    ip,
+    userAgent,
+    device,
+    location: registry.geo.locate(ip),
+    deviceId: isBrowser ? browserDeviceId(request, reply, cookies, registry) : (native?.id ?? null),
+  };
+}
+
+/** A native app describes itself; what it leaves out comes from its user agent. */
+function nativeDevice(native: NativeDevice, parsed: DeviceInfo, client: Client): DeviceInfo {
+  const type = client.kind === 'mobile' ? 'mobile' : client.kind === 'desktop' ? 'desktop' : parsed.type;
+  return {
+    name: cleanText(native.name, 100) ?? cleanText(native.model, 100) ?? parsed.name,
+    os: cleanText(native.os, 100) ?? parsed.os,
+    browser: null,
+    type,
+  };
+}
+
+/** Reuses the browser's device cookie, or issues one. A malformed value is replaced, never trusted. */
+function browserDeviceId(request: FastifyRequest, reply: FastifyReply, cookies: CookiePolicy, registry: Registry): string {
+  const existing = request.cookies[cookies.device];
+  if (existing && isWellFormedId(existing)) return existing;
+  const id = newId(registry.crypto);
+  setDeviceCookie(reply, cookies, id);
+  return id;
+}

@@ -1,0 +1,135 @@
+/**
+ * Request validation and response allowlists from one source (TypeBox -> JSON Schema). Request
+ * bodies reject unknown fields; response schemas list exactly what may leave the server, so a
+ * secret hash cannot leak even if a store returned it. The OpenAPI document is built from these.
+ */
+import { Type, type Static } from 'typebox';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const ErrorResponse = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'snake_case error code; see docs/errors.md' }),
+      message: Type.String(),
+      request_id: Type.Optional(Type.String()),
+    }),
+  },
+  { $id: 'Error' },
+);
+
+export const User = Type.Object(
+  {
+    id: Type.String(),
+    email: Type.String(),
+    name: Nullable(Type.String()),
+    created_at: Type.String({ description: 'ISO 8601 UTC' }),
+  },
+  { $id: 'User' },
+);
+
+export const Session = Type.Object(
+  {
+    id: Type.String(),
+    client: Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      kind: Type.Union([
+        Type.Literal('browser'),
+        Type.Literal('desktop'),
+        Type.Literal('mobile'),
+        Type.Literal('cli'),
+        Type.Literal('service'),
+      ]),
+    }),
+    device: Type.Object({
+      name: Type.String(),
+      os: Type.String(),
+      browser: Nullable(Type.String()),
+      type: Type.Union([Type.Literal('desktop'), Type.Literal('mobile'), Type.Literal('tablet'), Type.Literal('unknown')]),
+    }),
+    ip: Type.String(),
+    location: Type.Object({
+      city: Nullable(Type.String()),
+      region: Nullable(Type.String()),
+      country: Nullable(Type.String({ description: 'ISO 3166-1 alpha-2' })),
+      approximate: Type.Literal(true),
+    }),
+    signed_in_at: Type.String(),
+    last_active_at: Type.String(),
+    expires_at: Type.String({ description: 'When the session ends if nothing else happens: the earlier of its idle and absolute expiry' }),
+    trusted: Type.Boolean(),
+    current: Type.Boolean(),
+    auth_method: Type.String(),
+  },
+  { $id: 'Session' },
+);
+
+/** Bounded strings: every field has a length cap so no request can make the server do unbounded work. */
+const Email = Type.String({ minLength: 1, maxLength: 320 });
+const Password = Type.String({ minLength: 1, maxLength: 4096 });
+
+export const SignUpBody = Type.Object(
+  { email: Email, password: Password, name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))) },
+  { additionalProperties: false },
+);
+
+export const DeviceBody = Type.Object(
+  {
+    id: Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    os: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SignInBody = Type.Object(
+  {
+    email: Email,
+    password: Password,
+    client_id: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    device: Type.Optional(DeviceBody),
+    transport: Type.Optional(Type.Union([Type.Literal('cookie'), Type.Literal('bearer')])),
+  },
+  { additionalProperties: false },
+);
+
+export const PasswordChangeBody = Type.Object(
+  { current_password: Password, new_password: Password, sign_out_others: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+/** Routes that take no input still refuse input they do not understand. */
+export const EmptyBody = Type.Object({}, { additionalProperties: false });
+
+export const SessionIdParams = Type.Object({ id: Type.String({ maxLength: 128 }) }, { additionalProperties: false });
+
+export const IntrospectBody = Type.Object({ token: Type.String({ maxLength: 4096 }) }, { additionalProperties: false });
+
+export const IntrospectResponse = Type.Object({
+  active: Type.Boolean(),
+  sub: Type.Optional(Type.String()),
+  sid: Type.Optional(Type.String()),
+  client_id: Type.Optional(Type.String()),
+  exp: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
+  iat: Type.Optional(Type.Integer({ description: 'Unix seconds' })),
+});
+
+export const UserAndSession = Type.Object({ user: User, session: Session });
+export const SignInResponse = Type.Object({ user: User, session: Session, token: Type.Optional(Type.String()) });
+export const SessionList = Type.Object({ sessions: Type.Array(Session) });
+export const RevokedCount = Type.Object({ revoked: Type.Integer() });
+
+export const UiConfig = Type.Object({
+  product_name: Type.String(),
+  sessions_page: Type.Object({ covers: Type.String(), excludes: Type.String() }),
+});
+
+export type UserView = Static<typeof User>;
+export type SessionView = Static<typeof Session>;
+
+/** Shorthand for response maps: the success schema plus the error envelope for 4xx/5xx. */
+export function responses<T extends Record<number, unknown>>(ok: T) {
+  return { ...ok, '4xx': ErrorResponse, '5xx': ErrorResponse };
+}

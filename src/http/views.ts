@@ -1,0 +1,33 @@
+/** Records -> wire shapes (snake_case, ISO 8601 UTC). Only what the response schemas allow leaves. */
+import { describeClient } from '../core/clients.js';
+import type { Client, SessionPolicy, SessionRecord } from '../core/session.js';
+import { effectiveExpiry } from '../core/session.js';
+import type { UserRecord } from '../core/user.js';
+import type { SessionView, UserView } from './schemas.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function userView(user: UserRecord): UserView {
+  return { id: user.id, email: user.email, name: user.name, created_at: iso(user.createdAt) };
+}
+
+export function sessionView(
+  session: SessionRecord,
+  currentSessionId: string | null,
+  clients: readonly Client[],
+  policy: SessionPolicy,
+): SessionView {
+  return {
+    id: session.id,
+    client: describeClient(clients, session.clientId),
+    device: session.device,
+    ip: session.ip,
+    location: { city: session.location.city, region: session.location.region, country: session.location.country, approximate: true },
+    signed_in_at: iso(session.signedInAt),
+    last_active_at: iso(session.lastActiveAt),
+    expires_at: iso(effectiveExpiry(session, policy)),
+    trusted: session.trusted,
+    current: session.id === currentSessionId,
+    auth_method: session.authMethod,
+  };
+}

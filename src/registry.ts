@@ -1,0 +1,95 @@
+/**
+ * The composition root: turns configuration into the adapters and use cases the HTTP layer and
+ * the CLI use. Tests pass overrides for time, password-hashing cost and GeoIP; nothing else
+ * is faked.
+ */
+import { argon2PasswordHasher, type Argon2Params } from './adapters/password/argon2-password-hasher.js';
+import { nodeCrypto } from './adapters/crypto/node-crypto.js';
+import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
+import { connect, migrateToLatest, type Engine } from './adapters/kysely/connect.js';
+import { kyselyStore } from './adapters/kysely/kysely-store.js';
+import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
+import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
+import type { Config } from './config.js';
+import { Accounts } from './core/accounts.js';
+import type { Clock } from './core/ports/clock.js';
+import type { Crypto } from './core/ports/crypto.js';
+import type { Geo } from './core/ports/geo.js';
+import type { PasswordHasher } from './core/ports/password-hasher.js';
+import type { RateLimiter } from './core/ports/rate-limiter.js';
+import type { Store } from './core/ports/store.js';
+import type { UserAgentParser } from './core/ports/user-agent.js';
+import { DEFAULT_TOUCH_INTERVAL_MS } from './core/session.js';
+import { Sessions } from './core/sessions.js';
+
+export interface Registry {
+  config: Readonly<Config>;
+  engine: Engine;
+  clock: Clock;
+  crypto: Crypto;
+  store: Store;
+  geo: Geo;
+  userAgents: UserAgentParser;
+  passwords: PasswordHasher;
+  rateLimiter: RateLimiter;
+  sessions: Sessions;
+  accounts: Accounts;
+  close(): Promise<void>;
+}
+
+export interface RegistryOverrides {
+  clock?: Clock;
+  crypto?: Crypto;
+  geo?: Geo;
+  /** Tests lower argon2's cost; production uses OWASP's parameters. */
+  argon2?: Argon2Params;
+  /** Skip running migrations (the CLI's `migrate` runs them itself). */
+  migrate?: boolean;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export async function createRegistry(config: Readonly<Config>, overrides: RegistryOverrides = {}): Promise<Registry> {
+  const clock = overrides.clock ?? systemClock;
+  const crypto = overrides.crypto ?? nodeCrypto;
+  const { db, engine } = connect(config.databaseUrl);
+  const store = kyselyStore(db);
+  try {
+    if (overrides.migrate !== false) await migrateToLatest(db);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const geo = overrides.geo ?? (await maxmindGeo());
+  const passwords = argon2PasswordHasher(overrides.argon2);
+  const rateLimiter = memoryRateLimiter(clock);
+  const sessions = new Sessions({
+    store,
+    clock,
+    crypto,
+    policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
+  });
+  const accounts = new Accounts({
+    store,
+    clock,
+    crypto,
+    passwords,
+    rateLimiter,
+    passwordPolicy: { minLength: config.minPasswordLength, maxLength: 1024 },
+    signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
+  });
+  return {
+    config,
+    engine,
+    clock,
+    crypto,
+    store,
+    geo,
+    userAgents: bowserUserAgentParser,
+    passwords,
+    rateLimiter,
+    sessions,
+    accounts,
+    close: () => store.close(),
+  };
+}

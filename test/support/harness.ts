@@ -1,0 +1,123 @@
+/**
+ * One factory for API tests: a real app on a real database, an injectable clock, cheap argon2,
+ * and helpers that act like a browser or a native client. Requests go through `app.inject`.
+ */
+import { Writable } from 'node:stream';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../../src/config.js';
+import { fixedClock, type TestClock } from '../../src/core/testing/fakes.js';
+import { buildApp } from '../../src/http/app.js';
+import { createRegistry, type Registry } from '../../src/registry.js';
+import { freshDatabase, type TestDatabase } from './databases.js';
+
+export const PASSWORD = 'correct horse battery staple';
+export const ORIGIN = 'http://127.0.0.1:7400';
+
+export const UA = {
+  windowsChrome: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  iphoneSafari:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  macChrome: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+};
+
+export const IP = { london: '81.2.69.160', mountainView: '8.8.8.8' };
+
+export interface Harness {
+  app: FastifyInstance;
+  registry: Registry;
+  clock: TestClock;
+  database: TestDatabase;
+  logs: string[];
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
+  signUp(email: string, password?: string): Promise<LightMyRequestResponse>;
+  /** Signs in like a browser; returns the session cookie value. */
+  browserSignIn(email: string, options?: { ua?: string; ip?: string; password?: string }): Promise<Browser>;
+  /** Signs in like a native client with a bearer token. */
+  bearerSignIn(email: string, options?: { clientId?: string; device?: Record<string, string>; ip?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface Browser {
+  cookie: string;
+  sessionId: string;
+  /** Sends a request with this browser's cookie and a same-origin Origin header. */
+  request(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+export async function harness(
+  engine: 'sqlite' | 'postgres',
+  overrides: Partial<Record<keyof Config, string | boolean>> = {},
+  file?: string,
+): Promise<Harness> {
+  const database = await freshDatabase(engine, file);
+  const config = loadConfig({ databaseUrl: database.url, trustProxy: '127.0.0.1', logLevel: 'info', ...overrides }, {});
+  const clock = fixedClock(Date.parse('2026-03-01T09:00:00Z'));
+  const registry = await createRegistry(config, { clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
+  const logs: string[] = [];
+  const logStream = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const app = await buildApp(registry, { logStream });
+  await app.ready();
+
+  const request = (options: InjectOptions) => app.inject(options);
+
+  async function signUp(email: string, password = PASSWORD) {
+    return request({ method: 'POST', url: '/v1/auth/sign-up', payload: { email, password } });
+  }
+
+  async function browserSignIn(email: string, options: { ua?: string; ip?: string; password?: string } = {}): Promise<Browser> {
+    const res = await request({
+      method: 'POST',
+      url: '/v1/auth/sign-in',
+      headers: { origin: ORIGIN, 'user-agent': options.ua ?? UA.windowsChrome, 'x-forwarded-for': options.ip ?? IP.london },
+      payload: { email, password: options.password ?? PASSWORD },
+    });
+    if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
+    const cookie = res.cookies.find((c) => c.name === '__Host-sessiond');
+    if (!cookie) throw new Error('no session cookie');
+    const sessionId = res.json().session.id as string;
+    return {
+      cookie: cookie.value,
+      sessionId,
+      request: (o) => request({ ...o, headers: { origin: ORIGIN, cookie: `__Host-sessiond=${cookie.value}`, ...(o.headers ?? {}) } }),
+    };
+  }
+
+  async function bearerSignIn(email: string, options: { clientId?: string; device?: Record<string, string>; ip?: string } = {}) {
+    const res = await request({
+      method: 'POST',
+      url: '/v1/auth/sign-in',
+      headers: { 'user-agent': 'sessiond-cli/1.0', 'x-forwarded-for': options.ip ?? IP.mountainView },
+      payload: {
+        email,
+        password: PASSWORD,
+        transport: 'bearer',
+        client_id: options.clientId ?? 'cli',
+        ...(options.device ? { device: options.device } : {}),
+      },
+    });
+    if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
+    return res.json().token as string;
+  }
+
+  return {
+    app,
+    registry,
+    clock,
+    database,
+    logs,
+    request,
+    signUp,
+    browserSignIn,
+    bearerSignIn,
+    async close() {
+      await app.close();
+      await registry.close();
+      await database.drop();
+    },
+  };
+}
