@@ -7,7 +7,22 @@ const coreImports = {
   patterns: [
     { group: ['node:*', 'fs', 'path', 'crypto', 'net', 'http'], message: 'src/core has no I/O: inject a port instead.' },
     { group: ['**/adapters/**', '**/http/**', '**/cli/**', '**/config.js', '**/registry.js'], message: 'src/core imports only src/core.' },
-    { group: ['fastify*', '@fastify/*', 'kysely', 'better-sqlite3', 'pg', 'ioredis', 'pino', 'maxmind', 'bowser', '@node-rs/*', 'prom-client'], message: 'src/core has no frameworks or drivers.' },
+    {
+      group: [
+        'fastify*',
+        '@fastify/*',
+        'kysely',
+        'better-sqlite3',
+        'pg',
+        'ioredis',
+        'pino',
+        'maxmind',
+        'bowser',
+        '@node-rs/*',
+        'prom-client',
+      ],
+      message: 'src/core has no frameworks or drivers.',
+    },
   ],
 };
 
@@ -24,17 +39,30 @@ export default tseslint.config(
   { files: ['src/core/**/*.ts'], ignores: ['src/core/**/*.test.ts'], rules: { 'no-restricted-imports': ['error', coreImports] } },
   {
     files: ['src/adapters/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/http/**', '**/cli/**'], message: 'adapters import only core and drivers.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/http/**', '**/cli/**'], message: 'adapters import only core and drivers.' }] },
+      ],
+    },
   },
   {
     files: ['src/sdk/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/adapters/**', '**/http/**', '**/cli/**', '**/config.js'], message: 'the SDK sees core types only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/adapters/**', '**/http/**', '**/cli/**', '**/config.js'], message: 'the SDK sees core types only.' }] },
+      ],
     },
   },
   {
     files: ['web/**/*.{ts,tsx}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**'], message: 'web/ talks to the server through its HTTP API only (web/src/api.ts).' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src/**'], message: 'web/ talks to the server through its HTTP API only (web/src/api.ts).' }] },
+      ],
+    },
   },
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

@@ -38,7 +38,7 @@ export function memoryRateLimiter(clock: Clock, maxKeys = 100_000): RateLimiter 
       w.count += 1;
       return result(w.count, limit, w.resetAt, now);
     },
-    async peek(key, limit, windowMs) {
+    async peek(key, limit) {
       const now = clock.now();
       const w = windows.get(key);
       if (!w || w.resetAt <= now) return { allowed: true, retryAfterMs: 0 };

@@ -24,15 +24,13 @@ export function clientIp(request: FastifyRequest): string {
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/g;
+
 /** Strips control characters and unpaired surrogates: header text goes into the database and the page. */
 export function cleanText(value: string | undefined, max: number): string | null {
   if (!value) return null;
-  // eslint-disable-next-line no-control-regex
-  const text = value
-    .toWellFormed()
-    .replace(/[\u0000-\u001f\u007f]/g, '')
-    .trim()
-    .slice(0, max);
+  const text = value.toWellFormed().replace(CONTROL_CHARACTERS, '').trim().slice(0, max);
   return text || null;
 }
 
