@@ -1,0 +1,85 @@
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { makeSession, NOW } from '../../testing/fixtures';
+import { SessionRow } from './session-row';
+
+function row(session = makeSession({ id: 's1' })) {
+  const onSignOut = vi.fn();
+  render(
+    <ul>
+      <SessionRow session={session} now={NOW} onSignOut={onSignOut} timeZone="UTC" />
+    </ul>,
+  );
+  return { item: screen.getByRole('listitem'), onSignOut };
+}
+
+describe('SessionRow', () => {
+  it('shows app, device, approximate location, IP and times', () => {
+    const { item } = row();
+    const r = within(item);
+    expect(r.getByRole('heading', { level: 3, name: 'Chrome on Windows' })).toBeTruthy();
+    expect(item.textContent).toContain('Web');
+    expect(item.querySelector('[data-icon="browser"]')).not.toBeNull();
+    expect(item.textContent).toContain('Windows 11 · Chrome 131');
+    const location = r.getByText('near Cambridge, GB', { exact: false });
+    expect(location.textContent).toBe('near Cambridge, GB (approximate)');
+    expect(location.getAttribute('title')).toMatch(/Approximate location.*United Kingdom/);
+    expect(r.getByText('203.0.113.7')).toBeTruthy();
+  });
+
+  it('gives signed-in and last-active times as relative text with the exact time on hover', () => {
+    const { item } = row();
+    const times = item.querySelectorAll('time');
+    expect(times).toHaveLength(2);
+    expect(times[0]?.textContent).toBe('3 hours ago');
+    expect(times[0]?.getAttribute('dateTime')).toBe('2026-01-15T09:00:00Z');
+    expect(times[0]?.getAttribute('title')).toBe('Jan 15, 2026, 9:00 AM UTC');
+    expect(times[1]?.textContent).toBe('5 minutes ago');
+  });
+
+  it('marks the current session "This device" and says it is active now', () => {
+    const { item } = row(makeSession({ id: 'me', current: true }));
+    expect(within(item).getByText('This device')).toBeTruthy();
+    expect(within(item).getByText('Active now')).toBeTruthy();
+    expect(within(item).queryByText('Trusted device')).toBeNull();
+    expect(within(item).getByRole('button', { name: 'Sign out this device' })).toBeTruthy();
+  });
+
+  it('shows the "Trusted device" badge only on trusted sessions', () => {
+    const { item } = row(makeSession({ id: 't', trusted: true }));
+    expect(within(item).getByText('Trusted device')).toBeTruthy();
+    expect(within(item).queryByText('This device')).toBeNull();
+  });
+
+  it('names the session in its Sign out button, so each button is distinct for a screen reader', () => {
+    const { item, onSignOut } = row();
+    const button = within(item).getByRole('button', { name: 'Sign out Chrome on Windows (Web, near Cambridge, GB)' });
+    button.click();
+    expect(onSignOut).toHaveBeenCalledWith(expect.objectContaining({ id: 's1' }), button);
+  });
+
+  it('renders server strings as text, never as markup', () => {
+    const { item } = row(
+      makeSession({
+        id: 'x',
+        device: { name: '<script>alert(1)</script>', os: '<img src=x onerror=alert(2)>', browser: null, type: 'unknown' },
+      }),
+    );
+    expect(item.querySelector('script')).toBeNull();
+    expect(item.querySelector('img')).toBeNull();
+    expect(within(item).getByRole('heading').textContent).toBe('<script>alert(1)</script>');
+  });
+
+  it('says when the device or the location is unknown, without claiming an approximation', () => {
+    const { item } = row(
+      makeSession({
+        id: 'u',
+        device: { name: '', os: '', browser: null, type: 'unknown' },
+        location: { city: null, region: null, country: null, approximate: true },
+      }),
+    );
+    expect(within(item).getByRole('heading').textContent).toBe('Unknown device');
+    expect(item.textContent).toContain('Location unknown');
+    expect(item.textContent).not.toContain('approximate');
+  });
+});

@@ -1,0 +1,60 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../api';
+import { App } from '../../app';
+import { fakeApi, makeSession, NOW } from '../../testing/fixtures';
+
+function open(path: string) {
+  const api = fakeApi([makeSession({ id: 'me', current: true })]);
+  window.history.replaceState(null, '', path);
+  render(<App api={api} now={() => NOW} />);
+  return api;
+}
+
+function fill(email: string, password: string) {
+  fireEvent.change(screen.getByLabelText('Email'), { target: { value: email } });
+  fireEvent.change(screen.getByLabelText('Password'), { target: { value: password } });
+  fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+}
+
+describe('Sign-in page', () => {
+  it('has labelled fields and signs in, then goes back to the page that asked', async () => {
+    const api = open('/sign-in?next=%2Fsettings%2Fsecurity%2Fpassword&notice=session_ended');
+    expect(screen.getByText(/You were signed out/)).toBeTruthy();
+    api.signIn.mockResolvedValue({ user: { id: 'u', email: 'ada@example.com' }, session: makeSession({ id: 'me', current: true }) });
+    fill(' ada@example.com ', 'correct horse battery staple');
+    await waitFor(() => expect(window.location.pathname).toBe('/settings/security/password'));
+    expect(api.signIn).toHaveBeenCalledWith('ada@example.com', 'correct horse battery staple');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Change password' })).toBeTruthy();
+  });
+
+  it('never follows a next that leaves the site', async () => {
+    const api = open('/sign-in?next=%2F%2Fevil.example%2F');
+    api.signIn.mockResolvedValue({ user: { id: 'u', email: 'a@b.c' }, session: makeSession({ id: 'me', current: true }) });
+    fill('a@b.c', 'correct horse battery staple');
+    await waitFor(() => expect(window.location.pathname).toBe('/settings/security/sessions'));
+  });
+
+  it('shows the server message for bad credentials and stays on the page', async () => {
+    const api = open('/sign-in');
+    api.signIn.mockRejectedValue(new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.'));
+    fill('a@b.c', 'wrong password here');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The email or password is incorrect.');
+    expect(window.location.pathname).toBe('/sign-in');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+  });
+
+  it('shows the wait from Retry-After when rate limited', async () => {
+    const api = open('/sign-in');
+    api.signIn.mockRejectedValue(new ApiError(429, 'rate_limited', 'Too many attempts. Try again later.', 60));
+    fill('a@b.c', 'x');
+    expect((await screen.findByRole('alert')).textContent).toContain('Too many attempts. Try again later. Try again in 60 seconds.');
+  });
+
+  it('ignores unknown notice codes instead of echoing the query', () => {
+    open('/sign-in?notice=%3Cb%3Ehi%3C%2Fb%3E');
+    expect(document.body.textContent).not.toContain('<b>hi</b>');
+    expect(screen.getByRole('status').textContent).toBe('');
+  });
+});
