@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderConfigDoc } from './config-doc.js';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('keeps docs/config.md in step with the settings table', () => {
+    const committed = readFileSync(new URL('../docs/config.md', import.meta.url), 'utf8');
+    expect(committed, 'docs/config.md is stale: run npm run docs:config').toBe(renderConfigDoc());
+  });
+
+  it('uses the contract defaults', () => {
+    const config = loadConfig({}, {});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 7400,
+      databaseUrl: 'sqlite:./data/sessiond.db',
+      redisUrl: null,
+      publicUrl: 'http://127.0.0.1:7400',
+      idleTimeoutMs: 14 * 86_400_000,
+      maxAgeMs: 30 * 86_400_000,
+      signUp: true,
+    });
+    expect(config.clients.map((c) => c.id)).toEqual(['web', 'desktop', 'mobile', 'platform', 'cli']);
+  });
+
+  it('lets a flag win over the environment, and the environment over the default', () => {
+    const env = { SESSIOND_PORT: '8000', SESSIOND_IDLE_TIMEOUT: '30m' };
+    expect(loadConfig({}, env)).toMatchObject({ port: 8000, idleTimeoutMs: 1_800_000 });
+    expect(loadConfig({ port: '9000' }, env)).toMatchObject({ port: 9000, idleTimeoutMs: 1_800_000 });
+  });
+
+  it('reports every problem at once', () => {
+    try {
+      loadConfig({ port: 'eighty', idleTimeoutMs: 'soon', trustProxy: '10.0.0.0/8,not-an-ip', databaseUrl: 'mysql://x' }, {});
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems;
+      expect(problems).toHaveLength(4);
+      expect(problems.join('\n')).toMatch(/port.*eighty[\s\S]*db must[\s\S]*trust-proxy.*not-an-ip[\s\S]*idle-timeout/);
+    }
+  });
+
+  it('refuses an idle timeout longer than the absolute lifetime', () => {
+    expect(() => loadConfig({ idleTimeoutMs: '31d', maxAgeMs: '30d' }, {})).toThrow(/idle-timeout must not be longer than max-age/);
+  });
+
+  it('never prints a database password in an error', () => {
+    expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).toThrow(/admin:\*\*\*@/);
+    expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).not.toThrow(/hunter2/);
+  });
+});
