@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '../../core/ports/store.js';
 import type { AuthMethod, DeviceType, RevokeReason, SessionRecord } from '../../core/session.js';
-import type { UserRecord } from '../../core/user.js';
+import type { UserProfile, UserRecord } from '../../core/user.js';
 import type { Db, SessionsTable, UsersTable } from './database.js';
 
 export function kyselyStore(db: Db): Store {
@@ -38,9 +38,7 @@ export function kyselyStore(db: Db): Store {
         .selectAll('sessions')
         .select([
           'users.email as u_email',
-          'users.email_key as u_email_key',
           'users.name as u_name',
-          'users.password_hash as u_password_hash',
           'users.is_admin as u_is_admin',
           'users.created_at as u_created_at',
           'users.password_changed_at as u_password_changed_at',
@@ -48,12 +46,10 @@ export function kyselyStore(db: Db): Store {
         .where('sessions.id', '=', id)
         .executeTakeFirst();
       if (!row) return null;
-      const user: UserRecord = {
+      const user: UserProfile = {
         id: row.user_id,
         email: row.u_email,
-        emailKey: row.u_email_key,
         name: row.u_name,
-        passwordHash: row.u_password_hash,
         isAdmin: row.u_is_admin === 1,
         createdAt: row.u_created_at,
         passwordChangedAt: row.u_password_changed_at,
@@ -89,6 +85,7 @@ export function kyselyStore(db: Db): Store {
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },
@@ -167,7 +164,9 @@ async function revokeMatching(db: Db, selector: RevokeSelector, reason: RevokeRe
     .updateTable('sessions')
     .set({ revoked_at: now, revoke_reason: reason })
     .where('user_id', '=', selector.userId)
-    .where('revoked_at', 'is', null);
+    .where('revoked_at', 'is', null)
+    // Only live sessions: an expired one is already over and must not inflate `{revoked: n}`.
+    .where('expires_at', '>', now);
   if (selector.exceptSessionId) query = query.where('id', '!=', selector.exceptSessionId);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
