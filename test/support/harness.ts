@@ -28,6 +28,12 @@ export interface Harness {
   clock: TestClock;
   database: TestDatabase;
   logs: string[];
+  /**
+   * Closes the app and its registry (as a process exit would) and builds a new registry and
+   * app on the same database, clock and log capture: what survives is what the database kept.
+   * SQLite needs a file (`harness('sqlite', {}, file)`); PostgreSQL reuses the suite's schema.
+   */
+  reopen(): Promise<void>;
   request(options: InjectOptions): Promise<LightMyRequestResponse>;
   signUp(email: string, password?: string): Promise<LightMyRequestResponse>;
   /** Signs in like a browser; returns the session cookie value. */
@@ -52,7 +58,6 @@ export async function harness(
   const database = await freshDatabase(engine, file);
   const config = loadConfig({ databaseUrl: database.url, trustProxy: '127.0.0.1', logLevel: 'info', ...overrides }, {});
   const clock = fixedClock(Date.parse('2026-03-01T09:00:00Z'));
-  const registry = await createRegistry(config, { clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk, _enc, done) {
@@ -60,8 +65,14 @@ export async function harness(
       done();
     },
   });
-  const app = await buildApp(registry, { logStream });
-  await app.ready();
+  const start = async () => {
+    const reg = await createRegistry(config, { clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
+    const built = await buildApp(reg, { logStream });
+    await built.ready();
+    return { registry: reg, app: built };
+  };
+  // `let`: reopen() swaps both; the returned object reads them through getters.
+  let { registry, app } = await start();
 
   const request = (options: InjectOptions) => app.inject(options);
 
@@ -105,11 +116,21 @@ export async function harness(
   }
 
   return {
-    app,
-    registry,
+    get app() {
+      return app;
+    },
+    get registry() {
+      return registry;
+    },
     clock,
     database,
     logs,
+    async reopen() {
+      if (database.url === 'sqlite::memory:') throw new Error('reopen() needs a SQLite file or PostgreSQL');
+      await app.close();
+      await registry.close();
+      ({ registry, app } = await start());
+    },
     request,
     signUp,
     browserSignIn,
