@@ -1,0 +1,342 @@
+/**
+ * The Store port's contract, as one suite every adapter runs (`test/integration/store.test.ts`
+ * runs it on SQLite and PostgreSQL). Each case names the promise the port makes; the use cases
+ * in core rely on exactly these promises, so an adapter that passes here can be swapped in.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceKeyRecord, Store } from '../ports/store.js';
+import type { SessionRecord } from '../session.js';
+import type { UserRecord } from '../user.js';
+
+export interface StoreFixture {
+  store: Store;
+  /** Closes the store and removes its database. */
+  dispose(): Promise<void>;
+}
+
+const T0 = Date.parse('2026-03-01T09:00:00Z');
+const HOUR = 3_600_000;
+
+let counter = 0;
+/** Unique within a run and across runs sharing a database: a counter plus randomness. */
+function uniqueId(prefix: string): string {
+  counter += 1;
+  return `${prefix}${counter}${Math.random().toString(36).slice(2, 10)}`.padEnd(22, 'x').slice(0, 22);
+}
+
+export function userRecord(overrides: Partial<UserRecord> = {}): UserRecord {
+  const id = uniqueId('u');
+  const email = `${id}@example.com`;
+  return {
+    id,
+    email,
+    emailKey: email.toLowerCase(),
+    name: 'Ada',
+    passwordHash: '$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA',
+    isAdmin: false,
+    createdAt: T0,
+    passwordChangedAt: T0,
+    ...overrides,
+  };
+}
+
+export function sessionRecord(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    id: uniqueId('s'),
+    userId,
+    secretHash: 'hash-of-secret',
+    clientId: 'web',
+    authMethod: 'password',
+    deviceId: null,
+    device: { name: 'Windows PC', os: 'Windows 10', browser: 'Chrome 124', type: 'desktop' },
+    ip: '81.2.69.160',
+    location: { city: 'London', region: 'England', country: 'GB', latitude: 51.5, longitude: -0.12 },
+    userAgent: 'Mozilla/5.0',
+    signedInAt: T0,
+    lastActiveAt: T0,
+    expiresAt: T0 + 24 * HOUR,
+    trusted: false,
+    revokedAt: null,
+    revokeReason: null,
+    ...overrides,
+  };
+}
+
+export function runStoreContract(name: string, makeStore: () => Promise<StoreFixture>): void {
+  describe(`Store contract: ${name}`, () => {
+    let fixture: StoreFixture;
+    let store: Store;
+
+    beforeAll(async () => {
+      fixture = await makeStore();
+      store = fixture.store;
+    });
+    afterAll(async () => {
+      await fixture?.dispose();
+    });
+
+    async function newUser(overrides: Partial<UserRecord> = {}): Promise<UserRecord> {
+      const user = userRecord(overrides);
+      expect(await store.insertUser(user)).toBe(true);
+      return user;
+    }
+
+    async function newSession(userId: string, overrides: Partial<SessionRecord> = {}): Promise<SessionRecord> {
+      const session = sessionRecord(userId, overrides);
+      await store.insertSession(session);
+      return session;
+    }
+
+    async function stateOf(id: string): Promise<SessionRecord> {
+      const found = await store.findSession(id);
+      if (!found) throw new Error(`session ${id} vanished`);
+      return found.session;
+    }
+
+    it('ping() answers while the database is reachable', async () => {
+      await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    describe('users', () => {
+      it('insertUser() stores every field, found by id and by email key', async () => {
+        const user = await newUser({ name: null, isAdmin: true, passwordChangedAt: T0 + 5 });
+        expect(await store.findUserById(user.id)).toEqual(user);
+        expect(await store.findUserByEmailKey(user.emailKey)).toEqual(user);
+      });
+
+      it('insertUser() refuses a second account with the same email key and keeps the first', async () => {
+        const first = await newUser();
+        const twin = userRecord({ emailKey: first.emailKey, email: first.email.toUpperCase(), passwordHash: 'other' });
+        expect(await store.insertUser(twin)).toBe(false);
+        expect(await store.findUserById(twin.id)).toBeNull();
+        expect(await store.findUserByEmailKey(first.emailKey)).toEqual(first);
+      });
+
+      it('finds nothing for an unknown id or email key', async () => {
+        expect(await store.findUserById('no-such-user')).toBeNull();
+        expect(await store.findUserByEmailKey('nobody@example.com')).toBeNull();
+      });
+
+      it('keeps text exactly (unicode, quotes, SQL-looking strings)', async () => {
+        const user = await newUser({ name: "Zoë ' OR '1'='1 -- 🙂 \u202Eevil", email: "o'brien+tag@exämple.com" });
+        expect(await store.findUserById(user.id)).toEqual(user);
+      });
+    });
+
+    describe('sessions', () => {
+      it('insertSession() then findSession() returns the record and its owner joined in', async () => {
+        const user = await newUser();
+        const session = await newSession(user.id, { trusted: true, deviceId: 'device-123456', userAgent: null });
+        const found = await store.findSession(session.id);
+        expect(found).toEqual({ session, user });
+      });
+
+      it('keeps null location and device fields as null', async () => {
+        const user = await newUser();
+        const session = await newSession(user.id, {
+          location: { city: null, region: null, country: null, latitude: null, longitude: null },
+          device: { name: 'Unknown device', os: 'Unknown OS', browser: null, type: 'unknown' },
+        });
+        expect((await store.findSession(session.id))?.session).toEqual(session);
+      });
+
+      it('insertSession() accepts a device seen before (same device id, second sign-in)', async () => {
+        const user = await newUser();
+        await newSession(user.id, { deviceId: 'shared-device-1' });
+        const second = await newSession(user.id, { deviceId: 'shared-device-1', device: { ...sessionRecord(user.id).device, name: 'Renamed' } });
+        expect((await store.findSession(second.id))?.session.deviceId).toBe('shared-device-1');
+      });
+
+      it('two users may report the same device id', async () => {
+        const a = await newUser();
+        const b = await newUser();
+        await newSession(a.id, { deviceId: 'same-device-id' });
+        const s = await newSession(b.id, { deviceId: 'same-device-id' });
+        expect((await store.findSession(s.id))?.user.id).toBe(b.id);
+      });
+
+      it('findSession() returns null for an unknown id', async () => {
+        expect(await store.findSession('no-such-session-id-xx')).toBeNull();
+      });
+
+      it('listActiveSessions() returns only the user\'s sessions that are neither revoked nor expired', async () => {
+        const user = await newUser();
+        const other = await newUser();
+        const live = await newSession(user.id);
+        const live2 = await newSession(user.id, { expiresAt: T0 + HOUR + 1 });
+        await newSession(user.id, { revokedAt: T0, revokeReason: 'sign_out' });
+        await newSession(user.id, { expiresAt: T0 + HOUR }); // expires exactly at `now`: gone
+        await newSession(user.id, { expiresAt: T0 + 1 });
+        await newSession(other.id);
+        const list = await store.listActiveSessions(user.id, T0 + HOUR);
+        expect(list.map((s) => s.id).sort()).toEqual([live.id, live2.id].sort());
+        expect(list.find((s) => s.id === live.id)).toEqual(live);
+      });
+
+      it('listActiveSessions() is empty for a user without sessions', async () => {
+        const user = await newUser();
+        expect(await store.listActiveSessions(user.id, T0)).toEqual([]);
+      });
+
+      it('touchSession() moves last activity forward and never backwards', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id);
+        await store.touchSession(s.id, T0 + 10_000);
+        expect((await stateOf(s.id)).lastActiveAt).toBe(T0 + 10_000);
+        await store.touchSession(s.id, T0 + 5_000); // a late write from a slower node
+        expect((await stateOf(s.id)).lastActiveAt).toBe(T0 + 10_000);
+        await store.touchSession(s.id, T0 + 10_000);
+        expect((await stateOf(s.id)).lastActiveAt).toBe(T0 + 10_000);
+      });
+
+      it('touchSession() changes nothing else and ignores unknown ids', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id);
+        await store.touchSession(s.id, T0 + 1);
+        await store.touchSession('no-such-session-id-xx', T0 + 1);
+        expect(await stateOf(s.id)).toEqual({ ...s, lastActiveAt: T0 + 1 });
+      });
+
+      it('revokeSession() ends the owner\'s active session and records when and why', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id);
+        const sibling = await newSession(user.id);
+        expect(await store.revokeSession(s.id, user.id, 'revoked_by_user', T0 + 7)).toBe(true);
+        expect(await stateOf(s.id)).toMatchObject({ revokedAt: T0 + 7, revokeReason: 'revoked_by_user' });
+        expect((await stateOf(sibling.id)).revokedAt).toBeNull();
+        expect((await store.listActiveSessions(user.id, T0 + 8)).map((x) => x.id)).toEqual([sibling.id]);
+      });
+
+      it('revokeSession() refuses another user\'s session and leaves it active', async () => {
+        const owner = await newUser();
+        const intruder = await newUser();
+        const s = await newSession(owner.id);
+        expect(await store.revokeSession(s.id, intruder.id, 'revoked_by_user', T0 + 1)).toBe(false);
+        expect((await stateOf(s.id)).revokedAt).toBeNull();
+      });
+
+      it('revokeSession() is false for an unknown or already revoked session and keeps the first revocation', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id);
+        expect(await store.revokeSession('no-such-session-id-xx', user.id, 'revoked_by_user', T0)).toBe(false);
+        expect(await store.revokeSession(s.id, user.id, 'sign_out', T0 + 1)).toBe(true);
+        expect(await store.revokeSession(s.id, user.id, 'revoked_by_user', T0 + 2)).toBe(false);
+        expect(await stateOf(s.id)).toMatchObject({ revokedAt: T0 + 1, revokeReason: 'sign_out' });
+      });
+
+      it('revokeSession() is false for a session past its absolute expiry', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id, { expiresAt: T0 + 5 });
+        expect(await store.revokeSession(s.id, user.id, 'revoked_by_user', T0 + 5)).toBe(false);
+        expect((await stateOf(s.id)).revokedAt).toBeNull();
+      });
+
+      it('revokeSessions() without an exception ends every active session of the user and counts exactly those', async () => {
+        const user = await newUser();
+        const other = await newUser();
+        const live = [await newSession(user.id), await newSession(user.id), await newSession(user.id)];
+        const earlier = await newSession(user.id, { revokedAt: T0 + 1, revokeReason: 'sign_out' });
+        const expired = await newSession(user.id, { expiresAt: T0 + 2 });
+        const bystander = await newSession(other.id);
+        const now = T0 + 10;
+        expect(await store.revokeSessions({ userId: user.id }, 'revoke_all', now)).toBe(3);
+        for (const s of live) expect(await stateOf(s.id)).toMatchObject({ revokedAt: now, revokeReason: 'revoke_all' });
+        expect(await stateOf(earlier.id)).toMatchObject({ revokedAt: T0 + 1, revokeReason: 'sign_out' });
+        expect((await stateOf(expired.id)).revokeReason).not.toBe('revoke_all');
+        expect((await stateOf(bystander.id)).revokedAt).toBeNull();
+        expect(await store.revokeSessions({ userId: user.id }, 'revoke_all', now + 1)).toBe(0);
+      });
+
+      it('revokeSessions() with an exception keeps that one session and counts the others', async () => {
+        const user = await newUser();
+        const keep = await newSession(user.id);
+        const others = [await newSession(user.id), await newSession(user.id)];
+        await newSession(user.id, { revokedAt: T0, revokeReason: 'sign_out' });
+        const n = await store.revokeSessions({ userId: user.id, exceptSessionId: keep.id }, 'revoke_others', T0 + 3);
+        expect(n).toBe(2);
+        expect((await stateOf(keep.id)).revokedAt).toBeNull();
+        for (const s of others) expect(await stateOf(s.id)).toMatchObject({ revokedAt: T0 + 3, revokeReason: 'revoke_others' });
+        expect(await store.revokeSessions({ userId: user.id, exceptSessionId: keep.id }, 'revoke_others', T0 + 4)).toBe(0);
+      });
+
+      it('revokeSessions() is not capped by any page size (1,500 sessions)', async () => {
+        const user = await newUser();
+        const keep = await newSession(user.id);
+        for (let batch = 0; batch < 1_499; batch += 100) {
+          const size = Math.min(100, 1_499 - batch);
+          await Promise.all(Array.from({ length: size }, () => store.insertSession(sessionRecord(user.id))));
+        }
+        expect(await store.revokeSessions({ userId: user.id, exceptSessionId: keep.id }, 'revoke_others', T0 + 1)).toBe(1_499);
+        expect((await store.listActiveSessions(user.id, T0 + 2)).map((s) => s.id)).toEqual([keep.id]);
+      });
+
+      it('countActiveSessions() counts sessions neither revoked nor past absolute expiry, across users', async () => {
+        const now = T0 + HOUR;
+        const before = await store.countActiveSessions(now);
+        const a = await newUser();
+        const b = await newUser();
+        await newSession(a.id);
+        await newSession(b.id);
+        await newSession(a.id, { revokedAt: T0, revokeReason: 'sign_out' });
+        await newSession(b.id, { expiresAt: now });
+        expect(await store.countActiveSessions(now)).toBe(before + 2);
+      });
+    });
+
+    describe('changePassword()', () => {
+      it('stores the new hash and, with a selector, revokes the other sessions and counts them', async () => {
+        const user = await newUser();
+        const current = await newSession(user.id);
+        const others = [await newSession(user.id), await newSession(user.id)];
+        const bystander = await newSession((await newUser()).id);
+        const n = await store.changePassword(user.id, 'new-hash', T0 + 9, { userId: user.id, exceptSessionId: current.id }, 'password_changed');
+        expect(n).toBe(2);
+        expect(await store.findUserById(user.id)).toMatchObject({ passwordHash: 'new-hash', passwordChangedAt: T0 + 9 });
+        expect((await stateOf(current.id)).revokedAt).toBeNull();
+        for (const s of others) expect(await stateOf(s.id)).toMatchObject({ revokedAt: T0 + 9, revokeReason: 'password_changed' });
+        expect((await stateOf(bystander.id)).revokedAt).toBeNull();
+        // The joined user of a session sees the new hash too.
+        expect((await store.findSession(current.id))?.user.passwordHash).toBe('new-hash');
+      });
+
+      it('without a selector changes the password and ends no session', async () => {
+        const user = await newUser();
+        const a = await newSession(user.id);
+        const b = await newSession(user.id);
+        expect(await store.changePassword(user.id, 'another-hash', T0 + 1, null, 'password_changed')).toBe(0);
+        expect((await store.findUserById(user.id))?.passwordHash).toBe('another-hash');
+        expect((await store.listActiveSessions(user.id, T0 + 2)).map((s) => s.id).sort()).toEqual([a.id, b.id].sort());
+      });
+
+      it('with a selector and no exception ends every session (password reset)', async () => {
+        const user = await newUser();
+        await newSession(user.id);
+        await newSession(user.id);
+        expect(await store.changePassword(user.id, 'reset-hash', T0 + 1, { userId: user.id }, 'password_reset')).toBe(2);
+        expect(await store.listActiveSessions(user.id, T0 + 2)).toEqual([]);
+      });
+    });
+
+    describe('service keys', () => {
+      it('insertServiceKey() then findServiceKey() returns every field', async () => {
+        const key: ServiceKeyRecord = { id: uniqueId('k'), name: 'billing-api', secretHash: 'h', createdAt: T0, revokedAt: null };
+        await store.insertServiceKey(key);
+        expect(await store.findServiceKey(key.id)).toEqual(key);
+        const revoked: ServiceKeyRecord = { ...key, id: uniqueId('k'), revokedAt: T0 + 1 };
+        await store.insertServiceKey(revoked);
+        expect(await store.findServiceKey(revoked.id)).toEqual(revoked);
+      });
+
+      it('findServiceKey() returns null for an unknown id', async () => {
+        expect(await store.findServiceKey('no-such-key')).toBeNull();
+      });
+
+      it('insertServiceKey() refuses a duplicate id', async () => {
+        const key: ServiceKeyRecord = { id: uniqueId('k'), name: 'a', secretHash: 'h', createdAt: T0, revokedAt: null };
+        await store.insertServiceKey(key);
+        await expect(store.insertServiceKey({ ...key, name: 'b' })).rejects.toThrow();
+        expect((await store.findServiceKey(key.id))?.name).toBe('a');
+      });
+    });
+  });
+}
