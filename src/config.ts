@@ -62,10 +62,11 @@ function duration(name: string) {
 
 function limit(name: string) {
   return (value: string | boolean | null): Parsed<Limit> => {
-    const [count, window] = typeof value === 'string' ? value.split('/') : [];
-    const n = Number(count);
-    const windowMs = window ? parseDuration(window) : null;
-    if (!Number.isInteger(n) || n < 1 || windowMs === null)
+    // Exactly `<count>/<window>`: Number() alone would take "0x10", "1e1" or "3/15m/typo".
+    const match = typeof value === 'string' ? /^([1-9][0-9]{0,8})\/([^\s/]+)$/.exec(value.trim()) : null;
+    const n = Number(match?.[1]);
+    const windowMs = match?.[2] ? parseDuration(match[2]) : null;
+    if (!match || windowMs === null)
       return fail(`${name} must look like 10/15m (attempts per window), got ${JSON.stringify(value)}`);
     return ok({ limit: n, windowMs });
   };
