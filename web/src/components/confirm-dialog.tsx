@@ -17,7 +17,8 @@ export interface ConfirmDialogProps {
   error: string | null;
   onConfirm: () => void;
   onCancel: () => void;
-  returnFocusTo: HTMLElement | null;
+  /** Asked when the dialog closes, so the caller can say the opener is going away. */
+  returnFocusTo: () => HTMLElement | null;
   fallbackFocus?: () => HTMLElement | null;
 }
 
@@ -42,7 +43,8 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
     return () => {
       if (dialog.open) dialog.close();
       const { returnFocusTo, fallbackFocus } = focusRef.current;
-      const target = returnFocusTo?.isConnected === true ? returnFocusTo : (fallbackFocus?.() ?? null);
+      const opener = returnFocusTo();
+      const target = opener?.isConnected === true ? opener : (fallbackFocus?.() ?? null);
       // After React has removed the dialog, so the browser does not move focus again.
       queueMicrotask(() => target?.focus());
     };

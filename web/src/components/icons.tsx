@@ -47,8 +47,8 @@ export function DeviceIcon({ type }: { type: DeviceType }) {
   }
 }
 
-export function AppIcon({ kind }: { kind: ClientKind }) {
-  const small = { ...common, width: 16, height: 16 };
+export function AppIcon({ kind, size = 16 }: { kind: ClientKind; size?: number }) {
+  const small = { ...common, width: size, height: size };
   switch (kind) {
     case 'browser':
       return (

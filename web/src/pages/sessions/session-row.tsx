@@ -30,7 +30,8 @@ export function SessionRow({ session, now, onSignOut, timeZone }: SessionRowProp
   return (
     <li className={session.current ? 'session session-current' : 'session'} aria-labelledby={nameId} data-session-id={session.id}>
       <div className="session-icon">
-        <DeviceIcon type={session.device.type} />
+        {/* An unknown device type (a CLI, a service) is better pictured by its app. */}
+        {session.device.type === 'unknown' ? <AppIcon kind={session.client.kind} size={24} /> : <DeviceIcon type={session.device.type} />}
       </div>
       <div className="session-main">
         <div className="session-head">

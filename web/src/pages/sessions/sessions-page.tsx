@@ -136,18 +136,24 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         return;
       }
       if (pending.kind === 'one') {
+        const { id } = pending.session;
         try {
-          await api.revokeSession(pending.session.id);
+          await api.revokeSession(id);
           setNotice(m.revokedCount(1));
         } catch (err) {
           // Already ended (elsewhere, or it expired): the goal is met; say so and refresh.
           if (!(err instanceof ApiError && err.code === 'not_found')) throw err;
           setNotice(m.alreadyGone);
         }
+        setSessions((list) => list?.filter((s) => s.id !== id) ?? null);
       } else {
         const n = await api.revokeOtherSessions();
         setNotice(n === 0 ? m.revokedNone : m.revokedCount(n));
+        setSessions((list) => list?.filter((s) => s.current) ?? null);
       }
+      // The button that opened the dialog goes away with its row (or with the other sessions),
+      // so focus moves to the list heading instead of falling back to <body>.
+      triggerRef.current = null;
       close();
       void refresh();
     } catch (err) {
@@ -269,7 +275,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
           error={actionError}
           onConfirm={() => void confirm()}
           onCancel={close}
-          returnFocusTo={triggerRef.current}
+          returnFocusTo={() => triggerRef.current}
           fallbackFocus={() => listHeadingRef.current}
         />
       )}
