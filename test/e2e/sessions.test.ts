@@ -1,0 +1,350 @@
+/**
+ * The Active sessions page and sign-in in a real Chromium, against the real server process.
+ * One server (SQLite in memory) and one browser for the file; each "device" is its own browser
+ * context (own cookies), with its own user agent and, through X-Forwarded-For from a trusted
+ * proxy, its own public IP so locations are real lookups. The tests run in order and share the
+ * account: later steps depend on earlier sign-ins, the way one person's afternoon would.
+ *
+ * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const SCREENSHOTS = path.join(REPO, 'docs/screenshots');
+const CHROMIUM = process.env.SESSIOND_CHROMIUM ?? '/usr/bin/chromium';
+
+const EMAIL = 'ada@example.com';
+const PASSWORD = 'correct horse battery staple';
+const NEW_PASSWORD = 'a different and longer passphrase';
+
+const WINDOWS_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const IPHONE_SAFARI =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+
+// Public addresses whose DB-IP city is stable: London, Paris, Montreal, Sydney.
+const IP_LONDON = '81.2.69.142';
+const IP_PARIS = '89.2.0.1';
+const IP_MONTREAL = '24.48.0.1';
+const IP_SYDNEY = '1.1.1.1';
+
+let server: ChildProcess | undefined;
+let serverOutput = '';
+let baseUrl = '';
+let browser: Browser | undefined;
+
+/** Starts `sessiond serve` on a free port and resolves with the URL it prints. */
+async function startServer(): Promise<string> {
+  const bin = path.join(REPO, 'bin/sessiond.js');
+  if (!existsSync(path.join(REPO, 'dist/cli/main.js')) || !existsSync(path.join(REPO, 'web/dist/index.html'))) {
+    throw new Error('sessiond is not built: run `npm run build` (npm test does) before the e2e suite');
+  }
+  // The browsers reach the server directly; trusting 127.0.0.1 as a proxy lets each context
+  // present a different public IP in X-Forwarded-For, as a real deployment behind a proxy would.
+  const child = spawn(
+    process.execPath,
+    [bin, 'serve', '--db', 'sqlite::memory:', '--port', '0', '--host', '127.0.0.1', '--trust-proxy', '127.0.0.1/32'],
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
+  );
+  server = child;
+  child.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sessiond did not print its URL within 20 s:\n${serverOutput}`)), 20_000);
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      serverOutput += `${line}\n`;
+      const match = /^sessiond listening on (http:\/\/\S+)$/.exec(line.trim());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sessiond exited with ${code} before listening:\n${serverOutput}`));
+    });
+  });
+}
+
+async function api(pathname: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(baseUrl + pathname, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: baseUrl, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+type DeviceKind = 'windows' | 'iphone';
+
+async function newDevice(kind: DeviceKind, ip: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser!.newContext(
+    kind === 'windows'
+      ? { userAgent: WINDOWS_CHROME, viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { 'X-Forwarded-For': ip } }
+      : {
+          userAgent: IPHONE_SAFARI,
+          viewport: { width: 375, height: 812 },
+          deviceScaleFactor: 2,
+          isMobile: true,
+          hasTouch: true,
+          extraHTTPHeaders: { 'X-Forwarded-For': ip },
+        },
+  );
+  const page = await context.newPage();
+  return { context, page };
+}
+
+async function signIn(page: Page, password = PASSWORD): Promise<void> {
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+const sessionList = (page: Page) => page.getByRole('list', { name: /Signed-in sessions/ });
+const rows = (page: Page) => sessionList(page).getByRole('listitem');
+
+/** Waits for the list to show `n` rows (it refreshes on focus; the page may still be loading). */
+async function expectRows(page: Page, n: number): Promise<void> {
+  await expect.poll(() => rows(page).count(), { timeout: 10_000 }).toBe(n);
+}
+
+async function activeElementLabel(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '';
+  });
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt install chromium; never downloaded)`);
+  baseUrl = await startServer();
+  const res = await api('/v1/auth/sign-up', { email: EMAIL, password: PASSWORD, name: 'Ada Lovelace' });
+  if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
+  // launch() gives every run a fresh temporary profile; contexts within it share nothing.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server !== undefined && server.exitCode === null) {
+    const exited = new Promise((resolve) => server!.once('exit', resolve));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+});
+
+describe('sign-in and Active sessions in Chromium', () => {
+  let a: { context: BrowserContext; page: Page };
+  let b: { context: BrowserContext; page: Page };
+
+  it('sends a signed-out visitor to sign-in, shows bad credentials in words, then returns to the page', async () => {
+    a = await newDevice('windows', IP_LONDON);
+    const { page } = a;
+    await page.goto(`${baseUrl}/settings/security/sessions`);
+    await page.waitForURL(/\/sign-in\?/);
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/settings/security/sessions');
+    await page.getByText('Sign in to continue.').waitFor();
+
+    await signIn(page, 'not the right password at all');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('The email or password is incorrect.');
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+
+    await signIn(page);
+    await page.waitForURL(`${baseUrl}/settings/security/sessions`);
+    await expectRows(page, 1);
+  });
+
+  it('lists both devices with the right names, this device first, after a second sign-in', async () => {
+    b = await newDevice('iphone', IP_PARIS);
+    await b.page.goto(`${baseUrl}/sign-in`);
+    await signIn(b.page);
+    await b.page.waitForURL(`${baseUrl}/settings/security/sessions`);
+
+    const { page } = a;
+    await page.evaluate(() => window.dispatchEvent(new Event('focus'))); // as when the window regains focus
+    await expectRows(page, 2);
+    const [first, second] = [rows(page).nth(0), rows(page).nth(1)];
+    const firstText = (await first.textContent()) ?? '';
+    const secondText = (await second.textContent()) ?? '';
+    expect(firstText).toContain('This device');
+    expect(firstText).toMatch(/Windows/);
+    expect(firstText).toMatch(/Chrome/);
+    expect(firstText).toContain('near London, GB');
+    expect(firstText).toContain('(approximate)');
+    expect(secondText).not.toContain('This device');
+    expect(secondText).toMatch(/iPhone|iOS/);
+    expect(secondText).toMatch(/Safari/);
+    expect(secondText).toContain('near Paris, FR');
+    expect(secondText).toContain(IP_PARIS);
+    // The boundary text comes from the server's configuration.
+    const config = (await (await fetch(`${baseUrl}/v1/ui/config`)).json()) as { sessions_page: { covers: string; excludes: string } };
+    await page.getByText(config.sessions_page.covers).waitFor();
+    await page.getByText(config.sessions_page.excludes).waitFor();
+    await page.getByRole('link', { name: 'IP Geolocation by DB-IP' }).waitFor();
+
+    // And the phone sees itself first.
+    await expectRows(b.page, 2);
+    expect(await rows(b.page).nth(0).textContent()).toContain('This device');
+    expect(await rows(b.page).nth(0).textContent()).toContain('near Paris, FR');
+  });
+
+  it('signs the phone out from the desktop with the keyboard alone: Tab, Enter, Escape, focus returns', async () => {
+    const { page } = a;
+    const phoneButton = /^Sign out .*Paris/;
+    // Tab through the page from the top until the phone row's button has focus.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    let found = false;
+    for (let i = 0; i < 40 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = phoneButton.test(await activeElementLabel(page));
+    }
+    expect(found, 'Tab reaches the Sign out button of the phone row').toBe(true);
+    // The focus is visible.
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toMatch(/Sign out this session\?.*near Paris, FR.*will be signed out right away/);
+    expect(await activeElementLabel(page)).toBe('Cancel');
+
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => activeElementLabel(page)).toMatch(phoneButton);
+
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await activeElementLabel(page)).toBe('Sign out');
+    await page.keyboard.press('Enter');
+    await page.getByText('Signed out 1 session.').waitFor();
+    await expectRows(page, 1);
+    // The row is gone, so focus goes to the list heading rather than getting lost.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('sessions-heading');
+  });
+
+  it('sends the phone to sign-in on its next action, and back where it was going after', async () => {
+    const { page } = b;
+    await page.getByRole('link', { name: 'Password' }).click();
+    await page.waitForURL(/\/sign-in\?/);
+    await page.getByText(/You were signed out/).waitFor();
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/settings/security/password');
+
+    await signIn(page);
+    await page.waitForURL(`${baseUrl}/settings/security/password`);
+  });
+
+  it('changing the password on the desktop ends the phone’s session', async () => {
+    const { page } = a;
+    await page.getByRole('link', { name: 'Password' }).click();
+    await page.waitForURL(`${baseUrl}/settings/security/password`);
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByLabel('New password').fill('too short');
+    expect(await page.getByLabel('Sign out of all other sessions').isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    // The server's policy explains itself.
+    const weak = page.getByRole('alert');
+    await weak.waitFor();
+    expect(((await weak.textContent()) ?? '').length).toBeGreaterThan('The password was not changed'.length);
+
+    await page.getByLabel('New password').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your password was changed and every other session was signed out.').waitFor();
+
+    // The phone, still on the password page, finds out on its next request.
+    await b.page.getByRole('link', { name: 'Active sessions' }).click();
+    await b.page.waitForURL(/\/sign-in\?/);
+    await b.page.getByText(/You were signed out/).waitFor();
+    await signIn(b.page, PASSWORD);
+    await b.page.getByRole('alert').waitFor();
+    await signIn(b.page, NEW_PASSWORD);
+    await b.page.waitForURL(`${baseUrl}/settings/security/sessions`);
+  });
+
+  it('writes screenshots of the page with several sessions at 1280 and 375 px, light and dark', async () => {
+    // More sessions from the other first-party apps, made the way those apps sign in.
+    const others: [string, Record<string, unknown>, string][] = [
+      ['desktop', { name: 'Ada’s MacBook Pro', model: 'MacBookPro18,1', os: 'macOS 15' }, IP_MONTREAL],
+      ['cli', { name: 'build-server', os: 'Linux' }, IP_SYDNEY],
+    ];
+    for (const [clientId, device, ip] of others) {
+      const res = await api(
+        '/v1/auth/sign-in',
+        { email: EMAIL, password: NEW_PASSWORD, client_id: clientId, device, transport: 'bearer' },
+        { 'X-Forwarded-For': ip },
+      );
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+    await mkdir(SCREENSHOTS, { recursive: true });
+    const shots: [Page, string][] = [
+      [a.page, '1280'],
+      [b.page, '375'],
+    ];
+    for (const [page, width] of shots) {
+      await page.goto(`${baseUrl}/settings/security/sessions`);
+      await expectRows(page, 4);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.mouse.move(0, 0);
+        await page.screenshot({
+          path: path.join(SCREENSHOTS, `sessions-${width}-${scheme}.png`),
+          fullPage: true,
+          scale: 'css',
+          animations: 'disabled',
+        });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    // Nothing wider than the phone's screen: no sideways scrolling at 375 px.
+    expect(await b.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  });
+
+  it('signs out everywhere from the desktop and lands on sign-in; the phone is out too', async () => {
+    const { page } = a;
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain('All 4 sessions, including this device, will be signed out');
+    await dialog.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.waitForURL(/\/sign-in\?/);
+    await page.getByText('You signed out everywhere: 4 sessions ended.').waitFor();
+
+    await b.page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await b.page.waitForURL(/\/sign-in\?/);
+    await b.page.getByText(/You were signed out/).waitFor();
+  });
+
+  it('has a Sign out button on signed-in pages', async () => {
+    const { page } = b;
+    await signIn(page, NEW_PASSWORD);
+    await page.waitForURL(`${baseUrl}/settings/security/sessions`);
+    await page.getByRole('banner').getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${baseUrl}/sign-in?notice=signed_out`);
+    await page.getByText('You signed out.').waitFor();
+    const me = await page.evaluate(async () => (await fetch('/v1/me/session')).status);
+    expect(me).toBe(401);
+    await a.context.close();
+    await b.context.close();
+  });
+});
