@@ -8,6 +8,7 @@ import { nodeCrypto } from './adapters/crypto/node-crypto.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
 import { connect, migrateToLatest, type Engine } from './adapters/kysely/connect.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
+import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
 import type { Config } from './config.js';
@@ -17,6 +18,7 @@ import type { Crypto } from './core/ports/crypto.js';
 import type { Geo } from './core/ports/geo.js';
 import type { PasswordHasher } from './core/ports/password-hasher.js';
 import type { RateLimiter } from './core/ports/rate-limiter.js';
+import type { RevocationBus } from './core/ports/revocation-bus.js';
 import type { Store } from './core/ports/store.js';
 import type { UserAgentParser } from './core/ports/user-agent.js';
 import { DEFAULT_TOUCH_INTERVAL_MS } from './core/session.js';
@@ -32,6 +34,7 @@ export interface Registry {
   userAgents: UserAgentParser;
   passwords: PasswordHasher;
   rateLimiter: RateLimiter;
+  bus: RevocationBus;
   sessions: Sessions;
   accounts: Accounts;
   close(): Promise<void>;
@@ -63,10 +66,14 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   const geo = overrides.geo ?? (await maxmindGeo());
   const passwords = argon2PasswordHasher(overrides.argon2);
   const rateLimiter = memoryRateLimiter(clock);
+  // One node per SQLite file: an in-process bus is complete. Nodes sharing PostgreSQL have no
+  // bus yet, so none of them trusts a cache: every validation reads the database.
+  const bus = engine === 'sqlite' ? memoryRevocationBus() : noRevocationBus();
   const sessions = new Sessions({
     store,
     clock,
     crypto,
+    bus,
     policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
   });
   const accounts = new Accounts({
@@ -77,6 +84,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     rateLimiter,
     passwordPolicy: { minLength: config.minPasswordLength, maxLength: 1024 },
     signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
+    bus,
   });
   return {
     config,
@@ -88,8 +96,12 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     userAgents: bowserUserAgentParser,
     passwords,
     rateLimiter,
+    bus,
     sessions,
     accounts,
-    close: () => store.close(),
+    async close() {
+      await bus.close();
+      await store.close();
+    },
   };
 }

@@ -83,6 +83,8 @@ export async function seedDemo(registry: Registry): Promise<boolean> {
       store: registry.store,
       crypto: registry.crypto,
       policy: registry.sessions.policy,
+      bus: registry.bus,
+      cache: false,
       clock: { now: () => at },
     });
     const { session, token } = await sessions.createSession(user.id, demo.clientId, demo.authMethod ?? 'password', {

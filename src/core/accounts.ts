@@ -8,6 +8,7 @@ import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
+import type { RevocationBus } from './ports/revocation-bus.js';
 import type { UserStore } from './ports/store.js';
 import { newId } from './token.js';
 import type { PasswordPolicy, UserRecord } from './user.js';
@@ -33,6 +34,7 @@ export interface AccountDeps {
   rateLimiter: RateLimiter;
   passwordPolicy: PasswordPolicy;
   signInLimits: SignInLimits;
+  bus: RevocationBus;
 }
 
 export interface NewAccount {
@@ -101,20 +103,24 @@ export class Accounts {
    * other session in the same transaction. Returns how many sessions were ended.
    */
   async changePassword(
-    user: UserRecord,
+    userId: string,
     currentPassword: string,
     newPassword: string,
     keepSessionId: string,
     signOutOthers: boolean,
   ): Promise<number> {
-    const { store, clock, passwords, passwordPolicy } = this.#deps;
-    if (!(await passwords.verify(user.passwordHash, currentPassword)))
+    const { store, clock, passwords, passwordPolicy, bus } = this.#deps;
+    const user = await store.findUserById(userId);
+    if (!user || !(await passwords.verify(user.passwordHash, currentPassword)))
       throw new SessiondError('invalid_credentials', 'The current password is incorrect.');
     const problem = passwordProblem(newPassword, passwordPolicy);
     if (problem) throw new SessiondError('weak_password', problem);
     const hash = await passwords.hash(newPassword);
     const revoke = signOutOthers ? { userId: user.id, exceptSessionId: keepSessionId } : null;
-    return store.changePassword(user.id, hash, clock.now(), revoke, 'password_changed');
+    const revoked = await store.changePassword(user.id, hash, clock.now(), revoke, 'password_changed');
+    // After commit: every node drops what it cached for this user.
+    await bus.publish({ kind: 'user', userId: user.id });
+    return revoked;
   }
 
   #dummy(): Promise<string> {

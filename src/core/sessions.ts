@@ -4,9 +4,11 @@
  */
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
+import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { SessionStore, SessionWithUser } from './ports/store.js';
 import type { AuthMethod, RevokeReason, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
 import { isActive, shouldTouch } from './session.js';
+import { DEFAULT_CACHE_LIMITS, SessionCache, type SessionCacheLimits } from './session-cache.js';
 import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
 
 export interface SessionDeps {
@@ -14,6 +16,10 @@ export interface SessionDeps {
   clock: Clock;
   crypto: Crypto;
   policy: SessionPolicy;
+  /** Revocations fan out here; the cache is trusted only while the bus is live. */
+  bus: RevocationBus;
+  /** Node-local cache limits; `false` turns the cache off. */
+  cache?: SessionCacheLimits | false;
 }
 
 export interface IssuedSession {
@@ -32,9 +38,14 @@ const MAX_TRACKED_ACTIVITY = 200_000;
 export class Sessions {
   readonly #deps: SessionDeps;
   readonly #recentActivity = new Map<string, number>();
+  readonly #cache: SessionCache | null;
+  #generation = 0;
+  #wasLive = false;
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
+    this.#cache = deps.cache === false ? null : new SessionCache(deps.cache ?? DEFAULT_CACHE_LIMITS);
+    deps.bus.subscribe((event) => this.#onRevocation(event));
   }
 
   get policy(): SessionPolicy {
@@ -77,7 +88,7 @@ export class Sessions {
     const parsed = parseToken(token);
     if (!parsed) return null;
     const { store, clock, crypto, policy } = this.#deps;
-    const found = await store.findSession(parsed.id);
+    const found = await this.#findSession(parsed.id);
     if (!found) return null;
     const { session } = found;
     if (!constantTimeEqual(crypto.sha256(parsed.secret), session.secretHash)) return null;
@@ -90,6 +101,7 @@ export class Sessions {
     if (shouldTouch(session.lastActiveAt, policy, now)) {
       await store.touchSession(session.id, now);
       this.#recentActivity.delete(session.id);
+      if (this.#cache?.get(session.id)) this.#cache.set({ user: found.user, session: { ...session, lastActiveAt: now } });
     } else {
       this.#remember(session.id, now);
     }
@@ -111,21 +123,68 @@ export class Sessions {
   async revokeSession(userId: string, sessionId: string, reason: RevokeReason = 'revoked_by_user'): Promise<boolean> {
     const revoked = await this.#deps.store.revokeSession(sessionId, userId, reason, this.#deps.clock.now());
     this.#recentActivity.delete(sessionId);
+    if (revoked) await this.#deps.bus.publish({ kind: 'session', userId, sessionId });
     return revoked;
   }
 
   /** Ends every session of the user but the current one, in one statement. */
   async revokeOtherSessions(userId: string, currentSessionId: string): Promise<number> {
-    return this.#deps.store.revokeSessions({ userId, exceptSessionId: currentSessionId }, 'revoke_others', this.#deps.clock.now());
+    const revoked = await this.#deps.store.revokeSessions(
+      { userId, exceptSessionId: currentSessionId },
+      'revoke_others',
+      this.#deps.clock.now(),
+    );
+    await this.#deps.bus.publish({ kind: 'user', userId });
+    return revoked;
   }
 
   /** Ends every session of the user, the current one included, in one statement. */
   async revokeAllSessions(userId: string): Promise<number> {
-    return this.#deps.store.revokeSessions({ userId }, 'revoke_all', this.#deps.clock.now());
+    const revoked = await this.#deps.store.revokeSessions({ userId }, 'revoke_all', this.#deps.clock.now());
+    await this.#deps.bus.publish({ kind: 'user', userId });
+    return revoked;
+  }
+
+  /** For telemetry and the scale benchmark: entries and estimated bytes held by this node. */
+  cacheStats(): { entries: number; bytes: number } {
+    return { entries: this.#cache?.size ?? 0, bytes: this.#cache?.bytes ?? 0 };
   }
 
   async countActiveSessions(): Promise<number> {
     return this.#deps.store.countActiveSessions(this.#deps.clock.now());
+  }
+
+  /**
+   * A warm cache answers without I/O. It is read and filled only while the bus is live; a cache
+   * that was not live may have missed revocations, so it is emptied when the bus comes back. A
+   * revocation that lands while the database read is in flight bumps the generation, and the
+   * possibly stale row is then not cached.
+   */
+  async #findSession(id: string): Promise<SessionWithUser | null> {
+    const cache = this.#cache;
+    if (!cache) return this.#deps.store.findSession(id);
+    const live = this.#deps.bus.isLive();
+    if (live !== this.#wasLive) {
+      cache.clear();
+      this.#wasLive = live;
+    }
+    if (!live) return this.#deps.store.findSession(id);
+    const hit = cache.get(id);
+    if (hit) return hit;
+    const generation = this.#generation;
+    const found = await this.#deps.store.findSession(id);
+    if (found && found.session.revokedAt === null && generation === this.#generation && this.#deps.bus.isLive()) cache.set(found);
+    return found;
+  }
+
+  #onRevocation(event: RevocationEvent): void {
+    this.#generation++;
+    if (event.kind === 'session') {
+      this.#cache?.delete(event.sessionId);
+      this.#recentActivity.delete(event.sessionId);
+    } else {
+      this.#cache?.deleteUser(event.userId);
+    }
   }
 
   #lastActivity(session: SessionRecord): number {

@@ -10,6 +10,9 @@ export interface UserRecord {
   passwordChangedAt: number;
 }
 
+/** What a session carries about its owner: no password hash, so caches and views hold no secret. */
+export type UserProfile = Omit<UserRecord, 'passwordHash' | 'emailKey'>;
+
 /** Reasonable upper bound from RFC 5321 (a path is at most 256 octets incl. brackets). */
 export const MAX_EMAIL_LENGTH = 254;
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/u;

@@ -2,12 +2,12 @@
 import { describeClient } from '../core/clients.js';
 import type { Client, SessionPolicy, SessionRecord } from '../core/session.js';
 import { effectiveExpiry } from '../core/session.js';
-import type { UserRecord } from '../core/user.js';
+import type { UserProfile } from '../core/user.js';
 import type { SessionView, UserView } from './schemas.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function userView(user: UserRecord): UserView {
+export function userView(user: UserProfile): UserView {
   return { id: user.id, email: user.email, name: user.name, created_at: iso(user.createdAt) };
 }
 

@@ -4,11 +4,11 @@
  * suite in `src/core/testing/store.contract.ts`.
  */
 import type { RevokeReason, SessionRecord } from '../session.js';
-import type { UserRecord } from '../user.js';
+import type { UserProfile, UserRecord } from '../user.js';
 
 export interface SessionWithUser {
   session: SessionRecord;
-  user: UserRecord;
+  user: UserProfile;
 }
 
 /** Which of a user's sessions a bulk revocation ends. */

@@ -143,7 +143,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
       it('insertSession() accepts a device seen before (same device id, second sign-in)', async () => {
         const user = await newUser();
         await newSession(user.id, { deviceId: 'shared-device-1' });
-        const second = await newSession(user.id, { deviceId: 'shared-device-1', device: { ...sessionRecord(user.id).device, name: 'Renamed' } });
+        const second = await newSession(user.id, {
+          deviceId: 'shared-device-1',
+          device: { ...sessionRecord(user.id).device, name: 'Renamed' },
+        });
         expect((await store.findSession(second.id))?.session.deviceId).toBe('shared-device-1');
       });
 
@@ -159,7 +162,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(await store.findSession('no-such-session-id-xx')).toBeNull();
       });
 
-      it('listActiveSessions() returns only the user\'s sessions that are neither revoked nor expired', async () => {
+      it("listActiveSessions() returns only the user's sessions that are neither revoked nor expired", async () => {
         const user = await newUser();
         const other = await newUser();
         const live = await newSession(user.id);
@@ -197,7 +200,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(await stateOf(s.id)).toEqual({ ...s, lastActiveAt: T0 + 1 });
       });
 
-      it('revokeSession() ends the owner\'s active session and records when and why', async () => {
+      it("revokeSession() ends the owner's active session and records when and why", async () => {
         const user = await newUser();
         const s = await newSession(user.id);
         const sibling = await newSession(user.id);
@@ -207,7 +210,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect((await store.listActiveSessions(user.id, T0 + 8)).map((x) => x.id)).toEqual([sibling.id]);
       });
 
-      it('revokeSession() refuses another user\'s session and leaves it active', async () => {
+      it("revokeSession() refuses another user's session and leaves it active", async () => {
         const owner = await newUser();
         const intruder = await newUser();
         const s = await newSession(owner.id);
@@ -289,14 +292,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         const current = await newSession(user.id);
         const others = [await newSession(user.id), await newSession(user.id)];
         const bystander = await newSession((await newUser()).id);
-        const n = await store.changePassword(user.id, 'new-hash', T0 + 9, { userId: user.id, exceptSessionId: current.id }, 'password_changed');
+        const n = await store.changePassword(
+          user.id,
+          'new-hash',
+          T0 + 9,
+          { userId: user.id, exceptSessionId: current.id },
+          'password_changed',
+        );
         expect(n).toBe(2);
         expect(await store.findUserById(user.id)).toMatchObject({ passwordHash: 'new-hash', passwordChangedAt: T0 + 9 });
         expect((await stateOf(current.id)).revokedAt).toBeNull();
         for (const s of others) expect(await stateOf(s.id)).toMatchObject({ revokedAt: T0 + 9, revokeReason: 'password_changed' });
         expect((await stateOf(bystander.id)).revokedAt).toBeNull();
-        // The joined user of a session sees the new hash too.
-        expect((await store.findSession(current.id))?.user.passwordHash).toBe('new-hash');
+        // A session carries its owner's profile, never the password hash (caches hold no secret).
+        expect((await store.findSession(current.id))?.user).toMatchObject({ id: user.id, passwordChangedAt: T0 + 9 });
+        expect((await store.findSession(current.id))?.user).not.toHaveProperty('passwordHash');
       });
 
       it('without a selector changes the password and ends no session', async () => {

@@ -83,7 +83,7 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const { user, session } = authOf(request);
         const { current_password, new_password, sign_out_others } = request.body;
-        const revoked = await accounts.changePassword(user, current_password, new_password, session.id, sign_out_others !== false);
+        const revoked = await accounts.changePassword(user.id, current_password, new_password, session.id, sign_out_others !== false);
         metrics.revocations.inc({ kind: 'password_change', outcome: 'success' });
         request.log.info({ event: 'password_changed', user_id: user.id, session_id: session.id, revoked }, 'password changed');
         return reply.code(204).send();

@@ -6,14 +6,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessiondError } from '../../core/errors.js';
 import type { SessionRecord } from '../../core/session.js';
-import type { UserRecord } from '../../core/user.js';
+import type { UserProfile } from '../../core/user.js';
 import type { Registry } from '../../registry.js';
 import type { CookiePolicy } from '../cookies.js';
 import type { Metrics } from '../metrics.js';
 import { isStateChanging, requestSite } from './csrf.js';
 
 export interface AuthContext {
-  user: UserRecord;
+  user: UserProfile;
   session: SessionRecord;
   via: 'cookie' | 'bearer';
 }

@@ -1,0 +1,18 @@
+/**
+ * Revocations, fanned out to every node so each can drop what it cached. Published only after
+ * the revoking transaction has committed. A node whose bus is not live (disconnected, or not yet
+ * caught up) must not trust its cache: it reads the database instead (fail closed).
+ */
+export type RevocationEvent =
+  /** One session ended. */
+  | { kind: 'session'; userId: string; sessionId: string }
+  /** Some or all sessions of a user ended, or the user changed (password): drop them all. */
+  | { kind: 'user'; userId: string };
+
+export interface RevocationBus {
+  publish(event: RevocationEvent): Promise<void>;
+  subscribe(listener: (event: RevocationEvent) => void): void;
+  /** True only while every event published anywhere is known to reach this node. */
+  isLive(): boolean;
+  close(): Promise<void>;
+}
