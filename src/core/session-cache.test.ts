@@ -39,7 +39,7 @@ describe('SessionCache', () => {
   });
 
   it('stays under its byte limit', () => {
-    const one = estimateBytes(entry('a'));
+    const one = estimateBytes(entry('s0'));
     const cache = new SessionCache({ maxEntries: 1000, maxBytes: one * 3 });
     for (let i = 0; i < 10; i++) cache.set(entry(`s${i}`));
     expect(cache.size).toBe(3);
