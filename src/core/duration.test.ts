@@ -95,7 +95,10 @@ describe('loadConfig: durations', () => {
     fc.assert(
       fc.property(validDuration, validDuration, (a, b) => {
         const [idle, max] = a.ms <= b.ms ? [a, b] : [b, a];
-        expect(loadConfig({ idleTimeoutMs: idle.text, maxAgeMs: max.text }, {})).toMatchObject({ idleTimeoutMs: idle.ms, maxAgeMs: max.ms });
+        expect(loadConfig({ idleTimeoutMs: idle.text, maxAgeMs: max.text }, {})).toMatchObject({
+          idleTimeoutMs: idle.ms,
+          maxAgeMs: max.ms,
+        });
         expect(loadConfig({}, { SESSIOND_IDLE_TIMEOUT: idle.text, SESSIOND_MAX_AGE: max.text })).toMatchObject({
           idleTimeoutMs: idle.ms,
           maxAgeMs: max.ms,
@@ -151,10 +154,9 @@ describe('loadConfig: sign-in limits', () => {
   });
 
   it('refuses anything but a positive whole count, one slash and a duration', () => {
-    const bad = fc.oneof(
-      fc.string({ maxLength: 12 }),
-      fc.string({ unit: fc.constantFrom(...'0123456789/smhd.-+ex '), maxLength: 10 }),
-    ).filter((s) => !/^[1-9][0-9]*\/[1-9][0-9]*[smhd]$/.test(s.trim()));
+    const bad = fc
+      .oneof(fc.string({ maxLength: 12 }), fc.string({ unit: fc.constantFrom(...'0123456789/smhd.-+ex '), maxLength: 10 }))
+      .filter((s) => !/^[1-9][0-9]*\/[1-9][0-9]*[smhd]$/.test(s.trim()));
     fc.assert(
       fc.property(bad, (text) => {
         const problems = problemsOf(() => loadConfig({ signInAccountLimit: text }, {}));
@@ -163,7 +165,24 @@ describe('loadConfig: sign-in limits', () => {
       }),
       { numRuns: 300 },
     );
-    for (const bad of ['0/15m', '-1/15m', '1.5/15m', '3', '3/', '/15m', '3/15', '3/15m/1h', '0x10/15m', '1e1/15m', '3 /15m', '3/ 15m', '3/99999d'])
-      expect(problemsOf(() => loadConfig({ signInAccountLimit: bad }, {})), bad).toHaveLength(1);
+    for (const bad of [
+      '0/15m',
+      '-1/15m',
+      '1.5/15m',
+      '3',
+      '3/',
+      '/15m',
+      '3/15',
+      '3/15m/1h',
+      '0x10/15m',
+      '1e1/15m',
+      '3 /15m',
+      '3/ 15m',
+      '3/99999d',
+    ])
+      expect(
+        problemsOf(() => loadConfig({ signInAccountLimit: bad }, {})),
+        bad,
+      ).toHaveLength(1);
   });
 });

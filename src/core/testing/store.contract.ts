@@ -128,7 +128,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         const user = await newUser();
         const session = await newSession(user.id, { trusted: true, deviceId: 'device-123456', userAgent: null });
         const found = await store.findSession(session.id);
-        expect(found).toEqual({ session, user });
+        // The owner's profile: everything but the password hash and the email key.
+        const { passwordHash: _hash, emailKey: _key, ...profile } = user;
+        expect(found).toEqual({ session, user: profile });
       });
 
       it('keeps null location and device fields as null', async () => {
