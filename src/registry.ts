@@ -8,7 +8,10 @@ import { nodeCrypto } from './adapters/crypto/node-crypto.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
 import { connect, migrateToLatest, type Engine } from './adapters/kysely/connect.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
+import pino from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
+import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js';
+import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
 import type { Config } from './config.js';
@@ -46,11 +49,42 @@ export interface RegistryOverrides {
   geo?: Geo;
   /** Tests lower argon2's cost; production uses OWASP's parameters. */
   argon2?: Argon2Params;
+  /** Force a bus (tests): `none` disables every node's cache. */
+  bus?: 'memory' | 'redis' | 'postgres' | 'none';
   /** Skip running migrations (the CLI's `migrate` runs them itself). */
   migrate?: boolean;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * The revocation bus: Redis when configured, else LISTEN/NOTIFY on a shared PostgreSQL, else
+ * in-process (one node per SQLite file). A publish that still fails after its retries does not
+ * fail the request whose revocation has already committed: it is logged, and other nodes' cache
+ * entries are bounded by the cache's maximum age.
+ */
+async function openBus(config: Readonly<Config>, engine: Engine, choice: RegistryOverrides['bus']): Promise<RevocationBus> {
+  const kind = choice ?? (config.redisUrl ? 'redis' : engine === 'postgres' ? 'postgres' : 'memory');
+  const bus =
+    kind === 'redis' && config.redisUrl
+      ? await redisRevocationBus(config.redisUrl)
+      : kind === 'postgres'
+        ? await postgresRevocationBus(config.databaseUrl)
+        : kind === 'none'
+          ? noRevocationBus()
+          : memoryRevocationBus();
+  const log = pino({ level: config.logLevel, base: { component: 'revocation-bus' } });
+  return {
+    ...bus,
+    async publish(event) {
+      try {
+        await bus.publish(event);
+      } catch (err) {
+        log.error({ err, event }, 'revocation committed but not published; other nodes will re-read it within the cache max age');
+      }
+    },
+  };
+}
 
 export async function createRegistry(config: Readonly<Config>, overrides: RegistryOverrides = {}): Promise<Registry> {
   const clock = overrides.clock ?? systemClock;
@@ -66,9 +100,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   const geo = overrides.geo ?? (await maxmindGeo());
   const passwords = argon2PasswordHasher(overrides.argon2);
   const rateLimiter = memoryRateLimiter(clock);
-  // One node per SQLite file: an in-process bus is complete. Nodes sharing PostgreSQL have no
-  // bus yet, so none of them trusts a cache: every validation reads the database.
-  const bus = engine === 'sqlite' ? memoryRevocationBus() : noRevocationBus();
+  const bus = await openBus(config, engine, overrides.bus);
   const sessions = new Sessions({
     store,
     clock,

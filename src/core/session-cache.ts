@@ -9,13 +9,19 @@ import type { SessionWithUser } from './ports/store.js';
 export interface SessionCacheLimits {
   maxEntries: number;
   maxBytes: number;
+  /**
+   * An entry older than this is read again from the database. Revocation events are what keep
+   * the cache correct; this only bounds the damage if a publish was lost after its commit while
+   * this node's own bus stayed live (a partial partition).
+   */
+  maxAgeMs: number;
 }
 
-export const DEFAULT_CACHE_LIMITS: SessionCacheLimits = { maxEntries: 100_000, maxBytes: 64 * 1024 * 1024 };
+export const DEFAULT_CACHE_LIMITS: SessionCacheLimits = { maxEntries: 100_000, maxBytes: 64 * 1024 * 1024, maxAgeMs: 30_000 };
 
 export class SessionCache {
   readonly #limits: SessionCacheLimits;
-  readonly #entries = new Map<string, { value: SessionWithUser; bytes: number }>();
+  readonly #entries = new Map<string, { value: SessionWithUser; bytes: number; cachedAt: number }>();
   readonly #byUser = new Map<string, Set<string>>();
   #bytes = 0;
 
@@ -31,20 +37,24 @@ export class SessionCache {
     return this.#bytes;
   }
 
-  get(sessionId: string): SessionWithUser | undefined {
+  get(sessionId: string, now: number): SessionWithUser | undefined {
     const entry = this.#entries.get(sessionId);
     if (!entry) return undefined;
+    if (now - entry.cachedAt > this.#limits.maxAgeMs) {
+      this.delete(sessionId);
+      return undefined;
+    }
     // Re-insert: Map keeps insertion order, so the first key is always the least recently used.
     this.#entries.delete(sessionId);
     this.#entries.set(sessionId, entry);
     return entry.value;
   }
 
-  set(value: SessionWithUser): void {
+  set(value: SessionWithUser, now: number): void {
     const id = value.session.id;
     this.delete(id);
     const bytes = estimateBytes(value);
-    this.#entries.set(id, { value, bytes });
+    this.#entries.set(id, { value, bytes, cachedAt: now });
     this.#bytes += bytes;
     let ids = this.#byUser.get(value.user.id);
     if (!ids) this.#byUser.set(value.user.id, (ids = new Set()));

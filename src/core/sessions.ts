@@ -101,7 +101,7 @@ export class Sessions {
     if (shouldTouch(session.lastActiveAt, policy, now)) {
       await store.touchSession(session.id, now);
       this.#recentActivity.delete(session.id);
-      if (this.#cache?.get(session.id)) this.#cache.set({ user: found.user, session: { ...session, lastActiveAt: now } });
+      if (this.#cache?.get(session.id, now)) this.#cache.set({ user: found.user, session: { ...session, lastActiveAt: now } }, now);
     } else {
       this.#remember(session.id, now);
     }
@@ -169,11 +169,12 @@ export class Sessions {
       this.#wasLive = live;
     }
     if (!live) return this.#deps.store.findSession(id);
-    const hit = cache.get(id);
+    const hit = cache.get(id, this.#deps.clock.now());
     if (hit) return hit;
     const generation = this.#generation;
     const found = await this.#deps.store.findSession(id);
-    if (found && found.session.revokedAt === null && generation === this.#generation && this.#deps.bus.isLive()) cache.set(found);
+    if (found && found.session.revokedAt === null && generation === this.#generation && this.#deps.bus.isLive())
+      cache.set(found, this.#deps.clock.now());
     return found;
   }
 

@@ -1,0 +1,53 @@
+/**
+ * Liveness by heartbeat: a node publishes a heartbeat on its own bus every `intervalMs` and counts
+ * itself live only while it keeps hearing its own heartbeats. That proves both directions (its
+ * publishes reach the broker, the broker's messages reach it), so a half-dead or silently
+ * partitioned connection stops the node trusting its cache within `timeoutMs`.
+ */
+export interface HeartbeatOptions {
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 500, timeoutMs: 2_000 };
+
+export class Heartbeat {
+  #lastHeardAt = 0;
+  #subscribed = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: HeartbeatOptions,
+    private readonly beat: () => Promise<void>,
+  ) {}
+
+  start(): void {
+    this.#timer ??= setInterval(() => void this.beat().catch(() => {}), this.options.intervalMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** The subscription is (re)established: live as soon as our own heartbeat comes back. */
+  subscribed(): void {
+    this.#subscribed = true;
+    void this.beat().catch(() => {});
+  }
+
+  /** The connection dropped: not live until resubscribed and heard again. */
+  lost(): void {
+    this.#subscribed = false;
+    this.#lastHeardAt = 0;
+  }
+
+  heard(): void {
+    if (this.#subscribed) this.#lastHeardAt = Date.now();
+  }
+
+  isLive(): boolean {
+    return this.#subscribed && Date.now() - this.#lastHeardAt <= this.options.timeoutMs;
+  }
+}

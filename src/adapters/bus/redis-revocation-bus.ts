@@ -1,0 +1,69 @@
+/**
+ * Revocation fan-out over Redis pub/sub (`--redis`). One connection publishes, one subscribes.
+ * Pub/sub is at-most-once: a node that was disconnected may have missed events, so it is not live
+ * (reads the database) until it has resubscribed and heard its own heartbeat again, and the
+ * session cache is emptied at that moment.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';
+import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { CHANNEL, decode, encode, publishWithRetry } from './wire.js';
+
+export async function redisRevocationBus(url: string, heartbeatOptions: HeartbeatOptions = DEFAULT_HEARTBEAT): Promise<RevocationBus> {
+  const node = randomUUID();
+  const options = {
+    // Fail fast instead of queueing: a revocation must not wait on a dead connection.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    autoResubscribe: false,
+    retryStrategy: (times: number) => Math.min(50 * times, 1_000),
+    lazyConnect: true,
+  };
+  const publisher = new Redis(url, options);
+  const subscriber = new Redis(url, options);
+  const listeners: ((event: RevocationEvent) => void)[] = [];
+  const heartbeat = new Heartbeat(heartbeatOptions, async () => {
+    await publisher.publish(CHANNEL, encode({ kind: 'heartbeat', node }));
+  });
+
+  // Errors surface as "not live"; the client reconnects by itself.
+  publisher.on('error', () => {});
+  subscriber.on('error', () => {});
+  subscriber.on('close', () => heartbeat.lost());
+  subscriber.on('ready', () => {
+    subscriber.subscribe(CHANNEL).then(
+      () => heartbeat.subscribed(),
+      () => heartbeat.lost(),
+    );
+  });
+  subscriber.on('message', (_channel: string, text: string) => {
+    const message = decode(text);
+    if (!message) return;
+    if (message.kind === 'heartbeat') {
+      if (message.node === node) heartbeat.heard();
+      return;
+    }
+    for (const listener of listeners) listener(message);
+  });
+
+  await Promise.all([publisher.connect(), subscriber.connect()]).catch(() => {
+    // Unreachable at start: the node runs on the database alone until Redis answers.
+  });
+  heartbeat.start();
+
+  return {
+    async publish(event) {
+      await publishWithRetry(() => publisher.publish(CHANNEL, encode(event)));
+    },
+    subscribe(listener) {
+      listeners.push(listener);
+    },
+    isLive: () => heartbeat.isLive(),
+    async close() {
+      heartbeat.stop();
+      publisher.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}
