@@ -1,0 +1,355 @@
+/** The Active sessions control: see, revoke one, revoke others, revoke all, change password. */
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionOrigin } from '../../src/core/session.js';
+import { ENGINES } from '../support/databases.js';
+import { harness, IP, ORIGIN, PASSWORD, UA, type Browser, type Harness } from '../support/harness.js';
+
+const COOKIE = '__Host-sessiond';
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+let n = 0;
+const email = (tag: string) => `${tag}-${++n}@example.com`;
+
+function expectError(res: LightMyRequestResponse, status: number, code: string) {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.json()).toEqual({ error: { code, message: expect.any(String) } });
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+describe.each(ENGINES)('Active sessions (%s)', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(engine);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const me = (headers: Record<string, string>) => h.request({ method: 'GET', url: '/v1/me/session', headers });
+  const list = async (b: Browser) => {
+    const res = await b.request({ method: 'GET', url: '/v1/me/sessions' });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json().sessions as Record<string, any>[];
+  };
+  async function userId(e: string): Promise<string> {
+    return (await h.registry.store.findUserByEmailKey(e))!.id;
+  }
+
+  describe('GET /v1/me/session', () => {
+    it('answers the current user and session, by cookie and by bearer', async () => {
+      const e = email('me');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      const res = await b.request({ method: 'GET', url: '/v1/me/session' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ user: { email: e }, session: { id: b.sessionId, current: true } });
+      expect(res.headers['cache-control']).toBe('no-store');
+      const token = await h.bearerSignIn(e);
+      const viaBearer = await me(bearer(token));
+      expect(viaBearer.json().session.id).toBe(token.split('.')[0]);
+      expect(viaBearer.json().session.current).toBe(true);
+    });
+
+    it('answers 401 unauthenticated with no credential, an unknown token, or a wrong secret', async () => {
+      const e = email('me401');
+      await h.signUp(e);
+      const token = await h.bearerSignIn(e);
+      expectError(await me({}), 401, 'unauthenticated');
+      expectError(await me(bearer('AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB')), 401, 'unauthenticated');
+      const wrongSecret = `${token.split('.')[0]}.${'C'.repeat(43)}`;
+      expectError(await me(bearer(wrongSecret)), 401, 'unauthenticated');
+      expectError(await me({ cookie: `${COOKIE}=${wrongSecret}` }), 401, 'unauthenticated');
+    });
+  });
+
+  describe('GET /v1/me/sessions', () => {
+    it('lists the current session first, then by most recent activity (not sign-in order)', async () => {
+      const e = email('order');
+      await h.signUp(e);
+      const first = await h.browserSignIn(e, { ua: UA.windowsChrome });
+      h.clock.advance(60_000);
+      const second = await h.browserSignIn(e, { ua: UA.iphoneSafari });
+      h.clock.advance(60_000);
+      const third = await h.browserSignIn(e, { ua: UA.macChrome });
+      h.clock.advance(5 * 60_000);
+      expect((await first.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200); // first is now the most recent
+      h.clock.advance(60_000);
+      const ids = (await list(second)).map((s) => s.id);
+      expect(ids).toEqual([second.sessionId, first.sessionId, third.sessionId]);
+      // Listing was activity of `second`, a minute after `first` was used.
+      const fromThird = await list(third);
+      expect(fromThird.map((s) => s.id)).toEqual([third.sessionId, second.sessionId, first.sessionId]);
+      expect(fromThird.map((s) => s.current)).toEqual([true, false, false]);
+    });
+
+    it('describes each session as the contract says: device from the User-Agent, approximate place from X-Forwarded-For', async () => {
+      const e = email('fields');
+      await h.signUp(e);
+      const phone = await h.browserSignIn(e, { ua: UA.iphoneSafari, ip: IP.london });
+      const token = await h.bearerSignIn(e, { clientId: 'mobile', device: { name: 'Pixel 8', os: 'Android 15' }, ip: IP.mountainView });
+      const sessions = await list(phone);
+      expect(sessions).toHaveLength(2);
+      const [current, app] = sessions as [Record<string, any>, Record<string, any>];
+      expect(current).toEqual({
+        id: phone.sessionId,
+        client: { id: 'web', name: 'Web', kind: 'browser' },
+        device: { name: 'iPhone', os: expect.stringMatching(/^iOS 17/), browser: expect.stringMatching(/^Safari/), type: 'mobile' },
+        ip: IP.london,
+        location: { city: 'London', region: expect.any(String), country: 'GB', approximate: true },
+        signed_in_at: expect.stringMatching(ISO),
+        last_active_at: expect.stringMatching(ISO),
+        expires_at: expect.stringMatching(ISO),
+        trusted: false,
+        current: true,
+        auth_method: 'password',
+      });
+      expect(app).toMatchObject({
+        id: token.split('.')[0],
+        client: { id: 'mobile', kind: 'mobile' },
+        device: { name: 'Pixel 8', os: 'Android 15', browser: null, type: 'mobile' },
+        ip: IP.mountainView,
+        location: { country: 'US', approximate: true },
+        current: false,
+      });
+      // Times are real: signed in now, idle expiry (14 days by default) ahead.
+      expect(Date.parse(current.signed_in_at)).toBe(h.clock.now());
+      expect(Date.parse(current.expires_at)).toBe(h.clock.now() + 14 * 86_400_000);
+      // No secret leaves the server: neither token secrets nor their hashes.
+      const body = JSON.stringify(sessions);
+      expect(body).not.toContain(phone.cookie.split('.')[1]);
+      expect(body).not.toContain(token.split('.')[1]);
+      expect(body).not.toMatch(/secret|hash/i);
+    });
+
+    it('believes X-Forwarded-For only from a trusted proxy', async () => {
+      const e = email('xff');
+      await h.signUp(e);
+      const res = await h.request({
+        method: 'POST',
+        url: '/v1/auth/sign-in',
+        remoteAddress: '203.0.113.7',
+        headers: { origin: ORIGIN, 'x-forwarded-for': IP.london },
+        payload: { email: e, password: PASSWORD },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().session.ip).toBe('203.0.113.7');
+      expect(res.json().session.location.city).not.toBe('London');
+    });
+
+    it("never shows another user's sessions", async () => {
+      const a = email('mine');
+      const b = email('theirs');
+      await h.signUp(a);
+      await h.signUp(b);
+      const browserA = await h.browserSignIn(a);
+      await h.bearerSignIn(b);
+      await h.browserSignIn(b);
+      expect((await list(browserA)).map((s) => s.id)).toEqual([browserA.sessionId]);
+    });
+  });
+
+  describe('DELETE /v1/me/sessions/:id', () => {
+    it('ends one other session (204): its bearer token is refused on the very next request, the rest live on', async () => {
+      const e = email('one');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      const t1 = await h.bearerSignIn(e);
+      const t2 = await h.bearerSignIn(e);
+      expect((await me(bearer(t1))).statusCode).toBe(200); // warm any cache
+      const res = await b.request({ method: 'DELETE', url: `/v1/me/sessions/${t1.split('.')[0]}` });
+      expect(res.statusCode).toBe(204);
+      expect(res.body).toBe('');
+      expectError(await me(bearer(t1)), 401, 'unauthenticated');
+      expect((await me(bearer(t2))).statusCode).toBe(200);
+      expect((await list(b)).map((s) => s.id).sort()).toEqual([b.sessionId, t2.split('.')[0]].sort());
+      // Already ended: 404 like any id that is not a live session of the caller.
+      expectError(await b.request({ method: 'DELETE', url: `/v1/me/sessions/${t1.split('.')[0]}` }), 404, 'not_found');
+    });
+
+    it('ends a cookie session from a bearer client: the browser is refused on its next request', async () => {
+      const e = email('one-cookie');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      expect((await b.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
+      const t = await h.bearerSignIn(e);
+      expect((await h.request({ method: 'DELETE', url: `/v1/me/sessions/${b.sessionId}`, headers: bearer(t) })).statusCode).toBe(204);
+      expectError(await b.request({ method: 'GET', url: '/v1/me/session' }), 401, 'unauthenticated');
+    });
+
+    it("answers 404 for another user's session id and does not end it", async () => {
+      const owner = email('owner');
+      const intruder = email('intruder');
+      await h.signUp(owner);
+      await h.signUp(intruder);
+      const victim = await h.browserSignIn(owner);
+      const attacker = await h.browserSignIn(intruder);
+      const res = await attacker.request({ method: 'DELETE', url: `/v1/me/sessions/${victim.sessionId}` });
+      expectError(res, 404, 'not_found');
+      const unknown = await attacker.request({ method: 'DELETE', url: '/v1/me/sessions/AAAAAAAAAAAAAAAAAAAAAA' });
+      expect(unknown.statusCode).toBe(404);
+      expect(unknown.body).toBe(res.body); // no oracle: same answer as an unknown id
+      expect((await victim.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
+      expect((await h.registry.store.findSession(victim.sessionId))?.session.revokedAt).toBeNull();
+    });
+
+    it('ends the current session too, clearing its cookie', async () => {
+      const e = email('self');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      const res = await b.request({ method: 'DELETE', url: `/v1/me/sessions/${b.sessionId}` });
+      expect(res.statusCode).toBe(204);
+      expect(res.cookies.find((c) => c.name === COOKIE)?.value).toBe('');
+      expectError(await b.request({ method: 'GET', url: '/v1/me/session' }), 401, 'unauthenticated');
+    });
+
+    it('needs a session (401)', async () => {
+      expectError(await h.request({ method: 'DELETE', url: '/v1/me/sessions/AAAAAAAAAAAAAAAAAAAAAA' }), 401, 'unauthenticated');
+    });
+  });
+
+  describe('POST /v1/me/sessions/revoke-others', () => {
+    it('ends every other session (cookie and bearer) and counts them; the current one lives on', async () => {
+      const e = email('others');
+      await h.signUp(e);
+      const keep = await h.browserSignIn(e);
+      const otherBrowser = await h.browserSignIn(e, { ua: UA.macChrome });
+      const t = await h.bearerSignIn(e);
+      expect((await me(bearer(t))).statusCode).toBe(200);
+      const bystander = email('bystander');
+      await h.signUp(bystander);
+      const bt = await h.bearerSignIn(bystander);
+      const res = await keep.request({ method: 'POST', url: '/v1/me/sessions/revoke-others' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ revoked: 2 });
+      expectError(await me(bearer(t)), 401, 'unauthenticated');
+      expectError(await otherBrowser.request({ method: 'GET', url: '/v1/me/session' }), 401, 'unauthenticated');
+      expect((await keep.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
+      expect((await me(bearer(bt))).statusCode).toBe(200);
+      expect((await list(keep)).map((s) => s.id)).toEqual([keep.sessionId]);
+      expect((await keep.request({ method: 'POST', url: '/v1/me/sessions/revoke-others' })).json()).toEqual({ revoked: 0 });
+    });
+
+    it('ends all 1,499 other sessions of a user with 1,500: no page size caps a revocation', async () => {
+      const e = email('many');
+      await h.signUp(e);
+      const keep = await h.browserSignIn(e);
+      const id = await userId(e);
+      await createSessions(h, id, 1_499);
+      expect(await h.registry.store.listActiveSessions(id, h.clock.now())).toHaveLength(1_500);
+      const res = await keep.request({ method: 'POST', url: '/v1/me/sessions/revoke-others' });
+      expect(res.json()).toEqual({ revoked: 1_499 });
+      const left = await h.registry.store.listActiveSessions(id, h.clock.now());
+      expect(left.map((s) => s.id)).toEqual([keep.sessionId]);
+    });
+  });
+
+  describe('POST /v1/me/sessions/revoke-all', () => {
+    it('ends every session including the current one, clears the cookie, and counts them', async () => {
+      const e = email('all');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      const t = await h.bearerSignIn(e);
+      const t2 = await h.bearerSignIn(e);
+      const res = await h.request({ method: 'POST', url: '/v1/me/sessions/revoke-all', headers: bearer(t) });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ revoked: 3 });
+      expect(res.cookies.find((c) => c.name === COOKIE)?.value).toBe('');
+      for (const headers of [bearer(t), bearer(t2), { cookie: `${COOKIE}=${b.cookie}` }])
+        expectError(await me(headers), 401, 'unauthenticated');
+    });
+
+    it('ends all 1,500 sessions of a user', async () => {
+      const e = email('many-all');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      const id = await userId(e);
+      await createSessions(h, id, 1_499);
+      const before = await h.registry.store.countActiveSessions(h.clock.now());
+      const res = await b.request({ method: 'POST', url: '/v1/me/sessions/revoke-all' });
+      expect(res.json()).toEqual({ revoked: 1_500 });
+      expect(await h.registry.store.listActiveSessions(id, h.clock.now())).toEqual([]);
+      expect(await h.registry.store.countActiveSessions(h.clock.now())).toBe(before - 1_500);
+    });
+  });
+
+  describe('POST /v1/me/password', () => {
+    const NEW = 'a brand new passphrase 2026';
+    const change = (b: Browser, payload: Record<string, unknown>) => b.request({ method: 'POST', url: '/v1/me/password', payload });
+    const canSignIn = async (e: string, password: string) =>
+      (await h.request({ method: 'POST', url: '/v1/auth/sign-in', payload: { email: e, password, transport: 'bearer', client_id: 'cli' } }))
+        .statusCode === 200;
+
+    it('changes the password (204) and ends every other session; the current one lives on', async () => {
+      const e = email('pw');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      const other = await h.browserSignIn(e, { ua: UA.iphoneSafari });
+      const t = await h.bearerSignIn(e);
+      expect((await me(bearer(t))).statusCode).toBe(200);
+      const res = await change(b, { current_password: PASSWORD, new_password: NEW });
+      expect(res.statusCode, res.body).toBe(204);
+      expectError(await me(bearer(t)), 401, 'unauthenticated');
+      expectError(await other.request({ method: 'GET', url: '/v1/me/session' }), 401, 'unauthenticated');
+      expect((await b.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
+      expect(await canSignIn(e, PASSWORD)).toBe(false);
+      expect(await canSignIn(e, NEW)).toBe(true);
+    });
+
+    it('with sign_out_others: false changes the password and keeps the other sessions', async () => {
+      const e = email('pw-keep');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      const t = await h.bearerSignIn(e);
+      expect((await change(b, { current_password: PASSWORD, new_password: NEW, sign_out_others: false })).statusCode).toBe(204);
+      expect((await me(bearer(t))).statusCode).toBe(200);
+      expect(await canSignIn(e, NEW)).toBe(true);
+      expect(await canSignIn(e, PASSWORD)).toBe(false);
+    });
+
+    it('with a wrong current password changes nothing (401 invalid_credentials)', async () => {
+      const e = email('pw-wrong');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      const t = await h.bearerSignIn(e);
+      expectError(await change(b, { current_password: 'not my password at all', new_password: NEW }), 401, 'invalid_credentials');
+      expect((await me(bearer(t))).statusCode).toBe(200);
+      expect((await b.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
+      expect(await canSignIn(e, PASSWORD)).toBe(true);
+      expect(await canSignIn(e, NEW)).toBe(false);
+    });
+
+    it('with a too-short new password changes nothing (400 weak_password)', async () => {
+      const e = email('pw-weak');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      const t = await h.bearerSignIn(e);
+      expectError(await change(b, { current_password: PASSWORD, new_password: 'short' }), 400, 'weak_password');
+      expect((await me(bearer(t))).statusCode).toBe(200);
+      expect(await canSignIn(e, PASSWORD)).toBe(true);
+    });
+
+    it('needs a session (401)', async () => {
+      expectError(
+        await h.request({ method: 'POST', url: '/v1/me/password', payload: { current_password: PASSWORD, new_password: NEW } }),
+        401,
+        'unauthenticated',
+      );
+    });
+  });
+});
+
+/** Many sessions fast: straight through the use case, no HTTP and no argon2. */
+async function createSessions(h: Harness, userId: string, count: number): Promise<void> {
+  const origin: SessionOrigin = {
+    ip: '192.0.2.1',
+    userAgent: 'bulk',
+    device: { name: 'Unknown device', os: 'Unknown OS', browser: null, type: 'unknown' },
+    location: { city: null, region: null, country: null, latitude: null, longitude: null },
+    deviceId: null,
+  };
+  for (let i = 0; i < count; i += 100) {
+    const size = Math.min(100, count - i);
+    await Promise.all(Array.from({ length: size }, () => h.registry.sessions.createSession(userId, 'cli', 'password', origin)));
+  }
+}
