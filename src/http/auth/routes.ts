@@ -73,9 +73,10 @@ export function authRoutes({ registry, cookies, metrics }: HttpContext): Fastify
       { schema: { tags: ['auth'], body: EmptyBody, response: responses({ 204: { type: 'null' } }) } },
       async (request, reply) => {
         const auth = await resolveSession(request, registry, cookies, metrics);
+        // Refuse before touching the cookie: a forged sign-out must not sign the browser out either.
+        if (auth?.via === 'cookie' && requestSite(request, config.publicUrl) !== 'same') throw new SessiondError('csrf_failed');
         clearSessionCookie(reply, cookies);
         if (!auth) throw new SessiondError('unauthenticated');
-        if (auth.via === 'cookie' && requestSite(request, config.publicUrl) !== 'same') throw new SessiondError('csrf_failed');
         await sessions.revokeSession(auth.user.id, auth.session.id, 'sign_out');
         metrics.revocations.inc({ kind: 'sign_out', outcome: 'success' });
         request.log.info({ event: 'session_revoked', kind: 'sign_out', user_id: auth.user.id, session_id: auth.session.id }, 'signed out');
