@@ -13,6 +13,7 @@ import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revo
 import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js';
 import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
+import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
 import type { Config } from './config.js';
 import { Accounts } from './core/accounts.js';
@@ -99,7 +100,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   }
   const geo = overrides.geo ?? (await maxmindGeo());
   const passwords = argon2PasswordHasher(overrides.argon2);
-  const rateLimiter = memoryRateLimiter(clock);
+  // Shared counters when nodes share Redis; otherwise this node's own.
+  const redisLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, clock) : null;
+  const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
   const bus = await openBus(config, engine, overrides.bus);
   const sessions = new Sessions({
     store,
@@ -132,6 +135,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     sessions,
     accounts,
     async close() {
+      redisLimiter?.close();
       await bus.close();
       await store.close();
     },

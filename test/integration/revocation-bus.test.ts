@@ -57,7 +57,7 @@ describe.each(['redis', 'postgres'] as const)('two nodes with the %s bus', (kind
   it('revoke-all through node 1 ends every session cached on node 2', async () => {
     const [one, two] = nodes as [Registry, Registry];
     const user = await one.accounts.signUp({ email: `${kind}-b@example.com`, password: 'correct horse battery staple' });
-    const tokens = [];
+    const tokens: string[] = [];
     for (let i = 0; i < 5; i++) tokens.push((await one.sessions.createSession(user.id, 'web', 'password', ORIGIN)).token);
     for (const t of tokens) expect(await two.sessions.validateSessionToken(t)).not.toBeNull();
     expect(await one.sessions.revokeAllSessions(user.id)).toBe(5);

@@ -1,0 +1,55 @@
+/**
+ * Fixed-window counters in Redis, shared by every node (`--redis`), so a client cannot multiply
+ * its sign-in attempts by spreading them over nodes. One atomic script per hit. While Redis is
+ * unreachable the node falls back to its own in-memory counters: limits stay in force per node
+ * rather than disappearing or locking everyone out.
+ */
+import { Redis } from 'ioredis';
+import type { Clock } from '../../core/ports/clock.js';
+import type { RateLimiter, RateLimitResult } from '../../core/ports/rate-limiter.js';
+import { memoryRateLimiter } from './memory-rate-limiter.js';
+
+// INCR, set the window's expiry on the first hit, return the count and the time left.
+const HIT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}
+`;
+
+const PREFIX = 'sessiond:rl:';
+
+export function redisRateLimiter(url: string, clock: Clock): RateLimiter & { close(): void } {
+  // Commands wait for a (re)connection at most half a second, then the fallback answers.
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 500, connectTimeout: 1_000 });
+  redis.on('error', () => {});
+  const fallback = memoryRateLimiter(clock);
+  const result = (count: number, limit: number, ttl: number): RateLimitResult =>
+    count > limit ? { allowed: false, retryAfterMs: Math.max(ttl, 1) } : { allowed: true, retryAfterMs: 0 };
+
+  return {
+    async hit(key, limit, windowMs) {
+      try {
+        const [count, ttl] = (await redis.eval(HIT, 1, PREFIX + key, String(windowMs))) as [number, number];
+        return result(count, limit, ttl);
+      } catch {
+        return fallback.hit(key, limit, windowMs);
+      }
+    },
+    async peek(key, limit, windowMs) {
+      try {
+        const [count, ttl] = await Promise.all([redis.get(PREFIX + key), redis.pttl(PREFIX + key)]);
+        return result(Number(count ?? 0) + 1, limit, ttl);
+      } catch {
+        return fallback.peek(key, limit, windowMs);
+      }
+    },
+    async reset(key) {
+      await Promise.all([redis.del(PREFIX + key).catch(() => {}), fallback.reset(key)]);
+    },
+    close() {
+      redis.disconnect();
+    },
+  };
+}
