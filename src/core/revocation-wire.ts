@@ -1,5 +1,8 @@
-/** The bus's wire format, shared by the Redis and PostgreSQL adapters. Ids only, never tokens. */
-import type { RevocationEvent } from '../../core/ports/revocation-bus.js';
+/**
+ * The revocation wire format, shared by the Redis and PostgreSQL buses, the SSE stream and the
+ * SDK. Ids only, never tokens.
+ */
+import type { RevocationEvent } from './ports/revocation-bus.js';
 
 export const CHANNEL = 'sessiond_revocations';
 
@@ -20,17 +23,4 @@ export function decode(text: string): WireMessage | null {
     // fall through: a message we cannot read is ignored
   }
   return null;
-}
-
-/** Retries a publish a few times: after a commit, giving up early would leave caches stale. */
-export async function publishWithRetry(publish: () => Promise<unknown>, attempts = 5): Promise<void> {
-  for (let i = 1; ; i++) {
-    try {
-      await publish();
-      return;
-    } catch (err) {
-      if (i >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** i));
-    }
-  }
 }

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';
 import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
-import { CHANNEL, decode, encode, publishWithRetry } from './wire.js';
+import { CHANNEL, decode, encode } from '../../core/revocation-wire.js';
+import { publishWithRetry } from './publish-retry.js';
 
 export async function postgresRevocationBus(url: string, heartbeatOptions: HeartbeatOptions = DEFAULT_HEARTBEAT): Promise<RevocationBus> {
   const node = randomUUID();
