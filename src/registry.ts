@@ -119,7 +119,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     rateLimiter,
     passwordPolicy: { minLength: config.minPasswordLength, maxLength: 1024 },
     signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
-    bus,
+    announce: (event) => sessions.announce(event),
   });
   return {
     config,

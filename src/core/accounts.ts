@@ -8,7 +8,7 @@ import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
-import type { RevocationBus } from './ports/revocation-bus.js';
+import type { RevocationEvent } from './ports/revocation-bus.js';
 import type { UserStore } from './ports/store.js';
 import { newId } from './token.js';
 import type { PasswordPolicy, UserRecord } from './user.js';
@@ -34,7 +34,8 @@ export interface AccountDeps {
   rateLimiter: RateLimiter;
   passwordPolicy: PasswordPolicy;
   signInLimits: SignInLimits;
-  bus: RevocationBus;
+  /** Called after a change that ends sessions has committed (Sessions.announce). */
+  announce: (event: RevocationEvent) => Promise<void>;
 }
 
 export interface NewAccount {
@@ -109,7 +110,7 @@ export class Accounts {
     keepSessionId: string,
     signOutOthers: boolean,
   ): Promise<number> {
-    const { store, clock, passwords, passwordPolicy, bus } = this.#deps;
+    const { store, clock, passwords, passwordPolicy, announce } = this.#deps;
     const user = await store.findUserById(userId);
     if (!user || !(await passwords.verify(user.passwordHash, currentPassword)))
       throw new SessiondError('invalid_credentials', 'The current password is incorrect.');
@@ -119,7 +120,7 @@ export class Accounts {
     const revoke = signOutOthers ? { userId: user.id, exceptSessionId: keepSessionId } : null;
     const revoked = await store.changePassword(user.id, hash, clock.now(), revoke, 'password_changed');
     // After commit: every node drops what it cached for this user.
-    await bus.publish({ kind: 'user', userId: user.id });
+    await announce({ kind: 'user', userId: user.id });
     return revoked;
   }
 

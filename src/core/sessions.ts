@@ -123,7 +123,7 @@ export class Sessions {
   async revokeSession(userId: string, sessionId: string, reason: RevokeReason = 'revoked_by_user'): Promise<boolean> {
     const revoked = await this.#deps.store.revokeSession(sessionId, userId, reason, this.#deps.clock.now());
     this.#recentActivity.delete(sessionId);
-    if (revoked) await this.#deps.bus.publish({ kind: 'session', userId, sessionId });
+    if (revoked) await this.announce({ kind: 'session', userId, sessionId });
     return revoked;
   }
 
@@ -134,15 +134,24 @@ export class Sessions {
       'revoke_others',
       this.#deps.clock.now(),
     );
-    await this.#deps.bus.publish({ kind: 'user', userId });
+    await this.announce({ kind: 'user', userId });
     return revoked;
   }
 
   /** Ends every session of the user, the current one included, in one statement. */
   async revokeAllSessions(userId: string): Promise<number> {
     const revoked = await this.#deps.store.revokeSessions({ userId }, 'revoke_all', this.#deps.clock.now());
-    await this.#deps.bus.publish({ kind: 'user', userId });
+    await this.announce({ kind: 'user', userId });
     return revoked;
+  }
+
+  /**
+   * After a revocation has committed: drop it from this node's cache at once (the bus may deliver
+   * to ourselves later), then tell every other node.
+   */
+  async announce(event: RevocationEvent): Promise<void> {
+    this.#onRevocation(event);
+    await this.#deps.bus.publish(event);
   }
 
   /** For telemetry and the scale benchmark: entries and estimated bytes held by this node. */
