@@ -97,6 +97,8 @@ async function newDevice(kind: DeviceKind, ip: string): Promise<{ context: Brows
           extraHTTPHeaders: { 'X-Forwarded-For': ip },
         },
   );
+  // Fail in seconds rather than at the 30 s test timeout, so one broken step does not stall the file.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   return { context, page };
 }
@@ -119,6 +121,54 @@ async function activeElementLabel(page: Page): Promise<string> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     return el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '';
+  });
+}
+
+/**
+ * Every visible piece of text against the background it is drawn on, by WCAG 2 contrast:
+ * at least 4.5:1, or 3:1 for large text. Returns the offenders ("text: ratio").
+ */
+async function lowContrastText(page: Page): Promise<{ checked: number; bad: string[] }> {
+  return page.evaluate(() => {
+    const rgba = (c: string) => {
+      const m = /rgba?\(([^)]+)\)/.exec(c);
+      if (!m) return [0, 0, 0, 0];
+      const [r = 0, g = 0, b = 0, a = 1] = m[1]!
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [r, g, b, a];
+    };
+    const luminance = ([r, g, b]: number[]) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const background = (el: Element | null): number[] => {
+      for (; el; el = el.parentElement) {
+        const c = rgba(getComputedStyle(el).backgroundColor);
+        if (c[3]! > 0.99) return c;
+      }
+      return rgba(getComputedStyle(document.documentElement).backgroundColor);
+    };
+    const bad: string[] = [];
+    let checked = 0;
+    for (const el of document.querySelectorAll('body *')) {
+      const text = [...el.childNodes]
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent ?? '')
+        .join('')
+        .trim();
+      const box = el.getBoundingClientRect();
+      if (text === '' || box.width === 0 || box.height === 0 || el.closest('[aria-hidden="true"], .visually-hidden, :disabled')) continue;
+      checked++;
+      const style = getComputedStyle(el);
+      const [l1, l2] = [luminance(rgba(style.color)), luminance(background(el))].sort((x, y) => y - x);
+      const ratio = (l1! + 0.05) / (l2! + 0.05);
+      const size = parseFloat(style.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) bad.push(`${text.slice(0, 40)}: ${ratio.toFixed(2)}`);
+    }
+    return { checked, bad };
   });
 }
 
@@ -170,6 +220,11 @@ describe('sign-in and Active sessions in Chromium', () => {
     await alert.waitFor();
     expect(await alert.textContent()).toContain('The email or password is incorrect.');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect((await lowContrastText(page)).bad, `sign-in page contrast, ${scheme}`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
 
     await signIn(page);
     await page.waitForURL(`${baseUrl}/settings/security/sessions`);
@@ -314,6 +369,9 @@ describe('sign-in and Active sessions in Chromium', () => {
           scale: 'css',
           animations: 'disabled',
         });
+        const contrast = await lowContrastText(page);
+        expect(contrast.checked).toBeGreaterThan(40);
+        expect(contrast.bad, `text below WCAG AA contrast at ${width} px, ${scheme}`).toEqual([]);
       }
       await page.emulateMedia({ colorScheme: 'light' });
     }
