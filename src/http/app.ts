@@ -61,6 +61,11 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     trustProxy: config.trustProxy.length ? (address: string) => proxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4') : false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    // Router-level failures (a malformed URL, an over-long path parameter) never reach the error
+    // handler; they still leave in the contract's shape. An over-long id names no session: 404.
+    frameworkErrors: (error, _request, reply) => {
+      sendError(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'not_found' : 'invalid_request');
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const cookies = cookiePolicy(config.publicUrl);
