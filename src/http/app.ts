@@ -132,9 +132,10 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
-    const exists = routePatterns.some((r) => r.pattern.test(path));
-    if (exists) {
-      const allowed = [...new Set(routePatterns.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+    const allowed = [...new Set(routePatterns.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+    // 405 only when the method really is not allowed: `DELETE /v1/me/sessions/x/` (a trailing
+    // slash the router does not match) names no session and is a 404, not "use DELETE".
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       return sendError(reply.header('allow', allowed.join(', ')), 'method_not_allowed');
     }
     return sendError(reply, 'not_found');
