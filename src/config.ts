@@ -21,6 +21,7 @@ export interface Config {
   publicUrl: string;
   idleTimeoutMs: number;
   maxAgeMs: number;
+  sessionRetentionMs: number;
   signUp: boolean;
   demo: boolean;
   logLevel: string;
@@ -66,8 +67,7 @@ function limit(name: string) {
     const match = typeof value === 'string' ? /^([1-9][0-9]{0,8})\/([^\s/]+)$/.exec(value.trim()) : null;
     const n = Number(match?.[1]);
     const windowMs = match?.[2] ? parseDuration(match[2]) : null;
-    if (!match || windowMs === null)
-      return fail(`${name} must look like 10/15m (attempts per window), got ${JSON.stringify(value)}`);
+    if (!match || windowMs === null) return fail(`${name} must look like 10/15m (attempts per window), got ${JSON.stringify(value)}`);
     return ok({ limit: n, windowMs });
   };
 }
@@ -183,6 +183,14 @@ export const SETTINGS: readonly AnySetting[] = [
     default: '30d',
     doc: 'Absolute lifetime of a session from sign-in (units s, m, h, d).',
     parse: duration('max-age'),
+  },
+  {
+    key: 'sessionRetentionMs',
+    flag: 'session-retention',
+    env: 'SESSIOND_SESSION_RETENTION',
+    default: '30d',
+    doc: 'How long an ended (revoked or expired) session is kept as a record before it is deleted.',
+    parse: duration('session-retention'),
   },
   {
     key: 'signUp',

@@ -159,6 +159,20 @@ export class Sessions {
     return { entries: this.#cache?.size ?? 0, bytes: this.#cache?.bytes ?? 0 };
   }
 
+  /**
+   * Deletes sessions that ended more than `retentionMs` ago, `batch` rows at a time, until none
+   * are left. Revoked rows are kept for the retention period as the record of who ended what.
+   */
+  async purgeEndedSessions(retentionMs: number, batch = 1_000): Promise<number> {
+    const before = this.#deps.clock.now() - retentionMs;
+    let total = 0;
+    for (;;) {
+      const n = await this.#deps.store.purgeEndedSessions(before, batch);
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+
   async countActiveSessions(): Promise<number> {
     return this.#deps.store.countActiveSessions(this.#deps.clock.now());
   }

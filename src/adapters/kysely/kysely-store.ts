@@ -104,6 +104,17 @@ export function kyselyStore(db: Db): Store {
       return Number(row.n);
     },
 
+    async purgeEndedSessions(endedBefore, limit) {
+      // A bounded batch (DELETE … LIMIT is not portable): never one huge delete holding locks.
+      const batch = db
+        .selectFrom('sessions')
+        .select('id')
+        .where((eb) => eb.or([eb('revoked_at', '<', endedBefore), eb('expires_at', '<', endedBefore)]))
+        .limit(limit);
+      const result = await db.deleteFrom('sessions').where('id', 'in', batch).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async insertUser(user) {
       const result = await db
         .insertInto('users')

@@ -6,6 +6,8 @@ import { createRegistry } from '../../registry.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../demo.js';
 import { addConfigOptions, flagsOf } from '../options.js';
 
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
 export function serveCommand(): Command {
   const command = new Command('serve').description('Start the HTTP server (runs migrations first).');
   addConfigOptions(command);
@@ -31,10 +33,20 @@ export function serveCommand(): Command {
     console.log(`sessiond listening on http://${host}:${port}`);
     if (config.demo) console.log(`open http://${host}:${port}/settings/security/sessions and sign in as ${DEMO_EMAIL}`);
 
+    // Ended sessions are deleted in bounded batches once past retention; every node may run it.
+    const purge = () =>
+      registry.sessions.purgeEndedSessions(config.sessionRetentionMs).then(
+        (n) => n > 0 && app.log.info({ event: 'sessions_purged', count: n }, 'purged ended sessions'),
+        (err: unknown) => app.log.warn({ err }, 'purging ended sessions failed; will retry'),
+      );
+    void purge();
+    const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS).unref();
+
     let closing = false;
     const shutdown = async () => {
       if (closing) return;
       closing = true;
+      clearInterval(purgeTimer);
       await app.close();
       await registry.close();
     };

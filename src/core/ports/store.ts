@@ -40,6 +40,8 @@ export interface SessionStore {
   revokeSessions(selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number>;
   /** For the active-sessions gauge. */
   countActiveSessions(now: number): Promise<number>;
+  /** Deletes up to `limit` sessions that ended (revoked or expired) before `endedBefore`; returns how many. */
+  purgeEndedSessions(endedBefore: number, limit: number): Promise<number>;
 }
 
 export interface UserStore {

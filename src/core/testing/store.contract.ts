@@ -288,6 +288,34 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
       });
     });
 
+    describe('purgeEndedSessions()', () => {
+      it('deletes sessions that ended before the cut-off, in bounded batches, and nothing else', async () => {
+        const DAY = 24 * HOUR;
+        const old = T0 - 400 * DAY;
+        const user = await newUser();
+        const live = await newSession(user.id);
+        const recentlyRevoked = await newSession(user.id, { revokedAt: T0, revokeReason: 'sign_out' });
+        const ended = [
+          await newSession(user.id, { signedInAt: old - DAY, lastActiveAt: old - DAY, expiresAt: old, revokedAt: null }),
+          await newSession(user.id, {
+            signedInAt: old - DAY,
+            lastActiveAt: old - DAY,
+            expiresAt: T0 + DAY,
+            revokedAt: old,
+            revokeReason: 'revoke_all',
+          }),
+        ];
+        // Other suites' rows all ended after T0 - 1 day; this cut-off reaches only ours.
+        const cutOff = old + DAY;
+        expect(await store.purgeEndedSessions(cutOff, 1)).toBe(1);
+        expect(await store.purgeEndedSessions(cutOff, 10)).toBe(1);
+        expect(await store.purgeEndedSessions(cutOff, 10)).toBe(0);
+        for (const s of ended) expect(await store.findSession(s.id)).toBeNull();
+        expect(await store.findSession(live.id)).not.toBeNull();
+        expect(await store.findSession(recentlyRevoked.id)).not.toBeNull();
+      });
+    });
+
     describe('changePassword()', () => {
       it('stores the new hash and, with a selector, revokes the other sessions and counts them', async () => {
         const user = await newUser();
