@@ -16,5 +16,8 @@ export default defineProject({
     dir: repoRoot,
     include: ['web/src/**/*.test.{ts,tsx}'],
     setupFiles: [fileURLToPath(new URL('./src/test-setup.ts', import.meta.url))],
+    // Same as the server project: vitest runs projects with equal maxWorkers in one group;
+    // different values would need distinct sequence.groupOrder and run one after the other.
+    maxWorkers: 2,
   },
 });
