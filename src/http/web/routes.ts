@@ -41,7 +41,8 @@ export function webRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
     });
     for (const route of PAGE_ROUTES) {
       app.get(route, { schema: { hide: true } }, async (_request, reply) =>
-        reply.header('cache-control', 'no-store').sendFile('index.html', root, { maxAge: 0, immutable: false }),
+        // The document names the current asset hashes: never cache it (the assets themselves are immutable).
+        reply.header('cache-control', 'no-store').sendFile('index.html', root, { cacheControl: false }),
       );
     }
   };
