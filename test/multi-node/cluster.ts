@@ -1,0 +1,208 @@
+/**
+ * Real `sessiond serve` processes for the multi-node and fault suites: each started from the
+ * built CLI (`npm run build` first; `npm test` does it), on a free port, behind no load balancer.
+ * Requests carry `X-Forwarded-For` (nodes trust 127.0.0.1) so every test has its own client IP
+ * and the sign-in limits shared through Redis never carry over between runs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(ROOT, 'bin/sessiond.js');
+
+export const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const PASSWORD = 'correct horse battery staple';
+
+export interface NodeOptions {
+  db: string;
+  redis?: string;
+  name?: string;
+  extra?: string[];
+}
+
+export interface SessiondNode {
+  name: string;
+  url: string;
+  process: ChildProcess;
+  /** The last lines the node wrote (stdout and stderr), for failure messages. */
+  log: string[];
+  /** SIGKILL; resolves when the process is gone. */
+  kill(): Promise<void>;
+  /** SIGTERM, then SIGKILL after a second. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<SessiondNode>();
+
+export async function startNode(options: NodeOptions): Promise<SessiondNode> {
+  if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) first');
+  const args = [
+    BIN,
+    'serve',
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    '--db',
+    options.db,
+    '--trust-proxy',
+    '127.0.0.1',
+    '--log-level',
+    'warn',
+  ];
+  if (options.redis) args.push('--redis', options.redis);
+  args.push(...(options.extra ?? []));
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+  const name = options.name ?? `node-${child.pid}`;
+  const log: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const remember = (line: string) => {
+    log.push(line);
+    if (log.length > 200) log.shift();
+  };
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 20 s:\n${log.join('\n')}`)), 20_000);
+    createInterface({ input: child.stderr! }).on('line', remember);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      remember(line);
+      const m = /^sessiond listening on (http:\/\/\S+)$/.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code ?? signal}) before listening:\n${log.join('\n')}`));
+    });
+  });
+  const node: SessiondNode = {
+    name,
+    url,
+    process: child,
+    log,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      running.delete(node);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 1_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      running.delete(node);
+    },
+  };
+  running.add(node);
+  return node;
+}
+
+/** Stops every node this worker started (afterAll, also after a failure). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((n) => n.stop()));
+}
+
+/** A test's own client: a random public-looking IP and email. */
+export function client() {
+  const ip = `${randomInt(11, 99)}.${randomInt(0, 255)}.${randomInt(0, 255)}.${randomInt(1, 254)}`;
+  const email = `mn-${randomBytes(5).toString('hex')}@example.com`;
+  return { ip, email };
+}
+
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  ms: number;
+}
+
+/** One request, with a deadline so a hang is a failure with a time, not a stuck test. */
+export async function call(
+  node: { url: string },
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; ip?: string; timeoutMs?: number } = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.ip) headers['x-forwarded-for'] = opts.ip;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const started = performance.now();
+  const res = await fetch(node.url + url, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Prometheus text and the like stay strings.
+  }
+  return { status: res.status, headers: res.headers, body, ms: performance.now() - started };
+}
+
+export async function signUp(node: { url: string }, who: { email: string; ip: string }): Promise<string> {
+  const res = await call(node, 'POST', '/v1/auth/sign-up', { ip: who.ip, body: { email: who.email, password: PASSWORD } });
+  if (res.status !== 201) throw new Error(`sign-up: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.user.id as string;
+}
+
+export async function signIn(node: { url: string }, who: { email: string; ip: string }): Promise<{ token: string; sessionId: string }> {
+  const res = await call(node, 'POST', '/v1/auth/sign-in', {
+    ip: who.ip,
+    body: { email: who.email, password: PASSWORD, transport: 'bearer' },
+  });
+  if (res.status !== 200) throw new Error(`sign-in: ${res.status} ${JSON.stringify(res.body)}`);
+  return { token: res.body.token as string, sessionId: res.body.session.id as string };
+}
+
+/** The status `GET /v1/me/session` answers for a token on a node. */
+export async function whoami(node: { url: string }, token: string, ip?: string): Promise<number> {
+  return (await call(node, 'GET', '/v1/me/session', { token, ...(ip ? { ip } : {}) })).status;
+}
+
+/** Polls until the condition holds; returns the milliseconds it took, throws at the deadline. */
+export async function until(condition: () => Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    if (await condition()) return performance.now() - started;
+    if (performance.now() - started > timeoutMs) throw new Error(`${what}: not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A node's Prometheus text, as name{labels} -> value. */
+export async function metrics(node: { url: string }): Promise<Map<string, number>> {
+  const res = await call(node, 'GET', '/metrics');
+  const out = new Map<string, number>();
+  for (const line of String(res.body).split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+/** Runs SQL against a test schema (the URL's `search_path`). */
+export async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  await c.connect();
+  try {
+    return (await c.query<T>(text, values)).rows;
+  } finally {
+    await c.end();
+  }
+}
