@@ -114,7 +114,7 @@ describe.each(ENGINES)('bad input (%s)', (engine) => {
     it('wrong types and null for required fields: 400 invalid_request naming the field', async () => {
       const cases: unknown[] = [
         { email: 1, password: PASSWORD },
-        { email: 'owner@example.com', password: 12345678901234567890 },
+        { email: 'owner@example.com', password: 1234567890 },
         { email: null, password: PASSWORD },
         { email: 'owner@example.com', password: null },
         { email: ['owner@example.com'], password: PASSWORD },

@@ -30,7 +30,7 @@ describe.each(ENGINES)('Active sessions (%s)', (engine) => {
   const list = async (b: Browser) => {
     const res = await b.request({ method: 'GET', url: '/v1/me/sessions' });
     expect(res.statusCode, res.body).toBe(200);
-    return res.json().sessions as Record<string, any>[];
+    return res.json().sessions as Record<string, unknown>[];
   };
   async function userId(e: string): Promise<string> {
     return (await h.registry.store.findUserByEmailKey(e))!.id;
@@ -90,7 +90,7 @@ describe.each(ENGINES)('Active sessions (%s)', (engine) => {
       const token = await h.bearerSignIn(e, { clientId: 'mobile', device: { name: 'Pixel 8', os: 'Android 15' }, ip: IP.mountainView });
       const sessions = await list(phone);
       expect(sessions).toHaveLength(2);
-      const [current, app] = sessions as [Record<string, any>, Record<string, any>];
+      const [current, app] = sessions as [Record<string, unknown>, Record<string, unknown>];
       expect(current).toEqual({
         id: phone.sessionId,
         client: { id: 'web', name: 'Web', kind: 'browser' },
@@ -113,8 +113,8 @@ describe.each(ENGINES)('Active sessions (%s)', (engine) => {
         current: false,
       });
       // Times are real: signed in now, idle expiry (14 days by default) ahead.
-      expect(Date.parse(current.signed_in_at)).toBe(h.clock.now());
-      expect(Date.parse(current.expires_at)).toBe(h.clock.now() + 14 * 86_400_000);
+      expect(Date.parse(current.signed_in_at as string)).toBe(h.clock.now());
+      expect(Date.parse(current.expires_at as string)).toBe(h.clock.now() + 14 * 86_400_000);
       // No secret leaves the server: neither token secrets nor their hashes.
       const body = JSON.stringify(sessions);
       expect(body).not.toContain(phone.cookie.split('.')[1]);
