@@ -113,7 +113,7 @@ export class Accounts {
     const { store, clock, passwords, passwordPolicy, announce } = this.#deps;
     const user = await store.findUserById(userId);
     if (!user || !(await passwords.verify(user.passwordHash, currentPassword)))
-      throw new SessiondError('invalid_credentials', 'The current password is incorrect.');
+      throw new SessiondError('incorrect_password', 'The current password is incorrect.');
     const problem = passwordProblem(newPassword, passwordPolicy);
     if (problem) throw new SessiondError('weak_password', problem);
     const hash = await passwords.hash(newPassword);

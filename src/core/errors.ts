@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   unsupported_media_type: 'The request body must be JSON (Content-Type: application/json).',
   payload_too_large: 'The request body is larger than the server accepts.',
   invalid_credentials: 'The email or password is incorrect.',
+  incorrect_password: 'The password you entered is incorrect.',
   unauthenticated: 'A valid session is required.',
   ambiguous_credentials: 'Send the session either as a cookie or as a bearer token, not both.',
   csrf_failed: 'The request did not come from this site.',

@@ -10,6 +10,8 @@ export const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   invalid_credentials: 401,
+  // Not 401: the caller is signed in; a client must not treat a typo as a signed-out session.
+  incorrect_password: 400,
   unauthenticated: 401,
   ambiguous_credentials: 400,
   csrf_failed: 403,

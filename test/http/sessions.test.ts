@@ -307,12 +307,12 @@ describe.each(ENGINES)('Active sessions (%s)', (engine) => {
       expect(await canSignIn(e, PASSWORD)).toBe(false);
     });
 
-    it('with a wrong current password changes nothing (401 invalid_credentials)', async () => {
+    it('with a wrong current password changes nothing (400 incorrect_password, still signed in)', async () => {
       const e = email('pw-wrong');
       await h.signUp(e);
       const b = await h.browserSignIn(e);
       const t = await h.bearerSignIn(e);
-      expectError(await change(b, { current_password: 'not my password at all', new_password: NEW }), 401, 'invalid_credentials');
+      expectError(await change(b, { current_password: 'not my password at all', new_password: NEW }), 400, 'incorrect_password');
       expect((await me(bearer(t))).statusCode).toBe(200);
       expect((await b.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
       expect(await canSignIn(e, PASSWORD)).toBe(true);
