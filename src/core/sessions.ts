@@ -45,7 +45,10 @@ export class Sessions {
   constructor(deps: SessionDeps) {
     this.#deps = deps;
     this.#cache = deps.cache === false ? null : new SessionCache(deps.cache ?? DEFAULT_CACHE_LIMITS);
-    deps.bus.subscribe((event) => this.#onRevocation(event));
+    deps.bus.subscribe(
+      (event) => this.#onRevocation(event),
+      () => this.#resync(),
+    );
   }
 
   get policy(): SessionPolicy {
@@ -209,6 +212,12 @@ export class Sessions {
     } else {
       this.#cache?.deleteUser(event.userId);
     }
+  }
+
+  /** The bus is live again after a gap in which revocations may have been missed. */
+  #resync(): void {
+    this.#generation++;
+    this.#cache?.clear();
   }
 
   #lastActivity(session: SessionRecord): number {

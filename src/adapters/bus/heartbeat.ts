@@ -15,6 +15,7 @@ export class Heartbeat {
   #lastHeardAt = 0;
   #subscribed = false;
   #timer: NodeJS.Timeout | undefined;
+  readonly #resyncs: (() => void)[] = [];
 
   constructor(
     private readonly options: HeartbeatOptions,
@@ -44,7 +45,15 @@ export class Heartbeat {
   }
 
   heard(): void {
-    if (this.#subscribed) this.#lastHeardAt = Date.now();
+    if (!this.#subscribed) return;
+    // The first heartbeat after a gap (or the first ever): events may have been lost in the gap.
+    if (!this.isLive()) for (const resync of this.#resyncs) resync();
+    this.#lastHeardAt = Date.now();
+  }
+
+  /** Called each time the node becomes live again; see RevocationBus.subscribe. */
+  onResync(resync: () => void): void {
+    this.#resyncs.push(resync);
   }
 
   isLive(): boolean {

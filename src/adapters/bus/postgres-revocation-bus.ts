@@ -63,8 +63,9 @@ export async function postgresRevocationBus(url: string, heartbeatOptions: Heart
     async publish(event) {
       await publishWithRetry(() => notify(encode(event)));
     },
-    subscribe(l) {
+    subscribe(l, resync) {
       listeners.push(l);
+      if (resync) heartbeat.onResync(resync);
     },
     isLive: () => heartbeat.isLive(),
     async close() {

@@ -57,8 +57,9 @@ export async function redisRevocationBus(url: string, heartbeatOptions: Heartbea
     async publish(event) {
       await publishWithRetry(() => publisher.publish(CHANNEL, encode(event)));
     },
-    subscribe(listener) {
+    subscribe(listener, resync) {
       listeners.push(listener);
+      if (resync) heartbeat.onResync(resync);
     },
     isLive: () => heartbeat.isLive(),
     async close() {

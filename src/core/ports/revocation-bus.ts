@@ -11,7 +11,13 @@ export type RevocationEvent =
 
 export interface RevocationBus {
   publish(event: RevocationEvent): Promise<void>;
-  subscribe(listener: (event: RevocationEvent) => void): void;
+  /**
+   * `listener` gets every event published while this bus is live. `resync` is called each time
+   * the bus becomes live again after a gap (a dropped connection, a silent partition): events
+   * published in the gap may never arrive, so whatever was cached before it must be dropped.
+   * Checking `isLive()` on each request is not enough: a gap between two requests goes unseen.
+   */
+  subscribe(listener: (event: RevocationEvent) => void, resync?: () => void): void;
   /** True only while every event published anywhere is known to reach this node. */
   isLive(): boolean;
   close(): Promise<void>;
