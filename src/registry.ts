@@ -7,6 +7,7 @@ import { argon2PasswordHasher, type Argon2Params } from './adapters/password/arg
 import { nodeCrypto } from './adapters/crypto/node-crypto.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
 import { connect, migrateToLatest, type Engine } from './adapters/kysely/connect.js';
+import { kyselyMfaStore } from './adapters/kysely/kysely-mfa-store.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
 import pino from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
@@ -14,18 +15,21 @@ import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js
 import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
+import { otpauthTotp } from './adapters/totp/otpauth-totp.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
 import type { Config } from './config.js';
 import { Accounts } from './core/accounts.js';
+import { Mfa } from './core/mfa.js';
 import type { Clock } from './core/ports/clock.js';
 import type { Crypto } from './core/ports/crypto.js';
 import type { Geo } from './core/ports/geo.js';
 import type { PasswordHasher } from './core/ports/password-hasher.js';
 import type { RateLimiter } from './core/ports/rate-limiter.js';
-import type { RevocationBus } from './core/ports/revocation-bus.js';
+import type { RevocationBus, RevocationEvent } from './core/ports/revocation-bus.js';
 import type { Store } from './core/ports/store.js';
 import type { UserAgentParser } from './core/ports/user-agent.js';
 import { DEFAULT_TOUCH_INTERVAL_MS } from './core/session.js';
+import { DEFAULT_CACHE_LIMITS } from './core/session-cache.js';
 import { Sessions } from './core/sessions.js';
 
 export interface Registry {
@@ -41,6 +45,7 @@ export interface Registry {
   bus: RevocationBus;
   sessions: Sessions;
   accounts: Accounts;
+  mfa: Mfa;
   close(): Promise<void>;
 }
 
@@ -61,8 +66,9 @@ export const systemClock: Clock = { now: () => Date.now() };
 /**
  * The revocation bus: Redis when configured, else LISTEN/NOTIFY on a shared PostgreSQL, else
  * in-process (one node per SQLite file). A publish that still fails after its retries does not
- * fail the request whose revocation has already committed: it is logged, and other nodes' cache
- * entries are bounded by the cache's maximum age.
+ * fail the request whose revocation has already committed: it is logged and kept, and retried in
+ * the background until it goes out (this node's link to the bus is back) or until every cache
+ * entry it concerns has expired anyway (the cache's maximum age).
  */
 async function openBus(config: Readonly<Config>, engine: Engine, choice: RegistryOverrides['bus']): Promise<RevocationBus> {
   const kind = choice ?? (config.redisUrl ? 'redis' : engine === 'postgres' ? 'postgres' : 'memory');
@@ -75,17 +81,57 @@ async function openBus(config: Readonly<Config>, engine: Engine, choice: Registr
           ? noRevocationBus()
           : memoryRevocationBus();
   const log = pino({ level: config.logLevel, base: { component: 'revocation-bus' } });
+  const pending: { event: RevocationEvent; committedAt: number }[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+
+  const later = () => {
+    if (closed || timer) return;
+    timer = setTimeout(() => void flush(), REPUBLISH_INTERVAL_MS);
+    timer.unref();
+  };
+  const flush = async () => {
+    timer = undefined;
+    while (pending.length > 0 && !closed) {
+      const first = pending[0]!;
+      if (Date.now() - first.committedAt > DEFAULT_CACHE_LIMITS.maxAgeMs) {
+        pending.shift();
+        log.warn({ event: first.event }, 'revocation dropped from the publish queue: every cache entry it concerns has expired');
+        continue;
+      }
+      try {
+        await bus.publish(first.event);
+        pending.shift();
+        log.info({ event: first.event, delay_ms: Date.now() - first.committedAt }, 'revocation published late');
+      } catch {
+        return later();
+      }
+    }
+  };
+
   return {
     ...bus,
     async publish(event) {
       try {
         await bus.publish(event);
       } catch (err) {
-        log.error({ err, event }, 'revocation committed but not published; other nodes will re-read it within the cache max age');
+        log.error({ err, event }, 'revocation committed but not published; retrying until the bus is back or the cache max age passes');
+        if (pending.length >= MAX_PENDING_PUBLISHES) pending.shift();
+        pending.push({ event, committedAt: Date.now() });
+        later();
       }
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await bus.close();
     },
   };
 }
+
+/** How often unpublished revocations are retried, and how many are kept (oldest dropped first). */
+const REPUBLISH_INTERVAL_MS = 250;
+const MAX_PENDING_PUBLISHES = 10_000;
 
 export async function createRegistry(config: Readonly<Config>, overrides: RegistryOverrides = {}): Promise<Registry> {
   const clock = overrides.clock ?? systemClock;
@@ -111,6 +157,17 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     bus,
     policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
   });
+  const mfa = new Mfa({
+    store: kyselyMfaStore(db),
+    users: store,
+    clock,
+    crypto,
+    totp: otpauthTotp(crypto),
+    passwords,
+    rateLimiter,
+    signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
+    policy: { reauthWindowMs: config.reauthWindowMs, trustedDeviceMs: config.trustedDeviceMs, issuer: 'sessiond' },
+  });
   const accounts = new Accounts({
     store,
     clock,
@@ -120,6 +177,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     passwordPolicy: { minLength: config.minPasswordLength, maxLength: 1024 },
     signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
     announce: (event) => sessions.announce(event),
+    hasSecondFactor: (userId) => mfa.isEnabled(userId),
   });
   return {
     config,
@@ -134,6 +192,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     bus,
     sessions,
     accounts,
+    mfa,
     async close() {
       redisLimiter?.close();
       await bus.close();
