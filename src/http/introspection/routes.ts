@@ -3,21 +3,14 @@
  * service key (`sessiond service-keys create`) as `Authorization: Bearer <key>`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { SessiondError } from '../../core/errors.js';
-import { verifyServiceKey } from '../../core/service-keys.js';
 import { effectiveExpiry } from '../../core/session.js';
 import type { HttpContext } from '../context.js';
+import { requireServiceKey } from '../plugins/service-key.js';
 import { IntrospectBody, IntrospectResponse, responses } from '../schemas.js';
-
-const BEARER = /^Bearer +(\S+)\s*$/i;
 
 export function introspectionRoutes({ registry, metrics }: HttpContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.addHook('onRequest', async (request) => {
-      const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
-      const service = key ? await verifyServiceKey(registry, key) : null;
-      if (!service) throw new SessiondError('unauthenticated', 'A valid service key is required.');
-    });
+    app.addHook('onRequest', requireServiceKey(registry));
 
     app.post(
       '/introspect',
