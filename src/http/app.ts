@@ -19,6 +19,7 @@ import { introspectionRoutes } from './introspection/routes.js';
 import { meRoutes } from './me/routes.js';
 import { createMetrics } from './metrics.js';
 import { opsRoutes } from './ops/routes.js';
+import { revocationRoutes } from './revocations/routes.js';
 import { ErrorResponse, Session, User } from './schemas.js';
 import { webRoutes } from './web/routes.js';
 
@@ -145,6 +146,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   await app.register(authRoutes(ctx), { prefix: '/v1/auth' });
   await app.register(meRoutes(ctx), { prefix: '/v1/me' });
   await app.register(introspectionRoutes(ctx), { prefix: '/v1' });
+  await app.register(revocationRoutes(ctx), { prefix: '/v1' });
   await app.register(webRoutes(ctx));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
