@@ -1,0 +1,107 @@
+/**
+ * The SDK's local cache: introspection answers keyed by sha256(token), so a heap dump of the
+ * service holds no usable token. Indexed by session and user so a revocation drops its entries
+ * without a scan. Only active answers are cached; an unknown or revoked token is asked again.
+ */
+import type { RevocationEvent } from '../core/ports/revocation-bus.js';
+import type { VerifiedSession } from './session.js';
+
+interface Entry {
+  session: VerifiedSession;
+  /** ms since the epoch: min(exp, cachedAt + maxAge). */
+  until: number;
+}
+
+/**
+ * After a revocation, other sessiond nodes may still answer from their own caches for up to
+ * their heartbeat timeout (2 s) plus a request's latency. An answer about a just-revoked session
+ * or user is returned but not cached for this long, so a stale answer cannot stick for maxAge.
+ */
+const TOMBSTONE_MS = 5_000;
+const MAX_TOMBSTONES = 10_000;
+
+export class VerifierCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #bySession = new Map<string, string>();
+  readonly #byUser = new Map<string, Set<string>>();
+  readonly #tombstones = new Map<string, number>();
+  /** Bumped by every revocation and clear: an answer fetched across a bump is not cached. */
+  #generation = 0;
+
+  constructor(
+    private readonly maxAgeMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get(key: string, now: number): VerifiedSession | null {
+    const entry = this.#entries.get(key);
+    if (!entry) return null;
+    if (now < entry.until) return entry.session;
+    this.#delete(key);
+    return null;
+  }
+
+  /** Caches an answer unless a revocation (or a clear) happened since `generation` was read. */
+  set(key: string, session: VerifiedSession, now: number, generation: number): void {
+    if (generation !== this.#generation || this.#isTombstoned(session, now)) return;
+    if (this.#entries.size >= this.maxEntries && !this.#entries.has(key)) {
+      // Map order is insertion order: the oldest entry goes first.
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#delete(oldest);
+    }
+    this.#entries.set(key, { session, until: Math.min(session.expiresAt, now + this.maxAgeMs) });
+    this.#bySession.set(session.sessionId, key);
+    let keys = this.#byUser.get(session.userId);
+    if (!keys) this.#byUser.set(session.userId, (keys = new Set()));
+    keys.add(key);
+  }
+
+  revoke(event: RevocationEvent, now: number): void {
+    this.#generation++;
+    if (this.#tombstones.size >= MAX_TOMBSTONES) this.#tombstones.clear();
+    if (event.kind === 'session') {
+      this.#tombstones.set(`s:${event.sessionId}`, now + TOMBSTONE_MS);
+      const key = this.#bySession.get(event.sessionId);
+      if (key !== undefined) this.#delete(key);
+    } else {
+      this.#tombstones.set(`u:${event.userId}`, now + TOMBSTONE_MS);
+      for (const key of this.#byUser.get(event.userId) ?? []) this.#delete(key);
+    }
+  }
+
+  clear(): void {
+    this.#generation++;
+    this.#entries.clear();
+    this.#bySession.clear();
+    this.#byUser.clear();
+  }
+
+  #delete(key: string): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    this.#entries.delete(key);
+    const { sessionId, userId } = entry.session;
+    if (this.#bySession.get(sessionId) === key) this.#bySession.delete(sessionId);
+    const keys = this.#byUser.get(userId);
+    keys?.delete(key);
+    if (keys?.size === 0) this.#byUser.delete(userId);
+  }
+
+  #isTombstoned(session: VerifiedSession, now: number): boolean {
+    return [`s:${session.sessionId}`, `u:${session.userId}`].some((name) => {
+      const until = this.#tombstones.get(name);
+      if (until === undefined) return false;
+      if (now < until) return true;
+      this.#tombstones.delete(name);
+      return false;
+    });
+  }
+}
