@@ -23,6 +23,14 @@ export const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   rate_limited: 429,
+  password_change_required: 403,
+  invalid_token: 400,
+  reauth_required: 403,
+  aal_required: 403,
+  invalid_code: 401,
+  mfa_token_invalid: 401,
+  mfa_already_enabled: 409,
+  mfa_not_enabled: 409,
   unavailable: 503,
   internal_error: 500,
 };
@@ -80,7 +88,9 @@ const UNAVAILABLE_CODES = new Set([
 function isUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
-  return typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated/i.test(e.message);
+  return (
+    typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i.test(e.message)
+  );
 }
 
 /**

@@ -13,7 +13,7 @@ import { publishWithRetry } from './publish-retry.js';
 export async function postgresRevocationBus(url: string, heartbeatOptions: HeartbeatOptions = DEFAULT_HEARTBEAT): Promise<RevocationBus> {
   const node = randomUUID();
   const listeners: ((event: RevocationEvent) => void)[] = [];
-  const notifier = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2_000 });
+  const notifier = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2_000, query_timeout: 2_000 });
   notifier.on('error', () => {});
   const notify = (text: string) => notifier.query('select pg_notify($1, $2)', [CHANNEL, text]);
   const heartbeat = new Heartbeat(heartbeatOptions, async () => {

@@ -25,6 +25,9 @@ const pgTypes = {
     oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** A PostgreSQL query with no answer after this long fails (503 to the client). */
+export const QUERY_TIMEOUT_MS = 5_000;
+
 export function connect(url: string, options: { poolSize?: number } = {}): Connection {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({
@@ -33,6 +36,11 @@ export function connect(url: string, options: { poolSize?: number } = {}): Conne
       types: pgTypes,
       // Fail fast when the database is unreachable instead of queueing requests forever.
       connectionTimeoutMillis: 2_000,
+      // ...and when it silently stops answering (a partition, a frozen primary): without this a
+      // query on an open connection waits forever and so does the request. Every query sessiond
+      // runs is indexed and small; the bound is generous for migrations and the active-sessions
+      // count on large tables.
+      query_timeout: QUERY_TIMEOUT_MS,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
