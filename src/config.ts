@@ -31,6 +31,8 @@ export interface Config {
   signInAccountLimit: Limit;
   sessionsPageCovers: string;
   sessionsPageExcludes: string;
+  reauthWindowMs: number;
+  trustedDeviceMs: number;
 }
 
 type Raw = string | boolean | undefined;
@@ -290,6 +292,22 @@ export const SETTINGS: readonly AnySetting[] = [
       'Third-party apps you connected to your account, and sign-ins to other services made with this account, are not listed here and are not ended by these buttons. Manage them where you granted them access.',
     doc: 'Text on the Active sessions page saying what the list does not cover.',
     parse: text('sessions-page-excludes'),
+  },
+  {
+    key: 'reauthWindowMs',
+    flag: 'reauth-window',
+    env: 'SESSIOND_REAUTH_WINDOW',
+    default: '10m',
+    doc: 'Sensitive actions (ending other sessions, password and MFA changes, trusting a device) need a sign-in or re-authentication at most this old; otherwise 403 `reauth_required`.',
+    parse: duration('reauth-window'),
+  },
+  {
+    key: 'trustedDeviceMs',
+    flag: 'trusted-device-duration',
+    env: 'SESSIOND_TRUSTED_DEVICE_DURATION',
+    default: '30d',
+    doc: 'How long "Trust this device" lasts: sign-ins from a trusted device skip the two-step verification code.',
+    parse: duration('trusted-device-duration'),
   },
 ];
 

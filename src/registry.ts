@@ -7,6 +7,7 @@ import { argon2PasswordHasher, type Argon2Params } from './adapters/password/arg
 import { nodeCrypto } from './adapters/crypto/node-crypto.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
 import { connect, migrateToLatest, type Engine } from './adapters/kysely/connect.js';
+import { kyselyMfaStore } from './adapters/kysely/kysely-mfa-store.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
 import pino from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
@@ -14,9 +15,11 @@ import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js
 import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
+import { otpauthTotp } from './adapters/totp/otpauth-totp.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
 import type { Config } from './config.js';
 import { Accounts } from './core/accounts.js';
+import { Mfa } from './core/mfa.js';
 import type { Clock } from './core/ports/clock.js';
 import type { Crypto } from './core/ports/crypto.js';
 import type { Geo } from './core/ports/geo.js';
@@ -42,6 +45,7 @@ export interface Registry {
   bus: RevocationBus;
   sessions: Sessions;
   accounts: Accounts;
+  mfa: Mfa;
   close(): Promise<void>;
 }
 
@@ -153,6 +157,17 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     bus,
     policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
   });
+  const mfa = new Mfa({
+    store: kyselyMfaStore(db),
+    users: store,
+    clock,
+    crypto,
+    totp: otpauthTotp(crypto),
+    passwords,
+    rateLimiter,
+    signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
+    policy: { reauthWindowMs: config.reauthWindowMs, trustedDeviceMs: config.trustedDeviceMs, issuer: 'sessiond' },
+  });
   const accounts = new Accounts({
     store,
     clock,
@@ -162,6 +177,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     passwordPolicy: { minLength: config.minPasswordLength, maxLength: 1024 },
     signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
     announce: (event) => sessions.announce(event),
+    hasSecondFactor: (userId) => mfa.isEnabled(userId),
   });
   return {
     config,
@@ -176,6 +192,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     bus,
     sessions,
     accounts,
+    mfa,
     async close() {
       redisLimiter?.close();
       await bus.close();

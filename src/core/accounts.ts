@@ -14,6 +14,10 @@ import { newId } from './token.js';
 import type { PasswordPolicy, UserRecord } from './user.js';
 import { emailKey, isPlausibleEmail, passwordProblem } from './user.js';
 
+/** Rate-limit keys shared by the password step, the code step and re-authentication. */
+export const signInAccountKey = (emailKey: string) => `sign-in:account:${emailKey}`;
+export const signInIpKey = (ip: string) => `sign-in:ip:${ip}`;
+
 export interface Limit {
   limit: number;
   windowMs: number;
@@ -34,6 +38,8 @@ export interface AccountDeps {
   rateLimiter: RateLimiter;
   passwordPolicy: PasswordPolicy;
   signInLimits: SignInLimits;
+  /** True when the account has MFA on (Mfa.isEnabled): the password alone does not finish a sign-in. */
+  hasSecondFactor?: (userId: string) => Promise<boolean>;
   /** Called after a change that ends sessions has committed (Sessions.announce). */
   announce: (event: RevocationEvent) => Promise<void>;
 }
@@ -78,8 +84,8 @@ export class Accounts {
   async verifyCredentials(email: string, password: string, ip: string): Promise<UserRecord> {
     const { store, passwords, rateLimiter, signInLimits, passwordPolicy } = this.#deps;
     const key = emailKey(email);
-    const accountKey = `sign-in:account:${key}`;
-    const ipResult = await rateLimiter.hit(`sign-in:ip:${ip}`, signInLimits.perIp.limit, signInLimits.perIp.windowMs);
+    const accountKey = signInAccountKey(key);
+    const ipResult = await rateLimiter.hit(signInIpKey(ip), signInLimits.perIp.limit, signInLimits.perIp.windowMs);
     const accountResult = await rateLimiter.peek(accountKey, signInLimits.perAccount.limit, signInLimits.perAccount.windowMs);
     const blocked = [ipResult, accountResult].filter((r) => !r.allowed);
     if (blocked.length > 0) {
@@ -95,7 +101,9 @@ export class Accounts {
       await rateLimiter.hit(accountKey, signInLimits.perAccount.limit, signInLimits.perAccount.windowMs);
       throw new SessiondError('invalid_credentials');
     }
-    await rateLimiter.reset(accountKey);
+    // With a second factor the sign-in is not over yet: the failure count is cleared by the
+    // code step, else a known password would reset it between guesses at the code.
+    if (!(await this.#deps.hasSecondFactor?.(user.id))) await rateLimiter.reset(accountKey);
     return user;
   }
 

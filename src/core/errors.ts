@@ -20,6 +20,12 @@ export const ERROR_CODES = {
   not_found: 'The resource does not exist.',
   method_not_allowed: 'This method is not allowed on this resource.',
   rate_limited: 'Too many attempts. Try again later.',
+  reauth_required: 'Confirm it is you: enter your password or a code again to continue.',
+  aal_required: 'This needs a session that signed in with two-step verification.',
+  invalid_code: 'The code is incorrect or has already been used.',
+  mfa_token_invalid: 'The sign-in step expired or was already used. Sign in again.',
+  mfa_already_enabled: 'Two-step verification is already on.',
+  mfa_not_enabled: 'Two-step verification is not on.',
   unavailable: 'The service is temporarily unavailable.',
   internal_error: 'Something went wrong on our side.',
 } as const;

@@ -23,6 +23,12 @@ export const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   rate_limited: 429,
+  reauth_required: 403,
+  aal_required: 403,
+  invalid_code: 401,
+  mfa_token_invalid: 401,
+  mfa_already_enabled: 409,
+  mfa_not_enabled: 409,
   unavailable: 503,
   internal_error: 500,
 };

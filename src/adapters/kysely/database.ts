@@ -39,6 +39,8 @@ export interface SessionsTable {
   trusted: number;
   revoked_at: number | null;
   revoke_reason: string | null;
+  /** Last re-authentication (0003-mfa); null: the sign-in was the last one. */
+  authenticated_at?: number | null;
 }
 
 export interface DevicesTable {
@@ -58,11 +60,41 @@ export interface ServiceKeysTable {
   revoked_at: number | null;
 }
 
+export interface MfaTotpTable {
+  user_id: string;
+  secret: string;
+  created_at: number;
+  enabled_at: number | null;
+  last_used_step: number | null;
+}
+
+export interface MfaRecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface MfaChallengesTable {
+  id: string;
+  user_id: string;
+  secret_hash: string;
+  client_id: string;
+  transport: string;
+  device: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   devices: DevicesTable;
   service_keys: ServiceKeysTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_codes: MfaRecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -4,12 +4,15 @@ import { SessiondError, isSessiondError } from '../../core/errors.js';
 import { clearSessionCookie, setSessionCookie } from '../cookies.js';
 import type { HttpContext } from '../context.js';
 import { resolveSession } from '../plugins/authenticate.js';
+import { mfaSignInRoute, mfaStepFor } from './mfa-sign-in.js';
 import { requestSite } from '../plugins/csrf.js';
 import { clientIp, sessionOrigin } from '../plugins/request-context.js';
-import { EmptyBody, SignInBody, SignInResponse, SignUpBody, User, responses } from '../schemas.js';
+import { SignInAnswer } from '../mfa/schemas.js';
+import { EmptyBody, SignInBody, SignUpBody, User, responses } from '../schemas.js';
 import { sessionView, userView } from '../views.js';
 
-export function authRoutes({ registry, cookies, metrics }: HttpContext): FastifyPluginAsyncTypebox {
+export function authRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
+  const { registry, cookies, metrics } = ctx;
   const { config, accounts, sessions } = registry;
 
   return async (app) => {
@@ -37,7 +40,7 @@ export function authRoutes({ registry, cookies, metrics }: HttpContext): Fastify
 
     app.post(
       '/sign-in',
-      { schema: { tags: ['auth'], body: SignInBody, response: responses({ 200: SignInResponse }) } },
+      { schema: { tags: ['auth'], body: SignInBody, response: responses({ 200: SignInAnswer }) } },
       async (request, reply) => {
         const body = request.body;
         const client = config.clients.find((c) => c.id === (body.client_id ?? 'web'));
@@ -51,6 +54,9 @@ export function authRoutes({ registry, cookies, metrics }: HttpContext): Fastify
           request.log.info({ event: 'sign_in_failed', outcome, ip: clientIp(request) }, 'sign-in refused');
           throw err;
         }
+        // MFA on and not a trusted device: no session yet, only a token for the code step.
+        const mfaStep = await mfaStepFor(ctx, request, user, client, body.transport ?? 'cookie', body.device);
+        if (mfaStep) return mfaStep;
         // Rotation: a session this browser already had ends; the new one never reuses its token.
         const previous = await resolveSession(request, registry, cookies, metrics).catch(() => null);
         if (previous?.via === 'cookie') await sessions.revokeSession(previous.user.id, previous.session.id, 'sign_out');
@@ -67,6 +73,8 @@ export function authRoutes({ registry, cookies, metrics }: HttpContext): Fastify
         };
       },
     );
+
+    await app.register(mfaSignInRoute(ctx));
 
     app.post(
       '/sign-out',

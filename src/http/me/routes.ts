@@ -5,6 +5,8 @@ import { isWellFormedId } from '../../core/token.js';
 import { clearSessionCookie } from '../cookies.js';
 import type { HttpContext } from '../context.js';
 import { authOf, requireSession } from '../plugins/authenticate.js';
+import { requireRecentAuth } from '../plugins/recent-auth.js';
+import { mfaRoutes } from './mfa-routes.js';
 import { EmptyBody, PasswordChangeBody, RevokedCount, SessionIdParams, SessionList, UserAndSession, responses } from '../schemas.js';
 import { sessionView, userView } from '../views.js';
 
@@ -18,13 +20,20 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
     // The hot path: one indexed read, no write unless last activity is a minute old.
     app.get('/session', { schema: { tags: ['me'], response: responses({ 200: UserAndSession }) } }, async (request) => {
       const { user, session } = authOf(request);
-      return { user: userView(user), session: sessionView(session, session.id, config.clients, sessions.policy) };
+      // Device trust lives on the device, not the session: one more indexed read, only for sessions with a device.
+      const trusted = await registry.mfa.isDeviceTrusted(user.id, session.deviceId);
+      return { user: userView(user), session: sessionView({ ...session, trusted }, session.id, config.clients, sessions.policy) };
     });
 
     app.get('/sessions', { schema: { tags: ['me'], response: responses({ 200: SessionList }) } }, async (request) => {
       const { user, session } = authOf(request);
       const list = await sessions.listUserSessions(user.id, session.id);
-      return { sessions: list.map((s) => sessionView(s, session.id, config.clients, sessions.policy)) };
+      const trusted = await registry.mfa.trustedDeviceIds(user.id);
+      return {
+        sessions: list.map((s) =>
+          sessionView({ ...s, trusted: s.deviceId !== null && trusted.has(s.deviceId) }, session.id, config.clients, sessions.policy),
+        ),
+      };
     });
 
     app.delete(
@@ -33,6 +42,8 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const { user, session } = authOf(request);
         const id = request.params.id;
+        // Ending another session is sensitive (ASVS 5.0 7.5.2); ending this one is signing out.
+        if (id !== session.id) await requireRecentAuth(request, registry);
         // Unknown, malformed, already ended and other users' ids all answer the same 404.
         const revoked = isWellFormedId(id) && (await sessions.revokeSession(user.id, id));
         metrics.revocations.inc({ kind: 'one', outcome: revoked ? 'success' : 'not_found' });
@@ -50,6 +61,7 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
       '/sessions/revoke-others',
       { schema: { tags: ['me'], body: EmptyBody, response: responses({ 200: RevokedCount }) } },
       async (request) => {
+        await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
         const revoked = await sessions.revokeOtherSessions(user.id, session.id);
         metrics.revocations.inc({ kind: 'others', outcome: 'success' });
@@ -65,6 +77,7 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
       '/sessions/revoke-all',
       { schema: { tags: ['me'], body: EmptyBody, response: responses({ 200: RevokedCount }) } },
       async (request, reply) => {
+        await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
         const revoked = await sessions.revokeAllSessions(user.id);
         metrics.revocations.inc({ kind: 'all', outcome: 'success' });
@@ -81,6 +94,7 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
       '/password',
       { schema: { tags: ['me'], body: PasswordChangeBody, response: responses({ 204: { type: 'null' } }) } },
       async (request, reply) => {
+        await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
         const { current_password, new_password, sign_out_others } = request.body;
         const revoked = await accounts.changePassword(user.id, current_password, new_password, session.id, sign_out_others !== false);
@@ -89,5 +103,7 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         return reply.code(204).send();
       },
     );
+
+    await app.register(mfaRoutes(ctx));
   };
 }

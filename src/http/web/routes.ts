@@ -10,7 +10,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HttpContext } from '../context.js';
 import { UiConfig } from '../schemas.js';
 
-export const PAGE_ROUTES = ['/sign-in', '/settings/security/sessions', '/settings/security/password'] as const;
+export const PAGE_ROUTES = ['/sign-in', '/settings/security/sessions', '/settings/security/password', '/settings/security/mfa'] as const;
 
 /** web/dist: three levels up from both src/http/web (tests) and dist/http/web (built). */
 export function webRoot(): string {

@@ -1,0 +1,171 @@
+/**
+ * The MfaStore port over Kysely (SQLite and PostgreSQL). Single use is enforced by conditional
+ * UPDATEs (`… where used_at is null`), so two concurrent requests cannot both spend one code,
+ * one TOTP step or one challenge.
+ */
+import type { MfaChallengeRecord, MfaStore } from '../../core/ports/mfa-store.js';
+import type { Db } from './database.js';
+
+export function kyselyMfaStore(db: Db): MfaStore {
+  return {
+    async findTotp(userId) {
+      const row = await db.selectFrom('mfa_totp').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      if (!row) return null;
+      return {
+        userId: row.user_id,
+        secret: row.secret,
+        createdAt: row.created_at,
+        enabledAt: row.enabled_at,
+        lastUsedStep: row.last_used_step,
+      };
+    },
+
+    async savePendingTotp(userId, secret, now) {
+      return db.transaction().execute(async (trx) => {
+        const existing = await trx.selectFrom('mfa_totp').select('enabled_at').where('user_id', '=', userId).executeTakeFirst();
+        if (existing?.enabled_at != null) return false;
+        await trx.deleteFrom('mfa_totp').where('user_id', '=', userId).execute();
+        await trx
+          .insertInto('mfa_totp')
+          .values({ user_id: userId, secret, created_at: now, enabled_at: null, last_used_step: null })
+          .execute();
+        return true;
+      });
+    },
+
+    async enableTotp(userId, step, codeHashes, now) {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('mfa_totp')
+          .set({ enabled_at: now, last_used_step: step })
+          .where('user_id', '=', userId)
+          .where('enabled_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) return false;
+        await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+        await trx
+          .insertInto('mfa_recovery_codes')
+          .values(codeHashes.map((code_hash) => ({ user_id: userId, code_hash, created_at: now, used_at: null })))
+          .execute();
+        return true;
+      });
+    },
+
+    async disableTotp(userId) {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx.deleteFrom('mfa_totp').where('user_id', '=', userId).executeTakeFirst();
+        await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+        // Trust was earned with the second factor; without it, no device keeps it.
+        await trx.updateTable('devices').set({ trusted_until: null }).where('user_id', '=', userId).execute();
+        return Number(result.numDeletedRows) > 0;
+      });
+    },
+
+    async useTotpStep(userId, step) {
+      const result = await db
+        .updateTable('mfa_totp')
+        .set({ last_used_step: step })
+        .where('user_id', '=', userId)
+        .where((eb) => eb.or([eb('last_used_step', 'is', null), eb('last_used_step', '<', step)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async replaceRecoveryCodes(userId, codeHashes, now) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
+        await trx
+          .insertInto('mfa_recovery_codes')
+          .values(codeHashes.map((code_hash) => ({ user_id: userId, code_hash, created_at: now, used_at: null })))
+          .execute();
+      });
+    },
+
+    async listRecoveryCodes(userId) {
+      const rows = await db.selectFrom('mfa_recovery_codes').select(['code_hash', 'used_at']).where('user_id', '=', userId).execute();
+      return rows.map((r) => ({ codeHash: r.code_hash, usedAt: r.used_at }));
+    },
+
+    async useRecoveryCode(userId, codeHash, now) {
+      const result = await db
+        .updateTable('mfa_recovery_codes')
+        .set({ used_at: now })
+        .where('user_id', '=', userId)
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async insertChallenge(c) {
+      // Expired challenges are worthless: drop them as new ones arrive (bounded by the index).
+      await db
+        .deleteFrom('mfa_challenges')
+        .where('expires_at', '<', c.createdAt - 24 * 3600_000)
+        .execute();
+      await db
+        .insertInto('mfa_challenges')
+        .values({
+          id: c.id,
+          user_id: c.userId,
+          secret_hash: c.secretHash,
+          client_id: c.clientId,
+          transport: c.transport,
+          device: c.device,
+          created_at: c.createdAt,
+          expires_at: c.expiresAt,
+          used_at: c.usedAt,
+        })
+        .execute();
+    },
+
+    async findChallenge(id) {
+      const r = await db.selectFrom('mfa_challenges').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!r) return null;
+      return {
+        id: r.id,
+        userId: r.user_id,
+        secretHash: r.secret_hash,
+        clientId: r.client_id,
+        transport: r.transport === 'bearer' ? 'bearer' : 'cookie',
+        device: r.device,
+        createdAt: r.created_at,
+        expiresAt: r.expires_at,
+        usedAt: r.used_at,
+      } satisfies MfaChallengeRecord;
+    },
+
+    async consumeChallenge(id, now) {
+      const result = await db
+        .updateTable('mfa_challenges')
+        .set({ used_at: now })
+        .where('id', '=', id)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async setDeviceTrust(userId, deviceId, trustedUntil) {
+      let query = db.updateTable('devices').set({ trusted_until: trustedUntil }).where('user_id', '=', userId).where('id', '=', deviceId);
+      // Clearing answers true only when there was trust to clear.
+      if (trustedUntil === null) query = query.where('trusted_until', 'is not', null);
+      const result = await query.executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async trustedDeviceIds(userId, now) {
+      const rows = await db.selectFrom('devices').select('id').where('user_id', '=', userId).where('trusted_until', '>', now).execute();
+      return rows.map((r) => r.id);
+    },
+
+    async authenticatedAt(sessionId) {
+      const row = await db.selectFrom('sessions').select('authenticated_at').where('id', '=', sessionId).executeTakeFirst();
+      return row?.authenticated_at ?? null;
+    },
+
+    async setAuthenticatedAt(sessionId, at) {
+      await db.updateTable('sessions').set({ authenticated_at: at }).where('id', '=', sessionId).execute();
+    },
+  };
+}

@@ -1,0 +1,338 @@
+/**
+ * MFA (TOTP and recovery codes), trusted devices and recent authentication ("sudo mode").
+ * Codes are checked in the core; the secret and codes live behind the MfaStore port, the TOTP
+ * arithmetic behind the Totp port. Every wrong code counts toward the same per-account and
+ * per-IP limits as a wrong password, so a second factor cannot be guessed faster than a first.
+ */
+import { signInAccountKey, signInIpKey, type SignInLimits } from './accounts.js';
+import { SessiondError } from './errors.js';
+import type { Clock } from './ports/clock.js';
+import type { Crypto } from './ports/crypto.js';
+import type { MfaChallengeRecord, MfaStore } from './ports/mfa-store.js';
+import type { PasswordHasher } from './ports/password-hasher.js';
+import type { RateLimiter } from './ports/rate-limiter.js';
+import type { UserStore } from './ports/store.js';
+import type { Totp } from './ports/totp.js';
+import type { SessionRecord } from './session.js';
+import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
+import type { UserRecord } from './user.js';
+
+/** Ten codes, as GitHub and Google give: enough for years of lost phones. */
+export const RECOVERY_CODE_COUNT = 10;
+/** The password step is good for five minutes: time to open an authenticator app, little to replay. */
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i: read off paper
+/** 10 characters of a 31-letter alphabet: about 49.5 bits each, and every guess is rate limited. */
+const RECOVERY_CODE_LENGTH = 10;
+
+export interface MfaPolicy {
+  /** Sensitive actions need an authentication at most this old. */
+  reauthWindowMs: number;
+  /** How long "Trust this device" lasts. */
+  trustedDeviceMs: number;
+  /** Shown by authenticator apps next to the account. */
+  issuer: string;
+}
+
+export interface MfaDeps {
+  store: MfaStore;
+  users: UserStore;
+  clock: Clock;
+  crypto: Crypto;
+  totp: Totp;
+  passwords: PasswordHasher;
+  rateLimiter: RateLimiter;
+  signInLimits: SignInLimits;
+  policy: MfaPolicy;
+  /** The security timeline, when wired: MFA and device-trust changes are recorded there. */
+  record?: ((event: MfaEvent) => Promise<void>) | undefined;
+}
+
+/** What MFA tells the security timeline (the kinds are the timeline's own). */
+export interface MfaEvent {
+  kind: 'mfa_enabled' | 'mfa_disabled' | 'device_trusted' | 'device_untrusted';
+  userId: string;
+  at: number;
+  sessionId: string;
+  ip: string;
+  deviceId: string | null;
+}
+
+/** Who did it, for the timeline. */
+export interface Actor {
+  sessionId: string;
+  ip: string;
+}
+
+export interface MfaStatus {
+  enabled: boolean;
+  enabledAt: number | null;
+  recoveryCodesRemaining: number;
+}
+
+export type Proof = { password: string } | { code: string };
+
+export class Mfa {
+  readonly #deps: MfaDeps;
+
+  constructor(deps: MfaDeps) {
+    this.#deps = deps;
+  }
+
+  get policy(): MfaPolicy {
+    return this.#deps.policy;
+  }
+
+  async isEnabled(userId: string): Promise<boolean> {
+    return (await this.#deps.store.findTotp(userId))?.enabledAt != null;
+  }
+
+  async status(userId: string): Promise<MfaStatus> {
+    const factor = await this.#deps.store.findTotp(userId);
+    const enabledAt = factor?.enabledAt ?? null;
+    const codes = enabledAt === null ? [] : await this.#deps.store.listRecoveryCodes(userId);
+    return { enabled: enabledAt !== null, enabledAt, recoveryCodesRemaining: codes.filter((c) => c.usedAt === null).length };
+  }
+
+  /** A new secret and its otpauth URI; the factor stays off until a code from it is confirmed. */
+  async startTotpEnrolment(user: Pick<UserRecord, 'id' | 'email'>): Promise<{ secret: string; uri: string }> {
+    const { store, totp, clock, policy } = this.#deps;
+    const secret = totp.newSecret();
+    if (!(await store.savePendingTotp(user.id, secret, clock.now()))) throw new SessiondError('mfa_already_enabled');
+    return { secret, uri: totp.keyUri(secret, user.email, policy.issuer) };
+  }
+
+  /** Proves the app holds the secret, turns the factor on, and returns the recovery codes: the only time they exist in clear. */
+  async confirmTotpEnrolment(userId: string, code: string, actor: Actor): Promise<string[]> {
+    const { store, totp, clock } = this.#deps;
+    const factor = await store.findTotp(userId);
+    if (!factor) throw new SessiondError('mfa_not_enabled', 'Start setting up an authenticator app first.');
+    if (factor.enabledAt !== null) throw new SessiondError('mfa_already_enabled');
+    const now = clock.now();
+    const step = totp.verify(factor.secret, code.trim(), now);
+    if (step === null) throw new SessiondError('invalid_code');
+    const codes = this.#newRecoveryCodes();
+    if (
+      !(await store.enableTotp(
+        userId,
+        step,
+        codes.map((c) => this.#hashCode(c)),
+        now,
+      ))
+    )
+      throw new SessiondError('mfa_already_enabled');
+    await this.#record('mfa_enabled', userId, actor);
+    return codes;
+  }
+
+  /** Turns MFA off: the factor, its codes and every device's trust go in one transaction. */
+  async disable(userId: string, actor: Actor): Promise<void> {
+    if (!(await this.isEnabled(userId))) throw new SessiondError('mfa_not_enabled');
+    await this.#deps.store.disableTotp(userId);
+    await this.#record('mfa_disabled', userId, actor);
+  }
+
+  /** New codes replace all old ones (used or not). */
+  async regenerateRecoveryCodes(userId: string): Promise<string[]> {
+    if (!(await this.isEnabled(userId))) throw new SessiondError('mfa_not_enabled');
+    const codes = this.#newRecoveryCodes();
+    await this.#deps.store.replaceRecoveryCodes(
+      userId,
+      codes.map((c) => this.#hashCode(c)),
+      this.#deps.clock.now(),
+    );
+    return codes;
+  }
+
+  /** After a right password on an account with MFA: a single-use token for the code step. No session yet. */
+  async createChallenge(
+    userId: string,
+    clientId: string,
+    transport: 'cookie' | 'bearer',
+    device: string | null,
+  ): Promise<{ token: string; expiresAt: number }> {
+    const { store, crypto, clock } = this.#deps;
+    const now = clock.now();
+    const id = newId(crypto);
+    const secret = newSecret(crypto);
+    const challenge: MfaChallengeRecord = {
+      id,
+      userId,
+      secretHash: crypto.sha256(secret),
+      clientId,
+      transport,
+      device,
+      createdAt: now,
+      expiresAt: now + CHALLENGE_TTL_MS,
+      usedAt: null,
+    };
+    await store.insertChallenge(challenge);
+    return { token: formatToken(id, secret), expiresAt: challenge.expiresAt };
+  }
+
+  /**
+   * The code step. Without a live token from the password step there is nothing to check a code
+   * against (`mfa_token_invalid`); a wrong code counts as a failed sign-in; a right one uses the
+   * token up, atomically, so it can make one session only.
+   */
+  async completeChallenge(
+    token: string,
+    code: string,
+    ip: string,
+  ): Promise<{ user: UserRecord; challenge: MfaChallengeRecord; method: 'totp' | 'recovery' }> {
+    const { store, users, crypto, clock } = this.#deps;
+    const parsed = parseToken(token);
+    const challenge = parsed ? await store.findChallenge(parsed.id) : null;
+    const now = clock.now();
+    if (
+      !parsed ||
+      !challenge ||
+      !constantTimeEqual(crypto.sha256(parsed.secret), challenge.secretHash) ||
+      challenge.usedAt !== null ||
+      now >= challenge.expiresAt
+    )
+      throw new SessiondError('mfa_token_invalid');
+    const user = await users.findUserById(challenge.userId);
+    if (!user) throw new SessiondError('mfa_token_invalid');
+    const method = await this.#checkSecondFactor(user, code, ip);
+    if (!(await store.consumeChallenge(challenge.id, now))) throw new SessiondError('mfa_token_invalid');
+    return { user, challenge, method };
+  }
+
+  /** `POST /v1/me/reauthenticate`: the password, or a code when MFA is on. Rate limited like sign-in. */
+  async reauthenticate(userId: string, sessionId: string, proof: Proof, ip: string): Promise<number> {
+    const { users, passwords, store, clock } = this.#deps;
+    const user = await users.findUserById(userId);
+    if (!user) throw new SessiondError('unauthenticated');
+    if ('password' in proof) {
+      await this.#checkLimits(user, ip);
+      if (!(await passwords.verify(user.passwordHash, proof.password))) {
+        await this.#countFailure(user);
+        throw new SessiondError('incorrect_password');
+      }
+      await this.#clearFailures(user);
+    } else {
+      if (!(await this.isEnabled(userId)))
+        throw new SessiondError('mfa_not_enabled', 'Two-step verification is off: confirm with your password.');
+      await this.#checkSecondFactor(user, proof.code, ip);
+    }
+    const now = clock.now();
+    await store.setAuthenticatedAt(sessionId, now);
+    return now;
+  }
+
+  /** When the session last proved its user was there: a re-authentication, else its sign-in. */
+  async lastAuthenticatedAt(session: SessionRecord): Promise<number> {
+    return (await this.#deps.store.authenticatedAt(session.id)) ?? session.signedInAt;
+  }
+
+  /** Sensitive actions: 403 `reauth_required` unless the session authenticated within the window. */
+  async requireRecentAuth(session: SessionRecord): Promise<void> {
+    const at = await this.lastAuthenticatedAt(session);
+    if (this.#deps.clock.now() - at > this.#deps.policy.reauthWindowMs) throw new SessiondError('reauth_required');
+  }
+
+  /**
+   * "Trust this device": only from a session that passed MFA (a session is never worth more than
+   * the authentication that made it, NIST SP 800-63B §5.1), on a known device, recently authenticated.
+   */
+  async trustDevice(session: SessionRecord, actor: Actor): Promise<number> {
+    if (session.authMethod !== 'mfa')
+      throw new SessiondError('aal_required', 'Only a session that signed in with two-step verification can trust its device.');
+    if (!session.deviceId) throw new SessiondError('invalid_request', 'This session has no device to trust.');
+    await this.requireRecentAuth(session);
+    const until = this.#deps.clock.now() + this.#deps.policy.trustedDeviceMs;
+    await this.#deps.store.setDeviceTrust(session.userId, session.deviceId, until);
+    await this.#record('device_trusted', session.userId, actor, session.deviceId);
+    return until;
+  }
+
+  /** Ends a device's trust; its next sign-in asks for a code again. Lowering trust needs no re-authentication. */
+  async untrustDevice(userId: string, deviceId: string, actor: Actor): Promise<void> {
+    if (await this.#deps.store.setDeviceTrust(userId, deviceId, null)) await this.#record('device_untrusted', userId, actor, deviceId);
+  }
+
+  async trustedDeviceIds(userId: string): Promise<Set<string>> {
+    return new Set(await this.#deps.store.trustedDeviceIds(userId, this.#deps.clock.now()));
+  }
+
+  async isDeviceTrusted(userId: string, deviceId: string | null): Promise<boolean> {
+    return deviceId !== null && (await this.trustedDeviceIds(userId)).has(deviceId);
+  }
+
+  /** A successful sign-in that skipped the code step (trusted device) clears the failure count, like a code would. */
+  async signInCompleted(user: UserRecord): Promise<void> {
+    await this.#clearFailures(user);
+  }
+
+  async #checkSecondFactor(user: UserRecord, code: string, ip: string): Promise<'totp' | 'recovery'> {
+    await this.#checkLimits(user, ip);
+    const method = await this.#verifyCode(user.id, code);
+    if (method === null) {
+      await this.#countFailure(user);
+      throw new SessiondError('invalid_code');
+    }
+    await this.#clearFailures(user);
+    return method;
+  }
+
+  /** A 6-digit TOTP code (each step good once), or a recovery code (each good once). */
+  async #verifyCode(userId: string, code: string): Promise<'totp' | 'recovery' | null> {
+    const { store, totp, clock } = this.#deps;
+    const factor = await store.findTotp(userId);
+    if (!factor || factor.enabledAt === null) return null;
+    const now = clock.now();
+    const typed = code.replace(/[\s-]/g, '');
+    if (/^\d{6}$/.test(typed)) {
+      const step = totp.verify(factor.secret, typed, now);
+      return step !== null && (await store.useTotpStep(userId, step)) ? 'totp' : null;
+    }
+    const hash = this.#hashCode(typed);
+    // Compare with every stored hash, without stopping at a match: the time says nothing about which.
+    let match: string | null = null;
+    for (const c of await store.listRecoveryCodes(userId)) if (constantTimeEqual(hash, c.codeHash) && c.usedAt === null) match = c.codeHash;
+    return match !== null && (await store.useRecoveryCode(userId, match, now)) ? 'recovery' : null;
+  }
+
+  async #checkLimits(user: UserRecord, ip: string): Promise<void> {
+    const { rateLimiter, signInLimits } = this.#deps;
+    const results = [
+      await rateLimiter.hit(signInIpKey(ip), signInLimits.perIp.limit, signInLimits.perIp.windowMs),
+      await rateLimiter.peek(signInAccountKey(user.emailKey), signInLimits.perAccount.limit, signInLimits.perAccount.windowMs),
+    ].filter((r) => !r.allowed);
+    if (results.length > 0) {
+      const retryAfterMs = Math.max(...results.map((r) => r.retryAfterMs));
+      throw new SessiondError('rate_limited', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+    }
+  }
+
+  async #countFailure(user: UserRecord): Promise<void> {
+    const { rateLimiter, signInLimits } = this.#deps;
+    await rateLimiter.hit(signInAccountKey(user.emailKey), signInLimits.perAccount.limit, signInLimits.perAccount.windowMs);
+  }
+
+  async #clearFailures(user: UserRecord): Promise<void> {
+    await this.#deps.rateLimiter.reset(signInAccountKey(user.emailKey));
+  }
+
+  #newRecoveryCodes(): string[] {
+    const codes: string[] = [];
+    for (let i = 0; i < RECOVERY_CODE_COUNT; i++) {
+      const bytes = this.#deps.crypto.randomBytes(RECOVERY_CODE_LENGTH);
+      // 256 is not a multiple of 31: a tiny bias toward the first letters, irrelevant at ~49 bits.
+      const text = [...bytes].map((b) => RECOVERY_ALPHABET[b % RECOVERY_ALPHABET.length]).join('');
+      codes.push(`${text.slice(0, 5)}-${text.slice(5)}`);
+    }
+    return codes;
+  }
+
+  /** Recovery codes are compared by sha256 of their normalised form (lower case, no spaces or dashes). */
+  #hashCode(code: string): string {
+    return this.#deps.crypto.sha256(`recovery:${code.replace(/[\s-]/g, '').toLowerCase()}`);
+  }
+
+  async #record(kind: MfaEvent['kind'], userId: string, actor: Actor, deviceId: string | null = null): Promise<void> {
+    await this.#deps.record?.({ kind, userId, at: this.#deps.clock.now(), sessionId: actor.sessionId, ip: actor.ip, deviceId });
+  }
+}

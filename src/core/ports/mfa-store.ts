@@ -1,0 +1,61 @@
+/**
+ * What MFA, trusted devices and recent authentication need from persistence. Kept apart from
+ * the session store so the validation hot path is unchanged; one Kysely adapter implements it.
+ */
+export interface TotpFactor {
+  userId: string;
+  /** base32; stored because codes are computed from it; never returned after enrolment. */
+  secret: string;
+  createdAt: number;
+  /** Null while enrolment waits for its first code. */
+  enabledAt: number | null;
+  lastUsedStep: number | null;
+}
+
+export interface RecoveryCode {
+  codeHash: string;
+  usedAt: number | null;
+}
+
+export interface MfaChallengeRecord {
+  id: string;
+  userId: string;
+  secretHash: string;
+  clientId: string;
+  transport: 'cookie' | 'bearer';
+  /** A native client's description of its device, JSON; replayed at the code step. */
+  device: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export interface MfaStore {
+  findTotp(userId: string): Promise<TotpFactor | null>;
+  /** Starts (or restarts) enrolment; refused (false) when a factor is already enabled. */
+  savePendingTotp(userId: string, secret: string, now: number): Promise<boolean>;
+  /** Enables the pending factor and replaces the recovery codes, in one transaction. */
+  enableTotp(userId: string, step: number, codeHashes: string[], now: number): Promise<boolean>;
+  /** Removes the factor and its codes and ends the trust of every device of the user, in one transaction. */
+  disableTotp(userId: string): Promise<boolean>;
+  /** Records a step as used only if it is newer than the last: false means replayed. Atomic. */
+  useTotpStep(userId: string, step: number): Promise<boolean>;
+  replaceRecoveryCodes(userId: string, codeHashes: string[], now: number): Promise<void>;
+  listRecoveryCodes(userId: string): Promise<RecoveryCode[]>;
+  /** Marks a code used if it was not: false when it was already used (single use, atomic). */
+  useRecoveryCode(userId: string, codeHash: string, now: number): Promise<boolean>;
+
+  insertChallenge(challenge: MfaChallengeRecord): Promise<void>;
+  findChallenge(id: string): Promise<MfaChallengeRecord | null>;
+  /** Marks a challenge used if it was not and has not expired: false otherwise (single use, atomic). */
+  consumeChallenge(id: string, now: number): Promise<boolean>;
+
+  /** Sets (or with null, clears) the trust of one device of the user; false when no such device. */
+  setDeviceTrust(userId: string, deviceId: string, trustedUntil: number | null): Promise<boolean>;
+  /** Ids of the user's devices trusted past `now`. */
+  trustedDeviceIds(userId: string, now: number): Promise<string[]>;
+
+  /** When the session last re-authenticated; null when never (its sign-in counts). Read past any cache. */
+  authenticatedAt(sessionId: string): Promise<number | null>;
+  setAuthenticatedAt(sessionId: string, at: number): Promise<void>;
+}

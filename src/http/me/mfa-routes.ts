@@ -1,0 +1,113 @@
+/**
+ * The caller's second factor, re-authentication and trusted devices (docs/mfa.md). Registered
+ * inside the `me` plane, so every route already has a session and the CSRF check.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import QRCode from 'qrcode';
+import { SessiondError } from '../../core/errors.js';
+import { isWellFormedId } from '../../core/token.js';
+import type { HttpContext } from '../context.js';
+import { CodeBody, MfaStatus, ReauthBody, ReauthResponse, RecoveryCodes, TotpEnrolment, TrustResponse } from '../mfa/schemas.js';
+import { authOf } from '../plugins/authenticate.js';
+import { requireRecentAuth } from '../plugins/recent-auth.js';
+import { clientIp } from '../plugins/request-context.js';
+import { EmptyBody, SessionIdParams, responses } from '../schemas.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox {
+  const { mfa, store } = registry;
+
+  return async (app) => {
+    const actorOf = (request: Parameters<typeof authOf>[0]) => ({ sessionId: authOf(request).session.id, ip: clientIp(request) });
+
+    app.post(
+      '/reauthenticate',
+      { schema: { tags: ['me'], body: ReauthBody, response: responses({ 200: ReauthResponse }) } },
+      async (request) => {
+        const { user, session } = authOf(request);
+        const at = await mfa.reauthenticate(user.id, session.id, request.body, clientIp(request));
+        request.log.info({ event: 'reauthenticated', user_id: user.id, session_id: session.id }, 're-authenticated');
+        return { authenticated_at: iso(at), reauth_expires_at: iso(at + mfa.policy.reauthWindowMs) };
+      },
+    );
+
+    app.get('/mfa', { schema: { tags: ['mfa'], response: responses({ 200: MfaStatus }) } }, async (request) => {
+      const status = await mfa.status(authOf(request).user.id);
+      return {
+        enabled: status.enabled,
+        enabled_at: status.enabledAt === null ? null : iso(status.enabledAt),
+        recovery_codes_remaining: status.recoveryCodesRemaining,
+        methods: status.enabled ? ['totp' as const] : [],
+      };
+    });
+
+    app.post('/mfa/totp', { schema: { tags: ['mfa'], body: EmptyBody, response: responses({ 200: TotpEnrolment }) } }, async (request) => {
+      await requireRecentAuth(request, registry);
+      const { user } = authOf(request);
+      const { secret, uri } = await mfa.startTotpEnrolment(user);
+      // The secret is in this one response (no-store) and nowhere else that leaves the server.
+      return { secret, otpauth_uri: uri, qr_code: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }) };
+    });
+
+    app.post(
+      '/mfa/totp/confirm',
+      { schema: { tags: ['mfa'], body: CodeBody, response: responses({ 200: RecoveryCodes }) } },
+      async (request) => {
+        await requireRecentAuth(request, registry);
+        const { user, session } = authOf(request);
+        const codes = await mfa.confirmTotpEnrolment(user.id, request.body.code, actorOf(request));
+        request.log.info({ event: 'mfa_enabled', user_id: user.id, session_id: session.id }, 'two-step verification turned on');
+        return { recovery_codes: codes };
+      },
+    );
+
+    app.post(
+      '/mfa/recovery-codes',
+      { schema: { tags: ['mfa'], body: EmptyBody, response: responses({ 200: RecoveryCodes }) } },
+      async (request) => {
+        await requireRecentAuth(request, registry);
+        const { user, session } = authOf(request);
+        const codes = await mfa.regenerateRecoveryCodes(user.id);
+        request.log.info({ event: 'mfa_recovery_codes_replaced', user_id: user.id, session_id: session.id }, 'recovery codes replaced');
+        return { recovery_codes: codes };
+      },
+    );
+
+    app.delete('/mfa', { schema: { tags: ['mfa'], response: responses({ 204: { type: 'null' } }) } }, async (request, reply) => {
+      await requireRecentAuth(request, registry);
+      const { user, session } = authOf(request);
+      await mfa.disable(user.id, actorOf(request));
+      request.log.info({ event: 'mfa_disabled', user_id: user.id, session_id: session.id }, 'two-step verification turned off');
+      return reply.code(204).send();
+    });
+
+    app.post(
+      '/devices/current/trust',
+      { schema: { tags: ['mfa'], body: EmptyBody, response: responses({ 200: TrustResponse }) } },
+      async (request) => {
+        const { user, session } = authOf(request);
+        const until = await mfa.trustDevice(session, actorOf(request));
+        request.log.info({ event: 'device_trusted', user_id: user.id, session_id: session.id }, 'device trusted');
+        return { trusted_until: iso(until) };
+      },
+    );
+
+    // By session id: the Active sessions page knows sessions, and device ids (a browser's is its
+    // device cookie) never leave the server.
+    app.delete(
+      '/sessions/:id/trust',
+      { schema: { tags: ['mfa'], params: SessionIdParams, response: responses({ 204: { type: 'null' } }) } },
+      async (request, reply) => {
+        const { user } = authOf(request);
+        const id = request.params.id;
+        const found = isWellFormedId(id) ? await store.findSession(id) : null;
+        const target = found && found.session.userId === user.id && found.session.revokedAt === null ? found.session : null;
+        if (!target) throw new SessiondError('not_found', 'No such session.');
+        if (target.deviceId !== null) await mfa.untrustDevice(user.id, target.deviceId, actorOf(request));
+        request.log.info({ event: 'device_untrusted', user_id: user.id, session_id: id }, 'device no longer trusted');
+        return reply.code(204).send();
+      },
+    );
+  };
+}

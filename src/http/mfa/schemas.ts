@@ -1,0 +1,44 @@
+/** Request and response allowlists of MFA, re-authentication and trusted devices (see docs/mfa.md). */
+import { Type } from 'typebox';
+import { SignInResponse } from '../schemas.js';
+
+/** 6 digits, or a recovery code (`xxxxx-xxxxx`); spaces and dashes are ignored. */
+const Code = Type.String({ minLength: 6, maxLength: 32, pattern: '^[A-Za-z0-9 -]+$' });
+const MfaToken = Type.String({ minLength: 1, maxLength: 128 });
+
+export const MfaRequired = Type.Object({
+  mfa_required: Type.Literal(true),
+  mfa_token: Type.String({ description: 'Single use; send it with a code to POST /v1/auth/sign-in/mfa within 5 minutes' }),
+  expires_at: Type.String(),
+});
+
+/** `POST /v1/auth/sign-in` answers a session, or (MFA on, device not trusted) the code step. */
+export const SignInAnswer = Type.Union([SignInResponse, MfaRequired]);
+
+export const MfaSignInBody = Type.Object({ mfa_token: MfaToken, code: Code }, { additionalProperties: false });
+
+export const CodeBody = Type.Object({ code: Code }, { additionalProperties: false });
+
+export const ReauthBody = Type.Union([
+  Type.Object({ password: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
+  Type.Object({ code: Code }, { additionalProperties: false }),
+]);
+
+export const ReauthResponse = Type.Object({ authenticated_at: Type.String(), reauth_expires_at: Type.String() });
+
+export const MfaStatus = Type.Object({
+  enabled: Type.Boolean(),
+  enabled_at: Type.Union([Type.String(), Type.Null()]),
+  recovery_codes_remaining: Type.Integer(),
+  methods: Type.Array(Type.Literal('totp')),
+});
+
+export const TotpEnrolment = Type.Object({
+  secret: Type.String({ description: 'base32, for typing into an app that cannot scan; shown only now' }),
+  otpauth_uri: Type.String(),
+  qr_code: Type.String({ description: 'data:image/png;base64 URL of the otpauth URI' }),
+});
+
+export const RecoveryCodes = Type.Object({ recovery_codes: Type.Array(Type.String()) });
+
+export const TrustResponse = Type.Object({ trusted_until: Type.String() });
