@@ -1,0 +1,37 @@
+-- wrk script for bench/run.ts: every request carries a session cookie, rotating over the tokens
+-- in the file given after `--` (one per line); done() prints one JSON line for the runner.
+--   wrk -t1 -c50 -d10s -s bench/cookies.lua http://127.0.0.1:PORT/v1/me/session -- tokens.txt
+
+local requests = {}
+local count = 0
+local next_index = 1
+
+function init(args)
+  local file = assert(io.open(args[1], "r"), "cannot open tokens file")
+  local path = wrk.path
+  for token in file:lines() do
+    if token ~= "" then
+      count = count + 1
+      requests[count] = wrk.format("GET", path, { ["Cookie"] = "__Host-sessiond=" .. token })
+    end
+  end
+  file:close()
+  assert(count > 0, "no tokens")
+  -- Threads (and runs) start at different points of the rotation.
+  next_index = math.random(count)
+end
+
+function request()
+  local r = requests[next_index]
+  next_index = next_index % count + 1
+  return r
+end
+
+function done(summary, latency, _requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_RESULT {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,' ..
+    '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d}}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end

@@ -1,0 +1,215 @@
+/**
+ * The machine description and the "Session validation vs bare route" section of
+ * docs/benchmarks.md. Each measurement owns one section between `<!-- bench:<id>:begin -->` and
+ * `<!-- bench:<id>:end -->`; writing replaces that section only (or appends it, or creates the
+ * file), so the prose around it and other measurements' sections are kept.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import * as prettier from 'prettier';
+
+export type TargetName = 'session' | 'bare';
+
+export interface RunResult {
+  target: TargetName;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  /** Share of one core the server process used during the run (1 = saturated). */
+  serverCpu: number;
+  reqPerCpuSecond: number;
+  /** Busy share of each core during the run, all processes included. */
+  core0Busy: number;
+  core1Busy: number;
+}
+
+export interface Machine {
+  date: string;
+  cpu: string;
+  cores: number;
+  memory: string;
+  node: string;
+  os: string;
+  loadAverage: string;
+  commit: string;
+  loaderVersion: string;
+}
+
+export interface SessionVsBare {
+  machine: Machine;
+  loader: 'wrk' | 'autocannon';
+  pinned: boolean;
+  connections: number;
+  sessions: number;
+  rotated: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  runs: RunResult[];
+  touchesDuringRuns: number;
+  benchSeconds: number;
+}
+
+export const TARGET_RATIO = 0.7;
+const SECTION = 'session-vs-bare';
+
+function quiet(command: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  } catch (err) {
+    // `wrk --version` prints its banner and exits 1.
+    const out = (err as { stdout?: string }).stdout;
+    return typeof out === 'string' ? out.trim() : '';
+  }
+}
+
+export function machineInfo(root: string, loader: 'wrk' | 'autocannon'): Machine {
+  let cpu = os.cpus()[0]?.model ?? 'unknown';
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpu;
+  } catch {
+    // Not Linux: os.cpus() has the model too.
+  }
+  const commit = quiet('git', ['rev-parse', '--short', 'HEAD'], root);
+  const dirty = quiet('git', ['status', '--porcelain', '--', 'src'], root) !== '';
+  const loaderVersion =
+    loader === 'wrk'
+      ? (/^wrk (\S+)/.exec(quiet('wrk', ['--version'], root))?.[1] ?? 'unknown')
+      : (JSON.parse(readFileSync(`${root}/node_modules/autocannon/package.json`, 'utf8')) as { version: string }).version;
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    cpu,
+    cores: os.cpus().length,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
+    commit: commit ? `${commit}${dirty ? ' with uncommitted changes in src/' : ''}` : 'unknown',
+    loaderVersion,
+  };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+interface Medians {
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  serverCpu: number;
+  reqPerCpuSecond: number;
+}
+
+function mediansOf(runs: RunResult[], target: TargetName): Medians {
+  const mine = runs.filter((r) => r.target === target);
+  const m = (pick: (r: RunResult) => number) => median(mine.map(pick));
+  return {
+    rps: m((r) => r.rps),
+    p50Ms: m((r) => r.p50Ms),
+    p99Ms: m((r) => r.p99Ms),
+    serverCpu: m((r) => r.serverCpu),
+    reqPerCpuSecond: m((r) => r.reqPerCpuSecond),
+  };
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => `${n.toFixed(2)} ms`;
+const pct = (n: number) => (Number.isFinite(n) ? `${Math.round(100 * n)}%` : 'n/a');
+
+function renderSection(r: SessionVsBare): { markdown: string; summary: string } {
+  const session = mediansOf(r.runs, 'session');
+  const bare = mediansOf(r.runs, 'bare');
+  const ratio = session.rps / bare.rps;
+  const cpuRatio = session.reqPerCpuSecond / bare.reqPerCpuSecond;
+  const met = ratio >= TARGET_RATIO;
+  const m = r.machine;
+  const runsPerTarget = r.runs.filter((x) => x.target === 'session').length;
+  const contended = r.runs.filter((x) => x.serverCpu < 0.9 || x.core0Busy - x.serverCpu > 0.1);
+
+  const notes: string[] = [];
+  notes.push(
+    r.touchesDuringRuns === 0
+      ? 'No session was written during the measured runs (read-only steady state, as intended).'
+      : `${int(r.touchesDuringRuns)} sessions had \`last_active_at\` written during the measured runs; the runs are not purely read-only.`,
+  );
+  if (contended.length)
+    notes.push(
+      `${contended.length} of ${r.runs.length} runs had the server below 90% of core 0 or other processes using core 0: ` +
+        'the machine was not quiet, so throughput is less reliable than requests per CPU-second.',
+    );
+  const loaderBound = r.runs.filter((x) => x.target === 'bare' && x.serverCpu < 0.9 && x.core1Busy >= 0.85);
+  if (loaderBound.length)
+    notes.push(
+      `In ${loaderBound.length} bare run(s) core 1 (the load generator) was at least 85% busy while the bare server used under 90% of core 0: ` +
+        'the bare figure may be limited by the load generator, which flatters the throughput ratio; the per-CPU-second ratio is not affected.',
+    );
+  if (!r.pinned) notes.push('`taskset` was not available: the server and load generator were not pinned to separate cores.');
+
+  const markdown = [
+    '## Session validation vs bare route',
+    '',
+    `Measured ${m.date} by \`npm run bench\` (took ${Math.round(r.benchSeconds)} s).`,
+    '',
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memory} RAM, ${m.os}`,
+    `- Node ${m.node}; sessiond at commit ${m.commit}`,
+    `- Load average at start: ${m.loadAverage}`,
+    `- Load: ${r.loader} ${m.loaderVersion}, ${r.connections} connections, ${r.warmupSeconds} s warm-up per target, then ${runsPerTarget} runs of ${r.durationSeconds} s per target, alternating; medians shown`,
+    `- Sessions: ${int(r.sessions)} in a SQLite file, cookies rotating over ${int(r.rotated)} of them`,
+    '',
+    '| Target | Requests/s | p50 | p99 | Server CPU | Requests per CPU-second |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    `| \`GET /v1/me/session\` (session) | ${int(session.rps)} | ${ms(session.p50Ms)} | ${ms(session.p99Ms)} | ${pct(session.serverCpu)} | ${int(session.reqPerCpuSecond)} |`,
+    `| Bare Fastify route (constant) | ${int(bare.rps)} | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | ${pct(bare.serverCpu)} | ${int(bare.reqPerCpuSecond)} |`,
+    '',
+    `**Session route throughput: ${pct(ratio)} of the bare route** (target at least ${pct(TARGET_RATIO)}: ${met ? 'met' : 'not met'}). ` +
+      `Per CPU-second of the server: ${pct(cpuRatio)}.`,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+    'Every run, in the order run (core 0: server, core 1: load generator; busy shares include all processes):',
+    '',
+    '| # | Target | Requests/s | p50 | p99 | Server CPU | Core 0 busy | Core 1 busy |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.runs.map(
+      (x, i) =>
+        `| ${i + 1} | ${x.target} | ${int(x.rps)} | ${ms(x.p50Ms)} | ${ms(x.p99Ms)} | ${pct(x.serverCpu)} | ${pct(x.core0Busy)} | ${pct(x.core1Busy)} |`,
+    ),
+  ].join('\n');
+
+  const summary = [
+    `Session validation vs bare route (${m.cpu}, ${m.cores} cores, Node ${m.node}, ${r.loader}, ${r.connections} connections, median of ${runsPerTarget})`,
+    `  session  ${int(session.rps).padStart(8)} req/s  p50 ${ms(session.p50Ms)}  p99 ${ms(session.p99Ms)}  ${int(session.reqPerCpuSecond)} req/CPU-s`,
+    `  bare     ${int(bare.rps).padStart(8)} req/s  p50 ${ms(bare.p50Ms)}  p99 ${ms(bare.p99Ms)}  ${int(bare.reqPerCpuSecond)} req/CPU-s`,
+    `  ratio    ${pct(ratio)} of bare throughput (target >= ${pct(TARGET_RATIO)}: ${met ? 'met' : 'NOT met'}); ${pct(cpuRatio)} per CPU-second`,
+    ...notes.map((n) => `  note: ${n}`),
+  ].join('\n');
+  return { markdown, summary };
+}
+
+const NEW_DOC = '# Benchmarks\n\nWritten by `npm run bench`.\n';
+
+/** Renders the section; when `write`, puts it into the doc (formatted with the project's Prettier). */
+export async function writeSection(file: string, result: SessionVsBare, write: boolean): Promise<{ summary: string }> {
+  const { markdown, summary } = renderSection(result);
+  if (!write) return { summary };
+  const begin = `<!-- bench:${SECTION}:begin -->`;
+  const end = `<!-- bench:${SECTION}:end -->`;
+  const block = `${begin}\n<!-- Generated by bench/run.ts: edits between these markers are overwritten. -->\n\n${markdown}\n\n${end}`;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : NEW_DOC;
+  const from = current.indexOf(begin);
+  const to = current.indexOf(end);
+  const next =
+    from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(file, await prettier.format(next, { ...options, filepath: file }));
+  return { summary };
+}
