@@ -78,6 +78,8 @@ export function revocationRoutes({ registry }: HttpContext): FastifyPluginAsyncT
     app.get(
       '/revocations/stream',
       {
+        // A HEAD would hold a connection open forever with nothing to read.
+        exposeHeadRoute: false,
         schema: {
           tags: ['introspection'],
           description:
