@@ -69,7 +69,7 @@ export function sseStream({ endpoint, serviceKey, fetch: fetchImpl }: SseStreamO
       for (let r = await reader.read(); !r.done; r = await reader.read()) parser.feed(decoder.decode(r.value, { stream: true }));
       throw new Error('revocation stream ended');
     } catch (err) {
-      lastError = silenced ? `no message from sessiond for ${SSE_SILENCE_MS} ms` : (err as Error).message;
+      lastError = silenced ? `no message from sessiond for ${SSE_SILENCE_MS} ms` : describe(err);
     } finally {
       ready = false;
       connection = null;
@@ -108,4 +108,11 @@ export function sseStream({ endpoint, serviceKey, fetch: fetchImpl }: SseStreamO
       wake?.();
     },
   };
+}
+
+/** fetch's own message is "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND…). */
+function describe(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } } | undefined;
+  const why = e?.cause?.code ?? e?.cause?.message;
+  return why ? `${e?.message ?? 'error'} (${why})` : (e?.message ?? String(err));
 }
