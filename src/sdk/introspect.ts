@@ -22,7 +22,7 @@ export async function introspect(token: string, options: IntrospectOptions): Pro
     const timedOut = (err as Error | undefined)?.name === 'TimeoutError';
     throw new SessiondUnavailableError(
       timedOut ? 'timeout' : 'unreachable',
-      timedOut ? `sessiond did not answer within ${options.timeoutMs} ms` : `sessiond is unreachable at ${options.endpoint}`,
+      timedOut ? `sessiond did not answer within ${options.timeoutMs} ms` : 'sessiond is unreachable',
       { cause: err },
     );
   }

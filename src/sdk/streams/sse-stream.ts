@@ -10,6 +10,7 @@ import { SseParser, type SseMessage } from './sse-parser.js';
 
 /** Three missed server heartbeats (1 s apart): the connection is presumed dead. */
 export const SSE_SILENCE_MS = 3_000;
+const WATCHDOG_MS = 1_000;
 
 export interface SseStreamOptions {
   endpoint: string;
@@ -41,12 +42,18 @@ export function sseStream({ endpoint, serviceKey, fetch: fetchImpl }: SseStreamO
 
   // A half-open TCP connection delivers nothing and reports no error: silence ends it.
   let silenced = false;
+  let lastTickAt = Date.now();
   const watchdog = setInterval(() => {
-    if (connection && Date.now() - lastMessageAt > SSE_SILENCE_MS) {
+    const now = Date.now();
+    // A late tick means this process was busy, not that sessiond went quiet: timers run before
+    // pending socket reads, so give the buffered messages one turn to be read first.
+    const lagged = now - lastTickAt > 2 * WATCHDOG_MS;
+    lastTickAt = now;
+    if (!lagged && connection && now - lastMessageAt > SSE_SILENCE_MS) {
       silenced = true;
       connection.abort();
     }
-  }, 1_000);
+  }, WATCHDOG_MS);
   watchdog.unref();
 
   async function readOnce(): Promise<void> {
