@@ -29,6 +29,31 @@ export interface User {
   name?: string | null;
 }
 
+/** The password step's answer when the account has two-step verification and the device is not trusted. */
+export interface MfaChallenge {
+  mfa_required: true;
+  mfa_token: string;
+  expires_at: string;
+}
+
+export type SignInResult = { user: User; session: Session } | MfaChallenge;
+
+export function needsCode(result: SignInResult): result is MfaChallenge {
+  return 'mfa_required' in result && result.mfa_required === true;
+}
+
+export interface MfaStatus {
+  enabled: boolean;
+  enabled_at: string | null;
+  recovery_codes_remaining: number;
+}
+
+export interface TotpEnrolment {
+  secret: string;
+  otpauth_uri: string;
+  qr_code: string;
+}
+
 export interface UiConfig {
   product_name: string;
   sessions_page: { covers: string; excludes: string };
@@ -52,6 +77,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A sensitive action needs a fresh password or code (sudo mode); see useReauth. */
+export function isReauthRequired(err: unknown): boolean {
+  return err instanceof ApiError && err.code === 'reauth_required';
+}
+
 export function isUnauthenticated(err: unknown): boolean {
   return err instanceof ApiError && err.code === 'unauthenticated';
 }
@@ -63,7 +93,16 @@ export interface Api {
   revokeSession(id: string): Promise<void>;
   revokeOtherSessions(): Promise<number>;
   revokeAllSessions(): Promise<number>;
-  signIn(email: string, password: string): Promise<{ user: User; session: Session }>;
+  signIn(email: string, password: string): Promise<SignInResult>;
+  signInWithCode(mfaToken: string, code: string): Promise<{ user: User; session: Session }>;
+  reauthenticate(proof: { password: string } | { code: string }): Promise<void>;
+  getMfaStatus(): Promise<MfaStatus>;
+  startTotpEnrolment(): Promise<TotpEnrolment>;
+  confirmTotpEnrolment(code: string): Promise<string[]>;
+  regenerateRecoveryCodes(): Promise<string[]>;
+  disableMfa(): Promise<void>;
+  trustThisDevice(): Promise<void>;
+  stopTrustingDevice(sessionId: string): Promise<void>;
   signOut(): Promise<void>;
   changePassword(input: { currentPassword: string; newPassword: string; signOutOthers: boolean }): Promise<void>;
 }
@@ -116,6 +155,20 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     revokeOtherSessions: async () => (await call<{ revoked: number }>('POST', '/v1/me/sessions/revoke-others', {})).revoked,
     revokeAllSessions: async () => (await call<{ revoked: number }>('POST', '/v1/me/sessions/revoke-all', {})).revoked,
     signIn: (email, password) => call('POST', '/v1/auth/sign-in', { email, password }),
+    signInWithCode: (mfaToken, code) => call('POST', '/v1/auth/sign-in/mfa', { mfa_token: mfaToken, code }),
+    reauthenticate: async (proof) => {
+      await call('POST', '/v1/me/reauthenticate', proof);
+    },
+    getMfaStatus: () => call('GET', '/v1/me/mfa'),
+    startTotpEnrolment: () => call('POST', '/v1/me/mfa/totp', {}),
+    confirmTotpEnrolment: async (code) =>
+      (await call<{ recovery_codes: string[] }>('POST', '/v1/me/mfa/totp/confirm', { code })).recovery_codes,
+    regenerateRecoveryCodes: async () => (await call<{ recovery_codes: string[] }>('POST', '/v1/me/mfa/recovery-codes', {})).recovery_codes,
+    disableMfa: () => call('DELETE', '/v1/me/mfa'),
+    trustThisDevice: async () => {
+      await call('POST', '/v1/me/devices/current/trust', {});
+    },
+    stopTrustingDevice: (sessionId) => call('DELETE', `/v1/me/sessions/${encodeURIComponent(sessionId)}/trust`),
     signOut: () => call('POST', '/v1/auth/sign-out', {}),
     changePassword: ({ currentPassword, newPassword, signOutOthers }) =>
       call('POST', '/v1/me/password', { current_password: currentPassword, new_password: newPassword, sign_out_others: signOutOthers }),

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { createApi } from './api';
 import type { Api } from './api';
+import { MfaPage } from './pages/mfa/mfa-page';
 import { NotFoundPage } from './pages/not-found/not-found-page';
 import { PasswordPage } from './pages/password/password-page';
 import { SessionsPage } from './pages/sessions/sessions-page';
@@ -14,6 +15,7 @@ export const routes = {
   signIn: '/sign-in',
   sessions: '/settings/security/sessions',
   password: '/settings/security/password',
+  mfa: '/settings/security/mfa',
 } as const;
 
 const systemNow = () => new Date();
@@ -76,6 +78,9 @@ export function App(props: { api?: Api; now?: () => Date }) {
       break;
     case routes.password:
       page = <PasswordPage />;
+      break;
+    case routes.mfa:
+      page = <MfaPage />;
       break;
     default:
       page = <NotFoundPage />;

@@ -11,11 +11,12 @@ import { messages } from '../messages';
 import { signInPath, useServices } from '../services';
 import { Link } from './link';
 
-export type Section = 'sessions' | 'password';
+export type Section = 'sessions' | 'password' | 'mfa';
 
 const sections: { id: Section; href: string; label: string }[] = [
   { id: 'sessions', href: '/settings/security/sessions', label: messages.nav.sessions },
   { id: 'password', href: '/settings/security/password', label: messages.nav.password },
+  { id: 'mfa', href: '/settings/security/mfa', label: messages.nav.mfa },
 ];
 
 export function SignedInLayout({ section, children }: { section: Section; children: ReactNode }) {

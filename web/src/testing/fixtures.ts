@@ -29,6 +29,12 @@ export const uiConfig: UiConfig = {
   },
 };
 
+export const RECOVERY_CODES = Array.from({ length: 10 }, (_, i) => `abcde-fgh${String(i).padStart(2, '0')}`);
+
+export function reauthRequired(): ApiError {
+  return new ApiError(403, 'reauth_required', 'Confirm it is you: enter your password or a code again to continue.');
+}
+
 export function unauthenticated(): ApiError {
   return new ApiError(401, 'unauthenticated', 'A valid session is required.');
 }
@@ -49,5 +55,18 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     signIn: vi.fn<Api['signIn']>(),
     signOut: vi.fn<Api['signOut']>().mockResolvedValue(undefined),
     changePassword: vi.fn<Api['changePassword']>().mockResolvedValue(undefined),
+    signInWithCode: vi.fn<Api['signInWithCode']>(),
+    reauthenticate: vi.fn<Api['reauthenticate']>().mockResolvedValue(undefined),
+    getMfaStatus: vi.fn<Api['getMfaStatus']>().mockResolvedValue({ enabled: false, enabled_at: null, recovery_codes_remaining: 0 }),
+    startTotpEnrolment: vi.fn<Api['startTotpEnrolment']>().mockResolvedValue({
+      secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
+      otpauth_uri: 'otpauth://totp/sessiond:ada%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=sessiond',
+      qr_code: 'data:image/png;base64,iVBORw0KGgo=',
+    }),
+    confirmTotpEnrolment: vi.fn<Api['confirmTotpEnrolment']>().mockResolvedValue(RECOVERY_CODES),
+    regenerateRecoveryCodes: vi.fn<Api['regenerateRecoveryCodes']>().mockResolvedValue(RECOVERY_CODES),
+    disableMfa: vi.fn<Api['disableMfa']>().mockResolvedValue(undefined),
+    trustThisDevice: vi.fn<Api['trustThisDevice']>().mockResolvedValue(undefined),
+    stopTrustingDevice: vi.fn<Api['stopTrustingDevice']>().mockResolvedValue(undefined),
   };
 }

@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, isUnauthenticated } from '../../api';
+import { useReauth } from '../../components/reauth-dialog';
 import { SignedInLayout } from '../../components/signed-in-layout';
 import { useDocumentTitle } from '../../components/hooks';
 import { messages } from '../../messages';
@@ -29,6 +30,7 @@ function PasswordForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const reauth = useReauth();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -36,7 +38,7 @@ function PasswordForm() {
     setError(null);
     setDone(null);
     try {
-      await api.changePassword({ currentPassword: current, newPassword: next, signOutOthers });
+      await reauth.run(() => api.changePassword({ currentPassword: current, newPassword: next, signOutOthers }));
       setDone(signOutOthers ? m.doneSignedOut : m.done);
       setCurrent('');
       setNext('');
@@ -116,6 +118,7 @@ function PasswordForm() {
           {busy ? m.submitting : m.submit}
         </button>
       </form>
+      {reauth.dialog}
     </>
   );
 }

@@ -7,6 +7,10 @@ export interface SessionRowProps {
   session: Session;
   now: Date;
   onSignOut: (session: Session, trigger: HTMLButtonElement) => void;
+  /** "Trust this device", offered on the current row after a sign-in with two-step verification. */
+  onTrust?: (session: Session) => void;
+  /** "Stop trusting", offered on trusted rows. */
+  onUntrust?: (session: Session) => void;
   /** Exact times in this zone (tests); the reader's own zone otherwise. */
   timeZone?: string;
 }
@@ -20,7 +24,7 @@ function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string
 }
 
 /** One session: what, where, when, and its Sign out button. Every server string renders as text. */
-export function SessionRow({ session, now, onSignOut, timeZone }: SessionRowProps) {
+export function SessionRow({ session, now, onSignOut, onTrust, onUntrust, timeZone }: SessionRowProps) {
   const m = messages.sessions;
   const nameId = `session-${session.id}-name`;
   const location = formatLocation(session.location);
@@ -91,6 +95,21 @@ export function SessionRow({ session, now, onSignOut, timeZone }: SessionRowProp
         </dl>
       </div>
       <div className="session-actions">
+        {onTrust !== undefined && session.current && session.auth_method === 'mfa' && !session.trusted && (
+          <button type="button" className="button" title={m.trustThisHint} onClick={() => onTrust(session)}>
+            {m.trustThis}
+          </button>
+        )}
+        {onUntrust !== undefined && session.trusted && (
+          <button
+            type="button"
+            className="button"
+            aria-label={m.stopTrustingLabel(session.current ? m.thisDevice.toLowerCase() : describeSession(session))}
+            onClick={() => onUntrust(session)}
+          >
+            {m.stopTrusting}
+          </button>
+        )}
         <button
           type="button"
           className="button"

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, isUnauthenticated } from '../../api';
 import type { Session, UiConfig } from '../../api';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ReauthCancelled, useReauth } from '../../components/reauth-dialog';
 import { SignedInLayout } from '../../components/signed-in-layout';
 import { useDocumentTitle, useOnline } from '../../components/hooks';
 import { describeSession, orderSessions } from '../../format';
@@ -56,6 +57,9 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
   const listHeadingRef = useRef<HTMLHeadingElement>(null);
   const inFlight = useRef(false);
   const mounted = useRef(true);
+  // Ending other sessions and trusting this device need a recent password or code (sudo mode).
+  const reauth = useReauth();
+  const [trustError, setTrustError] = useState<string | null>(null);
 
   const refresh = useCallback(async () => {
     if (inFlight.current) return;
@@ -131,14 +135,14 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         return;
       }
       if (pending.kind === 'all') {
-        const n = await api.revokeAllSessions();
+        const n = await reauth.run(() => api.revokeAllSessions());
         navigate(signInPath('signed_out_everywhere', null, n), { replace: true });
         return;
       }
       if (pending.kind === 'one') {
         const { id } = pending.session;
         try {
-          await api.revokeSession(id);
+          await reauth.run(() => api.revokeSession(id));
           setNotice(m.revokedCount(1));
         } catch (err) {
           // Already ended (elsewhere, or it expired): the goal is met; say so and refresh.
@@ -147,7 +151,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         }
         setSessions((list) => list?.filter((s) => s.id !== id) ?? null);
       } else {
-        const n = await api.revokeOtherSessions();
+        const n = await reauth.run(() => api.revokeOtherSessions());
         setNotice(n === 0 ? m.revokedNone : m.revokedCount(n));
         setSessions((list) => list?.filter((s) => s.current) ?? null);
       }
@@ -160,6 +164,20 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       if (isUnauthenticated(err)) return onUnauthenticated();
       setActionError(errorText(err));
       setActionBusy(false);
+    }
+  }
+
+  async function setTrust(session: Session, trust: boolean) {
+    setNotice(null);
+    setTrustError(null);
+    try {
+      if (trust) await reauth.run(() => api.trustThisDevice());
+      else await api.stopTrustingDevice(session.id);
+      setNotice(trust ? m.trustedNow : m.untrustedNow);
+      void refresh();
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated();
+      setTrustError(err instanceof ReauthCancelled ? err.message : errorText(err));
     }
   }
 
@@ -208,6 +226,12 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         {notice !== null && <p className="alert alert-success">{notice}</p>}
       </div>
 
+      {trustError !== null && (
+        <p className="alert alert-error" role="alert">
+          {trustError}
+        </p>
+      )}
+
       {loadError !== null && (
         <div className="alert alert-error" role="alert">
           <p>{sessions === null ? `${m.loadError} ${loadError}` : m.refreshError(loadError)}</p>
@@ -230,6 +254,8 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
               now={nowDate}
               timeZone={timeZone}
               onSignOut={(session, trigger) => open({ kind: 'one', session }, trigger)}
+              onTrust={(session) => void setTrust(session, true)}
+              onUntrust={(session) => void setTrust(session, false)}
             />
           ))}
         </ul>
@@ -279,6 +305,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
           fallbackFocus={() => listHeadingRef.current}
         />
       )}
+      {reauth.dialog}
     </>
   );
 }

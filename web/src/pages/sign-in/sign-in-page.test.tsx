@@ -58,3 +58,37 @@ describe('Sign-in page', () => {
     expect(screen.getByRole('status').textContent).toBe('');
   });
 });
+
+describe('Sign-in page: two-step verification', () => {
+  it('asks for a code after the password, then goes on', async () => {
+    const api = open('/sign-in?next=%2Fsettings%2Fsecurity%2Fmfa');
+    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z' });
+    api.signInWithCode.mockResolvedValue({
+      user: { id: 'u', email: 'ada@example.com' },
+      session: makeSession({ id: 'me', current: true }),
+    });
+    fill('ada@example.com', 'correct horse battery staple');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Two-step verification' })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Authentication code'), { target: { value: ' 123456 ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/settings/security/mfa'));
+    expect(api.signInWithCode).toHaveBeenCalledWith('tok', '123456');
+  });
+
+  it('shows a wrong code and stays; an expired step goes back to the password', async () => {
+    const api = open('/sign-in');
+    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z' });
+    fill('ada@example.com', 'correct horse battery staple');
+    await screen.findByLabelText('Authentication code');
+    api.signInWithCode.mockRejectedValueOnce(new ApiError(401, 'invalid_code', 'The code is incorrect or has already been used.'));
+    fireEvent.change(screen.getByLabelText('Authentication code'), { target: { value: '000000' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('The code is incorrect');
+    api.signInWithCode.mockRejectedValueOnce(
+      new ApiError(401, 'mfa_token_invalid', 'The sign-in step expired or was already used. Sign in again.'),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
+    expect(await screen.findByLabelText('Email')).toBeTruthy();
+    expect((await screen.findByRole('alert')).textContent).toContain('The sign-in took too long');
+  });
+});

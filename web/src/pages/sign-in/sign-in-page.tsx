@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { ApiError } from '../../api';
+import { ApiError, needsCode } from '../../api';
 import { useDocumentTitle } from '../../components/hooks';
 import { safeNextPath } from '../../format';
 import { messages } from '../../messages';
@@ -38,25 +38,111 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Two-step verification: the password step's single-use token, while the code is asked for.
+  const [mfaToken, setMfaToken] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+
+  function fail(err: unknown) {
+    const text =
+      err instanceof ApiError
+        ? err.retryAfterSeconds !== undefined
+          ? `${err.message} ${messages.common.retryAfter(err.retryAfterSeconds)}`
+          : err.message
+        : String(err);
+    setError(text);
+    setBusy(false);
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      await api.signIn(email.trim(), password);
+      const result = await api.signIn(email.trim(), password);
+      if (needsCode(result)) {
+        setPassword('');
+        setCode('');
+        setMfaToken(result.mfa_token);
+        setBusy(false);
+        return;
+      }
       markSignedIn();
       navigate(next, { replace: true });
     } catch (err) {
-      const text =
-        err instanceof ApiError
-          ? err.retryAfterSeconds !== undefined
-            ? `${err.message} ${messages.common.retryAfter(err.retryAfterSeconds)}`
-            : err.message
-          : String(err);
-      setError(text);
-      setBusy(false);
+      fail(err);
     }
+  }
+
+  async function submitCode(event: FormEvent) {
+    event.preventDefault();
+    if (mfaToken === null) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await api.signInWithCode(mfaToken, code.trim());
+      markSignedIn();
+      navigate(next, { replace: true });
+    } catch (err) {
+      // The password step expired or was used: start over, and say why.
+      if (err instanceof ApiError && err.code === 'mfa_token_invalid') {
+        setMfaToken(null);
+        setBusy(false);
+        setError(m.codeRestart);
+        return;
+      }
+      fail(err);
+    }
+  }
+
+  if (mfaToken !== null) {
+    return (
+      <div className="auth-page">
+        <main id="main" className="auth-card" tabIndex={-1}>
+          <p className="brand brand-large">{messages.productName}</p>
+          <h1 className="page-title">{m.codeTitle}</h1>
+          <p className="lead" id="code-intro">
+            {m.codeIntro}
+          </p>
+          {error !== null && (
+            <div className="alert alert-error" role="alert">
+              <p className="alert-title">{m.errorTitle}</p>
+              <p>{error}</p>
+            </div>
+          )}
+          <form onSubmit={(e) => void submitCode(e)}>
+            <div className="field">
+              <label htmlFor="code">{m.code}</label>
+              <input
+                id="code"
+                name="code"
+                type="text"
+                autoComplete="one-time-code"
+                autoFocus
+                required
+                aria-describedby="code-intro"
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+            </div>
+            <button type="submit" className="button button-primary button-block" disabled={busy}>
+              {busy ? m.codeSubmitting : m.codeSubmit}
+            </button>
+          </form>
+          <p>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => {
+                setMfaToken(null);
+                setError(null);
+              }}
+            >
+              {m.back}
+            </button>
+          </p>
+        </main>
+      </div>
+    );
   }
 
   return (

@@ -1,0 +1,61 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api';
+import { App } from '../app';
+import { fakeApi, makeSession, NOW, reauthRequired } from '../testing/fixtures';
+
+const me = makeSession({ id: 'me', current: true });
+const phone = makeSession({
+  id: 'phone',
+  device: { name: 'iPhone', os: 'iOS 18', browser: 'Safari', type: 'mobile' },
+  location: { city: 'Lyon', region: null, country: 'FR', approximate: true },
+});
+
+async function openAndSignOutPhone() {
+  const api = fakeApi([me, phone]);
+  api.revokeSession.mockRejectedValueOnce(reauthRequired());
+  window.history.replaceState(null, '', '/settings/security/sessions');
+  render(<App api={api} now={() => NOW} />);
+  const button = await screen.findByRole('button', { name: /^Sign out .*Lyon/ });
+  button.focus();
+  fireEvent.click(button);
+  fireEvent.click(within(await screen.findByRole('dialog', { name: 'Sign out this session?' })).getByRole('button', { name: 'Sign out' }));
+  return api;
+}
+
+describe('Confirm it’s you (re-authentication)', () => {
+  it('opens on reauth_required with focus in the password field, then repeats the action after the password', async () => {
+    const api = await openAndSignOutPhone();
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    const field = within(dialog).getByLabelText('Password');
+    await waitFor(() => expect(document.activeElement).toBe(field));
+    fireEvent.change(field, { target: { value: 'correct horse battery staple' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByText('Signed out 1 session.')).toBeTruthy();
+    expect(api.reauthenticate).toHaveBeenCalledWith({ password: 'correct horse battery staple' });
+    expect(api.revokeSession).toHaveBeenCalledTimes(2);
+    expect(screen.queryByRole('dialog', { name: 'Confirm it’s you' })).toBeNull();
+  });
+
+  it('shows a wrong password in words and stays open; a code can be used instead', async () => {
+    const api = await openAndSignOutPhone();
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    api.reauthenticate.mockRejectedValueOnce(new ApiError(400, 'incorrect_password', 'The password you entered is incorrect.'));
+    fireEvent.change(within(dialog).getByLabelText('Password'), { target: { value: 'wrong' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    expect((await within(dialog).findByRole('alert')).textContent).toContain('The password you entered is incorrect.');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Use an authenticator code instead' }));
+    fireEvent.change(within(dialog).getByLabelText('Authentication code'), { target: { value: ' 123456 ' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByText('Signed out 1 session.')).toBeTruthy();
+    expect(api.reauthenticate).toHaveBeenLastCalledWith({ code: '123456' });
+  });
+
+  it('cancelling says the action was not done and does not repeat it', async () => {
+    const api = await openAndSignOutPhone();
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('you did not confirm it’s you');
+    expect(api.revokeSession).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * "Confirm it's you" (sudo mode). When an action answers 403 `reauth_required`, `useReauth`
+ * opens this modal, and after a right password or code it repeats the action. The modal is the
+ * native <dialog> like ConfirmDialog: focus starts in the field, Tab stays inside, Escape
+ * cancels, and focus returns to whatever had it before.
+ */
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { ApiError, isReauthRequired } from '../api';
+import { messages } from '../messages';
+import { useServices } from '../services';
+
+export interface ReauthDialogProps {
+  onDone: () => void;
+  onCancel: () => void;
+}
+
+export function ReauthDialog({ onDone, onCancel }: ReauthDialogProps) {
+  const { api } = useServices();
+  const m = messages.reauth;
+  const ref = useRef<HTMLDialogElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const titleId = useId();
+  const introId = useId();
+  const [mode, setMode] = useState<'password' | 'code'>('password');
+  const [value, setValue] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog === null) return;
+    const opener = document.activeElement as HTMLElement | null;
+    if (!dialog.open) {
+      if (typeof dialog.showModal === 'function') dialog.showModal();
+      else dialog.setAttribute('open', '');
+    }
+    inputRef.current?.focus();
+    return () => {
+      if (dialog.open) dialog.close();
+      queueMicrotask(() => opener?.focus());
+    };
+  }, []);
+
+  useEffect(() => {
+    inputRef.current?.focus();
+  }, [mode]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await api.reauthenticate(mode === 'password' ? { password: value } : { code: value.trim() });
+      onDone();
+    } catch (err) {
+      setError(err instanceof ApiError ? withRetry(err) : String(err));
+      setBusy(false);
+    }
+  }
+
+  const fieldId = `${titleId}-field`;
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      aria-describedby={introId}
+      onCancel={(event) => {
+        event.preventDefault();
+        if (!busy) onCancel();
+      }}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          event.stopPropagation();
+          if (!busy) onCancel();
+        }
+      }}
+    >
+      <h2 id={titleId} className="dialog-title">
+        {m.title}
+      </h2>
+      <p id={introId} className="dialog-body">
+        {mode === 'password' ? m.intro : m.introCode}
+      </p>
+      <form onSubmit={(e) => void submit(e)}>
+        <div className="field">
+          <label htmlFor={fieldId}>{mode === 'password' ? m.password : m.code}</label>
+          <input
+            ref={inputRef}
+            id={fieldId}
+            key={mode}
+            type={mode === 'password' ? 'password' : 'text'}
+            autoComplete={mode === 'password' ? 'current-password' : 'one-time-code'}
+            inputMode={mode === 'password' ? undefined : 'text'}
+            required
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+          />
+        </div>
+        {error !== null && (
+          <p className="alert alert-error" role="alert">
+            {error}
+          </p>
+        )}
+        <p>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => {
+              setMode(mode === 'password' ? 'code' : 'password');
+              setValue('');
+              setError(null);
+            }}
+          >
+            {mode === 'password' ? m.useCode : m.usePassword}
+          </button>
+        </p>
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onCancel} disabled={busy}>
+            {messages.common.cancel}
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy} aria-busy={busy}>
+            {busy ? m.submitting : m.submit}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+function withRetry(err: ApiError): string {
+  return err.retryAfterSeconds !== undefined ? `${err.message} ${messages.common.retryAfter(err.retryAfterSeconds)}` : err.message;
+}
+
+/** The person closed "Confirm it's you" without confirming: the action was not done. */
+export class ReauthCancelled extends ApiError {
+  constructor() {
+    super(403, 'reauth_cancelled', messages.reauth.cancelled);
+  }
+}
+
+/**
+ * `run(action)` does the action; if it answers `reauth_required`, asks the person to confirm
+ * it's them and then does it again. Render `dialog` somewhere in the page.
+ */
+export function useReauth(): { run: <T>(action: () => Promise<T>) => Promise<T>; dialog: ReactNode } {
+  const [pending, setPending] = useState<{ resolve: () => void; reject: (err: unknown) => void } | null>(null);
+  const run = useCallback(async <T,>(action: () => Promise<T>): Promise<T> => {
+    try {
+      return await action();
+    } catch (err) {
+      if (!isReauthRequired(err)) throw err;
+      await new Promise<void>((resolve, reject) => setPending({ resolve, reject }));
+      return action();
+    }
+  }, []);
+  const dialog =
+    pending === null ? null : (
+      <ReauthDialog
+        onDone={() => {
+          setPending(null);
+          pending.resolve();
+        }}
+        onCancel={() => {
+          setPending(null);
+          pending.reject(new ReauthCancelled());
+        }}
+      />
+    );
+  return { run, dialog };
+}

@@ -1,0 +1,248 @@
+/**
+ * Settings › Security › Two-step verification. Off: set up an authenticator app (QR code, or the
+ * key typed in), confirm with its first code, then see the ten recovery codes once. On: how many
+ * recovery codes are left, new codes, turn off. Every change asks "Confirm it's you" when the
+ * last authentication is older than the server's window.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
+import { ApiError, isUnauthenticated } from '../../api';
+import type { MfaStatus, TotpEnrolment } from '../../api';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { useDocumentTitle } from '../../components/hooks';
+import { ReauthCancelled, useReauth } from '../../components/reauth-dialog';
+import { SignedInLayout } from '../../components/signed-in-layout';
+import { messages } from '../../messages';
+import { useServices } from '../../services';
+
+type View = { kind: 'status' } | { kind: 'enrol'; enrolment: TotpEnrolment } | { kind: 'codes'; codes: string[] };
+
+function errorText(err: unknown): string {
+  if (err instanceof ApiError)
+    return err.retryAfterSeconds !== undefined ? `${err.message} ${messages.common.retryAfter(err.retryAfterSeconds)}` : err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function MfaPage() {
+  return (
+    <SignedInLayout section="mfa">
+      <MfaSettings />
+    </SignedInLayout>
+  );
+}
+
+function MfaSettings() {
+  const { api, onUnauthenticated } = useServices();
+  const m = messages.mfa;
+  useDocumentTitle(m.title, messages.productName);
+  const reauth = useReauth();
+  const [status, setStatus] = useState<MfaStatus | null>(null);
+  const [view, setView] = useState<View>({ kind: 'status' });
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [confirmOff, setConfirmOff] = useState(false);
+  const offButton = useRef<HTMLButtonElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setStatus(await api.getMfaStatus());
+      setError(null);
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated();
+      setError(`${m.loadError} ${errorText(err)}`);
+    }
+  }, [api, onUnauthenticated, m]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  /** Runs a change; a 401 goes to sign-in, a cancelled "Confirm it's you" is said quietly. */
+  async function act(work: () => Promise<void>) {
+    setBusy(true);
+    setError(null);
+    setNotice(null);
+    try {
+      await work();
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated();
+      setError(err instanceof ReauthCancelled ? err.message : errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const start = () =>
+    act(async () => {
+      const enrolment = await reauth.run(() => api.startTotpEnrolment());
+      setCode('');
+      setView({ kind: 'enrol', enrolment });
+    });
+
+  const confirm = (event: FormEvent) => {
+    event.preventDefault();
+    void act(async () => {
+      const codes = await reauth.run(() => api.confirmTotpEnrolment(code.trim()));
+      setView({ kind: 'codes', codes });
+      setNotice(m.enabled);
+      void load();
+    });
+  };
+
+  const newCodes = () =>
+    act(async () => {
+      const codes = await reauth.run(() => api.regenerateRecoveryCodes());
+      setView({ kind: 'codes', codes });
+      void load();
+    });
+
+  const turnOff = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await reauth.run(() => api.disableMfa());
+      setConfirmOff(false);
+      setNotice(m.disabled);
+      await load();
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated();
+      setError(err instanceof ReauthCancelled ? err.message : errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <h1 className="page-title" ref={headingRef} tabIndex={-1}>
+        {m.title}
+      </h1>
+      <p className="lead">{m.intro}</p>
+      <div role="status" aria-live="polite" className="notice-slot">
+        {notice !== null && <p className="alert alert-success">{notice}</p>}
+      </div>
+      {error !== null && !confirmOff && (
+        <p className="alert alert-error" role="alert">
+          {error}
+        </p>
+      )}
+
+      {status === null && error === null && <p className="muted">{m.loading}</p>}
+
+      {status !== null && view.kind === 'status' && (
+        <section className="card form-card" aria-label={m.title}>
+          <p className="mfa-state">
+            <strong>{status.enabled ? m.statusOn : m.statusOff}</strong>
+            {status.enabled && <span> {m.codesLeft(status.recovery_codes_remaining)}</span>}
+          </p>
+          {!status.enabled ? (
+            <button type="button" className="button button-primary" onClick={() => void start()} disabled={busy}>
+              {busy ? m.starting : m.setUp}
+            </button>
+          ) : (
+            <div className="bulk-actions">
+              <button type="button" className="button" onClick={() => void newCodes()} disabled={busy}>
+                {busy ? m.newCodesWorking : m.newCodes}
+              </button>
+              <button ref={offButton} type="button" className="button button-danger" onClick={() => setConfirmOff(true)} disabled={busy}>
+                {m.turnOff}
+              </button>
+            </div>
+          )}
+        </section>
+      )}
+
+      {view.kind === 'enrol' && (
+        <section className="card form-card" aria-labelledby="mfa-scan-title">
+          <h2 id="mfa-scan-title" className="section-title">
+            {m.scanTitle}
+          </h2>
+          <p>{m.scanBody}</p>
+          <img className="qr-code" src={view.enrolment.qr_code} alt={m.qrAlt} width={240} height={240} />
+          <p>
+            {m.manualKey} <code className="mono secret-key">{groupKey(view.enrolment.secret)}</code>
+          </p>
+          <form onSubmit={confirm}>
+            <div className="field">
+              <label htmlFor="totp-code">{m.code}</label>
+              <input
+                id="totp-code"
+                name="code"
+                type="text"
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                pattern="[0-9 ]{6,7}"
+                required
+                aria-describedby="totp-code-hint"
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+              <p id="totp-code-hint" className="hint">
+                {m.codeHint}
+              </p>
+            </div>
+            <div className="bulk-actions">
+              <button type="submit" className="button button-primary" disabled={busy}>
+                {busy ? m.confirming : m.confirm}
+              </button>
+              <button type="button" className="button" onClick={() => setView({ kind: 'status' })} disabled={busy}>
+                {m.cancelSetup}
+              </button>
+            </div>
+          </form>
+        </section>
+      )}
+
+      {view.kind === 'codes' && (
+        <section className="card form-card" aria-labelledby="mfa-codes-title">
+          <h2 id="mfa-codes-title" className="section-title">
+            {m.codesTitle}
+          </h2>
+          <p>{m.codesBody}</p>
+          <ul className="recovery-codes mono" aria-label={m.codesListLabel}>
+            {view.codes.map((c) => (
+              <li key={c}>{c}</li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => {
+              setView({ kind: 'status' });
+              headingRef.current?.focus();
+            }}
+          >
+            {m.codesDone}
+          </button>
+        </section>
+      )}
+
+      {confirmOff && (
+        <ConfirmDialog
+          title={m.turnOffTitle}
+          body={m.turnOffBody}
+          confirmLabel={m.turnOffConfirm}
+          busyLabel={m.turnOffWorking}
+          busy={busy}
+          error={error}
+          onConfirm={() => void turnOff()}
+          onCancel={() => {
+            setConfirmOff(false);
+            setError(null);
+          }}
+          returnFocusTo={() => offButton.current}
+          fallbackFocus={() => headingRef.current}
+        />
+      )}
+      {reauth.dialog}
+    </>
+  );
+}
+
+/** `JBSWY3DP EHPK3PXP …`: groups of four are easier to type. */
+function groupKey(secret: string): string {
+  return secret.replace(/(.{4})/g, '$1 ').trim();
+}
