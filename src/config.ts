@@ -29,6 +29,13 @@ export interface Config {
   minPasswordLength: number;
   signInIpLimit: Limit;
   signInAccountLimit: Limit;
+  mailFrom: string;
+  passwordResetTtlMs: number;
+  passwordResetIpLimit: Limit;
+  passwordResetAccountLimit: Limit;
+  reportLinkTtlMs: number;
+  impossibleTravelKmh: number;
+  failureBurst: Limit;
   sessionsPageCovers: string;
   sessionsPageExcludes: string;
   reauthWindowMs: number;
@@ -275,6 +282,69 @@ export const SETTINGS: readonly AnySetting[] = [
     default: '10/15m',
     doc: 'Failed sign-ins allowed against one account per window; a good sign-in clears the count.',
     parse: limit('sign-in-account-limit'),
+  },
+  {
+    key: 'mailFrom',
+    flag: 'mail-from',
+    env: 'SESSIOND_MAIL_FROM',
+    default: null,
+    doc: 'Sender of alert and password mail. Default: `sessiond <no-reply@HOST>` with the host of the public URL.',
+    parse: (v, partial) => {
+      if (typeof v === 'string' && v.trim()) return /[\r\n]/.test(v) ? fail('mail-from must be one line') : ok(v.trim());
+      const host = new URL(partial.publicUrl ?? 'http://localhost').hostname.replace(/^\[|\]$/g, '');
+      return ok(`sessiond <no-reply@${host}>`);
+    },
+  },
+  {
+    key: 'passwordResetTtlMs',
+    flag: 'password-reset-ttl',
+    env: 'SESSIOND_PASSWORD_RESET_TTL',
+    default: '30m',
+    doc: 'How long a password-reset link works (it works once).',
+    parse: duration('password-reset-ttl'),
+  },
+  {
+    key: 'passwordResetIpLimit',
+    flag: 'password-reset-ip-limit',
+    env: 'SESSIOND_PASSWORD_RESET_IP_LIMIT',
+    default: '20/1h',
+    doc: 'Password-reset requests and confirmations allowed from one IP per window; beyond it 429 with Retry-After.',
+    parse: limit('password-reset-ip-limit'),
+  },
+  {
+    key: 'passwordResetAccountLimit',
+    flag: 'password-reset-account-limit',
+    env: 'SESSIOND_PASSWORD_RESET_ACCOUNT_LIMIT',
+    default: '3/1h',
+    doc: 'Reset mails sent to one address per window; beyond it the request still answers 202 but sends nothing.',
+    parse: limit('password-reset-account-limit'),
+  },
+  {
+    key: 'reportLinkTtlMs',
+    flag: 'report-link-ttl',
+    env: 'SESSIOND_REPORT_LINK_TTL',
+    default: '7d',
+    doc: 'How long the "This wasn\'t me" link in a sign-in alert works (it works once).',
+    parse: duration('report-link-ttl'),
+  },
+  {
+    key: 'impossibleTravelKmh',
+    flag: 'impossible-travel-kmh',
+    env: 'SESSIOND_IMPOSSIBLE_TRAVEL_KMH',
+    default: '900',
+    doc: "Speed (km/h) between two sign-ins' approximate locations above which the sign-in is flagged as impossible travel.",
+    parse: (v) => {
+      const n = Number(v);
+      return Number.isFinite(n) && n > 0 && n <= 100_000 ? ok(n) : fail('impossible-travel-kmh must be a number of km/h above 0');
+    },
+  },
+  {
+    key: 'failureBurst',
+    flag: 'failure-burst',
+    env: 'SESSIOND_FAILURE_BURST',
+    default: '5/15m',
+    doc: 'Failed sign-ins within the window that make the next successful sign-in suspicious.',
+    parse: limit('failure-burst'),
   },
   {
     key: 'sessionsPageCovers',

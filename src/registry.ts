@@ -17,6 +17,13 @@ import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js'
 import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
 import { otpauthTotp } from './adapters/totp/otpauth-totp.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
+import { logMailer } from './adapters/mail/log-mailer.js';
+import { retryingMailer } from './adapters/mail/retrying-mailer.js';
+import { smtpMailer } from './adapters/smtp/smtp-mailer.js';
+import { Background } from './core/background.js';
+import type { Mailer } from './core/ports/mailer.js';
+import { PasswordReset } from './core/password-reset.js';
+import { SecuritySignals } from './core/security-signals.js';
 import type { Config } from './config.js';
 import { Accounts } from './core/accounts.js';
 import { Mfa } from './core/mfa.js';
@@ -45,6 +52,9 @@ export interface Registry {
   bus: RevocationBus;
   sessions: Sessions;
   accounts: Accounts;
+  mailer: Mailer;
+  signals: SecuritySignals;
+  passwordReset: PasswordReset;
   mfa: Mfa;
   close(): Promise<void>;
 }
@@ -59,9 +69,14 @@ export interface RegistryOverrides {
   bus?: 'memory' | 'redis' | 'postgres' | 'none';
   /** Skip running migrations (the CLI's `migrate` runs them itself). */
   migrate?: boolean;
+  /** Tests shorten the mail retry backoff. */
+  mailRetryDelayMs?: number;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** One transaction a second for every last-activity write that fell due. */
+const TOUCH_FLUSH_INTERVAL_MS = 1_000;
 
 /**
  * The revocation bus: Redis when configured, else LISTEN/NOTIFY on a shared PostgreSQL, else
@@ -179,6 +194,43 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     announce: (event) => sessions.announce(event),
     hasSecondFactor: (userId) => mfa.isEnabled(userId),
   });
+  // Security signals: mail is queued and retried in the background; nothing here blocks a response.
+  const signalLog = pino({ level: config.logLevel, base: { component: 'security-signals' } });
+  const mailer = retryingMailer(
+    config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : logMailer(signalLog.child({ component: 'mail' })),
+    signalLog,
+    { attempts: 5, baseDelayMs: overrides.mailRetryDelayMs ?? 1_000, maxQueued: 10_000 },
+  );
+  const background = new Background((err, what) => signalLog.error({ err, what }, 'background security work failed'));
+  const signals = new SecuritySignals({
+    store,
+    clock,
+    crypto,
+    mailer,
+    background,
+    thresholds: { impossibleTravelKmh: config.impossibleTravelKmh, minTravelKm: 100, failureBurst: config.failureBurst },
+    links: { productName: 'sessiond', publicUrl: config.publicUrl, reportLinkTtlMs: config.reportLinkTtlMs },
+    clients: config.clients,
+    revokeSession: (userId, sessionId, reason) => sessions.revokeSession(userId, sessionId, reason),
+  });
+  const passwordReset = new PasswordReset({
+    store,
+    clock,
+    crypto,
+    passwords,
+    passwordPolicy: { minLength: config.minPasswordLength, maxLength: 1024 },
+    rateLimiter,
+    limits: { perIp: config.passwordResetIpLimit, perAccount: config.passwordResetAccountLimit },
+    tokenTtlMs: config.passwordResetTtlMs,
+    mailer,
+    background,
+    signals,
+    announce: (event) => sessions.announce(event),
+  });
+  // last_active_at writes fall due at most once a minute per session; they are batched here.
+  const flushTimer = setInterval(() => void sessions.flushTouches().catch(() => {}), TOUCH_FLUSH_INTERVAL_MS);
+  flushTimer.unref();
+
   return {
     config,
     engine,
@@ -193,7 +245,15 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     sessions,
     accounts,
     mfa,
+    mailer,
+    signals,
+    passwordReset,
     async close() {
+      clearInterval(flushTimer);
+      await sessions.flushTouches().catch(() => {});
+      // Recording in flight finishes; mail still retrying gets one last attempt.
+      await background.idle();
+      await mailer.close?.();
       redisLimiter?.close();
       await bus.close();
       await store.close();

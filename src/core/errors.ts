@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   not_found: 'The resource does not exist.',
   method_not_allowed: 'This method is not allowed on this resource.',
   rate_limited: 'Too many attempts. Try again later.',
+  password_change_required: 'This account was reported as used by someone else. Reset the password to sign in again.',
+  invalid_token: 'This link is invalid, has expired or was already used.',
   reauth_required: 'Confirm it is you: enter your password or a code again to continue.',
   aal_required: 'This needs a session that signed in with two-step verification.',
   invalid_code: 'The code is incorrect or has already been used.',

@@ -5,7 +5,15 @@ export type ClientKind = 'browser' | 'desktop' | 'mobile' | 'cli' | 'service';
 export type DeviceType = 'desktop' | 'mobile' | 'tablet' | 'unknown';
 export type AuthMethod = 'password' | 'passkey' | 'mfa';
 export type RevokeReason =
-  'sign_out' | 'revoked_by_user' | 'revoke_others' | 'revoke_all' | 'password_changed' | 'password_reset' | 'admin';
+  | 'sign_out'
+  | 'revoked_by_user'
+  | 'revoke_others'
+  | 'revoke_all'
+  | 'password_changed'
+  | 'password_reset'
+  | 'admin'
+  /** "This wasn't me": the owner reported the sign-in. */
+  | 'reported';
 
 export interface Client {
   id: string;

@@ -23,6 +23,8 @@ export const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   method_not_allowed: 405,
   rate_limited: 429,
+  password_change_required: 403,
+  invalid_token: 400,
   reauth_required: 403,
   aal_required: 403,
   invalid_code: 401,

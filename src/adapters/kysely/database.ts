@@ -13,6 +13,8 @@ export interface UsersTable {
   is_admin: number;
   created_at: number;
   password_changed_at: number;
+  /** 1 after "This wasn't me": sign-in is refused until the password is reset or changed. */
+  password_change_required?: number;
 }
 
 export interface SessionsTable {
@@ -60,6 +62,29 @@ export interface ServiceKeysTable {
   revoked_at: number | null;
 }
 
+export interface SecurityEventsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  at: number;
+  session_id: string | null;
+  ip: string | null;
+  client_id: string | null;
+  device_id: string | null;
+  data: string;
+}
+
+export interface ActionTokensTable {
+  id: string;
+  user_id: string;
+  purpose: string;
+  secret_hash: string;
+  session_id: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface MfaTotpTable {
   user_id: string;
   secret: string;
@@ -92,6 +117,8 @@ export interface Database {
   sessions: SessionsTable;
   devices: DevicesTable;
   service_keys: ServiceKeysTable;
+  security_events: SecurityEventsTable;
+  action_tokens: ActionTokensTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;

@@ -8,9 +8,12 @@ import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '.
 import type { AuthMethod, DeviceType, RevokeReason, SessionRecord } from '../../core/session.js';
 import type { UserProfile, UserRecord } from '../../core/user.js';
 import type { Db, SessionsTable, UsersTable } from './database.js';
+import { kyselySecurityStore } from './kysely-security-store.js';
 
 export function kyselyStore(db: Db): Store {
   return {
+    ...kyselySecurityStore(db),
+
     async insertSession(s) {
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('sessions').values(toSessionRow(s)).execute();
@@ -68,14 +71,18 @@ export function kyselyStore(db: Db): Store {
       return rows.map(fromSessionRow);
     },
 
-    async touchSession(id, lastActiveAt) {
-      // Monotonic: a late write from a slower node never moves activity backwards.
-      await db
-        .updateTable('sessions')
-        .set({ last_active_at: lastActiveAt })
-        .where('id', '=', id)
-        .where('last_active_at', '<', lastActiveAt)
-        .execute();
+    async touchSessions(touches) {
+      await db.transaction().execute(async (trx) => {
+        for (const { id, lastActiveAt } of touches) {
+          // Monotonic: a late write from a slower node never moves activity backwards.
+          await trx
+            .updateTable('sessions')
+            .set({ last_active_at: lastActiveAt })
+            .where('id', '=', id)
+            .where('last_active_at', '<', lastActiveAt)
+            .execute();
+        }
+      });
     },
 
     async revokeSession(id, userId, reason, now) {
@@ -136,7 +143,12 @@ export function kyselyStore(db: Db): Store {
 
     async changePassword(userId, passwordHash, now, revoke, reason) {
       return db.transaction().execute(async (trx) => {
-        await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now }).where('id', '=', userId).execute();
+        // A new password answers "This wasn't me": the flag that blocked sign-in clears with it.
+        await trx
+          .updateTable('users')
+          .set({ password_hash: passwordHash, password_changed_at: now, password_change_required: 0 })
+          .where('id', '=', userId)
+          .execute();
         return revoke ? revokeMatching(trx, revoke, reason, now) : 0;
       });
     },

@@ -5,6 +5,7 @@
  */
 import type { RevokeReason, SessionRecord } from '../session.js';
 import type { UserProfile, UserRecord } from '../user.js';
+import type { SecurityStore } from './security-store.js';
 
 export interface SessionWithUser {
   session: SessionRecord;
@@ -33,7 +34,8 @@ export interface SessionStore {
   findSession(id: string): Promise<SessionWithUser | null>;
   /** Sessions of a user that are neither revoked nor past their absolute expiry. */
   listActiveSessions(userId: string, now: number): Promise<SessionRecord[]>;
-  touchSession(id: string, lastActiveAt: number): Promise<void>;
+  /** Moves `last_active_at` forward (never back) for each session, in one transaction. */
+  touchSessions(touches: readonly { id: string; lastActiveAt: number }[]): Promise<void>;
   /** Revokes one active session of `userId`; false when there is none with that id. */
   revokeSession(id: string, userId: string, reason: RevokeReason, now: number): Promise<boolean>;
   /** Revokes every active session the selector names in one statement; returns how many. */
@@ -61,7 +63,7 @@ export interface ServiceKeyStore {
   findServiceKey(id: string): Promise<ServiceKeyRecord | null>;
 }
 
-export interface Store extends SessionStore, UserStore, ServiceKeyStore {
+export interface Store extends SessionStore, UserStore, ServiceKeyStore, SecurityStore {
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

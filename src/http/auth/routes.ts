@@ -10,6 +10,8 @@ import { clientIp, sessionOrigin } from '../plugins/request-context.js';
 import { SignInAnswer } from '../mfa/schemas.js';
 import { EmptyBody, SignInBody, SignUpBody, User, responses } from '../schemas.js';
 import { sessionView, userView } from '../views.js';
+import { securityAuthRoutes } from '../security/auth-routes.js';
+import { requestPlace, sessionActor } from '../security/place.js';
 
 export function authRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
   const { registry, cookies, metrics } = ctx;
@@ -52,8 +54,13 @@ export function authRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
           const outcome = isSessiondError(err) ? err.code : 'error';
           metrics.signIns.inc({ outcome });
           request.log.info({ event: 'sign_in_failed', outcome, ip: clientIp(request) }, 'sign-in refused');
+          // On the account's timeline (known accounts only; recorded after the response).
+          if (outcome === 'invalid_credentials')
+            registry.signals.recordFailedSignIn(body.email, requestPlace(request, registry), client.id, null);
           throw err;
         }
+        // "This wasn't me" is unanswered: the right password still gets no session until it changes.
+        await registry.signals.checkSignInAllowed(user.id);
         // MFA on and not a trusted device: no session yet, only a token for the code step.
         const mfaStep = await mfaStepFor(ctx, request, user, client, body.transport ?? 'cookie', body.device);
         if (mfaStep) return mfaStep;
@@ -61,7 +68,9 @@ export function authRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         const previous = await resolveSession(request, registry, cookies, metrics).catch(() => null);
         if (previous?.via === 'cookie') await sessions.revokeSession(previous.user.id, previous.session.id, 'sign_out');
         const origin = sessionOrigin(request, reply, registry, cookies, client, body.device);
+        const risk = await registry.signals.assessSignIn(user.id, client.id, origin);
         const issued = await sessions.createSession(user.id, client.id, 'password', origin);
+        await registry.signals.recordSignIn(user, issued.session, risk);
         const transport = body.transport ?? 'cookie';
         if (transport === 'cookie') setSessionCookie(reply, cookies, issued.token, Math.floor(config.maxAgeMs / 1000));
         metrics.signIns.inc({ outcome: 'success' });
@@ -75,6 +84,7 @@ export function authRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
     );
 
     await app.register(mfaSignInRoute(ctx));
+    await app.register(securityAuthRoutes(ctx));
 
     app.post(
       '/sign-out',
@@ -86,6 +96,11 @@ export function authRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         clearSessionCookie(reply, cookies);
         if (!auth) throw new SessiondError('unauthenticated');
         await sessions.revokeSession(auth.user.id, auth.session.id, 'sign_out');
+        await registry.signals.recordRevocation(auth.user.id, {
+          sessionId: auth.session.id,
+          reason: 'sign_out',
+          actor: sessionActor(request, auth),
+        });
         metrics.revocations.inc({ kind: 'sign_out', outcome: 'success' });
         request.log.info({ event: 'session_revoked', kind: 'sign_out', user_id: auth.user.id, session_id: auth.session.id }, 'signed out');
         // Clear what the browser kept for this site; the device cookie stays so the device is recognised.

@@ -9,6 +9,8 @@ import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { mfaRoutes } from './mfa-routes.js';
 import { EmptyBody, PasswordChangeBody, RevokedCount, SessionIdParams, SessionList, UserAndSession, responses } from '../schemas.js';
 import { sessionView, userView } from '../views.js';
+import { requestPlace, sessionActor } from '../security/place.js';
+import { securityMeRoutes } from '../security/me-routes.js';
 
 export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
   const { registry, cookies, metrics } = ctx;
@@ -48,6 +50,8 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         const revoked = isWellFormedId(id) && (await sessions.revokeSession(user.id, id));
         metrics.revocations.inc({ kind: 'one', outcome: revoked ? 'success' : 'not_found' });
         if (!revoked) throw new SessiondError('not_found', 'No such session.');
+        const reason = id === session.id ? 'sign_out' : 'revoked_by_user';
+        await registry.signals.recordRevocation(user.id, { sessionId: id, reason, actor: sessionActor(request, authOf(request)) });
         request.log.info(
           { event: 'session_revoked', kind: 'one', user_id: user.id, session_id: id, by_session_id: session.id },
           'session revoked',
@@ -64,6 +68,11 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
         const revoked = await sessions.revokeOtherSessions(user.id, session.id);
+        await registry.signals.recordRevocation(user.id, {
+          count: revoked,
+          reason: 'revoke_others',
+          actor: sessionActor(request, authOf(request)),
+        });
         metrics.revocations.inc({ kind: 'others', outcome: 'success' });
         request.log.info(
           { event: 'sessions_revoked', kind: 'others', user_id: user.id, by_session_id: session.id, count: revoked },
@@ -80,6 +89,11 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
         const revoked = await sessions.revokeAllSessions(user.id);
+        await registry.signals.recordRevocation(user.id, {
+          count: revoked,
+          reason: 'revoke_all',
+          actor: sessionActor(request, authOf(request)),
+        });
         metrics.revocations.inc({ kind: 'all', outcome: 'success' });
         request.log.info(
           { event: 'sessions_revoked', kind: 'all', user_id: user.id, by_session_id: session.id, count: revoked },
@@ -98,6 +112,13 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         const { user, session } = authOf(request);
         const { current_password, new_password, sign_out_others } = request.body;
         const revoked = await accounts.changePassword(user.id, current_password, new_password, session.id, sign_out_others !== false);
+        await registry.signals.recordPasswordChanged(
+          user,
+          'changed',
+          requestPlace(request, registry),
+          sessionActor(request, authOf(request)),
+          revoked,
+        );
         metrics.revocations.inc({ kind: 'password_change', outcome: 'success' });
         request.log.info({ event: 'password_changed', user_id: user.id, session_id: session.id, revoked }, 'password changed');
         return reply.code(204).send();
@@ -105,5 +126,6 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
     );
 
     await app.register(mfaRoutes(ctx));
+    await app.register(securityMeRoutes(ctx));
   };
 }

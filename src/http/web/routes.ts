@@ -10,7 +10,17 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HttpContext } from '../context.js';
 import { UiConfig } from '../schemas.js';
 
-export const PAGE_ROUTES = ['/sign-in', '/settings/security/sessions', '/settings/security/password', '/settings/security/mfa'] as const;
+export const PAGE_ROUTES = [
+  '/sign-in',
+  '/settings/security/sessions',
+  '/settings/security/password',
+  '/settings/security/mfa',
+  // Security signals: the activity timeline, password reset, and the "This wasn't me" link from alert mail.
+  '/settings/security/activity',
+  '/reset-password',
+  '/reset-password/confirm',
+  '/report-sign-in',
+] as const;
 
 /** web/dist: three levels up from both src/http/web (tests) and dist/http/web (built). */
 export function webRoot(): string {

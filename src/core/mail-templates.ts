@@ -1,0 +1,178 @@
+/**
+ * Every mail sessiond sends, in one place: pure functions returning {subject, text, html}. Every
+ * value that came from a request (device names, user agents, city names) is HTML-escaped in the
+ * HTML part and stripped of line breaks in the text part, so a hostile device name cannot inject
+ * markup or fake lines into the mail.
+ */
+import type { Mail } from './ports/mailer.js';
+
+export type MailContent = Omit<Mail, 'to'>;
+
+export interface SignInDetails {
+  product: string;
+  device: string;
+  app: string;
+  /** "London, England, GB (approximate)" or "Unknown location". */
+  location: string;
+  ip: string;
+  at: number;
+  sessionsUrl: string;
+  /** The single-use "This wasn't me" link. */
+  reportUrl: string;
+}
+
+export function newDeviceAlert(d: SignInDetails): MailContent {
+  return signInAlert(
+    d,
+    `New sign-in to your ${d.product} account`,
+    'Your account was just signed in to from a device or app it has not used before.',
+    [],
+  );
+}
+
+export function suspiciousSignInAlert(d: SignInDetails & { reasons: string[] }): MailContent {
+  return signInAlert(
+    d,
+    `Unusual sign-in to your ${d.product} account`,
+    'We noticed a sign-in to your account that looks unusual.',
+    d.reasons,
+  );
+}
+
+function signInAlert(d: SignInDetails, subject: string, lead: string, reasons: string[]): MailContent {
+  const facts: [string, string][] = [
+    ['Device', d.device],
+    ['App', d.app],
+    ['Approximate location', d.location],
+    ['IP address', d.ip],
+    ['Time', formatTime(d.at)],
+  ];
+  const text = [
+    lead,
+    '',
+    ...facts.map(([k, v]) => `${k}: ${line(v)}`),
+    ...(reasons.length ? ['', 'Why we are telling you:', ...reasons.map((r) => `- ${line(r)}`)] : []),
+    '',
+    'If this was you, you can ignore this message.',
+    '',
+    `See where your account is signed in: ${d.sessionsUrl}`,
+    '',
+    `This wasn't me: ${d.reportUrl}`,
+    '(The link signs that session out and asks for a new password. It works once.)',
+  ].join('\n');
+  const html = page(
+    subject,
+    [
+      `<p>${esc(lead)}</p>`,
+      `<table>${facts.map(([k, v]) => `<tr><th align="left">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`,
+      reasons.length ? `<p>Why we are telling you:</p><ul>${reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : '',
+      '<p>If this was you, you can ignore this message.</p>',
+      `<p><a href="${esc(d.sessionsUrl)}">See where your account is signed in</a></p>`,
+      `<p><a href="${esc(d.reportUrl)}">This wasn't me</a> — signs that session out and asks for a new password. The link works once.</p>`,
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}
+
+export interface PasswordResetDetails {
+  product: string;
+  resetUrl: string;
+  expiresInMinutes: number;
+}
+
+export function passwordResetMail(d: PasswordResetDetails): MailContent {
+  const subject = `Reset your ${d.product} password`;
+  const lead = 'Someone (hopefully you) asked to reset the password of your account.';
+  const text = [
+    lead,
+    '',
+    `Choose a new password: ${d.resetUrl}`,
+    '',
+    `The link works once and expires in ${d.expiresInMinutes} minutes. Resetting signs your account out everywhere.`,
+    'If you did not ask for this, ignore this message: your password stays as it is.',
+  ].join('\n');
+  const html = page(
+    subject,
+    [
+      `<p>${esc(lead)}</p>`,
+      `<p><a href="${esc(d.resetUrl)}">Choose a new password</a></p>`,
+      `<p>The link works once and expires in ${d.expiresInMinutes} minutes. Resetting signs your account out everywhere.</p>`,
+      '<p>If you did not ask for this, ignore this message: your password stays as it is.</p>',
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}
+
+export interface PasswordChangedDetails {
+  product: string;
+  how: 'changed' | 'reset';
+  at: number;
+  ip: string;
+  location: string;
+  /** Where to start a reset if the change was not the owner's doing. */
+  resetUrl: string;
+  sessionsUrl: string;
+}
+
+export function passwordChangedMail(d: PasswordChangedDetails): MailContent {
+  const subject = d.how === 'reset' ? `Your ${d.product} password was reset` : `Your ${d.product} password was changed`;
+  const lead =
+    d.how === 'reset'
+      ? 'The password of your account was reset with a link from our mail. Every session was signed out.'
+      : 'The password of your account was changed.';
+  const facts: [string, string][] = [
+    ['Time', formatTime(d.at)],
+    ['Approximate location', d.location],
+    ['IP address', d.ip],
+  ];
+  const text = [
+    lead,
+    '',
+    ...facts.map(([k, v]) => `${k}: ${line(v)}`),
+    '',
+    `If this was not you, reset your password now: ${d.resetUrl}`,
+    `See where your account is signed in: ${d.sessionsUrl}`,
+  ].join('\n');
+  const html = page(
+    subject,
+    [
+      `<p>${esc(lead)}</p>`,
+      `<table>${facts.map(([k, v]) => `<tr><th align="left">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`,
+      `<p>If this was not you, <a href="${esc(d.resetUrl)}">reset your password now</a>.</p>`,
+      `<p><a href="${esc(d.sessionsUrl)}">See where your account is signed in</a></p>`,
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}
+
+/** "2026-03-01 09:00 UTC": unambiguous in every locale. */
+export function formatTime(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function esc(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** One line of plain text: no CR/LF (a device name must not add a fake "This wasn't me" line). */
+function line(value: string): string {
+  return value.replace(/[\r\n\u2028\u2029]+/g, ' ');
+}
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(title)}</title></head><body>\n${body}\n</body></html>`;
+}
+
+/** "London, England, GB (approximate)"; the parts a GeoIP lookup did not know are left out. */
+export function describeLocation(location: { city: string | null; region: string | null; country: string | null } | null): string {
+  const parts = [location?.city, location?.region, location?.country].filter((p): p is string => !!p);
+  return parts.length ? `${parts.join(', ')} (approximate)` : 'Unknown location';
+}
+
+/** "Chrome on Windows" or the device name a native app gave. */
+export function describeDevice(device: { name: string; os: string; browser: string | null } | null): string {
+  if (!device) return 'Unknown device';
+  return device.browser ? `${device.browser} on ${device.os}` : device.name;
+}

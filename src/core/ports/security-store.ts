@@ -1,0 +1,41 @@
+/**
+ * Persistence for security signals: the event timeline, single-use link tokens, the devices an
+ * account has used, and the "must change password" flag. Implemented by the Kysely store.
+ */
+import type { PastSignIn } from '../risk.js';
+import type { EventCursor, EventPage, SecurityEvent } from '../security-events.js';
+
+export type ActionPurpose = 'password_reset' | 'report_session';
+
+export interface ActionTokenRecord {
+  id: string;
+  userId: string;
+  purpose: ActionPurpose;
+  secretHash: string;
+  /** The session a "This wasn't me" link is about. */
+  sessionId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export interface SecurityStore {
+  appendSecurityEvent(event: SecurityEvent): Promise<void>;
+  /** Newest first, strictly after `cursor` in that order; `next` is set when more may follow. */
+  listSecurityEvents(userId: string, cursor: EventCursor | null, limit: number): Promise<EventPage>;
+  /** Earlier successful sign-ins, newest first. */
+  recentSignIns(userId: string, limit: number): Promise<PastSignIn[]>;
+  /** Times of failed sign-ins at or after `since`, newest first. */
+  recentFailures(userId: string, since: number, limit: number): Promise<number[]>;
+  isKnownDevice(userId: string, deviceId: string): Promise<boolean>;
+
+  insertActionToken(token: ActionTokenRecord): Promise<void>;
+  findActionToken(id: string): Promise<ActionTokenRecord | null>;
+  /** Marks the token used if it is still unused and unexpired; false when another request won. */
+  consumeActionToken(id: string, now: number): Promise<boolean>;
+  /** Marks every unused token of the user for `purpose` used (a reset ends all outstanding links). */
+  consumeUserTokens(userId: string, purpose: ActionPurpose, now: number): Promise<void>;
+
+  setPasswordChangeRequired(userId: string, required: boolean): Promise<void>;
+  isPasswordChangeRequired(userId: string): Promise<boolean>;
+}

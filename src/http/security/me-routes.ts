@@ -1,0 +1,59 @@
+/**
+ * The caller's security timeline and "This wasn't me" for one of their sessions. Registered
+ * inside the `me` plane, so its session hook (401, CSRF) applies.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { SessiondError } from '../../core/errors.js';
+import { DEFAULT_EVENT_PAGE, MAX_EVENT_PAGE, decodeCursor, encodeCursor } from '../../core/security-events.js';
+import { isWellFormedId } from '../../core/token.js';
+import type { HttpContext } from '../context.js';
+import { clearSessionCookie } from '../cookies.js';
+import { authOf } from '../plugins/authenticate.js';
+import { EmptyBody, SessionIdParams, responses } from '../schemas.js';
+import { sessionActor } from './place.js';
+import { EventListQuery, SecurityEventPage } from './schemas.js';
+import { securityEventView } from './views.js';
+
+export function securityMeRoutes({ registry, cookies, metrics }: HttpContext): FastifyPluginAsyncTypebox {
+  const { config, signals } = registry;
+
+  return async (app) => {
+    app.get(
+      '/security-events',
+      { schema: { tags: ['me'], querystring: EventListQuery, response: responses({ 200: SecurityEventPage }) } },
+      async (request) => {
+        const { user, session } = authOf(request);
+        const limit = request.query.limit === undefined ? DEFAULT_EVENT_PAGE : Number(request.query.limit);
+        if (limit < 1 || limit > MAX_EVENT_PAGE) throw new SessiondError('invalid_request', `limit must be 1-${MAX_EVENT_PAGE}`);
+        const raw = request.query.cursor;
+        const cursor = raw ? decodeCursor(raw) : null;
+        if (raw && !cursor) throw new SessiondError('invalid_request', 'cursor is not valid; start again without it');
+        // Scoped by the caller's id: a cursor taken from someone else's page only pages through your own events.
+        const page = await signals.listEvents(user.id, cursor, limit);
+        return {
+          events: page.events.map((e) => securityEventView(e, session.id, config.clients)),
+          next_cursor: page.next ? encodeCursor(page.next) : null,
+        };
+      },
+    );
+
+    app.post(
+      '/sessions/:id/report',
+      { schema: { tags: ['me'], params: SessionIdParams, body: EmptyBody, response: responses({ 204: { type: 'null' } }) } },
+      async (request, reply) => {
+        const auth = authOf(request);
+        const id = request.params.id;
+        // Unknown, malformed, ended and other users' ids answer the same 404, as DELETE does.
+        const reported = isWellFormedId(id) && (await signals.reportSession(auth.user.id, id, sessionActor(request, auth)));
+        metrics.revocations.inc({ kind: 'reported', outcome: reported ? 'success' : 'not_found' });
+        if (!reported) throw new SessiondError('not_found', 'No such session.');
+        request.log.info(
+          { event: 'session_reported', user_id: auth.user.id, session_id: id, by_session_id: auth.session.id },
+          'session reported',
+        );
+        if (id === auth.session.id) clearSessionCookie(reply, cookies);
+        return reply.code(204).send();
+      },
+    );
+  };
+}
