@@ -95,7 +95,7 @@ export async function seedDemo(registry: Registry): Promise<boolean> {
       deviceId: newId(registry.crypto),
     });
     at = now - demo.activeAgoMs;
-    await registry.store.touchSession(session.id, at);
+    await registry.store.touchSessions([{ id: session.id, lastActiveAt: at }]);
     void token; // nobody holds these tokens: the sessions exist to be seen and revoked
   }
   return true;

@@ -38,6 +38,7 @@ const MAX_TRACKED_ACTIVITY = 200_000;
 export class Sessions {
   readonly #deps: SessionDeps;
   readonly #recentActivity = new Map<string, number>();
+  readonly #pendingTouches = new Map<string, number>();
   readonly #cache: SessionCache | null;
   #generation = 0;
   #wasLive = false;
@@ -101,12 +102,12 @@ export class Sessions {
       this.#recentActivity.delete(session.id);
       return null;
     }
+    this.#remember(session.id, now);
     if (shouldTouch(session.lastActiveAt, policy, now)) {
-      await store.touchSession(session.id, now);
-      this.#recentActivity.delete(session.id);
+      // Written by flushTouches in one transaction for all sessions due, not one sync each:
+      // a synchronous SQLite commit per touch stalled the event loop (docs/benchmarks.md).
+      this.#pendingTouches.set(session.id, now);
       if (this.#cache?.get(session.id, now)) this.#cache.set({ user: found.user, session: { ...session, lastActiveAt: now } }, now);
-    } else {
-      this.#remember(session.id, now);
     }
     return { user: found.user, session: { ...session, lastActiveAt: now } };
   }
@@ -146,6 +147,24 @@ export class Sessions {
     const revoked = await this.#deps.store.revokeSessions({ userId }, 'revoke_all', this.#deps.clock.now());
     await this.announce({ kind: 'user', userId });
     return revoked;
+  }
+
+  /**
+   * Writes the `last_active_at` values that fell due since the last flush, in one transaction.
+   * The composition root calls it every second and at shutdown; a crash loses at most that much
+   * activity, which can only make a session look idle sooner, never keep it alive longer.
+   */
+  async flushTouches(): Promise<number> {
+    if (this.#pendingTouches.size === 0) return 0;
+    const touches = [...this.#pendingTouches].map(([id, lastActiveAt]) => ({ id, lastActiveAt }));
+    this.#pendingTouches.clear();
+    try {
+      await this.#deps.store.touchSessions(touches);
+    } catch (err) {
+      for (const t of touches) if (!this.#pendingTouches.has(t.id)) this.#pendingTouches.set(t.id, t.lastActiveAt);
+      throw err;
+    }
+    return touches.length;
   }
 
   /**

@@ -3,10 +3,9 @@
  * drive it with `inject`. Each plane is its own encapsulated context with its own auth hook.
  */
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { trustedProxies } from '../config.js';
 import { SessiondError } from '../core/errors.js';
@@ -21,6 +20,7 @@ import { createMetrics } from './metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { revocationRoutes } from './revocations/routes.js';
 import { ErrorResponse, Session, User } from './schemas.js';
+import { securityHeaders } from './security-headers.js';
 import { webRoutes } from './web/routes.js';
 
 export interface BuildOptions {
@@ -62,6 +62,8 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     trustProxy: config.trustProxy.length ? (address: string) => proxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4') : false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    // Open revocation streams would otherwise hold a graceful close open indefinitely.
+    forceCloseConnections: true,
     // Router-level failures (a malformed URL, an over-long path parameter) never reach the error
     // handler; they still leave in the contract's shape. An over-long id names no session: 404.
     frameworkErrors: (error, _request, reply) => {
@@ -75,21 +77,12 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
 
   app.decorateRequest('auth', null);
   await app.register(fastifyCookie);
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-        // Not forced: in development the pages are served over plain http on loopback.
-        upgradeInsecureRequests: null,
-      },
-    },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  const headers = securityHeaders();
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(headers);
+    // Nothing about a session may be cached by a browser or a proxy; routes may say otherwise.
+    if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+    done();
   });
   await app.register(fastifySwagger, {
     openapi: {
@@ -106,25 +99,15 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
 
   // JSON only: an HTML form (text/plain, urlencoded, multipart) cannot reach a state change.
   app.removeContentTypeParser('text/plain');
-  app.addHook('preValidation', async (request) => {
-    // A POST without a body is an empty JSON object to the schema, so `{}`-only routes accept both.
-    if (request.body === undefined && request.method !== 'GET' && request.method !== 'HEAD') request.body = {};
-    rejectUnsafeText(request);
-  });
-
-  app.addHook('onSend', async (request, reply) => {
-    // Nothing about a session may be cached by a browser or a proxy.
-    if (request.url.startsWith('/v1/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.requestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+  app.addHook('onResponse', (request, reply, done) => {
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   const routePatterns: { method: string; pattern: RegExp }[] = [];
   app.addHook('onRoute', (route) => {
+    // Only routes that take a body pay for its checks (not the GET hot path).
+    if (route.schema?.body) route.preValidation = [prepareBody, ...toArray(route.preValidation)];
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const pattern = new RegExp(`^${route.url.replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}/?$`);
     for (const method of methods) routePatterns.push({ method, pattern });
@@ -151,6 +134,21 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;
+}
+
+/** A POST without a body is an empty JSON object to the schema, so `{}`-only routes accept both. */
+function prepareBody(request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
+  if (request.body === undefined) request.body = {};
+  try {
+    rejectUnsafeText(request);
+    done();
+  } catch (err) {
+    done(err as Error);
+  }
+}
+
+function toArray<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 /**

@@ -11,6 +11,10 @@ export interface Metrics {
   signIns: Counter<'outcome'>;
   revocations: Counter<'kind' | 'outcome'>;
   validations: Counter<'outcome'>;
+  /** Latency of one request; label children are cached, so the hot path hashes no labels. */
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  /** One session validation by outcome (valid, invalid, ambiguous), also with cached children. */
+  countValidation(outcome: 'valid' | 'invalid' | 'ambiguous'): void;
 }
 
 export function createMetrics(countActiveSessions: () => Promise<number>, options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -49,5 +53,24 @@ export function createMetrics(countActiveSessions: () => Promise<number>, option
       this.set(await countActiveSessions());
     },
   });
-  return { registry, requestDuration, signIns, revocations, validations };
+  const durationChildren = new Map<string, ReturnType<typeof requestDuration.labels>>();
+  const validationChildren = new Map<string, ReturnType<typeof validations.labels>>();
+  return {
+    registry,
+    requestDuration,
+    signIns,
+    revocations,
+    validations,
+    observeRequest(method, route, status, seconds) {
+      const key = `${method} ${status} ${route}`;
+      let child = durationChildren.get(key);
+      if (!child) durationChildren.set(key, (child = requestDuration.labels(method, route, String(status))));
+      child.observe(seconds);
+    },
+    countValidation(outcome) {
+      let child = validationChildren.get(outcome);
+      if (!child) validationChildren.set(outcome, (child = validations.labels(outcome)));
+      child.inc();
+    },
+  };
 }

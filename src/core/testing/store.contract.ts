@@ -183,22 +183,29 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(await store.listActiveSessions(user.id, T0)).toEqual([]);
       });
 
-      it('touchSession() moves last activity forward and never backwards', async () => {
+      it('touchSessions() moves last activity forward and never backwards', async () => {
         const user = await newUser();
         const s = await newSession(user.id);
-        await store.touchSession(s.id, T0 + 10_000);
+        await store.touchSessions([{ id: s.id, lastActiveAt: T0 + 10_000 }]);
         expect((await stateOf(s.id)).lastActiveAt).toBe(T0 + 10_000);
-        await store.touchSession(s.id, T0 + 5_000); // a late write from a slower node
+        await store.touchSessions([{ id: s.id, lastActiveAt: T0 + 5_000 }]); // a late write from a slower node
         expect((await stateOf(s.id)).lastActiveAt).toBe(T0 + 10_000);
-        await store.touchSession(s.id, T0 + 10_000);
+        await store.touchSessions([{ id: s.id, lastActiveAt: T0 + 10_000 }]);
         expect((await stateOf(s.id)).lastActiveAt).toBe(T0 + 10_000);
       });
 
-      it('touchSession() changes nothing else and ignores unknown ids', async () => {
+      it('touchSessions() writes many sessions in one call', async () => {
+        const user = await newUser();
+        const sessions = [await newSession(user.id), await newSession(user.id), await newSession(user.id)];
+        await store.touchSessions(sessions.map((s, i) => ({ id: s.id, lastActiveAt: T0 + 1_000 * (i + 1) })));
+        for (const [i, s] of sessions.entries()) expect((await store.findSession(s.id))?.session.lastActiveAt).toBe(T0 + 1_000 * (i + 1));
+      });
+
+      it('touchSessions() changes nothing else and ignores unknown ids', async () => {
         const user = await newUser();
         const s = await newSession(user.id);
-        await store.touchSession(s.id, T0 + 1);
-        await store.touchSession('no-such-session-id-xx', T0 + 1);
+        await store.touchSessions([{ id: s.id, lastActiveAt: T0 + 1 }]);
+        await store.touchSessions([{ id: 'no-such-session-id-xx', lastActiveAt: T0 + 1 }]);
         expect(await stateOf(s.id)).toEqual({ ...s, lastActiveAt: T0 + 1 });
       });
 

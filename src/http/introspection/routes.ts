@@ -17,7 +17,7 @@ export function introspectionRoutes({ registry, metrics }: HttpContext): Fastify
       { schema: { tags: ['introspection'], body: IntrospectBody, response: responses({ 200: IntrospectResponse }) } },
       async (request) => {
         const found = await registry.sessions.validateSessionToken(request.body.token);
-        metrics.validations.inc({ outcome: found ? 'valid' : 'invalid' });
+        metrics.countValidation(found ? 'valid' : 'invalid');
         if (!found) return { active: false };
         const { session, user } = found;
         return {

@@ -50,12 +50,12 @@ export async function resolveSession(
   try {
     credential = readCredential(request, cookies);
   } catch (err) {
-    metrics.validations.inc({ outcome: 'ambiguous' });
+    metrics.countValidation('ambiguous');
     throw err;
   }
   if (!credential) return null;
   const found = await registry.sessions.validateSessionToken(credential.token);
-  metrics.validations.inc({ outcome: found ? 'valid' : 'invalid' });
+  metrics.countValidation(found ? 'valid' : 'invalid');
   return found ? { ...found, via: credential.via } : null;
 }
 
