@@ -5,6 +5,8 @@ import type { Api } from './api';
 import { MfaPage } from './pages/mfa/mfa-page';
 import { NotFoundPage } from './pages/not-found/not-found-page';
 import { PasswordPage } from './pages/password/password-page';
+import { ReportPage } from './pages/report/report-page';
+import { ResetConfirmPage, ResetRequestPage } from './pages/reset-password/reset-password-pages';
 import { SessionsPage } from './pages/sessions/sessions-page';
 import { SignInPage } from './pages/sign-in/sign-in-page';
 import { navigate as historyNavigate, useLocation } from './router';
@@ -78,6 +80,15 @@ export function App(props: { api?: Api; now?: () => Date }) {
       break;
     case routes.password:
       page = <PasswordPage />;
+      break;
+    case '/reset-password':
+      page = <ResetRequestPage />;
+      break;
+    case '/reset-password/confirm':
+      page = <ResetConfirmPage />;
+      break;
+    case '/report-sign-in':
+      page = <ReportPage />;
       break;
     case routes.mfa:
       page = <MfaPage />;

@@ -200,6 +200,37 @@ export const en = {
     errorTitle: 'The password was not changed',
   },
 
+  reset: {
+    forgot: 'Forgot password?',
+    requestTitle: 'Reset your password',
+    requestIntro: 'Enter the email address of your account. We will send you a link to choose a new password.',
+    email: 'Email',
+    send: 'Send reset link',
+    sending: 'Sending…',
+    sent: 'If an account exists for that address, we sent it a link. The link works once, for 30 minutes. Check your spam folder if it does not arrive.',
+    confirmTitle: 'Choose a new password',
+    confirmIntro: 'Resetting your password signs your account out everywhere. You then sign in with the new password.',
+    newPassword: 'New password',
+    save: 'Set new password',
+    saving: 'Saving…',
+    saved: 'Your password was changed and every session was signed out.',
+    signIn: 'Sign in',
+    noToken: 'This page needs the link from the reset mail. Ask for a new one.',
+    requestAgain: 'Ask for a new link',
+    errorTitle: 'That did not work',
+    changeRequired: 'Someone reported a sign-in to this account as not theirs. Reset your password to sign in again.',
+  },
+
+  report: {
+    title: 'Was this sign-in not you?',
+    intro: 'Signing that session out ends it at once. You will then need a new password to sign in again.',
+    confirm: 'Sign that session out',
+    confirming: 'Signing out…',
+    done: 'That session was signed out. Now reset your password, so whoever signed in cannot do it again.',
+    resetNow: 'Reset your password',
+    errorTitle: 'That did not work',
+  },
+
   notFound: {
     title: 'Page not found',
     body: 'There is nothing at this address.',

@@ -7,6 +7,7 @@ import type { FormEvent } from 'react';
 import { ApiError, needsCode } from '../../api';
 import { useDocumentTitle } from '../../components/hooks';
 import { safeNextPath } from '../../format';
+import { Link } from '../../components/link';
 import { messages } from '../../messages';
 import { useLocation } from '../../router';
 import { useServices } from '../../services';
@@ -189,6 +190,9 @@ export function SignInPage() {
             {busy ? m.submitting : m.submit}
           </button>
         </form>
+        <p className="auth-aside">
+          <Link href="/reset-password">{messages.reset.forgot}</Link>
+        </p>
       </main>
     </div>
   );
