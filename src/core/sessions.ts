@@ -91,7 +91,7 @@ export class Sessions {
   async validateSessionToken(token: string): Promise<SessionWithUser | null> {
     const parsed = parseToken(token);
     if (!parsed) return null;
-    const { store, clock, crypto, policy } = this.#deps;
+    const { clock, crypto, policy } = this.#deps;
     const found = await this.#findSession(parsed.id);
     if (!found) return null;
     const { session } = found;
