@@ -182,6 +182,8 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     rateLimiter,
     signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
     policy: { reauthWindowMs: config.reauthWindowMs, trustedDeviceMs: config.trustedDeviceMs, issuer: 'sessiond' },
+    // MFA and device-trust changes go on the security timeline (called after construction).
+    record: (event) => signals.recordMfaChange(event),
   });
   const accounts = new Accounts({
     store,

@@ -5,6 +5,7 @@
  * Mail and the recording of failures never hold up or fail the request that caused them.
  */
 import { issueActionToken, redeemActionToken } from './action-tokens.js';
+import type { MfaEvent } from './mfa.js';
 import type { Background } from './background.js';
 import { describeClient } from './clients.js';
 import { SessiondError } from './errors.js';
@@ -152,6 +153,17 @@ export class SecuritySignals {
       sessionsUrl: `${links.publicUrl}/settings/security/sessions`,
     });
     background.run('password-changed mail', () => mailer.send({ to: user.email, ...content }));
+  }
+
+  /** MFA and device-trust changes (from Mfa), on the same timeline. */
+  async recordMfaChange(event: MfaEvent): Promise<void> {
+    await this.#append({
+      ...blankEvent(newId(this.#deps.crypto), event.userId, event.kind, event.at),
+      sessionId: event.sessionId,
+      ip: event.ip,
+      deviceId: event.deviceId,
+      actor: { kind: 'session', sessionId: event.sessionId, ip: event.ip },
+    });
   }
 
   async recordPasswordResetRequested(userId: string, place: RequestPlace): Promise<void> {

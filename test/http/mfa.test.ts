@@ -106,6 +106,20 @@ describe.each(ENGINES)('MFA and trusted devices (%s)', (engine) => {
     expectError(await codeStep(first.json().mfa_token, codeFor(secret)), 401, 'mfa_token_invalid');
   });
 
+  it('puts MFA changes and sign-ins that passed the code step on the security timeline', async () => {
+    const { e, secret } = await enrolled('timeline');
+    const first = await passwordStep(e, { 'x-forwarded-for': IP.mountainView });
+    const second = await codeStep(first.json().mfa_token, codeFor(secret), { 'x-forwarded-for': IP.mountainView });
+    const cookie = second.cookies.find((c) => c.name === COOKIE)!.value;
+    const events = await asBrowser(cookie).request({ method: 'GET', url: '/v1/me/security-events' });
+    expect(events.statusCode, events.body).toBe(200);
+    const kinds = (events.json().events as { kind: string }[]).map((ev) => ev.kind);
+    expect(kinds).toContain('mfa_enabled');
+    // The code-step sign-in is assessed like any other: a new country for this account.
+    expect(kinds.filter((k) => k === 'sign_in')).toHaveLength(2);
+    expect(kinds).toContain('suspicious_sign_in');
+  });
+
   it('gives a bearer token at the code step when the password step asked for one', async () => {
     const { e, secret } = await enrolled('bearer');
     const first = await passwordStep(e, { 'user-agent': 'sessiond-cli/1.0' }, { transport: 'bearer', client_id: 'cli' });

@@ -70,9 +70,14 @@ export function mfaSignInRoute(ctx: HttpContext): FastifyPluginAsyncTypebox {
         // Rotation, as at the password step: a session this browser already had ends.
         const previous = await resolveSession(request, registry, cookies, metrics).catch(() => null);
         if (previous?.via === 'cookie') await sessions.revokeSession(previous.user.id, previous.session.id, 'sign_out');
+        // The same gates and signals as a password-only sign-in: a reported account still has to
+        // change its password, and the sign-in is assessed and put on the timeline.
+        await registry.signals.checkSignInAllowed(user.id);
         const native = challenge.device === null ? undefined : (JSON.parse(challenge.device) as NativeDevice);
         const origin = sessionOrigin(request, reply, registry, cookies, client, native);
+        const risk = await registry.signals.assessSignIn(user.id, client.id, origin);
         const issued = await sessions.createSession(user.id, client.id, 'mfa', origin);
+        await registry.signals.recordSignIn(user, issued.session, risk);
         if (challenge.transport === 'cookie') setSessionCookie(reply, cookies, issued.token, Math.floor(config.maxAgeMs / 1000));
         metrics.signIns.inc({ outcome: 'success' });
         request.log.info(
