@@ -23,6 +23,17 @@ describe('createApi', () => {
     expect(JSON.parse(init.body as string)).toEqual({ current_password: 'a', new_password: 'b', sign_out_others: false });
   });
 
+  it('pages the security timeline with limit and an escaped cursor', async () => {
+    const fetch = vi.fn().mockImplementation(async () => json(200, { events: [], next_cursor: null }));
+    const api = createApi(fetch);
+    await expect(api.listSecurityEvents()).resolves.toEqual({ events: [], next_cursor: null });
+    await api.listSecurityEvents({ cursor: 'a+b/c=', limit: 5 });
+    expect(fetch.mock.calls.map((c) => c[0])).toEqual([
+      '/v1/me/security-events?limit=20',
+      '/v1/me/security-events?limit=5&cursor=a%2Bb%2Fc%3D',
+    ]);
+  });
+
   it('escapes the session id in the path', async () => {
     const fetch = vi.fn().mockResolvedValue(new Response(null, { status: 204 }));
     await createApi(fetch).revokeSession('a/../b');

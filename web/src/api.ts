@@ -5,6 +5,7 @@
  * Origin header for the server's CSRF check, so they are plain same-origin fetches.
  */
 import { messages } from './messages';
+import type { SecurityEventPage } from './security-api';
 
 export type ClientKind = 'browser' | 'desktop' | 'mobile' | 'cli' | 'service';
 export type DeviceType = 'desktop' | 'mobile' | 'tablet' | 'unknown';
@@ -105,6 +106,8 @@ export interface Api {
   stopTrustingDevice(sessionId: string): Promise<void>;
   signOut(): Promise<void>;
   changePassword(input: { currentPassword: string; newPassword: string; signOutOthers: boolean }): Promise<void>;
+  /** The security timeline, newest first; pass `next_cursor` back as `cursor` for the next page. */
+  listSecurityEvents(options?: { cursor?: string | null; limit?: number }): Promise<SecurityEventPage>;
 }
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -172,5 +175,10 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     signOut: () => call('POST', '/v1/auth/sign-out', {}),
     changePassword: ({ currentPassword, newPassword, signOutOthers }) =>
       call('POST', '/v1/me/password', { current_password: currentPassword, new_password: newPassword, sign_out_others: signOutOthers }),
+    listSecurityEvents: ({ cursor = null, limit = 20 } = {}) => {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (cursor !== null) query.set('cursor', cursor);
+      return call('GET', `/v1/me/security-events?${query.toString()}`);
+    },
   };
 }

@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { createApi } from './api';
 import type { Api } from './api';
+import { ActivityPage } from './pages/activity/activity-page';
 import { MfaPage } from './pages/mfa/mfa-page';
 import { NotFoundPage } from './pages/not-found/not-found-page';
 import { PasswordPage } from './pages/password/password-page';
@@ -16,6 +17,7 @@ import type { Services } from './services';
 export const routes = {
   signIn: '/sign-in',
   sessions: '/settings/security/sessions',
+  activity: '/settings/security/activity',
   password: '/settings/security/password',
   mfa: '/settings/security/mfa',
 } as const;
@@ -77,6 +79,9 @@ export function App(props: { api?: Api; now?: () => Date }) {
     case routes.sessions:
     case '/':
       page = <SessionsPage />;
+      break;
+    case routes.activity:
+      page = <ActivityPage />;
       break;
     case routes.password:
       page = <PasswordPage />;

@@ -14,6 +14,7 @@ export const en = {
     settings: 'Settings',
     security: 'Security',
     sessions: 'Active sessions',
+    activity: 'Security activity',
     password: 'Password',
     mfa: 'Two-step verification',
     sectionNav: 'Security settings',
@@ -183,6 +184,84 @@ export const en = {
     stopTrustingLabel: (what: string) => `Stop trusting ${what}`,
     trustedNow: 'This device is trusted: its sign-ins skip the authenticator code.',
     untrustedNow: 'That device is no longer trusted: its next sign-in asks for a code.',
+  },
+
+  activity: {
+    title: 'Recent security activity',
+    intro:
+      'Sign-ins, sign-outs and changes to how your account is protected, newest first. If something here was not you, sign that session out and change your password.',
+    listLabel: 'Security events',
+    loading: 'Loading your security activity…',
+    loadError: 'Your security activity could not be loaded.',
+    moreError: (message: string) => `Older activity could not be loaded: ${message}`,
+    offline: 'You are offline. This activity may be out of date; it reloads when the connection is back.',
+    empty: 'There is no security activity on your account yet.',
+    loadMore: 'Load more',
+    loadingMore: 'Loading…',
+    seeAll: 'See all security activity',
+    review: 'Review your sessions',
+    unusual: 'Unusual',
+    newDevice: 'New device',
+    thisDevice: 'This device',
+    approximate: 'approximate',
+    app: 'App',
+    device: 'Device',
+    location: 'Location',
+    ip: 'IP address',
+    reasonsLabel: 'Why it was flagged',
+    titles: {
+      sign_in: 'Signed in',
+      sign_in_failed: 'Failed sign-in: wrong password',
+      new_device: 'Sign-in from a new device',
+      suspicious_sign_in: 'Unusual sign-in',
+      session_revoked: 'A session was signed out',
+      session_signed_out: 'Signed out',
+      session_reported: 'A sign-in was reported as not you, and that session was signed out',
+      password_changed: 'Password changed',
+      password_reset_requested: 'Password reset link requested',
+      password_reset: 'Password reset',
+      mfa_enabled: 'Two-step verification turned on',
+      mfa_disabled: 'Two-step verification turned off',
+      device_trusted: 'A device was trusted: its sign-ins skip the authenticator code',
+      device_untrusted: 'A device is no longer trusted',
+    } as Record<string, string>,
+    unknownKind: (kind: string) => `Security event (${kind.replace(/_/g, ' ')})`,
+    sessionsRevoked: (n: number | null, reason: string | null) =>
+      reason === 'revoke_others'
+        ? n === 1
+          ? 'The 1 other session was signed out'
+          : `${n ?? 'All'} other sessions were signed out`
+        : reason === 'revoke_all'
+          ? n === 1
+            ? 'Every session was signed out (1 session)'
+            : `Every session was signed out (${n ?? 'all'} sessions)`
+          : n === 1
+            ? '1 session was signed out'
+            : `${n ?? 'Several'} sessions were signed out`,
+    passwordChangedCount: (n: number) =>
+      n === 0 ? 'No other session was signed out.' : n === 1 ? '1 other session was signed out.' : `${n} other sessions were signed out.`,
+    passwordResetCount: (n: number) =>
+      n === 0
+        ? 'No session was signed in.'
+        : n === 1
+          ? 'The 1 signed-in session was signed out.'
+          : `All ${n} signed-in sessions were signed out.`,
+    actor: {
+      you: 'By you, on this device',
+      otherSession: 'By another of your sessions',
+      admin: 'By an administrator',
+      link: 'With the link from an email sent to you',
+      system: 'Automatically',
+    } as Record<string, string>,
+    signals: {
+      new_device: 'A device not used on this account before',
+      new_client: 'An app not used on this account before',
+      newCountry: (country: string) => `A country this account has not signed in from before (${country})`,
+      travel: (from: string | null, km: number | null) =>
+        `Too far from the previous sign-in${from === null ? '' : ` (${from})`} to have travelled in the time between${km === null ? '' : `: ${km} km`}`,
+      failures: (n: number) => (n === 1 ? 'Right after 1 failed attempt' : `Right after ${n} failed attempts`),
+      unknown: (kind: string) => kind.replace(/_/g, ' '),
+    },
   },
 
   password: {

@@ -9,13 +9,35 @@ export interface SecurityEvent {
   id: string;
   kind: string;
   at: string;
+  /** The session the event is about (signed in, revoked, reported). */
+  session_id: string | null;
   ip: string | null;
   location: { city: string | null; region: string | null; country: string | null } | null;
   device: { name: string; os: string; browser: string | null } | null;
   client: { id: string; name: string } | null;
   actor: { kind: string; session_id: string | null; ip: string | null; current: boolean } | null;
+  /** Why a sign-in was flagged: new_device, new_country, impossible_travel, failures_then_success, new_client. */
+  signals: SecuritySignal[];
   count: number | null;
   reason: string | null;
+}
+
+export interface SecuritySignal {
+  kind: string;
+  country?: string;
+  known_countries?: string[];
+  distance_km?: number;
+  hours?: number;
+  speed_kmh?: number | null;
+  from?: { city: string | null; country: string | null; at: string };
+  failures?: number;
+  window_seconds?: number;
+  client_id?: string;
+}
+
+export interface SecurityEventPage {
+  events: SecurityEvent[];
+  next_cursor: string | null;
 }
 
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -44,10 +66,7 @@ export const securityApi = {
     call<void>('POST', '/v1/auth/password-reset/confirm', { token, new_password: newPassword }),
   reportSignIn: (token: string) => call<void>('POST', '/v1/auth/report-sign-in', { token }),
   listSecurityEvents: (cursor: string | null) =>
-    call<{ events: SecurityEvent[]; next_cursor: string | null }>(
-      'GET',
-      `/v1/me/security-events?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    ),
+    call<SecurityEventPage>('GET', `/v1/me/security-events?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
 };
 
 /**

@@ -11,10 +11,11 @@ import { messages } from '../messages';
 import { signInPath, useServices } from '../services';
 import { Link } from './link';
 
-export type Section = 'sessions' | 'password' | 'mfa';
+export type Section = 'sessions' | 'activity' | 'password' | 'mfa';
 
 const sections: { id: Section; href: string; label: string }[] = [
   { id: 'sessions', href: '/settings/security/sessions', label: messages.nav.sessions },
+  { id: 'activity', href: '/settings/security/activity', label: messages.nav.activity },
   { id: 'password', href: '/settings/security/password', label: messages.nav.password },
   { id: 'mfa', href: '/settings/security/mfa', label: messages.nav.mfa },
 ];

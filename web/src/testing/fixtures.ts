@@ -2,6 +2,7 @@
 import { vi } from 'vitest';
 import { ApiError } from '../api';
 import type { Api, Session, UiConfig } from '../api';
+import type { SecurityEvent } from '../security-api';
 
 export const NOW = new Date('2026-01-15T12:00:00Z');
 
@@ -17,6 +18,24 @@ export function makeSession(overrides: Partial<Session> & { id: string }): Sessi
     trusted: false,
     current: false,
     auth_method: 'password',
+    ...overrides,
+  };
+}
+
+/** A security event as the server sends it; a sign-in from this session unless overridden. */
+export function makeEvent(overrides: Partial<SecurityEvent> & { id: string }): SecurityEvent {
+  return {
+    kind: 'sign_in',
+    at: '2026-01-15T11:00:00Z',
+    session_id: 'me',
+    ip: '203.0.113.7',
+    location: { city: 'Cambridge', region: 'England', country: 'GB' },
+    device: { name: 'Chrome on Windows', os: 'Windows 11', browser: 'Chrome 131' },
+    client: { id: 'web', name: 'Web' },
+    actor: { kind: 'session', session_id: 'me', ip: '203.0.113.7', current: true },
+    signals: [],
+    count: null,
+    reason: null,
     ...overrides,
   };
 }
@@ -68,5 +87,6 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     disableMfa: vi.fn<Api['disableMfa']>().mockResolvedValue(undefined),
     trustThisDevice: vi.fn<Api['trustThisDevice']>().mockResolvedValue(undefined),
     stopTrustingDevice: vi.fn<Api['stopTrustingDevice']>().mockResolvedValue(undefined),
+    listSecurityEvents: vi.fn<Api['listSecurityEvents']>().mockResolvedValue({ events: [], next_cursor: null }),
   };
 }

@@ -14,6 +14,7 @@ import { useDocumentTitle, useOnline } from '../../components/hooks';
 import { describeSession, orderSessions } from '../../format';
 import { messages } from '../../messages';
 import { signInPath, useServices } from '../../services';
+import { RecentActivity } from '../activity/recent-activity';
 import { SessionRow } from './session-row';
 
 /** How often the open page re-reads the list; short enough that a revocation shows up soon. */
@@ -60,6 +61,8 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
   // Ending other sessions and trusting this device need a recent password or code (sudo mode).
   const reauth = useReauth();
   const [trustError, setTrustError] = useState<string | null>(null);
+  // Bumped after a sign-out or trust change made here, so "Recent security activity" shows it.
+  const [activityKey, setActivityKey] = useState(0);
 
   const refresh = useCallback(async () => {
     if (inFlight.current) return;
@@ -159,6 +162,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       // so focus moves to the list heading instead of falling back to <body>.
       triggerRef.current = null;
       close();
+      setActivityKey((k) => k + 1);
       void refresh();
     } catch (err) {
       if (isUnauthenticated(err)) return onUnauthenticated();
@@ -174,6 +178,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       if (trust) await reauth.run(() => api.trustThisDevice());
       else await api.stopTrustingDevice(session.id);
       setNotice(trust ? m.trustedNow : m.untrustedNow);
+      setActivityKey((k) => k + 1);
       void refresh();
     } catch (err) {
       if (isUnauthenticated(err)) return onUnauthenticated();
@@ -288,6 +293,8 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
           </div>
         </section>
       )}
+
+      <RecentActivity refreshKey={activityKey} timeZone={timeZone} />
 
       <p className="attribution">
         {m.attributionLead} <a href="https://db-ip.com">{m.attribution}</a>

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { makeEvent } from '../../testing/fixtures';
+import { describeEvent, describeSignal } from './event-wording';
+
+describe('describeEvent', () => {
+  it('describes a sign-in with its device, app, approximate place and IP, and marks this device', () => {
+    const w = describeEvent(makeEvent({ id: 'e1' }));
+    expect(w).toMatchObject({
+      title: 'Signed in',
+      tone: 'plain',
+      by: null,
+      thisDevice: true,
+      review: false,
+      device: 'Chrome on Windows (Windows 11 · Chrome 131)',
+      app: 'Web',
+      ip: '203.0.113.7',
+    });
+    expect(w.location?.text).toBe('near Cambridge, GB');
+    expect(w.location?.detail).toContain('United Kingdom');
+  });
+
+  it('marks an unusual sign-in with every reason and offers a review of the sessions', () => {
+    const w = describeEvent(
+      makeEvent({
+        id: 'e2',
+        kind: 'suspicious_sign_in',
+        actor: { kind: 'session', session_id: 'x', ip: '89.2.0.1', current: false },
+        signals: [
+          { kind: 'new_device' },
+          { kind: 'new_country', country: 'FR', known_countries: ['GB'] },
+          { kind: 'impossible_travel', distance_km: 343.6, hours: 0, speed_kmh: null, from: { city: 'London', country: 'GB', at: '' } },
+          { kind: 'failures_then_success', failures: 5, window_seconds: 900 },
+        ],
+      }),
+    );
+    expect(w.tone).toBe('unusual');
+    expect(w.title).toBe('Unusual sign-in');
+    expect(w.review).toBe(true);
+    expect(w.thisDevice).toBe(false);
+    expect(w.reasons).toEqual([
+      'A device not used on this account before',
+      'A country this account has not signed in from before (FR)',
+      'Too far from the previous sign-in (London, GB) to have travelled in the time between: 344 km',
+      'Right after 5 failed attempts',
+    ]);
+  });
+
+  it('marks a new device and a failed sign-in differently', () => {
+    expect(describeEvent(makeEvent({ id: 'e3', kind: 'new_device' }))).toMatchObject({ tone: 'new_device', review: true });
+    expect(describeEvent(makeEvent({ id: 'e4', kind: 'sign_in_failed', actor: null }))).toMatchObject({
+      tone: 'failed',
+      title: 'Failed sign-in: wrong password',
+      thisDevice: false,
+      review: false,
+    });
+  });
+
+  it('says who ended a session: you here, another session, an administrator, a mail link', () => {
+    const revoked = (actor: Parameters<typeof makeEvent>[0]['actor']) =>
+      describeEvent(makeEvent({ id: 'r', kind: 'session_revoked', session_id: 'other', reason: 'revoked_by_user', device: null, actor }));
+    expect(revoked({ kind: 'session', session_id: 'me', ip: null, current: true })).toMatchObject({
+      title: 'A session was signed out',
+      by: 'By you, on this device',
+    });
+    expect(revoked({ kind: 'session', session_id: 'tab', ip: null, current: false }).by).toBe('By another of your sessions');
+    expect(revoked({ kind: 'admin', session_id: null, ip: null, current: false }).by).toBe('By an administrator');
+    expect(
+      describeEvent(
+        makeEvent({ id: 'p', kind: 'session_reported', actor: { kind: 'link', session_id: null, ip: '81.2.69.142', current: false } }),
+      ).by,
+    ).toBe('With the link from an email sent to you');
+  });
+
+  it('calls a session that signed itself out "Signed out", without a "by"', () => {
+    const w = describeEvent(
+      makeEvent({
+        id: 's',
+        kind: 'session_revoked',
+        session_id: 'old',
+        reason: 'sign_out',
+        actor: { kind: 'session', session_id: 'old', ip: null, current: false },
+      }),
+    );
+    expect(w).toMatchObject({ title: 'Signed out', by: null });
+  });
+
+  it('counts bulk sign-outs and the sessions a password change or reset ended', () => {
+    const bulk = (reason: string, count: number) => describeEvent(makeEvent({ id: 'b', kind: 'sessions_revoked', reason, count })).title;
+    expect(bulk('revoke_others', 3)).toBe('3 other sessions were signed out');
+    expect(bulk('revoke_others', 1)).toBe('The 1 other session was signed out');
+    expect(bulk('revoke_all', 4)).toBe('Every session was signed out (4 sessions)');
+    expect(describeEvent(makeEvent({ id: 'c', kind: 'password_changed', count: 2 })).note).toBe('2 other sessions were signed out.');
+    const reset = describeEvent(
+      makeEvent({ id: 'd', kind: 'password_reset', count: 1, actor: { kind: 'link', session_id: null, ip: null, current: false } }),
+    );
+    expect(reset).toMatchObject({ title: 'Password reset', note: 'The 1 signed-in session was signed out.' });
+  });
+
+  it('words MFA and device trust, and an unknown kind without failing', () => {
+    expect(describeEvent(makeEvent({ id: 'm', kind: 'mfa_enabled' })).title).toBe('Two-step verification turned on');
+    expect(describeEvent(makeEvent({ id: 'u', kind: 'device_untrusted' })).title).toBe('A device is no longer trusted');
+    expect(describeEvent(makeEvent({ id: 'z', kind: 'passkey_added' })).title).toBe('Security event (passkey added)');
+    expect(describeSignal({ kind: 'new_client', client_id: 'cli' })).toBe('An app not used on this account before');
+  });
+
+  it('leaves out what the event does not have', () => {
+    const w = describeEvent(makeEvent({ id: 'n', kind: 'password_reset_requested', device: null, client: null, location: null, ip: null }));
+    expect(w).toMatchObject({ device: null, app: null, location: null, ip: null, by: null });
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * A security event in words: pure (no DOM, no clock), so each rule is tested beside this file.
+ * The server sends kinds, reasons and actors as codes; this turns them into what happened, who
+ * did it and why a sign-in was flagged.
+ */
+import { formatLocation } from '../../format';
+import { messages as defaultMessages } from '../../messages';
+import type { Messages } from '../../messages';
+import type { SecurityEvent, SecuritySignal } from '../../security-api';
+
+/** How an event is marked: suspicious and new-device sign-ins stand out and link to the sessions list. */
+export type EventTone = 'plain' | 'unusual' | 'new_device' | 'failed';
+
+export interface EventWording {
+  title: string;
+  tone: EventTone;
+  /** Why a sign-in was flagged, one line per rule that fired. */
+  reasons: string[];
+  /** A sentence about counts ("3 other sessions were signed out."), or null. */
+  note: string | null;
+  /** Who did it ("By you, on this device"), or null when the event says it already (a sign-in). */
+  by: string | null;
+  /** The event is about the session reading the page (its own sign-in). */
+  thisDevice: boolean;
+  /** Offer "Review your sessions". */
+  review: boolean;
+  device: string | null;
+  app: string | null;
+  location: { text: string; detail: string } | null;
+  ip: string | null;
+}
+
+const SIGN_IN_KINDS = new Set(['sign_in', 'sign_in_failed', 'new_device', 'suspicious_sign_in']);
+
+export function describeEvent(event: SecurityEvent, m: Messages = defaultMessages): EventWording {
+  const tone: EventTone =
+    event.kind === 'suspicious_sign_in'
+      ? 'unusual'
+      : event.kind === 'new_device'
+        ? 'new_device'
+        : event.kind === 'sign_in_failed'
+          ? 'failed'
+          : 'plain';
+  const place = event.location === null ? null : formatLocation({ ...event.location, approximate: true }, m);
+
+  return {
+    title: title(event, m),
+    tone,
+    reasons: tone === 'unusual' ? event.signals.map((s) => describeSignal(s, m)) : [],
+    note: note(event, m),
+    by: SIGN_IN_KINDS.has(event.kind) || event.kind === 'password_reset_requested' || selfSignOut(event) ? null : actorText(event, m),
+    thisDevice: SIGN_IN_KINDS.has(event.kind) && event.kind !== 'sign_in_failed' && event.actor?.current === true,
+    review: tone === 'unusual' || tone === 'new_device',
+    device: deviceText(event),
+    app: event.client?.name ?? null,
+    location: place?.known === true ? { text: place.text, detail: place.detail } : null,
+    ip: event.ip,
+  };
+}
+
+/** A session that ended itself (Sign out), as opposed to one ended from elsewhere. */
+function selfSignOut(event: SecurityEvent): boolean {
+  return event.kind === 'session_revoked' && event.reason === 'sign_out' && event.actor?.session_id === event.session_id;
+}
+
+function title(event: SecurityEvent, m: Messages): string {
+  const a = m.activity;
+  if (event.kind === 'session_revoked' && event.reason === 'sign_out') return a.titles.session_signed_out!;
+  if (event.kind === 'sessions_revoked') return a.sessionsRevoked(event.count, event.reason);
+  return a.titles[event.kind] ?? a.unknownKind(event.kind);
+}
+
+function note(event: SecurityEvent, m: Messages): string | null {
+  if (event.count === null) return null;
+  if (event.kind === 'password_changed') return m.activity.passwordChangedCount(event.count);
+  if (event.kind === 'password_reset') return m.activity.passwordResetCount(event.count);
+  return null;
+}
+
+function actorText(event: SecurityEvent, m: Messages): string | null {
+  const actor = event.actor;
+  if (actor === null) return null;
+  if (actor.kind === 'session') return actor.current ? m.activity.actor.you! : m.activity.actor.otherSession!;
+  return m.activity.actor[actor.kind] ?? null;
+}
+
+function deviceText(event: SecurityEvent): string | null {
+  const d = event.device;
+  if (d === null) return null;
+  const name = d.name.trim();
+  const detail = [d.os, d.browser].filter((p): p is string => typeof p === 'string' && p.trim() !== '' && !name.includes(p));
+  if (name === '') return detail.length > 0 ? detail.join(' · ') : null;
+  return detail.length > 0 ? `${name} (${detail.join(' · ')})` : name;
+}
+
+export function describeSignal(signal: SecuritySignal, m: Messages = defaultMessages): string {
+  const s = m.activity.signals;
+  switch (signal.kind) {
+    case 'new_device':
+      return s.new_device;
+    case 'new_client':
+      return s.new_client;
+    case 'new_country':
+      return s.newCountry(signal.country ?? '?');
+    case 'impossible_travel': {
+      const from = signal.from;
+      const fromText = from === undefined ? null : [from.city, from.country].filter((p): p is string => p !== null && p !== '').join(', ');
+      return s.travel(fromText === '' ? null : fromText, typeof signal.distance_km === 'number' ? Math.round(signal.distance_km) : null);
+    }
+    case 'failures_then_success':
+      return s.failures(signal.failures ?? 0);
+    default:
+      return s.unknown(signal.kind);
+  }
+}
