@@ -13,6 +13,8 @@ import pino from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
 import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js';
 import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
+import { dualRevocationBus } from './adapters/bus/dual-revocation-bus.js';
+import { republishingBus } from './adapters/bus/republishing-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
 import { otpauthTotp } from './adapters/totp/otpauth-totp.js';
@@ -32,7 +34,7 @@ import type { Crypto } from './core/ports/crypto.js';
 import type { Geo } from './core/ports/geo.js';
 import type { PasswordHasher } from './core/ports/password-hasher.js';
 import type { RateLimiter } from './core/ports/rate-limiter.js';
-import type { RevocationBus, RevocationEvent } from './core/ports/revocation-bus.js';
+import type { RevocationBus } from './core/ports/revocation-bus.js';
 import type { Store } from './core/ports/store.js';
 import type { UserAgentParser } from './core/ports/user-agent.js';
 import { DEFAULT_TOUCH_INTERVAL_MS } from './core/session.js';
@@ -66,7 +68,7 @@ export interface RegistryOverrides {
   /** Tests lower argon2's cost; production uses OWASP's parameters. */
   argon2?: Argon2Params;
   /** Force a bus (tests): `none` disables every node's cache. */
-  bus?: 'memory' | 'redis' | 'postgres' | 'none';
+  bus?: 'memory' | 'redis' | 'postgres' | 'redis+postgres' | 'none';
   /** Skip running migrations (the CLI's `migrate` runs them itself). */
   migrate?: boolean;
   /** Tests shorten the mail retry backoff. */
@@ -79,74 +81,29 @@ export const systemClock: Clock = { now: () => Date.now() };
 const TOUCH_FLUSH_INTERVAL_MS = 1_000;
 
 /**
- * The revocation bus: Redis when configured, else LISTEN/NOTIFY on a shared PostgreSQL, else
- * in-process (one node per SQLite file). A publish that still fails after its retries does not
- * fail the request whose revocation has already committed: it is logged and kept, and retried in
- * the background until it goes out (this node's link to the bus is back) or until every cache
- * entry it concerns has expired anyway (the cache's maximum age).
+ * The revocation bus. PostgreSQL with Redis: both (dual-revocation-bus.ts says why); PostgreSQL
+ * alone: LISTEN/NOTIFY; SQLite: in-process (one node per file), or Redis when configured so that
+ * SDK clients listening there hear revocations. Failed publishes are retried in the background.
  */
 async function openBus(config: Readonly<Config>, engine: Engine, choice: RegistryOverrides['bus']): Promise<RevocationBus> {
-  const kind = choice ?? (config.redisUrl ? 'redis' : engine === 'postgres' ? 'postgres' : 'memory');
+  const kind =
+    choice ?? (config.redisUrl ? (engine === 'postgres' ? 'redis+postgres' : 'redis') : engine === 'postgres' ? 'postgres' : 'memory');
+  const open = async (which: 'redis' | 'postgres'): Promise<RevocationBus> => {
+    if (which === 'postgres') return postgresRevocationBus(config.databaseUrl);
+    if (!config.redisUrl) throw new Error('the redis bus needs --redis');
+    return redisRevocationBus(config.redisUrl);
+  };
   const bus =
-    kind === 'redis' && config.redisUrl
-      ? await redisRevocationBus(config.redisUrl)
-      : kind === 'postgres'
-        ? await postgresRevocationBus(config.databaseUrl)
+    kind === 'redis+postgres'
+      ? dualRevocationBus(await open('redis'), await open('postgres'))
+      : kind === 'redis' || kind === 'postgres'
+        ? await open(kind)
         : kind === 'none'
           ? noRevocationBus()
           : memoryRevocationBus();
   const log = pino({ level: config.logLevel, base: { component: 'revocation-bus' } });
-  const pending: { event: RevocationEvent; committedAt: number }[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-
-  const later = () => {
-    if (closed || timer) return;
-    timer = setTimeout(() => void flush(), REPUBLISH_INTERVAL_MS);
-    timer.unref();
-  };
-  const flush = async () => {
-    timer = undefined;
-    while (pending.length > 0 && !closed) {
-      const first = pending[0]!;
-      if (Date.now() - first.committedAt > DEFAULT_CACHE_LIMITS.maxAgeMs) {
-        pending.shift();
-        log.warn({ event: first.event }, 'revocation dropped from the publish queue: every cache entry it concerns has expired');
-        continue;
-      }
-      try {
-        await bus.publish(first.event);
-        pending.shift();
-        log.info({ event: first.event, delay_ms: Date.now() - first.committedAt }, 'revocation published late');
-      } catch {
-        return later();
-      }
-    }
-  };
-
-  return {
-    ...bus,
-    async publish(event) {
-      try {
-        await bus.publish(event);
-      } catch (err) {
-        log.error({ err, event }, 'revocation committed but not published; retrying until the bus is back or the cache max age passes');
-        if (pending.length >= MAX_PENDING_PUBLISHES) pending.shift();
-        pending.push({ event, committedAt: Date.now() });
-        later();
-      }
-    },
-    async close() {
-      closed = true;
-      clearTimeout(timer);
-      await bus.close();
-    },
-  };
+  return republishingBus(bus, log, DEFAULT_CACHE_LIMITS.maxAgeMs);
 }
-
-/** How often unpublished revocations are retried, and how many are kept (oldest dropped first). */
-const REPUBLISH_INTERVAL_MS = 250;
-const MAX_PENDING_PUBLISHES = 10_000;
 
 export async function createRegistry(config: Readonly<Config>, overrides: RegistryOverrides = {}): Promise<Registry> {
   const clock = overrides.clock ?? systemClock;

@@ -26,15 +26,15 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Prom
   }
 }
 
-describe.each(['redis', 'postgres'] as const)('two nodes with the %s bus', (kind) => {
+describe.each(['redis', 'postgres', 'redis+postgres'] as const)('two nodes with the %s bus', (kind) => {
   let database: TestDatabase;
   let nodes: Registry[];
 
   beforeAll(async () => {
     database = await freshDatabase('postgres');
-    const config = loadConfig({ databaseUrl: database.url, ...(kind === 'redis' ? { redisUrl: REDIS_URL } : {}) }, {});
+    const config = loadConfig({ databaseUrl: database.url, ...(kind === 'postgres' ? {} : { redisUrl: REDIS_URL }) }, {});
     const argon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
-    nodes = [await createRegistry(config, { argon2 }), await createRegistry(config, { argon2, migrate: false })];
+    nodes = [await createRegistry(config, { argon2, bus: kind }), await createRegistry(config, { argon2, bus: kind, migrate: false })];
     await until(async () => nodes.every((n) => n.bus.isLive()));
   });
   afterAll(async () => {
@@ -44,7 +44,7 @@ describe.each(['redis', 'postgres'] as const)('two nodes with the %s bus', (kind
 
   it('a revocation through node 2 is refused by node 1 with a warm cache', async () => {
     const [one, two] = nodes as [Registry, Registry];
-    const user = await one.accounts.signUp({ email: `${kind}-a@example.com`, password: 'correct horse battery staple' });
+    const user = await one.accounts.signUp({ email: `${kind.replace('+', '-')}-a@example.com`, password: 'correct horse battery staple' });
     const { token, session } = await one.sessions.createSession(user.id, 'web', 'password', ORIGIN);
     expect(await one.sessions.validateSessionToken(token)).not.toBeNull();
     expect(await two.sessions.validateSessionToken(token)).not.toBeNull();
@@ -57,7 +57,7 @@ describe.each(['redis', 'postgres'] as const)('two nodes with the %s bus', (kind
 
   it('revoke-all through node 1 ends every session cached on node 2', async () => {
     const [one, two] = nodes as [Registry, Registry];
-    const user = await one.accounts.signUp({ email: `${kind}-b@example.com`, password: 'correct horse battery staple' });
+    const user = await one.accounts.signUp({ email: `${kind.replace('+', '-')}-b@example.com`, password: 'correct horse battery staple' });
     const tokens: string[] = [];
     for (let i = 0; i < 5; i++) tokens.push((await one.sessions.createSession(user.id, 'web', 'password', ORIGIN)).token);
     for (const t of tokens) expect(await two.sessions.validateSessionToken(t)).not.toBeNull();

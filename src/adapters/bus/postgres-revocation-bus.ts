@@ -8,7 +8,6 @@ import pg from 'pg';
 import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';
 import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { CHANNEL, decode, encode } from '../../core/revocation-wire.js';
-import { publishWithRetry } from './publish-retry.js';
 
 export async function postgresRevocationBus(url: string, heartbeatOptions: HeartbeatOptions = DEFAULT_HEARTBEAT): Promise<RevocationBus> {
   const node = randomUUID();
@@ -61,7 +60,8 @@ export async function postgresRevocationBus(url: string, heartbeatOptions: Heart
 
   return {
     async publish(event) {
-      await publishWithRetry(() => notify(encode(event)));
+      // One attempt: a failure is queued and retried by republishingBus without holding the request.
+      await notify(encode(event));
     },
     subscribe(l, resync) {
       listeners.push(l);

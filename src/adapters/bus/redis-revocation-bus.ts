@@ -9,7 +9,6 @@ import { Redis } from 'ioredis';
 import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';
 import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { CHANNEL, decode, encode } from '../../core/revocation-wire.js';
-import { publishWithRetry } from './publish-retry.js';
 
 export async function redisRevocationBus(url: string, heartbeatOptions: HeartbeatOptions = DEFAULT_HEARTBEAT): Promise<RevocationBus> {
   const node = randomUUID();
@@ -55,7 +54,8 @@ export async function redisRevocationBus(url: string, heartbeatOptions: Heartbea
 
   return {
     async publish(event) {
-      await publishWithRetry(() => publisher.publish(CHANNEL, encode(event)));
+      // One attempt: a failure is queued and retried by republishingBus without holding the request.
+      await publisher.publish(CHANNEL, encode(event));
     },
     subscribe(listener, resync) {
       listeners.push(listener);

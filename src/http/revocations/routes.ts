@@ -61,11 +61,21 @@ export function revocationRoutes({ registry }: HttpContext): FastifyPluginAsyncT
     };
 
     // The bus has no unsubscribe: one listener per app, fanned out to whoever is connected.
-    registry.bus.subscribe((event) => {
-      if (streams.size === 0) return;
-      const text = frame('revocation', encode(event));
-      for (const stream of streams) send(stream, text);
-    });
+    registry.bus.subscribe(
+      (event) => {
+        if (streams.size === 0) return;
+        const text = frame('revocation', encode(event));
+        for (const stream of streams) send(stream, text);
+      },
+      // The bus came back after a gap, possibly shorter than a tick: events may have been missed,
+      // so every client is told `ready` again, which makes it empty its cache.
+      () => {
+        for (const stream of streams) {
+          send(stream, READY);
+          stream.live = true;
+        }
+      },
+    );
 
     // Open streams would keep `app.close()` waiting forever: end them first.
     app.addHook('preClose', async () => {
