@@ -72,7 +72,14 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const cookies = cookiePolicy(config.publicUrl);
-  const metrics = createMetrics(() => registry.sessions.countActiveSessions(), { defaultMetrics: options.defaultMetrics ?? false });
+  const metrics = createMetrics(
+    {
+      countActiveSessions: () => registry.sessions.countActiveSessions(),
+      busLive: () => registry.bus.isLive(),
+      cacheStats: () => registry.sessions.cacheStats(),
+    },
+    { defaultMetrics: options.defaultMetrics ?? false },
+  );
   const ctx: HttpContext = { registry, cookies, metrics };
 
   app.decorateRequest('auth', null);

@@ -17,7 +17,14 @@ export interface Metrics {
   countValidation(outcome: 'valid' | 'invalid' | 'ambiguous'): void;
 }
 
-export function createMetrics(countActiveSessions: () => Promise<number>, options: { defaultMetrics?: boolean } = {}): Metrics {
+/** What the gauges read when scraped. */
+export interface MetricSources {
+  countActiveSessions(): Promise<number>;
+  busLive(): boolean;
+  cacheStats(): { entries: number; bytes: number };
+}
+
+export function createMetrics(sources: MetricSources, options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new PromRegistry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'sessiond_' });
   const requestDuration = new Histogram({
@@ -50,7 +57,26 @@ export function createMetrics(countActiveSessions: () => Promise<number>, option
     help: 'Sessions neither revoked nor past their absolute expiry',
     registers: [registry],
     async collect() {
-      this.set(await countActiveSessions());
+      this.set(await sources.countActiveSessions());
+    },
+  });
+  new Gauge({
+    name: 'sessiond_revocation_bus_live',
+    help: '1 while this node hears every revocation (its cache is trusted), 0 while it reads the database for every request',
+    registers: [registry],
+    collect() {
+      this.set(sources.busLive() ? 1 : 0);
+    },
+  });
+  const cache = new Gauge({
+    name: 'sessiond_session_cache',
+    help: 'Node-local session cache: entries and estimated bytes',
+    labelNames: ['measure'] as const,
+    registers: [registry],
+    collect() {
+      const stats = sources.cacheStats();
+      cache.set({ measure: 'entries' }, stats.entries);
+      cache.set({ measure: 'bytes' }, stats.bytes);
     },
   });
   const durationChildren = new Map<string, ReturnType<typeof requestDuration.labels>>();

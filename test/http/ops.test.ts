@@ -98,6 +98,10 @@ describe.each(ENGINES)('operations (%s)', (engine) => {
       sample(after, 'sessiond_http_request_duration_seconds_count', { method: 'DELETE', route: '/v1/me/sessions/:id' }),
     ).toBeGreaterThanOrEqual(1);
     expect(after).not.toContain(t1.split('.')[0]);
+    // A single SQLite node's in-process bus is always live; the cache holds the validated sessions.
+    if (h.registry.engine === 'sqlite') expect(sample(after, 'sessiond_revocation_bus_live')).toBe(1);
+    expect(after).toMatch(/^sessiond_session_cache\{measure="entries"\} \d+$/m);
+    expect(after).toMatch(/^sessiond_session_cache\{measure="bytes"\} \d+$/m);
     expect(after).toMatch(/sessiond_http_request_duration_seconds_bucket\{le="0\.005",method="POST",route="\/v1\/auth\/sign-in"/);
   });
 
