@@ -37,12 +37,21 @@ describe('sessiond CLI', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serve --db sqlite::memory: --port 0 prints where it listens and answers /healthz there', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', 'sqlite::memory:', '--port', '0', '--log-level', 'warn'], {
+  it('`npx sessiond serve --db sqlite::memory: --port 0` prints where it listens and answers /healthz there', async () => {
+    // Exactly as the contract says a user starts it; its own process group, so npx's child dies too.
+    const child = spawn('npx', ['--no-install', 'sessiond', 'serve', '--db', 'sqlite::memory:', '--port', '0', '--log-level', 'warn'], {
       cwd: ROOT,
       env: cleanEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, name);
+      } catch {
+        // already gone
+      }
+    };
     try {
       let stdout = '';
       let stderr = '';
@@ -67,9 +76,9 @@ describe('sessiond CLI', () => {
       expect(ready.status).toBe(200);
     } finally {
       const exited = new Promise((resolve) => child.once('exit', resolve));
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null) signal('SIGTERM');
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      signal('SIGKILL');
     }
   });
 
