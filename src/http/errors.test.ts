@@ -5,7 +5,7 @@ import { STATUS } from './errors.js';
 
 describe('error table', () => {
   const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-  const rows = [...doc.matchAll(/^\| `([a-z_]+)` \| (\d{3}) \|/gm)].map((m) => [m[1], Number(m[2])] as const);
+  const rows = [...doc.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*(\d{3})\s*\|/gm)].map((m) => [m[1], Number(m[2])] as const);
 
   it('documents exactly the codes of src/core/errors.ts, with their statuses', () => {
     expect(rows.map(([code]) => code).sort()).toEqual(Object.keys(ERROR_CODES).sort());
