@@ -200,7 +200,7 @@ export const en = {
     loadingMore: 'Loading…',
     seeAll: 'See all security activity',
     review: 'Review your sessions',
-    unusual: 'Unusual',
+    unusual: 'Check this',
     newDevice: 'New device',
     thisDevice: 'This device',
     approximate: 'approximate',

@@ -94,7 +94,7 @@ describe('Security activity page', () => {
     open(api);
     const [, unusual] = await items();
     expect(unusual!.className).toContain('event-unusual');
-    expect(within(unusual!).getByText('Unusual')).toBeTruthy();
+    expect(within(unusual!).getByText('Check this')).toBeTruthy();
     expect(within(unusual!).getByRole('list', { name: 'Why it was flagged' }).textContent).toContain(
       'A country this account has not signed in from before (FR)',
     );
