@@ -65,8 +65,6 @@ export const securityApi = {
   confirmPasswordReset: (token: string, newPassword: string) =>
     call<void>('POST', '/v1/auth/password-reset/confirm', { token, new_password: newPassword }),
   reportSignIn: (token: string) => call<void>('POST', '/v1/auth/report-sign-in', { token }),
-  listSecurityEvents: (cursor: string | null) =>
-    call<SecurityEventPage>('GET', `/v1/me/security-events?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
 };
 
 /**

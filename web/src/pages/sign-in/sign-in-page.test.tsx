@@ -52,6 +52,15 @@ describe('Sign-in page', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('Too many attempts. Try again later. Try again in 60 seconds.');
   });
 
+  it('leads a reported account to the password reset', async () => {
+    const api = open('/sign-in');
+    api.signIn.mockRejectedValue(new ApiError(403, 'password_change_required', 'Change your password before signing in.'));
+    fill('a@b.c', 'correct horse battery staple');
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Reset your password to sign in again.');
+    expect(screen.getByRole('link', { name: 'Reset your password' }).getAttribute('href')).toBe('/reset-password');
+  });
+
   it('ignores unknown notice codes instead of echoing the query', () => {
     open('/sign-in?notice=%3Cb%3Ehi%3C%2Fb%3E');
     expect(document.body.textContent).not.toContain('<b>hi</b>');

@@ -39,11 +39,14 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A sign-in was reported as "not me": the password must be reset before any new session.
+  const [mustReset, setMustReset] = useState(false);
   // Two-step verification: the password step's single-use token, while the code is asked for.
   const [mfaToken, setMfaToken] = useState<string | null>(null);
   const [code, setCode] = useState('');
 
   function fail(err: unknown) {
+    setMustReset(err instanceof ApiError && err.code === 'password_change_required');
     const text =
       err instanceof ApiError
         ? err.retryAfterSeconds !== undefined
@@ -158,7 +161,12 @@ export function SignInPage() {
         {error !== null && (
           <div className="alert alert-error" role="alert">
             <p className="alert-title">{m.errorTitle}</p>
-            <p>{error}</p>
+            <p>{mustReset ? messages.reset.changeRequired : error}</p>
+            {mustReset && (
+              <p>
+                <Link href="/reset-password">{messages.reset.requestTitle}</Link>
+              </p>
+            )}
           </div>
         )}
         <form onSubmit={(e) => void submit(e)}>
