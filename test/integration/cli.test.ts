@@ -82,6 +82,51 @@ describe('sessiond CLI', () => {
     }
   });
 
+  it('serve --port 0 builds its public URL (mail links) from the port it really listens on', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', 'sqlite::memory:', '--port', '0', '--log-level', 'info'], {
+      cwd: ROOT,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const waitFor = (pattern: RegExp) =>
+        new Promise<RegExpExecArray>((resolve, reject) => {
+          const deadline = setTimeout(() => reject(new Error(`not seen: ${pattern}; output: ${out.slice(-2000)}`)), 20_000);
+          const check = () => {
+            const match = pattern.exec(out);
+            if (match) {
+              clearTimeout(deadline);
+              child.stdout.off('data', check);
+              resolve(match);
+            }
+          };
+          child.stdout.on('data', check);
+          check();
+        });
+      const url = (await waitFor(/^sessiond listening on (http:\/\/127\.0\.0\.1:\d+)$/m))[1]!;
+      const headers = { 'content-type': 'application/json', origin: url };
+      const up = await fetch(`${url}/v1/auth/sign-up`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email: 'port0@example.com', password: PASSWORD }),
+      });
+      expect(up.status).toBe(201);
+      const reset = await fetch(`${url}/v1/auth/password-reset`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email: 'port0@example.com' }),
+      });
+      expect(reset.status).toBe(202);
+      // Without --smtp the mail is written to the log; its link must point at this server.
+      const link = (await waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/reset-password\/confirm/))[1];
+      expect(link).toBe(url);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('--help lists the commands', async () => {
     const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);

@@ -1,18 +1,36 @@
 import { Command } from 'commander';
-import { loadConfig } from '../../config.js';
+import { createServer } from 'node:net';
+import { loadConfig, type Config } from '../../config.js';
 import { buildApp } from '../../http/app.js';
 import { cookiePolicy } from '../../http/cookies.js';
 import { createRegistry } from '../../registry.js';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../demo.js';
-import { addConfigOptions, flagsOf } from '../options.js';
+import { addConfigOptions, flagsOf, type Flags } from '../options.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * `--port 0` picks a free port. The default public URL is built from the port, and links in mail
+ * and the Origin check need the real one, so the port is chosen before anything is built.
+ */
+async function withConcretePort(config: Readonly<Config>, flags: Flags): Promise<Readonly<Config>> {
+  if (config.port !== 0) return config;
+  const port = await new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, config.host, () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  return loadConfig({ ...flags, port: String(port) });
+}
 
 export function serveCommand(): Command {
   const command = new Command('serve').description('Start the HTTP server (runs migrations first).');
   addConfigOptions(command);
   return command.action(async () => {
-    const config = loadConfig(flagsOf(command));
+    const config = await withConcretePort(loadConfig(flagsOf(command)), flagsOf(command));
     const registry = await createRegistry(config);
     const app = await buildApp(registry, { defaultMetrics: true });
     if (!cookiePolicy(config.publicUrl).secure) {
