@@ -1,6 +1,8 @@
 -- wrk script for bench/run.ts: every request carries a session cookie, rotating over the tokens
 -- in the file given after `--` (one per line); done() prints one JSON line for the runner.
 --   wrk -t1 -c50 -d10s -s bench/cookies.lua http://127.0.0.1:PORT/v1/me/session -- tokens.txt
+-- With `raw` after the file, each line is a whole Cookie header (Better Auth's cookies):
+--   wrk … http://127.0.0.1:PORT/api/auth/get-session -- cookies.txt raw
 
 local requests = {}
 local count = 0
@@ -9,10 +11,11 @@ local next_index = 1
 function init(args)
   local file = assert(io.open(args[1], "r"), "cannot open tokens file")
   local path = wrk.path
+  local prefix = args[2] == "raw" and "" or "__Host-sessiond="
   for token in file:lines() do
     if token ~= "" then
       count = count + 1
-      requests[count] = wrk.format("GET", path, { ["Cookie"] = "__Host-sessiond=" .. token })
+      requests[count] = wrk.format("GET", path, { ["Cookie"] = prefix .. token })
     end
   end
   file:close()

@@ -3,18 +3,20 @@
  * own `node` process pinned to the other core. Same contract as bench/cookies.lua: every request
  * carries a session cookie rotating over the tokens file; prints one `BENCH_RESULT {json}` line.
  *
- *   node load.mjs <url> <tokens-file> <connections> <seconds>
+ *   node load.mjs <url> <tokens-file> <connections> <seconds> [raw]
+ *
+ * With `raw`, each line of the file is a whole Cookie header (Better Auth's cookies).
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-const [url, tokensFile, connections, seconds] = process.argv.slice(2);
+const [url, tokensFile, connections, seconds, raw] = process.argv.slice(2);
 if (!url || !tokensFile) throw new Error('usage: load.mjs <url> <tokens-file> <connections> <seconds>');
 
 const cookies = readFileSync(tokensFile, 'utf8')
   .split('\n')
   .filter(Boolean)
-  .map((token) => `__Host-sessiond=${token}`);
+  .map((token) => (raw === 'raw' ? token : `__Host-sessiond=${token}`));
 let next = Math.floor(Math.random() * cookies.length);
 
 const result = await autocannon({

@@ -2,9 +2,14 @@
  * The process under test, run by `bench/run.ts` with plain `node` on the compiled `dist/` (this
  * file is only type-stripped, so no tsx transpile cost sits in the measured process).
  *
- *   node server.mjs seed    <dist> <db-file> <tokens-file> <sessions>   creates the user and sessions
- *   node server.mjs session <dist> <db-file>                            serves the real sessiond app
- *   node server.mjs bare    <dist>                                      serves a constant on the same path
+ *   node server.mjs seed        <dist> <db> <tokens-file> <sessions>   creates the user and sessions
+ *   node server.mjs service-key <dist> <db>                            prints a new service key (for the SDK)
+ *   node server.mjs session     <dist> <db> [stats]                    serves the real sessiond app
+ *   node server.mjs bare        <dist>                                 serves a constant on the same path
+ *
+ * `<db>` is a SQLite file or a `postgres://` URL. With `stats`, the app also answers
+ * `GET /bench/cache-stats` (bench-only: the node's `cacheStats()` and its heap after a GC when
+ * node runs with `--expose-gc`), for the scale benchmark.
  *
  * `serve` modes listen on 127.0.0.1 with an ephemeral port and print `READY <port>` once
  * listening; SIGTERM closes the server (and the database) and exits.
@@ -16,6 +21,7 @@ import type { FastifyInstance } from 'fastify';
 import type * as AppModule from '../src/http/app.js';
 import type * as ConfigModule from '../src/config.js';
 import type * as RegistryModule from '../src/registry.js';
+import type * as ServiceKeysModule from '../src/core/service-keys.js';
 import type { DeviceInfo, SessionOrigin } from '../src/core/session.js';
 
 export const BENCH_PATH = '/v1/me/session';
@@ -28,11 +34,12 @@ async function load<T>(relative: string): Promise<T> {
   return (await import(pathToFileURL(path.join(dist, relative)).href)) as T;
 }
 
-async function registryFor(file: string, overrides: RegistryModule.RegistryOverrides = {}) {
+async function registryFor(db: string, overrides: RegistryModule.RegistryOverrides = {}) {
   const { loadConfig } = await load<typeof ConfigModule>('config.js');
   const { createRegistry } = await load<typeof RegistryModule>('registry.js');
+  const databaseUrl = db.startsWith('postgres://') ? db : `sqlite:${db}`;
   // No environment: the bench must not pick up a developer's SESSIOND_* settings.
-  const config = loadConfig({ databaseUrl: `sqlite:${file}`, host: HOST, port: '0', logLevel: 'warn' }, {});
+  const config = loadConfig({ databaseUrl, host: HOST, port: '0', logLevel: 'warn' }, {});
   return createRegistry(config, overrides);
 }
 
@@ -149,11 +156,26 @@ async function serve(app: FastifyInstance, onClose: () => Promise<void>): Promis
 async function main(): Promise<void> {
   if (mode === 'seed' && dbFile && tokensFile) {
     await seed(dbFile, tokensFile, Number(count ?? 10_000));
+  } else if (mode === 'service-key' && dbFile) {
+    const { createServiceKey } = await load<typeof ServiceKeysModule>('core/service-keys.js');
+    const registry = await registryFor(dbFile);
+    try {
+      console.log((await createServiceKey(registry, 'bench-sdk')).key);
+    } finally {
+      await registry.close();
+    }
   } else if (mode === 'session' && dbFile) {
     const { buildApp } = await load<typeof AppModule>('http/app.js');
     const registry = await registryFor(dbFile);
     // As `sessiond serve` builds it: process metrics on, request logging off.
     const app = await buildApp(registry, { defaultMetrics: true });
+    if (tokensFile === 'stats') {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      app.get('/bench/cache-stats', async () => {
+        gc?.();
+        return { ...registry.sessions.cacheStats(), heapUsed: process.memoryUsage().heapUsed, gc: gc !== undefined };
+      });
+    }
     await serve(app, () => registry.close());
   } else if (mode === 'bare') {
     // The same Fastify the app resolves, with a route that does no work.
