@@ -141,6 +141,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     policy: { reauthWindowMs: config.reauthWindowMs, trustedDeviceMs: config.trustedDeviceMs, issuer: 'sessiond' },
     // MFA and device-trust changes go on the security timeline (called after construction).
     record: (event) => signals.recordMfaChange(event),
+    announce: (event) => sessions.announce(event),
   });
   const accounts = new Accounts({
     store,

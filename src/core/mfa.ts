@@ -7,6 +7,7 @@
 import { signInAccountKey, signInIpKey, type SignInLimits } from './accounts.js';
 import { SessiondError } from './errors.js';
 import type { Clock } from './ports/clock.js';
+import type { RevocationEvent } from './ports/revocation-bus.js';
 import type { Crypto } from './ports/crypto.js';
 import type { MfaChallengeRecord, MfaStore } from './ports/mfa-store.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
@@ -47,6 +48,8 @@ export interface MfaDeps {
   policy: MfaPolicy;
   /** The security timeline, when wired: MFA and device-trust changes are recorded there. */
   record?: ((event: MfaEvent) => Promise<void>) | undefined;
+  /** Sessions.announce: device trust is cached with sessions on every node, so changes are announced. */
+  announce?: ((event: RevocationEvent) => Promise<void>) | undefined;
 }
 
 /** What MFA tells the security timeline (the kinds are the timeline's own). */
@@ -130,6 +133,7 @@ export class Mfa {
   async disable(userId: string, actor: Actor): Promise<void> {
     if (!(await this.isEnabled(userId))) throw new SessiondError('mfa_not_enabled');
     await this.#deps.store.disableTotp(userId);
+    await this.#deps.announce?.({ kind: 'user', userId });
     await this.#record('mfa_disabled', userId, actor);
   }
 
@@ -244,13 +248,17 @@ export class Mfa {
     await this.requireRecentAuth(session);
     const until = this.#deps.clock.now() + this.#deps.policy.trustedDeviceMs;
     await this.#deps.store.setDeviceTrust(session.userId, session.deviceId, until);
+    await this.#deps.announce?.({ kind: 'user', userId: session.userId });
     await this.#record('device_trusted', session.userId, actor, session.deviceId);
     return until;
   }
 
   /** Ends a device's trust; its next sign-in asks for a code again. Lowering trust needs no re-authentication. */
   async untrustDevice(userId: string, deviceId: string, actor: Actor): Promise<void> {
-    if (await this.#deps.store.setDeviceTrust(userId, deviceId, null)) await this.#record('device_untrusted', userId, actor, deviceId);
+    if (await this.#deps.store.setDeviceTrust(userId, deviceId, null)) {
+      await this.#deps.announce?.({ kind: 'user', userId });
+      await this.#record('device_untrusted', userId, actor, deviceId);
+    }
   }
 
   async trustedDeviceIds(userId: string): Promise<Set<string>> {

@@ -20,6 +20,7 @@ function entry(id: string, userId = 'u1', name = 'Mac'): SessionWithUser {
       lastActiveAt: 0,
       expiresAt: 1,
       trusted: false,
+      deviceTrustedUntil: null,
       revokedAt: null,
       revokeReason: null,
     },

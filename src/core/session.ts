@@ -63,7 +63,13 @@ export interface SessionRecord {
   lastActiveAt: number;
   /** Absolute end of life, fixed at sign-in. */
   expiresAt: number;
+  /**
+   * Whether the session's device is trusted now: derived from `deviceTrustedUntil` when the session
+   * is read (Sessions.validateSessionToken, listUserSessions), never stored on the session.
+   */
   trusted: boolean;
+  /** Until when the session's device is trusted (the device row, joined in by the store). */
+  deviceTrustedUntil: number | null;
   revokedAt: number | null;
   revokeReason: RevokeReason | null;
 }

@@ -77,6 +77,7 @@ export class Sessions {
       lastActiveAt: now,
       expiresAt: now + policy.maxAgeMs,
       trusted: false,
+      deviceTrustedUntil: null,
       revokedAt: null,
       revokeReason: null,
     };
@@ -109,7 +110,7 @@ export class Sessions {
       this.#pendingTouches.set(session.id, now);
       if (this.#cache?.get(session.id, now)) this.#cache.set({ user: found.user, session: { ...session, lastActiveAt: now } }, now);
     }
-    return { user: found.user, session: { ...session, lastActiveAt: now } };
+    return { user: found.user, session: { ...session, lastActiveAt: now, trusted: isTrusted(session, now) } };
   }
 
   /** Active sessions of a user: the current one first, then by most recent activity. */
@@ -118,7 +119,7 @@ export class Sessions {
     const now = clock.now();
     const rows = await store.listActiveSessions(userId, now);
     return rows
-      .map((s) => ({ ...s, lastActiveAt: this.#lastActivity(s) }))
+      .map((s) => ({ ...s, lastActiveAt: this.#lastActivity(s), trusted: isTrusted(s, now) }))
       .filter((s) => isActive(s, policy, now))
       .sort((a, b) => rank(b, currentSessionId) - rank(a, currentSessionId) || b.lastActiveAt - a.lastActiveAt);
   }
@@ -247,6 +248,11 @@ export class Sessions {
     if (this.#recentActivity.size >= MAX_TRACKED_ACTIVITY && !this.#recentActivity.has(sessionId)) this.#recentActivity.clear();
     this.#recentActivity.set(sessionId, now);
   }
+}
+
+/** Trust belongs to the device and ends on time, even for a session read from the cache. */
+function isTrusted(session: SessionRecord, now: number): boolean {
+  return session.deviceTrustedUntil !== null && session.deviceTrustedUntil > now;
 }
 
 function rank(session: SessionRecord, currentSessionId: string | null): number {

@@ -38,8 +38,12 @@ export function kyselyStore(db: Db): Store {
       const row = await db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
+        .leftJoin('devices', (join) =>
+          join.onRef('devices.user_id', '=', 'sessions.user_id').onRef('devices.id', '=', 'sessions.device_id'),
+        )
         .selectAll('sessions')
         .select([
+          'devices.trusted_until as d_trusted_until',
           'users.email as u_email',
           'users.name as u_name',
           'users.is_admin as u_is_admin',
@@ -63,10 +67,14 @@ export function kyselyStore(db: Db): Store {
     async listActiveSessions(userId, now) {
       const rows = await db
         .selectFrom('sessions')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now)
+        .leftJoin('devices', (join) =>
+          join.onRef('devices.user_id', '=', 'sessions.user_id').onRef('devices.id', '=', 'sessions.device_id'),
+        )
+        .selectAll('sessions')
+        .select('devices.trusted_until as d_trusted_until')
+        .where('sessions.user_id', '=', userId)
+        .where('sessions.revoked_at', 'is', null)
+        .where('sessions.expires_at', '>', now)
         .execute();
       return rows.map(fromSessionRow);
     },
@@ -223,7 +231,8 @@ function toSessionRow(s: SessionRecord): SessionsTable {
   };
 }
 
-function fromSessionRow(r: SessionsTable): SessionRecord {
+/** `d_trusted_until` is the device row's, when the query joined it in. */
+function fromSessionRow(r: SessionsTable & { d_trusted_until?: number | null }): SessionRecord {
   return {
     id: r.id,
     userId: r.user_id,
@@ -238,7 +247,9 @@ function fromSessionRow(r: SessionsTable): SessionRecord {
     signedInAt: r.signed_in_at,
     lastActiveAt: r.last_active_at,
     expiresAt: r.expires_at,
-    trusted: r.trusted === 1,
+    // Derived from deviceTrustedUntil at read time (Sessions); the column is not used.
+    trusted: false,
+    deviceTrustedUntil: r.d_trusted_until ?? null,
     revokedAt: r.revoked_at,
     revokeReason: r.revoke_reason as RevokeReason | null,
   };

@@ -56,6 +56,7 @@ export function sessionRecord(userId: string, overrides: Partial<SessionRecord> 
     lastActiveAt: T0,
     expiresAt: T0 + 24 * HOUR,
     trusted: false,
+    deviceTrustedUntil: null,
     revokedAt: null,
     revokeReason: null,
     ...overrides,
@@ -126,7 +127,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
     describe('sessions', () => {
       it('insertSession() then findSession() returns the record and its owner joined in', async () => {
         const user = await newUser();
-        const session = await newSession(user.id, { trusted: true, deviceId: 'device-123456', userAgent: null });
+        // `trusted` is derived when a session is read, from its device's trust (none here).
+        const session = await newSession(user.id, { deviceId: 'device-123456', userAgent: null });
         const found = await store.findSession(session.id);
         // The owner's profile: everything but the password hash and the email key.
         const { passwordHash: _hash, emailKey: _key, ...profile } = user;

@@ -77,7 +77,13 @@ export function authRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         request.log.info({ event: 'sign_in', user_id: user.id, session_id: issued.session.id, client_id: client.id }, 'signed in');
         return {
           user: userView(user),
-          session: sessionView(issued.session, issued.session.id, config.clients, sessions.policy),
+          // A trusted device skipped the code step; say so in the answer as the list will.
+          session: sessionView(
+            { ...issued.session, trusted: await registry.mfa.isDeviceTrusted(user.id, issued.session.deviceId) },
+            issued.session.id,
+            config.clients,
+            sessions.policy,
+          ),
           ...(transport === 'bearer' ? { token: issued.token } : {}),
         };
       },

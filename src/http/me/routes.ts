@@ -22,20 +22,13 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
     // The hot path: one indexed read, no write unless last activity is a minute old.
     app.get('/session', { schema: { tags: ['me'], response: responses({ 200: UserAndSession }) } }, async (request) => {
       const { user, session } = authOf(request);
-      // Device trust lives on the device, not the session: one more indexed read, only for sessions with a device.
-      const trusted = await registry.mfa.isDeviceTrusted(user.id, session.deviceId);
-      return { user: userView(user), session: sessionView({ ...session, trusted }, session.id, config.clients, sessions.policy) };
+      return { user: userView(user), session: sessionView(session, session.id, config.clients, sessions.policy) };
     });
 
     app.get('/sessions', { schema: { tags: ['me'], response: responses({ 200: SessionList }) } }, async (request) => {
       const { user, session } = authOf(request);
       const list = await sessions.listUserSessions(user.id, session.id);
-      const trusted = await registry.mfa.trustedDeviceIds(user.id);
-      return {
-        sessions: list.map((s) =>
-          sessionView({ ...s, trusted: s.deviceId !== null && trusted.has(s.deviceId) }, session.id, config.clients, sessions.policy),
-        ),
-      };
+      return { sessions: list.map((s) => sessionView(s, session.id, config.clients, sessions.policy)) };
     });
 
     app.delete(
