@@ -4,8 +4,8 @@ import type { RiskSignal } from '../../core/risk.js';
 import type { SecurityEvent } from '../../core/security-events.js';
 import type { Client } from '../../core/session.js';
 import type { SecurityEventView } from './schemas.js';
+import { iso } from '../views.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function securityEventView(e: SecurityEvent, currentSessionId: string, clients: readonly Client[]): SecurityEventView {
   const actor = e.actor;
