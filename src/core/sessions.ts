@@ -5,7 +5,7 @@
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
-import type { SessionStore, SessionWithUser } from './ports/store.js';
+import type { SessionCursor, SessionStore, SessionWithUser } from './ports/store.js';
 import type { AuthMethod, RevokeReason, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
 import { isActive, shouldTouch } from './session.js';
 import { DEFAULT_CACHE_LIMITS, SessionCache, type SessionCacheLimits } from './session-cache.js';
@@ -20,6 +20,11 @@ export interface SessionDeps {
   bus: RevocationBus;
   /** Node-local cache limits; `false` turns the cache off. */
   cache?: SessionCacheLimits | false;
+}
+
+export interface SessionPage {
+  sessions: SessionRecord[];
+  nextCursor: SessionCursor | null;
 }
 
 export interface IssuedSession {
@@ -122,6 +127,31 @@ export class Sessions {
       .map((s) => ({ ...s, lastActiveAt: this.#lastActivity(s), trusted: isTrusted(s, now) }))
       .filter((s) => isActive(s, policy, now))
       .sort((a, b) => rank(b, currentSessionId) - rank(a, currentSessionId) || b.lastActiveAt - a.lastActiveAt);
+  }
+
+  /**
+   * One page of a user's active sessions for clients that page: the current one first on the first
+   * page, then newest stored activity first. `nextCursor` is null on the last page. Pages read
+   * only their own rows, so a user with thousands of sessions costs each request one page.
+   */
+  async listUserSessionPage(current: SessionRecord, limit: number, cursor: SessionCursor | null): Promise<SessionPage> {
+    const { store, clock, policy } = this.#deps;
+    const now = clock.now();
+    const first = cursor === null;
+    const want = first ? limit - 1 : limit;
+    const rows =
+      want > 0 ? await store.listActiveSessionPage(current.userId, now, { limit: want + 1, after: cursor, exceptId: current.id }) : [];
+    const more = rows.length > want;
+    const page = rows.slice(0, want);
+    const last = page.at(-1);
+    const sessions = page
+      .map((s) => ({ ...s, lastActiveAt: this.#lastActivity(s), trusted: isTrusted(s, now) }))
+      .filter((s) => isActive(s, policy, now));
+    return {
+      sessions: first ? [current, ...sessions] : sessions,
+      // The cursor is the stored activity of the last row read, so the order pages follow is stable.
+      nextCursor: more && last ? { lastActiveAt: last.lastActiveAt, id: last.id } : null,
+    };
   }
 
   /** Ends one of the user's own sessions; false when the id is not an active session of theirs. */

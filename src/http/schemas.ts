@@ -118,7 +118,21 @@ export const IntrospectResponse = Type.Object({
 
 export const UserAndSession = Type.Object({ user: User, session: Session });
 export const SignInResponse = Type.Object({ user: User, session: Session, token: Type.Optional(Type.String()) });
-export const SessionList = Type.Object({ sessions: Type.Array(Session) });
+export const SessionList = Type.Object({
+  sessions: Type.Array(Session),
+  next_cursor: Type.Optional(Nullable(Type.String({ description: 'Only when `limit` was given: the next page, or null on the last' }))),
+});
+
+/** Without `limit`, every active session (the contract); with it, one page and a cursor. */
+export const SessionListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: 'Page size, 1-200' })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  },
+  { additionalProperties: false },
+);
+
+export const MAX_PAGE_SIZE = 200;
 export const RevokedCount = Type.Object({ revoked: Type.Integer() });
 
 export const UiConfig = Type.Object({

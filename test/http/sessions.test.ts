@@ -149,6 +149,49 @@ describe.each(ENGINES)('Active sessions (%s)', (engine) => {
     });
   });
 
+  describe('GET /v1/me/sessions?limit=&cursor= (paged, an extension)', () => {
+    it('pages through 250 sessions: current first, every session exactly once, then no cursor', async () => {
+      const e = email('paged');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      await createSessions(h, await userId(e), 249);
+      const all = await list(b);
+      expect(all).toHaveLength(250);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const url: string = `/v1/me/sessions?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await b.request({ method: 'GET', url });
+        expect(res.statusCode, res.body).toBe(200);
+        const body = res.json() as { sessions: { id: string; current: boolean }[]; next_cursor: string | null };
+        expect(body.sessions.length).toBeLessThanOrEqual(100);
+        if (pages === 0) expect(body.sessions[0]).toMatchObject({ id: b.sessionId, current: true });
+        seen.push(...body.sessions.map((s) => s.id));
+        cursor = body.next_cursor;
+        pages++;
+      } while (cursor !== null && pages < 10);
+      expect(pages).toBe(3);
+      expect(seen).toHaveLength(250);
+      expect(new Set(seen)).toEqual(new Set(all.map((s) => s.id)));
+    });
+
+    it.each([
+      ['limit=0', 400],
+      ['limit=201', 400],
+      ['limit=abc', 400],
+      ['limit=1&limit=2', 400],
+      ['cursor=abc', 400],
+      ['limit=10&cursor=bm90LWEtY3Vyc29y', 400],
+      ['limit=10&sort=password_hash', 400],
+    ])('refuses %s with 400 invalid_request', async (query, status) => {
+      const e = email('paged-bad');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      expectError(await b.request({ method: 'GET', url: `/v1/me/sessions?${query}` }), status, 'invalid_request');
+    });
+  });
+
   describe('DELETE /v1/me/sessions/:id', () => {
     it('ends one other session (204): its bearer token is refused on the very next request, the rest live on', async () => {
       const e = email('one');

@@ -79,6 +79,30 @@ export function kyselyStore(db: Db): Store {
       return rows.map(fromSessionRow);
     },
 
+    async listActiveSessionPage(userId, now, { limit, after, exceptId }) {
+      let query = db
+        .selectFrom('sessions')
+        .leftJoin('devices', (join) =>
+          join.onRef('devices.user_id', '=', 'sessions.user_id').onRef('devices.id', '=', 'sessions.device_id'),
+        )
+        .selectAll('sessions')
+        .select('devices.trusted_until as d_trusted_until')
+        .where('sessions.user_id', '=', userId)
+        .where('sessions.revoked_at', 'is', null)
+        .where('sessions.expires_at', '>', now);
+      if (exceptId) query = query.where('sessions.id', '!=', exceptId);
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb('sessions.last_active_at', '<', after.lastActiveAt),
+            eb.and([eb('sessions.last_active_at', '=', after.lastActiveAt), eb('sessions.id', '<', after.id)]),
+          ]),
+        );
+      }
+      const rows = await query.orderBy('sessions.last_active_at', 'desc').orderBy('sessions.id', 'desc').limit(limit).execute();
+      return rows.map(fromSessionRow);
+    },
+
     async touchSessions(touches) {
       await db.transaction().execute(async (trx) => {
         for (const { id, lastActiveAt } of touches) {

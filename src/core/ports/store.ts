@@ -19,6 +19,18 @@ export interface RevokeSelector {
   exceptSessionId?: string | undefined;
 }
 
+/** Where a page of a user's sessions starts: after this (last activity, id) in the listing order. */
+export interface SessionCursor {
+  lastActiveAt: number;
+  id: string;
+}
+
+export interface SessionPageQuery {
+  limit: number;
+  after: SessionCursor | null;
+  exceptId: string | null;
+}
+
 export interface ServiceKeyRecord {
   id: string;
   name: string;
@@ -34,6 +46,11 @@ export interface SessionStore {
   findSession(id: string): Promise<SessionWithUser | null>;
   /** Sessions of a user that are neither revoked nor past their absolute expiry. */
   listActiveSessions(userId: string, now: number): Promise<SessionRecord[]>;
+  /**
+   * One page of them, newest stored activity first (ties by id, descending), strictly after
+   * `after` in that order, leaving out `exceptId`.
+   */
+  listActiveSessionPage(userId: string, now: number, page: SessionPageQuery): Promise<SessionRecord[]>;
   /** Moves `last_active_at` forward (never back) for each session, in one transaction. */
   touchSessions(touches: readonly { id: string; lastActiveAt: number }[]): Promise<void>;
   /** Revokes one active session of `userId`; false when there is none with that id. */

@@ -180,6 +180,28 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(list.find((s) => s.id === live.id)).toEqual(live);
       });
 
+      it('listActiveSessionPage() pages by newest stored activity, resumes after a cursor, leaves one out', async () => {
+        const user = await newUser();
+        const made = [];
+        for (let i = 0; i < 7; i++) made.push(await newSession(user.id, { lastActiveAt: T0 + (i % 3) * 1_000 }));
+        await newSession(user.id, { revokedAt: T0, revokeReason: 'sign_out', lastActiveAt: T0 + 9_000 });
+        const except = made[0]!;
+        const expected = made
+          .filter((s) => s.id !== except.id)
+          .sort((a, b) => b.lastActiveAt - a.lastActiveAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+          .map((s) => s.id);
+        const seen: string[] = [];
+        let after: { lastActiveAt: number; id: string } | null = null;
+        for (let round = 0; round < 10; round++) {
+          const page = await store.listActiveSessionPage(user.id, T0 + HOUR, { limit: 4, after, exceptId: except.id });
+          seen.push(...page.map((s) => s.id));
+          if (page.length < 4) break;
+          const last = page.at(-1)!;
+          after = { lastActiveAt: last.lastActiveAt, id: last.id };
+        }
+        expect(seen).toEqual(expected);
+      });
+
       it('listActiveSessions() is empty for a user without sessions', async () => {
         const user = await newUser();
         expect(await store.listActiveSessions(user.id, T0)).toEqual([]);

@@ -1,16 +1,39 @@
 /** The caller's own plane: their session, their sessions, their password. Every route needs a session. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SessiondError } from '../../core/errors.js';
+import type { SessionCursor } from '../../core/ports/store.js';
+import type { SessionRecord } from '../../core/session.js';
 import { isWellFormedId } from '../../core/token.js';
 import { clearSessionCookie } from '../cookies.js';
 import type { HttpContext } from '../context.js';
 import { authOf, requireSession } from '../plugins/authenticate.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { mfaRoutes } from './mfa-routes.js';
-import { EmptyBody, PasswordChangeBody, RevokedCount, SessionIdParams, SessionList, UserAndSession, responses } from '../schemas.js';
+import {
+  EmptyBody,
+  MAX_PAGE_SIZE,
+  PasswordChangeBody,
+  RevokedCount,
+  SessionIdParams,
+  SessionList,
+  SessionListQuery,
+  UserAndSession,
+  responses,
+} from '../schemas.js';
 import { sessionView, userView } from '../views.js';
 import { requestPlace, sessionActor } from '../security/place.js';
 import { securityMeRoutes } from '../security/me-routes.js';
+
+/** Opaque to clients: base64url of `<last activity ms>.<session id>`. */
+function encodeSessionCursor(cursor: SessionCursor): string {
+  return Buffer.from(`${cursor.lastActiveAt}.${cursor.id}`).toString('base64url');
+}
+
+function decodeSessionCursor(text: string): SessionCursor {
+  const match = /^(\d{1,16})\.([A-Za-z0-9_-]{22})$/.exec(Buffer.from(text, 'base64url').toString());
+  if (!match) throw new SessiondError('invalid_request', 'The cursor is not valid.');
+  return { lastActiveAt: Number(match[1]), id: match[2]! };
+}
 
 export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
   const { registry, cookies, metrics } = ctx;
@@ -25,11 +48,23 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
       return { user: userView(user), session: sessionView(session, session.id, config.clients, sessions.policy) };
     });
 
-    app.get('/sessions', { schema: { tags: ['me'], response: responses({ 200: SessionList }) } }, async (request) => {
-      const { user, session } = authOf(request);
-      const list = await sessions.listUserSessions(user.id, session.id);
-      return { sessions: list.map((s) => sessionView(s, session.id, config.clients, sessions.policy)) };
-    });
+    app.get(
+      '/sessions',
+      { schema: { tags: ['me'], querystring: SessionListQuery, response: responses({ 200: SessionList }) } },
+      async (request) => {
+        const { user, session } = authOf(request);
+        const view = (s: SessionRecord) => sessionView(s, session.id, config.clients, sessions.policy);
+        if (request.query.limit === undefined) {
+          if (request.query.cursor !== undefined) throw new SessiondError('invalid_request', 'A cursor needs a limit.');
+          return { sessions: (await sessions.listUserSessions(user.id, session.id)).map(view) };
+        }
+        const limit = Number(request.query.limit);
+        if (limit > MAX_PAGE_SIZE) throw new SessiondError('invalid_request', `limit must be at most ${MAX_PAGE_SIZE}.`);
+        const cursor = request.query.cursor === undefined ? null : decodeSessionCursor(request.query.cursor);
+        const page = await sessions.listUserSessionPage(session, limit, cursor);
+        return { sessions: page.sessions.map(view), next_cursor: page.nextCursor && encodeSessionCursor(page.nextCursor) };
+      },
+    );
 
     app.delete(
       '/sessions/:id',

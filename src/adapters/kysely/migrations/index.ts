@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { securitySignals } from './0002-security-signals.js';
 import { mfa } from './0003-mfa.js';
+import { sessionListOrder } from './0004-session-list-order.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-security-signals': securitySignals,
   '0003-mfa': mfa,
+  '0004-session-list-order': sessionListOrder,
 };
 
 export const migrationProvider: MigrationProvider = {

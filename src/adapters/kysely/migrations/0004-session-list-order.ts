@@ -1,0 +1,16 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/** Paged listings read a user's live sessions newest activity first, resuming after a cursor. */
+export const sessionListOrder: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createIndex('sessions_user_activity')
+      .on('sessions')
+      .columns(['user_id', 'last_active_at', 'id'])
+      .where(sql.ref('revoked_at'), 'is', null)
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('sessions_user_activity').execute();
+  },
+};
