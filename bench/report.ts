@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as prettier from 'prettier';
 
-export type TargetName = 'session' | 'bare' | 'better-auth' | 'better-auth-cc' | 'list' | 'better-auth-list';
+export type TargetName = 'session' | 'bare' | 'better-auth' | 'better-auth-cc' | 'list' | 'list-paged' | 'better-auth-list';
 
 export interface RunResult {
   target: TargetName;

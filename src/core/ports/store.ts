@@ -47,8 +47,9 @@ export interface SessionStore {
   /** Sessions of a user that are neither revoked nor past their absolute expiry. */
   listActiveSessions(userId: string, now: number): Promise<SessionRecord[]>;
   /**
-   * One page of them, newest stored activity first (ties by id, descending), strictly after
-   * `after` in that order, leaving out `exceptId`.
+   * One page of a user's unrevoked sessions, newest stored activity first (ties by id,
+   * descending), strictly after `after` in that order, leaving out `exceptId`. It may include
+   * sessions past their expiry: the caller applies the policy.
    */
   listActiveSessionPage(userId: string, now: number, page: SessionPageQuery): Promise<SessionRecord[]>;
   /** Moves `last_active_at` forward (never back) for each session, in one transaction. */
