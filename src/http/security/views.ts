@@ -6,7 +6,6 @@ import type { Client } from '../../core/session.js';
 import type { SecurityEventView } from './schemas.js';
 import { iso } from '../views.js';
 
-
 export function securityEventView(e: SecurityEvent, currentSessionId: string, clients: readonly Client[]): SecurityEventView {
   const actor = e.actor;
   return {
