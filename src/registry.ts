@@ -9,7 +9,7 @@ import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
 import { connect, migrateToLatest, type Engine } from './adapters/kysely/connect.js';
 import { kyselyMfaStore } from './adapters/kysely/kysely-mfa-store.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
-import pino from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
 import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js';
 import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
@@ -67,6 +67,8 @@ export interface RegistryOverrides {
   geo?: Geo;
   /** Tests lower argon2's cost; production uses OWASP's parameters. */
   argon2?: Argon2Params;
+  /** Where background components (bus, mail, signals) log; tests capture it. Default: stdout. */
+  logStream?: DestinationStream;
   /** Force a bus (tests): `none` disables every node's cache. */
   bus?: 'memory' | 'redis' | 'postgres' | 'redis+postgres' | 'none';
   /** Skip running migrations (the CLI's `migrate` runs them itself). */
@@ -85,7 +87,7 @@ const TOUCH_FLUSH_INTERVAL_MS = 1_000;
  * alone: LISTEN/NOTIFY; SQLite: in-process (one node per file), or Redis when configured so that
  * SDK clients listening there hear revocations. Failed publishes are retried in the background.
  */
-async function openBus(config: Readonly<Config>, engine: Engine, choice: RegistryOverrides['bus']): Promise<RevocationBus> {
+async function openBus(config: Readonly<Config>, engine: Engine, choice: RegistryOverrides['bus'], log: Logger): Promise<RevocationBus> {
   const kind =
     choice ?? (config.redisUrl ? (engine === 'postgres' ? 'redis+postgres' : 'redis') : engine === 'postgres' ? 'postgres' : 'memory');
   const open = async (which: 'redis' | 'postgres'): Promise<RevocationBus> => {
@@ -101,7 +103,6 @@ async function openBus(config: Readonly<Config>, engine: Engine, choice: Registr
         : kind === 'none'
           ? noRevocationBus()
           : memoryRevocationBus();
-  const log = pino({ level: config.logLevel, base: { component: 'revocation-bus' } });
   return republishingBus(bus, log, DEFAULT_CACHE_LIMITS.maxAgeMs);
 }
 
@@ -121,7 +122,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   // Shared counters when nodes share Redis; otherwise this node's own.
   const redisLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, clock) : null;
   const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
-  const bus = await openBus(config, engine, overrides.bus);
+  // Background components log here; the HTTP layer has its own request-scoped logger.
+  const logger = pino({ level: config.logLevel }, overrides.logStream);
+  const bus = await openBus(config, engine, overrides.bus, logger.child({ component: 'revocation-bus' }));
   const sessions = new Sessions({
     store,
     clock,
@@ -155,7 +158,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     hasSecondFactor: (userId) => mfa.isEnabled(userId),
   });
   // Security signals: mail is queued and retried in the background; nothing here blocks a response.
-  const signalLog = pino({ level: config.logLevel, base: { component: 'security-signals' } });
+  const signalLog = logger.child({ component: 'security-signals' });
   const mailer = retryingMailer(
     config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : logMailer(signalLog.child({ component: 'mail' })),
     signalLog,

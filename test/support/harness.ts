@@ -66,7 +66,7 @@ export async function harness(
     },
   });
   const start = async () => {
-    const reg = await createRegistry(config, { clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
+    const reg = await createRegistry(config, { clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, logStream });
     const built = await buildApp(reg, { logStream });
     await built.ready();
     return { registry: reg, app: built };
