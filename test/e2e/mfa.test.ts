@@ -6,25 +6,15 @@
  *
  * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env.SESSIOND_CHROMIUM ?? '/usr/bin/chromium';
+import { WINDOWS_CHROME, launchChromium, signUp, startSessiond, type RunningServer } from './support.js';
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'correct horse battery staple';
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const CHROME = WINDOWS_CHROME;
 
-let server: ChildProcess | undefined;
-let serverOutput = '';
+let server: RunningServer | undefined;
 let baseUrl = '';
 let browser: Browser | undefined;
 let secret = '';
@@ -37,36 +27,6 @@ function nextCode(): string {
   if (step > Math.floor(Date.now() / 30_000) + 1) throw new Error('used more than two codes within 30 s');
   nextStep = step + 1;
   return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: step * 30_000 });
-}
-
-async function startServer(): Promise<string> {
-  const bin = path.join(REPO, 'bin/sessiond.js');
-  if (!existsSync(path.join(REPO, 'dist/cli/main.js')) || !existsSync(path.join(REPO, 'web/dist/index.html'))) {
-    throw new Error('sessiond is not built: run `npm run build` (npm test does) before the e2e suite');
-  }
-  const child = spawn(process.execPath, [bin, 'serve', '--db', 'sqlite::memory:', '--port', '0', '--host', '127.0.0.1'], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'test' },
-  });
-  server = child;
-  child.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sessiond did not print its URL within 20 s:\n${serverOutput}`)), 20_000);
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      serverOutput += `${line}\n`;
-      const match = /^sessiond listening on (http:\/\/\S+)$/.exec(line.trim());
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sessiond exited with ${code} before listening:\n${serverOutput}`));
-    });
-  });
 }
 
 async function newDevice(): Promise<{ context: BrowserContext; page: Page }> {
@@ -89,36 +49,15 @@ const currentRow = (page: Page) =>
     .filter({ hasText: 'This device' });
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt install chromium; never downloaded)`);
-  baseUrl = await startServer();
-  const res = await fetch(`${baseUrl}/v1/auth/sign-up`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: baseUrl },
-    body: JSON.stringify({ email: EMAIL, password: PASSWORD, name: 'Grace Hopper' }),
-  });
-  if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
-  });
+  server = await startSessiond();
+  baseUrl = server.url;
+  await signUp(baseUrl, { email: EMAIL, password: PASSWORD, name: 'Grace Hopper' });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (server !== undefined && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await server?.stop();
 });
 
 describe('two-step verification and trusted devices in Chromium', () => {

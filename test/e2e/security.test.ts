@@ -11,83 +11,24 @@
  *
  * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import type { ReceivedMail, SmtpSink } from '../support/smtp-sink.js';
-
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const CHROMIUM = process.env.SESSIOND_CHROMIUM ?? '/usr/bin/chromium';
+import { IPHONE_SAFARI, WINDOWS_CHROME, launchChromium, signUp, startSessiond, type RunningServer } from './support.js';
 
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'a different and much longer passphrase';
 
-const WINDOWS_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const IPHONE_SAFARI =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
-
 // Public addresses whose DB-IP city is stable: London (the owner) and Paris (the intruder).
 const IP_LONDON = '81.2.69.142';
 const IP_PARIS = '89.2.0.1';
 
-let server: ChildProcess | undefined;
-let serverOutput = '';
+let server: RunningServer | undefined;
 let baseUrl = '';
 let browser: Browser | undefined;
 let smtp: SmtpSink | undefined;
-
-/**
- * A free port chosen here rather than `--port 0`: links in mail use the public URL, which
- * defaults to `http://<host>:<port>` as configured, so the port must be known up front.
- */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-async function startServer(smtpUrl: string): Promise<string> {
-  const port = String(await freePort());
-  const bin = path.join(REPO, 'bin/sessiond.js');
-  if (!existsSync(path.join(REPO, 'dist/cli/main.js')) || !existsSync(path.join(REPO, 'web/dist/index.html'))) {
-    throw new Error('sessiond is not built: run `npm run build` (npm test does) before the e2e suite');
-  }
-  const child = spawn(
-    process.execPath,
-    [bin, 'serve', '--db', 'sqlite::memory:', '--port', port, '--host', '127.0.0.1', '--trust-proxy', '127.0.0.1/32', '--smtp', smtpUrl],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
-  );
-  server = child;
-  child.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sessiond did not print its URL within 20 s:\n${serverOutput}`)), 20_000);
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      serverOutput += `${line}\n`;
-      const match = /^sessiond listening on (http:\/\/\S+)$/.exec(line.trim());
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sessiond exited with ${code} before listening:\n${serverOutput}`));
-    });
-  });
-}
 
 type Device = { context: BrowserContext; page: Page };
 
@@ -171,38 +112,17 @@ async function lowContrastText(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt install chromium; never downloaded)`);
   smtp = await startSmtpSink();
-  baseUrl = await startServer(smtp.url);
-  const res = await fetch(`${baseUrl}/v1/auth/sign-up`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Origin: baseUrl },
-    body: JSON.stringify({ email: EMAIL, password: PASSWORD, name: 'Grace Hopper' }),
-  });
-  if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  // --port 0: serve picks the port before it builds, so links in mail carry the real one.
+  server = await startSessiond({ trustProxy: true, extraArgs: ['--smtp', smtp.url] });
+  baseUrl = server.url;
+  await signUp(baseUrl, { email: EMAIL, password: PASSWORD, name: 'Grace Hopper' });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (server !== undefined && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await server?.stop();
   await smtp?.close();
 });
 

@@ -7,28 +7,17 @@
  *
  * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IPHONE_SAFARI, REPO, WINDOWS_CHROME, launchChromium, signUp, startSessiond, type RunningServer } from './support.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOTS = path.join(REPO, 'docs/screenshots');
-const CHROMIUM = process.env.SESSIOND_CHROMIUM ?? '/usr/bin/chromium';
 
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
 const NEW_PASSWORD = 'a different and longer passphrase';
-
-const WINDOWS_CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
-const IPHONE_SAFARI =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
 
 // Public addresses whose DB-IP city is stable: London, Paris, Montreal, Sydney.
 const IP_LONDON = '81.2.69.142';
@@ -36,44 +25,11 @@ const IP_PARIS = '89.2.0.1';
 const IP_MONTREAL = '24.48.0.1';
 const IP_SYDNEY = '1.1.1.1';
 
-let server: ChildProcess | undefined;
-let serverOutput = '';
+let server: RunningServer | undefined;
 let baseUrl = '';
 let browser: Browser | undefined;
 
 /** Starts `sessiond serve` on a free port and resolves with the URL it prints. */
-async function startServer(): Promise<string> {
-  const bin = path.join(REPO, 'bin/sessiond.js');
-  if (!existsSync(path.join(REPO, 'dist/cli/main.js')) || !existsSync(path.join(REPO, 'web/dist/index.html'))) {
-    throw new Error('sessiond is not built: run `npm run build` (npm test does) before the e2e suite');
-  }
-  // The browsers reach the server directly; trusting 127.0.0.1 as a proxy lets each context
-  // present a different public IP in X-Forwarded-For, as a real deployment behind a proxy would.
-  const child = spawn(
-    process.execPath,
-    [bin, 'serve', '--db', 'sqlite::memory:', '--port', '0', '--host', '127.0.0.1', '--trust-proxy', '127.0.0.1/32'],
-    { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'test' } },
-  );
-  server = child;
-  child.stderr?.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sessiond did not print its URL within 20 s:\n${serverOutput}`)), 20_000);
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      serverOutput += `${line}\n`;
-      const match = /^sessiond listening on (http:\/\/\S+)$/.exec(line.trim());
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sessiond exited with ${code} before listening:\n${serverOutput}`));
-    });
-  });
-}
-
 async function api(pathname: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(baseUrl + pathname, {
     method: 'POST',
@@ -173,34 +129,15 @@ async function lowContrastText(page: Page): Promise<{ checked: number; bad: stri
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt install chromium; never downloaded)`);
-  baseUrl = await startServer();
-  const res = await api('/v1/auth/sign-up', { email: EMAIL, password: PASSWORD, name: 'Ada Lovelace' });
-  if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
-  // launch() gives every run a fresh temporary profile; contexts within it share nothing.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  server = await startSessiond({ trustProxy: true });
+  baseUrl = server.url;
+  await signUp(baseUrl, { email: EMAIL, password: PASSWORD, name: 'Ada Lovelace' });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (server !== undefined && server.exitCode === null) {
-    const exited = new Promise((resolve) => server!.once('exit', resolve));
-    server.kill('SIGTERM');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-    if (server.exitCode === null) server.kill('SIGKILL');
-  }
+  await server?.stop();
 });
 
 describe('sign-in and Active sessions in Chromium', () => {

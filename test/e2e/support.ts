@@ -1,0 +1,99 @@
+/**
+ * What every browser suite needs: the built server as a real process, and Debian's Chromium
+ * driven by playwright-core (never a downloaded browser). One of each per test file.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const CHROMIUM = process.env.SESSIOND_CHROMIUM ?? '/usr/bin/chromium';
+
+export const WINDOWS_CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+export const IPHONE_SAFARI =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+
+export interface RunningServer {
+  url: string;
+  /** Everything it printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `sessiond serve` on SQLite in memory and a free port, as a user starts it. With `trustProxy`,
+ * 127.0.0.1 is a trusted proxy so each browser context can present its own public IP in
+ * X-Forwarded-For, as a real deployment behind a proxy would.
+ */
+export async function startSessiond(options: { trustProxy?: boolean; extraArgs?: string[] } = {}): Promise<RunningServer> {
+  if (!existsSync(path.join(REPO, 'dist/cli/main.js')) || !existsSync(path.join(REPO, 'web/dist/index.html'))) {
+    throw new Error('sessiond is not built: run `npm run build` (npm test does) before the e2e suite');
+  }
+  const args = ['serve', '--db', 'sqlite::memory:', '--port', '0', '--host', '127.0.0.1'];
+  if (options.trustProxy) args.push('--trust-proxy', '127.0.0.1/32');
+  const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'bin/sessiond.js'), ...args, ...(options.extraArgs ?? [])], {
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'test' },
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sessiond did not print its URL within 20 s:\n${output}`)), 20_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      output += `${line}\n`;
+      const match = /^sessiond listening on (http:\/\/\S+)$/.exec(line.trim());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sessiond exited with ${code} before listening:\n${output}`));
+    });
+  });
+  return {
+    url,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
+/** Creates the suite's account through the API, as the product's own page would (same Origin). */
+export async function signUp(baseUrl: string, account: { email: string; password: string; name: string }): Promise<void> {
+  const res = await fetch(`${baseUrl}/v1/auth/sign-up`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: baseUrl },
+    body: JSON.stringify(account),
+  });
+  if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
+}
+
+/** Headless Chromium with this machine's flags; `launch()` gives each run a fresh temporary profile. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt install chromium; never downloaded)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+}
