@@ -79,6 +79,9 @@ export interface RegistryOverrides {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** A cap before hashing: a 1 MB "password" must not cost a CPU-second of argon2. */
+const MAX_PASSWORD_LENGTH = 1024;
+
 /** One transaction a second for every last-activity write that fell due. */
 const TOUCH_FLUSH_INTERVAL_MS = 1_000;
 
@@ -125,6 +128,8 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   // Background components log here; the HTTP layer has its own request-scoped logger.
   const logger = pino({ level: config.logLevel }, overrides.logStream);
   const bus = await openBus(config, engine, overrides.bus, logger.child({ component: 'revocation-bus' }));
+  const passwordPolicy = { minLength: config.minPasswordLength, maxLength: MAX_PASSWORD_LENGTH };
+  const signInLimits = { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit };
   const sessions = new Sessions({
     store,
     clock,
@@ -140,7 +145,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     totp: otpauthTotp(crypto),
     passwords,
     rateLimiter,
-    signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
+    signInLimits,
     policy: { reauthWindowMs: config.reauthWindowMs, trustedDeviceMs: config.trustedDeviceMs, issuer: 'sessiond' },
     // MFA and device-trust changes go on the security timeline (called after construction).
     record: (event) => signals.recordMfaChange(event),
@@ -152,8 +157,8 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     crypto,
     passwords,
     rateLimiter,
-    passwordPolicy: { minLength: config.minPasswordLength, maxLength: 1024 },
-    signInLimits: { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit },
+    passwordPolicy,
+    signInLimits,
     announce: (event) => sessions.announce(event),
     hasSecondFactor: (userId) => mfa.isEnabled(userId),
   });
@@ -181,7 +186,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     clock,
     crypto,
     passwords,
-    passwordPolicy: { minLength: config.minPasswordLength, maxLength: 1024 },
+    passwordPolicy,
     rateLimiter,
     limits: { perIp: config.passwordResetIpLimit, perAccount: config.passwordResetAccountLimit },
     tokenTtlMs: config.passwordResetTtlMs,
@@ -191,7 +196,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     announce: (event) => sessions.announce(event),
   });
   // last_active_at writes fall due at most once a minute per session; they are batched here.
-  const flushTimer = setInterval(() => void sessions.flushTouches().catch(() => {}), TOUCH_FLUSH_INTERVAL_MS);
+  const flushTouches = () =>
+    sessions.flushTouches().catch((err: unknown) => logger.warn({ err }, 'last-activity writes failed; kept for the next flush'));
+  const flushTimer = setInterval(() => void flushTouches(), TOUCH_FLUSH_INTERVAL_MS);
   flushTimer.unref();
 
   return {
@@ -213,7 +220,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     passwordReset,
     async close() {
       clearInterval(flushTimer);
-      await sessions.flushTouches().catch(() => {});
+      await flushTouches();
       // Recording in flight finishes; mail still retrying gets one last attempt.
       await background.idle();
       await mailer.close?.();
