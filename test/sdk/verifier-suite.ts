@@ -47,9 +47,14 @@ export function runVerifierSuite(transport: 'redis' | 'sse'): { server: () => Te
       expect(session!.expiresAt).toBeGreaterThan(Date.now());
       expect(Math.abs(session!.issuedAt - Date.now())).toBeLessThan(60_000);
 
+      const transitionsBefore = verifier.stats().liveTransitions;
       for (let i = 0; i < 100; i++) expect(await verifier.verify(token)).toEqual(session);
-      expect(counter.introspections()).toBe(1);
-      expect(verifier.stats()).toMatchObject({ verifications: 101, cacheHits: 100, introspections: 1, cacheEntries: 1 });
+      // Each time the stream comes back after a gap (a server heartbeat missed under load), the
+      // cache is emptied and the next verify asks again: correct, and the only extra requests.
+      const resyncs = verifier.stats().liveTransitions - transitionsBefore;
+      expect(counter.introspections()).toBeLessThanOrEqual(1 + resyncs);
+      expect(verifier.stats()).toMatchObject({ verifications: 101, cacheEntries: 1 });
+      expect(verifier.stats().cacheHits).toBeGreaterThanOrEqual(100 - resyncs);
     });
 
     it('refuses malformed tokens without any request, and unknown well-formed ones after asking', async () => {
