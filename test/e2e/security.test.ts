@@ -15,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import type { ReceivedMail, SmtpSink } from '../support/smtp-sink.js';
-import { IPHONE_SAFARI, WINDOWS_CHROME, launchChromium, signUp, startSessiond, type RunningServer } from './support.js';
+import { IPHONE_SAFARI, WINDOWS_CHROME, launchChromium, lowContrastText, signUp, startSessiond, type RunningServer } from './support.js';
 
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'correct horse battery staple';
@@ -67,49 +67,6 @@ const mailFor = (subject: RegExp, after = 0) =>
 
 /** Status of GET /v1/me/session from inside the page, i.e. with that browser's cookies. */
 const sessionStatus = (page: Page) => page.evaluate(async () => (await fetch('/v1/me/session')).status);
-
-/** Visible text below WCAG AA contrast against its background (same rule as sessions.test.ts). */
-async function lowContrastText(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const rgba = (c: string) => {
-      const m = /rgba?\(([^)]+)\)/.exec(c);
-      if (!m) return [0, 0, 0, 0];
-      const [r = 0, g = 0, b = 0, a = 1] = m[1]!
-        .split(/[\s,/]+/)
-        .filter(Boolean)
-        .map(Number);
-      return [r, g, b, a];
-    };
-    const luminance = ([r, g, b]: number[]) => {
-      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
-    };
-    const background = (el: Element | null): number[] => {
-      for (; el; el = el.parentElement) {
-        const c = rgba(getComputedStyle(el).backgroundColor);
-        if (c[3]! > 0.99) return c;
-      }
-      return rgba(getComputedStyle(document.documentElement).backgroundColor);
-    };
-    const bad: string[] = [];
-    for (const el of document.querySelectorAll('body *')) {
-      const text = [...el.childNodes]
-        .filter((n) => n.nodeType === Node.TEXT_NODE)
-        .map((n) => n.textContent ?? '')
-        .join('')
-        .trim();
-      const box = el.getBoundingClientRect();
-      if (text === '' || box.width === 0 || box.height === 0 || el.closest('[aria-hidden="true"], .visually-hidden, :disabled')) continue;
-      const style = getComputedStyle(el);
-      const [l1, l2] = [luminance(rgba(style.color)), luminance(background(el))].sort((x, y) => y - x);
-      const ratio = (l1! + 0.05) / (l2! + 0.05);
-      const size = parseFloat(style.fontSize);
-      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-      if (ratio < (large ? 3 : 4.5)) bad.push(`${text.slice(0, 40)}: ${ratio.toFixed(2)}`);
-    }
-    return bad;
-  });
-}
 
 beforeAll(async () => {
   smtp = await startSmtpSink();
@@ -213,7 +170,7 @@ describe('security signals in Chromium', () => {
 
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      expect(await lowContrastText(page), `activity page contrast, ${scheme}`).toEqual([]);
+      expect((await lowContrastText(page)).bad, `activity page contrast, ${scheme}`).toEqual([]);
     }
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 375, height: 812 });

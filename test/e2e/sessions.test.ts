@@ -11,7 +11,16 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IPHONE_SAFARI, REPO, WINDOWS_CHROME, launchChromium, signUp, startSessiond, type RunningServer } from './support.js';
+import {
+  IPHONE_SAFARI,
+  REPO,
+  WINDOWS_CHROME,
+  launchChromium,
+  lowContrastText,
+  signUp,
+  startSessiond,
+  type RunningServer,
+} from './support.js';
 
 const SCREENSHOTS = path.join(REPO, 'docs/screenshots');
 
@@ -77,54 +86,6 @@ async function activeElementLabel(page: Page): Promise<string> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     return el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '';
-  });
-}
-
-/**
- * Every visible piece of text against the background it is drawn on, by WCAG 2 contrast:
- * at least 4.5:1, or 3:1 for large text. Returns the offenders ("text: ratio").
- */
-async function lowContrastText(page: Page): Promise<{ checked: number; bad: string[] }> {
-  return page.evaluate(() => {
-    const rgba = (c: string) => {
-      const m = /rgba?\(([^)]+)\)/.exec(c);
-      if (!m) return [0, 0, 0, 0];
-      const [r = 0, g = 0, b = 0, a = 1] = m[1]!
-        .split(/[\s,/]+/)
-        .filter(Boolean)
-        .map(Number);
-      return [r, g, b, a];
-    };
-    const luminance = ([r, g, b]: number[]) => {
-      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
-    };
-    const background = (el: Element | null): number[] => {
-      for (; el; el = el.parentElement) {
-        const c = rgba(getComputedStyle(el).backgroundColor);
-        if (c[3]! > 0.99) return c;
-      }
-      return rgba(getComputedStyle(document.documentElement).backgroundColor);
-    };
-    const bad: string[] = [];
-    let checked = 0;
-    for (const el of document.querySelectorAll('body *')) {
-      const text = [...el.childNodes]
-        .filter((n) => n.nodeType === Node.TEXT_NODE)
-        .map((n) => n.textContent ?? '')
-        .join('')
-        .trim();
-      const box = el.getBoundingClientRect();
-      if (text === '' || box.width === 0 || box.height === 0 || el.closest('[aria-hidden="true"], .visually-hidden, :disabled')) continue;
-      checked++;
-      const style = getComputedStyle(el);
-      const [l1, l2] = [luminance(rgba(style.color)), luminance(background(el))].sort((x, y) => y - x);
-      const ratio = (l1! + 0.05) / (l2! + 0.05);
-      const size = parseFloat(style.fontSize);
-      const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
-      if (ratio < (large ? 3 : 4.5)) bad.push(`${text.slice(0, 40)}: ${ratio.toFixed(2)}`);
-    }
-    return { checked, bad };
   });
 }
 
