@@ -9,6 +9,7 @@ import type { FormEvent, ReactNode } from 'react';
 import { ApiError, isReauthRequired } from '../api';
 import { messages } from '../messages';
 import { useServices } from '../services';
+import { TextField } from './text-field';
 
 export interface ReauthDialogProps {
   onDone: () => void;
@@ -85,20 +86,17 @@ export function ReauthDialog({ onDone, onCancel }: ReauthDialogProps) {
         {mode === 'password' ? m.intro : m.introCode}
       </p>
       <form onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor={fieldId}>{mode === 'password' ? m.password : m.code}</label>
-          <input
-            ref={inputRef}
-            id={fieldId}
-            key={mode}
-            type={mode === 'password' ? 'password' : 'text'}
-            autoComplete={mode === 'password' ? 'current-password' : 'one-time-code'}
-            inputMode={mode === 'password' ? undefined : 'text'}
-            required
-            value={value}
-            onChange={(e) => setValue(e.target.value)}
-          />
-        </div>
+        <TextField
+          key={mode}
+          inputRef={inputRef}
+          id={fieldId}
+          label={mode === 'password' ? m.password : m.code}
+          type={mode === 'password' ? 'password' : 'text'}
+          autoComplete={mode === 'password' ? 'current-password' : 'one-time-code'}
+          inputMode={mode === 'password' ? undefined : 'text'}
+          value={value}
+          onChange={setValue}
+        />
         {error !== null && (
           <p className="alert alert-error" role="alert">
             {error}

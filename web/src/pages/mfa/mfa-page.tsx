@@ -14,6 +14,7 @@ import { ReauthCancelled, useReauth } from '../../components/reauth-dialog';
 import { SignedInLayout } from '../../components/signed-in-layout';
 import { messages } from '../../messages';
 import { useServices } from '../../services';
+import { TextField } from '../../components/text-field';
 
 type View = { kind: 'status' } | { kind: 'enrol'; enrolment: TotpEnrolment } | { kind: 'codes'; codes: string[] };
 
@@ -166,24 +167,18 @@ function MfaSettings() {
             {m.manualKey} <code className="mono secret-key">{groupKey(view.enrolment.secret)}</code>
           </p>
           <form onSubmit={confirm}>
-            <div className="field">
-              <label htmlFor="totp-code">{m.code}</label>
-              <input
-                id="totp-code"
-                name="code"
-                type="text"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="[0-9 ]{6,7}"
-                required
-                aria-describedby="totp-code-hint"
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-              />
-              <p id="totp-code-hint" className="hint">
-                {m.codeHint}
-              </p>
-            </div>
+            <TextField
+              id="totp-code"
+              label={m.code}
+              name="code"
+              type="text"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9 ]{6,7}"
+              hint={m.codeHint}
+              value={code}
+              onChange={setCode}
+            />
             <div className="bulk-actions">
               <button type="submit" className="button button-primary" disabled={busy}>
                 {busy ? m.confirming : m.confirm}

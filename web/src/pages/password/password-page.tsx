@@ -11,6 +11,7 @@ import { SignedInLayout } from '../../components/signed-in-layout';
 import { useDocumentTitle } from '../../components/hooks';
 import { messages } from '../../messages';
 import { useServices } from '../../services';
+import { TextField } from '../../components/text-field';
 
 export function PasswordPage() {
   return (
@@ -70,34 +71,25 @@ function PasswordForm() {
         </div>
       )}
       <form className="card form-card" onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor="current-password">{m.current}</label>
-          <input
-            id="current-password"
-            name="current_password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="new-password">{m.next}</label>
-          <input
-            id="new-password"
-            name="new_password"
-            type="password"
-            autoComplete="new-password"
-            required
-            aria-describedby="new-password-hint"
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-          />
-          <p id="new-password-hint" className="hint">
-            {m.nextHint}
-          </p>
-        </div>
+        <TextField
+          id="current-password"
+          label={m.current}
+          name="current_password"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+        />
+        <TextField
+          id="new-password"
+          label={m.next}
+          name="new_password"
+          type="password"
+          autoComplete="new-password"
+          hint={m.nextHint}
+          value={next}
+          onChange={setNext}
+        />
         <div className="field field-check">
           <input
             id="sign-out-others"

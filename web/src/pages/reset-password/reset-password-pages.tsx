@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../../components/hooks';
 import { Link } from '../../components/link';
 import { messages } from '../../messages';
 import { securityApi, takeTokenFromUrl } from '../../security-api';
+import { TextField } from '../../components/text-field';
 
 function errorText(err: unknown): string {
   if (!(err instanceof ApiError)) return String(err);
@@ -67,18 +68,7 @@ export function ResetRequestPage() {
       </div>
       <ErrorAlert error={error} />
       <form onSubmit={(e) => void submit(e)}>
-        <div className="field">
-          <label htmlFor="reset-email">{m.email}</label>
-          <input
-            id="reset-email"
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </div>
+        <TextField id="reset-email" label={m.email} name="email" type="email" autoComplete="email" value={email} onChange={setEmail} />
         <button type="submit" className="button button-primary" disabled={busy}>
           {busy ? m.sending : m.send}
         </button>
@@ -134,22 +124,16 @@ export function ResetConfirmPage() {
       ) : (
         <>
           <form onSubmit={(e) => void submit(e)}>
-            <div className="field">
-              <label htmlFor="reset-new-password">{m.newPassword}</label>
-              <input
-                id="reset-new-password"
-                name="new_password"
-                type="password"
-                autoComplete="new-password"
-                required
-                aria-describedby="reset-new-password-hint"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-              <p id="reset-new-password-hint" className="hint">
-                {messages.password.nextHint}
-              </p>
-            </div>
+            <TextField
+              id="reset-new-password"
+              label={m.newPassword}
+              name="new_password"
+              type="password"
+              autoComplete="new-password"
+              hint={messages.password.nextHint}
+              value={password}
+              onChange={setPassword}
+            />
             <button type="submit" className="button button-primary" disabled={busy}>
               {busy ? m.saving : m.save}
             </button>

@@ -11,6 +11,7 @@ import { Link } from '../../components/link';
 import { messages } from '../../messages';
 import { useLocation } from '../../router';
 import { useServices } from '../../services';
+import { TextField } from '../../components/text-field';
 
 function noticeFor(code: string | null, count: string | null): string | null {
   const n = messages.notices;
@@ -114,20 +115,17 @@ export function SignInPage() {
             </div>
           )}
           <form onSubmit={(e) => void submitCode(e)}>
-            <div className="field">
-              <label htmlFor="code">{m.code}</label>
-              <input
-                id="code"
-                name="code"
-                type="text"
-                autoComplete="one-time-code"
-                autoFocus
-                required
-                aria-describedby="code-intro"
-                value={code}
-                onChange={(e) => setCode(e.target.value)}
-              />
-            </div>
+            <TextField
+              id="code"
+              label={m.code}
+              name="code"
+              type="text"
+              autoComplete="one-time-code"
+              autoFocus
+              aria-describedby="code-intro"
+              value={code}
+              onChange={setCode}
+            />
             <button type="submit" className="button button-primary button-block" disabled={busy}>
               {busy ? m.codeSubmitting : m.codeSubmit}
             </button>
@@ -170,30 +168,16 @@ export function SignInPage() {
           </div>
         )}
         <form onSubmit={(e) => void submit(e)}>
-          <div className="field">
-            <label htmlFor="email">{m.email}</label>
-            <input
-              id="email"
-              name="email"
-              type="email"
-              autoComplete="username"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="password">{m.password}</label>
-            <input
-              id="password"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </div>
+          <TextField id="email" label={m.email} name="email" type="email" autoComplete="username" value={email} onChange={setEmail} />
+          <TextField
+            id="password"
+            label={m.password}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+          />
           <button type="submit" className="button button-primary button-block" disabled={busy}>
             {busy ? m.submitting : m.submit}
           </button>
