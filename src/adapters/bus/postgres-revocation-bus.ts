@@ -14,7 +14,12 @@ export async function postgresRevocationBus(url: string, heartbeatOptions: Heart
   const listeners: ((event: RevocationEvent) => void)[] = [];
   const notifier = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2_000, query_timeout: 2_000 });
   notifier.on('error', () => {});
-  const notify = (text: string) => notifier.query('select pg_notify($1, $2)', [CHANNEL, text]);
+  // NOTIFY channels are database-wide, not per schema: deployments (or test suites) sharing one
+  // database in different schemas each get their own channel instead of each other's events.
+  // Known once the database answers; until then nothing is published or heard (not live).
+  let channel: string | undefined;
+  const channelName = async () => (channel ??= await channelFor(notifier));
+  const notify = async (text: string) => notifier.query('select pg_notify($1, $2)', [await channelName(), text]);
   const heartbeat = new Heartbeat(heartbeatOptions, async () => {
     await notify(encode({ kind: 'heartbeat', node }));
   });
@@ -47,7 +52,7 @@ export async function postgresRevocationBus(url: string, heartbeatOptions: Heart
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN "${await channelName()}"`);
       listener = client;
       heartbeat.subscribed();
     } catch {
@@ -78,4 +83,12 @@ export async function postgresRevocationBus(url: string, heartbeatOptions: Heart
       await notifier.end().catch(() => {});
     },
   };
+}
+
+/** `sessiond_revocations`, suffixed with the schema when it is not `public` (at most 63 bytes). */
+async function channelFor(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ schema: string | null }>('select current_schema() as schema');
+  const schema = rows[0]?.schema;
+  if (!schema || schema === 'public') return CHANNEL;
+  return `${CHANNEL}_${schema.replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 63);
 }
