@@ -34,8 +34,9 @@ export function connect(url: string, options: { poolSize?: number } = {}): Conne
       connectionString: url,
       max: options.poolSize ?? 10,
       types: pgTypes,
-      // Fail fast when the database is unreachable instead of queueing requests forever.
-      connectionTimeoutMillis: 2_000,
+      // Fail when the database is unreachable instead of queueing requests forever. As long as
+      // the query bound below: a 2 s limit made connecting fail on a loaded 2-core CI machine.
+      connectionTimeoutMillis: QUERY_TIMEOUT_MS,
       // ...and when it silently stops answering (a partition, a frozen primary): without this a
       // query on an open connection waits forever and so does the request. Every query sessiond
       // runs is indexed and small; the bound is generous for migrations and the active-sessions
