@@ -11,11 +11,19 @@
  *
  * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import type { ReceivedMail, SmtpSink } from '../support/smtp-sink.js';
-import { IPHONE_SAFARI, WINDOWS_CHROME, launchChromium, lowContrastText, signUp, startSessiond, type RunningServer } from './support.js';
+import {
+  launchChromium,
+  lowContrastText,
+  newDevice as openDevice,
+  signUp,
+  startSessiond,
+  type Device,
+  type RunningServer,
+} from './support.js';
 
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'correct horse battery staple';
@@ -30,24 +38,7 @@ let baseUrl = '';
 let browser: Browser | undefined;
 let smtp: SmtpSink | undefined;
 
-type Device = { context: BrowserContext; page: Page };
-
-async function newDevice(kind: 'windows' | 'iphone', ip: string): Promise<Device> {
-  const context = await browser!.newContext(
-    kind === 'windows'
-      ? { userAgent: WINDOWS_CHROME, viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { 'X-Forwarded-For': ip } }
-      : {
-          userAgent: IPHONE_SAFARI,
-          viewport: { width: 375, height: 812 },
-          deviceScaleFactor: 2,
-          isMobile: true,
-          hasTouch: true,
-          extraHTTPHeaders: { 'X-Forwarded-For': ip },
-        },
-  );
-  context.setDefaultTimeout(10_000);
-  return { context, page: await context.newPage() };
-}
+const newDevice = (kind: 'windows' | 'iphone', ip: string) => openDevice(browser!, kind, ip);
 
 async function signIn(page: Page, password: string): Promise<void> {
   await page.getByLabel('Email').fill(EMAIL);

@@ -11,16 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  IPHONE_SAFARI,
-  REPO,
-  WINDOWS_CHROME,
-  launchChromium,
-  lowContrastText,
-  signUp,
-  startSessiond,
-  type RunningServer,
-} from './support.js';
+import { REPO, launchChromium, lowContrastText, newDevice as openDevice, signUp, startSessiond, type RunningServer } from './support.js';
 
 const SCREENSHOTS = path.join(REPO, 'docs/screenshots');
 
@@ -47,26 +38,7 @@ async function api(pathname: string, body: unknown, headers: Record<string, stri
   });
 }
 
-type DeviceKind = 'windows' | 'iphone';
-
-async function newDevice(kind: DeviceKind, ip: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser!.newContext(
-    kind === 'windows'
-      ? { userAgent: WINDOWS_CHROME, viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { 'X-Forwarded-For': ip } }
-      : {
-          userAgent: IPHONE_SAFARI,
-          viewport: { width: 375, height: 812 },
-          deviceScaleFactor: 2,
-          isMobile: true,
-          hasTouch: true,
-          extraHTTPHeaders: { 'X-Forwarded-For': ip },
-        },
-  );
-  // Fail in seconds rather than at the 30 s test timeout, so one broken step does not stall the file.
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  return { context, page };
-}
+const newDevice = (kind: 'windows' | 'iphone', ip: string) => openDevice(browser!, kind, ip);
 
 async function signIn(page: Page, password = PASSWORD): Promise<void> {
   await page.getByLabel('Email').fill(EMAIL);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = process.env.SESSIOND_CHROMIUM ?? '/usr/bin/chromium';
@@ -16,6 +16,30 @@ export const WINDOWS_CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 export const IPHONE_SAFARI =
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+
+export type Device = { context: BrowserContext; page: Page };
+
+/**
+ * A browser context that looks like a Windows desktop or an iPhone, presenting `ip` as its public
+ * address (the server trusts 127.0.0.1 as a proxy in these suites).
+ */
+export async function newDevice(browser: Browser, kind: 'windows' | 'iphone', ip: string): Promise<Device> {
+  const context = await browser.newContext(
+    kind === 'windows'
+      ? { userAgent: WINDOWS_CHROME, viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { 'X-Forwarded-For': ip } }
+      : {
+          userAgent: IPHONE_SAFARI,
+          viewport: { width: 375, height: 812 },
+          deviceScaleFactor: 2,
+          isMobile: true,
+          hasTouch: true,
+          extraHTTPHeaders: { 'X-Forwarded-For': ip },
+        },
+  );
+  // Fail in seconds rather than at the 30 s test timeout, so one broken step does not stall the file.
+  context.setDefaultTimeout(10_000);
+  return { context, page: await context.newPage() };
+}
 
 export interface RunningServer {
   url: string;
