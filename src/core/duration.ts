@@ -11,11 +11,3 @@ export function parseDuration(text: string): number | null {
   const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
   return ms <= MAX_DURATION_MS ? ms : null;
 }
-
-/** The inverse, choosing the largest unit that divides evenly: 1_209_600_000 -> "14d". */
-export function formatDuration(ms: number): string {
-  for (const unit of ['d', 'h', 'm', 's'] as const) {
-    if (ms % UNIT_MS[unit] === 0) return `${ms / UNIT_MS[unit]}${unit}`;
-  }
-  return `${Math.ceil(ms / 1000)}s`;
-}
