@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** The dependency rule of STYLE.md, enforced: core has no I/O, sdk sees only core types. */
+/** The architecture's dependency rule, enforced: core has no I/O, sdk sees only core types. */
 const coreImports = {
   patterns: [
     { group: ['node:*', 'fs', 'path', 'crypto', 'net', 'http'], message: 'src/core has no I/O: inject a port instead.' },

@@ -1,6 +1,7 @@
 /**
- * Bad input (SECURITY.md §4): every malformed, hostile or odd request gets a 4xx in the
- * contract's error shape, never a 5xx or a stack trace, and writes nothing.
+ * Bad input (ASVS 5.0 V2.2 input validation, V16.5 error handling): every malformed, hostile or
+ * odd request gets a 4xx in the contract's error shape, never a 5xx or a stack trace, and
+ * writes nothing.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

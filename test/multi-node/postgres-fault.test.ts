@@ -2,7 +2,7 @@
  * PostgreSQL outages seen by one node: the node reaches the shared PostgreSQL through a TCP
  * proxy, which the test cuts and restores (a database restart: connections reset, new ones
  * refused) or stalls (a silent partition). The shared server itself is never stopped.
- * Expected (SECURITY.md §3.5): fail closed, fast and honest - 503 `unavailable` with
+ * Expected: fail closed, fast and honest - 503 `unavailable` with
  * Retry-After in the contract's shape, never 401 (the client keeps its token), never a hang;
  * /healthz stays up, /readyz says why; the node recovers without a restart.
  */
@@ -12,7 +12,10 @@ import { freshDatabase, type TestDatabase } from '../support/databases.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { call, client, REDIS_URL, signIn, signUp, startNode, stopAll, until, whoami, type Reply, type SessiondNode } from './cluster.js';
 
-/** pg's connectionTimeoutMillis (src/adapters/kysely/connect.ts) plus a margin. */
+/**
+ * A reset link fails at once: well under the 5 s connect and query timeouts
+ * (src/adapters/kysely/connect.ts), so a 503 within this bound did not wait for a timeout.
+ */
 const FAIL_FAST_MS = 2_500;
 
 function expectUnavailable(res: Reply): void {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/databases.js';
 import { call, client, REDIS_URL, signIn, signUp, startNode, stopAll, until, whoami, type SessiondNode } from './cluster.js';
 
-/** SECURITY.md §3.1: revoke on one instance, refused on another within 1 s. */
+/** Termination takes effect everywhere (ASVS 5.0 7.4.1): revoked on one instance, refused on another within 1 s. */
 const PROPAGATION_DEADLINE_MS = 1_000;
 
 describe.each([

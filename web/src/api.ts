@@ -1,5 +1,5 @@
 /**
- * The pages' only way to the server: a small typed client for the HTTP API of CONTRACT.md.
+ * The pages' only way to the server: a small typed client for sessiond's HTTP API (`/v1`).
  * The session lives in the HttpOnly cookie `__Host-sessiond`; this code never sees a token and
  * stores nothing in localStorage or sessionStorage. State-changing calls rely on the browser's
  * Origin header for the server's CSRF check, so they are plain same-origin fetches.
