@@ -64,5 +64,16 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Settings are read in one place, validated together and passed down (the SDK takes options).
+    files: ['src/**/*.ts'],
+    ignores: ['src/config.ts', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'src/config.ts is the only reader of the environment: pass a setting down.' },
+      ],
+    },
+  },
   { files: ['bin/**/*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

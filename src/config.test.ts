@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderConfigDoc } from './config-doc.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, passwordFromEnv } from './config.js';
 
 describe('configuration', () => {
   it('keeps docs/config.md in step with the settings table', () => {
@@ -49,5 +49,14 @@ describe('configuration', () => {
   it('never prints a database password in an error', () => {
     expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).toThrow(/admin:\*\*\*@/);
     expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).not.toThrow(/hunter2/);
+  });
+
+  it('reads the users create password from SESSIOND_PASSWORD, and keeps it out of the settings', () => {
+    expect(passwordFromEnv({ SESSIOND_PASSWORD: 'correct horse battery staple' })).toBe('correct horse battery staple');
+    expect(passwordFromEnv({ SESSIOND_PASSWORD: '' })).toBeNull();
+    expect(passwordFromEnv({})).toBeNull();
+    expect(Object.values(loadConfig({}, { SESSIOND_PASSWORD: 'correct horse battery staple' }))).not.toContain(
+      'correct horse battery staple',
+    );
   });
 });

@@ -411,6 +411,17 @@ export function loadConfig(
   return Object.freeze(partial as Config);
 }
 
+/** `users create --password` may come from here instead, to keep it out of shell history. */
+export const PASSWORD_ENV = 'SESSIOND_PASSWORD';
+
+/**
+ * The password `users create` takes from the environment when `--password` is not given. A
+ * secret for one command, not a setting: it never enters Config (which is passed everywhere).
+ */
+export function passwordFromEnv(env: Record<string, string | undefined> = process.env): string | null {
+  return env[PASSWORD_ENV] || null;
+}
+
 function parseBoolean(name: string, v: string | boolean | null): Parsed<boolean> {
   if (typeof v === 'boolean') return ok(v);
   if (v === 'true' || v === '1' || v === 'yes') return ok(true);
