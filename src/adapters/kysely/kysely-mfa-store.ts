@@ -21,16 +21,18 @@ export function kyselyMfaStore(db: Db): MfaStore {
     },
 
     async savePendingTotp(userId, secret, now) {
-      return db.transaction().execute(async (trx) => {
-        const existing = await trx.selectFrom('mfa_totp').select('enabled_at').where('user_id', '=', userId).executeTakeFirst();
-        if (existing?.enabled_at != null) return false;
-        await trx.deleteFrom('mfa_totp').where('user_id', '=', userId).execute();
-        await trx
-          .insertInto('mfa_totp')
-          .values({ user_id: userId, secret, created_at: now, enabled_at: null, last_used_step: null })
-          .execute();
-        return true;
-      });
+      // One statement, so it is atomic on PostgreSQL too: a pending factor is replaced, an
+      // enabled one is left alone (no row written). Read-then-delete let a restart racing the
+      // confirmation delete the factor that had just been enabled, and two racing restarts
+      // both insert (a primary-key error).
+      const result = await db
+        .insertInto('mfa_totp')
+        .values({ user_id: userId, secret, created_at: now, enabled_at: null, last_used_step: null })
+        .onConflict((oc) =>
+          oc.column('user_id').doUpdateSet({ secret, created_at: now, last_used_step: null }).where('mfa_totp.enabled_at', 'is', null),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
     async enableTotp(userId, step, codeHashes, now) {
@@ -43,10 +45,7 @@ export function kyselyMfaStore(db: Db): MfaStore {
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) return false;
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
-        await trx
-          .insertInto('mfa_recovery_codes')
-          .values(codeHashes.map((code_hash) => ({ user_id: userId, code_hash, created_at: now, used_at: null })))
-          .execute();
+        await insertCodes(trx, userId, codeHashes, now);
         return true;
       });
     },
@@ -74,10 +73,7 @@ export function kyselyMfaStore(db: Db): MfaStore {
     async replaceRecoveryCodes(userId, codeHashes, now) {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom('mfa_recovery_codes').where('user_id', '=', userId).execute();
-        await trx
-          .insertInto('mfa_recovery_codes')
-          .values(codeHashes.map((code_hash) => ({ user_id: userId, code_hash, created_at: now, used_at: null })))
-          .execute();
+        await insertCodes(trx, userId, codeHashes, now);
       });
     },
 
@@ -127,7 +123,7 @@ export function kyselyMfaStore(db: Db): MfaStore {
         userId: r.user_id,
         secretHash: r.secret_hash,
         clientId: r.client_id,
-        transport: r.transport === 'bearer' ? 'bearer' : 'cookie',
+        transport: r.transport,
         device: r.device,
         createdAt: r.created_at,
         expiresAt: r.expires_at,
@@ -168,4 +164,13 @@ export function kyselyMfaStore(db: Db): MfaStore {
       await db.updateTable('sessions').set({ authenticated_at: at }).where('id', '=', sessionId).execute();
     },
   };
+}
+
+/** An empty list stores nothing (an INSERT with no rows is not valid SQL). */
+async function insertCodes(db: Db, userId: string, codeHashes: string[], now: number): Promise<void> {
+  if (codeHashes.length === 0) return;
+  await db
+    .insertInto('mfa_recovery_codes')
+    .values(codeHashes.map((code_hash) => ({ user_id: userId, code_hash, created_at: now, used_at: null })))
+    .execute();
 }

@@ -143,6 +143,37 @@ export function runMfaStoreContract(name: string, makeStore: () => Promise<MfaSt
         expect((await mfa.listRecoveryCodes(user.id)).map((c) => c.codeHash).sort()).toEqual(['old-1', 'old-2']);
       });
 
+      it('savePendingTotp() racing the confirmation never replaces the factor that was just enabled', async () => {
+        // A second "set up an authenticator" tab, or a retry, arriving while the first confirms:
+        // whichever lands first, a confirmation that answered true leaves the factor on.
+        for (let round = 0; round < 20; round++) {
+          const user = await newUser();
+          await mfa.savePendingTotp(user.id, 'FIRSTSECRETAAAAA', T0);
+          const [enabled, restarted] = await Promise.all([
+            mfa.enableTotp(user.id, 1000, ['code'], T0 + 1),
+            mfa.savePendingTotp(user.id, 'SECONDSECRETBBBB', T0 + 2),
+          ]);
+          const factor = await mfa.findTotp(user.id);
+          if (enabled) expect(factor?.enabledAt).toBe(T0 + 1);
+          else expect(factor).toMatchObject({ secret: 'SECONDSECRETBBBB', enabledAt: null });
+          expect(enabled || restarted).toBe(true);
+        }
+      });
+
+      it('concurrent restarts of one enrolment both succeed; one secret is left pending', async () => {
+        for (let round = 0; round < 20; round++) {
+          const user = await newUser();
+          const results = await Promise.all([
+            mfa.savePendingTotp(user.id, 'SECRETONEAAAAAAA', T0),
+            mfa.savePendingTotp(user.id, 'SECRETTWOBBBBBBB', T0),
+          ]);
+          expect(results).toEqual([true, true]);
+          const factor = await mfa.findTotp(user.id);
+          expect(['SECRETONEAAAAAAA', 'SECRETTWOBBBBBBB']).toContain(factor?.secret);
+          expect(factor?.enabledAt).toBeNull();
+        }
+      });
+
       it('enableTotp() replaces codes left from an earlier enrolment', async () => {
         const user = await userWithTotp(['first-1', 'first-2']);
         await mfa.disableTotp(user.id);
@@ -234,6 +265,13 @@ export function runMfaStoreContract(name: string, makeStore: () => Promise<MfaSt
         expect(codes.every((c) => c.usedAt === null)).toBe(true);
         expect(await mfa.useRecoveryCode(user.id, 'old-2', T0 + 3)).toBe(false);
         expect(await mfa.useRecoveryCode(user.id, 'new-2', T0 + 3)).toBe(true);
+      });
+
+      it('replaceRecoveryCodes() with no codes leaves none', async () => {
+        const user = await userWithTotp(['old-1']);
+        await mfa.replaceRecoveryCodes(user.id, [], T0 + 1);
+        expect(await mfa.listRecoveryCodes(user.id)).toEqual([]);
+        expect(await mfa.useRecoveryCode(user.id, 'old-1', T0 + 2)).toBe(false);
       });
 
       it("replaceRecoveryCodes() leaves other users' codes alone", async () => {
