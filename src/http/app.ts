@@ -54,7 +54,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
       level: config.logLevel,
       redact: { paths: REDACT, censor: '[redacted]' },
       ...(options.logStream ? { stream: options.logStream } : {}),
-    } as never,
+    },
     // One log line per request would sit on the hot path; auth events and errors are logged instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,

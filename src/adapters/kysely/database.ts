@@ -1,8 +1,14 @@
 /**
  * Table types for Kysely. Times are integer milliseconds since the epoch (BIGINT in
  * PostgreSQL, INTEGER in SQLite); booleans are 0/1 integers so both engines read the same.
+ * Text columns that hold one of a closed set of values are typed as that set: only this code
+ * writes them, so reads need no casts.
  */
 import type { Kysely } from 'kysely';
+import type { MfaChallengeRecord } from '../../core/ports/mfa-store.js';
+import type { ActionPurpose } from '../../core/ports/security-store.js';
+import type { SecurityEventKind } from '../../core/security-events.js';
+import type { AuthMethod, DeviceType, RevokeReason } from '../../core/session.js';
 
 export interface UsersTable {
   id: string;
@@ -22,12 +28,12 @@ export interface SessionsTable {
   user_id: string;
   secret_hash: string;
   client_id: string;
-  auth_method: string;
+  auth_method: AuthMethod;
   device_id: string | null;
   device_name: string;
   device_os: string;
   device_browser: string | null;
-  device_type: string;
+  device_type: DeviceType;
   ip: string;
   city: string | null;
   region: string | null;
@@ -40,7 +46,7 @@ export interface SessionsTable {
   expires_at: number;
   trusted: number;
   revoked_at: number | null;
-  revoke_reason: string | null;
+  revoke_reason: RevokeReason | null;
   /** Last re-authentication (0003-mfa); null: the sign-in was the last one. */
   authenticated_at?: number | null;
 }
@@ -65,7 +71,7 @@ export interface ServiceKeysTable {
 export interface SecurityEventsTable {
   id: string;
   user_id: string;
-  kind: string;
+  kind: SecurityEventKind;
   at: number;
   session_id: string | null;
   ip: string | null;
@@ -77,7 +83,7 @@ export interface SecurityEventsTable {
 export interface ActionTokensTable {
   id: string;
   user_id: string;
-  purpose: string;
+  purpose: ActionPurpose;
   secret_hash: string;
   session_id: string | null;
   created_at: number;
@@ -105,7 +111,7 @@ export interface MfaChallengesTable {
   user_id: string;
   secret_hash: string;
   client_id: string;
-  transport: string;
+  transport: MfaChallengeRecord['transport'];
   device: string | null;
   created_at: number;
   expires_at: number;

@@ -1,7 +1,7 @@
 /** The SecurityStore port over Kysely (SQLite and PostgreSQL alike). */
-import type { ActionPurpose, ActionTokenRecord, SecurityStore } from '../../core/ports/security-store.js';
+import type { ActionTokenRecord, SecurityStore } from '../../core/ports/security-store.js';
 import type { PastSignIn } from '../../core/risk.js';
-import type { SecurityEvent, SecurityEventKind } from '../../core/security-events.js';
+import type { SecurityEvent } from '../../core/security-events.js';
 import type { Db, SecurityEventsTable } from './database.js';
 
 /** What `data` holds: the parts of an event that are shown but never queried by. */
@@ -114,7 +114,7 @@ export function kyselySecurityStore(db: Db): SecurityStore {
       return {
         id: r.id,
         userId: r.user_id,
-        purpose: r.purpose as ActionPurpose,
+        purpose: r.purpose,
         secretHash: r.secret_hash,
         sessionId: r.session_id,
         createdAt: Number(r.created_at),
@@ -165,7 +165,7 @@ function fromEventRow(r: SecurityEventsTable): SecurityEvent {
   return {
     id: r.id,
     userId: r.user_id,
-    kind: r.kind as SecurityEventKind,
+    kind: r.kind,
     at: Number(r.at),
     sessionId: r.session_id,
     ip: r.ip,

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '../../core/ports/store.js';
-import type { AuthMethod, DeviceType, RevokeReason, SessionRecord } from '../../core/session.js';
+import type { RevokeReason, SessionRecord } from '../../core/session.js';
 import type { UserProfile, UserRecord } from '../../core/user.js';
 import type { Db, SessionsTable, UsersTable } from './database.js';
 import { kyselySecurityStore } from './kysely-security-store.js';
@@ -264,9 +264,9 @@ function fromSessionRow(r: SessionsTable & { d_trusted_until?: number | null }):
     userId: r.user_id,
     secretHash: r.secret_hash,
     clientId: r.client_id,
-    authMethod: r.auth_method as AuthMethod,
+    authMethod: r.auth_method,
     deviceId: r.device_id,
-    device: { name: r.device_name, os: r.device_os, browser: r.device_browser, type: r.device_type as DeviceType },
+    device: { name: r.device_name, os: r.device_os, browser: r.device_browser, type: r.device_type },
     ip: r.ip,
     location: { city: r.city, region: r.region, country: r.country, latitude: r.latitude, longitude: r.longitude },
     userAgent: r.user_agent,
@@ -277,7 +277,7 @@ function fromSessionRow(r: SessionsTable & { d_trusted_until?: number | null }):
     trusted: false,
     deviceTrustedUntil: r.d_trusted_until ?? null,
     revokedAt: r.revoked_at,
-    revokeReason: r.revoke_reason as RevokeReason | null,
+    revokeReason: r.revoke_reason,
   };
 }
 
