@@ -2,18 +2,14 @@
  * Real `sessiond serve` processes for the multi-node and fault suites: each started from the
  * built CLI (`npm run build` first; `npm test` does it), on a free port, behind no load balancer.
  * Requests carry `X-Forwarded-For` (nodes trust 127.0.0.1) so every test has its own client IP
- * and the sign-in limits shared through Redis never carry over between runs.
+ * and the sign-in limits shared through Redis never carry over between runs. Nodes are started by
+ * test/support/serve-process.ts, which also ends them with the file, whatever happens.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { spawnSessiond, stopAllSpawned, type SessiondProcess } from '../support/serve-process.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/sessiond.js');
+export { SPAWN_HOOK_TIMEOUT_MS } from '../support/serve-process.js';
 
 export const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PASSWORD = 'correct horse battery staple';
@@ -25,89 +21,19 @@ export interface NodeOptions {
   extra?: string[];
 }
 
-export interface SessiondNode {
-  name: string;
-  url: string;
-  process: ChildProcess;
-  /** The last lines the node wrote (stdout and stderr), for failure messages. */
-  log: string[];
-  /** SIGKILL; resolves when the process is gone. */
-  kill(): Promise<void>;
-  /** SIGTERM, then SIGKILL after a second. */
-  stop(): Promise<void>;
-}
-
-const running = new Set<SessiondNode>();
+/** A running node: `url`, `name`, `output()` for failure messages, `kill()` (SIGKILL) and `stop()`. */
+export type SessiondNode = SessiondProcess;
 
 export async function startNode(options: NodeOptions): Promise<SessiondNode> {
-  if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) first');
-  const args = [
-    BIN,
-    'serve',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    '0',
-    '--db',
-    options.db,
-    '--trust-proxy',
-    '127.0.0.1',
-    '--log-level',
-    'warn',
-  ];
+  const args = ['--host', '127.0.0.1', '--port', '0', '--db', options.db, '--trust-proxy', '127.0.0.1', '--log-level', 'warn'];
   if (options.redis) args.push('--redis', options.redis);
   args.push(...(options.extra ?? []));
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
-  const name = options.name ?? `node-${child.pid}`;
-  const log: string[] = [];
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const remember = (line: string) => {
-    log.push(line);
-    if (log.length > 200) log.shift();
-  };
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 20 s:\n${log.join('\n')}`)), 20_000);
-    createInterface({ input: child.stderr! }).on('line', remember);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      remember(line);
-      const m = /^sessiond listening on (http:\/\/\S+)$/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code ?? signal}) before listening:\n${log.join('\n')}`));
-    });
-  });
-  const node: SessiondNode = {
-    name,
-    url,
-    process: child,
-    log,
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-      running.delete(node);
-    },
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 1_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      running.delete(node);
-    },
-  };
-  running.add(node);
-  return node;
+  return spawnSessiond({ args, name: options.name ?? 'node' });
 }
 
-/** Stops every node this worker started (afterAll, also after a failure). */
+/** Stops every node this file started (afterAll, also after a failure or a failed start). */
 export async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((n) => n.stop()));
+  await stopAllSpawned();
 }
 
 /** A test's own client: a random public-looking IP and email. */
@@ -194,6 +120,19 @@ export async function metrics(node: { url: string }): Promise<Map<string, number
     out.set(line.slice(0, i), Number(line.slice(i + 1)));
   }
   return out;
+}
+
+/**
+ * Waits until a node says (`sessiond_revocation_bus_live`) that it hears every revocation, or
+ * that it has stopped trusting its cache: the event a fault test waits for, instead of a sleep
+ * as long as the heartbeat timeout.
+ */
+export async function untilBusLive(node: { url: string; name?: string }, live: boolean, timeoutMs = 10_000): Promise<number> {
+  return until(
+    async () => (await metrics(node)).get('sessiond_revocation_bus_live') === (live ? 1 : 0),
+    timeoutMs,
+    `${node.name ?? node.url} ${live ? 'live on' : 'off'} the revocation bus`,
+  );
 }
 
 /** Runs SQL against a test schema (the URL's `search_path`). */

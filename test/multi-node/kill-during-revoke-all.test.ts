@@ -7,7 +7,19 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/databases.js';
-import { call, client, query, REDIS_URL, signIn, signUp, sleep, startNode, stopAll, type SessiondNode } from './cluster.js';
+import {
+  call,
+  client,
+  query,
+  REDIS_URL,
+  signIn,
+  signUp,
+  sleep,
+  SPAWN_HOOK_TIMEOUT_MS,
+  startNode,
+  stopAll,
+  type SessiondNode,
+} from './cluster.js';
 
 const SESSIONS = 1_500;
 
@@ -18,7 +30,7 @@ describe('kill -9 of a node during revoke-all', () => {
   beforeAll(async () => {
     database = await freshDatabase('postgres');
     survivor = await startNode({ db: database.url, redis: REDIS_URL, name: 'survivor' });
-  });
+  }, SPAWN_HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await stopAll();
     await database?.drop();
@@ -79,7 +91,8 @@ describe('kill -9 of a node during revoke-all', () => {
     return Number(row!.n);
   }
 
-  it(`leaves either all ${SESSIONS} sessions revoked or none, whenever the node dies`, async () => {
+  // It starts five nodes: as long as a hook that does.
+  it(`leaves either all ${SESSIONS} sessions revoked or none, whenever the node dies`, { timeout: SPAWN_HOOK_TIMEOUT_MS }, async () => {
     // Calibrate: how long revoke-all of this many sessions takes on a node that is not killed.
     const control = await seededUser();
     expect(await active(control.userId)).toBe(SESSIONS);

@@ -10,7 +10,20 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QUERY_TIMEOUT_MS } from '../../src/adapters/kysely/connect.js';
 import { freshDatabase, type TestDatabase } from '../support/databases.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { call, client, REDIS_URL, signIn, signUp, startNode, stopAll, until, whoami, type Reply, type SessiondNode } from './cluster.js';
+import {
+  call,
+  client,
+  REDIS_URL,
+  signIn,
+  signUp,
+  SPAWN_HOOK_TIMEOUT_MS,
+  startNode,
+  stopAll,
+  until,
+  whoami,
+  type Reply,
+  type SessiondNode,
+} from './cluster.js';
 
 /**
  * A reset link fails at once: well under the 5 s connect and query timeouts
@@ -41,7 +54,7 @@ describe.each([
     const bus = redis ? { redis: REDIS_URL } : {};
     node = await startNode({ db: proxy.url(database.url), ...bus, name: 'behind-proxy' });
     direct = await startNode({ db: database.url, ...bus, name: 'direct' });
-  });
+  }, SPAWN_HOOK_TIMEOUT_MS);
   afterEach(() => proxy?.restore());
   afterAll(async () => {
     await stopAll();

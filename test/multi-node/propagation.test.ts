@@ -5,7 +5,19 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/databases.js';
-import { call, client, REDIS_URL, signIn, signUp, startNode, stopAll, until, whoami, type SessiondNode } from './cluster.js';
+import {
+  call,
+  client,
+  REDIS_URL,
+  signIn,
+  signUp,
+  SPAWN_HOOK_TIMEOUT_MS,
+  startNode,
+  stopAll,
+  until,
+  whoami,
+  type SessiondNode,
+} from './cluster.js';
 
 /** Termination takes effect everywhere (ASVS 5.0 7.4.1): revoked on one instance, refused on another within 1 s. */
 const PROPAGATION_DEADLINE_MS = 1_000;
@@ -24,7 +36,7 @@ describe.each([
     const first = await startNode({ ...options, name: 'node-1' });
     const [second, third] = await Promise.all([startNode({ ...options, name: 'node-2' }), startNode({ ...options, name: 'node-3' })]);
     nodes = [first, second, third];
-  });
+  }, SPAWN_HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await stopAll();
     await database?.drop();
