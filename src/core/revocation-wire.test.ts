@@ -1,0 +1,60 @@
+/**
+ * The revocation wire format: what one node publishes, every node (and every SDK) reads back; a
+ * message that is not exactly one of the known shapes is ignored, never half-applied.
+ */
+import { describe, expect, it } from 'vitest';
+import { CHANNEL, decode, encode, type WireMessage } from './revocation-wire.js';
+
+describe('revocation wire format', () => {
+  it('round-trips every kind of message', () => {
+    const messages: WireMessage[] = [
+      { kind: 'session', userId: 'u1', sessionId: 's1' },
+      { kind: 'user', userId: 'u1' },
+      { kind: 'heartbeat', node: 'node-a' },
+    ];
+    for (const m of messages) expect(decode(encode(m))).toEqual(m);
+  });
+
+  it('is JSON that other languages can read: the fields, nothing else', () => {
+    expect(JSON.parse(encode({ kind: 'session', userId: 'u1', sessionId: 's1' }))).toEqual({
+      kind: 'session',
+      userId: 'u1',
+      sessionId: 's1',
+    });
+  });
+
+  it('keeps only the known fields of a message (nothing a publisher slipped in travels on)', () => {
+    expect(decode('{"kind":"session","userId":"u1","sessionId":"s1","token":"secret"}')).toEqual({
+      kind: 'session',
+      userId: 'u1',
+      sessionId: 's1',
+    });
+    expect(decode('{"kind":"user","userId":"u1","sessionId":"s1"}')).toEqual({ kind: 'user', userId: 'u1' });
+    expect(decode('{"kind":"heartbeat","node":"n","userId":"u1"}')).toEqual({ kind: 'heartbeat', node: 'n' });
+  });
+
+  it('ignores a message missing a field, or with a field of the wrong type', () => {
+    for (const text of [
+      '{"kind":"session","userId":"u1"}',
+      '{"kind":"session","sessionId":"s1"}',
+      '{"kind":"session","userId":1,"sessionId":"s1"}',
+      '{"kind":"session","userId":"u1","sessionId":null}',
+      '{"kind":"user"}',
+      '{"kind":"user","userId":42}',
+      '{"kind":"heartbeat"}',
+      '{"kind":"heartbeat","node":7}',
+    ]) {
+      expect(decode(text), text).toBeNull();
+    }
+  });
+
+  it('ignores an unknown kind, and text that is not a JSON object', () => {
+    for (const text of ['{"kind":"everyone","userId":"u1"}', '{"userId":"u1"}', 'null', '42', '"user"', '[]', 'not json', '', '{']) {
+      expect(decode(text), text).toBeNull();
+    }
+  });
+
+  it('publishes on one channel name that every node and SDK agree on', () => {
+    expect(CHANNEL).toBe('sessiond_revocations');
+  });
+});
