@@ -44,7 +44,6 @@ export interface SessionsTable {
   signed_in_at: number;
   last_active_at: number;
   expires_at: number;
-  trusted: number;
   revoked_at: number | null;
   revoke_reason: RevokeReason | null;
   /** Last re-authentication (0003-mfa); null: the sign-in was the last one. */

@@ -251,7 +251,6 @@ function toSessionRow(s: SessionRecord): SessionsTable {
     signed_in_at: s.signedInAt,
     last_active_at: s.lastActiveAt,
     expires_at: s.expiresAt,
-    trusted: s.trusted ? 1 : 0,
     revoked_at: s.revokedAt,
     revoke_reason: s.revokeReason,
   };
@@ -273,7 +272,7 @@ function fromSessionRow(r: SessionsTable & { d_trusted_until?: number | null }):
     signedInAt: r.signed_in_at,
     lastActiveAt: r.last_active_at,
     expiresAt: r.expires_at,
-    // Derived from deviceTrustedUntil at read time (Sessions); the column is not used.
+    // Derived from deviceTrustedUntil at read time (Sessions); nothing about trust is stored here.
     trusted: false,
     deviceTrustedUntil: r.d_trusted_until ?? null,
     revokedAt: r.revoked_at,

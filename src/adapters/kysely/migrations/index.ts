@@ -3,6 +3,7 @@ import { initial } from './0001-initial.js';
 import { securitySignals } from './0002-security-signals.js';
 import { mfa } from './0003-mfa.js';
 import { sessionListOrder } from './0004-session-list-order.js';
+import { dropSessionTrusted } from './0005-drop-session-trusted.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-security-signals': securitySignals,
   '0003-mfa': mfa,
   '0004-session-list-order': sessionListOrder,
+  '0005-drop-session-trusted': dropSessionTrusted,
 };
 
 export const migrationProvider: MigrationProvider = {

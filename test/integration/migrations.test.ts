@@ -1,0 +1,54 @@
+/**
+ * Migrations over existing data, on every engine: a database at an earlier version keeps its
+ * rows when brought up to date, and the latest migration can be undone.
+ */
+import { Migrator, PostgresAdapter, sql, type Kysely } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect } from '../../src/adapters/kysely/connect.js';
+import { migrationProvider } from '../../src/adapters/kysely/migrations/index.js';
+import { ENGINES, freshDatabase, type TestDatabase } from '../support/databases.js';
+
+describe.each(ENGINES)('migrations (%s)', (engine) => {
+  let database: TestDatabase | undefined;
+  let db: Kysely<unknown> | undefined;
+  afterEach(async () => {
+    await db?.destroy();
+    await database?.drop();
+  });
+
+  async function open(): Promise<{ db: Kysely<unknown>; migrator: Migrator }> {
+    database = await freshDatabase(engine);
+    db = connect(database.url).db as unknown as Kysely<unknown>;
+    // As migrateToLatest does: Kysely's bookkeeping tables in our own schema only.
+    const schema =
+      db.getExecutor().adapter instanceof PostgresAdapter
+        ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+        : undefined;
+    return { db, migrator: new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }) };
+  }
+
+  const sessionColumns = async (db: Kysely<unknown>) =>
+    (await db.introspection.getTables()).find((t) => t.name === 'sessions')?.columns.map((c) => c.name) ?? [];
+
+  it('0005 drops sessions.trusted and keeps every session; undone, the column is back', async () => {
+    const { db, migrator } = await open();
+    expect((await migrator.migrateTo('0004-session-list-order')).error).toBeUndefined();
+    await sql`insert into users (id, email, email_key, password_hash, created_at, password_changed_at)
+              values ('u1', 'a@example.com', 'a@example.com', 'h', 1, 1)`.execute(db);
+    await sql`insert into sessions (id, user_id, secret_hash, client_id, auth_method, device_name, device_os, device_type,
+                                    ip, signed_in_at, last_active_at, expires_at, trusted)
+              values ('s1', 'u1', 'x', 'web', 'password', 'Mac', 'macOS', 'desktop', '127.0.0.1', 1, 2, 3, 1)`.execute(db);
+    expect(await sessionColumns(db)).toContain('trusted');
+
+    const { error, results } = await migrator.migrateToLatest();
+    expect(error).toBeUndefined();
+    expect(results?.map((r) => r.migrationName)).toContain('0005-drop-session-trusted');
+    expect(await sessionColumns(db)).not.toContain('trusted');
+    const { rows } = await sql<{ id: string; last_active_at: number | string }>`select id, last_active_at from sessions`.execute(db);
+    expect(rows.map((r) => [r.id, Number(r.last_active_at)])).toEqual([['s1', 2]]);
+
+    expect((await migrator.migrateTo('0004-session-list-order')).error).toBeUndefined();
+    const back = await sql<{ trusted: number }>`select trusted from sessions where id = 's1'`.execute(db);
+    expect(back.rows).toEqual([{ trusted: 0 }]);
+  });
+});
