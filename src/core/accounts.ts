@@ -4,12 +4,14 @@
  * per account before any password is checked.
  */
 import { SessiondError } from './errors.js';
+import type { Recorder, RequestPlace } from './events.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
-import type { RevocationEvent } from './ports/revocation-bus.js';
 import type { UserStore } from './ports/store.js';
+import type { Actor } from './security-events.js';
+import type { Sessions } from './sessions.js';
 import { newId } from './token.js';
 import type { PasswordPolicy, UserRecord } from './user.js';
 import { emailKey, isPlausibleEmail, passwordProblem } from './user.js';
@@ -38,10 +40,9 @@ export interface AccountDeps {
   rateLimiter: RateLimiter;
   passwordPolicy: PasswordPolicy;
   signInLimits: SignInLimits;
-  /** True when the account has MFA on (Mfa.isEnabled): the password alone does not finish a sign-in. */
-  hasSecondFactor?: (userId: string) => Promise<boolean>;
-  /** Called after a change that ends sessions has committed (Sessions.announce). */
-  announce: (event: RevocationEvent) => Promise<void>;
+  /** Sessions.announce: every node drops what it cached for a user whose sessions a change ended. */
+  sessions: Pick<Sessions, 'announce'>;
+  recorder: Recorder;
 }
 
 export interface NewAccount {
@@ -101,34 +102,37 @@ export class Accounts {
       await rateLimiter.hit(accountKey, signInLimits.perAccount.limit, signInLimits.perAccount.windowMs);
       throw new SessiondError('invalid_credentials');
     }
-    // With a second factor the sign-in is not over yet: the failure count is cleared by the
-    // code step, else a known password would reset it between guesses at the code.
-    if (!(await this.#deps.hasSecondFactor?.(user.id))) await rateLimiter.reset(accountKey);
     return user;
+  }
+
+  /** The sign-in is over (SignIn): the account's failed-attempt count starts again. */
+  async signInSucceeded(user: Pick<UserRecord, 'emailKey'>): Promise<void> {
+    await this.#deps.rateLimiter.reset(signInAccountKey(user.emailKey));
   }
 
   /**
    * Checks the current password, stores the new one and, unless the user opts out, ends every
-   * other session in the same transaction. Returns how many sessions were ended.
+   * other session in the same transaction (ASVS 7.4.3), then records the change (the owner is
+   * told by mail, ASVS 6.3.7). Returns how many sessions were ended.
    */
   async changePassword(
     userId: string,
-    currentPassword: string,
-    newPassword: string,
-    keepSessionId: string,
-    signOutOthers: boolean,
+    change: { currentPassword: string; newPassword: string; keepSessionId: string; signOutOthers: boolean },
+    by: { actor: Actor; place: RequestPlace },
   ): Promise<number> {
-    const { store, clock, passwords, passwordPolicy, announce } = this.#deps;
+    const { store, clock, passwords, passwordPolicy, sessions, recorder } = this.#deps;
     const user = await store.findUserById(userId);
-    if (!user || !(await passwords.verify(user.passwordHash, currentPassword)))
+    if (!user || !(await passwords.verify(user.passwordHash, change.currentPassword)))
       throw new SessiondError('incorrect_password', 'The current password is incorrect.');
-    const problem = passwordProblem(newPassword, passwordPolicy);
+    const problem = passwordProblem(change.newPassword, passwordPolicy);
     if (problem) throw new SessiondError('weak_password', problem);
-    const hash = await passwords.hash(newPassword);
-    const revoke = signOutOthers ? { userId: user.id, exceptSessionId: keepSessionId } : null;
-    const revoked = await store.changePassword(user.id, hash, clock.now(), revoke, 'password_changed');
+    const hash = await passwords.hash(change.newPassword);
+    const revoke = change.signOutOthers ? { userId: user.id, exceptSessionId: change.keepSessionId } : null;
+    const at = clock.now();
+    const revoked = await store.changePassword(user.id, hash, at, revoke, 'password_changed');
     // After commit: every node drops what it cached for this user.
-    await announce({ kind: 'user', userId: user.id });
+    await sessions.announce({ kind: 'user', userId: user.id });
+    await recorder.record({ type: 'password_changed', at, user, how: 'changed', place: by.place, actor: by.actor, revoked });
     return revoked;
   }
 

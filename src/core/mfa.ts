@@ -6,8 +6,10 @@
  */
 import { signInAccountKey, signInIpKey, type SignInLimits } from './accounts.js';
 import { SessiondError } from './errors.js';
+import type { DomainEvent, Recorder } from './events.js';
+import type { Actor } from './security-events.js';
+import type { Sessions } from './sessions.js';
 import type { Clock } from './ports/clock.js';
-import type { RevocationEvent } from './ports/revocation-bus.js';
 import type { Crypto } from './ports/crypto.js';
 import type { MfaChallengeRecord, MfaStore } from './ports/mfa-store.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
@@ -46,26 +48,10 @@ export interface MfaDeps {
   rateLimiter: RateLimiter;
   signInLimits: SignInLimits;
   policy: MfaPolicy;
-  /** The security timeline, when wired: MFA and device-trust changes are recorded there. */
-  record?: ((event: MfaEvent) => Promise<void>) | undefined;
+  /** MFA and device-trust changes are recorded (the security timeline, metrics). */
+  recorder: Recorder;
   /** Sessions.announce: device trust is cached with sessions on every node, so changes are announced. */
-  announce?: ((event: RevocationEvent) => Promise<void>) | undefined;
-}
-
-/** What MFA tells the security timeline (the kinds are the timeline's own). */
-export interface MfaEvent {
-  kind: 'mfa_enabled' | 'mfa_disabled' | 'device_trusted' | 'device_untrusted';
-  userId: string;
-  at: number;
-  sessionId: string;
-  ip: string;
-  deviceId: string | null;
-}
-
-/** Who did it, for the timeline. */
-export interface Actor {
-  sessionId: string;
-  ip: string;
+  sessions: Pick<Sessions, 'announce'>;
 }
 
 export interface MfaStatus {
@@ -133,7 +119,7 @@ export class Mfa {
   async disable(userId: string, actor: Actor): Promise<void> {
     if (!(await this.isEnabled(userId))) throw new SessiondError('mfa_not_enabled');
     await this.#deps.store.disableTotp(userId);
-    await this.#deps.announce?.({ kind: 'user', userId });
+    await this.#deps.sessions.announce({ kind: 'user', userId });
     await this.#record('mfa_disabled', userId, actor);
   }
 
@@ -248,7 +234,7 @@ export class Mfa {
     await this.requireRecentAuth(session);
     const until = this.#deps.clock.now() + this.#deps.policy.trustedDeviceMs;
     await this.#deps.store.setDeviceTrust(session.userId, session.deviceId, until);
-    await this.#deps.announce?.({ kind: 'user', userId: session.userId });
+    await this.#deps.sessions.announce({ kind: 'user', userId: session.userId });
     await this.#record('device_trusted', session.userId, actor, session.deviceId);
     return until;
   }
@@ -256,7 +242,7 @@ export class Mfa {
   /** Ends a device's trust; its next sign-in asks for a code again. Lowering trust needs no re-authentication. */
   async untrustDevice(userId: string, deviceId: string, actor: Actor): Promise<void> {
     if (await this.#deps.store.setDeviceTrust(userId, deviceId, null)) {
-      await this.#deps.announce?.({ kind: 'user', userId });
+      await this.#deps.sessions.announce({ kind: 'user', userId });
       await this.#record('device_untrusted', userId, actor, deviceId);
     }
   }
@@ -267,11 +253,6 @@ export class Mfa {
 
   async isDeviceTrusted(userId: string, deviceId: string | null): Promise<boolean> {
     return deviceId !== null && (await this.trustedDeviceIds(userId)).has(deviceId);
-  }
-
-  /** A successful sign-in that skipped the code step (trusted device) clears the failure count, like a code would. */
-  async signInCompleted(user: UserRecord): Promise<void> {
-    await this.#clearFailures(user);
   }
 
   async #checkSecondFactor(user: UserRecord, code: string, ip: string): Promise<'totp' | 'recovery'> {
@@ -340,7 +321,12 @@ export class Mfa {
     return this.#deps.crypto.sha256(`recovery:${code.replace(/[\s-]/g, '').toLowerCase()}`);
   }
 
-  async #record(kind: MfaEvent['kind'], userId: string, actor: Actor, deviceId: string | null = null): Promise<void> {
-    await this.#deps.record?.({ kind, userId, at: this.#deps.clock.now(), sessionId: actor.sessionId, ip: actor.ip, deviceId });
+  async #record(
+    change: Extract<DomainEvent, { type: 'mfa_changed' }>['change'],
+    userId: string,
+    actor: Actor,
+    deviceId: string | null = null,
+  ): Promise<void> {
+    await this.#deps.recorder.record({ type: 'mfa_changed', at: this.#deps.clock.now(), userId, change, deviceId, actor });
   }
 }

@@ -9,16 +9,17 @@ import type { Limit } from './accounts.js';
 import { issueActionToken, redeemActionToken } from './action-tokens.js';
 import type { Background } from './background.js';
 import { SessiondError } from './errors.js';
+import type { Recorder, RequestPlace } from './events.js';
 import { passwordResetMail } from './mail-templates.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { Mailer } from './ports/mailer.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
-import type { RevocationEvent } from './ports/revocation-bus.js';
 import type { SecurityStore } from './ports/security-store.js';
 import type { UserStore } from './ports/store.js';
-import type { RequestPlace, SecuritySignals } from './security-signals.js';
+import type { LinkSettings } from './security-signals.js';
+import type { Sessions } from './sessions.js';
 import type { PasswordPolicy } from './user.js';
 import { emailKey, isPlausibleEmail, passwordProblem } from './user.js';
 
@@ -40,8 +41,9 @@ export interface PasswordResetDeps {
   tokenTtlMs: number;
   mailer: Mailer;
   background: Background;
-  signals: SecuritySignals;
-  announce: (event: RevocationEvent) => Promise<void>;
+  links: LinkSettings;
+  sessions: Pick<Sessions, 'announce'>;
+  recorder: Recorder;
 }
 
 export class PasswordReset {
@@ -59,7 +61,7 @@ export class PasswordReset {
 
   /** Sets the new password from a reset link and ends every session. Throws `invalid_token` for a bad, used or expired token. */
   async confirmReset(token: string, newPassword: string, place: RequestPlace): Promise<void> {
-    const { store, clock, passwords, passwordPolicy, announce, signals } = this.#deps;
+    const { store, clock, passwords, passwordPolicy, sessions, recorder } = this.#deps;
     await this.#hitIpLimit(place.ip);
     // Checked before the token is spent, so a rejected password does not burn the link.
     const problem = passwordProblem(newPassword, passwordPolicy);
@@ -68,17 +70,17 @@ export class PasswordReset {
     const user = record ? await store.findUserById(record.userId) : null;
     if (!user) throw new SessiondError('invalid_token');
     const hash = await passwords.hash(newPassword);
-    const now = clock.now();
-    const revoked = await store.changePassword(user.id, hash, now, { userId: user.id }, 'password_reset');
+    const at = clock.now();
+    const revoked = await store.changePassword(user.id, hash, at, { userId: user.id }, 'password_reset');
     // After commit: every node drops what it cached for this user.
-    await announce({ kind: 'user', userId: user.id });
+    await sessions.announce({ kind: 'user', userId: user.id });
     // Any other reset link still in a mailbox dies with this one.
-    await store.consumeUserTokens(user.id, 'password_reset', now);
-    await signals.recordPasswordChanged(user, 'reset', place, { kind: 'link', ip: place.ip }, revoked);
+    await store.consumeUserTokens(user.id, 'password_reset', at);
+    await recorder.record({ type: 'password_changed', at, user, how: 'reset', place, actor: { kind: 'link', ip: place.ip }, revoked });
   }
 
   async #sendResetMail(email: string, place: RequestPlace): Promise<void> {
-    const { store, rateLimiter, limits, tokenTtlMs, mailer, signals } = this.#deps;
+    const { store, rateLimiter, limits, tokenTtlMs, mailer, links, recorder, clock } = this.#deps;
     if (!isPlausibleEmail(email)) return;
     const key = emailKey(email);
     // Counted for unknown addresses too: the same work either way, and no mailbox is flooded.
@@ -86,14 +88,14 @@ export class PasswordReset {
     const user = await store.findUserByEmailKey(key);
     if (!user || !allowed.allowed) return;
     const token = await issueActionToken(this.#deps, user.id, 'password_reset', tokenTtlMs);
-    const { productName, publicUrl } = signals.links;
+    const { productName, publicUrl } = links;
     const content = passwordResetMail({
       product: productName,
       resetUrl: `${publicUrl}/reset-password/confirm?token=${encodeURIComponent(token)}`,
       expiresInMinutes: Math.round(tokenTtlMs / 60_000),
     });
     await mailer.send({ to: user.email, ...content });
-    await signals.recordPasswordResetRequested(user.id, place);
+    await recorder.record({ type: 'password_reset_requested', at: clock.now(), userId: user.id, place });
   }
 
   async #hitIpLimit(ip: string): Promise<void> {

@@ -41,12 +41,21 @@ export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'device_untrusted',
 ];
 
-/** Who caused an event: the account itself from a session, an admin, a link from a mail, or the system. */
+/**
+ * Who caused an event: the account's owner from one of their sessions (`session`, "self"), or
+ * from a mail link (`link`); an admin of their workspace; a policy (named); or the system.
+ */
 export type Actor =
   | { kind: 'session'; sessionId: string; ip: string | null }
   | { kind: 'admin'; adminId: string | null; ip: string | null }
   | { kind: 'link'; ip: string | null }
+  | { kind: 'policy'; policy: string }
   | { kind: 'system' };
+
+/** The address an actor acted from, when it had one. */
+export function actorIp(actor: Actor): string | null {
+  return actor.kind === 'system' || actor.kind === 'policy' ? null : actor.ip;
+}
 
 /** Approximate location as recorded; latitude and longitude feed the travel rule and never leave the server. */
 export interface EventLocation {

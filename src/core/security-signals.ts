@@ -1,11 +1,11 @@
 /**
- * Security signals at sign-in and after: device recognition and risk rules (risk.ts), the
- * per-account timeline (security-events.ts), alert mail with a single-use "This wasn't me" link,
- * and the report that ends a session and makes the next sign-in change the password.
+ * Security signals: device recognition and risk rules at sign-in (risk.ts), the gate that keeps
+ * a reported account out until its password changes, and the sink that turns domain events
+ * (events.ts) into the per-account timeline (security-events.ts) and mail — alerts with a
+ * single-use "This wasn't me" link, and the password-changed notice.
  * Mail and the recording of failures never hold up or fail the request that caused them.
  */
-import { issueActionToken, redeemActionToken } from './action-tokens.js';
-import type { MfaEvent } from './mfa.js';
+import { issueActionToken } from './action-tokens.js';
 import type { Background } from './background.js';
 import { describeClient } from './clients.js';
 import { SessiondError } from './errors.js';
@@ -16,9 +16,10 @@ import type { Mailer } from './ports/mailer.js';
 import type { SecurityStore } from './ports/security-store.js';
 import type { UserStore } from './ports/store.js';
 import { assessRisk, isSuspicious, type RiskSignal, type RiskThresholds } from './risk.js';
-import type { Actor, EventCursor, EventPage, SecurityEvent, SecurityEventKind } from './security-events.js';
-import { blankEvent } from './security-events.js';
-import type { Client, DeviceInfo, Location, RevokeReason, SessionOrigin, SessionRecord } from './session.js';
+import type { Account, DomainEvent, EndedSession, RequestPlace } from './events.js';
+import type { EventCursor, EventPage, SecurityEvent, SecurityEventKind } from './security-events.js';
+import { actorIp, blankEvent } from './security-events.js';
+import type { Client, SessionOrigin, SessionRecord } from './session.js';
 import { newId } from './token.js';
 import { emailKey, isPlausibleEmail } from './user.js';
 
@@ -43,20 +44,9 @@ export interface SignalDeps {
   thresholds: RiskThresholds;
   links: LinkSettings;
   clients: readonly Client[];
-  /** Sessions.revokeSession: revokes and announces to every node. */
-  revokeSession: (userId: string, sessionId: string, reason: RevokeReason) => Promise<boolean>;
 }
 
-/** Where a request came from, as the HTTP layer saw it. */
-export interface RequestPlace {
-  ip: string;
-  location: Location;
-}
-
-export interface Account {
-  id: string;
-  email: string;
-}
+export type { Account, RequestPlace } from './events.js';
 
 export class SecuritySignals {
   readonly #deps: SignalDeps;
@@ -86,11 +76,79 @@ export class SecuritySignals {
     return assessRisk({ signIns, failures, knownDevice }, { at: now, clientId, deviceId: origin.deviceId, ...origin.location }, thresholds);
   }
 
+  async listEvents(userId: string, cursor: EventCursor | null, limit: number): Promise<EventPage> {
+    return this.#deps.store.listSecurityEvents(userId, cursor, limit);
+  }
+
+  /** Waits for queued recording and mail (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.#deps.background.idle();
+    await this.#deps.mailer.flush?.();
+  }
+
   /**
-   * Records the sign-in and what the rules found, and queues at most one alert: "unusual sign-in"
-   * when a suspicious rule fired, else "new sign-in" for a new device or app.
+   * The recorder's sink for the timeline and mail: each domain event becomes the entries a person
+   * reads under Security activity, and the mail they should get.
    */
-  async recordSignIn(user: Account, session: SessionRecord, signals: RiskSignal[]): Promise<void> {
+  readonly record = async (event: DomainEvent): Promise<void> => {
+    const { crypto } = this.#deps;
+    switch (event.type) {
+      case 'signed_in':
+        return this.#signedIn(event.user, event.session, event.risk);
+      case 'sign_in_failed':
+        // Only a wrong password on a known account, looked up after the response so timing says nothing.
+        if (event.step === 'password' && event.outcome === 'invalid_credentials' && event.email !== null)
+          this.#failedSignIn(event.email, event.at, event.place, event.clientId);
+        return;
+      case 'session_ended':
+        return this.#append({
+          ...blankEvent(newId(crypto), event.userId, 'session_revoked', event.at),
+          ...endedFields(event.session),
+          reason: event.reason,
+          actor: event.actor,
+        });
+      case 'sessions_ended':
+        return this.#append({
+          ...blankEvent(newId(crypto), event.userId, 'sessions_revoked', event.at),
+          count: event.count,
+          reason: event.reason,
+          actor: event.actor,
+          ip: actorIp(event.actor),
+        });
+      case 'session_reported':
+        return this.#append({
+          ...blankEvent(newId(crypto), event.userId, 'session_reported', event.at),
+          ...(event.session ? endedFields(event.session) : { sessionId: event.sessionId }),
+          reason: 'reported',
+          actor: event.actor,
+        });
+      case 'password_changed':
+        return this.#passwordChanged(event);
+      case 'password_reset_requested':
+        return this.#append({
+          ...blankEvent(newId(crypto), event.userId, 'password_reset_requested', event.at),
+          ip: event.place.ip,
+          location: event.place.location,
+        });
+      case 'mfa_changed':
+        return this.#append({
+          ...blankEvent(newId(crypto), event.userId, event.change, event.at),
+          sessionId: event.actor.kind === 'session' ? event.actor.sessionId : null,
+          ip: actorIp(event.actor),
+          deviceId: event.deviceId,
+          actor: event.actor,
+        });
+      case 'second_factor_required':
+      case 'revocation_refused':
+        return;
+    }
+  };
+
+  /**
+   * The sign-in and what the rules found, and at most one alert: "unusual sign-in" when a
+   * suspicious rule fired, else "new sign-in" for a new device or app.
+   */
+  async #signedIn(user: Account, session: SessionRecord, signals: RiskSignal[]): Promise<void> {
     const event = (kind: SecurityEventKind, evidence: RiskSignal[] = []) => ({ ...this.#sessionEvent(kind, session), signals: evidence });
     const newDevice = signals.filter((s) => s.kind === 'new_device');
     const suspicious = isSuspicious(signals);
@@ -101,10 +159,8 @@ export class SecuritySignals {
     if (alert) this.#deps.background.run('sign-in alert', () => this.#sendAlert(user, session, alert, signals));
   }
 
-  /** A failed sign-in for a known account, recorded after the response so timing says nothing. */
-  recordFailedSignIn(email: string, place: RequestPlace, clientId: string | null, device: DeviceInfo | null): void {
-    const { store, clock, crypto, background } = this.#deps;
-    const at = clock.now();
+  #failedSignIn(email: string, at: number, place: RequestPlace, clientId: string | null): void {
+    const { store, crypto, background } = this.#deps;
     background.run('record failed sign-in', async () => {
       const user = isPlausibleEmail(email) ? await store.findUserByEmailKey(emailKey(email)) : null;
       if (!user) return;
@@ -113,35 +169,20 @@ export class SecuritySignals {
         ip: place.ip,
         location: place.location,
         clientId,
-        device,
       });
     });
   }
 
-  /** One session ended (`sessionId`), or several (`count`), and by whom. */
-  async recordRevocation(userId: string, what: { sessionId?: string; count?: number; reason: RevokeReason; actor: Actor }): Promise<void> {
-    const { clock, crypto } = this.#deps;
-    const kind = what.sessionId ? 'session_revoked' : 'sessions_revoked';
-    await this.#append({
-      ...blankEvent(newId(crypto), userId, kind, clock.now()),
-      sessionId: what.sessionId ?? null,
-      count: what.count ?? null,
-      reason: what.reason,
-      actor: what.actor,
-      ip: actorIp(what.actor),
-    });
-  }
-
-  /** Records a password change or reset and tells the owner by mail (ASVS 6.3.7). */
-  async recordPasswordChanged(user: Account, how: 'changed' | 'reset', place: RequestPlace, actor: Actor, revoked: number): Promise<void> {
-    const { clock, crypto, links, background, mailer } = this.#deps;
-    const at = clock.now();
+  /** A password change or reset on the timeline, and a mail to the owner (ASVS 6.3.7). */
+  async #passwordChanged(event: Extract<DomainEvent, { type: 'password_changed' }>): Promise<void> {
+    const { crypto, links, background, mailer } = this.#deps;
+    const { user, how, place, at } = event;
     await this.#append({
       ...blankEvent(newId(crypto), user.id, how === 'reset' ? 'password_reset' : 'password_changed', at),
       ip: place.ip,
       location: place.location,
-      actor,
-      count: revoked,
+      actor: event.actor,
+      count: event.revoked,
     });
     const content = passwordChangedMail({
       product: links.productName,
@@ -153,68 +194,6 @@ export class SecuritySignals {
       sessionsUrl: `${links.publicUrl}/settings/security/sessions`,
     });
     background.run('password-changed mail', () => mailer.send({ to: user.email, ...content }));
-  }
-
-  /** MFA and device-trust changes (from Mfa), on the same timeline. */
-  async recordMfaChange(event: MfaEvent): Promise<void> {
-    await this.#append({
-      ...blankEvent(newId(this.#deps.crypto), event.userId, event.kind, event.at),
-      sessionId: event.sessionId,
-      ip: event.ip,
-      deviceId: event.deviceId,
-      actor: { kind: 'session', sessionId: event.sessionId, ip: event.ip },
-    });
-  }
-
-  async recordPasswordResetRequested(userId: string, place: RequestPlace): Promise<void> {
-    const { clock, crypto } = this.#deps;
-    await this.#append({
-      ...blankEvent(newId(crypto), userId, 'password_reset_requested', clock.now()),
-      ip: place.ip,
-      location: place.location,
-    });
-  }
-
-  /**
-   * "This wasn't me" from a signed-in session: ends the reported session, records it, and makes
-   * the next sign-in change the password. False when the id is not an active session of the user.
-   */
-  async reportSession(userId: string, sessionId: string, actor: Actor): Promise<boolean> {
-    const revoked = await this.#deps.revokeSession(userId, sessionId, 'reported');
-    if (!revoked) return false;
-    await this.#afterReport(userId, sessionId, actor);
-    return true;
-  }
-
-  /** The same from the alert mail's single-use link. Throws `invalid_token` for a bad, used or expired link. */
-  async reportSessionByLink(token: string, place: RequestPlace): Promise<void> {
-    const record = await redeemActionToken(this.#deps, token, 'report_session');
-    if (!record?.sessionId) throw new SessiondError('invalid_token');
-    // The session may already have ended; the report still stands and the password must still change.
-    await this.#deps.revokeSession(record.userId, record.sessionId, 'reported');
-    await this.#afterReport(record.userId, record.sessionId, { kind: 'link', ip: place.ip });
-  }
-
-  async listEvents(userId: string, cursor: EventCursor | null, limit: number): Promise<EventPage> {
-    return this.#deps.store.listSecurityEvents(userId, cursor, limit);
-  }
-
-  /** Waits for queued recording and mail (tests, shutdown). */
-  async idle(): Promise<void> {
-    await this.#deps.background.idle();
-    await this.#deps.mailer.flush?.();
-  }
-
-  async #afterReport(userId: string, sessionId: string, actor: Actor): Promise<void> {
-    const { store, clock, crypto } = this.#deps;
-    await store.setPasswordChangeRequired(userId, true);
-    await this.#append({
-      ...blankEvent(newId(crypto), userId, 'session_reported', clock.now()),
-      sessionId,
-      actor,
-      ip: actorIp(actor),
-      reason: 'reported',
-    });
   }
 
   async #sendAlert(user: Account, session: SessionRecord, alert: 'suspicious' | 'new_device', signals: RiskSignal[]): Promise<void> {
@@ -260,8 +239,19 @@ export class SecuritySignals {
   }
 }
 
-function actorIp(actor: Actor): string | null {
-  return actor.kind === 'system' ? null : actor.ip;
+/**
+ * The ended session as its owner recognises it: its device, app, place and address. The actor's
+ * own address stays in `actor`.
+ */
+function endedFields(session: EndedSession): Pick<SecurityEvent, 'sessionId' | 'ip' | 'clientId' | 'deviceId' | 'location' | 'device'> {
+  return {
+    sessionId: session.id,
+    ip: session.ip,
+    clientId: session.clientId,
+    deviceId: session.deviceId,
+    location: session.location,
+    device: session.device,
+  };
 }
 
 /** A signal in words, for the alert mail. */

@@ -37,6 +37,14 @@ export interface Location {
   longitude: number | null;
 }
 
+/** How a native app (desktop, mobile, CLI) describes its device at sign-in. */
+export interface NativeDevice {
+  id?: string | undefined;
+  name?: string | undefined;
+  model?: string | undefined;
+  os?: string | undefined;
+}
+
 /** Where a sign-in came from, as the HTTP layer saw it. */
 export interface SessionOrigin {
   ip: string;

@@ -12,6 +12,10 @@ import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { SessionWithUser, Store } from './ports/store.js';
 import type { SessionOrigin } from './session.js';
 import { Sessions } from './sessions.js';
+import { Background } from './background.js';
+import { Recorder } from './events.js';
+import { Revocation } from './revocation.js';
+import type { Actor } from './security-events.js';
 import { fixedClock } from './testing/fakes.js';
 
 const ORIGIN: SessionOrigin = {
@@ -21,6 +25,7 @@ const ORIGIN: SessionOrigin = {
   location: { city: 'London', region: null, country: 'GB', latitude: null, longitude: null },
   deviceId: null,
 };
+const SELF: Actor = { kind: 'session', sessionId: 'some-other-session', ip: '81.2.69.160' };
 const POLICY = { idleTimeoutMs: 30 * 60_000, maxAgeMs: 12 * 3_600_000, touchIntervalMs: 60_000 };
 
 /** Counts reads so a test can tell a cache hit from a database read. */
@@ -54,6 +59,7 @@ describe('Sessions with a node-local cache', () => {
   let raw: Store;
   let bus: ReturnType<typeof switchableBus>;
   let sessions: Sessions;
+  let revocation: Revocation;
   const clock = fixedClock('2026-05-01T10:00:00Z');
   let userId: string;
 
@@ -64,6 +70,7 @@ describe('Sessions with a node-local cache', () => {
     store = countingStore(raw);
     bus = switchableBus();
     sessions = new Sessions({ store, clock, crypto: nodeCrypto, policy: POLICY, bus });
+    revocation = new Revocation({ store, sessions, recorder: new Recorder(new Background(() => undefined)), clock, crypto: nodeCrypto });
     userId = 'user-1';
     await raw.insertUser({
       id: userId,
@@ -95,13 +102,14 @@ describe('Sessions with a node-local cache', () => {
   });
 
   it.each([
-    ['one', (s: Sessions, id: string) => s.revokeSession(userId, id)],
-    ['others', (s: Sessions) => s.revokeOtherSessions(userId, 'some-other-session')],
-    ['all', (s: Sessions) => s.revokeAllSessions(userId)],
+    ['one', (r: Revocation, id: string) => r.endSession(userId, id, SELF)],
+    ['others', (r: Revocation) => r.endOtherSessions(userId, 'some-other-session', SELF)],
+    ['all', (r: Revocation) => r.endAllSessions(userId, SELF)],
+    ['reported', (r: Revocation, id: string) => r.reportSession(userId, id, SELF)],
   ])('refuses a cached session on the next call after revoke %s', async (_name, revoke) => {
     const { token, session } = await sessions.createSession(userId, 'web', 'password', ORIGIN);
     expect(await sessions.validateSessionToken(token)).not.toBeNull();
-    await revoke(sessions, session.id);
+    await revoke(revocation, session.id);
     expect(await sessions.validateSessionToken(token)).toBeNull();
   });
 

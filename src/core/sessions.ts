@@ -1,12 +1,13 @@
 /**
- * Session use cases, named as a user says them. Each reads like a table of contents; the rules
- * live in session.ts and token.ts. No I/O here: the store, clock and randomness are injected.
+ * Sessions: issue, validate (the hot path, with the node's cache), list, and keep last activity.
+ * Ending sessions is revocation.ts's; it calls `announce` here after each commit. The rules live
+ * in session.ts and token.ts. No I/O here: the store, clock and randomness are injected.
  */
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { SessionCursor, SessionStore, SessionWithUser } from './ports/store.js';
-import type { AuthMethod, RevokeReason, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
+import type { AuthMethod, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
 import { isActive, shouldTouch } from './session.js';
 import { DEFAULT_CACHE_LIMITS, SessionCache, type SessionCacheLimits } from './session-cache.js';
 import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
@@ -152,32 +153,6 @@ export class Sessions {
       // The cursor is the stored activity of the last row read, so the order pages follow is stable.
       nextCursor: more && last ? { lastActiveAt: last.lastActiveAt, id: last.id } : null,
     };
-  }
-
-  /** Ends one of the user's own sessions; false when the id is not an active session of theirs. */
-  async revokeSession(userId: string, sessionId: string, reason: RevokeReason = 'revoked_by_user'): Promise<boolean> {
-    const revoked = await this.#deps.store.revokeSession(sessionId, userId, reason, this.#deps.clock.now());
-    this.#recentActivity.delete(sessionId);
-    if (revoked) await this.announce({ kind: 'session', userId, sessionId });
-    return revoked;
-  }
-
-  /** Ends every session of the user but the current one, in one statement. */
-  async revokeOtherSessions(userId: string, currentSessionId: string): Promise<number> {
-    const revoked = await this.#deps.store.revokeSessions(
-      { userId, exceptSessionId: currentSessionId },
-      'revoke_others',
-      this.#deps.clock.now(),
-    );
-    await this.announce({ kind: 'user', userId });
-    return revoked;
-  }
-
-  /** Ends every session of the user, the current one included, in one statement. */
-  async revokeAllSessions(userId: string): Promise<number> {
-    const revoked = await this.#deps.store.revokeSessions({ userId }, 'revoke_all', this.#deps.clock.now());
-    await this.announce({ kind: 'user', userId });
-    return revoked;
   }
 
   /**

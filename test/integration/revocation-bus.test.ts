@@ -49,7 +49,7 @@ describe.each(['redis', 'postgres', 'redis+postgres'] as const)('two nodes with 
     expect(await one.sessions.validateSessionToken(token)).not.toBeNull();
     expect(await two.sessions.validateSessionToken(token)).not.toBeNull();
     expect(one.sessions.cacheStats().entries).toBeGreaterThan(0);
-    expect(await two.sessions.revokeSession(user.id, session.id)).toBe(true);
+    expect(await two.revocation.endSession(user.id, session.id, { kind: 'system' })).not.toBeNull();
     // The revoking node refuses at once, without waiting for its own event to come back.
     expect(await two.sessions.validateSessionToken(token)).toBeNull();
     await until(async () => (await one.sessions.validateSessionToken(token)) === null);
@@ -61,7 +61,7 @@ describe.each(['redis', 'postgres', 'redis+postgres'] as const)('two nodes with 
     const tokens: string[] = [];
     for (let i = 0; i < 5; i++) tokens.push((await one.sessions.createSession(user.id, 'web', 'password', ORIGIN)).token);
     for (const t of tokens) expect(await two.sessions.validateSessionToken(t)).not.toBeNull();
-    expect(await one.sessions.revokeAllSessions(user.id)).toBe(5);
+    expect(await one.revocation.endAllSessions(user.id, { kind: 'system' })).toBe(5);
     await until(async () => (await Promise.all(tokens.map((t) => two.sessions.validateSessionToken(t)))).every((r) => r === null));
   });
 });

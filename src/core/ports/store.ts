@@ -54,8 +54,11 @@ export interface SessionStore {
   listActiveSessionPage(userId: string, now: number, page: SessionPageQuery): Promise<SessionRecord[]>;
   /** Moves `last_active_at` forward (never back) for each session, in one transaction. */
   touchSessions(touches: readonly { id: string; lastActiveAt: number }[]): Promise<void>;
-  /** Revokes one active session of `userId`; false when there is none with that id. */
-  revokeSession(id: string, userId: string, reason: RevokeReason, now: number): Promise<boolean>;
+  /**
+   * Revokes one active session of `userId` and returns it as it ended (for the record of what
+   * ended); null when there is none with that id.
+   */
+  revokeSession(id: string, userId: string, reason: RevokeReason, now: number): Promise<SessionRecord | null>;
   /** Revokes every active session the selector names in one statement; returns how many. */
   revokeSessions(selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number>;
   /** For the active-sessions gauge. */

@@ -233,11 +233,23 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(await stateOf(s.id)).toEqual({ ...s, lastActiveAt: T0 + 1 });
       });
 
-      it("revokeSession() ends the owner's active session and records when and why", async () => {
+      it("revokeSession() ends the owner's active session, records when and why, and returns what ended", async () => {
         const user = await newUser();
         const s = await newSession(user.id);
         const sibling = await newSession(user.id);
-        expect(await store.revokeSession(s.id, user.id, 'revoked_by_user', T0 + 7)).toBe(true);
+        const ended = await store.revokeSession(s.id, user.id, 'revoked_by_user', T0 + 7);
+        // The ended session as a person recognises it: device, app, place and address.
+        expect(ended).toMatchObject({
+          id: s.id,
+          userId: user.id,
+          clientId: s.clientId,
+          deviceId: s.deviceId,
+          device: s.device,
+          ip: s.ip,
+          location: s.location,
+          revokedAt: T0 + 7,
+          revokeReason: 'revoked_by_user',
+        });
         expect(await stateOf(s.id)).toMatchObject({ revokedAt: T0 + 7, revokeReason: 'revoked_by_user' });
         expect((await stateOf(sibling.id)).revokedAt).toBeNull();
         expect((await store.listActiveSessions(user.id, T0 + 8)).map((x) => x.id)).toEqual([sibling.id]);
@@ -247,23 +259,23 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         const owner = await newUser();
         const intruder = await newUser();
         const s = await newSession(owner.id);
-        expect(await store.revokeSession(s.id, intruder.id, 'revoked_by_user', T0 + 1)).toBe(false);
+        expect(await store.revokeSession(s.id, intruder.id, 'revoked_by_user', T0 + 1)).toBeNull();
         expect((await stateOf(s.id)).revokedAt).toBeNull();
       });
 
-      it('revokeSession() is false for an unknown or already revoked session and keeps the first revocation', async () => {
+      it('revokeSession() is null for an unknown or already revoked session and keeps the first revocation', async () => {
         const user = await newUser();
         const s = await newSession(user.id);
-        expect(await store.revokeSession('no-such-session-id-xx', user.id, 'revoked_by_user', T0)).toBe(false);
-        expect(await store.revokeSession(s.id, user.id, 'sign_out', T0 + 1)).toBe(true);
-        expect(await store.revokeSession(s.id, user.id, 'revoked_by_user', T0 + 2)).toBe(false);
+        expect(await store.revokeSession('no-such-session-id-xx', user.id, 'revoked_by_user', T0)).toBeNull();
+        expect(await store.revokeSession(s.id, user.id, 'sign_out', T0 + 1)).not.toBeNull();
+        expect(await store.revokeSession(s.id, user.id, 'revoked_by_user', T0 + 2)).toBeNull();
         expect(await stateOf(s.id)).toMatchObject({ revokedAt: T0 + 1, revokeReason: 'sign_out' });
       });
 
-      it('revokeSession() is false for a session past its absolute expiry', async () => {
+      it('revokeSession() is null for a session past its absolute expiry', async () => {
         const user = await newUser();
         const s = await newSession(user.id, { expiresAt: T0 + 5 });
-        expect(await store.revokeSession(s.id, user.id, 'revoked_by_user', T0 + 5)).toBe(false);
+        expect(await store.revokeSession(s.id, user.id, 'revoked_by_user', T0 + 5)).toBeNull();
         expect((await stateOf(s.id)).revokedAt).toBeNull();
       });
 

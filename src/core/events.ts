@@ -1,0 +1,122 @@
+/**
+ * Domain events: what the use cases (sign-in.ts, revocation.ts, accounts.ts, password-reset.ts,
+ * mfa.ts) say happened, typed. They go to one Recorder, whose sinks turn them into the security
+ * timeline and mail (security-signals.ts), metrics and logs (the HTTP layer's), and later the
+ * audit log and webhooks. A use case never writes a side effect of its own beyond its state
+ * change: it records an event.
+ */
+import type { Background } from './background.js';
+import type { ErrorCode } from './errors.js';
+import type { RiskSignal } from './risk.js';
+import type { Actor } from './security-events.js';
+import type { DeviceInfo, Location, RevokeReason, SessionRecord } from './session.js';
+
+/** Where a request came from, as the entry point saw it. */
+export interface RequestPlace {
+  ip: string;
+  location: Location;
+}
+
+export interface Account {
+  id: string;
+  email: string;
+}
+
+/** What a person needs to recognise a session that ended: its device, app, place and address. */
+export interface EndedSession {
+  id: string;
+  clientId: string;
+  deviceId: string | null;
+  device: DeviceInfo;
+  ip: string;
+  location: Location;
+}
+
+export type SignInStep = 'password' | 'code';
+
+export type DomainEvent =
+  | { type: 'signed_in'; at: number; user: Account; session: SessionRecord; risk: RiskSignal[]; secondFactor: 'totp' | 'recovery' | null }
+  | {
+      type: 'sign_in_failed';
+      at: number;
+      step: SignInStep;
+      /** The error code the caller saw (invalid_credentials, invalid_code, rate_limited, …). */
+      outcome: ErrorCode | 'error';
+      /** As typed at the password step; the account may not exist (looked up after the response). */
+      email: string | null;
+      /** Known at the code step. */
+      userId: string | null;
+      clientId: string | null;
+      place: RequestPlace;
+    }
+  | { type: 'second_factor_required'; at: number; userId: string; clientId: string }
+  | { type: 'session_ended'; at: number; userId: string; session: EndedSession; reason: RevokeReason; actor: Actor }
+  | {
+      type: 'sessions_ended';
+      at: number;
+      userId: string;
+      scope: 'others' | 'all' | 'matching';
+      count: number;
+      reason: RevokeReason;
+      actor: Actor;
+    }
+  /** A revocation that named no active session of the user: nothing changed (404). */
+  | { type: 'revocation_refused'; at: number; userId: string; sessionId: string; request: 'end' | 'report'; actor: Actor }
+  /** "This wasn't me": the session (when it was still active) has ended and the password must change. */
+  | { type: 'session_reported'; at: number; userId: string; sessionId: string; session: EndedSession | null; actor: Actor }
+  | { type: 'password_changed'; at: number; user: Account; how: 'changed' | 'reset'; place: RequestPlace; actor: Actor; revoked: number }
+  | { type: 'password_reset_requested'; at: number; userId: string; place: RequestPlace }
+  | {
+      type: 'mfa_changed';
+      at: number;
+      userId: string;
+      change: 'mfa_enabled' | 'mfa_disabled' | 'device_trusted' | 'device_untrusted';
+      deviceId: string | null;
+      actor: Actor;
+    };
+
+export type DomainEventType = DomainEvent['type'];
+
+/** A consumer of events. It may be async; a failure is reported, never passed to the use case. */
+export type EventSink = (event: DomainEvent) => void | Promise<void>;
+
+/**
+ * The one recorder. Sinks run in the order added and are awaited, so a response that follows a
+ * use case already shows on the timeline; a sink's failure is reported and the others still run
+ * (the timeline and metrics are a record, not a gate).
+ */
+export class Recorder {
+  readonly #sinks = new Set<EventSink>();
+  readonly #background: Background;
+
+  constructor(background: Background) {
+    this.#background = background;
+  }
+
+  /** Adds a sink; returns the function that removes it (an HTTP app's metrics, on close). */
+  add(sink: EventSink): () => void {
+    this.#sinks.add(sink);
+    return () => this.#sinks.delete(sink);
+  }
+
+  async record(event: DomainEvent): Promise<void> {
+    for (const sink of this.#sinks) {
+      try {
+        await sink(event);
+      } catch (err) {
+        this.#background.report(err, `record ${event.type}`);
+      }
+    }
+  }
+}
+
+export function endedSession(session: SessionRecord): EndedSession {
+  return {
+    id: session.id,
+    clientId: session.clientId,
+    deviceId: session.deviceId,
+    device: session.device,
+    ip: session.ip,
+    location: session.location,
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * Signing in, for every method: password, password + authenticator code or recovery code (and
+ * later passkeys and OAuth device approval). One order, written once:
+ *
+ *   verify the proof (rate limited) → gate ("This wasn't me" unanswered) → second factor needed?
+ *   → end the session this browser had (no fixation) → where it comes from → assess risk
+ *   → create the session → record it (timeline, alert mail, metrics)
+ *
+ * A failed step is recorded too. Entry points (HTTP today) pass what they saw of the request and
+ * get back either a session with its token or the token for the code step.
+ */
+import type { Accounts } from './accounts.js';
+import { isSessiondError, SessiondError } from './errors.js';
+import type { Recorder, RequestPlace, SignInStep } from './events.js';
+import type { Mfa } from './mfa.js';
+import type { Clock } from './ports/clock.js';
+import type { SecuritySignals } from './security-signals.js';
+import type { AuthMethod, Client, NativeDevice, SessionOrigin, SessionRecord } from './session.js';
+import type { Sessions } from './sessions.js';
+import type { Revocation } from './revocation.js';
+import type { UserRecord } from './user.js';
+
+export type Transport = 'cookie' | 'bearer';
+
+/** What the entry point saw of the request that signs in. */
+export interface SignInContext {
+  place: RequestPlace;
+  /**
+   * The device as already known, read without issuing anything: a browser's device cookie, a
+   * native app's own id. A browser without a device cookie cannot be a trusted device.
+   */
+  knownDeviceId(client: Client, native: NativeDevice | null): string | null;
+  /** Where the new session comes from; called only when a session is made (it may issue a device cookie). */
+  origin(client: Client, native: NativeDevice | null): SessionOrigin;
+  /** The session this browser already has: it ends when the new one starts (ASVS 7.2.4). */
+  replaces: { userId: string; sessionId: string } | null;
+}
+
+export interface PasswordSignIn {
+  email: string;
+  password: string;
+  clientId: string;
+  transport: Transport;
+  device: NativeDevice | null;
+}
+
+/** A finished sign-in: the session and its token (the only time the token exists in clear). */
+export interface SignedIn {
+  kind: 'session';
+  user: UserRecord;
+  session: SessionRecord;
+  token: string;
+  transport: Transport;
+}
+
+export type SignInResult = SignedIn | { kind: 'second_factor'; token: string; expiresAt: number };
+
+export interface SignInDeps {
+  clients: readonly Client[];
+  accounts: Pick<Accounts, 'verifyCredentials' | 'signInSucceeded'>;
+  mfa: Pick<Mfa, 'isEnabled' | 'isDeviceTrusted' | 'createChallenge' | 'completeChallenge'>;
+  signals: Pick<SecuritySignals, 'checkSignInAllowed' | 'assessSignIn'>;
+  sessions: Pick<Sessions, 'createSession'>;
+  revocation: Pick<Revocation, 'endSession'>;
+  recorder: Recorder;
+  clock: Clock;
+}
+
+export class SignIn {
+  readonly #deps: SignInDeps;
+
+  constructor(deps: SignInDeps) {
+    this.#deps = deps;
+  }
+
+  /** The password step. With MFA on and an untrusted device, no session yet: a token for the code step. */
+  async withPassword(input: PasswordSignIn, context: SignInContext): Promise<SignInResult> {
+    const { accounts, mfa } = this.#deps;
+    const client = this.#client(input.clientId);
+    const failed = { step: 'password' as const, email: input.email, userId: null, clientId: client.id, place: context.place };
+    const user = await this.#attempt(failed, async () => {
+      const verified = await accounts.verifyCredentials(input.email, input.password, context.place.ip);
+      await this.#gate(verified);
+      return verified;
+    });
+    if ((await mfa.isEnabled(user.id)) && !(await mfa.isDeviceTrusted(user.id, context.knownDeviceId(client, input.device)))) {
+      const device = client.kind === 'browser' || input.device === null ? null : JSON.stringify(input.device);
+      const challenge = await mfa.createChallenge(user.id, client.id, input.transport, device);
+      await this.#deps.recorder.record({
+        type: 'second_factor_required',
+        at: this.#deps.clock.now(),
+        userId: user.id,
+        clientId: client.id,
+      });
+      return { kind: 'second_factor', token: challenge.token, expiresAt: challenge.expiresAt };
+    }
+    // The account's failure count clears only when the sign-in is over (with MFA, at the code
+    // step), else a known password would reset it between guesses at the code.
+    await accounts.signInSucceeded(user);
+    return this.#open(user, client, 'password', input.transport, input.device, null, context);
+  }
+
+  /** The code step: the token from the password step and an authenticator or recovery code. */
+  async withSecondFactor(mfaToken: string, code: string, context: SignInContext): Promise<SignedIn> {
+    const failed = { step: 'code' as const, email: null, userId: null, clientId: null, place: context.place };
+    const done = await this.#attempt(failed, async () => {
+      const completed = await this.#deps.mfa.completeChallenge(mfaToken, code, context.place.ip);
+      await this.#gate(completed.user);
+      return completed;
+    });
+    const { user, challenge, method } = done;
+    const client = this.#client(challenge.clientId);
+    const native = challenge.device === null ? null : (JSON.parse(challenge.device) as NativeDevice);
+    return this.#open(user, client, 'mfa', challenge.transport, native, method, context);
+  }
+
+  /** "This wasn't me" is unanswered: the right password still gets no session until it changes. */
+  async #gate(user: UserRecord): Promise<void> {
+    await this.#deps.signals.checkSignInAllowed(user.id);
+  }
+
+  /** Rotation, origin, risk, creation, record: the sign-in is over. */
+  async #open(
+    user: UserRecord,
+    client: Client,
+    method: AuthMethod,
+    transport: Transport,
+    native: NativeDevice | null,
+    secondFactor: 'totp' | 'recovery' | null,
+    context: SignInContext,
+  ): Promise<SignedIn> {
+    const { sessions, signals, revocation, recorder, clock } = this.#deps;
+    const previous = context.replaces;
+    if (previous)
+      await revocation.endSession(previous.userId, previous.sessionId, {
+        kind: 'session',
+        sessionId: previous.sessionId,
+        ip: context.place.ip,
+      });
+    const origin = context.origin(client, native);
+    const risk = await signals.assessSignIn(user.id, client.id, origin);
+    const issued = await sessions.createSession(user.id, client.id, method, origin);
+    await recorder.record({ type: 'signed_in', at: clock.now(), user, session: issued.session, risk, secondFactor });
+    // A trusted device skipped the code step; the answer says so, as the list will.
+    const trusted = await this.#deps.mfa.isDeviceTrusted(user.id, issued.session.deviceId);
+    return { kind: 'session', user, session: { ...issued.session, trusted }, token: issued.token, transport };
+  }
+
+  /** Runs a step; a refusal is recorded (metrics, the timeline for known accounts) and rethrown. */
+  async #attempt<T>(
+    failed: { step: SignInStep; email: string | null; userId: string | null; clientId: string | null; place: RequestPlace },
+    step: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await step();
+    } catch (err) {
+      const outcome = isSessiondError(err) ? err.code : 'error';
+      await this.#deps.recorder.record({ type: 'sign_in_failed', at: this.#deps.clock.now(), outcome, ...failed });
+      throw err;
+    }
+  }
+
+  #client(id: string): Client {
+    const client = this.#deps.clients.find((c) => c.id === id);
+    if (!client) throw new SessiondError('unknown_client');
+    return client;
+  }
+}
