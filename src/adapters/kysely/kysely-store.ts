@@ -120,6 +120,7 @@ export function kyselyStore(db: Db): Store {
     },
 
     async revokeSession(id, userId, reason, now) {
+      // RETURNING (SQLite 3.35+, PostgreSQL): the ended row comes back with the same statement.
       const result = await db
         .updateTable('sessions')
         .set({ revoked_at: now, revoke_reason: reason })
@@ -127,8 +128,9 @@ export function kyselyStore(db: Db): Store {
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
         .where('expires_at', '>', now)
+        .returningAll()
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
+      return result ? fromSessionRow(result) : null;
     },
 
     async revokeSessions(selector, reason, now) {
