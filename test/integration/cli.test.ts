@@ -1,22 +1,22 @@
-/** The built CLI, as a user runs it: `node bin/sessiond.js …` (npm test builds dist/ first). */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+/**
+ * The built CLI, as a user runs it from a clone: `node bin/sessiond.js …` (npm test builds dist/
+ * first). Never `npx sessiond` in the repository: on a fresh clone npx first installs the folder
+ * into npm's exec cache, which took longer than a test may. `npx` is tested where it belongs, in a
+ * project that has the packed package installed.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, PASSWORD } from '../support/harness.js';
+import { BIN, envWithoutSessiond, ROOT, spawnSessiond, SPAWN_HOOK_TIMEOUT_MS, stopAllSpawned } from '../support/serve-process.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/sessiond.js');
 const run = promisify(execFile);
 
 /** The environment without any SESSIOND_* setting of the machine running the tests. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SESSIOND_')));
-  return { ...env, ...extra };
-}
+const cleanEnv = envWithoutSessiond;
 
 async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -28,104 +28,124 @@ async function cli(args: string[], extraEnv: Record<string, string> = {}): Promi
   }
 }
 
+/**
+ * A project with the package installed from `npm pack`'s tarball, offline: the tarball unpacked
+ * into node_modules/sessiond and its bin linked, as npm would; its declared dependencies linked
+ * from this checkout's node_modules (fetching them is not a test's job). A module the server
+ * loads but the package does not declare would not resolve from there.
+ */
+async function installPackedPackage(dir: string): Promise<string> {
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+    cwd: ROOT,
+    env: cleanEnv(),
+    timeout: 300_000,
+  });
+  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+  const project = path.join(dir, 'project');
+  const installed = path.join(project, 'node_modules', 'sessiond');
+  mkdirSync(path.join(project, 'node_modules', '.bin'), { recursive: true });
+  mkdirSync(installed);
+  writeFileSync(path.join(project, 'package.json'), '{ "name": "uses-sessiond", "private": true }\n');
+  await run('tar', ['-xzf', path.join(dir, filename), '-C', installed, '--strip-components=1']);
+  const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as {
+    bin: Record<string, string>;
+    dependencies: Record<string, string>;
+  };
+  for (const dependency of Object.keys(manifest.dependencies)) {
+    const link = path.join(project, 'node_modules', dependency);
+    mkdirSync(path.dirname(link), { recursive: true });
+    symlinkSync(path.join(ROOT, 'node_modules', dependency), link, 'dir');
+  }
+  for (const [name, target] of Object.entries(manifest.bin)) {
+    chmodSync(path.join(installed, target), 0o755);
+    symlinkSync(path.join('..', 'sessiond', target), path.join(project, 'node_modules', '.bin', name));
+  }
+  return project;
+}
+
 describe('sessiond CLI', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'sessiond-cli-'));
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await stopAllSpawned();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('`npx sessiond serve --db sqlite::memory: --port 0` prints where it listens and answers /healthz there', async () => {
-    // Exactly as the contract says a user starts it; its own process group, so npx's child dies too.
-    const child = spawn('npx', ['--no-install', 'sessiond', 'serve', '--db', 'sqlite::memory:', '--port', '0', '--log-level', 'warn'], {
-      cwd: ROOT,
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    const signal = (name: NodeJS.Signals) => {
+  it(
+    '`node bin/sessiond.js serve --db sqlite::memory: --port 0` prints where it listens and answers /healthz there',
+    { timeout: SPAWN_HOOK_TIMEOUT_MS },
+    async () => {
+      const server = await spawnSessiond({ args: ['--db', 'sqlite::memory:', '--port', '0', '--log-level', 'warn'], env: cleanEnv() });
       try {
-        process.kill(-child.pid!, name);
-      } catch {
-        // already gone
+        expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(server.port).toBeGreaterThan(0);
+        const health = await fetch(`${server.url}/healthz`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toEqual({ status: 'ok' });
+        const ready = await fetch(`${server.url}/readyz`);
+        expect(ready.status).toBe(200);
+      } finally {
+        await server.stop();
       }
-    };
-    try {
-      let stdout = '';
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line within 20s; stdout: ${stdout} stderr: ${stderr}`)), 20_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          stdout += chunk.toString();
-          const match = /^sessiond listening on (http:\/\/127\.0\.0\.1:(\d+))$/m.exec(stdout);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]!);
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-      });
-      expect(Number(new URL(url).port)).toBeGreaterThan(0);
-      const health = await fetch(`${url}/healthz`);
-      expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok' });
-      const ready = await fetch(`${url}/readyz`);
-      expect(ready.status).toBe(200);
-    } finally {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      if (child.exitCode === null) signal('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      signal('SIGKILL');
-    }
-  });
+    },
+  );
 
-  it('serve --port 0 builds its public URL (mail links) from the port it really listens on', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve', '--db', 'sqlite::memory:', '--port', '0', '--log-level', 'info'], {
-      cwd: ROOT,
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      const waitFor = (pattern: RegExp) =>
-        new Promise<RegExpExecArray>((resolve, reject) => {
-          const deadline = setTimeout(() => reject(new Error(`not seen: ${pattern}; output: ${out.slice(-2000)}`)), 20_000);
-          const check = () => {
-            const match = pattern.exec(out);
-            if (match) {
-              clearTimeout(deadline);
-              child.stdout.off('data', check);
-              resolve(match);
-            }
-          };
-          child.stdout.on('data', check);
-          check();
+  it(
+    '`npx sessiond serve` in a project that installed the packed package starts the server',
+    { timeout: SPAWN_HOOK_TIMEOUT_MS },
+    async () => {
+      const project = await installPackedPackage(dir);
+      // A user's shell, not npm's script environment (npm_config_local_prefix would point npx here).
+      const env = Object.fromEntries(Object.entries(cleanEnv()).filter(([k]) => !/^npm_/i.test(k)));
+      const server = await spawnSessiond({
+        name: 'npx sessiond',
+        via: { command: 'npx', args: ['--no-install', 'sessiond'] },
+        cwd: project,
+        env,
+        args: ['--db', 'sqlite::memory:', '--port', '0', '--log-level', 'warn'],
+      });
+      try {
+        const health = await fetch(`${server.url}/healthz`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toEqual({ status: 'ok' });
+      } finally {
+        await server.stop();
+      }
+    },
+  );
+
+  it(
+    'serve --port 0 builds its public URL (mail links) from the port it really listens on',
+    { timeout: SPAWN_HOOK_TIMEOUT_MS },
+    async () => {
+      const server = await spawnSessiond({ args: ['--db', 'sqlite::memory:', '--port', '0', '--log-level', 'info'], env: cleanEnv() });
+      try {
+        const url = server.url;
+        const headers = { 'content-type': 'application/json', origin: url };
+        const up = await fetch(`${url}/v1/auth/sign-up`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ email: 'port0@example.com', password: PASSWORD }),
         });
-      const url = (await waitFor(/^sessiond listening on (http:\/\/127\.0\.0\.1:\d+)$/m))[1]!;
-      const headers = { 'content-type': 'application/json', origin: url };
-      const up = await fetch(`${url}/v1/auth/sign-up`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ email: 'port0@example.com', password: PASSWORD }),
-      });
-      expect(up.status).toBe(201);
-      const reset = await fetch(`${url}/v1/auth/password-reset`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ email: 'port0@example.com' }),
-      });
-      expect(reset.status).toBe(202);
-      // Without --smtp the mail is written to the log; its link must point at this server.
-      const link = (await waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/reset-password\/confirm/))[1];
-      expect(link).toBe(url);
-    } finally {
-      child.kill('SIGKILL');
-    }
-  });
+        expect(up.status).toBe(201);
+        const reset = await fetch(`${url}/v1/auth/password-reset`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ email: 'port0@example.com' }),
+        });
+        expect(reset.status).toBe(202);
+        // Without --smtp the mail is written to the log; its link must point at this server.
+        const link = (
+          await server.waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/reset-password\/confirm/, { printed: true, deadlineMs: 60_000 })
+        )[1];
+        expect(link).toBe(url);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 
   it('--help lists the commands', async () => {
     const { code, stdout } = await cli(['--help']);

@@ -1,7 +1,8 @@
 /**
  * The one way tests and benches start a server as a child process: `node bin/sessiond.js serve …`
- * (the package's own bin, never `npx`, which on a fresh clone first installs the folder into
- * npm's exec cache), or one of the bench's own server scripts.
+ * (the package's own bin, never `npx` in the repository, which on a fresh clone first installs the
+ * folder into npm's exec cache), one of the bench's own server scripts, or (`command`) another
+ * launcher such as `npx` in a project where the package is installed.
  *
  * - Ready is an event: the child's stdout line `sessiond listening on http://HOST:PORT` (or the
  *   script's own ready line), never a fixed sleep. The deadline for it is long (120 s) so a start
@@ -11,7 +12,8 @@
  *   `stopAllSpawned()` ends them all (registered as an `afterAll` of every vitest file that
  *   imports this module, and on this process's `exit`), and each child runs with an orphan guard:
  *   it ends itself when its stdin pipe closes, which happens however this process ends, even by
- *   SIGKILL or a crash of the test worker.
+ *   SIGKILL or a crash of the test worker. A `command` child gets its own process group, so a
+ *   launcher's own children are signalled with it, and the guard through NODE_OPTIONS.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,7 +50,9 @@ export interface SpawnOptions {
   /** For messages: "node-1", "sessiond", "better-auth". */
   name: string;
   /** The script node runs, e.g. `BIN`. */
-  script: string;
+  script?: string;
+  /** Instead of `node <script>`: another command (`npx`), run in its own process group. */
+  command?: string;
   args?: string[];
   /** Flags for node itself (`--expose-gc`), before the script. */
   nodeArgs?: string[];
@@ -75,12 +79,17 @@ export interface SpawnedProcess {
   alive(): boolean;
   /** The last lines it printed (stdout and stderr), for failure messages. */
   output(): string;
-  /** Resolves with the next line (stdout or stderr, after this call) that matches. */
-  waitFor(pattern: RegExp, deadlineMs?: number): Promise<RegExpExecArray>;
+  /**
+   * Resolves with the next line (stdout or stderr) that matches, printed after this call or, with
+   * `printed`, already among the last lines. Rejects at the deadline or if the child exits first.
+   */
+  waitFor(pattern: RegExp, options?: { deadlineMs?: number; printed?: boolean }): Promise<RegExpExecArray>;
   /** Writes one line to the child's stdin (the bench servers take commands there). */
   send(line: string): void;
   /** SIGKILL; resolves when the child is gone. */
   kill(): Promise<void>;
+  /** Sends a signal to the child (and its process group, for a `command`); no wait. */
+  signal(name: NodeJS.Signals): void;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the child is gone. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -95,7 +104,7 @@ export interface SessiondProcess extends SpawnedProcess {
 const running = new Set<SpawnedProcess>();
 
 process.once('exit', () => {
-  for (const p of running) if (p.alive()) p.child.kill('SIGKILL');
+  for (const p of running) p.signal('SIGKILL');
 });
 
 /** Ends every child this module started and has not seen exit (SIGTERM, then SIGKILL). */
@@ -118,16 +127,28 @@ if (process.env.VITEST) {
   }
 }
 
-/** Starts `node <script> …` and resolves once it prints its ready line. */
+/** Starts `node <script> …` (or `command …`) and resolves once it prints its ready line. */
 export async function spawnNode(options: SpawnOptions): Promise<SpawnedProcess> {
   const deadlineMs = options.deadlineMs ?? START_DEADLINE_MS;
-  const nodeArgs = ['--import', ORPHAN_GUARD, ...(options.nodeArgs ?? []), options.script, ...(options.args ?? [])];
-  const [command, args] = options.wrap ? options.wrap(process.execPath, nodeArgs) : [process.execPath, nodeArgs];
-  const child = spawn(command, args, {
-    cwd: options.cwd ?? ROOT,
-    env: options.env ?? process.env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const group = options.command !== undefined;
+  if (group === (options.script !== undefined)) throw new Error('spawnNode: give either script or command');
+  let env = options.env ?? process.env;
+  let [command, args] = group
+    ? [options.command!, options.args ?? []]
+    : [process.execPath, ['--import', ORPHAN_GUARD, ...(options.nodeArgs ?? []), options.script!, ...(options.args ?? [])]];
+  // A launcher's node processes (npx, and the server it execs) inherit the stdin pipe and the guard.
+  if (group) env = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${ORPHAN_GUARD}`.trim() };
+  if (options.wrap) [command, args] = options.wrap(command, args);
+  const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], detached: group });
+  /** The child, or its whole process group (the launcher and what it started). */
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (group && child.pid !== undefined) process.kill(-child.pid, name);
+      else child.kill(name);
+    } catch {
+      // Already gone.
+    }
+  };
   // The guard's pipe: never written to unless asked, closed only when we are gone.
   child.stdin!.on('error', () => {});
 
@@ -168,8 +189,14 @@ export async function spawnNode(options: SpawnOptions): Promise<SpawnedProcess> 
     `\n--- ${options.name} stderr (last ${stderrTail.length} lines) ---\n${stderrTail.join('\n')}` +
     `\n--- ${options.name} output (last ${tail.length} lines) ---\n${tail.join('\n')}`;
 
-  const waitFor = (pattern: RegExp, waitMs = deadlineMs) =>
+  const waitFor: SpawnedProcess['waitFor'] = (pattern, { deadlineMs: waitMs = deadlineMs, printed = false } = {}) =>
     new Promise<RegExpExecArray>((resolve, reject) => {
+      if (printed) {
+        for (const line of tail) {
+          const match = pattern.exec(line);
+          if (match) return resolve(match);
+        }
+      }
       const done = (error?: Error, match?: RegExpExecArray) => {
         clearTimeout(timer);
         watchers.delete(watch);
@@ -193,11 +220,13 @@ export async function spawnNode(options: SpawnOptions): Promise<SpawnedProcess> 
 
   const stop = async (graceMs = STOP_GRACE_MS) => {
     if (alive()) {
-      child.kill('SIGTERM');
-      const force = setTimeout(() => alive() && child.kill('SIGKILL'), graceMs);
+      signal('SIGTERM');
+      const force = setTimeout(() => alive() && signal('SIGKILL'), graceMs);
       await exited;
       clearTimeout(force);
     }
+    // Whatever a launcher left behind in its group.
+    if (group) signal('SIGKILL');
     running.delete(handle);
   };
   const handle: SpawnedProcess = {
@@ -213,14 +242,19 @@ export async function spawnNode(options: SpawnOptions): Promise<SpawnedProcess> 
       child.stdin!.write(`${line}\n`);
     },
     async kill() {
-      if (alive()) child.kill('SIGKILL');
+      if (alive() || group) signal('SIGKILL');
       await exited;
       running.delete(handle);
     },
+    signal,
     stop,
   };
   running.add(handle);
-  void exited.then(() => running.delete(handle));
+  void exited.then(() => {
+    // A launcher that exits takes what it started with it.
+    if (group) signal('SIGKILL');
+    running.delete(handle);
+  });
 
   try {
     handle.ready = await waitFor(options.ready);
@@ -236,22 +270,30 @@ export interface SessiondOptions {
   args: string[];
   name?: string;
   env?: NodeJS.ProcessEnv;
+  cwd?: string;
   nodeArgs?: string[];
   deadlineMs?: number;
   echoStderr?: boolean;
   wrap?: SpawnOptions['wrap'];
+  /**
+   * Start it through a launcher instead of `node bin/sessiond.js`, e.g.
+   * `{ command: 'npx', args: ['--no-install', 'sessiond'] }` in a project that has it installed.
+   */
+  via?: { command: string; args?: string[] };
 }
 
 /** `node bin/sessiond.js serve <args>`; resolves with the URL it prints once it accepts requests. */
 export async function spawnSessiond(options: SessiondOptions): Promise<SessiondProcess> {
-  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')))
+  if (!options.via && !existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')))
     throw new Error('dist/ is missing: run `npm run build` (npm test does) first');
   const started = await spawnNode({
     name: options.name ?? 'sessiond',
-    script: BIN,
-    args: ['serve', ...options.args],
+    ...(options.via
+      ? { command: options.via.command, args: [...(options.via.args ?? []), 'serve', ...options.args] }
+      : { script: BIN, args: ['serve', ...options.args] }),
     ready: LISTENING,
     ...(options.env ? { env: options.env } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),
     ...(options.echoStderr ? { echoStderr: true } : {}),
