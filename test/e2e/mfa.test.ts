@@ -9,7 +9,7 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WINDOWS_CHROME, launchChromium, signUp, startSessiond, type RunningServer } from './support.js';
+import { SPAWN_HOOK_TIMEOUT_MS, WINDOWS_CHROME, launchChromium, signUp, startSessiond, type RunningServer } from './support.js';
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'correct horse battery staple';
 const CHROME = WINDOWS_CHROME;
@@ -53,7 +53,7 @@ beforeAll(async () => {
   baseUrl = server.url;
   await signUp(baseUrl, { email: EMAIL, password: PASSWORD, name: 'Grace Hopper' });
   browser = await launchChromium();
-});
+}, SPAWN_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../support/smtp-sink.js';
 import type { ReceivedMail, SmtpSink } from '../support/smtp-sink.js';
 import {
+  SPAWN_HOOK_TIMEOUT_MS,
   launchChromium,
   lowContrastText,
   newDevice as openDevice,
@@ -66,7 +67,7 @@ beforeAll(async () => {
   baseUrl = server.url;
   await signUp(baseUrl, { email: EMAIL, password: PASSWORD, name: 'Grace Hopper' });
   browser = await launchChromium();
-});
+}, SPAWN_HOOK_TIMEOUT_MS);
 
 afterAll(async () => {
   await browser?.close();

@@ -2,12 +2,13 @@
  * What every browser suite needs: the built server as a real process, and Debian's Chromium
  * driven by playwright-core (never a downloaded browser). One of each per test file.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { spawnSessiond } from '../support/serve-process.js';
+
+export { SPAWN_HOOK_TIMEOUT_MS } from '../support/serve-process.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const CHROMIUM = process.env.SESSIOND_CHROMIUM ?? '/usr/bin/chromium';
@@ -43,7 +44,7 @@ export async function newDevice(browser: Browser, kind: 'windows' | 'iphone', ip
 
 export interface RunningServer {
   url: string;
-  /** Everything it printed, for failure messages. */
+  /** The last lines it printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
 }
@@ -57,41 +58,11 @@ export async function startSessiond(options: { trustProxy?: boolean; extraArgs?:
   if (!existsSync(path.join(REPO, 'dist/cli/main.js')) || !existsSync(path.join(REPO, 'web/dist/index.html'))) {
     throw new Error('sessiond is not built: run `npm run build` (npm test does) before the e2e suite');
   }
-  const args = ['serve', '--db', 'sqlite::memory:', '--port', '0', '--host', '127.0.0.1'];
+  const args = ['--db', 'sqlite::memory:', '--port', '0', '--host', '127.0.0.1'];
   if (options.trustProxy) args.push('--trust-proxy', '127.0.0.1/32');
-  const child: ChildProcess = spawn(process.execPath, [path.join(REPO, 'bin/sessiond.js'), ...args, ...(options.extraArgs ?? [])], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'test' },
-  });
-  let output = '';
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sessiond did not print its URL within 20 s:\n${output}`)), 20_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      output += `${line}\n`;
-      const match = /^sessiond listening on (http:\/\/\S+)$/.exec(line.trim());
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`sessiond exited with ${code} before listening:\n${output}`));
-    });
-  });
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    },
-  };
+  // Started and tracked by test/support/serve-process.ts: ended with the file whatever happens.
+  const server = await spawnSessiond({ args: [...args, ...(options.extraArgs ?? [])], env: { ...process.env, NODE_ENV: 'test' } });
+  return { url: server.url, output: () => server.output(), stop: () => server.stop() };
 }
 
 /** Creates the suite's account through the API, as the product's own page would (same Origin). */
