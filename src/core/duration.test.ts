@@ -56,6 +56,12 @@ describe('parseDuration', () => {
       expect(parseDuration(bad), bad).toBeNull();
   });
 
+  it('ignores spaces and line breaks around a duration (values pasted into env files)', () => {
+    expect(parseDuration(' 14d ')).toBe(14 * UNIT_MS.d);
+    expect(parseDuration('30m\n')).toBe(30 * UNIT_MS.m);
+    expect(parseDuration('\t90s')).toBe(90 * UNIT_MS.s);
+  });
+
   it('refuses anything longer than ten years', () => {
     fc.assert(
       fc.property(unit, fc.integer({ min: 1, max: 10 ** 6 }), (u, extra) => {

@@ -189,4 +189,79 @@ describe('assessRisk', () => {
     expect(Math.round(greatCircleKm(GEO.london, GEO.paris))).toBe(344);
     expect(Math.round(greatCircleKm(GEO.london, GEO.sydney) / 100) * 100).toBe(17000);
   });
+
+  it('a first sign-in is the baseline: nothing about it is new, not even the device or the app', () => {
+    expect(
+      assessRisk({ signIns: [], knownDevice: false, failures: [] }, now(GEO.sydney, { deviceId: 'device-new', clientId: 'cli' })),
+    ).toEqual([]);
+  });
+
+  it('a first sign-in right after a burst of failures is already suspicious', () => {
+    const failures = [1, 2, 3, 4, 5].map((m) => NOW - m * MINUTE);
+    const signals = assessRisk({ signIns: [], knownDevice: false, failures }, now(GEO.london));
+    expect(signals).toEqual([{ kind: 'failures_then_success', failures: 5, windowMs: 15 * MINUTE }]);
+  });
+
+  it('counts failures strictly after the previous success and up to this sign-in, including its own millisecond', () => {
+    const history = (failures: number[]) => ({ signIns: [past(GEO.london, 10 / 60)], knownDevice: true, failures });
+    const lastSuccess = NOW - 10 * MINUTE;
+    // Four after the last success, one at its very millisecond (before it, as far as we know): no burst.
+    expect(assessRisk(history([lastSuccess, ...[1, 2, 3, 4].map((m) => NOW - m * MINUTE)]), now(GEO.london))).toEqual([]);
+    // The fifth at the same millisecond as this sign-in counts.
+    const burst = assessRisk(history([NOW, ...[1, 2, 3, 4].map((m) => NOW - m * MINUTE)]), now(GEO.london));
+    expect(burst).toEqual([{ kind: 'failures_then_success', failures: 5, windowMs: 15 * MINUTE }]);
+    // Failures recorded after this sign-in (a slower concurrent request) are not its prelude.
+    expect(assessRisk(history([NOW + 1, ...[1, 2, 3, 4].map((m) => NOW - m * MINUTE)]), now(GEO.london))).toEqual([]);
+  });
+
+  it('counts failures within the window only, the window start excluded', () => {
+    const history = (failures: number[]) => ({ signIns: [past(GEO.london, 24)], knownDevice: true, failures });
+    const windowStart = NOW - 15 * MINUTE;
+    expect(assessRisk(history([windowStart, ...[1, 2, 3, 4].map((m) => NOW - m * MINUTE)]), now(GEO.london))).toEqual([]);
+    expect(assessRisk(history([windowStart + 1, ...[1, 2, 3, 4].map((m) => NOW - m * MINUTE)]), now(GEO.london))).toHaveLength(1);
+  });
+
+  it('an unknown location now says nothing about the country', () => {
+    const signals = assessRisk({ signIns: [past(GEO.london, 24)], knownDevice: true, failures: [] }, now(GEO.unknown));
+    expect(signals).toEqual([]);
+  });
+
+  it('names the countries the account is known from once each, in a stable order', () => {
+    const signIns = [past(GEO.paris, 1), past(GEO.london, 24), past(GEO.paris, 48), past(GEO.unknown, 72)];
+    const [signal] = assessRisk({ signIns, knownDevice: true, failures: [] }, now({ ...GEO.unknown, country: 'AU' }));
+    expect(signal).toEqual({ kind: 'new_country', country: 'AU', knownCountries: ['FR', 'GB'] });
+  });
+
+  it('an app the account has used before is not new, even when it was not the last one', () => {
+    const signIns = [past(GEO.london, 1, { clientId: 'mobile' }), past(GEO.london, 24, { clientId: 'web' })];
+    expect(assessRisk({ signIns, knownDevice: true, failures: [] }, now(GEO.london, { clientId: 'web' }))).toEqual([]);
+  });
+
+  it('a far-away sign-in in the same millisecond is impossible travel with no speed to state', () => {
+    const [, signal] = assessRisk({ signIns: [past(GEO.london, 0)], knownDevice: true, failures: [] }, now(GEO.sydney));
+    expect(signal).toMatchObject({ kind: 'impossible_travel', hours: 0, speedKmh: null });
+  });
+
+  it('travel of exactly the minimum distance, at exactly the threshold speed, is possible; any faster is not', () => {
+    const distance = greatCircleKm(GEO.london, GEO.paris);
+    const history = { signIns: [past(GEO.london, 1)], knownDevice: true, failures: [] };
+    const current = now(GEO.paris, { country: 'GB' });
+    const atThreshold = { ...DEFAULT_RISK_THRESHOLDS, minTravelKm: distance, impossibleTravelKmh: distance };
+    expect(assessRisk(history, current, atThreshold)).toEqual([]);
+    expect(assessRisk(history, current, { ...atThreshold, impossibleTravelKmh: distance - 1 }).map((s) => s.kind)).toEqual([
+      'impossible_travel',
+    ]);
+    expect(assessRisk(history, current, { ...atThreshold, minTravelKm: distance + 1, impossibleTravelKmh: 1 })).toEqual([]);
+  });
+
+  it('a place missing either coordinate is no point to measure travel from or to', () => {
+    const halfKnown = [
+      { ...GEO.sydney, longitude: null },
+      { ...GEO.sydney, latitude: null },
+    ];
+    for (const place of halfKnown) {
+      expect(assessRisk({ signIns: [past(GEO.london, 0)], knownDevice: true, failures: [] }, now({ ...place, country: 'GB' }))).toEqual([]);
+      expect(assessRisk({ signIns: [past({ ...place, country: 'GB' }, 0)], knownDevice: true, failures: [] }, now(GEO.london))).toEqual([]);
+    }
+  });
 });

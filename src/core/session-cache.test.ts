@@ -74,4 +74,58 @@ describe('SessionCache', () => {
     cache.delete('a');
     expect(cache.bytes).toBe(0);
   });
+
+  it("after one of a user's sessions leaves the cache, dropping the user still drops the others", () => {
+    const cache = new SessionCache();
+    cache.set(entry('a', 'u1'), 0);
+    cache.set(entry('b', 'u1'), 0);
+    cache.set(entry('c', 'u1'), 0);
+    cache.delete('a');
+    cache.deleteUser('u1');
+    expect([cache.get('b', 0), cache.get('c', 0)]).toEqual([undefined, undefined]);
+    expect(cache.size).toBe(0);
+  });
+
+  it('a session cached again after its user was dropped is dropped with that user next time', () => {
+    const cache = new SessionCache();
+    cache.set(entry('a', 'u1'), 0);
+    cache.deleteUser('u1');
+    cache.set(entry('a', 'u1'), 0);
+    cache.deleteUser('u1');
+    expect(cache.get('a', 0)).toBeUndefined();
+  });
+
+  it('by default re-reads an entry from the database after 30 seconds', () => {
+    const cache = new SessionCache();
+    cache.set(entry('a'), 0);
+    expect(cache.get('a', 30_000)).toBeDefined();
+    expect(cache.get('a', 30_001)).toBeUndefined();
+  });
+
+  it('clear() empties it, bytes included', () => {
+    const cache = new SessionCache();
+    cache.set(entry('a', 'u1'), 0);
+    cache.set(entry('b', 'u2'), 0);
+    cache.clear();
+    expect([cache.size, cache.bytes]).toEqual([0, 0]);
+    expect(cache.get('a', 0)).toBeUndefined();
+  });
+});
+
+describe('estimateBytes', () => {
+  it('counts two bytes for every character of every string, however deep, on top of a fixed overhead', () => {
+    const base = estimateBytes(entry('a', 'u1', ''));
+    expect(estimateBytes(entry('a', 'u1', 'x'.repeat(1000)))).toBe(base + 2000);
+    const withAgent = entry('a');
+    withAgent.session.userAgent = 'Mozilla/5.0 '.repeat(100);
+    expect(estimateBytes(withAgent)).toBe(estimateBytes(entry('a')) + 2 * withAgent.session.userAgent.length);
+  });
+
+  it('is at least the overhead for an entry of empty strings, and numbers add nothing', () => {
+    const e = entry('');
+    const withTimes = entry('');
+    withTimes.session.lastActiveAt = 123_456_789_000;
+    expect(estimateBytes(withTimes)).toBe(estimateBytes(e));
+    expect(estimateBytes(e)).toBeGreaterThanOrEqual(400);
+  });
 });

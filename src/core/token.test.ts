@@ -146,3 +146,18 @@ describe('constantTimeEqual', () => {
     );
   });
 });
+
+describe('isWellFormedId', () => {
+  it('accepts exactly 22 base64url characters, nothing around them (a device cookie or a path id)', () => {
+    fc.assert(
+      fc.property(id, fc.constantFrom(...B64URL), foreign, (i, extra, ch) => {
+        expect(isWellFormedId(i)).toBe(true);
+        expect(isWellFormedId(i + extra)).toBe(false);
+        expect(isWellFormedId(extra + i)).toBe(false);
+        expect(isWellFormedId(i.slice(1))).toBe(false);
+        expect(isWellFormedId(i + ch)).toBe(false);
+        expect(isWellFormedId(ch + i)).toBe(false);
+      }),
+    );
+  });
+});
