@@ -262,7 +262,7 @@ describe.each(ENGINES)('security signals (%s)', (engine) => {
       const a = await h.browserSignIn(e);
       const b = await h.browserSignIn(e, { ua: UA.iphoneSafari });
       h.clock.advance(1_000);
-      expect((await a.request({ method: 'DELETE', url: `/v1/me/sessions/${b.sessionId}` })).statusCode).toBeLessThan(500);
+      expect((await a.request({ method: 'DELETE', url: `/v1/me/sessions/${b.sessionId}` })).statusCode).toBe(204);
       h.clock.advance(1_000);
       const c = await h.browserSignIn(e, { ua: UA.macChrome });
       h.clock.advance(1_000);
@@ -324,20 +324,65 @@ describe.each(ENGINES)('security signals (%s)', (engine) => {
       expectError(await h.request({ method: 'GET', url: '/v1/me/security-events' }), 401, 'unauthenticated');
     });
 
+    it('names the session a revocation ended (device, app, place, address) and who ended it', async () => {
+      const e = email('named');
+      await h.signUp(e);
+      const a = await h.browserSignIn(e);
+      const phone = await h.bearerSignIn(e, {
+        clientId: 'mobile',
+        device: { id: 'pixel-8-ada', name: 'Pixel 8', os: 'Android 15' },
+        ip: IP.mountainView,
+      });
+      const phoneId = ((await me({ authorization: `Bearer ${phone}` })).json() as { session: { id: string } }).session.id;
+      h.clock.advance(1_000);
+      const res = await a.request({ method: 'DELETE', url: `/v1/me/sessions/${phoneId}`, headers: { 'x-forwarded-for': IP.london } });
+      expect(res.statusCode, res.body).toBe(204);
+      const [latest] = (await events(a)).events;
+      expect(latest).toMatchObject({
+        kind: 'session_revoked',
+        reason: 'revoked_by_user',
+        session_id: phoneId,
+        // The ended session: not the address of the session that ended it.
+        ip: IP.mountainView,
+        device: { name: 'Pixel 8', os: 'Android 15' },
+        client: { id: 'mobile' },
+        location: { country: 'US', approximate: true },
+        actor: { kind: 'session', session_id: a.sessionId, current: true },
+      });
+    });
+
     it('records revoke-others and revoke-all with their counts and who did it', async () => {
       const e = email('bulk');
       await h.signUp(e);
       const a = await h.browserSignIn(e);
       await h.browserSignIn(e, { ua: UA.iphoneSafari });
+      await h.browserSignIn(e, { ua: UA.macChrome });
+      h.clock.advance(1_000);
       const others = await a.request({ method: 'POST', url: '/v1/me/sessions/revoke-others', payload: {} });
-      if (others.statusCode !== 200) return; // re-authentication (issue 4B) may gate it; covered there
-      const list = (await events(a)).events;
-      expect(list.find((ev) => ev.kind === 'sessions_revoked')).toMatchObject({
+      expect(others.statusCode, others.body).toBe(200);
+      expect(others.json()).toEqual({ revoked: 2 });
+      const afterOthers = (await events(a)).events;
+      expect(afterOthers[0]).toMatchObject({
         kind: 'sessions_revoked',
         reason: 'revoke_others',
-        count: 1,
-        actor: { session_id: a.sessionId, current: true },
+        count: 2,
+        actor: { kind: 'session', session_id: a.sessionId, current: true },
       });
+      // A second browser, so the timeline can still be read after revoke-all ends the first.
+      const reader = await h.browserSignIn(e, { ua: UA.macChrome });
+      h.clock.advance(1_000);
+      const all = await a.request({ method: 'POST', url: '/v1/me/sessions/revoke-all', payload: {} });
+      expect(all.statusCode, all.body).toBe(200);
+      expect(all.json()).toEqual({ revoked: 2 });
+      const signedBackIn = await h.browserSignIn(e, { ua: UA.macChrome });
+      expect(reader.sessionId).not.toBe(signedBackIn.sessionId);
+      const list = (await events(signedBackIn)).events;
+      const bulk = list.filter((ev) => ev.kind === 'sessions_revoked');
+      expect(bulk.map((ev) => [ev.reason, ev.count])).toEqual([
+        ['revoke_all', 2],
+        ['revoke_others', 2],
+      ]);
+      expect(bulk[0]).toMatchObject({ actor: { kind: 'session', session_id: a.sessionId, current: false } });
     });
   });
 });

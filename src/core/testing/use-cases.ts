@@ -1,0 +1,183 @@
+/**
+ * The core use cases wired over real parts for unit tests: an in-memory SQLite store (the Kysely
+ * adapter), the in-process bus, the memory rate limiter, argon2 at a test cost and otpauth TOTP.
+ * Only time is faked. Every recorded domain event is kept in `events`, in order.
+ */
+import { memoryRevocationBus } from '../../adapters/bus/memory-revocation-bus.js';
+import { nodeCrypto } from '../../adapters/crypto/node-crypto.js';
+import { connect, migrateToLatest } from '../../adapters/kysely/connect.js';
+import { kyselyMfaStore } from '../../adapters/kysely/kysely-mfa-store.js';
+import { kyselyStore } from '../../adapters/kysely/kysely-store.js';
+import { argon2PasswordHasher } from '../../adapters/password/argon2-password-hasher.js';
+import { memoryRateLimiter } from '../../adapters/rate-limit/memory-rate-limiter.js';
+import { otpauthTotp } from '../../adapters/totp/otpauth-totp.js';
+import { Accounts } from '../accounts.js';
+import { Background } from '../background.js';
+import { Recorder, type DomainEvent, type RequestPlace } from '../events.js';
+import type { Mail, Mailer } from '../ports/mailer.js';
+import { Mfa } from '../mfa.js';
+import { PasswordReset } from '../password-reset.js';
+import type { Store } from '../ports/store.js';
+import { Revocation } from '../revocation.js';
+import { SecuritySignals } from '../security-signals.js';
+import type { Client, NativeDevice, SessionOrigin } from '../session.js';
+import { Sessions } from '../sessions.js';
+import { SignIn, type SignInContext } from '../sign-in.js';
+import { fixedClock, type TestClock } from './fakes.js';
+
+export const PASSWORD = 'correct horse battery staple';
+export const CLIENTS: Client[] = [
+  { id: 'web', name: 'Web', kind: 'browser' },
+  { id: 'desktop', name: 'Desktop app', kind: 'desktop' },
+  { id: 'cli', name: 'CLI', kind: 'cli' },
+];
+export const LONDON: RequestPlace = {
+  ip: '81.2.69.160',
+  location: { city: 'London', region: null, country: 'GB', latitude: 51.5, longitude: -0.12 },
+};
+
+export interface UseCases {
+  clock: TestClock;
+  store: Store;
+  sessions: Sessions;
+  revocation: Revocation;
+  signIn: SignIn;
+  accounts: Accounts;
+  mfa: Mfa;
+  signals: SecuritySignals;
+  passwordReset: PasswordReset;
+  recorder: Recorder;
+  /** Every domain event recorded, in order. */
+  events: DomainEvent[];
+  /** Mail handed to the mailer (delivered in the background). */
+  mail: Mail[];
+  /** Errors the background reported (a failed sink, a failed mail). */
+  reported: unknown[];
+  /** Waits for background work (failed-sign-in lookups, mail). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function useCases(): Promise<UseCases> {
+  const clock = fixedClock('2026-04-01T09:00:00Z');
+  const crypto = nodeCrypto;
+  const { db } = connect('sqlite::memory:');
+  await migrateToLatest(db);
+  const store = kyselyStore(db);
+  const reported: unknown[] = [];
+  const background = new Background((err) => reported.push(err));
+  const recorder = new Recorder(background);
+  const events: DomainEvent[] = [];
+  recorder.add((e) => {
+    events.push(e);
+  });
+  const mail: Mail[] = [];
+  const mailer: Mailer = {
+    send: async (m) => {
+      mail.push(m);
+    },
+  };
+  const bus = memoryRevocationBus();
+  const rateLimiter = memoryRateLimiter(clock);
+  const passwords = argon2PasswordHasher({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
+  const signInLimits = { perIp: { limit: 1_000, windowMs: 60_000 }, perAccount: { limit: 5, windowMs: 15 * 60_000 } };
+  const passwordPolicy = { minLength: 15, maxLength: 1024 };
+  const sessions = new Sessions({
+    store,
+    clock,
+    crypto,
+    bus,
+    policy: { idleTimeoutMs: 86_400_000, maxAgeMs: 30 * 86_400_000, touchIntervalMs: 60_000 },
+  });
+  const revocation = new Revocation({ store, sessions, recorder, clock, crypto });
+  const mfa = new Mfa({
+    store: kyselyMfaStore(db),
+    users: store,
+    clock,
+    crypto,
+    totp: otpauthTotp(crypto),
+    passwords,
+    rateLimiter,
+    signInLimits,
+    policy: { reauthWindowMs: 10 * 60_000, trustedDeviceMs: 30 * 86_400_000, issuer: 'sessiond' },
+    recorder,
+    sessions,
+  });
+  const accounts = new Accounts({ store, clock, crypto, passwords, rateLimiter, passwordPolicy, signInLimits, sessions, recorder });
+  const links = { productName: 'sessiond', publicUrl: 'https://sessiond.test', reportLinkTtlMs: 7 * 86_400_000 };
+  const signals = new SecuritySignals({
+    store,
+    clock,
+    crypto,
+    mailer,
+    background,
+    thresholds: { impossibleTravelKmh: 1_000, minTravelKm: 100, failureBurst: { limit: 5, windowMs: 15 * 60_000 } },
+    links,
+    clients: CLIENTS,
+  });
+  recorder.add(signals.record);
+  const passwordReset = new PasswordReset({
+    store,
+    clock,
+    crypto,
+    passwords,
+    passwordPolicy,
+    rateLimiter,
+    limits: { perIp: { limit: 100, windowMs: 60_000 }, perAccount: { limit: 3, windowMs: 3_600_000 } },
+    tokenTtlMs: 30 * 60_000,
+    mailer,
+    background,
+    links,
+    sessions,
+    recorder,
+  });
+  const signIn = new SignIn({ clients: CLIENTS, accounts, mfa, signals, sessions, revocation, recorder, clock });
+  return {
+    clock,
+    store,
+    sessions,
+    revocation,
+    signIn,
+    accounts,
+    mfa,
+    signals,
+    passwordReset,
+    recorder,
+    events,
+    mail,
+    reported,
+    idle: () => background.idle(),
+    async close() {
+      await background.idle();
+      await bus.close();
+      await store.close();
+    },
+  };
+}
+
+/** A request as the HTTP layer would describe it: a browser with a device cookie, or a native app. */
+export function context(
+  options: { deviceId?: string | null; place?: RequestPlace; replaces?: SignInContext['replaces'] } = {},
+): SignInContext & {
+  origins: number;
+} {
+  const place = options.place ?? LONDON;
+  const deviceId = options.deviceId === undefined ? 'device-cookie-0000000001' : options.deviceId;
+  const ctx = {
+    origins: 0,
+    place,
+    replaces: options.replaces ?? null,
+    knownDeviceId: (client: Client, native: NativeDevice | null) => (client.kind === 'browser' ? deviceId : (native?.id ?? null)),
+    origin(client: Client, native: NativeDevice | null): SessionOrigin {
+      ctx.origins++;
+      return {
+        ip: place.ip,
+        userAgent: 'Mozilla/5.0',
+        device: { name: native?.name ?? 'Mac', os: 'macOS', browser: client.kind === 'browser' ? 'Chrome' : null, type: 'desktop' },
+        location: place.location,
+        deviceId: client.kind === 'browser' ? deviceId : (native?.id ?? null),
+      };
+    },
+  };
+  return ctx;
+}
