@@ -8,7 +8,7 @@ import { Background } from './background.js';
 import { Recorder, type DomainEvent } from './events.js';
 import { defaultReason } from './revocation.js';
 import type { Actor } from './security-events.js';
-import { context, PASSWORD, useCases, type UseCases } from './testing/use-cases.js';
+import { context, PASSWORD, useCases, type UseCases } from '../../test/support/use-cases.js';
 
 let u: UseCases;
 let n = 0;

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestPlace } from './events.js';
 import { explain } from './security-signals.js';
-import { CLIENTS, context, LONDON, PASSWORD, useCases, type UseCases } from './testing/use-cases.js';
+import { CLIENTS, context, LONDON, PASSWORD, useCases, type UseCases } from '../../test/support/use-cases.js';
 
 let u: UseCases;
 let n = 0;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isSessiondError } from './errors.js';
 import type { DomainEvent } from './events.js';
 import type { SignedIn, SignInResult } from './sign-in.js';
-import { context, PASSWORD, useCases, type UseCases } from './testing/use-cases.js';
+import { context, PASSWORD, useCases, type UseCases } from '../../test/support/use-cases.js';
 
 let u: UseCases;
 let n = 0;

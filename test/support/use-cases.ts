@@ -3,27 +3,27 @@
  * adapter), the in-process bus, the memory rate limiter, argon2 at a test cost and otpauth TOTP.
  * Only time is faked. Every recorded domain event is kept in `events`, in order.
  */
-import { memoryRevocationBus } from '../../adapters/bus/memory-revocation-bus.js';
-import { nodeCrypto } from '../../adapters/crypto/node-crypto.js';
-import { connect, migrateToLatest } from '../../adapters/kysely/connect.js';
-import { kyselyMfaStore } from '../../adapters/kysely/kysely-mfa-store.js';
-import { kyselyStore } from '../../adapters/kysely/kysely-store.js';
-import { argon2PasswordHasher } from '../../adapters/password/argon2-password-hasher.js';
-import { memoryRateLimiter } from '../../adapters/rate-limit/memory-rate-limiter.js';
-import { otpauthTotp } from '../../adapters/totp/otpauth-totp.js';
-import { Accounts } from '../accounts.js';
-import { Background } from '../background.js';
-import { Recorder, type DomainEvent, type RequestPlace } from '../events.js';
-import type { Mail, Mailer } from '../ports/mailer.js';
-import { Mfa } from '../mfa.js';
-import { PasswordReset } from '../password-reset.js';
-import type { Store } from '../ports/store.js';
-import { Revocation } from '../revocation.js';
-import { SecuritySignals } from '../security-signals.js';
-import type { Client, NativeDevice, SessionOrigin } from '../session.js';
-import { Sessions } from '../sessions.js';
-import { SignIn, type SignInContext } from '../sign-in.js';
-import { fixedClock, type TestClock } from './fakes.js';
+import { memoryRevocationBus } from '../../src/adapters/bus/memory-revocation-bus.js';
+import { nodeCrypto } from '../../src/adapters/crypto/node-crypto.js';
+import { connect, migrateToLatest } from '../../src/adapters/kysely/connect.js';
+import { kyselyMfaStore } from '../../src/adapters/kysely/kysely-mfa-store.js';
+import { kyselyStore } from '../../src/adapters/kysely/kysely-store.js';
+import { argon2PasswordHasher } from '../../src/adapters/password/argon2-password-hasher.js';
+import { memoryRateLimiter } from '../../src/adapters/rate-limit/memory-rate-limiter.js';
+import { otpauthTotp } from '../../src/adapters/totp/otpauth-totp.js';
+import { Accounts } from '../../src/core/accounts.js';
+import { Background } from '../../src/core/background.js';
+import { Recorder, type DomainEvent, type RequestPlace } from '../../src/core/events.js';
+import type { Mail, Mailer } from '../../src/core/ports/mailer.js';
+import { Mfa } from '../../src/core/mfa.js';
+import { PasswordReset } from '../../src/core/password-reset.js';
+import type { Store } from '../../src/core/ports/store.js';
+import { Revocation } from '../../src/core/revocation.js';
+import { SecuritySignals } from '../../src/core/security-signals.js';
+import type { Client, NativeDevice, SessionOrigin } from '../../src/core/session.js';
+import { Sessions } from '../../src/core/sessions.js';
+import { SignIn, type SignInContext } from '../../src/core/sign-in.js';
+import { fixedClock, type TestClock } from '../../src/core/testing/fakes.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const CLIENTS: Client[] = [
