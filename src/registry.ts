@@ -17,6 +17,7 @@ import { dualRevocationBus } from './adapters/bus/dual-revocation-bus.js';
 import { republishingBus } from './adapters/bus/republishing-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
+import { AdapterErrors } from './adapters/adapter-errors.js';
 import { otpauthTotp } from './adapters/totp/otpauth-totp.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
 import { logMailer } from './adapters/mail/log-mailer.js';
@@ -51,6 +52,8 @@ export interface Registry {
   userAgents: UserAgentParser;
   passwords: PasswordHasher;
   rateLimiter: RateLimiter;
+  /** Connection errors the adapters recovered from by themselves, per component (logged; a metric). */
+  adapterErrors: AdapterErrors;
   bus: RevocationBus;
   sessions: Sessions;
   accounts: Accounts;
@@ -90,13 +93,19 @@ const TOUCH_FLUSH_INTERVAL_MS = 1_000;
  * alone: LISTEN/NOTIFY; SQLite: in-process (one node per file), or Redis when configured so that
  * SDK clients listening there hear revocations. Failed publishes are retried in the background.
  */
-async function openBus(config: Readonly<Config>, engine: Engine, choice: RegistryOverrides['bus'], log: Logger): Promise<RevocationBus> {
+async function openBus(
+  config: Readonly<Config>,
+  engine: Engine,
+  choice: RegistryOverrides['bus'],
+  log: Logger,
+  errors: AdapterErrors,
+): Promise<RevocationBus> {
   const kind =
     choice ?? (config.redisUrl ? (engine === 'postgres' ? 'redis+postgres' : 'redis') : engine === 'postgres' ? 'postgres' : 'memory');
   const open = async (which: 'redis' | 'postgres'): Promise<RevocationBus> => {
-    if (which === 'postgres') return postgresRevocationBus(config.databaseUrl);
+    if (which === 'postgres') return postgresRevocationBus(config.databaseUrl, { onError: errors.reporter('postgres-bus') });
     if (!config.redisUrl) throw new Error('the redis bus needs --redis');
-    return redisRevocationBus(config.redisUrl);
+    return redisRevocationBus(config.redisUrl, { onError: errors.reporter('redis-bus') });
   };
   const bus =
     kind === 'redis+postgres'
@@ -112,7 +121,11 @@ async function openBus(config: Readonly<Config>, engine: Engine, choice: Registr
 export async function createRegistry(config: Readonly<Config>, overrides: RegistryOverrides = {}): Promise<Registry> {
   const clock = overrides.clock ?? systemClock;
   const crypto = overrides.crypto ?? nodeCrypto;
-  const { db, engine } = connect(config.databaseUrl);
+  // Background components log here; the HTTP layer has its own request-scoped logger.
+  const logger = pino({ level: config.logLevel }, overrides.logStream);
+  // Adapters report the errors they recover from here, from the first connection on.
+  const adapterErrors = new AdapterErrors(logger);
+  const { db, engine } = connect(config.databaseUrl, { onError: adapterErrors.reporter('postgres-pool') });
   const store = kyselyStore(db);
   try {
     if (overrides.migrate !== false) await migrateToLatest(db);
@@ -123,11 +136,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   const geo = overrides.geo ?? (await maxmindGeo());
   const passwords = argon2PasswordHasher(overrides.argon2);
   // Shared counters when nodes share Redis; otherwise this node's own.
-  const redisLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, clock) : null;
+  const redisLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, clock, adapterErrors.reporter('redis-limiter')) : null;
   const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
-  // Background components log here; the HTTP layer has its own request-scoped logger.
-  const logger = pino({ level: config.logLevel }, overrides.logStream);
-  const bus = await openBus(config, engine, overrides.bus, logger.child({ component: 'revocation-bus' }));
+  const bus = await openBus(config, engine, overrides.bus, logger.child({ component: 'revocation-bus' }), adapterErrors);
   const passwordPolicy = { minLength: config.minPasswordLength, maxLength: MAX_PASSWORD_LENGTH };
   const signInLimits = { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit };
   const sessions = new Sessions({
@@ -211,6 +222,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     userAgents: bowserUserAgentParser,
     passwords,
     rateLimiter,
+    adapterErrors,
     bus,
     sessions,
     accounts,

@@ -14,6 +14,16 @@ describe('redactUrl', () => {
     expect(redactUrl('postgresql://app:p%40ss:w0rd!@db/x')).toBe('postgresql://app:***@db/x');
   });
 
+  it('hides a password without a user name (Redis before ACLs), and every password in a message', () => {
+    expect(redactUrl('redis://:hunter2@cache:6379')).toBe('redis://:***@cache:6379');
+    expect(redactUrl('from redis://:a1@one:6379 to postgres://app:b2@two/x failed')).toBe(
+      'from redis://:***@one:6379 to postgres://app:***@two/x failed',
+    );
+    expect(redactUrl('connect to redis://cache:6379 failed for ada@example.com')).toBe(
+      'connect to redis://cache:6379 failed for ada@example.com',
+    );
+  });
+
   it('hides an empty password too (the separator says one was meant)', () => {
     expect(redactUrl('postgres://app:@db/x')).toBe('postgres://app:***@db/x');
   });

@@ -1,4 +1,7 @@
-/** URLs may carry passwords (`postgres://user:secret@host`); never print one. */
+/**
+ * URLs may carry passwords (`postgres://user:secret@host`, `redis://:secret@host`); never print
+ * one. Works on a URL or on a message that contains URLs.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+  return url.replace(/\/\/([^:/@\s]*):[^@/\s]*@/g, '//$1:***@');
 }

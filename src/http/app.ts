@@ -77,6 +77,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
       countActiveSessions: () => registry.sessions.countActiveSessions(),
       busLive: () => registry.bus.isLive(),
       cacheStats: () => registry.sessions.cacheStats(),
+      adapterErrors: () => registry.adapterErrors.counts(),
     },
     { defaultMetrics: options.defaultMetrics ?? false },
   );

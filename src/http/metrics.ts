@@ -22,6 +22,8 @@ export interface MetricSources {
   countActiveSessions(): Promise<number>;
   busLive(): boolean;
   cacheStats(): { entries: number; bytes: number };
+  /** Errors each adapter component recovered from by itself so far (a fixed set of components). */
+  adapterErrors(): ReadonlyMap<string, number>;
 }
 
 export function createMetrics(sources: MetricSources, options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -77,6 +79,22 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
       const stats = sources.cacheStats();
       cache.set({ measure: 'entries' }, stats.entries);
       cache.set({ measure: 'bytes' }, stats.bytes);
+    },
+  });
+  // The adapters keep the count (they exist before any app); this exports what it gained.
+  const exportedAdapterErrors = new Map<string, number>();
+  const adapterErrors = new Counter({
+    name: 'sessiond_adapter_errors_total',
+    help: 'Connection errors an adapter recovered from by itself, by component (redis-limiter, redis-bus, postgres-bus, postgres-pool): rising means limits counted per node, a bus not live or a flaky database link',
+    labelNames: ['component'] as const,
+    registers: [registry],
+    collect() {
+      for (const [component, count] of sources.adapterErrors()) {
+        const exported = exportedAdapterErrors.get(component);
+        if (exported !== undefined && count <= exported) continue;
+        adapterErrors.inc({ component }, count - (exported ?? 0));
+        exportedAdapterErrors.set(component, count);
+      }
     },
   });
   const durationChildren = new Map<string, ReturnType<typeof requestDuration.labels>>();

@@ -39,4 +39,17 @@ describe('Heartbeat', () => {
     expect(resync).not.toHaveBeenCalled();
     expect(hb.isLive()).toBe(false);
   });
+
+  it('reports a heartbeat that could not be published, on subscribe and on every interval', async () => {
+    vi.useFakeTimers();
+    const failure = new Error('Connection is closed.');
+    const onError = vi.fn();
+    const hb = new Heartbeat({ intervalMs: 500, timeoutMs: 2_000 }, async () => Promise.reject(failure), onError);
+    hb.subscribed();
+    hb.start();
+    await vi.advanceTimersByTimeAsync(1_000);
+    hb.stop();
+    expect(onError).toHaveBeenCalledTimes(3);
+    expect(onError).toHaveBeenCalledWith(failure);
+  });
 });

@@ -4,6 +4,8 @@
  * publishes reach the broker, the broker's messages reach it), so a half-dead or silently
  * partitioned connection stops the node trusting its cache within `timeoutMs`.
  */
+import type { OnAdapterError } from '../adapter-errors.js';
+
 export interface HeartbeatOptions {
   intervalMs: number;
   timeoutMs: number;
@@ -11,19 +13,28 @@ export interface HeartbeatOptions {
 
 export const DEFAULT_HEARTBEAT: HeartbeatOptions = { intervalMs: 500, timeoutMs: 2_000 };
 
+/** What the Redis and the PostgreSQL bus take. */
+export interface BusOptions {
+  heartbeat?: HeartbeatOptions;
+  /** Connection, subscription and heartbeat errors; the bus recovers from them by itself. */
+  onError?: OnAdapterError;
+}
+
 export class Heartbeat {
   #lastHeardAt = 0;
   #subscribed = false;
   #timer: NodeJS.Timeout | undefined;
   readonly #resyncs: (() => void)[] = [];
 
+  /** `onError` hears each heartbeat that could not be published. */
   constructor(
     private readonly options: HeartbeatOptions,
     private readonly beat: () => Promise<void>,
+    private readonly onError: OnAdapterError = () => {},
   ) {}
 
   start(): void {
-    this.#timer ??= setInterval(() => void this.beat().catch(() => {}), this.options.intervalMs);
+    this.#timer ??= setInterval(() => void this.beat().catch(this.onError), this.options.intervalMs);
     this.#timer.unref();
   }
 
@@ -35,7 +46,7 @@ export class Heartbeat {
   /** The subscription is (re)established: live as soon as our own heartbeat comes back. */
   subscribed(): void {
     this.#subscribed = true;
-    void this.beat().catch(() => {});
+    void this.beat().catch(this.onError);
   }
 
   /** The connection dropped: not live until resubscribed and heard again. */

@@ -6,23 +6,29 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';
-import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT, Heartbeat, type BusOptions } from './heartbeat.js';
 import { CHANNEL, decode, encode } from '../../core/revocation-wire.js';
 
-export async function postgresRevocationBus(url: string, heartbeatOptions: HeartbeatOptions = DEFAULT_HEARTBEAT): Promise<RevocationBus> {
+export async function postgresRevocationBus(url: string, options: BusOptions = {}): Promise<RevocationBus> {
+  const onError = options.onError ?? (() => {});
   const node = randomUUID();
   const listeners: ((event: RevocationEvent) => void)[] = [];
   const notifier = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2_000, query_timeout: 2_000 });
-  notifier.on('error', () => {});
+  // An idle NOTIFY connection lost: the pool replaces it; reported, never thrown.
+  notifier.on('error', onError);
   // NOTIFY channels are database-wide, not per schema: deployments (or test suites) sharing one
   // database in different schemas each get their own channel instead of each other's events.
   // Known once the database answers; until then nothing is published or heard (not live).
   let channel: string | undefined;
   const channelName = async () => (channel ??= await channelFor(notifier));
   const notify = async (text: string) => notifier.query('select pg_notify($1, $2)', [await channelName(), text]);
-  const heartbeat = new Heartbeat(heartbeatOptions, async () => {
-    await notify(encode({ kind: 'heartbeat', node }));
-  });
+  const heartbeat = new Heartbeat(
+    options.heartbeat ?? DEFAULT_HEARTBEAT,
+    async () => {
+      await notify(encode({ kind: 'heartbeat', node }));
+    },
+    onError,
+  );
 
   let closed = false;
   let listener: pg.Client | null = null;
@@ -39,7 +45,10 @@ export async function postgresRevocationBus(url: string, heartbeatOptions: Heart
       client.end().catch(() => {});
       if (!closed) retryTimer = setTimeout(() => void listen(), 250);
     };
-    client.on('error', reconnect);
+    client.on('error', (err) => {
+      onError(err);
+      reconnect();
+    });
     client.on('end', reconnect);
     client.on('notification', (msg) => {
       const message = msg.payload ? decode(msg.payload) : null;
@@ -55,7 +64,8 @@ export async function postgresRevocationBus(url: string, heartbeatOptions: Heart
       await client.query(`LISTEN "${await channelName()}"`);
       listener = client;
       heartbeat.subscribed();
-    } catch {
+    } catch (err) {
+      onError(err);
       reconnect();
     }
   }

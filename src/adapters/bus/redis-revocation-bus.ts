@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';
-import { DEFAULT_HEARTBEAT, Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT, Heartbeat, type BusOptions } from './heartbeat.js';
 import { CHANNEL, decode, encode } from '../../core/revocation-wire.js';
 
-export async function redisRevocationBus(url: string, heartbeatOptions: HeartbeatOptions = DEFAULT_HEARTBEAT): Promise<RevocationBus> {
+export async function redisRevocationBus(url: string, options: BusOptions = {}): Promise<RevocationBus> {
+  const onError = options.onError ?? (() => {});
   const node = randomUUID();
-  const options = {
+  const clientOptions = {
     // Fail fast instead of queueing: a revocation must not wait on a dead connection.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -20,21 +21,28 @@ export async function redisRevocationBus(url: string, heartbeatOptions: Heartbea
     retryStrategy: (times: number) => Math.min(50 * times, 1_000),
     lazyConnect: true,
   };
-  const publisher = new Redis(url, options);
-  const subscriber = new Redis(url, options);
+  const publisher = new Redis(url, clientOptions);
+  const subscriber = new Redis(url, clientOptions);
   const listeners: ((event: RevocationEvent) => void)[] = [];
-  const heartbeat = new Heartbeat(heartbeatOptions, async () => {
-    await publisher.publish(CHANNEL, encode({ kind: 'heartbeat', node }));
-  });
+  const heartbeat = new Heartbeat(
+    options.heartbeat ?? DEFAULT_HEARTBEAT,
+    async () => {
+      await publisher.publish(CHANNEL, encode({ kind: 'heartbeat', node }));
+    },
+    onError,
+  );
 
-  // Errors surface as "not live"; the client reconnects by itself.
-  publisher.on('error', () => {});
-  subscriber.on('error', () => {});
+  // Errors surface as "not live" and are reported; the client reconnects by itself.
+  publisher.on('error', onError);
+  subscriber.on('error', onError);
   subscriber.on('close', () => heartbeat.lost());
   subscriber.on('ready', () => {
     subscriber.subscribe(CHANNEL).then(
       () => heartbeat.subscribed(),
-      () => heartbeat.lost(),
+      (err: unknown) => {
+        onError(err);
+        heartbeat.lost();
+      },
     );
   });
   subscriber.on('message', (_channel: string, text: string) => {

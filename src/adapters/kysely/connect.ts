@@ -8,6 +8,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { redactUrl } from '../../core/redact.js';
+import type { OnAdapterError } from '../adapter-errors.js';
 import type { Database, Db } from './database.js';
 import { migrationProvider } from './migrations/index.js';
 
@@ -28,7 +29,13 @@ const pgTypes = {
 /** A PostgreSQL query with no answer after this long fails (503 to the client). */
 export const QUERY_TIMEOUT_MS = 5_000;
 
-export function connect(url: string, options: { poolSize?: number } = {}): Connection {
+export interface ConnectOptions {
+  poolSize?: number;
+  /** PostgreSQL: an idle pooled connection failed (the pool replaces it). */
+  onError?: OnAdapterError;
+}
+
+export function connect(url: string, options: ConnectOptions = {}): Connection {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({
       connectionString: url,
@@ -44,7 +51,7 @@ export function connect(url: string, options: { poolSize?: number } = {}): Conne
       query_timeout: QUERY_TIMEOUT_MS,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
-    pool.on('error', () => {});
+    pool.on('error', options.onError ?? (() => {}));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
   }
   if (url.startsWith('sqlite:')) {

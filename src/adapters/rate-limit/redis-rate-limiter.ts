@@ -5,6 +5,7 @@
  * rather than disappearing or locking everyone out.
  */
 import { Redis } from 'ioredis';
+import type { OnAdapterError } from '../adapter-errors.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { RateLimiter, RateLimitResult } from '../../core/ports/rate-limiter.js';
 import { memoryRateLimiter } from './memory-rate-limiter.js';
@@ -20,10 +21,14 @@ return {n, ttl}
 
 const PREFIX = 'sessiond:rl:';
 
-export function redisRateLimiter(url: string, clock: Clock): RateLimiter & { close(): void } {
+/**
+ * `onError` hears every connection error and every command that fell back to the node's own
+ * counters (a stalled link times commands out without a connection error).
+ */
+export function redisRateLimiter(url: string, clock: Clock, onError: OnAdapterError = () => {}): RateLimiter & { close(): void } {
   // Commands wait for a (re)connection at most half a second, then the fallback answers.
   const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 500, connectTimeout: 1_000 });
-  redis.on('error', () => {});
+  redis.on('error', onError);
   const fallback = memoryRateLimiter(clock);
   const result = (count: number, limit: number, ttl: number): RateLimitResult =>
     count > limit ? { allowed: false, retryAfterMs: Math.max(ttl, 1) } : { allowed: true, retryAfterMs: 0 };
@@ -33,7 +38,8 @@ export function redisRateLimiter(url: string, clock: Clock): RateLimiter & { clo
       try {
         const [count, ttl] = (await redis.eval(HIT, 1, PREFIX + key, String(windowMs))) as [number, number];
         return result(count, limit, ttl);
-      } catch {
+      } catch (err) {
+        onError(err);
         return fallback.hit(key, limit, windowMs);
       }
     },
@@ -41,12 +47,13 @@ export function redisRateLimiter(url: string, clock: Clock): RateLimiter & { clo
       try {
         const [count, ttl] = await Promise.all([redis.get(PREFIX + key), redis.pttl(PREFIX + key)]);
         return result(Number(count ?? 0) + 1, limit, ttl);
-      } catch {
+      } catch (err) {
+        onError(err);
         return fallback.peek(key, limit, windowMs);
       }
     },
     async reset(key) {
-      await Promise.all([redis.del(PREFIX + key).catch(() => {}), fallback.reset(key)]);
+      await Promise.all([redis.del(PREFIX + key).catch(onError), fallback.reset(key)]);
     },
     close() {
       redis.disconnect();
