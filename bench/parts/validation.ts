@@ -1,0 +1,175 @@
+/**
+ * Part `validation` (items 1 and 2): `GET /v1/me/session` with valid cookies (10,000 sessions in
+ * a SQLite file) against a bare Fastify route returning a constant, and Better Auth's
+ * `GET /api/auth/get-session` on SQLite too, with its defaults and with its cookie cache on.
+ * With --profile: one run per target under the V8 CPU profiler instead, summary printed.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { formatProfile, summariseProfile } from '../profile.js';
+import { renderBetterAuth } from '../report-parts.js';
+import { renderSessionVsBare, type RunResult, type SessionVsBare } from '../report.js';
+import { BA_PATH, BA_SESSIONS, COOKIE_CACHE_MAX_AGE_S, betterAuthQueries, seedBetterAuth, startBetterAuth } from './better-auth.js';
+import {
+  CACHE,
+  CONNECTIONS,
+  PATH,
+  ROOT,
+  WARMUP_S,
+  alternate,
+  fmtRun,
+  get,
+  load,
+  log,
+  seedSessiond,
+  startServer,
+  stopServer,
+  type Bench,
+  type Server,
+} from './shared.js';
+
+const SESSIONS = 10_000;
+const ROTATED = 1_000;
+
+/** One measured run under the CPU profiler; returns the run and the profile's file. */
+async function profiledRun(bench: Bench, server: Server, file: string): Promise<RunResult> {
+  const profiling = server.process.waitFor(/PROFILING/);
+  server.process.send('start');
+  await profiling;
+  const result = await load(bench.options, server, bench.options.durationS);
+  const profiled = server.process.waitFor(/PROFILED/);
+  server.process.send(`stop ${file}`);
+  await profiled;
+  return result;
+}
+
+export async function validationPart(bench: Bench): Promise<void> {
+  const { options, tmp, machine, sections } = bench;
+  const partStarted = Date.now();
+  const servers: Server[] = [];
+  try {
+    const dbFile = path.join(tmp, 'sessiond.db');
+    log(`seeding ${SESSIONS.toLocaleString('en-US')} sessiond sessions into ${dbFile}`);
+    const all = await seedSessiond(bench, dbFile, SESSIONS);
+    // Every 10th session: the rotation touches rows all over the table, not one hot corner.
+    const rotated = all.filter((_, i) => i % Math.floor(SESSIONS / ROTATED) === 0).slice(0, ROTATED);
+    const tokensTxt = path.join(tmp, 'tokens.txt');
+    writeFileSync(tokensTxt, `${rotated.join('\n')}\n`);
+    log(`seeding Better Auth: one user, ${BA_SESSIONS.toLocaleString('en-US')} sessions`);
+    const ba = await seedBetterAuth(bench, BA_SESSIONS);
+    const ccCookiesTxt = path.join(tmp, 'better-auth-cc-cookies.txt');
+
+    const session = await startServer(options, 'session', ['session', options.dist, dbFile], { path: PATH, cookies: tokensTxt });
+    servers.push(session);
+    const bare = await startServer(options, 'bare', ['bare', options.dist], { path: PATH, cookies: tokensTxt });
+    servers.push(bare);
+    const baDefault = await startBetterAuth(bench, 'better-auth', ba.db, 'default', { path: BA_PATH, cookies: ba.cookiesTxt });
+    servers.push(baDefault);
+    // Started last: its session_data cookies (made at start-up) are valid for 300 s.
+    const baCache = await startBetterAuth(bench, 'better-auth-cc', ba.db, 'cookie-cache', { path: BA_PATH, cookies: ccCookiesTxt }, [
+      ba.json,
+      ccCookiesTxt,
+    ]);
+    servers.push(baCache);
+
+    // The session route must really validate: a valid cookie is 200 for its own session, a bad one
+    // 401. With a session outside the rotation, whose touch now would fall due again mid-run.
+    const probe = all[1]!;
+    const ok = await get(session.port, `__Host-sessiond=${probe}`);
+    const bad = await get(session.port, `__Host-sessiond=${probe.slice(0, -1)}${probe.endsWith('A') ? 'B' : 'A'}`);
+    if (ok.status !== 200 || !ok.body.includes('"current":true') || bad.status !== 401)
+      throw new Error(`session route sanity check failed: ${ok.status} ${ok.body} / ${bad.status}`);
+    if ((await get(bare.port, `__Host-sessiond=${probe}`)).status !== 200) throw new Error('bare route sanity check failed');
+    // Better Auth answers 200 with `null` for no session: check the body, for every cookie.
+    const ccCookies = readFileSync(ccCookiesTxt, 'utf8').split('\n').filter(Boolean);
+    for (const [server, cookies] of [
+      [baDefault, ba.cookies],
+      [baCache, ccCookies],
+    ] as const) {
+      for (const cookie of cookies) {
+        const r = await get(server.port, cookie, BA_PATH);
+        if (r.status !== 200 || !r.body.startsWith('{"session":'))
+          throw new Error(`${server.name} sanity check failed: ${r.status} ${r.body}`);
+      }
+      const tampered = await get(server.port, cookies[0]!.replace(/session_token=./, 'session_token=X'), BA_PATH);
+      if (server === baDefault && tampered.body !== 'null') throw new Error(`${server.name} accepted a tampered cookie: ${tampered.body}`);
+    }
+
+    log(`warm-up ${WARMUP_S} s each (${options.loader}, ${CONNECTIONS} connections)`);
+    await load(options, bare, WARMUP_S);
+    // The seeded sessions are a minute old: the warm-up writes each one's last_active_at once (a
+    // synchronous commit each). On a busy machine 5 s may not reach them all: warm up until it has.
+    const warmFrom = Date.now();
+    const ids = JSON.stringify(rotated.map((t) => t.slice(0, 22)));
+    for (let round = 1; ; round++) {
+      await load(options, session, WARMUP_S);
+      const db = new Database(dbFile, { readonly: true });
+      const { n } = db
+        .prepare('SELECT count(*) AS n FROM sessions WHERE id IN (SELECT value FROM json_each(?)) AND last_active_at >= ?')
+        .get(ids, warmFrom) as { n: number };
+      db.close();
+      if (n >= rotated.length) break;
+      if (round === 6) {
+        log(
+          `warm-up reached only ${n} of ${rotated.length} sessions in ${round * WARMUP_S} s; measuring anyway (reported as writes during runs)`,
+        );
+        break;
+      }
+      log(`warm-up reached ${n} of ${rotated.length} sessions; warming up again`);
+    }
+    await load(options, baDefault, WARMUP_S);
+    await load(options, baCache, WARMUP_S);
+    const measuredFrom = Date.now();
+
+    if (options.profile) {
+      // One measured run per target under the profiler; nothing is written to the docs.
+      for (const server of [session, bare]) {
+        const file = path.join(CACHE, `${server.name}.cpuprofile`);
+        const result = await profiledRun(bench, server, file);
+        log(`profiled  ${fmtRun(result)}`);
+        console.log(`\n${server.name}: ${formatProfile(summariseProfile(file, server.name === 'session' ? 40 : 15))}\n`);
+        log(`profile kept at ${path.relative(ROOT, file)} (open it in Chrome DevTools)`);
+      }
+      return;
+    }
+
+    const runs: RunResult[] = [];
+    const queries0 = await betterAuthQueries(baCache);
+    await alternate(options, [session, bare, baDefault, baCache], runs);
+    const cacheQueries = (await betterAuthQueries(baCache)) - queries0;
+    const ccAgeS = (Date.now() - measuredFrom) / 1000;
+
+    await Promise.all(servers.splice(0).map(stopServer));
+    // Read-only steady state: no session should have been written after the warm-up.
+    const db = new Database(dbFile, { readonly: true });
+    const { n: touches } = db.prepare('SELECT count(*) AS n FROM sessions WHERE last_active_at >= ?').get(measuredFrom) as { n: number };
+    db.close();
+
+    const result: SessionVsBare = {
+      machine,
+      loader: options.loader,
+      pinned: options.taskset,
+      connections: CONNECTIONS,
+      sessions: SESSIONS,
+      rotated: ROTATED,
+      warmupSeconds: WARMUP_S,
+      durationSeconds: options.durationS,
+      runs,
+      touchesDuringRuns: touches,
+      benchSeconds: (Date.now() - partStarted) / 1000,
+    };
+    sections.push(renderSessionVsBare(result));
+    sections.push(
+      renderBetterAuth({
+        ...result,
+        betterAuthSessions: BA_SESSIONS,
+        cookieCacheMaxAgeS: COOKIE_CACHE_MAX_AGE_S,
+        cookieCacheQueries: cacheQueries,
+        cookieCacheWithinMaxAge: ccAgeS < COOKIE_CACHE_MAX_AGE_S,
+      }),
+    );
+  } finally {
+    await Promise.all(servers.map(stopServer));
+  }
+}
