@@ -41,6 +41,10 @@ import type { UserAgentParser } from './core/ports/user-agent.js';
 import { DEFAULT_TOUCH_INTERVAL_MS } from './core/session.js';
 import { DEFAULT_CACHE_LIMITS } from './core/session-cache.js';
 import { Sessions } from './core/sessions.js';
+import { Recorder } from './core/events.js';
+import { Revocation } from './core/revocation.js';
+import { SignIn } from './core/sign-in.js';
+import { logEvent } from './adapters/log/log-events.js';
 
 export interface Registry {
   config: Readonly<Config>;
@@ -56,6 +60,12 @@ export interface Registry {
   adapterErrors: AdapterErrors;
   bus: RevocationBus;
   sessions: Sessions;
+  /** Every way in to ending sessions. */
+  revocation: Revocation;
+  /** Every way in to signing in. */
+  signIn: SignIn;
+  /** Where use cases record domain events; an HTTP app adds its metrics here. */
+  recorder: Recorder;
   accounts: Accounts;
   mailer: Mailer;
   signals: SecuritySignals;
@@ -127,118 +137,127 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   const adapterErrors = new AdapterErrors(logger);
   const { db, engine } = connect(config.databaseUrl, { onError: adapterErrors.reporter('postgres-pool') });
   const store = kyselyStore(db);
+  // What is open so far, closed in reverse if a later step fails (GeoIP, the bus): a failed
+  // start leaves no pool or Redis connection behind.
+  const opened: (() => unknown)[] = [() => store.close()];
   try {
     if (overrides.migrate !== false) await migrateToLatest(db);
+    const geo = overrides.geo ?? (await maxmindGeo());
+    const passwords = argon2PasswordHasher(overrides.argon2);
+    // Shared counters when nodes share Redis; otherwise this node's own.
+    const redisLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, clock, adapterErrors.reporter('redis-limiter')) : null;
+    if (redisLimiter) opened.push(() => redisLimiter.close());
+    const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
+    const bus = await openBus(config, engine, overrides.bus, logger.child({ component: 'revocation-bus' }), adapterErrors);
+    opened.push(() => bus.close());
+    const passwordPolicy = { minLength: config.minPasswordLength, maxLength: MAX_PASSWORD_LENGTH };
+    const signInLimits = { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit };
+    // Background work (recording failed sign-ins, mail) reports its failures here.
+    const signalLog = logger.child({ component: 'security-signals' });
+    const background = new Background((err, what) => signalLog.error({ err, what }, 'background security work failed'));
+    // The one recorder: use cases record domain events; the timeline and mail (signals), the log,
+    // and each HTTP app's metrics are its sinks.
+    const recorder = new Recorder(background);
+    const sessions = new Sessions({
+      store,
+      clock,
+      crypto,
+      bus,
+      policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
+    });
+    const revocation = new Revocation({ store, sessions, recorder, clock, crypto });
+    const mfa = new Mfa({
+      store: kyselyMfaStore(db),
+      users: store,
+      clock,
+      crypto,
+      totp: otpauthTotp(crypto),
+      passwords,
+      rateLimiter,
+      signInLimits,
+      policy: { reauthWindowMs: config.reauthWindowMs, trustedDeviceMs: config.trustedDeviceMs, issuer: 'sessiond' },
+      recorder,
+      sessions,
+    });
+    const accounts = new Accounts({ store, clock, crypto, passwords, rateLimiter, passwordPolicy, signInLimits, sessions, recorder });
+    // Security signals: mail is queued and retried in the background; nothing here blocks a response.
+    const mailer = retryingMailer(
+      config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : logMailer(signalLog.child({ component: 'mail' })),
+      signalLog,
+      { attempts: 5, baseDelayMs: overrides.mailRetryDelayMs ?? 1_000, maxQueued: 10_000 },
+    );
+    const links = { productName: 'sessiond', publicUrl: config.publicUrl, reportLinkTtlMs: config.reportLinkTtlMs };
+    const signals = new SecuritySignals({
+      store,
+      clock,
+      crypto,
+      mailer,
+      background,
+      thresholds: { impossibleTravelKmh: config.impossibleTravelKmh, minTravelKm: 100, failureBurst: config.failureBurst },
+      links,
+      clients: config.clients,
+    });
+    recorder.add(signals.record);
+    recorder.add(logEvent(logger.child({ component: 'events' })));
+    const passwordReset = new PasswordReset({
+      store,
+      clock,
+      crypto,
+      passwords,
+      passwordPolicy,
+      rateLimiter,
+      limits: { perIp: config.passwordResetIpLimit, perAccount: config.passwordResetAccountLimit },
+      tokenTtlMs: config.passwordResetTtlMs,
+      mailer,
+      background,
+      links,
+      sessions,
+      recorder,
+    });
+    const signIn = new SignIn({ clients: config.clients, accounts, mfa, signals, sessions, revocation, recorder, clock });
+    // last_active_at writes fall due at most once a minute per session; they are batched here.
+    const flushTouches = () =>
+      sessions.flushTouches().catch((err: unknown) => logger.warn({ err }, 'last-activity writes failed; kept for the next flush'));
+    const flushTimer = setInterval(() => void flushTouches(), TOUCH_FLUSH_INTERVAL_MS);
+    flushTimer.unref();
+
+    return {
+      config,
+      engine,
+      clock,
+      crypto,
+      store,
+      geo,
+      userAgents: bowserUserAgentParser,
+      passwords,
+      rateLimiter,
+      adapterErrors,
+      bus,
+      sessions,
+      revocation,
+      signIn,
+      recorder,
+      accounts,
+      mfa,
+      mailer,
+      signals,
+      passwordReset,
+      async close() {
+        clearInterval(flushTimer);
+        await flushTouches();
+        // Recording in flight finishes; mail still retrying gets one last attempt.
+        await background.idle();
+        await mailer.close?.();
+        redisLimiter?.close();
+        await bus.close();
+        await store.close();
+      },
+    };
   } catch (err) {
-    await store.close();
+    for (const close of opened.reverse())
+      await Promise.resolve()
+        .then(close)
+        .catch(() => undefined);
     throw err;
   }
-  const geo = overrides.geo ?? (await maxmindGeo());
-  const passwords = argon2PasswordHasher(overrides.argon2);
-  // Shared counters when nodes share Redis; otherwise this node's own.
-  const redisLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, clock, adapterErrors.reporter('redis-limiter')) : null;
-  const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
-  const bus = await openBus(config, engine, overrides.bus, logger.child({ component: 'revocation-bus' }), adapterErrors);
-  const passwordPolicy = { minLength: config.minPasswordLength, maxLength: MAX_PASSWORD_LENGTH };
-  const signInLimits = { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit };
-  const sessions = new Sessions({
-    store,
-    clock,
-    crypto,
-    bus,
-    policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
-  });
-  const mfa = new Mfa({
-    store: kyselyMfaStore(db),
-    users: store,
-    clock,
-    crypto,
-    totp: otpauthTotp(crypto),
-    passwords,
-    rateLimiter,
-    signInLimits,
-    policy: { reauthWindowMs: config.reauthWindowMs, trustedDeviceMs: config.trustedDeviceMs, issuer: 'sessiond' },
-    // MFA and device-trust changes go on the security timeline (called after construction).
-    record: (event) => signals.recordMfaChange(event),
-    announce: (event) => sessions.announce(event),
-  });
-  const accounts = new Accounts({
-    store,
-    clock,
-    crypto,
-    passwords,
-    rateLimiter,
-    passwordPolicy,
-    signInLimits,
-    announce: (event) => sessions.announce(event),
-    hasSecondFactor: (userId) => mfa.isEnabled(userId),
-  });
-  // Security signals: mail is queued and retried in the background; nothing here blocks a response.
-  const signalLog = logger.child({ component: 'security-signals' });
-  const mailer = retryingMailer(
-    config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : logMailer(signalLog.child({ component: 'mail' })),
-    signalLog,
-    { attempts: 5, baseDelayMs: overrides.mailRetryDelayMs ?? 1_000, maxQueued: 10_000 },
-  );
-  const background = new Background((err, what) => signalLog.error({ err, what }, 'background security work failed'));
-  const signals = new SecuritySignals({
-    store,
-    clock,
-    crypto,
-    mailer,
-    background,
-    thresholds: { impossibleTravelKmh: config.impossibleTravelKmh, minTravelKm: 100, failureBurst: config.failureBurst },
-    links: { productName: 'sessiond', publicUrl: config.publicUrl, reportLinkTtlMs: config.reportLinkTtlMs },
-    clients: config.clients,
-    revokeSession: (userId, sessionId, reason) => sessions.revokeSession(userId, sessionId, reason),
-  });
-  const passwordReset = new PasswordReset({
-    store,
-    clock,
-    crypto,
-    passwords,
-    passwordPolicy,
-    rateLimiter,
-    limits: { perIp: config.passwordResetIpLimit, perAccount: config.passwordResetAccountLimit },
-    tokenTtlMs: config.passwordResetTtlMs,
-    mailer,
-    background,
-    signals,
-    announce: (event) => sessions.announce(event),
-  });
-  // last_active_at writes fall due at most once a minute per session; they are batched here.
-  const flushTouches = () =>
-    sessions.flushTouches().catch((err: unknown) => logger.warn({ err }, 'last-activity writes failed; kept for the next flush'));
-  const flushTimer = setInterval(() => void flushTouches(), TOUCH_FLUSH_INTERVAL_MS);
-  flushTimer.unref();
-
-  return {
-    config,
-    engine,
-    clock,
-    crypto,
-    store,
-    geo,
-    userAgents: bowserUserAgentParser,
-    passwords,
-    rateLimiter,
-    adapterErrors,
-    bus,
-    sessions,
-    accounts,
-    mfa,
-    mailer,
-    signals,
-    passwordReset,
-    async close() {
-      clearInterval(flushTimer);
-      await flushTouches();
-      // Recording in flight finishes; mail still retrying gets one last attempt.
-      await background.idle();
-      await mailer.close?.();
-      redisLimiter?.close();
-      await bus.close();
-      await store.close();
-    },
-  };
 }

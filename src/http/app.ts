@@ -16,10 +16,11 @@ import { cookiePolicy } from './cookies.js';
 import { handleError, sendError } from './errors.js';
 import { introspectionRoutes } from './introspection/routes.js';
 import { meRoutes } from './me/routes.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, eventMetrics } from './metrics.js';
+import { openApiOptions } from './openapi.js';
 import { opsRoutes } from './ops/routes.js';
 import { revocationRoutes } from './revocations/routes.js';
-import { ErrorResponse, Session, User } from './schemas.js';
+import { ErrorResponse } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
 import { webRoutes } from './web/routes.js';
 
@@ -82,6 +83,9 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     { defaultMetrics: options.defaultMetrics ?? false },
   );
   const ctx: HttpContext = { registry, cookies, metrics };
+  // This app counts what the use cases record; it stops when the app closes.
+  const stopCounting = registry.recorder.add(eventMetrics(metrics));
+  app.addHook('onClose', async () => stopCounting());
 
   app.decorateRequest('auth', null);
   await app.register(fastifyCookie);
@@ -92,18 +96,9 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
     done();
   });
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'sessiond', version: '0.1.0', description: 'Session authority: sign-in, Active sessions, revocation, introspection.' },
-      components: {
-        securitySchemes: { cookie: { type: 'apiKey', in: 'cookie', name: cookies.session }, bearer: { type: 'http', scheme: 'bearer' } },
-      },
-    },
-  });
+  await app.register(fastifySwagger, openApiOptions(config.publicUrl, cookies));
+  // The error envelope is one component of the document (openapi.ts refers to it by `$id`).
   app.addSchema(ErrorResponse);
-  app.addSchema(User);
-  app.addSchema(Session);
 
   // JSON only: an HTML form (text/plain, urlencoded, multipart) cannot reach a state change.
   app.removeContentTypeParser('text/plain');

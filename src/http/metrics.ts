@@ -4,12 +4,14 @@
  * many apps in one process do not collide.
  */
 import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import type { DomainEvent, EventSink } from '../core/events.js';
 
 export interface Metrics {
   registry: PromRegistry;
   requestDuration: Histogram<'method' | 'route' | 'status_code'>;
   signIns: Counter<'outcome'>;
   revocations: Counter<'kind' | 'outcome'>;
+  sessionsEnded: Counter<'reason'>;
   validations: Counter<'outcome'>;
   /** Latency of one request; label children are cached, so the hot path hashes no labels. */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
@@ -46,6 +48,12 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     name: 'sessiond_revocations_total',
     help: 'Session revocation requests by kind and outcome; sessions ended are counted in sessiond_sessions_revoked_total',
     labelNames: ['kind', 'outcome'] as const,
+    registers: [registry],
+  });
+  const sessionsEnded = new Counter({
+    name: 'sessiond_sessions_revoked_total',
+    help: 'Sessions ended by revocation, by reason (sign_out, revoked_by_user, revoke_others, revoke_all, reported, admin, …)',
+    labelNames: ['reason'] as const,
     registers: [registry],
   });
   const validations = new Counter({
@@ -104,6 +112,7 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     requestDuration,
     signIns,
     revocations,
+    sessionsEnded,
     validations,
     observeRequest(method, route, status, seconds) {
       const key = `${method} ${status} ${route}`;
@@ -116,5 +125,46 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
       if (!child) validationChildren.set(outcome, (child = validations.labels(outcome)));
       child.inc();
     },
+  };
+}
+
+/**
+ * The recorder's metrics sink (core/events.ts): sign-ins by outcome, revocation requests by kind
+ * and outcome, sessions ended by reason. Labels are codes from closed sets: no ids, no addresses.
+ */
+export function eventMetrics(metrics: Metrics): EventSink {
+  return (event: DomainEvent) => {
+    switch (event.type) {
+      case 'signed_in':
+        metrics.signIns.inc({ outcome: 'success' });
+        return;
+      case 'sign_in_failed':
+        metrics.signIns.inc({ outcome: event.outcome });
+        return;
+      case 'session_ended':
+        metrics.revocations.inc({ kind: event.reason === 'sign_out' ? 'sign_out' : 'one', outcome: 'success' });
+        metrics.sessionsEnded.inc({ reason: event.reason });
+        return;
+      case 'sessions_ended':
+        metrics.revocations.inc({ kind: event.scope, outcome: 'success' });
+        metrics.sessionsEnded.inc({ reason: event.reason }, event.count);
+        return;
+      case 'revocation_refused':
+        metrics.revocations.inc({ kind: event.request === 'report' ? 'reported' : 'one', outcome: 'not_found' });
+        return;
+      case 'session_reported':
+        metrics.revocations.inc({ kind: 'reported', outcome: 'success' });
+        if (event.session) metrics.sessionsEnded.inc({ reason: 'reported' });
+        return;
+      case 'password_changed':
+        metrics.revocations.inc({ kind: event.how === 'reset' ? 'password_reset' : 'password_change', outcome: 'success' });
+        if (event.revoked > 0)
+          metrics.sessionsEnded.inc({ reason: event.how === 'reset' ? 'password_reset' : 'password_changed' }, event.revoked);
+        return;
+      case 'second_factor_required':
+      case 'password_reset_requested':
+      case 'mfa_changed':
+        return;
+    }
   };
 }

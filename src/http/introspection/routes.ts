@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { effectiveExpiry } from '../../core/session.js';
 import type { HttpContext } from '../context.js';
 import { requireServiceKey } from '../plugins/service-key.js';
+import { SECURITY } from '../openapi.js';
 import { IntrospectBody, IntrospectResponse, responses } from '../schemas.js';
 
 export function introspectionRoutes({ registry, metrics }: HttpContext): FastifyPluginAsyncTypebox {
@@ -14,7 +15,16 @@ export function introspectionRoutes({ registry, metrics }: HttpContext): Fastify
 
     app.post(
       '/introspect',
-      { schema: { tags: ['introspection'], body: IntrospectBody, response: responses({ 200: IntrospectResponse }) } },
+      {
+        schema: {
+          tags: ['introspection'],
+          operationId: 'introspectToken',
+          summary: 'Whether a session token is active, and whose (RFC 7662 style)',
+          security: SECURITY.serviceKey,
+          body: IntrospectBody,
+          response: responses({ 200: IntrospectResponse }),
+        },
+      },
       async (request) => {
         const found = await registry.sessions.validateSessionToken(request.body.token);
         metrics.countValidation(found ? 'valid' : 'invalid');

@@ -2,6 +2,7 @@
  * The caller's second factor, re-authentication and trusted devices (docs/mfa.md). Registered
  * inside the `me` plane, so every route already has a session and the CSRF check.
  */
+import { sessionActor } from '../security/place.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { SessiondError } from '../../core/errors.js';
@@ -11,6 +12,7 @@ import { CodeBody, MfaStatus, ReauthBody, ReauthResponse, RecoveryCodes, TotpEnr
 import { authOf } from '../plugins/authenticate.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { clientIp } from '../plugins/request-context.js';
+import { SECURITY } from '../openapi.js';
 import { EmptyBody, SessionIdParams, responses } from '../schemas.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -19,11 +21,20 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
   const { mfa, store } = registry;
 
   return async (app) => {
-    const actorOf = (request: Parameters<typeof authOf>[0]) => ({ sessionId: authOf(request).session.id, ip: clientIp(request) });
+    const actorOf = (request: Parameters<typeof authOf>[0]) => sessionActor(request, authOf(request));
 
     app.post(
       '/reauthenticate',
-      { schema: { tags: ['me'], body: ReauthBody, response: responses({ 200: ReauthResponse }) } },
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'reauthenticate',
+          summary: 'Confirm it is you again (password or code) before a sensitive action',
+          security: SECURITY.session,
+          body: ReauthBody,
+          response: responses({ 200: ReauthResponse }),
+        },
+      },
       async (request) => {
         const { user, session } = authOf(request);
         const at = await mfa.reauthenticate(user.id, session.id, request.body, clientIp(request));
@@ -32,27 +43,61 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
       },
     );
 
-    app.get('/mfa', { schema: { tags: ['mfa'], response: responses({ 200: MfaStatus }) } }, async (request) => {
-      const status = await mfa.status(authOf(request).user.id);
-      return {
-        enabled: status.enabled,
-        enabled_at: status.enabledAt === null ? null : iso(status.enabledAt),
-        recovery_codes_remaining: status.recoveryCodesRemaining,
-        methods: status.enabled ? ['totp' as const] : [],
-      };
-    });
+    app.get(
+      '/mfa',
+      {
+        schema: {
+          tags: ['mfa'],
+          operationId: 'getMyMfaStatus',
+          summary: 'Whether two-step verification is on, and how many recovery codes are left',
+          security: SECURITY.session,
+          response: responses({ 200: MfaStatus }),
+        },
+      },
+      async (request) => {
+        const status = await mfa.status(authOf(request).user.id);
+        return {
+          enabled: status.enabled,
+          enabled_at: status.enabledAt === null ? null : iso(status.enabledAt),
+          recovery_codes_remaining: status.recoveryCodesRemaining,
+          methods: status.enabled ? ['totp' as const] : [],
+        };
+      },
+    );
 
-    app.post('/mfa/totp', { schema: { tags: ['mfa'], body: EmptyBody, response: responses({ 200: TotpEnrolment }) } }, async (request) => {
-      await requireRecentAuth(request, registry);
-      const { user } = authOf(request);
-      const { secret, uri } = await mfa.startTotpEnrolment(user);
-      // The secret is in this one response (no-store) and nowhere else that leaves the server.
-      return { secret, otpauth_uri: uri, qr_code: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }) };
-    });
+    app.post(
+      '/mfa/totp',
+      {
+        schema: {
+          tags: ['mfa'],
+          operationId: 'startTotpEnrolment',
+          summary: 'Start turning on two-step verification: a new authenticator-app secret',
+          security: SECURITY.session,
+          body: EmptyBody,
+          response: responses({ 200: TotpEnrolment }),
+        },
+      },
+      async (request) => {
+        await requireRecentAuth(request, registry);
+        const { user } = authOf(request);
+        const { secret, uri } = await mfa.startTotpEnrolment(user);
+        // The secret is in this one response (no-store) and nowhere else that leaves the server.
+        return { secret, otpauth_uri: uri, qr_code: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }) };
+      },
+    );
 
     app.post(
       '/mfa/totp/confirm',
-      { schema: { tags: ['mfa'], body: CodeBody, response: responses({ 200: RecoveryCodes }) } },
+      {
+        schema: {
+          tags: ['mfa'],
+          operationId: 'confirmTotpEnrolment',
+          summary: 'Finish turning on two-step verification with a code; answers the recovery codes',
+          security: SECURITY.session,
+          body: CodeBody,
+          response: responses({ 200: RecoveryCodes }),
+        },
+      },
       async (request) => {
         await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
@@ -64,7 +109,16 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
 
     app.post(
       '/mfa/recovery-codes',
-      { schema: { tags: ['mfa'], body: EmptyBody, response: responses({ 200: RecoveryCodes }) } },
+      {
+        schema: {
+          tags: ['mfa'],
+          operationId: 'regenerateRecoveryCodes',
+          summary: 'Replace the recovery codes',
+          security: SECURITY.session,
+          body: EmptyBody,
+          response: responses({ 200: RecoveryCodes }),
+        },
+      },
       async (request) => {
         await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
@@ -74,17 +128,38 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
       },
     );
 
-    app.delete('/mfa', { schema: { tags: ['mfa'], response: responses({ 204: { type: 'null' } }) } }, async (request, reply) => {
-      await requireRecentAuth(request, registry);
-      const { user, session } = authOf(request);
-      await mfa.disable(user.id, actorOf(request));
-      request.log.info({ event: 'mfa_disabled', user_id: user.id, session_id: session.id }, 'two-step verification turned off');
-      return reply.code(204).send();
-    });
+    app.delete(
+      '/mfa',
+      {
+        schema: {
+          tags: ['mfa'],
+          operationId: 'disableMyMfa',
+          summary: 'Turn off two-step verification',
+          security: SECURITY.session,
+          response: responses({ 204: { type: 'null' } }),
+        },
+      },
+      async (request, reply) => {
+        await requireRecentAuth(request, registry);
+        const { user, session } = authOf(request);
+        await mfa.disable(user.id, actorOf(request));
+        request.log.info({ event: 'mfa_disabled', user_id: user.id, session_id: session.id }, 'two-step verification turned off');
+        return reply.code(204).send();
+      },
+    );
 
     app.post(
       '/devices/current/trust',
-      { schema: { tags: ['mfa'], body: EmptyBody, response: responses({ 200: TrustResponse }) } },
+      {
+        schema: {
+          tags: ['mfa'],
+          operationId: 'trustCurrentDevice',
+          summary: 'Trust this device: later sign-ins from it skip the code step',
+          security: SECURITY.session,
+          body: EmptyBody,
+          response: responses({ 200: TrustResponse }),
+        },
+      },
       async (request) => {
         const { user, session } = authOf(request);
         const until = await mfa.trustDevice(session, actorOf(request));
@@ -97,7 +172,16 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
     // device cookie) never leave the server.
     app.delete(
       '/sessions/:id/trust',
-      { schema: { tags: ['mfa'], params: SessionIdParams, response: responses({ 204: { type: 'null' } }) } },
+      {
+        schema: {
+          tags: ['mfa'],
+          operationId: 'untrustSessionDevice',
+          summary: "Stop trusting the device of one of the caller's sessions",
+          security: SECURITY.session,
+          params: SessionIdParams,
+          response: responses({ 204: { type: 'null' } }),
+        },
+      },
       async (request, reply) => {
         const { user } = authOf(request);
         const id = request.params.id;

@@ -8,6 +8,7 @@ import { clearSessionCookie } from '../cookies.js';
 import type { HttpContext } from '../context.js';
 import { authOf, requireSession } from '../plugins/authenticate.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
+import { SECURITY } from '../openapi.js';
 import { mfaRoutes } from './mfa-routes.js';
 import {
   EmptyBody,
@@ -37,20 +38,41 @@ function decodeSessionCursor(text: string): SessionCursor {
 
 export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
   const { registry, cookies, metrics } = ctx;
-  const { config, sessions, accounts } = registry;
+  const { config, sessions, accounts, revocation } = registry;
 
   return async (app) => {
     app.addHook('onRequest', requireSession(registry, cookies, metrics));
 
     // The hot path: one indexed read, no write unless last activity is a minute old.
-    app.get('/session', { schema: { tags: ['me'], response: responses({ 200: UserAndSession }) } }, async (request) => {
-      const { user, session } = authOf(request);
-      return { user: userView(user), session: sessionView(session, session.id, config.clients, sessions.policy) };
-    });
+    app.get(
+      '/session',
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'getCurrentSession',
+          summary: 'The caller and their current session',
+          security: SECURITY.session,
+          response: responses({ 200: UserAndSession }),
+        },
+      },
+      async (request) => {
+        const { user, session } = authOf(request);
+        return { user: userView(user), session: sessionView(session, session.id, config.clients, sessions.policy) };
+      },
+    );
 
     app.get(
       '/sessions',
-      { schema: { tags: ['me'], querystring: SessionListQuery, response: responses({ 200: SessionList }) } },
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'listMySessions',
+          summary: "The caller's active sessions (all, or one page)",
+          security: SECURITY.session,
+          querystring: SessionListQuery,
+          response: responses({ 200: SessionList }),
+        },
+      },
       async (request) => {
         const { user, session } = authOf(request);
         const view = (s: SessionRecord) => sessionView(s, session.id, config.clients, sessions.policy);
@@ -68,22 +90,24 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
 
     app.delete(
       '/sessions/:id',
-      { schema: { tags: ['me'], params: SessionIdParams, response: responses({ 204: { type: 'null' } }) } },
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'revokeMySession',
+          summary: "End one of the caller's sessions",
+          security: SECURITY.session,
+          params: SessionIdParams,
+          response: responses({ 204: { type: 'null' } }),
+        },
+      },
       async (request, reply) => {
         const { user, session } = authOf(request);
         const id = request.params.id;
         // Ending another session is sensitive (ASVS 5.0 7.5.2); ending this one is signing out.
         if (id !== session.id) await requireRecentAuth(request, registry);
         // Unknown, malformed, already ended and other users' ids all answer the same 404.
-        const revoked = isWellFormedId(id) && (await sessions.revokeSession(user.id, id));
-        metrics.revocations.inc({ kind: 'one', outcome: revoked ? 'success' : 'not_found' });
-        if (!revoked) throw new SessiondError('not_found', 'No such session.');
-        const reason = id === session.id ? 'sign_out' : 'revoked_by_user';
-        await registry.signals.recordRevocation(user.id, { sessionId: id, reason, actor: sessionActor(request, authOf(request)) });
-        request.log.info(
-          { event: 'session_revoked', kind: 'one', user_id: user.id, session_id: id, by_session_id: session.id },
-          'session revoked',
-        );
+        const ended = isWellFormedId(id) ? await revocation.endSession(user.id, id, sessionActor(request, authOf(request))) : null;
+        if (!ended) throw new SessiondError('not_found', 'No such session.');
         if (id === session.id) clearSessionCookie(reply, cookies);
         return reply.code(204).send();
       },
@@ -91,42 +115,40 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
 
     app.post(
       '/sessions/revoke-others',
-      { schema: { tags: ['me'], body: EmptyBody, response: responses({ 200: RevokedCount }) } },
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'revokeMyOtherSessions',
+          summary: 'End every session of the caller but this one',
+          security: SECURITY.session,
+          body: EmptyBody,
+          response: responses({ 200: RevokedCount }),
+        },
+      },
       async (request) => {
         await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
-        const revoked = await sessions.revokeOtherSessions(user.id, session.id);
-        await registry.signals.recordRevocation(user.id, {
-          count: revoked,
-          reason: 'revoke_others',
-          actor: sessionActor(request, authOf(request)),
-        });
-        metrics.revocations.inc({ kind: 'others', outcome: 'success' });
-        request.log.info(
-          { event: 'sessions_revoked', kind: 'others', user_id: user.id, by_session_id: session.id, count: revoked },
-          'other sessions revoked',
-        );
+        const revoked = await revocation.endOtherSessions(user.id, session.id, sessionActor(request, authOf(request)));
         return { revoked };
       },
     );
 
     app.post(
       '/sessions/revoke-all',
-      { schema: { tags: ['me'], body: EmptyBody, response: responses({ 200: RevokedCount }) } },
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'revokeAllMySessions',
+          summary: 'End every session of the caller, this one too',
+          security: SECURITY.session,
+          body: EmptyBody,
+          response: responses({ 200: RevokedCount }),
+        },
+      },
       async (request, reply) => {
         await requireRecentAuth(request, registry);
-        const { user, session } = authOf(request);
-        const revoked = await sessions.revokeAllSessions(user.id);
-        await registry.signals.recordRevocation(user.id, {
-          count: revoked,
-          reason: 'revoke_all',
-          actor: sessionActor(request, authOf(request)),
-        });
-        metrics.revocations.inc({ kind: 'all', outcome: 'success' });
-        request.log.info(
-          { event: 'sessions_revoked', kind: 'all', user_id: user.id, by_session_id: session.id, count: revoked },
-          'all sessions revoked',
-        );
+        const { user } = authOf(request);
+        const revoked = await revocation.endAllSessions(user.id, sessionActor(request, authOf(request)));
         clearSessionCookie(reply, cookies);
         return { revoked };
       },
@@ -134,21 +156,30 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
 
     app.post(
       '/password',
-      { schema: { tags: ['me'], body: PasswordChangeBody, response: responses({ 204: { type: 'null' } }) } },
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'changeMyPassword',
+          summary: "Change the caller's password",
+          security: SECURITY.session,
+          body: PasswordChangeBody,
+          response: responses({ 204: { type: 'null' } }),
+        },
+      },
       async (request, reply) => {
         await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
         const { current_password, new_password, sign_out_others } = request.body;
-        const revoked = await accounts.changePassword(user.id, current_password, new_password, session.id, sign_out_others !== false);
-        await registry.signals.recordPasswordChanged(
-          user,
-          'changed',
-          requestPlace(request, registry),
-          sessionActor(request, authOf(request)),
-          revoked,
+        await accounts.changePassword(
+          user.id,
+          {
+            currentPassword: current_password,
+            newPassword: new_password,
+            keepSessionId: session.id,
+            signOutOthers: sign_out_others !== false,
+          },
+          { actor: sessionActor(request, authOf(request)), place: requestPlace(request, registry) },
         );
-        metrics.revocations.inc({ kind: 'password_change', outcome: 'success' });
-        request.log.info({ event: 'password_changed', user_id: user.id, session_id: session.id, revoked }, 'password changed');
         return reply.code(204).send();
       },
     );

@@ -6,17 +6,12 @@
  */
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Client, DeviceInfo, SessionOrigin } from '../../core/session.js';
+import type { Client, DeviceInfo, NativeDevice, SessionOrigin } from '../../core/session.js';
+
+export type { NativeDevice };
 import { isWellFormedId, newId } from '../../core/token.js';
 import type { Registry } from '../../registry.js';
 import { setDeviceCookie, type CookiePolicy } from '../cookies.js';
-
-export interface NativeDevice {
-  id?: string | undefined;
-  name?: string | undefined;
-  model?: string | undefined;
-  os?: string | undefined;
-}
 
 /** `::ffff:203.0.113.9` is the IPv4 address 203.0.113.9 seen through a dual-stack socket. */
 export function clientIp(request: FastifyRequest): string {

@@ -17,6 +17,7 @@ import type { ServerResponse } from 'node:http';
 import { encode } from '../../core/revocation-wire.js';
 import type { HttpContext } from '../context.js';
 import { requireServiceKey } from '../plugins/service-key.js';
+import { SECURITY } from '../openapi.js';
 import { ErrorResponse } from '../schemas.js';
 
 /** Often enough that a client notices a dead stream within ~3 s, rare enough to cost nothing. */
@@ -92,6 +93,9 @@ export function revocationRoutes({ registry }: HttpContext): FastifyPluginAsyncT
         exposeHeadRoute: false,
         schema: {
           tags: ['introspection'],
+          operationId: 'streamRevocations',
+          summary: 'Revocations as Server-Sent Events, for services that cache sessions',
+          security: SECURITY.serviceKey,
           description:
             'Server-Sent Events: `ready`, `revocation` (data: {kind:"session",userId,sessionId} | {kind:"user",userId}), ' +
             '`heartbeat` every second while live, `stale` every second while this node may miss revocations. ' +

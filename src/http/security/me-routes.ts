@@ -9,18 +9,28 @@ import { isWellFormedId } from '../../core/token.js';
 import type { HttpContext } from '../context.js';
 import { clearSessionCookie } from '../cookies.js';
 import { authOf } from '../plugins/authenticate.js';
+import { SECURITY } from '../openapi.js';
 import { EmptyBody, SessionIdParams, responses } from '../schemas.js';
 import { sessionActor } from './place.js';
 import { EventListQuery, SecurityEventPage } from './schemas.js';
 import { securityEventView } from './views.js';
 
-export function securityMeRoutes({ registry, cookies, metrics }: HttpContext): FastifyPluginAsyncTypebox {
-  const { config, signals } = registry;
+export function securityMeRoutes({ registry, cookies }: HttpContext): FastifyPluginAsyncTypebox {
+  const { config, signals, revocation } = registry;
 
   return async (app) => {
     app.get(
       '/security-events',
-      { schema: { tags: ['me'], querystring: EventListQuery, response: responses({ 200: SecurityEventPage }) } },
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'listMySecurityEvents',
+          summary: "The caller's security timeline, newest first",
+          security: SECURITY.session,
+          querystring: EventListQuery,
+          response: responses({ 200: SecurityEventPage }),
+        },
+      },
       async (request) => {
         const { user, session } = authOf(request);
         const limit = request.query.limit === undefined ? DEFAULT_EVENT_PAGE : Number(request.query.limit);
@@ -39,18 +49,23 @@ export function securityMeRoutes({ registry, cookies, metrics }: HttpContext): F
 
     app.post(
       '/sessions/:id/report',
-      { schema: { tags: ['me'], params: SessionIdParams, body: EmptyBody, response: responses({ 204: { type: 'null' } }) } },
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'reportMySession',
+          summary: '"This wasn\'t me": end one of the caller\'s sessions and flag it',
+          security: SECURITY.session,
+          params: SessionIdParams,
+          body: EmptyBody,
+          response: responses({ 204: { type: 'null' } }),
+        },
+      },
       async (request, reply) => {
         const auth = authOf(request);
         const id = request.params.id;
         // Unknown, malformed, ended and other users' ids answer the same 404, as DELETE does.
-        const reported = isWellFormedId(id) && (await signals.reportSession(auth.user.id, id, sessionActor(request, auth)));
-        metrics.revocations.inc({ kind: 'reported', outcome: reported ? 'success' : 'not_found' });
+        const reported = isWellFormedId(id) && (await revocation.reportSession(auth.user.id, id, sessionActor(request, auth)));
         if (!reported) throw new SessiondError('not_found', 'No such session.');
-        request.log.info(
-          { event: 'session_reported', user_id: auth.user.id, session_id: id, by_session_id: auth.session.id },
-          'session reported',
-        );
         if (id === auth.session.id) clearSessionCookie(reply, cookies);
         return reply.code(204).send();
       },

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../../core/security-events.js';
-import type { RequestPlace } from '../../core/security-signals.js';
+import type { RequestPlace } from '../../core/events.js';
 import type { Registry } from '../../registry.js';
 import type { AuthContext } from '../plugins/authenticate.js';
 import { clientIp } from '../plugins/request-context.js';

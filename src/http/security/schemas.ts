@@ -57,7 +57,13 @@ export const SecurityEvent = Type.Object(
     client: Nullable(Type.Object({ id: Type.String(), name: Type.String() })),
     actor: Nullable(
       Type.Object({
-        kind: Type.Union([Type.Literal('session'), Type.Literal('admin'), Type.Literal('link'), Type.Literal('system')]),
+        kind: Type.Union([
+          Type.Literal('session'),
+          Type.Literal('admin'),
+          Type.Literal('link'),
+          Type.Literal('policy'),
+          Type.Literal('system'),
+        ]),
         session_id: Nullable(Type.String()),
         ip: Nullable(Type.String()),
         /** The caller's own session did it. */

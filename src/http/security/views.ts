@@ -1,7 +1,7 @@
 /** Security events -> wire shape. Only what the SecurityEvent schema allows leaves. */
 import { describeClient } from '../../core/clients.js';
 import type { RiskSignal } from '../../core/risk.js';
-import type { SecurityEvent } from '../../core/security-events.js';
+import { actorIp, type SecurityEvent } from '../../core/security-events.js';
 import type { Client } from '../../core/session.js';
 import type { SecurityEventView } from './schemas.js';
 import { iso } from '../views.js';
@@ -21,7 +21,7 @@ export function securityEventView(e: SecurityEvent, currentSessionId: string, cl
       ? {
           kind: actor.kind,
           session_id: actor.kind === 'session' ? actor.sessionId : null,
-          ip: actor.kind === 'system' ? null : actor.ip,
+          ip: actorIp(actor),
           current: actor.kind === 'session' && actor.sessionId === currentSessionId,
         }
       : null,
