@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webRoot } from '../../src/http/web/routes.js';
+import { PAGE_ROUTES, webRoot } from '../../src/http/web/routes.js';
 import { harness, type Harness } from '../support/harness.js';
 
 describe('web pages', () => {
@@ -12,17 +12,15 @@ describe('web pages', () => {
   });
   afterAll(async () => h.close());
 
-  it.each(['/sign-in', '/settings/security/sessions', '/settings/security/password'])(
-    'serves %s as the app document, never cached',
-    async (url) => {
-      const res = await h.request({ method: 'GET', url });
-      expect(res.statusCode).toBe(200);
-      expect(res.headers['content-type']).toMatch(/^text\/html/);
-      expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-      expect(res.body).toMatch(/<script type="module"[^>]+src="\/assets\//);
-    },
-  );
+  // Every page of the web app's own list (web/src/page-routes.json).
+  it.each(PAGE_ROUTES)('serves %s as the app document, never cached', async (url) => {
+    const res = await h.request({ method: 'GET', url });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.body).toMatch(/<script type="module"[^>]+src="\/assets\//);
+  });
 
   it('serves hashed assets as immutable', async () => {
     const asset = readdirSync(path.join(webRoot(), 'assets')).find((f) => f.endsWith('.js'));

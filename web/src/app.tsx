@@ -10,17 +10,13 @@ import { ReportPage } from './pages/report/report-page';
 import { ResetConfirmPage, ResetRequestPage } from './pages/reset-password/reset-password-pages';
 import { SessionsPage } from './pages/sessions/sessions-page';
 import { SignInPage } from './pages/sign-in/sign-in-page';
+import pageRoutes from './page-routes.json';
 import { navigate as historyNavigate, useLocation } from './router';
 import { ServicesProvider, signInPath } from './services';
 import type { Services } from './services';
 
-export const routes = {
-  signIn: '/sign-in',
-  sessions: '/settings/security/sessions',
-  activity: '/settings/security/activity',
-  password: '/settings/security/password',
-  mfa: '/settings/security/mfa',
-} as const;
+/** Every page, by name; the server serves the app document at the same list (page-routes.json). */
+export const routes = pageRoutes.pages;
 
 const systemNow = () => new Date();
 
@@ -86,13 +82,13 @@ export function App(props: { api?: Api; now?: () => Date }) {
     case routes.password:
       page = <PasswordPage />;
       break;
-    case '/reset-password':
+    case routes.resetPassword:
       page = <ResetRequestPage />;
       break;
-    case '/reset-password/confirm':
+    case routes.resetPasswordConfirm:
       page = <ResetConfirmPage />;
       break;
-    case '/report-sign-in':
+    case routes.reportSignIn:
       page = <ReportPage />;
       break;
     case routes.mfa:

@@ -1,6 +1,7 @@
 /**
- * A tiny History API router: three routes do not need a library. `navigate` pushes or replaces
- * a same-origin path and tells subscribers; `useLocation` re-renders on navigation and Back.
+ * A tiny History API router: a handful of pages (page-routes.json; app.tsx picks the page) do
+ * not need a library. `navigate` pushes or replaces a same-origin path and tells subscribers;
+ * `useLocation` re-renders on navigation and Back.
  */
 import { useSyncExternalStore } from 'react';
 
