@@ -49,7 +49,19 @@ describe('revocation wire format', () => {
   });
 
   it('ignores an unknown kind, and text that is not a JSON object', () => {
-    for (const text of ['{"kind":"everyone","userId":"u1"}', '{"userId":"u1"}', 'null', '42', '"user"', '[]', 'not json', '', '{']) {
+    for (const text of [
+      '{"kind":"everyone","userId":"u1"}',
+      '{"kind":"shutdown","node":"node-a"}',
+      '{"node":"node-a"}',
+      '{"userId":"u1"}',
+      'null',
+      '42',
+      '"user"',
+      '[]',
+      'not json',
+      '',
+      '{',
+    ]) {
       expect(decode(text), text).toBeNull();
     }
   });

@@ -227,7 +227,7 @@ describe('assessRisk', () => {
   });
 
   it('names the countries the account is known from once each, in a stable order', () => {
-    const signIns = [past(GEO.paris, 1), past(GEO.london, 24), past(GEO.paris, 48), past(GEO.unknown, 72)];
+    const signIns = [past(GEO.london, 1), past(GEO.paris, 24), past(GEO.london, 48), past(GEO.unknown, 72)];
     const [signal] = assessRisk({ signIns, knownDevice: true, failures: [] }, now({ ...GEO.unknown, country: 'AU' }));
     expect(signal).toEqual({ kind: 'new_country', country: 'AU', knownCountries: ['FR', 'GB'] });
   });
