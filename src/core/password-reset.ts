@@ -2,8 +2,9 @@
  * Forgot password (OWASP Forgot Password Cheat Sheet): the request always answers the same, in
  * the same time, whether or not the account exists — the lookup and the mail happen after the
  * response. The link's token is single use, stored hashed and expires; confirming it sets the
- * new password, ends every session of the account on every node, tells the owner by mail and
- * does not sign anyone in (ASVS 7.6.2: no session from a link).
+ * new password, ends every session of the account on every node and the trust of every device
+ * (the next sign-in asks for the second factor), tells the owner by mail and does not sign
+ * anyone in (ASVS 7.6.2: no session from a link).
  */
 import type { Limit } from './accounts.js';
 import { issueActionToken, redeemActionToken } from './action-tokens.js';
@@ -71,8 +72,10 @@ export class PasswordReset {
     if (!user) throw new SessiondError('invalid_token');
     const hash = await passwords.hash(newPassword);
     const at = clock.now();
-    const revoked = await store.changePassword(user.id, hash, at, { userId: user.id }, 'password_reset');
-    // After commit: every node drops what it cached for this user.
+    // Every session and every device's trust end with the old password, in one transaction: a
+    // reset is how an account is taken back, so no device skips the code step on its word.
+    const revoked = await store.changePassword(user.id, hash, at, { userId: user.id }, 'password_reset', { endDeviceTrust: true });
+    // After commit: every node drops what it cached for this user (sessions and their trust).
     await sessions.announce({ kind: 'user', userId: user.id });
     // Any other reset link still in a mailbox dies with this one.
     await store.consumeUserTokens(user.id, 'password_reset', at);

@@ -177,7 +177,7 @@ export function kyselyStore(db: Db): Store {
       return row ? fromUserRow(row) : null;
     },
 
-    async changePassword(userId, passwordHash, now, revoke, reason) {
+    async changePassword(userId, passwordHash, now, revoke, reason, options = {}) {
       return db.transaction().execute(async (trx) => {
         // A new password answers "This wasn't me": the flag that blocked sign-in clears with it.
         await trx
@@ -185,6 +185,7 @@ export function kyselyStore(db: Db): Store {
           .set({ password_hash: passwordHash, password_changed_at: now, password_change_required: 0 })
           .where('id', '=', userId)
           .execute();
+        if (options.endDeviceTrust) await trx.updateTable('devices').set({ trusted_until: null }).where('user_id', '=', userId).execute();
         return revoke ? revokeMatching(trx, revoke, reason, now) : 0;
       });
     },

@@ -74,9 +74,18 @@ export interface UserStore {
   findUserById(id: string): Promise<UserRecord | null>;
   /**
    * Sets a new password hash and, in the same transaction, revokes the sessions the selector
-   * names (null: none). Returns how many sessions were revoked.
+   * names (null: none) and, with `endDeviceTrust`, ends the trust of every device of the user (a
+   * reset: the next sign-in from any device asks for the second factor). Returns how many
+   * sessions were revoked.
    */
-  changePassword(userId: string, passwordHash: string, now: number, revoke: RevokeSelector | null, reason: RevokeReason): Promise<number>;
+  changePassword(
+    userId: string,
+    passwordHash: string,
+    now: number,
+    revoke: RevokeSelector | null,
+    reason: RevokeReason,
+    options?: { endDeviceTrust?: boolean },
+  ): Promise<number>;
 }
 
 export interface ServiceKeyStore {

@@ -449,6 +449,26 @@ export function runMfaStoreContract(name: string, makeStore: () => Promise<MfaSt
         await newSession(user.id, { deviceId: 'kept-device', signedInAt: T0 + 1, lastActiveAt: T0 + 1 });
         expect(await mfa.trustedDeviceIds(user.id, T0 + 2)).toEqual(['kept-device']);
       });
+
+      it("Store.changePassword() with endDeviceTrust ends every device's trust of that user with the password (a reset)", async () => {
+        const user = await newUser();
+        const other = await newUser();
+        await newSession(user.id, { deviceId: 'reset-laptop' });
+        await newSession(user.id, { deviceId: 'reset-phone' });
+        await newSession(other.id, { deviceId: 'reset-laptop' });
+        for (const d of ['reset-laptop', 'reset-phone']) await mfa.setDeviceTrust(user.id, d, T0 + DAY);
+        await mfa.setDeviceTrust(other.id, 'reset-laptop', T0 + DAY);
+
+        // A change keeps trust unless asked; a reset asks.
+        await store.changePassword(user.id, 'changed-hash', T0 + 1, null, 'password_changed');
+        expect((await mfa.trustedDeviceIds(user.id, T0 + 2)).sort()).toEqual(['reset-laptop', 'reset-phone']);
+        expect(
+          await store.changePassword(user.id, 'reset-hash', T0 + 2, { userId: user.id }, 'password_reset', { endDeviceTrust: true }),
+        ).toBe(2);
+        expect(await mfa.trustedDeviceIds(user.id, T0 + 3)).toEqual([]);
+        expect(await store.isKnownDevice(user.id, 'reset-laptop')).toBe(true);
+        expect(await mfa.trustedDeviceIds(other.id, T0 + 3)).toEqual(['reset-laptop']);
+      });
     });
 
     describe('recent authentication', () => {
