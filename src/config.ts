@@ -141,7 +141,7 @@ export const SETTINGS: readonly AnySetting[] = [
     flag: 'trust-proxy',
     env: 'SESSIOND_TRUST_PROXY',
     default: null,
-    doc: 'Comma list of CIDRs (or addresses) of reverse proxies whose `X-Forwarded-For` is believed. Unset: the socket address is the client.',
+    doc: 'Comma list of CIDRs (or addresses) of reverse proxies whose `X-Forwarded-For` is believed. Unset: the socket address is the client. A forwarded client address that is not an IPv4 or IPv6 address is refused with 400 `invalid_request`.',
     parse: (v) => {
       if (v === null || v === '' || typeof v === 'boolean') return ok([]);
       const entries = v

@@ -19,6 +19,7 @@ import { meRoutes } from './me/routes.js';
 import { createMetrics, eventMetrics } from './metrics.js';
 import { openApiOptions } from './openapi.js';
 import { opsRoutes } from './ops/routes.js';
+import { refuseMalformedClientIp } from './plugins/request-context.js';
 import { revocationRoutes } from './revocations/routes.js';
 import { ErrorResponse } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
@@ -88,6 +89,8 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   app.addHook('onClose', async () => stopCounting());
 
   app.decorateRequest('auth', null);
+  // A forwarded client address is an IP address or the request goes no further (request-context.ts).
+  if (config.trustProxy.length) app.addHook('onRequest', refuseMalformedClientIp);
   await app.register(fastifyCookie);
   const headers = securityHeaders();
   app.addHook('onRequest', (request, reply, done) => {

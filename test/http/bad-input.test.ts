@@ -329,6 +329,55 @@ describe.each(ENGINES)('bad input (%s)', (engine) => {
     });
   });
 
+  describe('client address (X-Forwarded-For)', () => {
+    // The harness trusts 127.0.0.1, inject's socket address: X-Forwarded-For is believed.
+    const HOSTILE = ['<img src=x onerror=alert(1)>', 'garbage', '1.2.3.4:5678', '999.1.1.1', "1.2.3.4'--", '::g'];
+
+    it('a malformed address from a trusted proxy: 400 invalid_request, nothing stored, never a limit key', async () => {
+      for (const xff of HOSTILE) {
+        await refused(
+          signIn({ email: 'owner@example.com', password: PASSWORD }, { ...json, 'x-forwarded-for': xff }),
+          400,
+          'invalid_request',
+        );
+        await refused(
+          signIn({ email: 'owner@example.com', password: PASSWORD }, { ...json, 'x-forwarded-for': `203.0.113.7, ${xff}` }),
+          400,
+        );
+        await refused(
+          {
+            method: 'POST',
+            url: '/v1/auth/password-reset',
+            headers: { origin: ORIGIN, ...json, 'x-forwarded-for': xff },
+            payload: { email: 'owner@example.com' },
+          },
+          400,
+          'invalid_request',
+        );
+      }
+      // Nothing hostile became a session's address.
+      const list = await h.request(asOwner({ method: 'GET', url: '/v1/me/sessions' }));
+      for (const s of list.json().sessions as { ip: string }[]) expect(s.ip).toMatch(/^[0-9a-f.:]+$/);
+    });
+
+    it('the client entry in a longer chain is what is checked: garbage left of it is never read', async () => {
+      const res = await h.request(
+        signIn({ email: 'owner@example.com', password: PASSWORD }, { ...json, 'x-forwarded-for': '<b>x</b>, 203.0.113.8' }),
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().session.ip).toBe('203.0.113.8');
+    });
+
+    it('from an untrusted socket X-Forwarded-For is ignored, hostile or not: the socket address is the client', async () => {
+      const res = await h.request({
+        ...signIn({ email: 'owner@example.com', password: PASSWORD }, { ...json, 'x-forwarded-for': '<img src=x onerror=alert(1)>' }),
+        remoteAddress: '198.51.100.23',
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().session.ip).toBe('198.51.100.23');
+    });
+  });
+
   describe('session ids and methods', () => {
     it('odd session ids: 404 not_found (or 405 for a path that is not a session), never a revocation', async () => {
       for (const id of [

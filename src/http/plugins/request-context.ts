@@ -6,6 +6,8 @@
  */
 import type {} from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isIP } from 'node:net';
+import { SessiondError } from '../../core/errors.js';
 import type { Client, DeviceInfo, NativeDevice, SessionOrigin } from '../../core/session.js';
 
 export type { NativeDevice };
@@ -17,6 +19,20 @@ import { setDeviceCookie, type CookiePolicy } from '../cookies.js';
 export function clientIp(request: FastifyRequest): string {
   const ip = request.ip ?? '';
   return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}
+
+/**
+ * `onRequest`, only when proxies are trusted: the address a trusted proxy forwards must be an
+ * IPv4 or IPv6 address (`isIP`), or the request is refused with 400 `invalid_request` before any
+ * handler sees it. Refused rather than replaced by the socket address: the socket address is the
+ * proxy's, which every client behind it shares, so falling back would let one client spend the
+ * per-IP sign-in limit of all of them and would record the proxy as the place of a session. A
+ * proxy that appends the address it saw never forwards anything else, so only hostile or broken
+ * input is refused. Without trusted proxies the socket address is the client, always valid.
+ */
+export function refuseMalformedClientIp(request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
+  if (isIP(request.ip ?? '') === 0) done(new SessiondError('invalid_request', 'X-Forwarded-For does not hold a valid IP address.'));
+  else done();
 }
 
 // eslint-disable-next-line no-control-regex
