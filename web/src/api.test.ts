@@ -34,6 +34,25 @@ describe('createApi', () => {
     ]);
   });
 
+  it('sends the reset and "This wasn\'t me" tokens in the body, and takes 202 and 204 without a body', async () => {
+    const fetch = vi
+      .fn()
+      .mockResolvedValueOnce(new Response(null, { status: 202 }))
+      .mockResolvedValueOnce(new Response(null, { status: 204 }))
+      .mockResolvedValueOnce(new Response(null, { status: 204 }));
+    const api = createApi(fetch);
+    await expect(api.requestPasswordReset('ada@example.com')).resolves.toBeUndefined();
+    await expect(api.confirmPasswordReset('reset-tok', 'a new long passphrase')).resolves.toBeUndefined();
+    await expect(api.reportSignIn('report-tok')).resolves.toBeUndefined();
+    expect((fetch.mock.calls as [string, RequestInit][]).map(([url, init]) => [url, init.method, JSON.parse(init.body as string)])).toEqual(
+      [
+        ['/v1/auth/password-reset', 'POST', { email: 'ada@example.com' }],
+        ['/v1/auth/password-reset/confirm', 'POST', { token: 'reset-tok', new_password: 'a new long passphrase' }],
+        ['/v1/auth/report-sign-in', 'POST', { token: 'report-tok' }],
+      ],
+    );
+  });
+
   it('escapes the session id in the path', async () => {
     const fetch = vi.fn().mockResolvedValue(new Response(null, { status: 204 }));
     await createApi(fetch).revokeSession('a/../b');

@@ -4,61 +4,43 @@
  * stores nothing in localStorage or sessionStorage. State-changing calls rely on the browser's
  * Origin header for the server's CSRF check, so they are plain same-origin fetches.
  */
+import type { components, operations } from './api-types';
 import { messages } from './messages';
-import type { SecurityEventPage } from './security-api';
 
-export type ClientKind = 'browser' | 'desktop' | 'mobile' | 'cli' | 'service';
-export type DeviceType = 'desktop' | 'mobile' | 'tablet' | 'unknown';
+/**
+ * The wire types are the server's: api-types.ts is generated from its OpenAPI document
+ * (`npm run gen:api-types`), and a test fails when the two drift apart. Names here are only
+ * shorthands for the pages.
+ */
+type Json<T> = T extends { content: { 'application/json': infer Body } } ? Body : never;
+/** The JSON answer of an operation (by its operationId), for a status code. */
+export type Answer<Op extends keyof operations, Status extends PropertyKey = 200> = Status extends keyof operations[Op]['responses']
+  ? Json<operations[Op]['responses'][Status]>
+  : never;
+/** The JSON body an operation takes. */
+export type RequestBody<Op extends keyof operations> = Json<operations[Op]['requestBody']>;
 
-export interface Session {
-  id: string;
-  client: { id: string; name: string; kind: ClientKind };
-  device: { name: string; os: string; browser: string | null; type: DeviceType };
-  ip: string;
-  location: { city: string | null; region: string | null; country: string | null; approximate: true };
-  signed_in_at: string;
-  last_active_at: string;
-  expires_at: string;
-  trusted: boolean;
-  current: boolean;
-  auth_method: string;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  name?: string | null;
-}
-
-/** The password step's answer when the account has two-step verification and the device is not trusted. */
-export interface MfaChallenge {
-  mfa_required: true;
-  mfa_token: string;
-  expires_at: string;
-}
-
-export type SignInResult = { user: User; session: Session } | MfaChallenge;
+export type User = components['schemas']['User'];
+export type Session = components['schemas']['Session'];
+export type ClientKind = Session['client']['kind'];
+export type DeviceType = Session['device']['type'];
+export type CurrentSession = Answer<'getCurrentSession'>;
+/** The password step's answer: a session, or (two-step verification on, device not trusted) a code is needed. */
+export type SignInResult = Answer<'signIn'>;
+export type MfaChallenge = Extract<SignInResult, { mfa_required: true }>;
+export type SignedIn = Answer<'signInWithCode'>;
 
 export function needsCode(result: SignInResult): result is MfaChallenge {
   return 'mfa_required' in result && result.mfa_required === true;
 }
 
-export interface MfaStatus {
-  enabled: boolean;
-  enabled_at: string | null;
-  recovery_codes_remaining: number;
-}
-
-export interface TotpEnrolment {
-  secret: string;
-  otpauth_uri: string;
-  qr_code: string;
-}
-
-export interface UiConfig {
-  product_name: string;
-  sessions_page: { covers: string; excludes: string };
-}
+export type MfaStatus = Answer<'getMyMfaStatus'>;
+export type TotpEnrolment = Answer<'startTotpEnrolment'>;
+export type UiConfig = Answer<'getUiConfig'>;
+export type SecurityEvent = components['schemas']['SecurityEvent'];
+/** Why a sign-in was flagged: new_device, new_country, impossible_travel, failures_then_success, new_client. */
+export type SecuritySignal = SecurityEvent['signals'][number];
+export type SecurityEventPage = Answer<'listMySecurityEvents'>;
 
 /**
  * A failed call, in words. `code` is the server's snake_case code, or `network_error` /
@@ -89,14 +71,14 @@ export function isUnauthenticated(err: unknown): boolean {
 
 export interface Api {
   getUiConfig(): Promise<UiConfig>;
-  getCurrentSession(): Promise<{ user: User; session: Session }>;
+  getCurrentSession(): Promise<CurrentSession>;
   listSessions(): Promise<Session[]>;
   revokeSession(id: string): Promise<void>;
   revokeOtherSessions(): Promise<number>;
   revokeAllSessions(): Promise<number>;
   signIn(email: string, password: string): Promise<SignInResult>;
-  signInWithCode(mfaToken: string, code: string): Promise<{ user: User; session: Session }>;
-  reauthenticate(proof: { password: string } | { code: string }): Promise<void>;
+  signInWithCode(mfaToken: string, code: string): Promise<SignedIn>;
+  reauthenticate(proof: RequestBody<'reauthenticate'>): Promise<void>;
   getMfaStatus(): Promise<MfaStatus>;
   startTotpEnrolment(): Promise<TotpEnrolment>;
   confirmTotpEnrolment(code: string): Promise<string[]>;
@@ -108,7 +90,17 @@ export interface Api {
   changePassword(input: { currentPassword: string; newPassword: string; signOutOthers: boolean }): Promise<void>;
   /** The security timeline, newest first; pass `next_cursor` back as `cursor` for the next page. */
   listSecurityEvents(options?: { cursor?: string | null; limit?: number }): Promise<SecurityEventPage>;
+  /** Mails a reset link; the same answer whether or not the account exists. */
+  requestPasswordReset(email: string): Promise<void>;
+  confirmPasswordReset(token: string, newPassword: string): Promise<void>;
+  /** "This wasn't me", with the token of the link in an alert mail. */
+  reportSignIn(token: string): Promise<void>;
 }
+
+/** What an operation answers on success: its 200 or 201 JSON, or nothing (202, 204). */
+type Success<Op extends keyof operations> = [Answer<Op, 200> | Answer<Op, 201>] extends [never]
+  ? undefined
+  : Answer<Op, 200> | Answer<Op, 201>;
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -122,7 +114,8 @@ export function parseRetryAfter(value: string | null, now: Date = new Date()): n
 }
 
 export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, init)): Api {
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /** One operation, named by its operationId so that its body and answer are the server's types. */
+  async function call<Op extends keyof operations = never>(method: string, path: string, body?: RequestBody<Op>): Promise<Success<Op>> {
     const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
     if (body !== undefined) {
       init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
@@ -134,7 +127,8 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     } catch {
       throw new ApiError(0, 'network_error', messages.common.networkError);
     }
-    if (res.status === 204) return undefined as T;
+    // 202 (a reset link is on its way) and 204 have no body.
+    if (res.status === 202 || res.status === 204) return undefined as Success<Op>;
     const text = await res.text().catch(() => '');
     let json: unknown;
     try {
@@ -142,8 +136,8 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     } catch {
       json = undefined;
     }
-    if (res.ok && json !== undefined) return json as T;
-    const error = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    if (res.ok && json !== undefined) return json as Success<Op>;
+    const error = (json as Partial<components['schemas']['Error']> | undefined)?.error as { code?: unknown; message?: unknown } | undefined;
     if (!res.ok && typeof error?.code === 'string' && typeof error.message === 'string') {
       throw new ApiError(res.status, error.code, error.message, parseRetryAfter(res.headers.get('Retry-After')));
     }
@@ -151,34 +145,41 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
   }
 
   return {
-    getUiConfig: () => call<UiConfig>('GET', '/v1/ui/config'),
-    getCurrentSession: () => call('GET', '/v1/me/session'),
-    listSessions: async () => (await call<{ sessions: Session[] }>('GET', '/v1/me/sessions')).sessions,
-    revokeSession: (id) => call('DELETE', `/v1/me/sessions/${encodeURIComponent(id)}`),
-    revokeOtherSessions: async () => (await call<{ revoked: number }>('POST', '/v1/me/sessions/revoke-others', {})).revoked,
-    revokeAllSessions: async () => (await call<{ revoked: number }>('POST', '/v1/me/sessions/revoke-all', {})).revoked,
-    signIn: (email, password) => call('POST', '/v1/auth/sign-in', { email, password }),
-    signInWithCode: (mfaToken, code) => call('POST', '/v1/auth/sign-in/mfa', { mfa_token: mfaToken, code }),
+    getUiConfig: () => call<'getUiConfig'>('GET', '/v1/ui/config'),
+    getCurrentSession: () => call<'getCurrentSession'>('GET', '/v1/me/session'),
+    listSessions: async () => (await call<'listMySessions'>('GET', '/v1/me/sessions')).sessions,
+    revokeSession: (id) => call<'revokeMySession'>('DELETE', `/v1/me/sessions/${encodeURIComponent(id)}`),
+    revokeOtherSessions: async () => (await call<'revokeMyOtherSessions'>('POST', '/v1/me/sessions/revoke-others', {})).revoked,
+    revokeAllSessions: async () => (await call<'revokeAllMySessions'>('POST', '/v1/me/sessions/revoke-all', {})).revoked,
+    signIn: (email, password) => call<'signIn'>('POST', '/v1/auth/sign-in', { email, password }),
+    signInWithCode: (mfaToken, code) => call<'signInWithCode'>('POST', '/v1/auth/sign-in/mfa', { mfa_token: mfaToken, code }),
     reauthenticate: async (proof) => {
-      await call('POST', '/v1/me/reauthenticate', proof);
+      await call<'reauthenticate'>('POST', '/v1/me/reauthenticate', proof);
     },
-    getMfaStatus: () => call('GET', '/v1/me/mfa'),
-    startTotpEnrolment: () => call('POST', '/v1/me/mfa/totp', {}),
-    confirmTotpEnrolment: async (code) =>
-      (await call<{ recovery_codes: string[] }>('POST', '/v1/me/mfa/totp/confirm', { code })).recovery_codes,
-    regenerateRecoveryCodes: async () => (await call<{ recovery_codes: string[] }>('POST', '/v1/me/mfa/recovery-codes', {})).recovery_codes,
-    disableMfa: () => call('DELETE', '/v1/me/mfa'),
+    getMfaStatus: () => call<'getMyMfaStatus'>('GET', '/v1/me/mfa'),
+    startTotpEnrolment: () => call<'startTotpEnrolment'>('POST', '/v1/me/mfa/totp', {}),
+    confirmTotpEnrolment: async (code) => (await call<'confirmTotpEnrolment'>('POST', '/v1/me/mfa/totp/confirm', { code })).recovery_codes,
+    regenerateRecoveryCodes: async () => (await call<'regenerateRecoveryCodes'>('POST', '/v1/me/mfa/recovery-codes', {})).recovery_codes,
+    disableMfa: () => call<'disableMyMfa'>('DELETE', '/v1/me/mfa'),
     trustThisDevice: async () => {
-      await call('POST', '/v1/me/devices/current/trust', {});
+      await call<'trustCurrentDevice'>('POST', '/v1/me/devices/current/trust', {});
     },
-    stopTrustingDevice: (sessionId) => call('DELETE', `/v1/me/sessions/${encodeURIComponent(sessionId)}/trust`),
-    signOut: () => call('POST', '/v1/auth/sign-out', {}),
+    stopTrustingDevice: (sessionId) => call<'untrustSessionDevice'>('DELETE', `/v1/me/sessions/${encodeURIComponent(sessionId)}/trust`),
+    signOut: () => call<'signOut'>('POST', '/v1/auth/sign-out', {}),
     changePassword: ({ currentPassword, newPassword, signOutOthers }) =>
-      call('POST', '/v1/me/password', { current_password: currentPassword, new_password: newPassword, sign_out_others: signOutOthers }),
+      call<'changeMyPassword'>('POST', '/v1/me/password', {
+        current_password: currentPassword,
+        new_password: newPassword,
+        sign_out_others: signOutOthers,
+      }),
     listSecurityEvents: ({ cursor = null, limit = 20 } = {}) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor !== null) query.set('cursor', cursor);
-      return call('GET', `/v1/me/security-events?${query.toString()}`);
+      return call<'listMySecurityEvents'>('GET', `/v1/me/security-events?${query.toString()}`);
     },
+    requestPasswordReset: (email) => call<'requestPasswordReset'>('POST', '/v1/auth/password-reset', { email }),
+    confirmPasswordReset: (token, newPassword) =>
+      call<'confirmPasswordReset'>('POST', '/v1/auth/password-reset/confirm', { token, new_password: newPassword }),
+    reportSignIn: (token) => call<'reportSignIn'>('POST', '/v1/auth/report-sign-in', { token }),
   };
 }

@@ -1,4 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useLayoutEffect, useState } from 'react';
+import { useLocation } from '../router';
+import { useServices } from '../services';
 
 /** navigator.onLine, kept current by the online/offline events. */
 export function useOnline(): boolean {
@@ -21,4 +23,25 @@ export function useDocumentTitle(title: string, product: string): void {
   useEffect(() => {
     document.title = `${title} · ${product}`;
   }, [title, product]);
+}
+
+/**
+ * The `?token=` of a link from a mail, read once when the page opens. It is taken out of the
+ * address bar and the history entry before the page is painted, so it is not left in history,
+ * bookmarks or a screenshot, and never sent as a Referer; the page sends it only in a POST body.
+ * Kept in state (not in a module variable), so each page that opens reads its own link.
+ */
+export function useTokenFromUrl(): string | null {
+  const { pathname, search, path } = useLocation();
+  const { navigate } = useServices();
+  const [token] = useState(() => search.get('token'));
+  useLayoutEffect(() => {
+    if (!search.has('token')) return;
+    const rest = new URLSearchParams(search);
+    rest.delete('token');
+    const query = rest.toString();
+    navigate(query === '' ? pathname : `${pathname}?${query}`, { replace: true });
+    // `path` stands for pathname and search (new objects on every render).
+  }, [path, navigate]);
+  return token;
 }

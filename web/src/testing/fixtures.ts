@@ -1,10 +1,13 @@
 /** Builders and a scripted API for component tests. */
 import { vi } from 'vitest';
 import { ApiError } from '../api';
-import type { Api, Session, UiConfig } from '../api';
-import type { SecurityEvent } from '../security-api';
+import type { Api, SecurityEvent, Session, UiConfig, User } from '../api';
 
 export const NOW = new Date('2026-01-15T12:00:00Z');
+
+export function makeUser(overrides: Partial<User> = {}): User {
+  return { id: 'u1', email: 'ada@example.com', name: null, created_at: '2025-06-01T10:00:00Z', ...overrides };
+}
 
 export function makeSession(overrides: Partial<Session> & { id: string }): Session {
   return {
@@ -29,7 +32,7 @@ export function makeEvent(overrides: Partial<SecurityEvent> & { id: string }): S
     at: '2026-01-15T11:00:00Z',
     session_id: 'me',
     ip: '203.0.113.7',
-    location: { city: 'Cambridge', region: 'England', country: 'GB' },
+    location: { city: 'Cambridge', region: 'England', country: 'GB', approximate: true },
     device: { name: 'Chrome on Windows', os: 'Windows 11', browser: 'Chrome 131' },
     client: { id: 'web', name: 'Web' },
     actor: { kind: 'session', session_id: 'me', ip: '203.0.113.7', current: true },
@@ -64,7 +67,7 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
   return {
     getUiConfig: vi.fn<Api['getUiConfig']>().mockResolvedValue(uiConfig),
     getCurrentSession: vi.fn<Api['getCurrentSession']>().mockResolvedValue({
-      user: { id: 'u1', email: 'ada@example.com' },
+      user: makeUser(),
       session: sessions.find((s) => s.current) ?? makeSession({ id: 'cur', current: true }),
     }),
     listSessions: vi.fn<Api['listSessions']>().mockResolvedValue(sessions),
@@ -76,7 +79,9 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     changePassword: vi.fn<Api['changePassword']>().mockResolvedValue(undefined),
     signInWithCode: vi.fn<Api['signInWithCode']>(),
     reauthenticate: vi.fn<Api['reauthenticate']>().mockResolvedValue(undefined),
-    getMfaStatus: vi.fn<Api['getMfaStatus']>().mockResolvedValue({ enabled: false, enabled_at: null, recovery_codes_remaining: 0 }),
+    getMfaStatus: vi
+      .fn<Api['getMfaStatus']>()
+      .mockResolvedValue({ enabled: false, enabled_at: null, recovery_codes_remaining: 0, methods: [] }),
     startTotpEnrolment: vi.fn<Api['startTotpEnrolment']>().mockResolvedValue({
       secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
       otpauth_uri: 'otpauth://totp/sessiond:ada%40example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=sessiond',
@@ -88,5 +93,8 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     trustThisDevice: vi.fn<Api['trustThisDevice']>().mockResolvedValue(undefined),
     stopTrustingDevice: vi.fn<Api['stopTrustingDevice']>().mockResolvedValue(undefined),
     listSecurityEvents: vi.fn<Api['listSecurityEvents']>().mockResolvedValue({ events: [], next_cursor: null }),
+    requestPasswordReset: vi.fn<Api['requestPasswordReset']>().mockResolvedValue(undefined),
+    confirmPasswordReset: vi.fn<Api['confirmPasswordReset']>().mockResolvedValue(undefined),
+    reportSignIn: vi.fn<Api['reportSignIn']>().mockResolvedValue(undefined),
   };
 }

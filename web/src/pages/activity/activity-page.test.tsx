@@ -2,7 +2,7 @@ import { act, fireEvent, render, screen, waitFor, within } from '@testing-librar
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../api';
 import { App } from '../../app';
-import type { SecurityEventPage } from '../../security-api';
+import type { SecurityEventPage } from '../../api';
 import { fakeApi, makeEvent, makeSession, NOW, unauthenticated } from '../../testing/fixtures';
 import type { FakeApi } from '../../testing/fixtures';
 import { mergeNewest } from './activity-page';
@@ -13,7 +13,7 @@ const suspicious = makeEvent({
   at: '2026-01-15T11:50:00Z',
   session_id: 'intruder',
   ip: '89.2.0.1',
-  location: { city: 'Paris', region: null, country: 'FR' },
+  location: { city: 'Paris', region: null, country: 'FR', approximate: true },
   device: { name: 'iPhone', os: 'iOS 18', browser: 'Safari 18' },
   actor: { kind: 'session', session_id: 'intruder', ip: '89.2.0.1', current: false },
   signals: [{ kind: 'new_country', country: 'FR', known_countries: ['GB'] }],

@@ -9,7 +9,7 @@ import { ApiError, isUnauthenticated } from '../../api';
 import { useDocumentTitle, useOnline } from '../../components/hooks';
 import { SignedInLayout } from '../../components/signed-in-layout';
 import { messages } from '../../messages';
-import type { SecurityEvent, SecurityEventPage } from '../../security-api';
+import type { SecurityEvent, SecurityEventPage } from '../../api';
 import { useServices } from '../../services';
 import { EventItem } from './event-item';
 

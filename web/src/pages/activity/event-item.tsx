@@ -2,7 +2,7 @@
 import { Link } from '../../components/link';
 import { formatExact, formatRelative } from '../../format';
 import { messages } from '../../messages';
-import type { SecurityEvent } from '../../security-api';
+import type { SecurityEvent } from '../../api';
 import { describeEvent } from './event-wording';
 
 export const SESSIONS_PATH = '/settings/security/sessions';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SecurityEvent } from '../../api';
 import { makeEvent } from '../../testing/fixtures';
 import { describeEvent, describeSignal } from './event-wording';
 
@@ -99,7 +100,9 @@ describe('describeEvent', () => {
   it('words MFA and device trust, and an unknown kind without failing', () => {
     expect(describeEvent(makeEvent({ id: 'm', kind: 'mfa_enabled' })).title).toBe('Two-step verification turned on');
     expect(describeEvent(makeEvent({ id: 'u', kind: 'device_untrusted' })).title).toBe('A device is no longer trusted');
-    expect(describeEvent(makeEvent({ id: 'z', kind: 'passkey_added' })).title).toBe('Security event (passkey added)');
+    expect(describeEvent(makeEvent({ id: 'z', kind: 'passkey_added' as SecurityEvent['kind'] })).title).toBe(
+      'Security event (passkey added)',
+    );
     expect(describeSignal({ kind: 'new_client', client_id: 'cli' })).toBe('An app not used on this account before');
   });
 

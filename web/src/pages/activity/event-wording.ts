@@ -6,7 +6,7 @@
 import { formatLocation } from '../../format';
 import { messages as defaultMessages } from '../../messages';
 import type { Messages } from '../../messages';
-import type { SecurityEvent, SecuritySignal } from '../../security-api';
+import type { SecurityEvent, SecuritySignal } from '../../api';
 
 /** How an event is marked: suspicious and new-device sign-ins stand out and link to the sessions list. */
 export type EventTone = 'plain' | 'unusual' | 'new_device' | 'failed';

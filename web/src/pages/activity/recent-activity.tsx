@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, isUnauthenticated } from '../../api';
 import { Link } from '../../components/link';
 import { messages } from '../../messages';
-import type { SecurityEvent } from '../../security-api';
+import type { SecurityEvent } from '../../api';
 import { useServices } from '../../services';
 import { LoadingEvents } from './activity-page';
 import { EventItem } from './event-item';

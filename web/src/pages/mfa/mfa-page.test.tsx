@@ -1,10 +1,11 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api';
+import type { MfaStatus } from '../../api';
 import { App } from '../../app';
 import { fakeApi, makeSession, NOW, RECOVERY_CODES, reauthRequired } from '../../testing/fixtures';
 
-function open(status?: { enabled: boolean; enabled_at: string | null; recovery_codes_remaining: number }) {
+function open(status?: MfaStatus) {
   const api = fakeApi([makeSession({ id: 'me', current: true })]);
   if (status) api.getMfaStatus.mockResolvedValue(status);
   window.history.replaceState(null, '', '/settings/security/mfa');
@@ -30,7 +31,7 @@ describe('Two-step verification page', () => {
     fireEvent.change(screen.getByLabelText('Code from the app'), { target: { value: '000000' } });
     fireEvent.click(screen.getByRole('button', { name: 'Turn on' }));
     expect((await screen.findByRole('alert')).textContent).toContain('The code is incorrect');
-    api.getMfaStatus.mockResolvedValue({ enabled: true, enabled_at: NOW.toISOString(), recovery_codes_remaining: 10 });
+    api.getMfaStatus.mockResolvedValue({ enabled: true, enabled_at: NOW.toISOString(), recovery_codes_remaining: 10, methods: ['totp'] });
     fireEvent.change(screen.getByLabelText('Code from the app'), { target: { value: '123456' } });
     fireEvent.click(screen.getByRole('button', { name: 'Turn on' }));
     const list = await screen.findByRole('list', { name: 'Recovery codes' });
@@ -58,10 +59,10 @@ describe('Two-step verification page', () => {
   });
 
   it('turns off after a confirmation', async () => {
-    const api = open({ enabled: true, enabled_at: NOW.toISOString(), recovery_codes_remaining: 3 });
+    const api = open({ enabled: true, enabled_at: NOW.toISOString(), recovery_codes_remaining: 3, methods: ['totp'] });
     fireEvent.click(await screen.findByRole('button', { name: 'Turn off two-step verification' }));
     const dialog = await screen.findByRole('dialog', { name: 'Turn off two-step verification?' });
-    api.getMfaStatus.mockResolvedValue({ enabled: false, enabled_at: null, recovery_codes_remaining: 0 });
+    api.getMfaStatus.mockResolvedValue({ enabled: false, enabled_at: null, recovery_codes_remaining: 0, methods: [] });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Turn off' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(api.disableMfa).toHaveBeenCalledOnce();

@@ -4,15 +4,16 @@
  */
 import { useState } from 'react';
 import { ApiError } from '../../api';
-import { useDocumentTitle } from '../../components/hooks';
+import { useDocumentTitle, useTokenFromUrl } from '../../components/hooks';
 import { Link } from '../../components/link';
 import { messages } from '../../messages';
-import { securityApi, takeTokenFromUrl } from '../../security-api';
+import { useServices } from '../../services';
 
 export function ReportPage() {
   const m = messages.report;
   useDocumentTitle(m.title, messages.productName);
-  const [token] = useState(() => takeTokenFromUrl());
+  const { api } = useServices();
+  const token = useTokenFromUrl();
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<string | null>(token === null ? messages.reset.noToken : null);
@@ -22,7 +23,7 @@ export function ReportPage() {
     setBusy(true);
     setError(null);
     try {
-      await securityApi.reportSignIn(token);
+      await api.reportSignIn(token);
       setDone(true);
     } catch (err) {
       setError(err instanceof ApiError ? err.message : String(err));

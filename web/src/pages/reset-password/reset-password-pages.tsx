@@ -6,10 +6,10 @@
 import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { ApiError } from '../../api';
-import { useDocumentTitle } from '../../components/hooks';
+import { useDocumentTitle, useTokenFromUrl } from '../../components/hooks';
 import { Link } from '../../components/link';
 import { messages } from '../../messages';
-import { securityApi, takeTokenFromUrl } from '../../security-api';
+import { useServices } from '../../services';
 import { TextField } from '../../components/text-field';
 
 function errorText(err: unknown): string {
@@ -41,6 +41,7 @@ function ErrorAlert({ error }: { error: string | null }) {
 
 export function ResetRequestPage() {
   const m = messages.reset;
+  const { api } = useServices();
   const [email, setEmail] = useState('');
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState(false);
@@ -51,7 +52,7 @@ export function ResetRequestPage() {
     setBusy(true);
     setError(null);
     try {
-      await securityApi.requestPasswordReset(email);
+      await api.requestPasswordReset(email);
       setSent(true);
     } catch (err) {
       setError(errorText(err));
@@ -82,7 +83,8 @@ export function ResetRequestPage() {
 
 export function ResetConfirmPage() {
   const m = messages.reset;
-  const [token] = useState(() => takeTokenFromUrl());
+  const { api } = useServices();
+  const token = useTokenFromUrl();
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
@@ -94,7 +96,7 @@ export function ResetConfirmPage() {
     setBusy(true);
     setError(null);
     try {
-      await securityApi.confirmPasswordReset(token, password);
+      await api.confirmPasswordReset(token, password);
       setSaved(true);
       setPassword('');
     } catch (err) {

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api';
 import { App } from '../../app';
-import { fakeApi, makeSession, NOW } from '../../testing/fixtures';
+import { fakeApi, makeSession, makeUser, NOW } from '../../testing/fixtures';
 
 function open(path: string) {
   const api = fakeApi([makeSession({ id: 'me', current: true })]);
@@ -21,7 +21,7 @@ describe('Sign-in page', () => {
   it('has labelled fields and signs in, then goes back to the page that asked', async () => {
     const api = open('/sign-in?next=%2Fsettings%2Fsecurity%2Fpassword&notice=session_ended');
     expect(screen.getByText(/You were signed out/)).toBeTruthy();
-    api.signIn.mockResolvedValue({ user: { id: 'u', email: 'ada@example.com' }, session: makeSession({ id: 'me', current: true }) });
+    api.signIn.mockResolvedValue({ user: makeUser(), session: makeSession({ id: 'me', current: true }) });
     fill(' ada@example.com ', 'correct horse battery staple');
     await waitFor(() => expect(window.location.pathname).toBe('/settings/security/password'));
     expect(api.signIn).toHaveBeenCalledWith('ada@example.com', 'correct horse battery staple');
@@ -30,7 +30,7 @@ describe('Sign-in page', () => {
 
   it('never follows a next that leaves the site', async () => {
     const api = open('/sign-in?next=%2F%2Fevil.example%2F');
-    api.signIn.mockResolvedValue({ user: { id: 'u', email: 'a@b.c' }, session: makeSession({ id: 'me', current: true }) });
+    api.signIn.mockResolvedValue({ user: makeUser({ email: 'a@b.c' }), session: makeSession({ id: 'me', current: true }) });
     fill('a@b.c', 'correct horse battery staple');
     await waitFor(() => expect(window.location.pathname).toBe('/settings/security/sessions'));
   });
@@ -73,7 +73,7 @@ describe('Sign-in page: two-step verification', () => {
     const api = open('/sign-in?next=%2Fsettings%2Fsecurity%2Fmfa');
     api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z' });
     api.signInWithCode.mockResolvedValue({
-      user: { id: 'u', email: 'ada@example.com' },
+      user: makeUser(),
       session: makeSession({ id: 'me', current: true }),
     });
     fill('ada@example.com', 'correct horse battery staple');
