@@ -21,6 +21,7 @@ import { Background } from './background.js';
 import { isSessiondError } from './errors.js';
 import { Recorder, type DomainEvent } from './events.js';
 import { CHALLENGE_TTL_MS, Mfa, RECOVERY_CODE_COUNT } from './mfa.js';
+import type { Crypto } from './ports/crypto.js';
 import type { MfaStore } from './ports/mfa-store.js';
 import type { RevocationEvent } from './ports/revocation-bus.js';
 import type { Store } from './ports/store.js';
@@ -59,7 +60,18 @@ interface World {
   close(): Promise<void>;
 }
 
-async function world(limits: SignInLimits = LIMITS): Promise<World> {
+/**
+ * The world's randomness: the OS generator, except that the bytes behind recovery codes (ten at a
+ * time) can be scripted, to issue codes that chance would give only rarely.
+ */
+function randomness(recoveryBytes: number[][]): Crypto {
+  return {
+    sha256: nodeCrypto.sha256,
+    randomBytes: (n) => (n === 10 && recoveryBytes.length > 0 ? Uint8Array.from(recoveryBytes.shift()!) : nodeCrypto.randomBytes(n)),
+  };
+}
+
+async function world(limits: SignInLimits = LIMITS, recoveryBytes: number[][] = []): Promise<World> {
   const clock = fixedClock('2026-04-01T09:00:00Z');
   const { db } = connect('sqlite::memory:');
   await migrateToLatest(db);
@@ -89,7 +101,7 @@ async function world(limits: SignInLimits = LIMITS): Promise<World> {
     store: mfaStore,
     users: store,
     clock,
-    crypto: nodeCrypto,
+    crypto: randomness(recoveryBytes),
     totp: otpauthTotp(nodeCrypto),
     passwords,
     rateLimiter: memoryRateLimiter(clock),
@@ -220,6 +232,24 @@ describe('turning TOTP on', () => {
     expect(await w.mfa.confirmTotpEnrolment(user.id, appCode(second.secret), ACTOR)).toHaveLength(10);
   });
 
+  it('two confirmations racing turn it on once and hand out one set of recovery codes', async () => {
+    const user = await newUser();
+    const { secret } = await w.mfa.startTotpEnrolment(user);
+    const results = await Promise.allSettled([
+      w.mfa.confirmTotpEnrolment(user.id, appCode(secret), ACTOR),
+      w.mfa.confirmTotpEnrolment(user.id, appCode(secret), ACTOR),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r) => r.status === 'rejected');
+    expect([won.length, lost.length]).toEqual([1, 1]);
+    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'mfa_already_enabled' });
+    const codes = (won[0] as PromiseFulfilledResult<string[]>).value;
+    w.clock.advance(30_000);
+    const { token } = await w.mfa.createChallenge(user.id, 'web', 'cookie', null);
+    expect((await w.mfa.completeChallenge(token, codes[0]!, IP)).method).toBe('recovery');
+    expect(w.events.filter((e) => e.type === 'mfa_changed')).toHaveLength(1);
+  });
+
   it('the code that confirmed enrolment cannot be used again to sign in', async () => {
     const user = await newUser();
     const { secret } = await w.mfa.startTotpEnrolment(user);
@@ -309,6 +339,32 @@ describe('the code step of sign-in', () => {
     expect((await w.mfa.status(user.id)).recoveryCodesRemaining).toBe(8);
   });
 
+  it('a recovery code made of digits, or with six digits at either end, is still a recovery code, not a TOTP code', async () => {
+    // Alphabet indices 23..30 are the digits 2..9: these bytes give "23456-78923", "abc23-45678", "23456-7abcd".
+    const digits = [23, 24, 25, 26, 27, 28, 29, 30, 23, 24];
+    const endsInDigits = [0, 1, 2, 23, 24, 25, 26, 27, 28, 29];
+    const startsWithDigits = [23, 24, 25, 26, 27, 28, 0, 1, 2, 3];
+    await w.close();
+    w = await world(LIMITS, [digits, endsInDigits, startsWithDigits]);
+    const { user, recovery } = await userWithMfa();
+    expect(recovery.slice(0, 3)).toEqual(['23456-78923', 'abc23-45678', '23456-7abcd']);
+    for (const code of recovery.slice(0, 3)) {
+      const { token } = await w.mfa.createChallenge(user.id, 'web', 'cookie', null);
+      expect((await w.mfa.completeChallenge(token, code, IP)).method, code).toBe('recovery');
+    }
+  });
+
+  it('one password step makes one session even when a TOTP code and a recovery code race for it', async () => {
+    const { user, code, recovery } = await userWithMfa();
+    const { token } = await w.mfa.createChallenge(user.id, 'web', 'cookie', null);
+    const results = await Promise.allSettled([
+      w.mfa.completeChallenge(token, code(), IP),
+      w.mfa.completeChallenge(token, recovery[0]!, IP),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'mfa_token_invalid' } });
+  });
+
   it("one account's recovery code does nothing for another", async () => {
     const a = await userWithMfa();
     const b = await userWithMfa();
@@ -331,6 +387,25 @@ describe('the code step of sign-in', () => {
     const refused = w.mfa.completeChallenge(token, code(), IP);
     // The window opened at the first failure, 15 minutes long: 11 minutes to go.
     await expect(refused).rejects.toMatchObject({ code: 'rate_limited', retryAfterSeconds: 11 * 60 });
+  });
+
+  it('40 wrong codes at once check at most 5, the limit: each try is counted before its code is checked', async () => {
+    const { user } = await userWithMfa();
+    const { token } = await w.mfa.createChallenge(user.id, 'web', 'cookie', null);
+    const answers = await Promise.all(Array.from({ length: 40 }, () => codeOf(w.mfa.completeChallenge(token, '000000', IP))));
+    expect(answers.filter((a) => a === 'invalid_code')).toHaveLength(5);
+    expect(answers.filter((a) => a === 'rate_limited')).toHaveLength(35);
+  });
+
+  it('when both the address and the account are over their limits, says to wait for the later of the two', async () => {
+    await w.close();
+    w = await world({ perIp: { limit: 6, windowMs: MINUTE }, perAccount: { limit: 5, windowMs: 15 * MINUTE } });
+    const { user, code } = await userWithMfa();
+    const { token } = await w.mfa.createChallenge(user.id, 'web', 'cookie', null);
+    for (let i = 0; i < 5; i++) await codeOf(w.mfa.completeChallenge(token, '000000', IP));
+    await expect(w.mfa.completeChallenge(token, code(), IP)).rejects.toMatchObject({ code: 'rate_limited', retryAfterSeconds: 15 * 60 });
+    // Now both are over: the address for another minute, the account for 15.
+    await expect(w.mfa.completeChallenge(token, code(), IP)).rejects.toMatchObject({ code: 'rate_limited', retryAfterSeconds: 15 * 60 });
   });
 
   it('a right code clears the count of wrong ones', async () => {
@@ -361,9 +436,13 @@ describe('the code step of sign-in', () => {
 });
 
 describe('recovery codes and turning MFA off', () => {
-  it('new recovery codes replace every old one', async () => {
+  it('new recovery codes replace every old one, and the change is recorded', async () => {
     const { user, recovery } = await userWithMfa();
-    const fresh = await w.mfa.regenerateRecoveryCodes(user.id);
+    w.events.length = 0;
+    const fresh = await w.mfa.regenerateRecoveryCodes(user.id, ACTOR);
+    expect(w.events).toEqual([
+      { type: 'mfa_changed', at: w.clock.now(), userId: user.id, change: 'recovery_codes_replaced', deviceId: null, actor: ACTOR },
+    ]);
     expect(fresh).toHaveLength(10);
     for (const c of fresh) expect(c).toMatch(RECOVERY_CODE);
     expect(fresh.filter((c) => recovery.includes(c))).toEqual([]);
@@ -374,7 +453,7 @@ describe('recovery codes and turning MFA off', () => {
 
   it('cannot make recovery codes, or turn off, what is not on', async () => {
     const user = await newUser();
-    expect(await codeOf(w.mfa.regenerateRecoveryCodes(user.id))).toBe('mfa_not_enabled');
+    expect(await codeOf(w.mfa.regenerateRecoveryCodes(user.id, ACTOR))).toBe('mfa_not_enabled');
     expect(await codeOf(w.mfa.disable(user.id, ACTOR))).toBe('mfa_not_enabled');
     expect(w.events).toEqual([]);
   });
@@ -430,6 +509,16 @@ describe('recent authentication', () => {
       expect(await codeOf(w.mfa.reauthenticate(user.id, s.id, { password: 'guess' }, IP))).toBe('incorrect_password');
     expect(await codeOf(w.mfa.requireRecentAuth(s))).toBe('reauth_required');
     expect(await codeOf(w.mfa.reauthenticate(user.id, s.id, { password: PASSWORD }, IP))).toBe('rate_limited');
+  });
+
+  it('40 wrong passwords at once check at most 5, the limit', async () => {
+    const user = await newUser();
+    const { session: s } = await session(user.id, 'password');
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, () => codeOf(w.mfa.reauthenticate(user.id, s.id, { password: 'guess' }, IP))),
+    );
+    expect(answers.filter((a) => a === 'incorrect_password')).toHaveLength(5);
+    expect(answers.filter((a) => a === 'rate_limited')).toHaveLength(35);
   });
 
   it('a right password clears the count of wrong ones', async () => {
