@@ -224,8 +224,12 @@ export const en = {
       mfa_disabled: 'Two-step verification turned off',
       device_trusted: 'A device was trusted: its sign-ins skip the authenticator code',
       device_untrusted: 'A device is no longer trusted',
+      recovery_codes_replaced: 'New recovery codes made: the old ones no longer work',
     } as Record<string, string>,
     unknownKind: (kind: string) => `Security event (${kind.replace(/_/g, ' ')})`,
+    /** A revocation that names the session it ended: "Pixel 8 · Mobile app · near Amsterdam was signed out". */
+    sessionEnded: (session: string) => `${session} was signed out`,
+    sessionReported: (session: string) => `${session} was reported as not you and signed out`,
     sessionsRevoked: (n: number | null, reason: string | null) =>
       reason === 'revoke_others'
         ? n === 1

@@ -72,6 +72,38 @@ describe('describeEvent', () => {
     ).toBe('With the link from an email sent to you');
   });
 
+  it('names the session a revocation or a report ended: device, app and place', () => {
+    const ended = {
+      session_id: 'phone',
+      device: { name: 'Pixel 8', os: 'Android 15', browser: null },
+      client: { id: 'mobile', name: 'Mobile app' },
+      location: { city: 'Amsterdam', region: null, country: 'NL', approximate: true as const },
+      ip: '145.2.0.1',
+    };
+    const revoked = describeEvent(
+      makeEvent({
+        id: 'n',
+        kind: 'session_revoked',
+        reason: 'revoked_by_user',
+        ...ended,
+        actor: { kind: 'session', session_id: 'me', ip: '81.2.69.142', current: true },
+      }),
+    );
+    expect(revoked).toMatchObject({ title: 'Pixel 8 · Mobile app · near Amsterdam, NL was signed out', by: 'By you, on this device' });
+    // The facts are the ended session's, not the address of whoever ended it.
+    expect(revoked.ip).toBe('145.2.0.1');
+    const reported = describeEvent(
+      makeEvent({
+        id: 'q',
+        kind: 'session_reported',
+        reason: 'reported',
+        ...ended,
+        actor: { kind: 'link', session_id: null, ip: null, current: false },
+      }),
+    );
+    expect(reported.title).toBe('Pixel 8 · Mobile app · near Amsterdam, NL was reported as not you and signed out');
+  });
+
   it('calls a session that signed itself out "Signed out", without a "by"', () => {
     const w = describeEvent(
       makeEvent({
@@ -100,6 +132,9 @@ describe('describeEvent', () => {
   it('words MFA and device trust, and an unknown kind without failing', () => {
     expect(describeEvent(makeEvent({ id: 'm', kind: 'mfa_enabled' })).title).toBe('Two-step verification turned on');
     expect(describeEvent(makeEvent({ id: 'u', kind: 'device_untrusted' })).title).toBe('A device is no longer trusted');
+    expect(describeEvent(makeEvent({ id: 'r', kind: 'recovery_codes_replaced' })).title).toBe(
+      'New recovery codes made: the old ones no longer work',
+    );
     expect(describeEvent(makeEvent({ id: 'z', kind: 'passkey_added' as SecurityEvent['kind'] })).title).toBe(
       'Security event (passkey added)',
     );

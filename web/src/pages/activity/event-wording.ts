@@ -65,9 +65,26 @@ function selfSignOut(event: SecurityEvent): boolean {
 
 function title(event: SecurityEvent, m: Messages): string {
   const a = m.activity;
+  if (selfSignOut(event)) return a.titles.session_signed_out!;
+  const named = endedSession(event, m);
+  if (named !== null && event.kind === 'session_revoked') return a.sessionEnded(named);
+  if (named !== null && event.kind === 'session_reported') return a.sessionReported(named);
   if (event.kind === 'session_revoked' && event.reason === 'sign_out') return a.titles.session_signed_out!;
   if (event.kind === 'sessions_revoked') return a.sessionsRevoked(event.count, event.reason);
   return a.titles[event.kind] ?? a.unknownKind(event.kind);
+}
+
+/**
+ * The session a revocation or report ended, as its owner recognises it: device · app · near
+ * place ("Pixel 8 · Mobile app · near Amsterdam"). Null when the event does not carry it.
+ */
+function endedSession(event: SecurityEvent, m: Messages): string | null {
+  if (event.kind !== 'session_revoked' && event.kind !== 'session_reported') return null;
+  const device = event.device?.name.trim() || null;
+  if (device === null) return null;
+  const place = event.location === null ? null : formatLocation({ ...event.location, approximate: true }, m);
+  const parts = [device, event.client?.name ?? null, place?.known === true ? place.text : null];
+  return parts.filter((p): p is string => p !== null && p !== '').join(' · ');
 }
 
 function note(event: SecurityEvent, m: Messages): string | null {
