@@ -8,7 +8,7 @@ import type { Recorder, RequestPlace } from './events.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
-import type { RateLimiter } from './ports/rate-limiter.js';
+import type { RateLimiter, RateLimitResult } from './ports/rate-limiter.js';
 import type { UserStore } from './ports/store.js';
 import type { Actor } from './security-events.js';
 import type { Sessions } from './sessions.js';
@@ -30,6 +30,28 @@ export interface SignInLimits {
   perIp: Limit;
   /** Failed attempts against one account count; a good sign-in clears them. */
   perAccount: Limit;
+}
+
+/**
+ * Reserves one attempt at an account's secret (password, code) before it is checked (ASVS 5.0
+ * 6.3.1, NIST SP 800-63B §5.2.2): the per-IP count (every attempt) and the per-account count
+ * (failures) are taken first, each in one atomic step of the limiter, so concurrent guesses cannot
+ * all pass a check made before any of them was counted. Over either limit: `rate_limited`, and
+ * nothing is checked. A wrong secret leaves its attempt counted; a right one gives it back
+ * (`refund`: the password step of an MFA sign-in, which must not clear the codes' failures) or
+ * clears the account's count (`reset`: the user has proved who they are). `ip` null: the account
+ * alone counts (a signed-in user's password change).
+ */
+export async function reserveAttempt(rateLimiter: RateLimiter, limits: SignInLimits, emailKey: string, ip: string | null): Promise<void> {
+  const accountKey = signInAccountKey(emailKey);
+  const byIp = ip === null ? null : await rateLimiter.hit(signInIpKey(ip), limits.perIp.limit, limits.perIp.windowMs);
+  const byAccount = await rateLimiter.hit(accountKey, limits.perAccount.limit, limits.perAccount.windowMs);
+  const blocked = [byIp, byAccount].filter((r): r is RateLimitResult => r !== null && !r.allowed);
+  if (blocked.length === 0) return;
+  // Refused before any check: an account attempt that was allowed is not a failure.
+  if (byAccount.allowed) await rateLimiter.refund(accountKey);
+  const retryAfterMs = Math.max(...blocked.map((r) => r.retryAfterMs));
+  throw new SessiondError('rate_limited', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
 }
 
 export interface AccountDeps {
@@ -85,23 +107,16 @@ export class Accounts {
   async verifyCredentials(email: string, password: string, ip: string): Promise<UserRecord> {
     const { store, passwords, rateLimiter, signInLimits, passwordPolicy } = this.#deps;
     const key = emailKey(email);
-    const accountKey = signInAccountKey(key);
-    const ipResult = await rateLimiter.hit(signInIpKey(ip), signInLimits.perIp.limit, signInLimits.perIp.windowMs);
-    const accountResult = await rateLimiter.peek(accountKey, signInLimits.perAccount.limit, signInLimits.perAccount.windowMs);
-    const blocked = [ipResult, accountResult].filter((r) => !r.allowed);
-    if (blocked.length > 0) {
-      const retryAfterMs = Math.max(...blocked.map((r) => r.retryAfterMs));
-      throw new SessiondError('rate_limited', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
-    }
+    await reserveAttempt(rateLimiter, signInLimits, key, ip);
     // An over-long password cannot match (sign-up refuses it) and is not worth hashing.
     const user = isPlausibleEmail(email) ? await store.findUserByEmailKey(key) : null;
     const tooLong = [...password].length > passwordPolicy.maxLength;
     // Verify against a dummy hash when there is no user, so both failures take as long.
     const ok = await passwords.verify(user?.passwordHash ?? (await this.#dummy()), tooLong ? '' : password);
-    if (!user || !ok || tooLong) {
-      await rateLimiter.hit(accountKey, signInLimits.perAccount.limit, signInLimits.perAccount.windowMs);
-      throw new SessiondError('invalid_credentials');
-    }
+    if (!user || !ok || tooLong) throw new SessiondError('invalid_credentials');
+    // Not a failure: the reserved attempt is given back. The count clears only when the sign-in
+    // is over (signInSucceeded), else a known password would clear it between guesses at a code.
+    await rateLimiter.refund(signInAccountKey(key));
     return user;
   }
 

@@ -4,7 +4,7 @@
  * arithmetic behind the Totp port. Every wrong code counts toward the same per-account and
  * per-IP limits as a wrong password, so a second factor cannot be guessed faster than a first.
  */
-import { signInAccountKey, signInIpKey, type SignInLimits } from './accounts.js';
+import { reserveAttempt, signInAccountKey, type SignInLimits } from './accounts.js';
 import { SessiondError } from './errors.js';
 import type { DomainEvent, Recorder } from './events.js';
 import type { Actor } from './security-events.js';
@@ -196,11 +196,8 @@ export class Mfa {
     const user = await users.findUserById(userId);
     if (!user) throw new SessiondError('unauthenticated');
     if ('password' in proof) {
-      await this.#checkLimits(user, ip);
-      if (!(await passwords.verify(user.passwordHash, proof.password))) {
-        await this.#countFailure(user);
-        throw new SessiondError('incorrect_password');
-      }
+      await this.#reserve(user, ip);
+      if (!(await passwords.verify(user.passwordHash, proof.password))) throw new SessiondError('incorrect_password');
       await this.#clearFailures(user);
     } else {
       if (!(await this.isEnabled(userId)))
@@ -256,12 +253,9 @@ export class Mfa {
   }
 
   async #checkSecondFactor(user: UserRecord, code: string, ip: string): Promise<'totp' | 'recovery'> {
-    await this.#checkLimits(user, ip);
+    await this.#reserve(user, ip);
     const method = await this.#verifyCode(user.id, code);
-    if (method === null) {
-      await this.#countFailure(user);
-      throw new SessiondError('invalid_code');
-    }
+    if (method === null) throw new SessiondError('invalid_code');
     await this.#clearFailures(user);
     return method;
   }
@@ -284,21 +278,9 @@ export class Mfa {
     return match !== null && (await store.useRecoveryCode(userId, match, now)) ? 'recovery' : null;
   }
 
-  async #checkLimits(user: UserRecord, ip: string): Promise<void> {
-    const { rateLimiter, signInLimits } = this.#deps;
-    const results = [
-      await rateLimiter.hit(signInIpKey(ip), signInLimits.perIp.limit, signInLimits.perIp.windowMs),
-      await rateLimiter.peek(signInAccountKey(user.emailKey), signInLimits.perAccount.limit, signInLimits.perAccount.windowMs),
-    ].filter((r) => !r.allowed);
-    if (results.length > 0) {
-      const retryAfterMs = Math.max(...results.map((r) => r.retryAfterMs));
-      throw new SessiondError('rate_limited', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
-    }
-  }
-
-  async #countFailure(user: UserRecord): Promise<void> {
-    const { rateLimiter, signInLimits } = this.#deps;
-    await rateLimiter.hit(signInAccountKey(user.emailKey), signInLimits.perAccount.limit, signInLimits.perAccount.windowMs);
+  /** Counts the attempt before the secret is checked; a wrong one stays counted (accounts.ts, reserveAttempt). */
+  async #reserve(user: UserRecord, ip: string): Promise<void> {
+    await reserveAttempt(this.#deps.rateLimiter, this.#deps.signInLimits, user.emailKey, ip);
   }
 
   async #clearFailures(user: UserRecord): Promise<void> {

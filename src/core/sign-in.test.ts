@@ -160,6 +160,19 @@ describe('SignIn with a second factor', () => {
     expect(u.events.at(-1)).toMatchObject({ type: 'sign_in_failed', step: 'code', outcome: 'password_change_required' });
   });
 
+  it('a right password neither counts nor clears the wrong codes: the limit holds across password steps', async () => {
+    const { e, user } = await account();
+    await enrolTotp(user);
+    const step = await u.signIn.withPassword(password(e), context());
+    if (step.kind !== 'second_factor') throw new Error('expected the code step');
+    for (let i = 0; i < 4; i++) expect(await codeOf(u.signIn.withSecondFactor(step.token, '000000', context()))).toBe('invalid_code');
+    // The password step reserves an attempt and gives it back when the password is right.
+    for (let i = 0; i < 3; i++) expect((await u.signIn.withPassword(password(e), context())).kind).toBe('second_factor');
+    expect(await codeOf(u.signIn.withSecondFactor(step.token, '000000', context()))).toBe('invalid_code');
+    expect(await codeOf(u.signIn.withSecondFactor(step.token, '000000', context()))).toBe('rate_limited');
+    expect(await codeOf(u.signIn.withPassword(password(e), context()))).toBe('rate_limited');
+  });
+
   it('records a wrong code as a failed sign-in and a trusted device skips the code', async () => {
     const { e, user } = await account();
     const code = await enrolTotp(user);

@@ -69,12 +69,10 @@ export function memoryRateLimiter(
       put(key, w, limit);
       return result(w.count, limit, w.resetAt, now);
     },
-    async peek(key, limit) {
-      const now = clock.now();
+    async refund(key) {
       const w = blocked.get(key) ?? open.get(key);
-      if (!w || w.resetAt <= now) return { allowed: true, retryAfterMs: 0 };
-      // A peek asks whether one more attempt would be allowed.
-      return result(w.count + 1, limit, w.resetAt, now);
+      // A key refunded back within its limit may stay in `blocked` until its next hit sorts it.
+      if (w && w.resetAt > clock.now() && w.count > 0) w.count -= 1;
     },
     async reset(key) {
       open.delete(key);

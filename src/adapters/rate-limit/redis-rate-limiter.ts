@@ -1,6 +1,7 @@
 /**
  * Fixed-window counters in Redis, shared by every node (`--redis`), so a client cannot multiply
- * its sign-in attempts by spreading them over nodes. One atomic script per hit. While Redis is
+ * its sign-in attempts by spreading them over nodes. One atomic script per hit (count and decide
+ * together, so concurrent attempts never share the last slot) and per refund. While Redis is
  * unreachable the node falls back to its own in-memory counters: limits stay in force per node
  * rather than disappearing or locking everyone out.
  */
@@ -17,6 +18,13 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}
+`;
+
+// Gives one attempt back: never below zero, never creating a key (DECR keeps the expiry).
+const REFUND = `
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then redis.call('DECR', KEYS[1]) end
+return n
 `;
 
 const PREFIX = 'sessiond:rl:';
@@ -43,13 +51,13 @@ export function redisRateLimiter(url: string, clock: Clock, onError: OnAdapterEr
         return fallback.hit(key, limit, windowMs);
       }
     },
-    async peek(key, limit, windowMs) {
+    async refund(key) {
       try {
-        const [count, ttl] = await Promise.all([redis.get(PREFIX + key), redis.pttl(PREFIX + key)]);
-        return result(Number(count ?? 0) + 1, limit, ttl);
+        await redis.eval(REFUND, 1, PREFIX + key);
       } catch (err) {
+        // Where the hit most likely went: Redis was down for it too.
         onError(err);
-        return fallback.peek(key, limit, windowMs);
+        await fallback.refund(key);
       }
     },
     async reset(key) {
