@@ -139,7 +139,8 @@ describe('security signals in Chromium', () => {
     await expect.poll(() => events.count()).toBeGreaterThanOrEqual(4);
     const texts = await events.allTextContents();
 
-    const reported = texts.findIndex((t) => t.includes('A sign-in was reported as not you'));
+    // The report names the session it ended, as its owner would recognise it.
+    const reported = texts.findIndex((t) => t.includes('iPhone · Web · near Paris, FR was reported as not you and signed out'));
     expect(reported, texts.join('\n')).toBeGreaterThanOrEqual(0);
     expect(texts[reported]).toContain('With the link from an email sent to you');
 
