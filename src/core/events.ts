@@ -70,7 +70,7 @@ export type DomainEvent =
       type: 'mfa_changed';
       at: number;
       userId: string;
-      change: 'mfa_enabled' | 'mfa_disabled' | 'device_trusted' | 'device_untrusted';
+      change: 'mfa_enabled' | 'mfa_disabled' | 'recovery_codes_replaced' | 'device_trusted' | 'device_untrusted';
       deviceId: string | null;
       actor: Actor;
     };

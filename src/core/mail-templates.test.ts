@@ -4,6 +4,7 @@ import {
   describeLocation,
   esc,
   formatTime,
+  mfaChangedMail,
   newDeviceAlert,
   passwordChangedMail,
   passwordResetMail,
@@ -224,6 +225,69 @@ describe('password mails', () => {
     const mail = passwordChangedMail({ ...changed, how: 'changed', location: '<i>Nowhere</i>\nIP address: 1.2.3.4' });
     expect(mail.text).toContain('Approximate location: <i>Nowhere</i> IP address: 1.2.3.4\n');
     expect(mail.html).toContain('<td>&lt;i&gt;Nowhere&lt;/i&gt;\nIP address: 1.2.3.4</td>');
+  });
+});
+
+describe('two-step verification mails', () => {
+  const changed = {
+    product: 'Acme',
+    at: Date.parse('2026-03-01T09:05:00Z'),
+    ip: '81.2.69.160',
+    resetUrl: 'https://id.example/forgot',
+    sessionsUrl: 'https://id.example/sessions',
+    mfaUrl: 'https://id.example/mfa',
+  };
+  const tail = [
+    '',
+    'Time: 2026-03-01 09:05 UTC',
+    'IP address: 81.2.69.160',
+    '',
+    'If this was not you, reset your password now: https://id.example/forgot',
+    'See where your account is signed in: https://id.example/sessions',
+    'Two-step verification settings: https://id.example/mfa',
+  ];
+
+  it('turning it on says what sign-in now asks for, when and from where, and how to take the account back', () => {
+    const mail = mfaChangedMail({ ...changed, change: 'mfa_enabled' });
+    expect(mail.subject).toBe('Two-step verification was turned on for your Acme account');
+    expect(mail.text.split('\n')).toEqual([
+      'Two-step verification was turned on for your account: signing in now asks for a code from an authenticator app.',
+      ...tail,
+    ]);
+    expect(readable(mail.html)).toEqual([
+      'Two-step verification was turned on for your account: signing in now asks for a code from an authenticator app.',
+      'Time: 2026-03-01 09:05 UTC',
+      'IP address: 81.2.69.160',
+      'If this was not you, reset your password now.',
+      'See where your account is signed in',
+      'Two-step verification settings',
+    ]);
+    expect(links(mail.html)).toEqual([
+      ['https://id.example/forgot', 'reset your password now'],
+      ['https://id.example/sessions', 'See where your account is signed in'],
+      ['https://id.example/mfa', 'Two-step verification settings'],
+    ]);
+  });
+
+  it('turning it off says the password alone now signs in and no device is trusted any more', () => {
+    const mail = mfaChangedMail({ ...changed, change: 'mfa_disabled' });
+    expect(mail.subject).toBe('Two-step verification was turned off for your Acme account');
+    expect(mail.text.split('\n')).toEqual([
+      'Two-step verification was turned off for your account: the password alone now signs in, and no device is trusted any more.',
+      ...tail,
+    ]);
+  });
+
+  it('new recovery codes: the old ones stopped working', () => {
+    const mail = mfaChangedMail({ ...changed, change: 'recovery_codes_replaced' });
+    expect(mail.subject).toBe('New recovery codes for your Acme account');
+    expect(mail.text.split('\n')).toEqual(['New recovery codes were made for your account; the old ones no longer work.', ...tail]);
+  });
+
+  it('leaves out an address it does not know, and keeps values escaped', () => {
+    const mail = mfaChangedMail({ ...changed, change: 'mfa_disabled', ip: null, product: '<b>Acme</b>' });
+    expect(mail.text).not.toContain('IP address');
+    expect(mail.html).toContain('<title>Two-step verification was turned off for your &lt;b&gt;Acme&lt;/b&gt; account</title>');
   });
 });
 

@@ -145,6 +145,63 @@ export function passwordChangedMail(d: PasswordChangedDetails): MailContent {
   return { subject, text, html };
 }
 
+export interface MfaChangedDetails {
+  product: string;
+  change: 'mfa_enabled' | 'mfa_disabled' | 'recovery_codes_replaced';
+  at: number;
+  /** The address the change came from; null when the actor had none (an admin tool, the system). */
+  ip: string | null;
+  /** Where to start a reset if the change was not the owner's doing. */
+  resetUrl: string;
+  sessionsUrl: string;
+  mfaUrl: string;
+}
+
+const MFA_CHANGES: Record<MfaChangedDetails['change'], { subject: (product: string) => string; lead: string }> = {
+  mfa_enabled: {
+    subject: (product) => `Two-step verification was turned on for your ${product} account`,
+    lead: 'Two-step verification was turned on for your account: signing in now asks for a code from an authenticator app.',
+  },
+  mfa_disabled: {
+    subject: (product) => `Two-step verification was turned off for your ${product} account`,
+    lead: 'Two-step verification was turned off for your account: the password alone now signs in, and no device is trusted any more.',
+  },
+  recovery_codes_replaced: {
+    subject: (product) => `New recovery codes for your ${product} account`,
+    lead: 'New recovery codes were made for your account; the old ones no longer work.',
+  },
+};
+
+/**
+ * Two-step verification turned on or off, or its recovery codes replaced: each changes what it
+ * takes to sign in, so the owner hears of it as of a password change (ASVS 6.3.7).
+ */
+export function mfaChangedMail(d: MfaChangedDetails): MailContent {
+  const { subject: subjectOf, lead } = MFA_CHANGES[d.change];
+  const subject = subjectOf(d.product);
+  const facts: [string, string][] = [['Time', formatTime(d.at)], ...(d.ip === null ? [] : [['IP address', d.ip] as [string, string]])];
+  const text = [
+    lead,
+    '',
+    ...facts.map(([k, v]) => `${k}: ${line(v)}`),
+    '',
+    `If this was not you, reset your password now: ${d.resetUrl}`,
+    `See where your account is signed in: ${d.sessionsUrl}`,
+    `Two-step verification settings: ${d.mfaUrl}`,
+  ].join('\n');
+  const html = page(
+    subject,
+    [
+      `<p>${esc(lead)}</p>`,
+      `<table>${facts.map(([k, v]) => `<tr><th align="left">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`,
+      `<p>If this was not you, <a href="${esc(d.resetUrl)}">reset your password now</a>.</p>`,
+      `<p><a href="${esc(d.sessionsUrl)}">See where your account is signed in</a></p>`,
+      `<p><a href="${esc(d.mfaUrl)}">Two-step verification settings</a></p>`,
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}
+
 /** "2026-03-01 09:00 UTC": unambiguous in every locale. */
 export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;

@@ -16,7 +16,7 @@ import type { PasswordHasher } from './ports/password-hasher.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { UserStore } from './ports/store.js';
 import type { Totp } from './ports/totp.js';
-import type { SessionRecord } from './session.js';
+import type { Client, SessionRecord } from './session.js';
 import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
 import type { UserRecord } from './user.js';
 
@@ -223,17 +223,54 @@ export class Mfa {
   /**
    * "Trust this device": only from a session that passed MFA (a session is never worth more than
    * the authentication that made it, NIST SP 800-63B §5.1), on a known device, recently authenticated.
+   * The trust is bound to the session's client. A browser proves its device with its device
+   * cookie (stored hashed as the device id); a native app's `device.id` is its own choice, so
+   * with `native` a device token is issued (`<id>.<secret>`, only sha256(secret) is stored) and
+   * only that token, from that client, skips the code step.
    */
-  async trustDevice(session: SessionRecord, actor: Actor): Promise<number> {
+  async trust(session: SessionRecord, actor: Actor, native: boolean): Promise<{ until: number; token: string | null }> {
     if (session.authMethod !== 'mfa')
       throw new SessiondError('aal_required', 'Only a session that signed in with two-step verification can trust its device.');
     if (!session.deviceId) throw new SessiondError('invalid_request', 'This session has no device to trust.');
     await this.requireRecentAuth(session);
-    const until = this.#deps.clock.now() + this.#deps.policy.trustedDeviceMs;
-    await this.#deps.store.setDeviceTrust(session.userId, session.deviceId, until);
+    const { crypto, clock, policy, store } = this.#deps;
+    const until = clock.now() + policy.trustedDeviceMs;
+    const tokenId = native ? newId(crypto) : null;
+    const secret = native ? newSecret(crypto) : null;
+    await store.setDeviceTrust(session.userId, session.deviceId, until, {
+      clientId: session.clientId,
+      tokenId,
+      secretHash: secret === null ? null : crypto.sha256(secret),
+    });
     await this.#deps.sessions.announce({ kind: 'user', userId: session.userId });
     await this.#record('device_trusted', session.userId, actor, session.deviceId);
-    return until;
+    return { until, token: tokenId !== null && secret !== null ? formatToken(tokenId, secret) : null };
+  }
+
+  /** `trust` for a browser session (no device token). */
+  async trustDevice(session: SessionRecord, actor: Actor): Promise<number> {
+    return (await this.trust(session, actor, false)).until;
+  }
+
+  /**
+   * Whether a sign-in may skip the code step: the device is trusted, by this client, and proves
+   * it — a browser by its device cookie (the device id is its hash), a native app by the device
+   * token it was given, compared in constant time. A `device.id` alone proves nothing.
+   */
+  async isTrustHonoured(
+    userId: string,
+    client: Pick<Client, 'id' | 'kind'>,
+    deviceId: string | null,
+    deviceToken: string | null,
+  ): Promise<boolean> {
+    if (deviceId === null) return false;
+    const trust = await this.#deps.store.findDeviceTrust(userId, deviceId, this.#deps.clock.now());
+    if (!trust || trust.clientId !== client.id) return false;
+    if (trust.secretHash === null || trust.tokenId === null) return client.kind === 'browser';
+    const parsed = deviceToken === null ? null : parseToken(deviceToken);
+    if (!parsed) return false;
+    const secretOk = constantTimeEqual(this.#deps.crypto.sha256(parsed.secret), trust.secretHash);
+    return constantTimeEqual(parsed.id, trust.tokenId) && secretOk;
   }
 
   /** Ends a device's trust; its next sign-in asks for a code again. Lowering trust needs no re-authentication. */

@@ -22,7 +22,8 @@ export type SecurityEventKind =
   | 'mfa_enabled'
   | 'mfa_disabled'
   | 'device_trusted'
-  | 'device_untrusted';
+  | 'device_untrusted'
+  | 'recovery_codes_replaced';
 
 export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'sign_in',
@@ -39,6 +40,7 @@ export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'mfa_disabled',
   'device_trusted',
   'device_untrusted',
+  'recovery_codes_replaced',
 ];
 
 /**

@@ -2,6 +2,7 @@
  * The timeline-and-mail sink and the risk gate, on real parts: which entries each domain event
  * writes, which mail it sends, and that the alert link ends exactly the session it names.
  */
+import { Secret, TOTP } from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestPlace } from './events.js';
 import { explain } from './security-signals.js';
@@ -162,6 +163,52 @@ describe('the timeline sink', () => {
       ip: '203.0.113.5',
       deviceId: 'device-a-000000000000003',
     });
+  });
+});
+
+describe('MFA changes', () => {
+  it('turning MFA on, replacing the recovery codes and turning it off each mail the owner and land on the timeline', async () => {
+    const { e, user, signIn } = await account();
+    const a = await signIn('device-a-000000000000004');
+    u.mail.length = 0;
+    const actor = { kind: 'session' as const, sessionId: a.session.id, ip: '203.0.113.5' };
+    const { secret } = await u.mfa.startTotpEnrolment(user);
+    const code = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: u.clock.now() });
+    await u.mfa.confirmTotpEnrolment(user.id, code, actor);
+    u.clock.advance(1_000);
+    await u.mfa.regenerateRecoveryCodes(user.id, actor);
+    u.clock.advance(1_000);
+    await u.mfa.disable(user.id, actor);
+    await u.idle();
+
+    expect(u.mail.map((m) => [m.to, m.subject])).toEqual([
+      [e, 'Two-step verification was turned on for your sessiond account'],
+      [e, 'New recovery codes for your sessiond account'],
+      [e, 'Two-step verification was turned off for your sessiond account'],
+    ]);
+    for (const m of u.mail) {
+      expect(m.text).toContain('IP address: 203.0.113.5');
+      expect(m.text).toContain('https://sessiond.test/reset-password');
+    }
+    const entries = (await u.signals.listEvents(user.id, null, 3)).events;
+    expect(entries.map((ev) => ev.kind)).toEqual(['mfa_disabled', 'recovery_codes_replaced', 'mfa_enabled']);
+    expect(entries[1]).toMatchObject({ sessionId: a.session.id, ip: '203.0.113.5', actor });
+  });
+
+  it('trusting a device sends no mail (the sign-in that earned it already told the owner)', async () => {
+    const { user, signIn } = await account();
+    const a = await signIn('device-a-000000000000005');
+    u.mail.length = 0;
+    await u.recorder.record({
+      type: 'mfa_changed',
+      at: u.clock.now(),
+      userId: user.id,
+      change: 'device_trusted',
+      deviceId: 'device-a-000000000000005',
+      actor: { kind: 'session', sessionId: a.session.id, ip: null },
+    });
+    await u.idle();
+    expect(u.mail).toEqual([]);
   });
 });
 

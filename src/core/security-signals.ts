@@ -2,14 +2,21 @@
  * Security signals: device recognition and risk rules at sign-in (risk.ts), the gate that keeps
  * a reported account out until its password changes, and the sink that turns domain events
  * (events.ts) into the per-account timeline (security-events.ts) and mail — alerts with a
- * single-use "This wasn't me" link, and the password-changed notice.
+ * single-use "This wasn't me" link, and the password and two-step verification notices.
  * Mail and the recording of failures never hold up or fail the request that caused them.
  */
 import { issueActionToken } from './action-tokens.js';
 import type { Background } from './background.js';
 import { describeClient } from './clients.js';
 import { SessiondError } from './errors.js';
-import { describeDevice, describeLocation, newDeviceAlert, passwordChangedMail, suspiciousSignInAlert } from './mail-templates.js';
+import {
+  describeDevice,
+  describeLocation,
+  mfaChangedMail,
+  newDeviceAlert,
+  passwordChangedMail,
+  suspiciousSignInAlert,
+} from './mail-templates.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { Mailer } from './ports/mailer.js';
@@ -131,13 +138,7 @@ export class SecuritySignals {
           location: event.place.location,
         });
       case 'mfa_changed':
-        return this.#append({
-          ...blankEvent(newId(crypto), event.userId, event.change, event.at),
-          sessionId: event.actor.kind === 'session' ? event.actor.sessionId : null,
-          ip: actorIp(event.actor),
-          deviceId: event.deviceId,
-          actor: event.actor,
-        });
+        return this.#mfaChanged(event);
       case 'second_factor_required':
       case 'revocation_refused':
         return;
@@ -194,6 +195,39 @@ export class SecuritySignals {
       sessionsUrl: `${links.publicUrl}/settings/security/sessions`,
     });
     background.run('password-changed mail', () => mailer.send({ to: user.email, ...content }));
+  }
+
+  /**
+   * An MFA or device-trust change on the timeline. Turning MFA on or off and replacing the
+   * recovery codes change what it takes to sign in, so the owner is also told by mail, as for a
+   * password change; trusting a device follows a sign-in the owner was already told of.
+   */
+  async #mfaChanged(event: Extract<DomainEvent, { type: 'mfa_changed' }>): Promise<void> {
+    const { crypto, links, background, mailer, store } = this.#deps;
+    const ip = actorIp(event.actor);
+    await this.#append({
+      ...blankEvent(newId(crypto), event.userId, event.change, event.at),
+      sessionId: event.actor.kind === 'session' ? event.actor.sessionId : null,
+      ip,
+      deviceId: event.deviceId,
+      actor: event.actor,
+    });
+    const { change } = event;
+    if (change !== 'mfa_enabled' && change !== 'mfa_disabled' && change !== 'recovery_codes_replaced') return;
+    background.run(`${change} mail`, async () => {
+      const user = await store.findUserById(event.userId);
+      if (!user) return;
+      const content = mfaChangedMail({
+        product: links.productName,
+        change,
+        at: event.at,
+        ip,
+        resetUrl: `${links.publicUrl}/reset-password`,
+        sessionsUrl: `${links.publicUrl}/settings/security/sessions`,
+        mfaUrl: `${links.publicUrl}/settings/security/mfa`,
+      });
+      await mailer.send({ to: user.email, ...content });
+    });
   }
 
   async #sendAlert(user: Account, session: SessionRecord, alert: 'suspicious' | 'new_device', signals: RiskSignal[]): Promise<void> {

@@ -42,6 +42,8 @@ export interface PasswordSignIn {
   clientId: string;
   transport: Transport;
   device: NativeDevice | null;
+  /** A native app's device token, given when its device was trusted; never stored with the challenge. */
+  deviceToken?: string | null;
 }
 
 /** A finished sign-in: the session and its token (the only time the token exists in clear). */
@@ -58,7 +60,7 @@ export type SignInResult = SignedIn | { kind: 'second_factor'; token: string; ex
 export interface SignInDeps {
   clients: readonly Client[];
   accounts: Pick<Accounts, 'verifyCredentials' | 'signInSucceeded'>;
-  mfa: Pick<Mfa, 'isEnabled' | 'isDeviceTrusted' | 'createChallenge' | 'completeChallenge'>;
+  mfa: Pick<Mfa, 'isEnabled' | 'isDeviceTrusted' | 'isTrustHonoured' | 'createChallenge' | 'completeChallenge'>;
   signals: Pick<SecuritySignals, 'checkSignInAllowed' | 'assessSignIn'>;
   sessions: Pick<Sessions, 'createSession'>;
   revocation: Pick<Revocation, 'endSession'>;
@@ -83,7 +85,10 @@ export class SignIn {
       await this.#gate(verified);
       return verified;
     });
-    if ((await mfa.isEnabled(user.id)) && !(await mfa.isDeviceTrusted(user.id, context.knownDeviceId(client, input.device)))) {
+    if (
+      (await mfa.isEnabled(user.id)) &&
+      !(await mfa.isTrustHonoured(user.id, client, context.knownDeviceId(client, input.device), input.deviceToken ?? null))
+    ) {
       const device = client.kind === 'browser' || input.device === null ? null : JSON.stringify(input.device);
       const challenge = await mfa.createChallenge(user.id, client.id, input.transport, device);
       await this.#deps.recorder.record({

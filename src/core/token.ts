@@ -46,6 +46,14 @@ export function newId(crypto: Crypto): string {
   return toBase64Url(crypto.randomBytes(ID_BYTES));
 }
 
+/**
+ * A browser's device id as stored: sha256 of its device cookie. The cookie is what proves a
+ * trusted browser, so, like a token's secret, the database holds only its hash.
+ */
+export function browserDeviceId(crypto: Crypto, deviceCookie: string): string {
+  return crypto.sha256(deviceCookie);
+}
+
 export function newSecret(crypto: Crypto): string {
   return toBase64Url(crypto.randomBytes(SECRET_BYTES));
 }

@@ -80,6 +80,9 @@ export const DeviceBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     model: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     os: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    trust_token: Type.Optional(
+      Type.String({ maxLength: 128, description: 'The `device_token` given when this device was trusted; it skips the code step.' }),
+    ),
   },
   { additionalProperties: false },
 );

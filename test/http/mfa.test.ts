@@ -120,6 +120,16 @@ describe.each(ENGINES)('MFA and trusted devices (%s)', (engine) => {
     expect(kinds).toContain('suspicious_sign_in');
   });
 
+  it('puts new recovery codes on the timeline with the session that asked for them', async () => {
+    const { b } = await enrolled('codes-timeline');
+    const res = await b.request({ method: 'POST', url: '/v1/me/mfa/recovery-codes', payload: {} });
+    expect(res.statusCode, res.body).toBe(200);
+    const events = await b.request({ method: 'GET', url: '/v1/me/security-events' });
+    expect(events.statusCode, events.body).toBe(200);
+    const [latest] = events.json().events as { kind: string; actor: { kind: string; current: boolean } }[];
+    expect(latest).toMatchObject({ kind: 'recovery_codes_replaced', actor: { kind: 'session', current: true } });
+  });
+
   it('gives a bearer token at the code step when the password step asked for one', async () => {
     const { e, secret } = await enrolled('bearer');
     const first = await passwordStep(e, { 'user-agent': 'sessiond-cli/1.0' }, { transport: 'bearer', client_id: 'cli' });

@@ -2,6 +2,7 @@
  * Migrations over existing data, on every engine: a database at an earlier version keeps its
  * rows when brought up to date, and the latest migration can be undone.
  */
+import { createHash } from 'node:crypto';
 import { Migrator, PostgresAdapter, sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapters/kysely/connect.js';
@@ -50,5 +51,29 @@ describe.each(ENGINES)('migrations (%s)', (engine) => {
     expect((await migrator.migrateTo('0004-session-list-order')).error).toBeUndefined();
     const back = await sql<{ trusted: number }>`select trusted from sessions where id = 's1'`.execute(db);
     expect(back.rows).toEqual([{ trusted: 0 }]);
+  });
+
+  it('0006 ends trust granted before grants existed and re-keys browser devices by the hash of their cookie', async () => {
+    const { db, migrator } = await open();
+    expect((await migrator.migrateTo('0005-drop-session-trusted')).error).toBeUndefined();
+    const cookie = 'AAAAAAAAAAAAAAAAAAAAAA'; // a browser's device cookie: 16 bytes, base64url
+    await sql`insert into users (id, email, email_key, password_hash, created_at, password_changed_at)
+              values ('u1', 'a@example.com', 'a@example.com', 'h', 1, 1)`.execute(db);
+    await sql`insert into devices (user_id, id, name, first_seen_at, last_seen_at, trusted_until)
+              values ('u1', ${cookie}, 'Mac', 1, 1, 9999999999999), ('u1', 'macbook-pro-ada', 'MacBook', 1, 1, 9999999999999)`.execute(db);
+    await sql`insert into sessions (id, user_id, secret_hash, client_id, auth_method, device_id, device_name, device_os, device_type,
+                                    ip, signed_in_at, last_active_at, expires_at)
+              values ('s1', 'u1', 'x', 'web', 'mfa', ${cookie}, 'Mac', 'macOS', 'desktop', '127.0.0.1', 1, 2, 3)`.execute(db);
+
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    const key = createHash('sha256').update(cookie).digest('base64url');
+    const devices = await sql<{ id: string; trusted_until: unknown; trust_client_id: unknown }>`
+      select id, trusted_until, trust_client_id from devices order by id`.execute(db);
+    expect(devices.rows.map((r) => r.id).sort()).toEqual([key, 'macbook-pro-ada'].sort());
+    expect(devices.rows.every((r) => r.trusted_until === null && r.trust_client_id === null)).toBe(true);
+    const sessions = await sql<{ device_id: string }>`select device_id from sessions`.execute(db);
+    expect(sessions.rows).toEqual([{ device_id: key }]);
+
+    expect((await migrator.migrateTo('0005-drop-session-trusted')).error).toBeUndefined();
   });
 });

@@ -799,6 +799,8 @@ export interface operations {
             name?: string;
             model?: string;
             os?: string;
+            /** @description The `device_token` given when this device was trusted; it skips the code step. */
+            trust_token?: string;
           };
           transport?: 'cookie' | 'bearer';
         };
@@ -1607,6 +1609,8 @@ export interface operations {
         content: {
           'application/json': {
             trusted_until: string;
+            /** @description Native (bearer) clients only: the device's proof of trust, shown once. Keep it in the app's secure storage and send it as `device.trust_token` at sign-in. */
+            device_token?: string;
           };
         };
       };

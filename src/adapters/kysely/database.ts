@@ -57,6 +57,11 @@ export interface DevicesTable {
   first_seen_at: number;
   last_seen_at: number;
   trusted_until: number | null;
+  /** The client the trust was granted to (migration 0006); null: no trust, or trust from before grants. */
+  trust_client_id: string | null;
+  /** A native app's device token: its id and sha256 of its secret. Null for browsers. */
+  trust_token_id: string | null;
+  trust_secret_hash: string | null;
 }
 
 export interface ServiceKeysTable {
@@ -117,6 +122,18 @@ export interface MfaChallengesTable {
   used_at: number | null;
 }
 
+export interface SignUpRequestsTable {
+  id: string;
+  email: string;
+  email_key: string;
+  name: string | null;
+  password_hash: string;
+  secret_hash: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -124,6 +141,7 @@ export interface Database {
   service_keys: ServiceKeysTable;
   security_events: SecurityEventsTable;
   action_tokens: ActionTokensTable;
+  sign_up_requests: SignUpRequestsTable;
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;

@@ -142,12 +142,36 @@ export function kyselyMfaStore(db: Db): MfaStore {
       return Number(result.numUpdatedRows) > 0;
     },
 
-    async setDeviceTrust(userId, deviceId, trustedUntil) {
-      let query = db.updateTable('devices').set({ trusted_until: trustedUntil }).where('user_id', '=', userId).where('id', '=', deviceId);
+    async setDeviceTrust(userId, deviceId, trustedUntil, grant) {
+      const set = {
+        trusted_until: trustedUntil,
+        trust_client_id: trustedUntil === null ? null : (grant?.clientId ?? null),
+        trust_token_id: trustedUntil === null ? null : (grant?.tokenId ?? null),
+        trust_secret_hash: trustedUntil === null ? null : (grant?.secretHash ?? null),
+      };
+      let query = db.updateTable('devices').set(set).where('user_id', '=', userId).where('id', '=', deviceId);
       // Clearing answers true only when there was trust to clear.
       if (trustedUntil === null) query = query.where('trusted_until', 'is not', null);
       const result = await query.executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
+    },
+
+    async findDeviceTrust(userId, deviceId, now) {
+      const row = await db
+        .selectFrom('devices')
+        .select(['trusted_until', 'trust_client_id', 'trust_token_id', 'trust_secret_hash'])
+        .where('user_id', '=', userId)
+        .where('id', '=', deviceId)
+        .where('trusted_until', '>', now)
+        .executeTakeFirst();
+      // Trust without a client it was granted to predates grants (migration 0006): not honoured.
+      if (!row || row.trusted_until === null || row.trust_client_id === null) return null;
+      return {
+        trustedUntil: row.trusted_until,
+        clientId: row.trust_client_id,
+        tokenId: row.trust_token_id,
+        secretHash: row.trust_secret_hash,
+      };
     },
 
     async trustedDeviceIds(userId, now) {

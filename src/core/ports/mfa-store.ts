@@ -30,6 +30,21 @@ export interface MfaChallengeRecord {
   usedAt: number | null;
 }
 
+/**
+ * What a device's trust was granted to: the client that asked for it and, for a native app, the
+ * device token issued then (`<tokenId>.<secret>`, only sha256(secret) is kept). A browser's
+ * proof is its device cookie, whose hash is the device id; it has no token.
+ */
+export interface DeviceTrustGrant {
+  clientId: string;
+  tokenId: string | null;
+  secretHash: string | null;
+}
+
+export interface DeviceTrust extends DeviceTrustGrant {
+  trustedUntil: number;
+}
+
 export interface MfaStore {
   findTotp(userId: string): Promise<TotpFactor | null>;
   /** Starts (or restarts) enrolment; refused (false) when a factor is already enabled. */
@@ -50,8 +65,13 @@ export interface MfaStore {
   /** Marks a challenge used if it was not and has not expired: false otherwise (single use, atomic). */
   consumeChallenge(id: string, now: number): Promise<boolean>;
 
-  /** Sets (or with null, clears) the trust of one device of the user; false when no such device. */
-  setDeviceTrust(userId: string, deviceId: string, trustedUntil: number | null): Promise<boolean>;
+  /**
+   * Sets (or with null, clears) the trust of one device of the user, with what it was granted to
+   * (a grant replaces the previous one; clearing clears it); false when no such device.
+   */
+  setDeviceTrust(userId: string, deviceId: string, trustedUntil: number | null, grant?: DeviceTrustGrant): Promise<boolean>;
+  /** The trust of one device of the user when it lasts past `now`, with its grant; else null. */
+  findDeviceTrust(userId: string, deviceId: string, now: number): Promise<DeviceTrust | null>;
   /** Ids of the user's devices trusted past `now`. */
   trustedDeviceIds(userId: string, now: number): Promise<string[]>;
 

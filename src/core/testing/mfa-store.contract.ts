@@ -429,6 +429,40 @@ export function runMfaStoreContract(name: string, makeStore: () => Promise<MfaSt
         expect(await mfa.setDeviceTrust(user.id, 'never-seen-device', null)).toBe(false);
       });
 
+      it('findDeviceTrust() answers the grant (client, token id, secret hash) while the trust lasts, for that user only', async () => {
+        const user = await newUser();
+        const other = await newUser();
+        await newSession(user.id, { deviceId: 'granted-device' });
+        await newSession(other.id, { deviceId: 'granted-device' });
+        const grant = { clientId: 'desktop', tokenId: 'token-id-0000000000001', secretHash: 'hash-of-the-secret' };
+        expect(await mfa.setDeviceTrust(user.id, 'granted-device', T0 + DAY, grant)).toBe(true);
+        expect(await mfa.findDeviceTrust(user.id, 'granted-device', T0)).toEqual({ trustedUntil: T0 + DAY, ...grant });
+        expect(await mfa.findDeviceTrust(user.id, 'granted-device', T0 + DAY)).toBeNull();
+        expect(await mfa.findDeviceTrust(other.id, 'granted-device', T0)).toBeNull();
+        expect(await mfa.findDeviceTrust(user.id, 'never-seen-device', T0)).toBeNull();
+        // A browser's grant names the client only.
+        await mfa.setDeviceTrust(user.id, 'granted-device', T0 + 2 * DAY, { clientId: 'web', tokenId: null, secretHash: null });
+        expect(await mfa.findDeviceTrust(user.id, 'granted-device', T0)).toEqual({
+          trustedUntil: T0 + 2 * DAY,
+          clientId: 'web',
+          tokenId: null,
+          secretHash: null,
+        });
+      });
+
+      it('findDeviceTrust() honours no trust without a grant, and clearing trust clears its grant', async () => {
+        const user = await newUser();
+        await newSession(user.id, { deviceId: 'old-trust-device' });
+        await mfa.setDeviceTrust(user.id, 'old-trust-device', T0 + DAY);
+        expect(await mfa.trustedDeviceIds(user.id, T0)).toEqual(['old-trust-device']);
+        expect(await mfa.findDeviceTrust(user.id, 'old-trust-device', T0)).toBeNull();
+        await mfa.setDeviceTrust(user.id, 'old-trust-device', T0 + DAY, { clientId: 'desktop', tokenId: 'tid', secretHash: 'h' });
+        expect(await mfa.setDeviceTrust(user.id, 'old-trust-device', null)).toBe(true);
+        // Trust set again without a grant does not bring the old grant back.
+        await mfa.setDeviceTrust(user.id, 'old-trust-device', T0 + DAY);
+        expect(await mfa.findDeviceTrust(user.id, 'old-trust-device', T0)).toBeNull();
+      });
+
       it('trustedDeviceIds() lists only the devices of that user still trusted', async () => {
         const user = await newUser();
         const other = await newUser();

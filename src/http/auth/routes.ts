@@ -58,8 +58,17 @@ export function authRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { email, password, client_id, transport, device } = request.body;
+        // The device token is a secret: it is checked here and never kept with the device's description.
+        const { trust_token, ...native } = device ?? {};
         const result = await signIn.withPassword(
-          { email, password, clientId: client_id ?? 'web', transport: transport ?? 'cookie', device: device ?? null },
+          {
+            email,
+            password,
+            clientId: client_id ?? 'web',
+            transport: transport ?? 'cookie',
+            device: device ? native : null,
+            deviceToken: trust_token ?? null,
+          },
           await signInContext(ctx, request, reply),
         );
         return signInAnswer(ctx, reply, result);

@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SignedIn, SignInContext, SignInResult } from '../../core/sign-in.js';
-import { isWellFormedId } from '../../core/token.js';
+import { browserDeviceId, isWellFormedId } from '../../core/token.js';
 import { setSessionCookie } from '../cookies.js';
 import type { HttpContext } from '../context.js';
 import { resolveSession } from '../plugins/authenticate.js';
@@ -21,7 +21,7 @@ export async function signInContext(ctx: HttpContext, request: FastifyRequest, r
     knownDeviceId(client, native) {
       if (client.kind !== 'browser') return native?.id ?? null;
       const cookie = request.cookies[cookies.device];
-      return cookie && isWellFormedId(cookie) ? cookie : null;
+      return cookie && isWellFormedId(cookie) ? browserDeviceId(registry.crypto, cookie) : null;
     },
     origin: (client, native) => sessionOrigin(request, reply, registry, cookies, client, native ?? undefined),
     replaces: previous?.via === 'cookie' ? { userId: previous.user.id, sessionId: previous.session.id } : null,

@@ -161,10 +161,11 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
         },
       },
       async (request) => {
-        const { user, session } = authOf(request);
-        const until = await mfa.trustDevice(session, actorOf(request));
+        const { user, session, via } = authOf(request);
+        // A native (bearer) app gets a device token to show at sign-in; a browser's device cookie is its proof.
+        const { until, token } = await mfa.trust(session, actorOf(request), via === 'bearer');
         request.log.info({ event: 'device_trusted', user_id: user.id, session_id: session.id }, 'device trusted');
-        return { trusted_until: iso(until) };
+        return { trusted_until: iso(until), ...(token !== null ? { device_token: token } : {}) };
       },
     );
 

@@ -41,4 +41,12 @@ export const TotpEnrolment = Type.Object({
 
 export const RecoveryCodes = Type.Object({ recovery_codes: Type.Array(Type.String()) });
 
-export const TrustResponse = Type.Object({ trusted_until: Type.String() });
+export const TrustResponse = Type.Object({
+  trusted_until: Type.String(),
+  device_token: Type.Optional(
+    Type.String({
+      description:
+        "Native (bearer) clients only: the device's proof of trust, shown once. Keep it in the app's secure storage and send it as `device.trust_token` at sign-in.",
+    }),
+  ),
+});

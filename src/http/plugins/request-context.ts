@@ -11,7 +11,7 @@ import { SessiondError } from '../../core/errors.js';
 import type { Client, DeviceInfo, NativeDevice, SessionOrigin } from '../../core/session.js';
 
 export type { NativeDevice };
-import { isWellFormedId, newId } from '../../core/token.js';
+import { browserDeviceId, isWellFormedId, newId } from '../../core/token.js';
 import type { Registry } from '../../registry.js';
 import { setDeviceCookie, type CookiePolicy } from '../cookies.js';
 
@@ -73,7 +73,7 @@ export function sessionOrigin(
     userAgent,
     device,
     location: registry.geo.locate(ip),
-    deviceId: isBrowser ? browserDeviceId(request, reply, cookies, registry) : (native?.id ?? null),
+    deviceId: isBrowser ? browserDevice(request, reply, cookies, registry) : (native?.id ?? null),
   };
 }
 
@@ -88,11 +88,14 @@ function nativeDevice(native: NativeDevice, parsed: DeviceInfo, client: Client):
   };
 }
 
-/** Reuses the browser's device cookie, or issues one. A malformed value is replaced, never trusted. */
-function browserDeviceId(request: FastifyRequest, reply: FastifyReply, cookies: CookiePolicy, registry: Registry): string {
+/**
+ * Reuses the browser's device cookie, or issues one. A malformed value is replaced, never trusted.
+ * The device id is the cookie's hash: the cookie proves a trusted browser, so it is not stored.
+ */
+function browserDevice(request: FastifyRequest, reply: FastifyReply, cookies: CookiePolicy, registry: Registry): string {
   const existing = request.cookies[cookies.device];
-  if (existing && isWellFormedId(existing)) return existing;
-  const id = newId(registry.crypto);
-  setDeviceCookie(reply, cookies, id);
-  return id;
+  if (existing && isWellFormedId(existing)) return browserDeviceId(registry.crypto, existing);
+  const cookie = newId(registry.crypto);
+  setDeviceCookie(reply, cookies, cookie);
+  return browserDeviceId(registry.crypto, cookie);
 }
