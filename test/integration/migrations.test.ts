@@ -53,7 +53,7 @@ describe.each(ENGINES)('migrations (%s)', (engine) => {
     expect(back.rows).toEqual([{ trusted: 0 }]);
   });
 
-  it('0006 ends trust granted before grants existed and re-keys browser devices by the hash of their cookie', async () => {
+  it('0007 ends trust granted before grants existed and re-keys browser devices by the hash of their cookie', async () => {
     const { db, migrator } = await open();
     expect((await migrator.migrateTo('0005-drop-session-trusted')).error).toBeUndefined();
     const cookie = 'AAAAAAAAAAAAAAAAAAAAAA'; // a browser's device cookie: 16 bytes, base64url

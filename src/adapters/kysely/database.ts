@@ -57,7 +57,7 @@ export interface DevicesTable {
   first_seen_at: number;
   last_seen_at: number;
   trusted_until: number | null;
-  /** The client the trust was granted to (migration 0006); null: no trust, or trust from before grants. */
+  /** The client the trust was granted to (migration 0007); null: no trust, or trust from before grants. */
   trust_client_id: string | null;
   /** A native app's device token: its id and sha256 of its secret. Null for browsers. */
   trust_token_id: string | null;

@@ -164,7 +164,7 @@ export function kyselyMfaStore(db: Db): MfaStore {
         .where('id', '=', deviceId)
         .where('trusted_until', '>', now)
         .executeTakeFirst();
-      // Trust without a client it was granted to predates grants (migration 0006): not honoured.
+      // Trust without a client it was granted to predates grants (migration 0007): not honoured.
       if (!row || row.trusted_until === null || row.trust_client_id === null) return null;
       return {
         trustedUntil: row.trusted_until,

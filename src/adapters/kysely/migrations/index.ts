@@ -5,7 +5,7 @@ import { mfa } from './0003-mfa.js';
 import { sessionListOrder } from './0004-session-list-order.js';
 import { dropSessionTrusted } from './0005-drop-session-trusted.js';
 import { signUpRequests } from './0006-sign-up-requests.js';
-import { deviceTrustGrants } from './0006-device-trust-grants.js';
+import { deviceTrustGrants } from './0007-device-trust-grants.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,7 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-session-list-order': sessionListOrder,
   '0005-drop-session-trusted': dropSessionTrusted,
   '0006-sign-up-requests': signUpRequests,
-  '0006-device-trust-grants': deviceTrustGrants,
+  '0007-device-trust-grants': deviceTrustGrants,
 };
 
 export const migrationProvider: MigrationProvider = {
