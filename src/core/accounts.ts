@@ -129,16 +129,25 @@ export class Accounts {
    * Checks the current password, stores the new one and, unless the user opts out, ends every
    * other session in the same transaction (ASVS 7.4.3), then records the change (the owner is
    * told by mail, ASVS 6.3.7). Returns how many sessions were ended.
+   *
+   * A wrong current password is a guess at the account's password, so it counts on the account's
+   * sign-in failure limit (the same key: guesses here and at sign-in add up) and, past it, the
+   * change is refused unchecked with `rate_limited`; otherwise a stolen session would be an
+   * unlimited guessing oracle. A right one clears the count, as a sign-in does. Not counted per
+   * IP: the caller is a signed-in user and the attempt names one account.
    */
   async changePassword(
     userId: string,
     change: { currentPassword: string; newPassword: string; keepSessionId: string; signOutOthers: boolean },
     by: { actor: Actor; place: RequestPlace },
   ): Promise<number> {
-    const { store, clock, passwords, passwordPolicy, sessions, recorder } = this.#deps;
+    const { store, clock, passwords, passwordPolicy, sessions, recorder, rateLimiter, signInLimits } = this.#deps;
     const user = await store.findUserById(userId);
-    if (!user || !(await passwords.verify(user.passwordHash, change.currentPassword)))
-      throw new SessiondError('incorrect_password', 'The current password is incorrect.');
+    const incorrect = () => new SessiondError('incorrect_password', 'The current password is incorrect.');
+    if (!user) throw incorrect();
+    await reserveAttempt(rateLimiter, signInLimits, user.emailKey, null);
+    if (!(await passwords.verify(user.passwordHash, change.currentPassword))) throw incorrect();
+    await rateLimiter.reset(signInAccountKey(user.emailKey));
     const problem = passwordProblem(change.newPassword, passwordPolicy);
     if (problem) throw new SessiondError('weak_password', problem);
     const hash = await passwords.hash(change.newPassword);

@@ -362,6 +362,22 @@ describe.each(ENGINES)('Active sessions (%s)', (engine) => {
       expect(await canSignIn(e, NEW)).toBe(false);
     });
 
+    it('counts a wrong current password with the sign-in failures: past the limit, 429 rate_limited with Retry-After, even when right', async () => {
+      const e = email('pw-guess');
+      await h.signUp(e);
+      const b = await h.browserSignIn(e);
+      for (let i = 0; i < 10; i++)
+        expectError(await change(b, { current_password: `wrong guess number ${i}`, new_password: NEW }), 400, 'incorrect_password');
+      const refused = await change(b, { current_password: PASSWORD, new_password: NEW });
+      expectError(refused, 429, 'rate_limited');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      // The account's sign-in limit is the same one; the password did not change.
+      expect(await canSignIn(e, PASSWORD)).toBe(false);
+      h.clock.advance(15 * 60_000);
+      expect(await canSignIn(e, NEW)).toBe(false);
+      expect(await canSignIn(e, PASSWORD)).toBe(true);
+    });
+
     it('with a too-short new password changes nothing (400 weak_password)', async () => {
       const e = email('pw-weak');
       await h.signUp(e);
