@@ -6,7 +6,7 @@
 import { argon2PasswordHasher, type Argon2Params } from './adapters/password/argon2-password-hasher.js';
 import { nodeCrypto } from './adapters/crypto/node-crypto.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
-import { connect, migrateToLatest, type Engine } from './adapters/kysely/connect.js';
+import { connect, migrateToLatest, VALIDATION_TIMEOUT_MS, type Engine } from './adapters/kysely/connect.js';
 import { kyselyMfaStore } from './adapters/kysely/kysely-mfa-store.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
@@ -136,7 +136,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   // Adapters report the errors they recover from here, from the first connection on.
   const adapterErrors = new AdapterErrors(logger);
   const { db, engine } = connect(config.databaseUrl, { onError: adapterErrors.reporter('postgres-pool') });
-  const store = kyselyStore(db);
+  // PostgreSQL: validation reads and the readiness ping fail closed within a second when the
+  // database goes silent; SQLite is in-process and needs no deadline.
+  const store = kyselyStore(db, engine === 'postgres' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {});
   // What is open so far, closed in reverse if a later step fails (GeoIP, the bus): a failed
   // start leaves no pool or Redis connection behind.
   const opened: (() => unknown)[] = [() => store.close()];

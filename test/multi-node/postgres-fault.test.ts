@@ -7,7 +7,7 @@
  * /healthz stays up, /readyz says why; the node recovers without a restart.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { QUERY_TIMEOUT_MS } from '../../src/adapters/kysely/connect.js';
+import { QUERY_TIMEOUT_MS, VALIDATION_TIMEOUT_MS } from '../../src/adapters/kysely/connect.js';
 import { freshDatabase, type TestDatabase } from '../support/databases.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import {
@@ -129,12 +129,55 @@ describe.each([
     );
     expectUnavailable(ready);
     expectUnavailable(cold);
-    // Open connections wait for the query timeout; new ones for the connection timeout.
+    // Never longer than the query and connection timeouts; reads on the validation path and the
+    // readiness ping give up much sooner (the next test).
     expect(ready.ms).toBeLessThan(QUERY_TIMEOUT_MS + 1_000);
     expect(cold.ms).toBeLessThan(QUERY_TIMEOUT_MS + 1_000);
 
     proxy.restore();
     const recovered = await until(async () => (await whoami(node, unseen.token, who.ip)) === 200, 10_000, 'node answers after the stall');
     console.info(`db stall: recovered ${recovered.toFixed(0)} ms after restore`);
+  });
+
+  it('a silent partition: session validation and /readyz fail closed (503) in about a second, not the 5 s query timeout; they recover after', async () => {
+    const who = client();
+    await signUp(direct, who);
+    const unseen = await signIn(direct, who);
+    const also = await signIn(direct, who);
+    expect(await whoami(node, unseen.token, who.ip)).toBe(200);
+
+    proxy.stall();
+    // A validation the node must read from the database (not cached here), on a connection the
+    // pool already holds (the stall keeps it open), and /readyz, which a balancer polls.
+    const [cold, ready] = await Promise.all([
+      call(node, 'GET', '/v1/me/session', { token: also.token, ip: who.ip, timeoutMs: 15_000 }),
+      call(node, 'GET', '/readyz', { timeoutMs: 15_000 }),
+    ]);
+    // Every further validation during the stall fails closed as fast, even with the pool's
+    // connections still held by the stalled reads.
+    const again = await Promise.all(
+      Array.from({ length: 12 }, () => call(node, 'GET', '/v1/me/session', { token: also.token, ip: who.ip, timeoutMs: 15_000 })),
+    );
+    console.info(
+      `db stall, fail closed (${redis ? 'redis' : 'pg'} bus): cold session 503 in ${cold.ms.toFixed(0)} ms, readyz in ${ready.ms.toFixed(0)} ms, ` +
+        `12 more in max ${Math.max(...again.map((r) => r.ms)).toFixed(0)} ms (deadline ${VALIDATION_TIMEOUT_MS} ms)`,
+    );
+    for (const res of [cold, ready, ...again]) {
+      expectUnavailable(res);
+      // The deadline is under a second; the bound is generous for a loaded 2-core machine and
+      // still half the old 5 s query timeout.
+      expect(res.ms).toBeLessThan(FAIL_FAST_MS);
+      expect(res.ms).toBeLessThan(QUERY_TIMEOUT_MS / 2);
+    }
+    expect(cold.headers.get('set-cookie')).toBeNull();
+
+    proxy.restore();
+    const recovered = await until(
+      async () => (await call(node, 'GET', '/readyz')).status === 200 && (await whoami(node, also.token, who.ip)) === 200,
+      10_000,
+      'node answers after the stall',
+    );
+    for (const s of [unseen, also]) expect(await whoami(node, s.token, who.ip)).toBe(200);
+    console.info(`db stall, fail closed: recovered ${recovered.toFixed(0)} ms after restore`);
   });
 });

@@ -29,6 +29,13 @@ const pgTypes = {
 /** A PostgreSQL query with no answer after this long fails (503 to the client). */
 export const QUERY_TIMEOUT_MS = 5_000;
 
+/**
+ * Session validation reads (the store's `findSession`) and the readiness probe give up after
+ * this long: a silent partition answers 503 within a second (fail closed) instead of holding
+ * every request for the query timeout. Writes keep QUERY_TIMEOUT_MS.
+ */
+export const VALIDATION_TIMEOUT_MS = 750;
+
 export interface ConnectOptions {
   poolSize?: number;
   /** PostgreSQL: an idle pooled connection failed (the pool replaces it). */

@@ -10,7 +10,39 @@ import type { UserProfile, UserRecord } from '../../core/user.js';
 import type { Db, SessionsTable, UsersTable } from './database.js';
 import { kyselySecurityStore } from './kysely-security-store.js';
 
-export function kyselyStore(db: Db): Store {
+export interface KyselyStoreOptions {
+  /**
+   * PostgreSQL: how long session validation reads and the readiness ping wait before failing
+   * with an `ETIMEDOUT` error (503, fail closed). A silent partition otherwise holds them for
+   * the pool's query timeout. The read itself is not cancelled: its connection stays busy
+   * until the driver's own timeout, which writes keep. Unset: no deadline (SQLite is local).
+   */
+  readTimeoutMs?: number;
+}
+
+/** A database read that has not answered within its deadline: fail closed, 503. */
+export class ReadDeadlineError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(what: string, ms: number) {
+    super(`${what}: no answer from the database within ${ms} ms`);
+    this.name = 'ReadDeadlineError';
+  }
+}
+
+function withDeadline<T>(read: () => Promise<T>, ms: number | undefined, what: string): Promise<T> {
+  if (ms === undefined) return read();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ReadDeadlineError(what, ms)), ms);
+  });
+  const pending = read();
+  // The read may still fail after the deadline won; that late failure is expected, not unhandled.
+  pending.catch(() => undefined);
+  return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
+}
+
+export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
+  const { readTimeoutMs } = options;
   return {
     ...kyselySecurityStore(db),
 
@@ -35,23 +67,7 @@ export function kyselyStore(db: Db): Store {
     },
 
     async findSession(id) {
-      const row = await db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .leftJoin('devices', (join) =>
-          join.onRef('devices.user_id', '=', 'sessions.user_id').onRef('devices.id', '=', 'sessions.device_id'),
-        )
-        .selectAll('sessions')
-        .select([
-          'devices.trusted_until as d_trusted_until',
-          'users.email as u_email',
-          'users.name as u_name',
-          'users.is_admin as u_is_admin',
-          'users.created_at as u_created_at',
-          'users.password_changed_at as u_password_changed_at',
-        ])
-        .where('sessions.id', '=', id)
-        .executeTakeFirst();
+      const row = await withDeadline(() => findSessionRow(db, id), readTimeoutMs, 'session lookup');
       if (!row) return null;
       const user: UserProfile = {
         id: row.user_id,
@@ -210,13 +226,32 @@ export function kyselyStore(db: Db): Store {
     },
 
     async ping() {
-      await sql`select 1`.execute(db);
+      await withDeadline(() => sql`select 1`.execute(db), readTimeoutMs, 'readiness ping');
     },
 
     async close() {
       await db.destroy();
     },
   };
+}
+
+/** The session, its device's trust and its user, by primary key: one indexed read. */
+function findSessionRow(db: Db, id: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoin('devices', (join) => join.onRef('devices.user_id', '=', 'sessions.user_id').onRef('devices.id', '=', 'sessions.device_id'))
+    .selectAll('sessions')
+    .select([
+      'devices.trusted_until as d_trusted_until',
+      'users.email as u_email',
+      'users.name as u_name',
+      'users.is_admin as u_is_admin',
+      'users.created_at as u_created_at',
+      'users.password_changed_at as u_password_changed_at',
+    ])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
 }
 
 async function revokeMatching(db: Db, selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number> {
