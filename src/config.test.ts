@@ -46,6 +46,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ idleTimeoutMs: '31d', maxAgeMs: '30d' }, {})).toThrow(/idle-timeout must not be longer than max-age/);
   });
 
+  it('counts IPv6 clients by a /64 unless told otherwise, and takes only a sensible prefix', () => {
+    expect(loadConfig({}, {}).ipv6LimitPrefix).toBe(64);
+    expect(loadConfig({}, { SESSIOND_IPV6_LIMIT_PREFIX: '56' }).ipv6LimitPrefix).toBe(56);
+    for (const bad of ['0', '16', '129', '64.5', 'sixty-four', ''])
+      expect(() => loadConfig({ ipv6LimitPrefix: bad }, {}), bad).toThrow(/ipv6-limit-prefix must be an integer 32-128/);
+  });
+
   it('never prints a database password in an error', () => {
     expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).toThrow(/admin:\*\*\*@/);
     expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).not.toThrow(/hunter2/);

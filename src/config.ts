@@ -28,6 +28,7 @@ export interface Config {
   clients: readonly Client[];
   minPasswordLength: number;
   signInIpLimit: Limit;
+  ipv6LimitPrefix: number;
   signInAccountLimit: Limit;
   mailFrom: string;
   passwordResetTtlMs: number;
@@ -274,6 +275,21 @@ export const SETTINGS: readonly AnySetting[] = [
     default: '100/15m',
     doc: 'Sign-in attempts allowed from one IP per window; beyond it 429 with Retry-After.',
     parse: limit('sign-in-ip-limit'),
+  },
+  {
+    key: 'ipv6LimitPrefix',
+    flag: 'ipv6-limit-prefix',
+    env: 'SESSIOND_IPV6_LIMIT_PREFIX',
+    default: '64',
+    doc: 'Per-IP limits (sign-in, password reset) count an IPv6 client by its network of this many leading bits: one subscriber commonly holds a whole /64 (or a /56, /48) and can rotate through its addresses. IPv4 is counted per address; an IPv4-mapped IPv6 address is its IPv4 address.',
+    parse: (v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 32 && n <= 128
+        ? ok(n)
+        : fail(
+            `ipv6-limit-prefix must be an integer 32-128, the leading bits of an IPv6 address that name one client (got ${JSON.stringify(v)})`,
+          );
+    },
   },
   {
     key: 'signInAccountLimit',

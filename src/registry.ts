@@ -209,6 +209,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       passwordPolicy,
       rateLimiter,
       limits: { perIp: config.passwordResetIpLimit, perAccount: config.passwordResetAccountLimit },
+      ipv6LimitPrefix: config.ipv6LimitPrefix,
       tokenTtlMs: config.passwordResetTtlMs,
       mailer,
       background,
@@ -216,7 +217,17 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       sessions,
       recorder,
     });
-    const signIn = new SignIn({ clients: config.clients, accounts, mfa, signals, sessions, revocation, recorder, clock });
+    const signIn = new SignIn({
+      clients: config.clients,
+      accounts,
+      mfa,
+      signals,
+      sessions,
+      revocation,
+      recorder,
+      clock,
+      ipv6LimitPrefix: config.ipv6LimitPrefix,
+    });
     // last_active_at writes fall due at most once a minute per session; they are batched here.
     const flushTouches = () =>
       sessions.flushTouches().catch((err: unknown) => logger.warn({ err }, 'last-activity writes failed; kept for the next flush'));

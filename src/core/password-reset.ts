@@ -11,6 +11,7 @@ import { issueActionToken, redeemActionToken } from './action-tokens.js';
 import type { Background } from './background.js';
 import { SessiondError } from './errors.js';
 import type { Recorder, RequestPlace } from './events.js';
+import { limitKeyForIp } from './ip-limit-key.js';
 import { passwordResetMail } from './mail-templates.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
@@ -39,6 +40,8 @@ export interface PasswordResetDeps {
   passwordPolicy: PasswordPolicy;
   rateLimiter: RateLimiter;
   limits: ResetLimits;
+  /** The per-IP limit counts an IPv6 client by its network of this many bits (`limitKeyForIp`). */
+  ipv6LimitPrefix: number;
   tokenTtlMs: number;
   mailer: Mailer;
   background: Background;
@@ -102,8 +105,9 @@ export class PasswordReset {
   }
 
   async #hitIpLimit(ip: string): Promise<void> {
-    const { rateLimiter, limits } = this.#deps;
-    const result = await rateLimiter.hit(`password-reset:ip:${ip}`, limits.perIp.limit, limits.perIp.windowMs);
+    const { rateLimiter, limits, ipv6LimitPrefix } = this.#deps;
+    const key = `password-reset:ip:${limitKeyForIp(ip, ipv6LimitPrefix)}`;
+    const result = await rateLimiter.hit(key, limits.perIp.limit, limits.perIp.windowMs);
     if (!result.allowed)
       throw new SessiondError('rate_limited', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) });
   }

@@ -11,6 +11,7 @@
  */
 import type { Accounts } from './accounts.js';
 import { isSessiondError, SessiondError } from './errors.js';
+import { limitKeyForIp } from './ip-limit-key.js';
 import type { Recorder, RequestPlace, SignInStep } from './events.js';
 import type { Mfa } from './mfa.js';
 import type { Clock } from './ports/clock.js';
@@ -66,6 +67,8 @@ export interface SignInDeps {
   revocation: Pick<Revocation, 'endSession'>;
   recorder: Recorder;
   clock: Clock;
+  /** Per-IP limits count an IPv6 client by its network of this many bits (`limitKeyForIp`). */
+  ipv6LimitPrefix: number;
 }
 
 export class SignIn {
@@ -81,7 +84,7 @@ export class SignIn {
     const client = this.#client(input.clientId);
     const failed = { step: 'password' as const, email: input.email, userId: null, clientId: client.id, place: context.place };
     const user = await this.#attempt(failed, async () => {
-      const verified = await accounts.verifyCredentials(input.email, input.password, context.place.ip);
+      const verified = await accounts.verifyCredentials(input.email, input.password, this.#limitIp(context));
       await this.#gate(verified);
       return verified;
     });
@@ -109,7 +112,7 @@ export class SignIn {
   async withSecondFactor(mfaToken: string, code: string, context: SignInContext): Promise<SignedIn> {
     const failed = { step: 'code' as const, email: null, userId: null, clientId: null, place: context.place };
     const done = await this.#attempt(failed, async () => {
-      const completed = await this.#deps.mfa.completeChallenge(mfaToken, code, context.place.ip);
+      const completed = await this.#deps.mfa.completeChallenge(mfaToken, code, this.#limitIp(context));
       await this.#gate(completed.user);
       return completed;
     });
@@ -163,6 +166,11 @@ export class SignIn {
       await this.#deps.recorder.record({ type: 'sign_in_failed', at: this.#deps.clock.now(), outcome, ...failed });
       throw err;
     }
+  }
+
+  /** The address as the per-IP limits count it: IPv6 by its network, so rotating within it gains nothing. */
+  #limitIp(context: SignInContext): string {
+    return limitKeyForIp(context.place.ip, this.#deps.ipv6LimitPrefix);
   }
 
   #client(id: string): Client {

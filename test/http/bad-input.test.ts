@@ -378,6 +378,68 @@ describe.each(ENGINES)('bad input (%s)', (engine) => {
     });
   });
 
+  describe('IPv6 rotation', () => {
+    // One /64 is one subscriber's network: every address in it is one client to the limits.
+    const inNetwork = (net: string, i: number) => {
+      const x = (i + 1).toString(16);
+      return [`${net}::${x}`, `${net.toUpperCase().replace(/(^|:)0*/g, '$1')}:0:0:0:${x}`, `${net}:${x}:0:0:1`][i % 3]!;
+    };
+
+    it('150 sign-ins from 150 addresses of one /64: limited like one address (100, then 429)', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 150; i++) {
+        const res = await h.request(
+          signIn(
+            { email: `rotate-${i}@example.com`, password: 'wrong password, rotating' },
+            { ...json, 'x-forwarded-for': inNetwork('2001:db8:4:1', i) },
+          ),
+        );
+        statuses.push(res.statusCode);
+      }
+      expect(statuses.filter((s) => s === 401)).toHaveLength(100);
+      expect(statuses.slice(100).every((s) => s === 429)).toBe(true);
+      // Another /64 is another client; an IPv4 address is counted on its own.
+      const other = await h.request(
+        signIn({ email: 'rotate-x@example.com', password: 'wrong password' }, { ...json, 'x-forwarded-for': '2001:db8:4:2::1' }),
+      );
+      expect(other.statusCode).toBe(401);
+    });
+
+    it('password-reset requests from rotating addresses of one /64 share its limit (20, then 429)', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const res = await h.request({
+          method: 'POST',
+          url: '/v1/auth/password-reset',
+          headers: { origin: ORIGIN, ...json, 'x-forwarded-for': inNetwork('2001:db8:4:3', i) },
+          payload: { email: `reset-rotate-${i}@example.com` },
+        });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses.slice(0, 20).every((s) => s === 202)).toBe(true);
+      expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+    });
+
+    it('an IPv4-mapped IPv6 address is the IPv4 address: one limit for both spellings', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 101; i++) {
+        const xff = ['198.51.100.77', '::ffff:198.51.100.77', '::FFFF:198.51.100.77', '::ffff:c633:644d', '0:0:0:0:0:ffff:c633:644d'][
+          i % 5
+        ]!;
+        statuses.push(
+          (await h.request(signIn({ email: `mapped-${i}@example.com`, password: 'wrong password' }, { ...json, 'x-forwarded-for': xff })))
+            .statusCode,
+        );
+      }
+      expect(statuses.at(-1)).toBe(429);
+      // The neighbouring IPv4 address is not limited: IPv4 is counted per address.
+      const next = await h.request(
+        signIn({ email: 'mapped-x@example.com', password: 'wrong password' }, { ...json, 'x-forwarded-for': '198.51.100.78' }),
+      );
+      expect(next.statusCode).toBe(401);
+    });
+  });
+
   describe('session ids and methods', () => {
     it('odd session ids: 404 not_found (or 405 for a path that is not a session), never a revocation', async () => {
       for (const id of [

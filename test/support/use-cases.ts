@@ -124,6 +124,7 @@ export async function useCases(): Promise<UseCases> {
     passwordPolicy,
     rateLimiter,
     limits: { perIp: { limit: 100, windowMs: 60_000 }, perAccount: { limit: 3, windowMs: 3_600_000 } },
+    ipv6LimitPrefix: 64,
     tokenTtlMs: 30 * 60_000,
     mailer,
     background,
@@ -131,7 +132,7 @@ export async function useCases(): Promise<UseCases> {
     sessions,
     recorder,
   });
-  const signIn = new SignIn({ clients: CLIENTS, accounts, mfa, signals, sessions, revocation, recorder, clock });
+  const signIn = new SignIn({ clients: CLIENTS, accounts, mfa, signals, sessions, revocation, recorder, clock, ipv6LimitPrefix: 64 });
   return {
     clock,
     store,

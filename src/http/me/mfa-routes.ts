@@ -2,7 +2,7 @@
  * The caller's second factor, re-authentication and trusted devices (docs/mfa.md). Registered
  * inside the `me` plane, so every route already has a session and the CSRF check.
  */
-import { sessionActor } from '../security/place.js';
+import { limitIp, sessionActor } from '../security/place.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import QRCode from 'qrcode';
 import { SessiondError } from '../../core/errors.js';
@@ -11,7 +11,6 @@ import type { HttpContext } from '../context.js';
 import { CodeBody, MfaStatus, ReauthBody, ReauthResponse, RecoveryCodes, TotpEnrolment, TrustResponse } from '../mfa/schemas.js';
 import { authOf } from '../plugins/authenticate.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
-import { clientIp } from '../plugins/request-context.js';
 import { SECURITY } from '../openapi.js';
 import { EmptyBody, SessionIdParams, responses } from '../schemas.js';
 
@@ -37,7 +36,7 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
       },
       async (request) => {
         const { user, session } = authOf(request);
-        const at = await mfa.reauthenticate(user.id, session.id, request.body, clientIp(request));
+        const at = await mfa.reauthenticate(user.id, session.id, request.body, limitIp(request, registry));
         request.log.info({ event: 'reauthenticated', user_id: user.id, session_id: session.id }, 're-authenticated');
         return { authenticated_at: iso(at), reauth_expires_at: iso(at + mfa.policy.reauthWindowMs) };
       },
