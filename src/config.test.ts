@@ -42,6 +42,15 @@ describe('configuration', () => {
     }
   });
 
+  it('signs up by mail whenever mail is configured, directly without it, and takes an explicit mode', () => {
+    expect(loadConfig({}, {}).signUpMode).toBe('direct');
+    expect(loadConfig({ smtpUrl: 'smtp://127.0.0.1:2525' }, {}).signUpMode).toBe('email');
+    expect(loadConfig({}, { SESSIOND_SMTP_URL: 'smtp://mail:25', SESSIOND_SIGN_UP_MODE: 'direct' }).signUpMode).toBe('direct');
+    expect(loadConfig({ signUpMode: 'email' }, {}).signUpMode).toBe('email');
+    expect(() => loadConfig({ signUpMode: 'maybe' }, {})).toThrow(/sign-up-mode must be auto, email or direct/);
+    expect(loadConfig({}, {})).toMatchObject({ signUpIpLimit: { limit: 20, windowMs: 3_600_000 }, signUpLinkTtlMs: 86_400_000 });
+  });
+
   it('refuses an idle timeout longer than the absolute lifetime', () => {
     expect(() => loadConfig({ idleTimeoutMs: '31d', maxAgeMs: '30d' }, {})).toThrow(/idle-timeout must not be longer than max-age/);
   });

@@ -10,6 +10,7 @@ import { DEFAULT_CLIENTS } from './core/clients.js';
 import { parseDuration } from './core/duration.js';
 import { redactUrl } from './core/redact.js';
 import type { Client, ClientKind } from './core/session.js';
+import type { SignUpMode } from './core/sign-up.js';
 
 export interface Config {
   host: string;
@@ -23,6 +24,11 @@ export interface Config {
   maxAgeMs: number;
   sessionRetentionMs: number;
   signUp: boolean;
+  /** `email`: sign-up answers 202 and mails a link; `direct`: 201 at once (resolved from `auto`). */
+  signUpMode: SignUpMode;
+  signUpIpLimit: Limit;
+  signUpAddressLimit: Limit;
+  signUpLinkTtlMs: number;
   demo: boolean;
   logLevel: string;
   clients: readonly Client[];
@@ -209,6 +215,42 @@ export const SETTINGS: readonly AnySetting[] = [
     default: true,
     doc: 'Whether anyone may create an account with `POST /v1/auth/sign-up` (`--no-sign-up` turns it off).',
     parse: (v) => parseBoolean('sign-up', v),
+  },
+  {
+    key: 'signUpMode',
+    flag: 'sign-up-mode',
+    env: 'SESSIOND_SIGN_UP_MODE',
+    default: 'auto',
+    doc: 'How `POST /v1/auth/sign-up` proves the address. `email`: the answer is 202 for every address (no account enumeration) and a single-use link mailed to the address creates the account; the owner of a taken address is mailed that someone tried. `direct`: the account is created at once (201; a taken address is 409 `email_taken`). `auto`: `email` when `--smtp` is set, else `direct`.',
+    parse: (v, partial) => {
+      if (v === 'email' || v === 'direct') return ok(v);
+      if (v === null || v === 'auto') return ok(partial.smtpUrl ? 'email' : 'direct');
+      return fail(`sign-up-mode must be auto, email or direct (got ${JSON.stringify(v)})`);
+    },
+  },
+  {
+    key: 'signUpIpLimit',
+    flag: 'sign-up-ip-limit',
+    env: 'SESSIOND_SIGN_UP_IP_LIMIT',
+    default: '20/1h',
+    doc: 'Sign-up requests and confirmations allowed from one IP per window; beyond it 429 with Retry-After, before any password is hashed.',
+    parse: limit('sign-up-ip-limit'),
+  },
+  {
+    key: 'signUpAddressLimit',
+    flag: 'sign-up-address-limit',
+    env: 'SESSIOND_SIGN_UP_ADDRESS_LIMIT',
+    default: '3/1h',
+    doc: 'Sign-up mails (link or "someone tried") sent to one address per window; beyond it the request still answers 202 but sends nothing.',
+    parse: limit('sign-up-address-limit'),
+  },
+  {
+    key: 'signUpLinkTtlMs',
+    flag: 'sign-up-link-ttl',
+    env: 'SESSIOND_SIGN_UP_LINK_TTL',
+    default: '24h',
+    doc: 'How long the link in a sign-up mail works (it works once).',
+    parse: duration('sign-up-link-ttl'),
   },
   {
     key: 'demo',

@@ -26,6 +26,7 @@ import { smtpMailer } from './adapters/smtp/smtp-mailer.js';
 import { Background } from './core/background.js';
 import type { Mailer } from './core/ports/mailer.js';
 import { PasswordReset } from './core/password-reset.js';
+import { SignUp } from './core/sign-up.js';
 import { SecuritySignals } from './core/security-signals.js';
 import type { Config } from './config.js';
 import { Accounts } from './core/accounts.js';
@@ -70,6 +71,8 @@ export interface Registry {
   mailer: Mailer;
   signals: SecuritySignals;
   passwordReset: PasswordReset;
+  /** Sign-up from the API: rate limited; direct, or proven by a mailed link. */
+  signUp: SignUp;
   mfa: Mfa;
   close(): Promise<void>;
 }
@@ -217,6 +220,23 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       sessions,
       recorder,
     });
+    const signUp = new SignUp({
+      mode: config.signUpMode,
+      accounts,
+      store,
+      clock,
+      crypto,
+      passwords,
+      passwordPolicy,
+      rateLimiter,
+      limits: { perIp: config.signUpIpLimit, perAddress: config.signUpAddressLimit },
+      ipv6LimitPrefix: config.ipv6LimitPrefix,
+      tokenTtlMs: config.signUpLinkTtlMs,
+      mailer,
+      background,
+      links,
+      recorder,
+    });
     const signIn = new SignIn({
       clients: config.clients,
       accounts,
@@ -255,6 +275,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       mailer,
       signals,
       passwordReset,
+      signUp,
       async close() {
         clearInterval(flushTimer);
         await flushTouches();

@@ -1,11 +1,11 @@
 /**
- * Single-use link tokens (password reset, "This wasn't me"): the same `<id>.<secret>` shape and
+ * Single-use link tokens (password reset, "This wasn't me", sign-up by mail): the same `<id>.<secret>` shape and
  * hashing as session tokens (token.ts), stored hashed, expiring, and spent by one conditional
  * write so two concurrent uses cannot both succeed.
  */
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
-import type { ActionPurpose, ActionTokenRecord, SecurityStore } from './ports/security-store.js';
+import type { ActionPurpose, ActionTokenRecord, SecurityStore, SignUpRequestRecord } from './ports/security-store.js';
 import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
 
 export interface ActionTokenDeps {
@@ -38,15 +38,63 @@ export async function issueActionToken(
 }
 
 /** The token's record if it is well-formed, ours, for `purpose`, unexpired and unused; it is spent now. Else null. */
-export async function redeemActionToken(
+export async function redeemActionToken(deps: ActionTokenDeps, token: string, purpose: ActionPurpose): Promise<ActionTokenRecord | null> {
+  const { store } = deps;
+  return redeem(
+    deps,
+    token,
+    async (id) => {
+      const record = await store.findActionToken(id);
+      return record?.purpose === purpose ? record : null;
+    },
+    (id, now) => store.consumeActionToken(id, now),
+  );
+}
+
+/**
+ * A sign-up waiting for its mailed link (sign-up.ts): the same token shape, hashing, expiry and
+ * single conditional spend as every other link. Returns the token to mail.
+ */
+export async function issueSignUpToken(
   { store, clock, crypto }: ActionTokenDeps,
+  account: Pick<SignUpRequestRecord, 'email' | 'emailKey' | 'name' | 'passwordHash'>,
+  ttlMs: number,
+): Promise<string> {
+  const now = clock.now();
+  const id = newId(crypto);
+  const secret = newSecret(crypto);
+  await store.insertSignUpRequest({
+    ...account,
+    id,
+    secretHash: crypto.sha256(secret),
+    createdAt: now,
+    expiresAt: now + ttlMs,
+    usedAt: null,
+  });
+  return formatToken(id, secret);
+}
+
+/** The sign-up request if the token is well-formed, ours, unexpired and unused; it is spent now. Else null. */
+export async function redeemSignUpToken(deps: ActionTokenDeps, token: string): Promise<SignUpRequestRecord | null> {
+  const { store } = deps;
+  return redeem(
+    deps,
+    token,
+    (id) => store.findSignUpRequest(id),
+    (id, now) => store.consumeSignUpRequest(id, now),
+  );
+}
+
+async function redeem<R extends { id: string; secretHash: string; usedAt: number | null; expiresAt: number }>(
+  { clock, crypto }: ActionTokenDeps,
   token: string,
-  purpose: ActionPurpose,
-): Promise<ActionTokenRecord | null> {
+  find: (id: string) => Promise<R | null>,
+  consume: (id: string, now: number) => Promise<boolean>,
+): Promise<R | null> {
   const parsed = parseToken(token);
   if (!parsed) return null;
-  const record = await store.findActionToken(parsed.id);
-  if (!record || record.purpose !== purpose) return null;
+  const record = await find(parsed.id);
+  if (!record) return null;
   if (!constantTimeEqual(crypto.sha256(parsed.secret), record.secretHash)) return null;
   const now = clock.now();
   // The store's conditional consume enforces this too, and alone decides between racing uses;
@@ -54,5 +102,5 @@ export async function redeemActionToken(
   // nothing a caller can see (mutation testing counts it as equivalent).
   // Stryker disable next-line all: equivalent, consumeActionToken refuses used and expired tokens itself
   if (record.usedAt !== null || now >= record.expiresAt) return null;
-  return (await store.consumeActionToken(record.id, now)) ? record : null;
+  return (await consume(record.id, now)) ? record : null;
 }

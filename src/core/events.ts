@@ -1,9 +1,9 @@
 /**
  * Domain events: what the use cases (sign-in.ts, revocation.ts, accounts.ts, password-reset.ts,
- * mfa.ts) say happened, typed. They go to one Recorder, whose sinks turn them into the security
- * timeline and mail (security-signals.ts), metrics and logs (the HTTP layer's), and later the
- * audit log and webhooks. A use case never writes a side effect of its own beyond its state
- * change: it records an event.
+ * sign-up.ts, mfa.ts) say happened, typed. They go to one Recorder, whose sinks turn them into
+ * the security timeline and mail (security-signals.ts), metrics and logs (the HTTP layer's),
+ * and later the audit log and webhooks. A use case never writes a side effect of its own beyond
+ * its state change: it records an event.
  */
 import type { Background } from './background.js';
 import type { ErrorCode } from './errors.js';
@@ -66,6 +66,8 @@ export type DomainEvent =
   | { type: 'session_reported'; at: number; userId: string; sessionId: string; session: EndedSession | null; actor: Actor }
   | { type: 'password_changed'; at: number; user: Account; how: 'changed' | 'reset'; place: RequestPlace; actor: Actor; revoked: number }
   | { type: 'password_reset_requested'; at: number; userId: string; place: RequestPlace }
+  /** Sign-up by mail was asked for an address that already has an account: its owner is told. */
+  | { type: 'sign_up_attempted'; at: number; user: Account; place: RequestPlace }
   | {
       type: 'mfa_changed';
       at: number;

@@ -103,6 +103,60 @@ export function passwordResetMail(d: PasswordResetDetails): MailContent {
   return { subject, text, html };
 }
 
+export interface SignUpConfirmDetails {
+  product: string;
+  confirmUrl: string;
+  expiresInMinutes: number;
+}
+
+/** The link that proves the address and creates the account (sign-up by mail). */
+export function signUpConfirmMail(d: SignUpConfirmDetails): MailContent {
+  const subject = `Confirm your ${d.product} account`;
+  const lead = `Someone (hopefully you) asked to create a ${d.product} account with this address.`;
+  const after = `The link works once and expires in ${d.expiresInMinutes} minutes.`;
+  const ignore = 'If you did not ask for this, ignore this message: no account is created.';
+  const text = [lead, '', `Create the account: ${d.confirmUrl}`, '', after, ignore].join('\n');
+  const html = page(
+    subject,
+    [
+      `<p>${esc(lead)}</p>`,
+      `<p><a href="${esc(d.confirmUrl)}">Create the account</a></p>`,
+      `<p>${esc(after)}</p>`,
+      `<p>${esc(ignore)}</p>`,
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}
+
+export interface SignUpAttemptDetails {
+  product: string;
+  at: number;
+  ip: string;
+  location: string;
+  /** Where to sign in, or start a reset if the password is forgotten. */
+  signInUrl: string;
+  resetUrl: string;
+}
+
+/** To the owner of an address someone tried to sign up with: it already has an account. */
+export function signUpAttemptMail(d: SignUpAttemptDetails): MailContent {
+  const subject = `Someone tried to sign up to ${d.product} with your address`;
+  const lead = `Someone tried to create a new ${d.product} account with this address, which already has one. No account was created and nothing about yours changed.`;
+  const where = `When: ${formatTime(d.at)}. From: ${line(d.location)} (IP ${line(d.ip)}).`;
+  const hint = 'If it was you, sign in instead, or reset your password if you forgot it. If not, you need do nothing.';
+  const text = [lead, '', where, '', hint, `Sign in: ${d.signInUrl}`, `Reset your password: ${d.resetUrl}`].join('\n');
+  const html = page(
+    subject,
+    [
+      `<p>${esc(lead)}</p>`,
+      `<p>${esc(where)}</p>`,
+      `<p>${esc(hint)}</p>`,
+      `<p><a href="${esc(d.signInUrl)}">Sign in</a> · <a href="${esc(d.resetUrl)}">Reset your password</a></p>`,
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}
+
 export interface PasswordChangedDetails {
   product: string;
   how: 'changed' | 'reset';

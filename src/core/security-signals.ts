@@ -15,6 +15,7 @@ import {
   mfaChangedMail,
   newDeviceAlert,
   passwordChangedMail,
+  signUpAttemptMail,
   suspiciousSignInAlert,
 } from './mail-templates.js';
 import type { Clock } from './ports/clock.js';
@@ -139,6 +140,8 @@ export class SecuritySignals {
         });
       case 'mfa_changed':
         return this.#mfaChanged(event);
+      case 'sign_up_attempted':
+        return this.#signUpAttempted(event);
       case 'second_factor_required':
       case 'revocation_refused':
         return;
@@ -195,6 +198,20 @@ export class SecuritySignals {
       sessionsUrl: `${links.publicUrl}/settings/security/sessions`,
     });
     background.run('password-changed mail', () => mailer.send({ to: user.email, ...content }));
+  }
+
+  /** Someone asked to sign up with an address that has an account: its owner is told by mail. */
+  #signUpAttempted(event: Extract<DomainEvent, { type: 'sign_up_attempted' }>): void {
+    const { links, background, mailer } = this.#deps;
+    const content = signUpAttemptMail({
+      product: links.productName,
+      at: event.at,
+      ip: event.place.ip,
+      location: describeLocation(event.place.location),
+      signInUrl: `${links.publicUrl}/sign-in`,
+      resetUrl: `${links.publicUrl}/reset-password`,
+    });
+    background.run('sign-up attempt mail', () => mailer.send({ to: event.user.email, ...content }));
   }
 
   /**

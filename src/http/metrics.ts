@@ -163,6 +163,7 @@ export function eventMetrics(metrics: Metrics): EventSink {
         return;
       case 'second_factor_required':
       case 'password_reset_requested':
+      case 'sign_up_attempted':
       case 'mfa_changed':
         return;
     }

@@ -74,6 +74,9 @@ export const SignUpBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** The token of a sign-up link (sign-up by mail). */
+export const SignUpConfirmBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+
 export const DeviceBody = Type.Object(
   {
     id: Type.Optional(Type.String({ minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9._:-]+$' })),

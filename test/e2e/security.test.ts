@@ -63,7 +63,7 @@ const sessionStatus = (page: Page) => page.evaluate(async () => (await fetch('/v
 beforeAll(async () => {
   smtp = await startSmtpSink();
   // --port 0: serve picks the port before it builds, so links in mail carry the real one.
-  server = await startSessiond({ trustProxy: true, extraArgs: ['--smtp', smtp.url] });
+  server = await startSessiond({ trustProxy: true, extraArgs: ['--smtp', smtp.url, '--sign-up-mode', 'direct'] });
   baseUrl = server.url;
   await signUp(baseUrl, { email: EMAIL, password: PASSWORD, name: 'Grace Hopper' });
   browser = await launchChromium();

@@ -56,7 +56,10 @@ export async function harness(
   file?: string,
 ): Promise<Harness> {
   const database = await freshDatabase(engine, file);
-  const config = loadConfig({ databaseUrl: database.url, trustProxy: '127.0.0.1', logLevel: 'info', ...overrides }, {});
+  // Sign-up is direct (201) and effectively unlimited unless a test says otherwise: suites create
+  // many accounts from 127.0.0.1, and some configure mail (which would make it `email`).
+  const signUpDefaults = { signUpMode: 'direct', signUpIpLimit: '100000/1m' };
+  const config = loadConfig({ databaseUrl: database.url, trustProxy: '127.0.0.1', logLevel: 'info', ...signUpDefaults, ...overrides }, {});
   const clock = fixedClock(Date.parse('2026-03-01T09:00:00Z'));
   const logs: string[] = [];
   const logStream = new Writable({

@@ -1,5 +1,5 @@
 /** The SecurityStore port over Kysely (SQLite and PostgreSQL alike). */
-import type { ActionTokenRecord, SecurityStore } from '../../core/ports/security-store.js';
+import type { ActionTokenRecord, SecurityStore, SignUpRequestRecord } from '../../core/ports/security-store.js';
 import type { PastSignIn } from '../../core/risk.js';
 import type { SecurityEvent } from '../../core/security-events.js';
 import type { Db, SecurityEventsTable } from './database.js';
@@ -143,6 +143,51 @@ export function kyselySecurityStore(db: Db): SecurityStore {
         .where('purpose', '=', purpose)
         .where('used_at', 'is', null)
         .execute();
+    },
+
+    async insertSignUpRequest(r) {
+      await db
+        .insertInto('sign_up_requests')
+        .values({
+          id: r.id,
+          email: r.email,
+          email_key: r.emailKey,
+          name: r.name,
+          password_hash: r.passwordHash,
+          secret_hash: r.secretHash,
+          created_at: r.createdAt,
+          expires_at: r.expiresAt,
+          used_at: r.usedAt,
+        })
+        .execute();
+    },
+
+    async findSignUpRequest(id) {
+      const r = await db.selectFrom('sign_up_requests').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!r) return null;
+      return {
+        id: r.id,
+        email: r.email,
+        emailKey: r.email_key,
+        name: r.name,
+        passwordHash: r.password_hash,
+        secretHash: r.secret_hash,
+        createdAt: Number(r.created_at),
+        expiresAt: Number(r.expires_at),
+        usedAt: r.used_at === null ? null : Number(r.used_at),
+      } satisfies SignUpRequestRecord;
+    },
+
+    async consumeSignUpRequest(id, now) {
+      // One conditional UPDATE, as for action tokens: of two concurrent uses, exactly one wins.
+      const result = await db
+        .updateTable('sign_up_requests')
+        .set({ used_at: now })
+        .where('id', '=', id)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async setPasswordChangeRequired(userId, required) {

@@ -75,6 +75,12 @@ export function logEvent(log: Logger): EventSink {
       case 'password_reset_requested':
         log.info({ event: 'password_reset_requested', user_id: event.userId }, 'password reset mail sent');
         return;
+      case 'sign_up_attempted':
+        log.info(
+          { event: 'sign_up_attempted', user_id: event.user.id, ip: event.place.ip },
+          'sign-up tried with a taken address; owner told',
+        );
+        return;
       case 'mfa_changed':
         log.info({ event: event.change, user_id: event.userId, actor: actorLog(event.actor) }, 'two-step verification changed');
         return;

@@ -19,6 +19,19 @@ export interface ActionTokenRecord {
   usedAt: number | null;
 }
 
+/** A sign-up waiting for its mailed link (sign-up.ts): there is no user until the link is used. */
+export interface SignUpRequestRecord {
+  id: string;
+  email: string;
+  emailKey: string;
+  name: string | null;
+  passwordHash: string;
+  secretHash: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
 export interface SecurityStore {
   appendSecurityEvent(event: SecurityEvent): Promise<void>;
   /** Newest first, strictly after `cursor` in that order; `next` is set when more may follow. */
@@ -35,6 +48,11 @@ export interface SecurityStore {
   consumeActionToken(id: string, now: number): Promise<boolean>;
   /** Marks every unused token of the user for `purpose` used (a reset ends all outstanding links). */
   consumeUserTokens(userId: string, purpose: ActionPurpose, now: number): Promise<void>;
+
+  insertSignUpRequest(request: SignUpRequestRecord): Promise<void>;
+  findSignUpRequest(id: string): Promise<SignUpRequestRecord | null>;
+  /** Marks the request used if it is still unused and unexpired; false when another request won. */
+  consumeSignUpRequest(id: string, now: number): Promise<boolean>;
 
   setPasswordChangeRequired(userId: string, required: boolean): Promise<void>;
   isPasswordChangeRequired(userId: string): Promise<boolean>;
