@@ -123,8 +123,8 @@ export class Mfa {
     await this.#record('mfa_disabled', userId, actor);
   }
 
-  /** New codes replace all old ones (used or not). */
-  async regenerateRecoveryCodes(userId: string): Promise<string[]> {
+  /** New codes replace all old ones (used or not); recorded, so the owner hears of it. */
+  async regenerateRecoveryCodes(userId: string, actor: Actor): Promise<string[]> {
     if (!(await this.isEnabled(userId))) throw new SessiondError('mfa_not_enabled');
     const codes = this.#newRecoveryCodes();
     await this.#deps.store.replaceRecoveryCodes(
@@ -132,6 +132,7 @@ export class Mfa {
       codes.map((c) => this.#hashCode(c)),
       this.#deps.clock.now(),
     );
+    await this.#record('recovery_codes_replaced', userId, actor);
     return codes;
   }
 

@@ -172,6 +172,8 @@ describe('MFA changes', () => {
     const a = await signIn('device-a-000000000000004');
     u.mail.length = 0;
     const actor = { kind: 'session' as const, sessionId: a.session.id, ip: '203.0.113.5' };
+    // Later than the sign-in, so the timeline's newest-first order is the order of the test.
+    u.clock.advance(1_000);
     const { secret } = await u.mfa.startTotpEnrolment(user);
     const code = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate({ timestamp: u.clock.now() });
     await u.mfa.confirmTotpEnrolment(user.id, code, actor);

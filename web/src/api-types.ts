@@ -549,7 +549,8 @@ export interface components {
         | 'mfa_enabled'
         | 'mfa_disabled'
         | 'device_trusted'
-        | 'device_untrusted';
+        | 'device_untrusted'
+        | 'recovery_codes_replaced';
       /** @description ISO 8601 UTC */
       at: string;
       session_id: string | null;

@@ -121,7 +121,7 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
       async (request) => {
         await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
-        const codes = await mfa.regenerateRecoveryCodes(user.id);
+        const codes = await mfa.regenerateRecoveryCodes(user.id, actorOf(request));
         request.log.info({ event: 'mfa_recovery_codes_replaced', user_id: user.id, session_id: session.id }, 'recovery codes replaced');
         return { recovery_codes: codes };
       },
