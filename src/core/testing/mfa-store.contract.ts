@@ -484,6 +484,64 @@ export function runMfaStoreContract(name: string, makeStore: () => Promise<MfaSt
         expect(await mfa.trustedDeviceIds(user.id, T0 + 2)).toEqual(['kept-device']);
       });
 
+      it('findDeviceTrust() answers with what the trust was granted to, while it lasts past `now`', async () => {
+        const user = await newUser();
+        await newSession(user.id, { deviceId: 'phone-device' });
+        await newSession(user.id, { deviceId: 'browser-device' });
+        const native = { clientId: 'mobile', tokenId: 'device-token-id-00001', secretHash: 'hash-of-device-secret' };
+        const browser = { clientId: 'web', tokenId: null, secretHash: null };
+        expect(await mfa.setDeviceTrust(user.id, 'phone-device', T0 + DAY, native)).toBe(true);
+        expect(await mfa.setDeviceTrust(user.id, 'browser-device', T0 + DAY, browser)).toBe(true);
+        expect(await mfa.findDeviceTrust(user.id, 'phone-device', T0)).toEqual({ trustedUntil: T0 + DAY, ...native });
+        expect(await mfa.findDeviceTrust(user.id, 'browser-device', T0 + DAY - 1)).toEqual({ trustedUntil: T0 + DAY, ...browser });
+        expect(await mfa.findDeviceTrust(user.id, 'phone-device', T0 + DAY)).toBeNull();
+      });
+
+      it("findDeviceTrust() is null for a device without trust, never used, or another user's", async () => {
+        const user = await newUser();
+        const other = await newUser();
+        await newSession(user.id, { deviceId: 'plain-device' });
+        await newSession(other.id, { deviceId: 'their-device' });
+        await mfa.setDeviceTrust(other.id, 'their-device', T0 + DAY, { clientId: 'web', tokenId: null, secretHash: null });
+        expect(await mfa.findDeviceTrust(user.id, 'plain-device', T0)).toBeNull();
+        expect(await mfa.findDeviceTrust(user.id, 'never-seen-device', T0)).toBeNull();
+        expect(await mfa.findDeviceTrust(user.id, 'their-device', T0)).toBeNull();
+      });
+
+      it('a new grant replaces the previous one; clearing the trust clears its grant', async () => {
+        const user = await newUser();
+        await newSession(user.id, { deviceId: 'regranted-device' });
+        await mfa.setDeviceTrust(user.id, 'regranted-device', T0 + DAY, {
+          clientId: 'mobile',
+          tokenId: 'old-token-id-00000001',
+          secretHash: 'old',
+        });
+        await mfa.setDeviceTrust(user.id, 'regranted-device', T0 + 2 * DAY, {
+          clientId: 'desktop',
+          tokenId: 'new-token-id-00000001',
+          secretHash: 'new',
+        });
+        expect(await mfa.findDeviceTrust(user.id, 'regranted-device', T0)).toEqual({
+          trustedUntil: T0 + 2 * DAY,
+          clientId: 'desktop',
+          tokenId: 'new-token-id-00000001',
+          secretHash: 'new',
+        });
+        await mfa.setDeviceTrust(user.id, 'regranted-device', null);
+        expect(await mfa.findDeviceTrust(user.id, 'regranted-device', T0)).toBeNull();
+        // Trust set again without a grant is not honoured by findDeviceTrust: the old grant is gone.
+        await mfa.setDeviceTrust(user.id, 'regranted-device', T0 + DAY);
+        expect(await mfa.findDeviceTrust(user.id, 'regranted-device', T0)).toBeNull();
+      });
+
+      it('disableTotp() ends granted trust too', async () => {
+        const user = await userWithTotp();
+        await newSession(user.id, { deviceId: 'granted-device' });
+        await mfa.setDeviceTrust(user.id, 'granted-device', T0 + DAY, { clientId: 'web', tokenId: null, secretHash: null });
+        await mfa.disableTotp(user.id);
+        expect(await mfa.findDeviceTrust(user.id, 'granted-device', T0)).toBeNull();
+      });
+
       it("Store.changePassword() with endDeviceTrust ends every device's trust of that user with the password (a reset)", async () => {
         const user = await newUser();
         const other = await newUser();
