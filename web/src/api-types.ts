@@ -64,8 +64,31 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Create an account */
+    /**
+     * Create an account: at once (201), or by a link mailed to the address (202 for every address)
+     * @description Limited per IP (429 with Retry-After, before any password is hashed). With `--sign-up-mode email` (the default when mail is configured) the answer is 202 whether or not the address has an account: a new address is mailed a single-use link that creates the account (`POST /v1/auth/sign-up/confirm`), a taken one is mailed that someone tried. With `direct`, 201 with the account, or 409 `email_taken`.
+     */
     post: operations['signUp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/sign-up/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create the account of a sign-up link mailed to its address
+     * @description The link works once and expires (`--sign-up-link-ttl`). 400 `invalid_token` for a bad, used or expired link; 409 `email_taken` if the address got an account meanwhile. Does not sign in.
+     */
+    post: operations['confirmSignUp'];
     delete?: never;
     options?: never;
     head?: never;
@@ -747,6 +770,59 @@ export interface operations {
           email: string;
           password: string;
           name?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            user: components['schemas']['User'];
+          };
+        };
+      };
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  confirmSignUp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          token: string;
         };
       };
     };

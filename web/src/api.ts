@@ -95,6 +95,8 @@ export interface Api {
   confirmPasswordReset(token: string, newPassword: string): Promise<void>;
   /** "This wasn't me", with the token of the link in an alert mail. */
   reportSignIn(token: string): Promise<void>;
+  /** Creates the account of a sign-up link mailed to its address; does not sign in. */
+  confirmSignUp(token: string): Promise<void>;
 }
 
 /** What an operation answers on success: its 200 or 201 JSON, or nothing (202, 204). */
@@ -181,5 +183,8 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     confirmPasswordReset: (token, newPassword) =>
       call<'confirmPasswordReset'>('POST', '/v1/auth/password-reset/confirm', { token, new_password: newPassword }),
     reportSignIn: (token) => call<'reportSignIn'>('POST', '/v1/auth/report-sign-in', { token }),
+    confirmSignUp: async (token) => {
+      await call<'confirmSignUp'>('POST', '/v1/auth/sign-up/confirm', { token });
+    },
   };
 }

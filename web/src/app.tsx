@@ -10,6 +10,7 @@ import { ReportPage } from './pages/report/report-page';
 import { ResetConfirmPage, ResetRequestPage } from './pages/reset-password/reset-password-pages';
 import { SessionsPage } from './pages/sessions/sessions-page';
 import { SignInPage } from './pages/sign-in/sign-in-page';
+import { SignUpConfirmPage } from './pages/sign-up/sign-up-confirm-page';
 import pageRoutes from './page-routes.json';
 import { navigate as historyNavigate, useLocation } from './router';
 import { ServicesProvider, signInPath } from './services';
@@ -90,6 +91,9 @@ export function App(props: { api?: Api; now?: () => Date }) {
       break;
     case routes.reportSignIn:
       page = <ReportPage />;
+      break;
+    case routes.signUpConfirm:
+      page = <SignUpConfirmPage />;
       break;
     case routes.mfa:
       page = <MfaPage />;

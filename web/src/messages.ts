@@ -304,6 +304,18 @@ export const en = {
     changeRequired: 'Someone reported a sign-in to this account as not theirs. Reset your password to sign in again.',
   },
 
+  signUp: {
+    confirmTitle: 'Create your account',
+    confirmIntro:
+      'You asked to create an account with this address. Creating it does not sign you in: sign in next with the password you chose.',
+    confirm: 'Create my account',
+    confirming: 'Creating…',
+    done: 'Your account was created. Sign in with the password you chose.',
+    signIn: 'Sign in',
+    noToken: 'This page needs the link from the sign-up mail. Sign up again to get a new one.',
+    errorTitle: 'That did not work',
+  },
+
   report: {
     title: 'Was this sign-in not you?',
     intro: 'Signing that session out ends it at once. You will then need a new password to sign in again.',

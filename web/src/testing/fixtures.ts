@@ -96,5 +96,6 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     requestPasswordReset: vi.fn<Api['requestPasswordReset']>().mockResolvedValue(undefined),
     confirmPasswordReset: vi.fn<Api['confirmPasswordReset']>().mockResolvedValue(undefined),
     reportSignIn: vi.fn<Api['reportSignIn']>().mockResolvedValue(undefined),
+    confirmSignUp: vi.fn<Api['confirmSignUp']>().mockResolvedValue(undefined),
   };
 }
