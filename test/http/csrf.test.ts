@@ -14,6 +14,11 @@ const FOREIGN: Record<string, Record<string, string>> = {
   'a foreign Origin': { origin: 'https://evil.example' },
   'Origin: null': { origin: 'null' },
   'a sibling-subdomain Origin': { origin: 'http://evil.127.0.0.1:7400' },
+  // The whole origin counts, not just the host: scheme, host and port.
+  'the public host over another scheme': { host: '127.0.0.1:7400', origin: 'https://127.0.0.1:7400' },
+  'the public host on another port': { host: '127.0.0.1:7400', origin: 'http://127.0.0.1:7401' },
+  "the request's own host over another scheme": { host: 'sessiond.internal:7400', origin: 'https://sessiond.internal:7400' },
+  'an Origin that is not a bare origin': { origin: `${ORIGIN}/path` },
   'Sec-Fetch-Site: cross-site': { 'sec-fetch-site': 'cross-site' },
   'Sec-Fetch-Site: same-site': { 'sec-fetch-site': 'same-site' },
   'neither Origin nor Sec-Fetch-Site': {},
@@ -91,6 +96,15 @@ describe.each(ENGINES)('CSRF (%s)', (engine) => {
         expect(res.statusCode, res.body).toBeLessThan(300);
       });
 
+      it("with the request's own origin (another name for this server) goes through", async () => {
+        const v = await victim();
+        const res = await h.request({
+          ...route.request(v),
+          headers: { cookie: `${COOKIE}=${v.cookie}`, host: 'sessiond.internal:7400', origin: 'http://sessiond.internal:7400' },
+        });
+        expect(res.statusCode, res.body).toBeLessThan(300);
+      });
+
       it('with Sec-Fetch-Site: same-origin and no Origin goes through', async () => {
         const v = await victim();
         const res = await h.request({ ...route.request(v), headers: { cookie: `${COOKIE}=${v.cookie}`, 'sec-fetch-site': 'same-origin' } });
@@ -112,7 +126,13 @@ describe.each(ENGINES)('CSRF (%s)', (engine) => {
   it('a cross-site page cannot sign the browser in (login CSRF): 403, no cookie', async () => {
     const e = email('login-csrf');
     await h.signUp(e);
-    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }]) {
+    for (const headers of [
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+      { host: '127.0.0.1:7400', origin: 'https://127.0.0.1:7400' },
+      { host: 'sessiond.internal', origin: 'https://sessiond.internal' },
+    ]) {
       const res = await h.request({
         method: 'POST',
         url: '/v1/auth/sign-in',
@@ -123,6 +143,22 @@ describe.each(ENGINES)('CSRF (%s)', (engine) => {
       expect(res.json().error.code).toBe('csrf_failed');
       expect(res.cookies.find((c) => c.name === COOKIE)).toBeUndefined();
     }
+  });
+
+  it("the request's own origin takes its scheme from a trusted proxy's X-Forwarded-Proto, and from no one else", async () => {
+    const v = await victim();
+    const revokeOthers = (headers: Record<string, string>, remoteAddress?: string) =>
+      h.request({
+        method: 'POST',
+        url: '/v1/me/sessions/revoke-others',
+        headers: { cookie: `${COOKIE}=${v.cookie}`, host: 'sessiond.internal', origin: 'https://sessiond.internal', ...headers },
+        ...(remoteAddress ? { remoteAddress } : {}),
+      });
+    // Over plain http, or from a socket that is not a trusted proxy, https is not what was reached.
+    await expectUnchanged(v, await revokeOthers({}));
+    await expectUnchanged(v, await revokeOthers({ 'x-forwarded-proto': 'https' }, '198.51.100.9'));
+    // The harness trusts 127.0.0.1 (inject's address): TLS ended at the proxy, the page was https.
+    expect((await revokeOthers({ 'x-forwarded-proto': 'https' })).statusCode).toBeLessThan(300);
   });
 
   it('an HTML form cannot post to the API (text/plain and urlencoded bodies are 415)', async () => {
