@@ -124,6 +124,28 @@ describe('Revocation', () => {
     expect(await u.revocation.reportSession(user.id, reported.session.id, self(mine.session.id))).toBe(false);
   });
 
+  it('"This wasn\'t me" from a session holds the reporter to the password change; only the change releases it', async () => {
+    const { user, sessions } = await userWithSessions(3);
+    const [mine, reported, bystander] = sessions as [(typeof sessions)[0], (typeof sessions)[0], (typeof sessions)[0]];
+    // Cached on this node before the report: the hold must not wait for the cache to age out.
+    expect((await u.sessions.validateSessionToken(mine.token))?.session.passwordChangeRequired).toBe(false);
+    expect(await u.revocation.reportSession(user.id, reported.session.id, self(mine.session.id))).toBe(true);
+    expect((await u.sessions.validateSessionToken(mine.token))?.session.passwordChangeRequired).toBe(true);
+    // Only the reporter: another session of the account is not held.
+    expect((await u.sessions.validateSessionToken(bystander.token))?.session.passwordChangeRequired).toBe(false);
+
+    await u.accounts.changePassword(
+      user.id,
+      { currentPassword: PASSWORD, newPassword: 'a brand new long passphrase here', keepSessionId: mine.session.id, signOutOthers: false },
+      {
+        actor: self(mine.session.id),
+        place: { ip: '203.0.113.9', location: { city: null, region: null, country: null, latitude: null, longitude: null } },
+      },
+    );
+    expect((await u.sessions.validateSessionToken(mine.token))?.session.passwordChangeRequired).toBe(false);
+    expect(await u.store.isPasswordChangeRequired(user.id)).toBe(false);
+  });
+
   it('reports from a mail link: spent once, and the report stands even if the session already ended', async () => {
     const { user, sessions } = await userWithSessions(1);
     const s = sessions[0]!;

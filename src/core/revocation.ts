@@ -16,7 +16,7 @@ import type { RevokeReason } from './session.js';
 import type { Sessions } from './sessions.js';
 
 export interface RevocationDeps {
-  store: Pick<SessionStore, 'revokeSession' | 'revokeSessions'> & SecurityStore;
+  store: Pick<SessionStore, 'revokeSession' | 'revokeSessions' | 'holdForPasswordChange'> & SecurityStore;
   sessions: Pick<Sessions, 'announce'>;
   recorder: Recorder;
   clock: Clock;
@@ -88,6 +88,14 @@ export class Revocation {
   /**
    * "This wasn't me" from a signed-in session: ends the reported session, and the account's next
    * sign-in must change the password first. False when the id is not an active session of the user.
+   *
+   * The reporting session is held to that password change too: it stays signed in, may read,
+   * re-authenticate, change the password and sign out, and is refused everything else (403
+   * `password_change_required`) until the password changes. What a user expects after saying
+   * "someone else is in my account" is to be walked to a new password, not to carry on; and a
+   * thief who reports the owner's session (it needs a recent authentication first, as any
+   * revocation of another session does) gains nothing but that same walk. The report does not
+   * end the account's other sessions: the password change that follows does, by default.
    */
   async reportSession(userId: string, sessionId: string, actor: Actor): Promise<boolean> {
     const { store, sessions, recorder, clock } = this.#deps;
@@ -98,6 +106,9 @@ export class Revocation {
       return false;
     }
     await sessions.announce({ kind: 'session', userId, sessionId });
+    if (actor.kind === 'session' && actor.sessionId !== sessionId && (await store.holdForPasswordChange(actor.sessionId, userId, at)))
+      // Every node drops the reporter's cached record, which does not carry the hold.
+      await sessions.announce({ kind: 'session', userId, sessionId: actor.sessionId });
     await this.#reported(userId, sessionId, endedSession(ended), actor);
     return true;
   }

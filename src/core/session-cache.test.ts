@@ -23,6 +23,7 @@ function entry(id: string, userId = 'u1', name = 'Mac'): SessionWithUser {
       deviceTrustedUntil: null,
       revokedAt: null,
       revokeReason: null,
+      passwordChangeRequired: false,
     },
   };
 }

@@ -80,6 +80,11 @@ export interface SessionRecord {
   deviceTrustedUntil: number | null;
   revokedAt: number | null;
   revokeReason: RevokeReason | null;
+  /**
+   * This session reported another as "This wasn't me": until the account's password changes it
+   * may read, re-authenticate, change the password and sign out, and nothing else.
+   */
+  passwordChangeRequired: boolean;
 }
 
 /** Session lifetime rules. */

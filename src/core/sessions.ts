@@ -86,6 +86,7 @@ export class Sessions {
       deviceTrustedUntil: null,
       revokedAt: null,
       revokeReason: null,
+      passwordChangeRequired: false,
     };
     await store.insertSession(session);
     return { session, token: formatToken(id, secret) };

@@ -185,6 +185,84 @@ describe.each(ENGINES)('security signals (%s)', (engine) => {
     });
   });
 
+  describe('"This wasn\'t me" from a session needs recent authentication and holds the reporter', () => {
+    const MINUTE = 60_000;
+
+    it('refuses to report another session from a stale one (403 reauth_required), like DELETE: nothing ends, nothing is flagged', async () => {
+      const e = email('report-stale');
+      await h.signUp(e);
+      const thief = await h.browserSignIn(e);
+      const owner = await h.browserSignIn(e, { ua: UA.iphoneSafari });
+      h.clock.advance(11 * MINUTE);
+
+      expectError(await thief.request({ method: 'DELETE', url: `/v1/me/sessions/${owner.sessionId}` }), 403, 'reauth_required');
+      expectError(
+        await thief.request({ method: 'POST', url: `/v1/me/sessions/${owner.sessionId}/report`, payload: {} }),
+        403,
+        'reauth_required',
+      );
+      expect((await owner.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
+      // Not flagged: the owner can still sign in with the password.
+      expect((await post('/v1/auth/sign-in', { email: e, password: PASSWORD })).statusCode).toBe(200);
+      // Reporting your own session is signing it out: no re-authentication.
+      expect((await thief.request({ method: 'POST', url: `/v1/me/sessions/${thief.sessionId}/report`, payload: {} })).statusCode).toBe(204);
+      expectError(await thief.request({ method: 'GET', url: '/v1/me/session' }), 401, 'unauthenticated');
+    });
+
+    it('after a report the reporter reads but changes nothing until it changes the password (403 password_change_required)', async () => {
+      const e = email('report-hold');
+      await h.signUp(e);
+      const mine = await h.browserSignIn(e);
+      const intruder = await h.browserSignIn(e, { ua: UA.iphoneSafari });
+      const bystander = await h.browserSignIn(e, { ua: UA.macChrome });
+      const res = await mine.request({ method: 'POST', url: `/v1/me/sessions/${intruder.sessionId}/report`, payload: {} });
+      expect(res.statusCode, res.body).toBe(204);
+
+      // Reads still work: the reporter can see what happened.
+      expect((await mine.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
+      expect((await mine.request({ method: 'GET', url: '/v1/me/sessions' })).statusCode).toBe(200);
+      expect((await mine.request({ method: 'GET', url: '/v1/me/security-events' })).statusCode).toBe(200);
+      // Every other change is refused until the password changes.
+      for (const req of [
+        { method: 'POST' as const, url: '/v1/me/sessions/revoke-others', payload: {} },
+        { method: 'POST' as const, url: '/v1/me/sessions/revoke-all', payload: {} },
+        { method: 'DELETE' as const, url: `/v1/me/sessions/${bystander.sessionId}` },
+        { method: 'POST' as const, url: `/v1/me/sessions/${bystander.sessionId}/report`, payload: {} },
+        { method: 'POST' as const, url: '/v1/me/mfa/totp', payload: {} },
+        { method: 'POST' as const, url: '/v1/me/devices/current/trust', payload: {} },
+      ])
+        expectError(await mine.request(req), 403, 'password_change_required');
+      expect((await bystander.request({ method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
+      // Only the reporter is held: the other session of the account is not.
+      expect((await bystander.request({ method: 'POST', url: '/v1/me/mfa/totp', payload: {} })).statusCode).toBe(200);
+
+      // Re-authenticating is allowed (the password change needs a recent authentication) ...
+      h.clock.advance(11 * MINUTE);
+      expect((await mine.request({ method: 'POST', url: '/v1/me/reauthenticate', payload: { password: PASSWORD } })).statusCode).toBe(200);
+      // ... and changing the password lifts the hold and the account's flag.
+      const change = await mine.request({
+        method: 'POST',
+        url: '/v1/me/password',
+        payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+      });
+      expect(change.statusCode, change.body).toBe(204);
+      expect((await mine.request({ method: 'POST', url: '/v1/me/sessions/revoke-others', payload: {} })).statusCode).toBe(200);
+      expect((await post('/v1/auth/sign-in', { email: e, password: NEW_PASSWORD })).statusCode).toBe(200);
+    });
+
+    it('a held reporter can still sign out', async () => {
+      const e = email('report-sign-out');
+      await h.signUp(e);
+      const mine = await h.browserSignIn(e);
+      const intruder = await h.browserSignIn(e, { ua: UA.iphoneSafari });
+      expect((await mine.request({ method: 'POST', url: `/v1/me/sessions/${intruder.sessionId}/report`, payload: {} })).statusCode).toBe(
+        204,
+      );
+      expect((await mine.request({ method: 'POST', url: '/v1/auth/sign-out', payload: {} })).statusCode).toBe(204);
+      expectError(await mine.request({ method: 'GET', url: '/v1/me/session' }), 401, 'unauthenticated');
+    });
+  });
+
   describe('password reset', () => {
     it('request → mail → confirm: every old session refused, old password refused, new one accepted, no sign-in', async () => {
       const e = email('reset');

@@ -445,7 +445,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** "This wasn't me": end one of the caller's sessions and flag it */
+    /** "This wasn't me": end one of the caller's sessions, flag the account and hold the caller to a password change */
     post: operations['reportMySession'];
     delete?: never;
     options?: never;

@@ -48,6 +48,8 @@ export interface SessionsTable {
   revoke_reason: RevokeReason | null;
   /** Last re-authentication (0003-mfa); null: the sign-in was the last one. */
   authenticated_at?: number | null;
+  /** 1 on a session that reported another as "This wasn't me", until the password changes (0008). */
+  password_change_required?: number;
 }
 
 export interface DevicesTable {

@@ -153,6 +153,18 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
       return revokeMatching(db, selector, reason, now);
     },
 
+    async holdForPasswordChange(id, userId, now) {
+      const result = await db
+        .updateTable('sessions')
+        .set({ password_change_required: 1 })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', now)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async countActiveSessions(now) {
       const row = await db
         .selectFrom('sessions')
@@ -200,6 +212,13 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
           .updateTable('users')
           .set({ password_hash: passwordHash, password_changed_at: now, password_change_required: 0 })
           .where('id', '=', userId)
+          .execute();
+        // ... and so does the hold on the session that reported (it has changed the password).
+        await trx
+          .updateTable('sessions')
+          .set({ password_change_required: 0 })
+          .where('user_id', '=', userId)
+          .where('password_change_required', '=', 1)
           .execute();
         if (options.endDeviceTrust) await trx.updateTable('devices').set({ trusted_until: null }).where('user_id', '=', userId).execute();
         return revoke ? revokeMatching(trx, revoke, reason, now) : 0;
@@ -291,6 +310,7 @@ function toSessionRow(s: SessionRecord): SessionsTable {
     expires_at: s.expiresAt,
     revoked_at: s.revokedAt,
     revoke_reason: s.revokeReason,
+    password_change_required: s.passwordChangeRequired ? 1 : 0,
   };
 }
 
@@ -315,6 +335,7 @@ function fromSessionRow(r: SessionsTable & { d_trusted_until?: number | null }):
     deviceTrustedUntil: r.d_trusted_until ?? null,
     revokedAt: r.revoked_at,
     revokeReason: r.revoke_reason,
+    passwordChangeRequired: Number(r.password_change_required ?? 0) === 1,
   };
 }
 

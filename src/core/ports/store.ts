@@ -61,6 +61,12 @@ export interface SessionStore {
   revokeSession(id: string, userId: string, reason: RevokeReason, now: number): Promise<SessionRecord | null>;
   /** Revokes every active session the selector names in one statement; returns how many. */
   revokeSessions(selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number>;
+  /**
+   * Holds one active session of `userId` to a password change (it reported another as not the
+   * owner's): it reads `passwordChangeRequired: true` until `changePassword` clears it. False
+   * when there is no such active session.
+   */
+  holdForPasswordChange(id: string, userId: string, now: number): Promise<boolean>;
   /** For the active-sessions gauge. */
   countActiveSessions(now: number): Promise<number>;
   /** Deletes up to `limit` sessions that ended (revoked or expired) before `endedBefore`; returns how many. */
@@ -73,8 +79,9 @@ export interface UserStore {
   findUserByEmailKey(emailKey: string): Promise<UserRecord | null>;
   findUserById(id: string): Promise<UserRecord | null>;
   /**
-   * Sets a new password hash and, in the same transaction, revokes the sessions the selector
-   * names (null: none) and, with `endDeviceTrust`, ends the trust of every device of the user (a
+   * Sets a new password hash, clears "must change the password" (the account's flag and every
+   * session's hold) and, in the same transaction, revokes the sessions the selector names
+   * (null: none) and, with `endDeviceTrust`, ends the trust of every device of the user (a
    * reset: the next sign-in from any device asks for the second factor). Returns how many
    * sessions were revoked.
    */

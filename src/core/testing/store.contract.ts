@@ -59,6 +59,7 @@ export function sessionRecord(userId: string, overrides: Partial<SessionRecord> 
     deviceTrustedUntil: null,
     revokedAt: null,
     revokeReason: null,
+    passwordChangeRequired: false,
     ...overrides,
   };
 }
@@ -356,6 +357,44 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         for (const s of ended) expect(await store.findSession(s.id)).toBeNull();
         expect(await store.findSession(live.id)).not.toBeNull();
         expect(await store.findSession(recentlyRevoked.id)).not.toBeNull();
+      });
+    });
+
+    describe('holdForPasswordChange()', () => {
+      it('holds one active session of the user, which reads it back (also from lists), and nothing else', async () => {
+        const user = await newUser();
+        const reporter = await newSession(user.id);
+        const other = await newSession(user.id);
+        expect((await stateOf(reporter.id)).passwordChangeRequired).toBe(false);
+        expect(await store.holdForPasswordChange(reporter.id, user.id, T0 + 1)).toBe(true);
+        expect((await stateOf(reporter.id)).passwordChangeRequired).toBe(true);
+        expect((await stateOf(other.id)).passwordChangeRequired).toBe(false);
+        const listed = await store.listActiveSessions(user.id, T0 + 1);
+        expect(listed.find((s) => s.id === reporter.id)?.passwordChangeRequired).toBe(true);
+      });
+
+      it("is false for another user's, an ended or an unknown session, and holds none of them", async () => {
+        const user = await newUser();
+        const stranger = await newSession((await newUser()).id);
+        const ended = await newSession(user.id, { revokedAt: T0, revokeReason: 'sign_out' });
+        const expired = await newSession(user.id, { expiresAt: T0 + 1 });
+        expect(await store.holdForPasswordChange(stranger.id, user.id, T0 + 2)).toBe(false);
+        expect(await store.holdForPasswordChange(ended.id, user.id, T0 + 2)).toBe(false);
+        expect(await store.holdForPasswordChange(expired.id, user.id, T0 + 2)).toBe(false);
+        expect(await store.holdForPasswordChange('no-such-session', user.id, T0 + 2)).toBe(false);
+        for (const s of [stranger, ended, expired]) expect((await stateOf(s.id)).passwordChangeRequired).toBe(false);
+      });
+
+      it('a new password releases every held session of the user, not those of others', async () => {
+        const user = await newUser();
+        const held = await newSession(user.id);
+        const otherUser = await newUser();
+        const elsewhere = await newSession(otherUser.id);
+        await store.holdForPasswordChange(held.id, user.id, T0 + 1);
+        await store.holdForPasswordChange(elsewhere.id, otherUser.id, T0 + 1);
+        await store.changePassword(user.id, 'new-hash', T0 + 2, null, 'password_changed');
+        expect((await stateOf(held.id)).passwordChangeRequired).toBe(false);
+        expect((await stateOf(elsewhere.id)).passwordChangeRequired).toBe(true);
       });
     });
 

@@ -33,6 +33,8 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
           body: ReauthBody,
           response: responses({ 200: ReauthResponse }),
         },
+        // A session held to a password change re-authenticates to make it (it needs recent auth).
+        config: { whilePasswordChangeRequired: true },
       },
       async (request) => {
         const { user, session } = authOf(request);

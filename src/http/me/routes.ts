@@ -7,6 +7,7 @@ import { isWellFormedId } from '../../core/token.js';
 import { clearSessionCookie } from '../cookies.js';
 import type { HttpContext } from '../context.js';
 import { authOf, requireSession } from '../plugins/authenticate.js';
+import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { SECURITY } from '../openapi.js';
 import { mfaRoutes } from './mfa-routes.js';
@@ -42,6 +43,8 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
 
   return async (app) => {
     app.addHook('onRequest', requireSession(registry, cookies, metrics));
+    // After "This wasn't me" the reporting session changes its password before anything else.
+    app.addHook('preHandler', holdUntilPasswordChange);
 
     // The hot path: one indexed read, no write unless last activity is a minute old.
     app.get(
@@ -165,6 +168,7 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
           body: PasswordChangeBody,
           response: responses({ 204: { type: 'null' } }),
         },
+        config: { whilePasswordChangeRequired: true },
       },
       async (request, reply) => {
         await requireRecentAuth(request, registry);

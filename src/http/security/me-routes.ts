@@ -9,6 +9,7 @@ import { isWellFormedId } from '../../core/token.js';
 import type { HttpContext } from '../context.js';
 import { clearSessionCookie } from '../cookies.js';
 import { authOf } from '../plugins/authenticate.js';
+import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { SECURITY } from '../openapi.js';
 import { EmptyBody, SessionIdParams, responses } from '../schemas.js';
 import { sessionActor } from './place.js';
@@ -53,7 +54,7 @@ export function securityMeRoutes({ registry, cookies }: HttpContext): FastifyPlu
         schema: {
           tags: ['me'],
           operationId: 'reportMySession',
-          summary: '"This wasn\'t me": end one of the caller\'s sessions and flag it',
+          summary: '"This wasn\'t me": end one of the caller\'s sessions, flag the account and hold the caller to a password change',
           security: SECURITY.session,
           params: SessionIdParams,
           body: EmptyBody,
@@ -63,6 +64,9 @@ export function securityMeRoutes({ registry, cookies }: HttpContext): FastifyPlu
       async (request, reply) => {
         const auth = authOf(request);
         const id = request.params.id;
+        // Reporting another session ends it, like DELETE, and so needs a recent authentication
+        // (ASVS 5.0 7.5.2); reporting this one is signing it out.
+        if (id !== auth.session.id) await requireRecentAuth(request, registry);
         // Unknown, malformed, ended and other users' ids answer the same 404, as DELETE does.
         const reported = isWellFormedId(id) && (await revocation.reportSession(auth.user.id, id, sessionActor(request, auth)));
         if (!reported) throw new SessiondError('not_found', 'No such session.');

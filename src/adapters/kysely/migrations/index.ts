@@ -6,6 +6,7 @@ import { sessionListOrder } from './0004-session-list-order.js';
 import { dropSessionTrusted } from './0005-drop-session-trusted.js';
 import { signUpRequests } from './0006-sign-up-requests.js';
 import { deviceTrustGrants } from './0007-device-trust-grants.js';
+import { sessionPasswordHold } from './0008-session-password-hold.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-drop-session-trusted': dropSessionTrusted,
   '0006-sign-up-requests': signUpRequests,
   '0007-device-trust-grants': deviceTrustGrants,
+  '0008-session-password-hold': sessionPasswordHold,
 };
 
 export const migrationProvider: MigrationProvider = {
