@@ -47,6 +47,7 @@ export interface Config {
   sessionsPageExcludes: string;
   reauthWindowMs: number;
   trustedDeviceMs: number;
+  secretKeyFile: string | null;
 }
 
 type Raw = string | boolean | undefined;
@@ -436,6 +437,14 @@ export const SETTINGS: readonly AnySetting[] = [
     default: '30d',
     doc: 'How long "Trust this device" lasts: sign-ins from a trusted device skip the two-step verification code.',
     parse: duration('trusted-device-duration'),
+  },
+  {
+    key: 'secretKeyFile',
+    flag: 'secret-key-file',
+    env: 'SESSIOND_SECRET_KEY_FILE',
+    default: null,
+    doc: 'Key file that seals TOTP secrets (AES-256-GCM) and keys recovery-code hashes: one base64 key a line, the first seals, all open (`sessiond keys rotate` adds one). Unset: on a SQLite file, `sessiond.key` next to the database (created on first start, with a warning); on PostgreSQL the server refuses to start; `sqlite::memory:` uses a key that lives as long as the process.',
+    parse: (value) => (typeof value === 'string' && value.trim() ? ok(value.trim()) : ok(null)),
   },
 ];
 

@@ -5,6 +5,7 @@
  */
 import { argon2PasswordHasher, type Argon2Params } from './adapters/password/argon2-password-hasher.js';
 import { nodeCrypto } from './adapters/crypto/node-crypto.js';
+import { openSecretBox } from './adapters/crypto/secret-box.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
 import { connect, migrateToLatest, VALIDATION_TIMEOUT_MS, type Engine } from './adapters/kysely/connect.js';
 import { kyselyMfaStore } from './adapters/kysely/kysely-mfa-store.js';
@@ -28,11 +29,12 @@ import type { Mailer } from './core/ports/mailer.js';
 import { PasswordReset } from './core/password-reset.js';
 import { SignUp } from './core/sign-up.js';
 import { SecuritySignals } from './core/security-signals.js';
-import type { Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
 import { Accounts } from './core/accounts.js';
 import { Mfa } from './core/mfa.js';
 import type { Clock } from './core/ports/clock.js';
 import type { Crypto } from './core/ports/crypto.js';
+import type { SecretBox } from './core/ports/secret-box.js';
 import type { Geo } from './core/ports/geo.js';
 import type { PasswordHasher } from './core/ports/password-hasher.js';
 import type { RateLimiter } from './core/ports/rate-limiter.js';
@@ -95,6 +97,15 @@ export interface RegistryOverrides {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** The key file's box; a missing or refused key file is a configuration problem (exit 2, no stack). */
+function secretBoxFor(config: Readonly<Config>, engine: Engine, logger: Logger): SecretBox {
+  try {
+    return openSecretBox({ keyFile: config.secretKeyFile, databaseUrl: config.databaseUrl, engine }, (message) => logger.warn(message));
+  } catch (err) {
+    throw new ConfigError([(err as Error).message]);
+  }
+}
+
 /** A cap before hashing: a 1 MB "password" must not cost a CPU-second of argon2. */
 const MAX_PASSWORD_LENGTH = 1024;
 
@@ -146,6 +157,8 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   // start leaves no pool or Redis connection behind.
   const opened: (() => unknown)[] = [() => store.close()];
   try {
+    // Before anything is written: PostgreSQL without a key file refuses to start.
+    const secretBox = secretBoxFor(config, engine, logger);
     if (overrides.migrate !== false) await migrateToLatest(db);
     const geo = overrides.geo ?? (await maxmindGeo());
     const passwords = argon2PasswordHasher(overrides.argon2);
@@ -176,6 +189,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       users: store,
       clock,
       crypto,
+      secretBox,
       totp: otpauthTotp(crypto),
       passwords,
       rateLimiter,

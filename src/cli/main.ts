@@ -1,7 +1,8 @@
-/** `sessiond <command>`: serve, migrate, users create, service-keys create. */
+/** `sessiond <command>`: serve, migrate, users create, service-keys create, keys rotate. */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { isSessiondError } from '../core/errors.js';
+import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { serviceKeysCommand } from './commands/service-keys.js';
@@ -16,7 +17,8 @@ export function program(): Command {
     .addCommand(serveCommand())
     .addCommand(migrateCommand())
     .addCommand(usersCommand())
-    .addCommand(serviceKeysCommand());
+    .addCommand(serviceKeysCommand())
+    .addCommand(keysCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -10,6 +10,7 @@ import { Secret, TOTP } from 'otpauth';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryRevocationBus } from '../adapters/bus/memory-revocation-bus.js';
 import { nodeCrypto } from '../adapters/crypto/node-crypto.js';
+import { aesGcmSecretBox } from '../adapters/crypto/secret-box.js';
 import { connect, migrateToLatest } from '../adapters/kysely/connect.js';
 import { kyselyMfaStore } from '../adapters/kysely/kysely-mfa-store.js';
 import { kyselyStore } from '../adapters/kysely/kysely-store.js';
@@ -102,6 +103,7 @@ async function world(limits: SignInLimits = LIMITS, recoveryBytes: number[][] = 
     users: store,
     clock,
     crypto: randomness(recoveryBytes),
+    secretBox: aesGcmSecretBox([nodeCrypto.randomBytes(32)]),
     totp: otpauthTotp(nodeCrypto),
     passwords,
     rateLimiter: memoryRateLimiter(clock),

@@ -11,7 +11,8 @@ import type { Actor } from './security-events.js';
 import type { Sessions } from './sessions.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
-import type { MfaChallengeRecord, MfaStore } from './ports/mfa-store.js';
+import type { SecretBox } from './ports/secret-box.js';
+import type { MfaChallengeRecord, MfaStore, TotpFactor } from './ports/mfa-store.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { UserStore } from './ports/store.js';
@@ -19,6 +20,10 @@ import type { Totp } from './ports/totp.js';
 import type { Client, SessionRecord } from './session.js';
 import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
 import type { UserRecord } from './user.js';
+
+function normaliseCode(code: string): string {
+  return code.replace(/[\s-]/g, '').toLowerCase();
+}
 
 /** Ten codes, as GitHub and Google give: enough for years of lost phones. */
 export const RECOVERY_CODE_COUNT = 10;
@@ -43,6 +48,8 @@ export interface MfaDeps {
   users: UserStore;
   clock: Clock;
   crypto: Crypto;
+  /** Seals the TOTP secret and keys the recovery-code hashes, under `--secret-key-file`. */
+  secretBox: SecretBox;
   totp: Totp;
   passwords: PasswordHasher;
   rateLimiter: RateLimiter;
@@ -88,7 +95,7 @@ export class Mfa {
   async startTotpEnrolment(user: Pick<UserRecord, 'id' | 'email'>): Promise<{ secret: string; uri: string }> {
     const { store, totp, clock, policy } = this.#deps;
     const secret = totp.newSecret();
-    if (!(await store.savePendingTotp(user.id, secret, clock.now()))) throw new SessiondError('mfa_already_enabled');
+    if (!(await store.savePendingTotp(user.id, this.#seal(user.id, secret), clock.now()))) throw new SessiondError('mfa_already_enabled');
     return { secret, uri: totp.keyUri(secret, user.email, policy.issuer) };
   }
 
@@ -99,8 +106,10 @@ export class Mfa {
     if (!factor) throw new SessiondError('mfa_not_enabled', 'Start setting up an authenticator app first.');
     if (factor.enabledAt !== null) throw new SessiondError('mfa_already_enabled');
     const now = clock.now();
-    const step = totp.verify(factor.secret, code.trim(), now);
+    const secret = this.#secretOf(factor);
+    const step = totp.verify(secret, code.trim(), now);
     if (step === null) throw new SessiondError('invalid_code');
+    await this.#resealIfStale(factor, secret);
     const codes = this.#newRecoveryCodes();
     if (
       !(await store.enableTotp(
@@ -306,13 +315,18 @@ export class Mfa {
     const now = clock.now();
     const typed = code.replace(/[\s-]/g, '');
     if (/^\d{6}$/.test(typed)) {
-      const step = totp.verify(factor.secret, typed, now);
-      return step !== null && (await store.useTotpStep(userId, step)) ? 'totp' : null;
+      const secret = this.#secretOf(factor);
+      const step = totp.verify(secret, typed, now);
+      if (step === null || !(await store.useTotpStep(userId, step))) return null;
+      await this.#resealIfStale(factor, secret);
+      return 'totp';
     }
-    const hash = this.#hashCode(typed);
-    // Compare with every stored hash, without stopping at a match: the time says nothing about which.
+    const hashes = this.#codeHashesToAccept(typed);
+    // Compare with every stored hash and every accepted form, without stopping at a match: the
+    // time says nothing about which.
     let match: string | null = null;
-    for (const c of await store.listRecoveryCodes(userId)) if (constantTimeEqual(hash, c.codeHash) && c.usedAt === null) match = c.codeHash;
+    for (const c of await store.listRecoveryCodes(userId))
+      for (const hash of hashes) if (constantTimeEqual(hash, c.codeHash) && c.usedAt === null) match = c.codeHash;
     return match !== null && (await store.useRecoveryCode(userId, match, now)) ? 'recovery' : null;
   }
 
@@ -336,9 +350,40 @@ export class Mfa {
     return codes;
   }
 
-  /** Recovery codes are compared by sha256 of their normalised form (lower case, no spaces or dashes). */
+  /**
+   * Recovery codes are stored as HMAC-SHA-256 of their normalised form (lower case, no spaces or
+   * dashes) under a key derived from the current secret key: a stolen database alone cannot be
+   * searched for the codes.
+   */
   #hashCode(code: string): string {
-    return this.#deps.crypto.sha256(`recovery:${code.replace(/[\s-]/g, '').toLowerCase()}`);
+    return this.#deps.secretBox.macs(normaliseCode(code))[0]!;
+  }
+
+  /**
+   * The stored forms a typed code may have: keyed under any key of the file (rotation), or the
+   * unkeyed `sha256("recovery:" + code)` of codes issued before keyed hashes; never written now.
+   */
+  #codeHashesToAccept(code: string): string[] {
+    const text = normaliseCode(code);
+    return [...this.#deps.secretBox.macs(text), this.#deps.crypto.sha256(`recovery:${text}`)];
+  }
+
+  /** The TOTP secret is sealed to its account: a sealed value copied to another row does not open. */
+  #seal(userId: string, secret: string): string {
+    return this.#deps.secretBox.seal(secret, `mfa_totp:${userId}`);
+  }
+
+  /** The base32 secret of a stored factor: sealed, or plain when written before sealing existed. */
+  #secretOf(factor: TotpFactor): string {
+    const { secretBox } = this.#deps;
+    return secretBox.isSealed(factor.secret) ? secretBox.open(factor.secret, `mfa_totp:${factor.userId}`) : factor.secret;
+  }
+
+  /** A plain secret, or one sealed under a key that is no longer first in the file, is sealed again under the current key. */
+  async #resealIfStale(factor: TotpFactor, secret: string): Promise<void> {
+    const { secretBox, store } = this.#deps;
+    if (secretBox.isSealed(factor.secret) && secretBox.isCurrent(factor.secret)) return;
+    await store.replaceTotpSecret(factor.userId, factor.secret, this.#seal(factor.userId, secret));
   }
 
   async #record(

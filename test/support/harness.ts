@@ -9,6 +9,7 @@ import { fixedClock, type TestClock } from '../../src/core/testing/fakes.js';
 import { buildApp } from '../../src/http/app.js';
 import { createRegistry, type Registry } from '../../src/registry.js';
 import { freshDatabase, type TestDatabase } from './databases.js';
+import { testKeyFile } from './secret-key.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const ORIGIN = 'http://127.0.0.1:7400';
@@ -56,10 +57,14 @@ export async function harness(
   file?: string,
 ): Promise<Harness> {
   const database = await freshDatabase(engine, file);
+  const keyFile = engine === 'postgres' ? { secretKeyFile: testKeyFile() } : {};
   // Sign-up is direct (201) and effectively unlimited unless a test says otherwise: suites create
   // many accounts from 127.0.0.1, and some configure mail (which would make it `email`).
   const signUpDefaults = { signUpMode: 'direct', signUpIpLimit: '100000/1m' };
-  const config = loadConfig({ databaseUrl: database.url, trustProxy: '127.0.0.1', logLevel: 'info', ...signUpDefaults, ...overrides }, {});
+  const config = loadConfig(
+    { databaseUrl: database.url, trustProxy: '127.0.0.1', logLevel: 'info', ...keyFile, ...signUpDefaults, ...overrides },
+    {},
+  );
   const clock = fixedClock(Date.parse('2026-03-01T09:00:00Z'));
   const logs: string[] = [];
   const logStream = new Writable({

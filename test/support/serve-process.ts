@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { testKeyFile } from './secret-key.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'sessiond.js');
@@ -292,7 +293,8 @@ export async function spawnSessiond(options: SessiondOptions): Promise<SessiondP
       ? { command: options.via.command, args: [...(options.via.args ?? []), 'serve', ...options.args] }
       : { script: BIN, args: ['serve', ...options.args] }),
     ready: LISTENING,
-    ...(options.env ? { env: options.env } : {}),
+    // Every node started here shares the test process's key file, unless the test names one.
+    env: { SESSIOND_SECRET_KEY_FILE: testKeyFile(), ...(options.env ?? process.env) },
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
     ...(options.deadlineMs ? { deadlineMs: options.deadlineMs } : {}),

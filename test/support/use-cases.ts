@@ -5,6 +5,7 @@
  */
 import { memoryRevocationBus } from '../../src/adapters/bus/memory-revocation-bus.js';
 import { nodeCrypto } from '../../src/adapters/crypto/node-crypto.js';
+import { aesGcmSecretBox } from '../../src/adapters/crypto/secret-box.js';
 import { connect, migrateToLatest } from '../../src/adapters/kysely/connect.js';
 import { kyselyMfaStore } from '../../src/adapters/kysely/kysely-mfa-store.js';
 import { kyselyStore } from '../../src/adapters/kysely/kysely-store.js';
@@ -95,6 +96,7 @@ export async function useCases(): Promise<UseCases> {
     users: store,
     clock,
     crypto,
+    secretBox: aesGcmSecretBox([crypto.randomBytes(32)]),
     totp: otpauthTotp(crypto),
     passwords,
     rateLimiter,

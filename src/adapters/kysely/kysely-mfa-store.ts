@@ -60,6 +60,16 @@ export function kyselyMfaStore(db: Db): MfaStore {
       });
     },
 
+    async replaceTotpSecret(userId, from, to) {
+      const result = await db
+        .updateTable('mfa_totp')
+        .set({ secret: to })
+        .where('user_id', '=', userId)
+        .where('secret', '=', from)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
     async useTotpStep(userId, step) {
       const result = await db
         .updateTable('mfa_totp')

@@ -9,7 +9,7 @@ export function serviceKeysCommand(): Command {
   const create = new Command('create')
     .description('Create a service key and print it once; only its hash is stored.')
     .addOption(new Option('--name <name>', 'What the key is for, e.g. "billing-api".').makeOptionMandatory());
-  addConfigOptions(create, ['databaseUrl']);
+  addConfigOptions(create, ['databaseUrl', 'secretKeyFile']);
   create.action(async (options: { name: string }) => {
     const registry = await createRegistry(loadConfig(flagsOf(create)));
     try {

@@ -11,7 +11,7 @@ export function usersCommand(): Command {
     .addOption(new Option('--password <password>', `The password (or set ${PASSWORD_ENV} to keep it out of shell history).`))
     .option('--name <name>', 'Display name.')
     .option('--admin', 'Make this account a workspace admin.', false);
-  addConfigOptions(create, ['databaseUrl', 'minPasswordLength']);
+  addConfigOptions(create, ['databaseUrl', 'secretKeyFile', 'minPasswordLength']);
   create.action(async (options: { email: string; password?: string; name?: string; admin: boolean }) => {
     const password = options.password ?? passwordFromEnv();
     if (!password) throw new Error(`Give --password or set ${PASSWORD_ENV}.`);

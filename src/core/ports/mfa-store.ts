@@ -4,7 +4,10 @@
  */
 export interface TotpFactor {
   userId: string;
-  /** base32; stored because codes are computed from it; never returned after enrolment. */
+  /**
+   * Sealed (SecretBox, AES-256-GCM) base32; plain base32 in rows written before sealing. Stored
+   * because codes are computed from it; never returned after enrolment.
+   */
   secret: string;
   createdAt: number;
   /** Null while enrolment waits for its first code. */
@@ -53,6 +56,11 @@ export interface MfaStore {
   enableTotp(userId: string, step: number, codeHashes: string[], now: number): Promise<boolean>;
   /** Removes the factor and its codes and ends the trust of every device of the user, in one transaction. */
   disableTotp(userId: string): Promise<boolean>;
+  /**
+   * Replaces the stored secret only if it is still `from` (sealing it again under a new key, or
+   * sealing one written in clear): false when it changed meanwhile. Atomic.
+   */
+  replaceTotpSecret(userId: string, from: string, to: string): Promise<boolean>;
   /** Records a step as used only if it is newer than the last: false means replayed. Atomic. */
   useTotpStep(userId: string, step: number): Promise<boolean>;
   replaceRecoveryCodes(userId: string, codeHashes: string[], now: number): Promise<void>;

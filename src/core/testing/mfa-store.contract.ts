@@ -184,6 +184,19 @@ export function runMfaStoreContract(name: string, makeStore: () => Promise<MfaSt
       });
     });
 
+    describe('sealing the secret again (key rotation)', () => {
+      it('replaceTotpSecret() replaces the stored secret only while it is still the one read, and keeps the factor on', async () => {
+        const user = await userWithTotp();
+        const before = (await mfa.findTotp(user.id))!;
+        expect(await mfa.replaceTotpSecret(user.id, before.secret, 'v1.sealed-under-the-new-key')).toBe(true);
+        expect(await mfa.findTotp(user.id)).toEqual({ ...before, secret: 'v1.sealed-under-the-new-key' });
+        // A second node that read the old value loses the race and changes nothing.
+        expect(await mfa.replaceTotpSecret(user.id, before.secret, 'v1.another-sealing')).toBe(false);
+        expect((await mfa.findTotp(user.id))?.secret).toBe('v1.sealed-under-the-new-key');
+        expect(await mfa.replaceTotpSecret('no-such-user', before.secret, 'x')).toBe(false);
+      });
+    });
+
     describe('TOTP steps (replay)', () => {
       it('the step that confirmed enrolment cannot be used again to sign in', async () => {
         const user = await userWithTotp();
