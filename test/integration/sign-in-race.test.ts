@@ -17,6 +17,7 @@ import type { DomainEvent } from '../../src/core/events.js';
 import type { SignInContext } from '../../src/core/sign-in.js';
 import { createRegistry, type Registry } from '../../src/registry.js';
 import { freshDatabase, POSTGRES_URL, type TestDatabase } from '../support/databases.js';
+import { testKeyFile } from '../support/secret-key.js';
 
 const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PASSWORD = 'correct horse battery staple';
@@ -40,7 +41,15 @@ afterAll(async () => {
 /** A node: its registry and every `sign_in_failed` it recorded. */
 async function node(databaseUrl: string, redisUrl: string | null) {
   const config = loadConfig(
-    { databaseUrl, logLevel: 'silent', signInAccountLimit: `${LIMIT}/15m`, signInIpLimit: '1000/15m', ...(redisUrl ? { redisUrl } : {}) },
+    {
+      databaseUrl,
+      logLevel: 'silent',
+      signInAccountLimit: `${LIMIT}/15m`,
+      signInIpLimit: '1000/15m',
+      ...(redisUrl ? { redisUrl } : {}),
+      // PostgreSQL nodes share one secret key file, as in production.
+      ...(databaseUrl.startsWith('postgres') ? { secretKeyFile: testKeyFile() } : {}),
+    },
     {},
   );
   const registry = await createRegistry(config, { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
