@@ -7,7 +7,7 @@
  * and "This wasn't me" keeps the account locked to its password until it is changed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ActionTokenRecord, SecurityStore } from '../ports/security-store.js';
+import type { ActionTokenRecord, SecurityStore, SignUpRequestRecord } from '../ports/security-store.js';
 import type { Store } from '../ports/store.js';
 import type { SecurityEvent, SecurityEventKind } from '../security-events.js';
 import type { SessionRecord } from '../session.js';
@@ -275,6 +275,49 @@ export function runSecurityStoreContract(name: string, makeStore: () => Promise<
         const s = await newSession(user.id, { deviceId: 'old-device' });
         await store.revokeSession(s.id, user.id, 'sign_out', T0 + 1);
         expect(await security.isKnownDevice(user.id, 'old-device')).toBe(true);
+      });
+    });
+
+    describe('sign-up requests (sign-up by mail)', () => {
+      let n = 0;
+      const request = (overrides: Partial<SignUpRequestRecord> = {}): SignUpRequestRecord => {
+        n++;
+        return {
+          id: `sign-up-request-${n}-xxxxx`,
+          email: `New.Person${n}@Example.com`,
+          emailKey: `new.person${n}@example.com`,
+          name: n % 2 ? 'Ada' : null,
+          passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+          secretHash: 'hash-of-link-secret',
+          createdAt: T0,
+          expiresAt: T0 + 24 * HOUR,
+          usedAt: null,
+          ...overrides,
+        };
+      };
+
+      it('insertSignUpRequest() then findSignUpRequest() returns every field; an unknown id is null', async () => {
+        const a = request();
+        const b = request({ usedAt: T0 + 5 });
+        for (const r of [a, b]) await security.insertSignUpRequest(r);
+        expect(await security.findSignUpRequest(a.id)).toEqual(a);
+        expect(await security.findSignUpRequest(b.id)).toEqual(b);
+        expect(await security.findSignUpRequest('no-such-request-xxxxx')).toBeNull();
+      });
+
+      it('consumeSignUpRequest() spends a live request once, never after it expires, and exactly one of racing uses wins', async () => {
+        const live = request();
+        const expiring = request();
+        const raced = request();
+        for (const r of [live, expiring, raced]) await security.insertSignUpRequest(r);
+        expect(await security.consumeSignUpRequest(live.id, T0 + MINUTE)).toBe(true);
+        expect(await security.consumeSignUpRequest(live.id, T0 + 2 * MINUTE)).toBe(false);
+        expect((await security.findSignUpRequest(live.id))?.usedAt).toBe(T0 + MINUTE);
+        expect(await security.consumeSignUpRequest(expiring.id, expiring.expiresAt)).toBe(false);
+        expect((await security.findSignUpRequest(expiring.id))?.usedAt).toBeNull();
+        expect(await security.consumeSignUpRequest('no-such-request-xxxxx', T0)).toBe(false);
+        const results = await Promise.all(Array.from({ length: 8 }, (_, i) => security.consumeSignUpRequest(raced.id, T0 + i)));
+        expect(results.filter(Boolean)).toHaveLength(1);
       });
     });
 
