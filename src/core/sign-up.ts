@@ -113,6 +113,21 @@ export class SignUp {
     return user;
   }
 
+  /**
+   * Deletes used and expired sign-up requests, `batch` rows at a time, until none are left: an
+   * unconfirmed request holds a password hash for an address nobody proved. Returns how many.
+   */
+  async purgeStale(batch = 1_000): Promise<number> {
+    const { store, clock } = this.#deps;
+    const now = clock.now();
+    let total = 0;
+    for (;;) {
+      const n = await store.purgeSignUpRequests(now, batch);
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+
   async #mailLink(input: Omit<NewAccount, 'isAdmin'>, place: RequestPlace): Promise<void> {
     const { store, clock, passwords, rateLimiter, limits, tokenTtlMs, mailer, links, recorder } = this.#deps;
     const key = emailKey(input.email);

@@ -190,6 +190,17 @@ export function kyselySecurityStore(db: Db): SecurityStore {
       return Number(result.numUpdatedRows) > 0;
     },
 
+    async purgeSignUpRequests(now, limit) {
+      // A bounded batch, as for sessions: DELETE … LIMIT is not portable.
+      const batch = db
+        .selectFrom('sign_up_requests')
+        .select('id')
+        .where((eb) => eb.or([eb('used_at', 'is not', null), eb('expires_at', '<=', now)]))
+        .limit(limit);
+      const result = await db.deleteFrom('sign_up_requests').where('id', 'in', batch).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     async setPasswordChangeRequired(userId, required) {
       await db
         .updateTable('users')

@@ -57,8 +57,18 @@ export function serveCommand(): Command {
         (n) => n > 0 && app.log.info({ event: 'sessions_purged', count: n }, 'purged ended sessions'),
         (err: unknown) => app.log.warn({ err }, 'purging ended sessions failed; will retry'),
       );
+    // ...and so are sign-up requests that were used or expired (each holds a password hash).
+    const purgeSignUps = () =>
+      registry.signUp.purgeStale().then(
+        (n) => n > 0 && app.log.info({ event: 'sign_up_requests_purged', count: n }, 'purged used and expired sign-up requests'),
+        (err: unknown) => app.log.warn({ err }, 'purging sign-up requests failed; will retry'),
+      );
     void purge();
-    const purgeTimer = setInterval(() => void purge(), PURGE_INTERVAL_MS).unref();
+    void purgeSignUps();
+    const purgeTimer = setInterval(() => {
+      void purge();
+      void purgeSignUps();
+    }, PURGE_INTERVAL_MS).unref();
 
     let closing = false;
     const shutdown = async () => {

@@ -53,6 +53,8 @@ export interface SecurityStore {
   findSignUpRequest(id: string): Promise<SignUpRequestRecord | null>;
   /** Marks the request used if it is still unused and unexpired; false when another request won. */
   consumeSignUpRequest(id: string, now: number): Promise<boolean>;
+  /** Deletes up to `limit` requests that were used or expired before `now` (they hold a password hash); returns how many. */
+  purgeSignUpRequests(now: number, limit: number): Promise<number>;
 
   setPasswordChangeRequired(userId: string, required: boolean): Promise<void>;
   isPasswordChangeRequired(userId: string): Promise<boolean>;

@@ -319,6 +319,22 @@ export function runSecurityStoreContract(name: string, makeStore: () => Promise<
         const results = await Promise.all(Array.from({ length: 8 }, (_, i) => security.consumeSignUpRequest(raced.id, T0 + i)));
         expect(results.filter(Boolean)).toHaveLength(1);
       });
+
+      it('purgeSignUpRequests() deletes used and expired requests in bounded batches, and keeps live ones', async () => {
+        const now = T0 + 1_000 * 24 * HOUR;
+        const spent = [request({ usedAt: T0 + 1 }), request({ expiresAt: now }), request({ expiresAt: now - 1 })];
+        const live = request({ createdAt: now - HOUR, expiresAt: now + HOUR });
+        for (const r of [...spent, live]) await security.insertSignUpRequest(r);
+        let purged = 0;
+        for (let n = await security.purgeSignUpRequests(now, 1); n > 0; n = await security.purgeSignUpRequests(now, 1)) {
+          expect(n).toBe(1);
+          purged += n;
+        }
+        // Earlier tests of this suite left spent requests too: at least these three went.
+        expect(purged).toBeGreaterThanOrEqual(3);
+        for (const r of spent) expect(await security.findSignUpRequest(r.id)).toBeNull();
+        expect(await security.findSignUpRequest(live.id)).toEqual(live);
+      });
     });
 
     describe('single-use link tokens', () => {
