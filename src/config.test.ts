@@ -62,6 +62,20 @@ describe('configuration', () => {
       expect(() => loadConfig({ ipv6LimitPrefix: bad }, {}), bad).toThrow(/ipv6-limit-prefix must be an integer 32-128/);
   });
 
+  it('cuts slow clients off by default, and keeps the headers timeout within the request timeout', () => {
+    expect(loadConfig({}, {})).toMatchObject({
+      requestTimeoutMs: 30_000,
+      headersTimeoutMs: 10_000,
+      keepAliveTimeoutMs: 72_000,
+      maxConnectionsPerIp: 256,
+    });
+    expect(() => loadConfig({ headersTimeoutMs: '1m', requestTimeoutMs: '30s' }, {})).toThrow(
+      /headers-timeout must not be longer than request-timeout/,
+    );
+    expect(() => loadConfig({ maxConnectionsPerIp: '-1' }, {})).toThrow(/max-connections-per-ip must be an integer/);
+    expect(loadConfig({ maxConnectionsPerIp: '0' }, {}).maxConnectionsPerIp).toBe(0);
+  });
+
   it('never prints a database password in an error', () => {
     expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).toThrow(/admin:\*\*\*@/);
     expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).not.toThrow(/hunter2/);

@@ -18,6 +18,10 @@ export interface Config {
   databaseUrl: string;
   redisUrl: string | null;
   trustProxy: readonly string[];
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnectionsPerIp: number;
   smtpUrl: string | null;
   publicUrl: string;
   idleTimeoutMs: number;
@@ -158,6 +162,43 @@ export const SETTINGS: readonly AnySetting[] = [
         .filter(Boolean);
       const bad = entries.filter((e) => !isCidr(e));
       return bad.length ? fail(`trust-proxy has entries that are not CIDRs or IP addresses: ${bad.join(', ')}`) : ok(entries);
+    },
+  },
+  {
+    key: 'requestTimeoutMs',
+    flag: 'request-timeout',
+    env: 'SESSIOND_REQUEST_TIMEOUT',
+    default: '30s',
+    doc: 'A whole request, headers and body, must arrive within this time, or the server answers 408 and closes the connection (a body trickled a byte at a time, a chunked body that never comes).',
+    parse: duration('request-timeout'),
+  },
+  {
+    key: 'headersTimeoutMs',
+    flag: 'headers-timeout',
+    env: 'SESSIOND_HEADERS_TIMEOUT',
+    default: '10s',
+    doc: "A request's headers must arrive within this time, or 408 and the connection is closed (slowloris); it also closes a new connection that sends nothing. At most the request timeout.",
+    parse: duration('headers-timeout'),
+  },
+  {
+    key: 'keepAliveTimeoutMs',
+    flag: 'keep-alive-timeout',
+    env: 'SESSIOND_KEEP_ALIVE_TIMEOUT',
+    default: '72s',
+    doc: "A kept-alive connection idle this long after an answer is closed. Behind a load balancer keep it above the balancer's own idle timeout (60 s on many), so the balancer never reuses a connection the node is closing.",
+    parse: duration('keep-alive-timeout'),
+  },
+  {
+    key: 'maxConnectionsPerIp',
+    flag: 'max-connections-per-ip',
+    env: 'SESSIOND_MAX_CONNECTIONS_PER_IP',
+    default: '256',
+    doc: 'Open connections one client address may hold (IPv6 counted by its --ipv6-limit-prefix network); more are closed at once. Connections from --trust-proxy peers are not counted: they carry many clients. 0: no limit.',
+    parse: (v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 0 && n <= 1_000_000
+        ? ok(n)
+        : fail(`max-connections-per-ip must be an integer 0-1000000, 0 for no limit (got ${JSON.stringify(v)})`);
     },
   },
   {
@@ -473,6 +514,13 @@ export function loadConfig(
   }
   if (partial.idleTimeoutMs !== undefined && partial.maxAgeMs !== undefined && partial.idleTimeoutMs > partial.maxAgeMs) {
     problems.push('idle-timeout must not be longer than max-age');
+  }
+  if (
+    partial.headersTimeoutMs !== undefined &&
+    partial.requestTimeoutMs !== undefined &&
+    partial.headersTimeoutMs > partial.requestTimeoutMs
+  ) {
+    problems.push('headers-timeout must not be longer than request-timeout');
   }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(partial as Config);

@@ -12,6 +12,7 @@ import { SessiondError } from '../core/errors.js';
 import type { Registry } from '../registry.js';
 import { authRoutes } from './auth/routes.js';
 import type { HttpContext } from './context.js';
+import { limitConnectionsPerIp } from './connection-limit.js';
 import { cookiePolicy } from './cookies.js';
 import { handleError, sendError } from './errors.js';
 import { introspectionRoutes } from './introspection/routes.js';
@@ -51,6 +52,7 @@ const REDACT = [
 export async function buildApp(registry: Registry, options: BuildOptions = {}): Promise<FastifyInstance> {
   const { config } = registry;
   const proxies = trustedProxies(config);
+  const isTrustedProxy = (address: string) => proxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -61,7 +63,18 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     // X-Forwarded-For is believed only from the configured proxies.
-    trustProxy: config.trustProxy.length ? (address: string) => proxies.check(address, address.includes(':') ? 'ipv6' : 'ipv4') : false,
+    trustProxy: config.trustProxy.length ? isTrustedProxy : false,
+    // Slow clients are cut off: the whole request within --request-timeout, its headers within
+    // --headers-timeout (both 408), an idle kept-alive connection after --keep-alive-timeout.
+    // Node checks the first two every connectionsCheckingInterval (30 s by its default, too
+    // coarse for a 10 s limit). Fastify's defaults set no request timeout at all.
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(config.headersTimeoutMs / 4))),
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
     // Open revocation streams would otherwise hold a graceful close open indefinitely.
@@ -72,6 +85,8 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
       sendError(reply, error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'not_found' : 'invalid_request');
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  limitConnectionsPerIp(app.server, { max: config.maxConnectionsPerIp, ipv6Prefix: config.ipv6LimitPrefix, isTrustedProxy });
 
   const cookies = cookiePolicy(config.publicUrl);
   const metrics = createMetrics(
