@@ -484,7 +484,7 @@ export const SETTINGS: readonly AnySetting[] = [
     flag: 'secret-key-file',
     env: 'SESSIOND_SECRET_KEY_FILE',
     default: null,
-    doc: 'Key file that seals TOTP secrets (AES-256-GCM) and keys recovery-code hashes: one base64 key a line, the first seals, all open (`sessiond keys rotate` adds one). Unset: on a SQLite file, `sessiond.key` next to the database (created on first start, with a warning); on PostgreSQL the server refuses to start; `sqlite::memory:` uses a key that lives as long as the process.',
+    doc: 'Key file that seals TOTP secrets (AES-256-GCM) and keys recovery-code hashes: one base64 key a line, the first seals, all open (`sessiond keys rotate` adds one). Unset: on a SQLite file, `sessiond.key` next to the database (created on first start, with a warning); on PostgreSQL a key kept in the database (table `secret_keys`: the first node generates it, every node reads it; a warning at start, since a database dump then exposes the TOTP secrets); `sqlite::memory:` uses a key that lives as long as the process.',
     parse: (value) => (typeof value === 'string' && value.trim() ? ok(value.trim()) : ok(null)),
   },
 ];

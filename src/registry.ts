@@ -5,10 +5,11 @@
  */
 import { argon2PasswordHasher, type Argon2Params } from './adapters/password/argon2-password-hasher.js';
 import { nodeCrypto } from './adapters/crypto/node-crypto.js';
-import { openSecretBox } from './adapters/crypto/secret-box.js';
+import { newKeyLine, openSecretBox, type SharedKeySource } from './adapters/crypto/secret-box.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
 import { connect, migrateToLatest, VALIDATION_TIMEOUT_MS, type Engine } from './adapters/kysely/connect.js';
 import { kyselyMfaStore } from './adapters/kysely/kysely-mfa-store.js';
+import { storedSecretKey } from './adapters/kysely/kysely-secret-key.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
@@ -97,11 +98,25 @@ export interface RegistryOverrides {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** The key file's box; a missing or refused key file is a configuration problem (exit 2, no stack). */
-function secretBoxFor(config: Readonly<Config>, engine: Engine, logger: Logger): SecretBox {
+/**
+ * The secret box: from the key file, or (PostgreSQL without one) from the key kept in the
+ * database. A missing or damaged key file is a configuration problem (exit 2, no stack); a
+ * database that fails while its key is read is not.
+ */
+async function secretBoxFor(config: Readonly<Config>, engine: Engine, logger: Logger, sharedKey: SharedKeySource): Promise<SecretBox> {
+  let databaseError: unknown = null;
+  const fromDatabase: SharedKeySource = () =>
+    sharedKey().catch((err: unknown) => {
+      databaseError = err;
+      throw err;
+    });
   try {
-    return openSecretBox({ keyFile: config.secretKeyFile, databaseUrl: config.databaseUrl, engine }, (message) => logger.warn(message));
+    return await openSecretBox(
+      { keyFile: config.secretKeyFile, databaseUrl: config.databaseUrl, engine, sharedKey: fromDatabase },
+      (message) => logger.warn(message),
+    );
   } catch (err) {
+    if (err === databaseError) throw err;
     throw new ConfigError([(err as Error).message]);
   }
 }
@@ -157,9 +172,15 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   // start leaves no pool or Redis connection behind.
   const opened: (() => unknown)[] = [() => store.close()];
   try {
-    // Before anything is written: PostgreSQL without a key file refuses to start.
-    const secretBox = secretBoxFor(config, engine, logger);
-    if (overrides.migrate !== false) await migrateToLatest(db);
+    // Migrations run once: before reading the key PostgreSQL keeps in the database when there is
+    // no key file, otherwise after the key file is checked (a missing one fails before any write).
+    let migrated: Promise<unknown> | null = null;
+    const migrate = () => (migrated ??= overrides.migrate !== false ? migrateToLatest(db) : Promise.resolve());
+    const secretBox = await secretBoxFor(config, engine, logger, async () => {
+      await migrate();
+      return storedSecretKey(db, newKeyLine, clock.now());
+    });
+    await migrate();
     const geo = overrides.geo ?? (await maxmindGeo());
     const passwords = argon2PasswordHasher(overrides.argon2);
     // Shared counters when nodes share Redis; otherwise this node's own.

@@ -6,12 +6,16 @@ import { createHash } from 'node:crypto';
 import { Migrator, PostgresAdapter, sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect } from '../../src/adapters/kysely/connect.js';
+import type { Db } from '../../src/adapters/kysely/database.js';
+import { storedSecretKey } from '../../src/adapters/kysely/kysely-secret-key.js';
 import { migrationProvider } from '../../src/adapters/kysely/migrations/index.js';
 import { ENGINES, freshDatabase, type TestDatabase } from '../support/databases.js';
 
 describe.each(ENGINES)('migrations (%s)', (engine) => {
   let database: TestDatabase | undefined;
   let db: Kysely<unknown> | undefined;
+  /** PostgreSQL: this suite's schema; introspection sees every schema of the database. */
+  let schema: string | undefined;
   afterEach(async () => {
     await db?.destroy();
     await database?.drop();
@@ -21,7 +25,7 @@ describe.each(ENGINES)('migrations (%s)', (engine) => {
     database = await freshDatabase(engine);
     db = connect(database.url).db as unknown as Kysely<unknown>;
     // As migrateToLatest does: Kysely's bookkeeping tables in our own schema only.
-    const schema =
+    schema =
       db.getExecutor().adapter instanceof PostgresAdapter
         ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
         : undefined;
@@ -29,7 +33,9 @@ describe.each(ENGINES)('migrations (%s)', (engine) => {
   }
 
   const sessionColumns = async (db: Kysely<unknown>) =>
-    (await db.introspection.getTables()).find((t) => t.name === 'sessions')?.columns.map((c) => c.name) ?? [];
+    (await db.introspection.getTables())
+      .find((t) => t.name === 'sessions' && (schema === undefined || t.schema === schema))
+      ?.columns.map((c) => c.name) ?? [];
 
   it('0005 drops sessions.trusted and keeps every session; undone, the column is back', async () => {
     const { db, migrator } = await open();
@@ -75,5 +81,16 @@ describe.each(ENGINES)('migrations (%s)', (engine) => {
     expect(sessions.rows).toEqual([{ device_id: key }]);
 
     expect((await migrator.migrateTo('0005-drop-session-trusted')).error).toBeUndefined();
+  });
+
+  it('0009 creates secret_keys, where the first key inserted stays (insert-if-absent); undone, the table is gone', async () => {
+    const { db, migrator } = await open();
+    expect((await migrator.migrateTo('0008-session-password-hold')).error).toBeUndefined();
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    const typed = db as unknown as Db;
+    expect((await storedSecretKey(typed, () => 'first', 1)).created).toBe(true);
+    expect(await storedSecretKey(typed, () => 'second', 2)).toEqual({ line: 'first', created: false });
+    expect((await migrator.migrateTo('0008-session-password-hold')).error).toBeUndefined();
+    await expect(sql`select key from secret_keys`.execute(db)).rejects.toThrow();
   });
 });

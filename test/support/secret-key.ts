@@ -1,6 +1,7 @@
 /**
- * One secret key file per test process (`--secret-key-file`): PostgreSQL refuses to start
- * without one, and every node of a test cluster must share it, as in production.
+ * One secret key file per test process (`--secret-key-file`): every node of a test cluster
+ * shares it, as in production with a key file (without one, PostgreSQL keeps the key in the
+ * database; test/integration/secret-key.test.ts covers that).
  */
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

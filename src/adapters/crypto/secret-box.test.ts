@@ -3,35 +3,51 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { aesGcmSecretBox, openSecretBox, readKeyFile, rotateKeyFile } from './secret-box.js';
+import { aesGcmSecretBox, newKeyLine, openSecretBox, readKeyFile, rotateKeyFile } from './secret-box.js';
 
 const dir = () => mkdtempSync(path.join(tmpdir(), 'sessiond-keys-'));
 
 describe('openSecretBox', () => {
-  it('refuses PostgreSQL without a key file: each node would make its own key', () => {
-    expect(() => openSecretBox({ keyFile: null, databaseUrl: 'postgres://db/sessiond', engine: 'postgres' }, () => {})).toThrow(
-      /PostgreSQL needs --secret-key-file/,
-    );
+  it('PostgreSQL without a key file: the key kept in the database, with a warning on every start that a dump exposes it', async () => {
+    const stored = { line: newKeyLine(), created: true };
+    const warnings: string[] = [];
+    const options = { keyFile: null, databaseUrl: 'postgres://db/sessiond', engine: 'postgres' as const, sharedKey: async () => stored };
+    const first = await openSecretBox(options, (m) => warnings.push(m));
+    stored.created = false;
+    const second = await openSecretBox(options, (m) => warnings.push(m));
+    expect(second.open(first.seal('JBSWY3DPEHPK3PXP', 'mfa_totp:u1'), 'mfa_totp:u1')).toBe('JBSWY3DPEHPK3PXP');
+    expect(warnings).toEqual([
+      expect.stringMatching(/^generated the secret key and stored it in the database.*dump.*--secret-key-file/),
+      expect.stringMatching(/^the secret key is read from the database.*dump.*--secret-key-file/),
+    ]);
   });
 
-  it('creates sessiond.key (0600) next to a SQLite file on first start, with a warning, and reads it after', () => {
+  it('a key file wins over the database: the database is not asked', async () => {
+    const file = path.join(dir(), 'keys');
+    rotateKeyFile(file, null);
+    const sharedKey = () => Promise.reject(new Error('not asked'));
+    const box = await openSecretBox({ keyFile: file, databaseUrl: 'postgres://db/sessiond', engine: 'postgres', sharedKey }, () => {});
+    expect(aesGcmSecretBox(readKeyFile(file)).open(box.seal('s', 'ctx'), 'ctx')).toBe('s');
+  });
+
+  it('creates sessiond.key (0600) next to a SQLite file on first start, with a warning, and reads it after', async () => {
     const d = dir();
     const warnings: string[] = [];
     const options = { keyFile: null, databaseUrl: `sqlite:${path.join(d, 'sessiond.db')}`, engine: 'sqlite' as const };
-    const first = openSecretBox(options, (m) => warnings.push(m));
+    const first = await openSecretBox(options, (m) => warnings.push(m));
     const file = path.join(d, 'sessiond.key');
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(warnings).toEqual([expect.stringContaining(file)]);
     const sealed = first.seal('JBSWY3DPEHPK3PXP', 'mfa_totp:u1');
-    const again = openSecretBox(options, (m) => warnings.push(m));
+    const again = await openSecretBox(options, (m) => warnings.push(m));
     expect(again.open(sealed, 'mfa_totp:u1')).toBe('JBSWY3DPEHPK3PXP');
     expect(warnings).toHaveLength(1);
   });
 
-  it('a named key file must exist', () => {
-    expect(() =>
+  it('a named key file must exist', async () => {
+    await expect(
       openSecretBox({ keyFile: path.join(dir(), 'missing.key'), databaseUrl: 'sqlite::memory:', engine: 'sqlite' }, () => {}),
-    ).toThrow(/does not exist/);
+    ).rejects.toThrow(/does not exist/);
   });
 });
 

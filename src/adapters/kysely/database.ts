@@ -136,6 +136,14 @@ export interface SignUpRequestsTable {
   used_at: number | null;
 }
 
+/** PostgreSQL without `--secret-key-file`: the one shared secret key (0009). */
+export interface SecretKeysTable {
+  id: string;
+  /** 32 bytes, base64url: the same form as a line of a key file. */
+  key: string;
+  created_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -147,6 +155,7 @@ export interface Database {
   mfa_totp: MfaTotpTable;
   mfa_recovery_codes: MfaRecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;
+  secret_keys: SecretKeysTable;
 }
 
 export type Db = Kysely<Database>;

@@ -7,6 +7,7 @@ import { dropSessionTrusted } from './0005-drop-session-trusted.js';
 import { signUpRequests } from './0006-sign-up-requests.js';
 import { deviceTrustGrants } from './0007-device-trust-grants.js';
 import { sessionPasswordHold } from './0008-session-password-hold.js';
+import { secretKeys } from './0009-secret-keys.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-sign-up-requests': signUpRequests,
   '0007-device-trust-grants': deviceTrustGrants,
   '0008-session-password-hold': sessionPasswordHold,
+  '0009-secret-keys': secretKeys,
 };
 
 export const migrationProvider: MigrationProvider = {
