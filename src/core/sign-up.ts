@@ -131,11 +131,12 @@ export class SignUp {
   async #mailLink(input: Omit<NewAccount, 'isAdmin'>, place: RequestPlace): Promise<void> {
     const { store, clock, passwords, rateLimiter, limits, tokenTtlMs, mailer, links, recorder } = this.#deps;
     const key = emailKey(input.email);
-    // The same work for a taken address as for a new one: one hash, one lookup, one counter.
-    const passwordHash = await passwords.hash(input.password);
+    // Counted for taken and new addresses alike; over it nothing more is done (no hash, no mail).
     const allowed = await rateLimiter.hit(signUpAddressKey(key), limits.perAddress.limit, limits.perAddress.windowMs);
-    const existing = await store.findUserByEmailKey(key);
     if (!allowed.allowed) return;
+    // The same work for a taken address as for a new one: one lookup, one hash.
+    const existing = await store.findUserByEmailKey(key);
+    const passwordHash = await passwords.hash(input.password);
     if (existing) {
       await recorder.record({ type: 'sign_up_attempted', at: clock.now(), user: { id: existing.id, email: existing.email }, place });
       return;

@@ -154,6 +154,19 @@ describe.each(ENGINES)('sign-up (%s)', (engine) => {
       expect(await h.registry.signUp.purgeStale()).toBe(0);
     });
 
+    it('over the per-address limit (3/1h): still 202, but no hash and no mail', async () => {
+      const e = email('flooded');
+      const hash = vi.spyOn(h.registry.passwords, 'hash');
+      try {
+        for (let i = 0; i < 5; i++) expect((await signUpFrom(h, '198.51.100.47', { email: e, password: PASSWORD })).statusCode).toBe(202);
+        await settle();
+        expect(hash).toHaveBeenCalledTimes(3);
+      } finally {
+        hash.mockRestore();
+      }
+      expect(smtp.messages.filter((m) => m.to.includes(e))).toHaveLength(3);
+    });
+
     it('still says what is wrong with the input itself, the same for every address', async () => {
       expectError(await signUpFrom(h, '198.51.100.44', { email: email('weak'), password: 'short' }), 400, 'weak_password');
       expectError(await signUpFrom(h, '198.51.100.44', { email: 'not an email', password: PASSWORD }), 400, 'invalid_request');
