@@ -76,6 +76,13 @@ describe('configuration', () => {
     expect(loadConfig({ maxConnectionsPerIp: '0' }, {}).maxConnectionsPerIp).toBe(0);
   });
 
+  it('takes a Redis prefix as given, or leaves it to be named after the database', () => {
+    expect(loadConfig({}, {}).redisPrefix).toBeNull();
+    expect(loadConfig({}, { SESSIOND_REDIS_PREFIX: 'acme-prod' }).redisPrefix).toBe('acme-prod');
+    for (const bad of ['has space', 'x'.repeat(101), 'tab\there', 'é'])
+      expect(() => loadConfig({ redisPrefix: bad }, {}), bad).toThrow(/redis-prefix must be 1-100 printable ASCII/);
+  });
+
   it('never prints a database password in an error', () => {
     expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).toThrow(/admin:\*\*\*@/);
     expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).not.toThrow(/hunter2/);

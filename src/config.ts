@@ -17,6 +17,8 @@ export interface Config {
   port: number;
   databaseUrl: string;
   redisUrl: string | null;
+  /** Null: named after the database when Redis is used (registry.ts). */
+  redisPrefix: string | null;
   trustProxy: readonly string[];
   requestTimeoutMs: number;
   headersTimeoutMs: number;
@@ -147,6 +149,19 @@ export const SETTINGS: readonly AnySetting[] = [
     default: null,
     doc: 'Redis for many nodes (`redis://host:port`). Unset: a single node.',
     parse: optionalUrl('redis', /^rediss?:\/\/./, 'redis://'),
+  },
+  {
+    key: 'redisPrefix',
+    flag: 'redis-prefix',
+    env: 'SESSIOND_REDIS_PREFIX',
+    default: null,
+    doc: "What this deployment's Redis names start with: rate-limit counters `<prefix>:rl:…` and the revocation channel `<prefix>:revocations` (give the SDK the same value as `redisPrefix`). Deployments sharing one Redis must differ: pub/sub ignores the database number. Default, named after the database: `sessiond:<database>:<schema>` for PostgreSQL, `sessiond:<file name>` for SQLite (`sessiond:memory-<random>` in memory); set it when two deployments' databases have the same name. Logged at start.",
+    parse: (v) => {
+      if (v === null || v === '' || typeof v === 'boolean') return ok(null);
+      return /^[\x21-\x7e]{1,100}$/.test(v)
+        ? ok(v)
+        : fail(`redis-prefix must be 1-100 printable ASCII characters without spaces (got ${JSON.stringify(v)})`);
+    },
   },
   {
     key: 'trustProxy',

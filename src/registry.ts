@@ -8,6 +8,7 @@ import { nodeCrypto } from './adapters/crypto/node-crypto.js';
 import { newKeyLine, openSecretBox, type SharedKeySource } from './adapters/crypto/secret-box.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
 import { connect, migrateToLatest, VALIDATION_TIMEOUT_MS, type Engine } from './adapters/kysely/connect.js';
+import { deploymentName } from './adapters/kysely/deployment-name.js';
 import { kyselyMfaStore } from './adapters/kysely/kysely-mfa-store.js';
 import { storedSecretKey } from './adapters/kysely/kysely-secret-key.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
@@ -48,6 +49,7 @@ import { Sessions } from './core/sessions.js';
 import { Recorder } from './core/events.js';
 import { Revocation } from './core/revocation.js';
 import { SignIn } from './core/sign-in.js';
+import { redisRevocationChannel } from './core/revocation-wire.js';
 import { logEvent } from './adapters/log/log-events.js';
 
 export interface Registry {
@@ -62,6 +64,8 @@ export interface Registry {
   rateLimiter: RateLimiter;
   /** Connection errors the adapters recovered from by themselves, per component (logged; a metric). */
   adapterErrors: AdapterErrors;
+  /** This deployment's Redis names (`--redis-prefix`, else named after the database); null without Redis. */
+  redisPrefix: string | null;
   bus: RevocationBus;
   sessions: Sessions;
   /** Every way in to ending sessions. */
@@ -138,13 +142,14 @@ async function openBus(
   choice: RegistryOverrides['bus'],
   log: Logger,
   errors: AdapterErrors,
+  redisPrefix: string | null,
 ): Promise<RevocationBus> {
   const kind =
     choice ?? (config.redisUrl ? (engine === 'postgres' ? 'redis+postgres' : 'redis') : engine === 'postgres' ? 'postgres' : 'memory');
   const open = async (which: 'redis' | 'postgres'): Promise<RevocationBus> => {
     if (which === 'postgres') return postgresRevocationBus(config.databaseUrl, { onError: errors.reporter('postgres-bus') });
-    if (!config.redisUrl) throw new Error('the redis bus needs --redis');
-    return redisRevocationBus(config.redisUrl, { onError: errors.reporter('redis-bus') });
+    if (!config.redisUrl || redisPrefix === null) throw new Error('the redis bus needs --redis');
+    return redisRevocationBus(config.redisUrl, { onError: errors.reporter('redis-bus'), channel: redisRevocationChannel(redisPrefix) });
   };
   const bus =
     kind === 'redis+postgres'
@@ -184,10 +189,18 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     const geo = overrides.geo ?? (await maxmindGeo());
     const passwords = argon2PasswordHasher(overrides.argon2);
     // Shared counters when nodes share Redis; otherwise this node's own.
-    const redisLimiter = config.redisUrl ? redisRateLimiter(config.redisUrl, clock, adapterErrors.reporter('redis-limiter')) : null;
+    // This deployment's Redis names: deployments sharing one Redis share no counter and hear no
+    // one else's revocations (pub/sub ignores the database number).
+    const redisPrefix = config.redisUrl ? (config.redisPrefix ?? (await deploymentName(db, engine, config.databaseUrl))) : null;
+    if (redisPrefix !== null)
+      logger.info({ redis_prefix: redisPrefix, redis_channel: redisRevocationChannel(redisPrefix) }, 'redis keys and revocation channel');
+    const redisLimiter =
+      config.redisUrl && redisPrefix !== null
+        ? redisRateLimiter(config.redisUrl, clock, adapterErrors.reporter('redis-limiter'), { prefix: redisPrefix })
+        : null;
     if (redisLimiter) opened.push(() => redisLimiter.close());
     const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
-    const bus = await openBus(config, engine, overrides.bus, logger.child({ component: 'revocation-bus' }), adapterErrors);
+    const bus = await openBus(config, engine, overrides.bus, logger.child({ component: 'revocation-bus' }), adapterErrors, redisPrefix);
     opened.push(() => bus.close());
     const passwordPolicy = { minLength: config.minPasswordLength, maxLength: MAX_PASSWORD_LENGTH };
     const signInLimits = { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit };
@@ -300,6 +313,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       passwords,
       rateLimiter,
       adapterErrors,
+      redisPrefix,
       bus,
       sessions,
       revocation,

@@ -18,8 +18,9 @@ if (!serviceKey) {
 const verifier = createVerifier({
   url: process.env.SESSIOND_URL ?? 'http://127.0.0.1:7400',
   serviceKey,
-  // With Redis, revocations arrive on sessiond's own channel; without, over its SSE stream.
-  ...(process.env.SESSIOND_REDIS_URL ? { redisUrl: process.env.SESSIOND_REDIS_URL } : {}),
+  // With Redis, revocations arrive on the deployment's own channel, named by sessiond's
+  // --redis-prefix (logged at its start as redis_prefix); without Redis, over its SSE stream.
+  ...(process.env.SESSIOND_REDIS_URL ? { redisUrl: process.env.SESSIOND_REDIS_URL, redisPrefix: process.env.SESSIOND_REDIS_PREFIX } : {}),
 });
 
 const BEARER = /^Bearer +(\S+)\s*$/i;

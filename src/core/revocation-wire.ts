@@ -6,6 +6,16 @@ import type { RevocationEvent } from './ports/revocation-bus.js';
 
 export const CHANNEL = 'sessiond_revocations';
 
+/**
+ * The Redis channel of a deployment: `<prefix>:revocations`, the prefix being sessiond's
+ * `--redis-prefix` (by default named after the database). Pub/sub channels are global to a Redis
+ * server, whatever database number is selected, so deployments sharing one Redis must differ in
+ * prefix or they hear each other's revocations. The SDK computes the same name from the same prefix.
+ */
+export function redisRevocationChannel(prefix: string): string {
+  return `${prefix}:revocations`;
+}
+
 export type WireMessage = RevocationEvent | { kind: 'heartbeat'; node: string };
 
 export function encode(message: WireMessage): string {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { RevocationEvent } from '../core/ports/revocation-bus.js';
+import { redisRevocationChannel } from '../core/revocation-wire.js';
 import { parseToken } from '../core/token.js';
 import { introspect, type IntrospectOptions } from './introspect.js';
 import type { VerifiedSession } from './session.js';
@@ -24,6 +25,12 @@ export interface VerifierOptions {
    * it, the SDK reads sessiond's SSE stream `GET /v1/revocations/stream` instead.
    */
   redisUrl?: string;
+  /**
+   * Required with `redisUrl`: sessiond's `--redis-prefix` (by default named after its database, and
+   * logged at start as `redis_prefix`). Revocations are heard on `<prefix>:revocations`, the channel
+   * of that deployment alone: deployments sharing one Redis each have their own.
+   */
+  redisPrefix?: string;
   /**
    * The longest a cached answer is used, in ms; also bounds how long a revocation whose
    * publication failed on the server can go unseen. @default 30000
@@ -74,11 +81,14 @@ export interface Verifier {
 }
 
 export function createVerifier(options: VerifierOptions): Verifier {
-  const { url, serviceKey, redisUrl, cacheMaxAgeMs = 30_000, cacheMaxEntries = 10_000, timeoutMs = 5_000 } = options;
+  const { url, serviceKey, redisUrl, redisPrefix, cacheMaxAgeMs = 30_000, cacheMaxEntries = 10_000, timeoutMs = 5_000 } = options;
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const base = parseBaseUrl(url);
   if (typeof serviceKey !== 'string' || !parseToken(serviceKey))
     throw new TypeError('createVerifier: serviceKey must be a key from `sessiond service-keys create`');
+  // Without it the SDK would listen on a channel no node publishes on: never live, every call introspected.
+  if (redisUrl && (typeof redisPrefix !== 'string' || redisPrefix === ''))
+    throw new TypeError("createVerifier: redisUrl needs redisPrefix, sessiond's --redis-prefix (logged at start as redis_prefix)");
   if (!(cacheMaxAgeMs >= 0) || !(cacheMaxEntries >= 1) || !(timeoutMs > 0))
     throw new TypeError('createVerifier: cacheMaxAgeMs, cacheMaxEntries and timeoutMs must be positive numbers');
 
@@ -102,9 +112,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
       cache.clear();
     },
   };
-  const stream: RevocationStream = redisUrl
-    ? redisStream(redisUrl, handlers)
-    : sseStream({ endpoint: new URL('v1/revocations/stream', base).href, serviceKey, fetch: fetchImpl }, handlers);
+  const stream: RevocationStream =
+    redisUrl && redisPrefix
+      ? redisStream(redisUrl, handlers, { channel: redisRevocationChannel(redisPrefix) })
+      : sseStream({ endpoint: new URL('v1/revocations/stream', base).href, serviceKey, fetch: fetchImpl }, handlers);
   const introspectOptions: IntrospectOptions = {
     endpoint: new URL('v1/introspect', base).href,
     serviceKey,

@@ -6,6 +6,14 @@ import { runVerifierSuite } from './verifier-suite.js';
 
 const { server } = runVerifierSuite('redis');
 
+describe("createVerifier over redis: the deployment's channel", () => {
+  it('needs the prefix sessiond names its channel with: without it, it refuses to start', () => {
+    expect(() => createVerifier({ url: server().url, serviceKey: server().serviceKey, redisUrl: REDIS_URL })).toThrow(
+      /redisUrl needs redisPrefix/,
+    );
+  });
+});
+
 describe('createVerifier over redis, when Redis cannot be reached', () => {
   let verifier: Verifier | undefined;
   afterEach(() => verifier?.close());
@@ -16,6 +24,7 @@ describe('createVerifier over redis, when Redis cannot be reached', () => {
       url: server().url,
       serviceKey: server().serviceKey,
       redisUrl: 'redis://127.0.0.1:9',
+      redisPrefix: server().registry.redisPrefix ?? '',
       fetch: counter.fetch,
     });
     const { token, sessionId, email } = await server().newSession();
@@ -32,7 +41,12 @@ describe('createVerifier over redis, when Redis cannot be reached', () => {
   });
 
   it('becomes live from the nodes heartbeats once Redis is reachable', async () => {
-    verifier = createVerifier({ url: server().url, serviceKey: server().serviceKey, redisUrl: REDIS_URL });
+    verifier = createVerifier({
+      url: server().url,
+      serviceKey: server().serviceKey,
+      redisUrl: REDIS_URL,
+      redisPrefix: server().registry.redisPrefix ?? '',
+    });
     expect(verifier.stats().live).toBe(false);
     await eventually('a heartbeat', () => verifier!.stats().live);
     expect(verifier.stats().liveTransitions).toBe(1);

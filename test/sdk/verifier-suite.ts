@@ -13,7 +13,7 @@ export function runVerifierSuite(transport: 'redis' | 'sse'): { server: () => Te
     const v = createVerifier({
       url: server.url,
       serviceKey: server.serviceKey,
-      ...(transport === 'redis' ? { redisUrl: REDIS_URL } : {}),
+      ...(transport === 'redis' ? { redisUrl: REDIS_URL, redisPrefix: server.registry.redisPrefix ?? '' } : {}),
       ...options,
     });
     verifiers.push(v);
@@ -116,7 +116,10 @@ export function runVerifierSuite(transport: 'redis' | 'sse'): { server: () => Te
 
     it('throws SessiondUnavailableError, not null, when sessiond cannot be asked', async () => {
       const { token } = await server.newSession();
-      const unreachable = open({ url: DEAD_URL, ...(transport === 'redis' ? { redisUrl: 'redis://127.0.0.1:9' } : {}) });
+      const unreachable = open({
+        url: DEAD_URL,
+        ...(transport === 'redis' ? { redisUrl: 'redis://127.0.0.1:9', redisPrefix: 'unreachable' } : {}),
+      });
       const error = await unreachable.verify(token).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SessiondUnavailableError);
       expect(error).toMatchObject({ reason: 'unreachable', statusCode: 503 });

@@ -10,8 +10,17 @@ import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation
 import { DEFAULT_HEARTBEAT, Heartbeat, type BusOptions } from './heartbeat.js';
 import { CHANNEL, decode, encode } from '../../core/revocation-wire.js';
 
-export async function redisRevocationBus(url: string, options: BusOptions = {}): Promise<RevocationBus> {
+export interface RedisBusOptions extends BusOptions {
+  /**
+   * The deployment's channel (`redisRevocationChannel(--redis-prefix)`): channels are global to a
+   * Redis server, so each deployment sharing one needs its own. @default 'sessiond_revocations'
+   */
+  channel?: string;
+}
+
+export async function redisRevocationBus(url: string, options: RedisBusOptions = {}): Promise<RevocationBus> {
   const onError = options.onError ?? (() => {});
+  const channel = options.channel ?? CHANNEL;
   const node = randomUUID();
   const clientOptions = {
     // Fail fast instead of queueing: a revocation must not wait on a dead connection.
@@ -27,7 +36,7 @@ export async function redisRevocationBus(url: string, options: BusOptions = {}):
   const heartbeat = new Heartbeat(
     options.heartbeat ?? DEFAULT_HEARTBEAT,
     async () => {
-      await publisher.publish(CHANNEL, encode({ kind: 'heartbeat', node }));
+      await publisher.publish(channel, encode({ kind: 'heartbeat', node }));
     },
     onError,
   );
@@ -37,7 +46,7 @@ export async function redisRevocationBus(url: string, options: BusOptions = {}):
   subscriber.on('error', onError);
   subscriber.on('close', () => heartbeat.lost());
   subscriber.on('ready', () => {
-    subscriber.subscribe(CHANNEL).then(
+    subscriber.subscribe(channel).then(
       () => heartbeat.subscribed(),
       (err: unknown) => {
         onError(err);
@@ -63,7 +72,7 @@ export async function redisRevocationBus(url: string, options: BusOptions = {}):
   return {
     async publish(event) {
       // One attempt: a failure is queued and retried by republishingBus without holding the request.
-      await publisher.publish(CHANNEL, encode(event));
+      await publisher.publish(channel, encode(event));
     },
     subscribe(listener, resync) {
       listeners.push(listener);

@@ -27,13 +27,26 @@ if n > 0 then redis.call('DECR', KEYS[1]) end
 return n
 `;
 
-const PREFIX = 'sessiond:rl:';
+export interface RedisRateLimiterOptions {
+  /**
+   * The deployment's `--redis-prefix`: counters are `<prefix>:rl:<key>`, so deployments sharing
+   * one Redis never share a limit (nor does a database number alone keep them apart in a cluster).
+   * @default 'sessiond'
+   */
+  prefix?: string;
+}
 
 /**
  * `onError` hears every connection error and every command that fell back to the node's own
  * counters (a stalled link times commands out without a connection error).
  */
-export function redisRateLimiter(url: string, clock: Clock, onError: OnAdapterError = () => {}): RateLimiter & { close(): void } {
+export function redisRateLimiter(
+  url: string,
+  clock: Clock,
+  onError: OnAdapterError = () => {},
+  options: RedisRateLimiterOptions = {},
+): RateLimiter & { close(): void } {
+  const PREFIX = `${options.prefix ?? 'sessiond'}:rl:`;
   // Commands wait for a (re)connection at most half a second, then the fallback answers.
   const redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 500, connectTimeout: 1_000 });
   redis.on('error', onError);

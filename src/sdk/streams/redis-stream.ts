@@ -1,18 +1,25 @@
 /**
- * Revocations straight from the Redis channel sessiond's nodes publish on. The SDK only
+ * Revocations straight from the Redis channel sessiond's nodes publish on: the deployment's own,
+ * `<--redis-prefix>:revocations` (`redisRevocationChannel`), given as `channel`. The SDK only
  * listens. Pub/sub is at-most-once, so liveness is proven by hearing the nodes' heartbeats (each
  * node publishes one every 500 ms): subscribed and a heartbeat within the last 2 s. No heartbeat
  * means no node is publishing where we listen (sessiond down, another Redis, or a bus other than
  * Redis), and the cache is not trusted.
  */
 import type { Redis as RedisClient } from 'ioredis';
-import { CHANNEL, decode } from '../../core/revocation-wire.js';
+import { decode } from '../../core/revocation-wire.js';
 import { backoffMs, type RevocationStream, type StreamHandlers } from './revocation-stream.js';
 
 /** The nodes' own heartbeat timeout (adapters/bus/heartbeat.ts): four missed beats. */
 export const REDIS_SILENCE_MS = 2_000;
 
-export function redisStream(url: string, handlers: StreamHandlers): RevocationStream {
+export interface RedisStreamOptions {
+  /** The deployment's channel: `redisRevocationChannel(prefix)` with sessiond's `--redis-prefix`. */
+  channel: string;
+}
+
+export function redisStream(url: string, handlers: StreamHandlers, options: RedisStreamOptions): RevocationStream {
+  const { channel } = options;
   let subscribed = false;
   let lastHeardAt = 0;
   let lastError: string | null = null;
@@ -52,7 +59,7 @@ export function redisStream(url: string, handlers: StreamHandlers): RevocationSt
     redis.on('error', (err: Error) => (lastError = err.message));
     redis.on('close', () => lost(lastError ?? 'Redis connection closed'));
     redis.on('ready', () => {
-      redis.subscribe(CHANNEL).then(
+      redis.subscribe(channel).then(
         () => (subscribed = true),
         (err: Error) => lost(err.message),
       );
