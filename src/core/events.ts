@@ -34,6 +34,9 @@ export interface EndedSession {
 
 export type SignInStep = 'password' | 'code';
 
+/** The privilege changes that give a session a new token. */
+export type RotationCause = 'reauthenticated' | 'password_changed' | 'mfa_enabled';
+
 export type DomainEvent =
   | { type: 'signed_in'; at: number; user: Account; session: SessionRecord; risk: RiskSignal[]; secondFactor: 'totp' | 'recovery' | null }
   | {
@@ -58,6 +61,19 @@ export type DomainEvent =
       scope: 'others' | 'all' | 'matching';
       count: number;
       reason: RevokeReason;
+      actor: Actor;
+    }
+  /**
+   * Token rotation after a privilege change: `previousId` was revoked and `sessionId` carries on
+   * the same sign-in with a new secret (ASVS 7.2.4, 7.4.3). Not on the timeline: its cause is.
+   */
+  | {
+      type: 'session_rotated';
+      at: number;
+      userId: string;
+      previousId: string;
+      sessionId: string;
+      cause: RotationCause;
       actor: Actor;
     }
   /** A revocation that named no active session of the user: nothing changed (404). */

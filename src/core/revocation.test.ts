@@ -175,6 +175,83 @@ describe('Revocation', () => {
     ).rejects.toMatchObject({ code: 'invalid_token' });
   });
 
+  describe('rotateSession (a privilege change: ASVS 7.2.4, 7.4.3)', () => {
+    it('replaces the id and secret: the old token is refused at once, even from the cache; the sign-in is kept', async () => {
+      const { user, sessions } = await userWithSessions(1);
+      const old = sessions[0]!;
+      // Cached on this node: the rotation must not wait for the entry to age out.
+      expect(await u.sessions.validateSessionToken(old.token)).not.toBeNull();
+      u.clock.advance(60_000);
+      await u.mfa.reauthenticate(user.id, old.session.id, { password: PASSWORD }, '203.0.113.9');
+      const authenticatedAt = u.clock.now();
+      u.clock.advance(1_000);
+
+      const renewed = await u.revocation.rotateSession(user.id, old.session.id, self(old.session.id), 'reauthenticated');
+      expect(renewed.revoked).toBe(0);
+      const next = renewed.session;
+      expect(next.token).not.toBe(old.token);
+      expect(next.session.id).not.toBe(old.session.id);
+      expect(await u.sessions.validateSessionToken(old.token)).toBeNull();
+      const found = await u.sessions.validateSessionToken(next.token);
+      const keep = ({ id: _i, secretHash: _s, lastActiveAt: _l, trusted: _t, ...rest }: typeof old.session) => rest;
+      expect(keep(found!.session)).toEqual(keep(old.session));
+      expect(found!.session.lastActiveAt).toBe(u.clock.now());
+      // The recent authentication moves with it.
+      expect(await u.mfa.lastAuthenticatedAt(found!.session)).toBe(authenticatedAt);
+      // The list shows one session, the new one.
+      expect((await u.sessions.listUserSessions(user.id, next.session.id)).map((s) => s.id)).toEqual([next.session.id]);
+      expect(u.events.filter((e) => e.type === 'session_rotated')).toEqual([
+        {
+          type: 'session_rotated',
+          at: u.clock.now(),
+          userId: user.id,
+          previousId: old.session.id,
+          sessionId: next.session.id,
+          cause: 'reauthenticated',
+          actor: self(old.session.id),
+        },
+      ]);
+      // Not on the timeline: the change that caused it is.
+      expect((await timeline(user.id)).map((e) => e.kind)).not.toContain('session_revoked');
+    });
+
+    it('with endOthers, ends every other session first and counts them', async () => {
+      const { user, sessions } = await userWithSessions(3);
+      const [mine, ...others] = sessions as [(typeof sessions)[0], ...typeof sessions];
+      const renewed = await u.revocation.rotateSession(user.id, mine.session.id, self(mine.session.id), 'mfa_enabled', {
+        endOthers: true,
+      });
+      expect(renewed.revoked).toBe(2);
+      for (const s of [mine, ...others]) expect(await u.sessions.validateSessionToken(s.token)).toBeNull();
+      expect(await u.sessions.validateSessionToken(renewed.session.token)).not.toBeNull();
+      expect(u.events.map((e) => e.type)).toEqual(['sessions_ended', 'session_rotated']);
+    });
+
+    it('keeps a hold to the password change', async () => {
+      const { user, sessions } = await userWithSessions(2);
+      const [mine, reported] = sessions as [(typeof sessions)[0], (typeof sessions)[0]];
+      await u.revocation.reportSession(user.id, reported.session.id, self(mine.session.id));
+      const renewed = await u.revocation.rotateSession(user.id, mine.session.id, self(mine.session.id), 'reauthenticated');
+      expect((await u.sessions.validateSessionToken(renewed.session.token))?.session.passwordChangeRequired).toBe(true);
+    });
+
+    it("refuses a session that has ended, or another user's (401 unauthenticated), and changes nothing", async () => {
+      const { user, sessions } = await userWithSessions(1);
+      const { user: stranger, sessions: theirs } = await userWithSessions(1);
+      const s = sessions[0]!;
+      await expect(u.revocation.rotateSession(stranger.id, s.session.id, self(s.session.id), 'reauthenticated')).rejects.toMatchObject({
+        code: 'unauthenticated',
+      });
+      expect(await u.sessions.validateSessionToken(s.token)).not.toBeNull();
+      await u.revocation.endSession(user.id, s.session.id, self(s.session.id));
+      await expect(u.revocation.rotateSession(user.id, s.session.id, self(s.session.id), 'password_changed')).rejects.toMatchObject({
+        code: 'unauthenticated',
+      });
+      expect(await u.sessions.validateSessionToken(theirs[0]!.token)).not.toBeNull();
+      expect(u.events.filter((e) => e.type === 'session_rotated')).toEqual([]);
+    });
+  });
+
   it('derives the reason from who ends which session', () => {
     expect(defaultReason(self('a'), 'a')).toBe('sign_out');
     expect(defaultReason(self('a'), 'b')).toBe('revoked_by_user');

@@ -6,17 +6,18 @@
  */
 import { redeemActionToken } from './action-tokens.js';
 import { SessiondError } from './errors.js';
-import { endedSession, type EndedSession, type Recorder, type RequestPlace } from './events.js';
+import { endedSession, type EndedSession, type Recorder, type RequestPlace, type RotationCause } from './events.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { SecurityStore } from './ports/security-store.js';
 import type { RevokeSelector, SessionStore } from './ports/store.js';
 import type { Actor } from './security-events.js';
 import type { RevokeReason } from './session.js';
-import type { Sessions } from './sessions.js';
+import type { IssuedSession, Sessions } from './sessions.js';
+import { formatToken, newId, newSecret } from './token.js';
 
 export interface RevocationDeps {
-  store: Pick<SessionStore, 'revokeSession' | 'revokeSessions' | 'holdForPasswordChange'> & SecurityStore;
+  store: Pick<SessionStore, 'revokeSession' | 'revokeSessions' | 'rotateSession' | 'holdForPasswordChange'> & SecurityStore;
   sessions: Pick<Sessions, 'announce'>;
   recorder: Recorder;
   clock: Clock;
@@ -83,6 +84,35 @@ export class Revocation {
   /** Ends the sessions a selector names (an admin's or a policy's choice), in one statement. */
   async endMatching(selector: RevokeSelector, actor: Actor, reason: RevokeReason): Promise<number> {
     return this.#endMany(selector, 'matching', reason, actor);
+  }
+
+  /**
+   * A new token for the caller's session after its privilege changed — a re-authentication, a
+   * new password, MFA turned on (ASVS 5.0 7.2.4, 7.4.3) — so a token captured before the change
+   * is worth nothing after it. The old id and secret are revoked (`rotated`) and refused on every
+   * node at once (announced like any revocation); the successor keeps the sign-in: client,
+   * device, place, sign-in time, absolute expiry, auth method, recent-authentication time and any
+   * hold to a password change. With `endOthers`, every other session of the user ends first
+   * (turning MFA on offers it). The entry point hands the new token to the client (cookie or
+   * body). Throws `unauthenticated` when the session is no longer active.
+   */
+  async rotateSession(
+    userId: string,
+    sessionId: string,
+    actor: Actor,
+    cause: RotationCause,
+    options: { endOthers?: boolean } = {},
+  ): Promise<{ session: IssuedSession; revoked: number }> {
+    const { store, sessions, recorder, clock, crypto } = this.#deps;
+    const revoked = options.endOthers ? await this.endOtherSessions(userId, sessionId, actor) : 0;
+    const id = newId(crypto);
+    const secret = newSecret(crypto);
+    const at = clock.now();
+    const session = await store.rotateSession(sessionId, userId, { id, secretHash: crypto.sha256(secret) }, at, 'rotated');
+    if (!session) throw new SessiondError('unauthenticated');
+    await sessions.announce({ kind: 'session', userId, sessionId });
+    await recorder.record({ type: 'session_rotated', at, userId, previousId: sessionId, sessionId: id, cause, actor });
+    return { session: { session, token: formatToken(id, secret) }, revoked };
   }
 
   /**

@@ -145,6 +145,9 @@ export class SecuritySignals {
       case 'second_factor_required':
       case 'revocation_refused':
         return;
+      case 'session_rotated':
+        // A new token for the same sign-in: the change that caused it is on the timeline.
+        return;
     }
   };
 

@@ -13,7 +13,9 @@ export type RevokeReason =
   | 'password_reset'
   | 'admin'
   /** "This wasn't me": the owner reported the sign-in. */
-  | 'reported';
+  | 'reported'
+  /** Replaced by a new id and secret for the same sign-in after a privilege change (token rotation). */
+  | 'rotated';
 
 export interface Client {
   id: string;

@@ -149,6 +149,10 @@ export function eventMetrics(metrics: Metrics): EventSink {
         metrics.revocations.inc({ kind: event.scope, outcome: 'success' });
         metrics.sessionsEnded.inc({ reason: event.reason }, event.count);
         return;
+      case 'session_rotated':
+        // The old token ended and the sign-in goes on: a revocation, but no session ended.
+        metrics.revocations.inc({ kind: 'rotated', outcome: 'success' });
+        return;
       case 'revocation_refused':
         metrics.revocations.inc({ kind: event.request === 'report' ? 'reported' : 'one', outcome: 'not_found' });
         return;

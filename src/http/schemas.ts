@@ -139,6 +139,18 @@ export const SessionListQuery = Type.Object(
 );
 
 export const MAX_PAGE_SIZE = 200;
+
+/**
+ * After a privilege change the caller's session has a new token (ASVS 7.2.4, 7.4.3); the old
+ * one is refused from then on. Browsers get it as the cookie, so only bearer callers see it.
+ */
+export const RenewedToken = Type.String({
+  description:
+    "Bearer callers only: the session's new token after this change; the old one is refused from now on. Browsers get it as the session cookie.",
+});
+
+/** `POST /v1/me/password` for a bearer caller: the new token (a browser gets 204 and the cookie). */
+export const PasswordChanged = Type.Object({ token: RenewedToken });
 export const RevokedCount = Type.Object({ revoked: Type.Integer() });
 
 export const UiConfig = Type.Object({

@@ -3,7 +3,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/databases.js';
-import { harness, IP, ORIGIN, PASSWORD, UA, type Browser, type Harness } from '../support/harness.js';
+import { browserWith, harness, IP, ORIGIN, PASSWORD, UA, type Browser, type Harness } from '../support/harness.js';
 
 const COOKIE = '__Host-sessiond';
 const DEVICE_COOKIE = '__Host-sessiond-device';
@@ -64,11 +64,9 @@ describe.each(ENGINES)('MFA and trusted devices (%s)', (engine) => {
     });
   }
 
-  const asBrowser = (cookie: string, extra: Record<string, string> = {}): Browser => ({
-    cookie,
-    sessionId: cookie.split('.')[0]!,
-    request: (o) => h.request({ ...o, headers: { origin: ORIGIN, cookie: `${COOKIE}=${cookie}`, ...extra, ...(o.headers ?? {}) } }),
-  });
+  /** A browser holding `cookie` (and its device cookie, when given); a rotated token replaces the one held. */
+  const asBrowser = (cookie: string, device?: string): Browser =>
+    browserWith(cookie, (o) => h.request(o), device ? [`${DEVICE_COOKIE}=${device}`] : []);
 
   it('enrols TOTP: status on, ten distinct recovery codes, the secret never shown again', async () => {
     const { b, codes } = await enrolled('enrol');
@@ -268,7 +266,7 @@ describe.each(ENGINES)('MFA and trusted devices (%s)', (engine) => {
       h.clock.advance(30_000);
       const cookie = second.cookies.find((c) => c.name === COOKIE)!.value;
       const device = deviceCookie ?? second.cookies.find((c) => c.name === DEVICE_COOKIE)!.value;
-      return { b: asBrowser(cookie, { cookie: `${COOKIE}=${cookie}; ${DEVICE_COOKIE}=${device}` }), device };
+      return { b: asBrowser(cookie, device), device };
     }
 
     it('trusts the device after an MFA sign-in; its sessions show trusted; its next sign-in skips the code', async () => {

@@ -100,13 +100,18 @@ describe.each([
       ip: who.ip,
       body: { current_password: 'correct horse battery staple', new_password: 'a different long passphrase' },
     });
-    expect(res.status).toBe(204);
+    // A bearer client gets its session's new token (rotation, ASVS 7.4.3); the old one ends too.
+    expect(res.status).toBe(200);
+    const renewed = (res.body as { token: string }).token;
     await until(
-      async () => (await Promise.all([two, three].map((node) => whoami(node, elsewhere.token, who.ip)))).every((s) => s === 401),
+      async () =>
+        (await Promise.all([two, three].flatMap((node) => [elsewhere.token, here.token].map((t) => whoami(node, t, who.ip))))).every(
+          (s) => s === 401,
+        ),
       PROPAGATION_DEADLINE_MS,
-      'the other session refused on nodes 2 and 3',
+      'the other session and the old token refused on nodes 2 and 3',
     );
-    // The session that changed the password stays signed in, on every node.
-    for (const node of nodes) expect(await whoami(node, here.token, who.ip)).toBe(200);
+    // The session that changed the password stays signed in under its new token, on every node.
+    for (const node of nodes) expect(await whoami(node, renewed, who.ip)).toBe(200);
   });
 });

@@ -45,10 +45,43 @@ export interface Harness {
 }
 
 export interface Browser {
-  cookie: string;
-  sessionId: string;
-  /** Sends a request with this browser's cookie and a same-origin Origin header. */
+  /** The session cookie the browser holds now: a rotated token replaces it, as in a browser. */
+  readonly cookie: string;
+  /** The id of that session (the token's first part). */
+  readonly sessionId: string;
+  /**
+   * Sends a request with this browser's cookie and a same-origin Origin header. A new session
+   * cookie in the answer (token rotation) replaces the one held; a cleared cookie does not, so
+   * tests go on proving the server refuses the old token, not that the browser forgot it.
+   */
   request(options: InjectOptions): Promise<LightMyRequestResponse>;
+}
+
+/**
+ * A browser holding the session `cookie` (and `otherCookies`, `name=value` each, such as its
+ * device cookie), sending through `send`, that keeps the session cookie a rotation sets.
+ */
+export function browserWith(
+  cookie: string,
+  send: (options: InjectOptions) => Promise<LightMyRequestResponse>,
+  otherCookies: string[] = [],
+): Browser {
+  let held = cookie;
+  return {
+    get cookie() {
+      return held;
+    },
+    get sessionId() {
+      return held.split('.')[0]!;
+    },
+    async request(o) {
+      const jar = [`__Host-sessiond=${held}`, ...otherCookies].join('; ');
+      const res = await send({ ...o, headers: { origin: ORIGIN, cookie: jar, ...(o.headers ?? {}) } });
+      const renewed = res.cookies.find((c) => c.name === '__Host-sessiond' && c.value !== '');
+      if (renewed) held = renewed.value;
+      return res;
+    },
+  };
 }
 
 export async function harness(
@@ -98,12 +131,7 @@ export async function harness(
     if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
     const cookie = res.cookies.find((c) => c.name === '__Host-sessiond');
     if (!cookie) throw new Error('no session cookie');
-    const sessionId = res.json().session.id as string;
-    return {
-      cookie: cookie.value,
-      sessionId,
-      request: (o) => request({ ...o, headers: { origin: ORIGIN, cookie: `__Host-sessiond=${cookie.value}`, ...(o.headers ?? {}) } }),
-    };
+    return browserWith(cookie.value, request);
   }
 
   async function bearerSignIn(email: string, options: { clientId?: string; device?: Record<string, string>; ip?: string } = {}) {

@@ -360,7 +360,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Finish turning on two-step verification with a code; answers the recovery codes */
+    /** Finish turning on two-step verification with a code; answers the recovery codes, signs out the other sessions unless asked not to, and renews this one */
     post: operations['confirmTotpEnrolment'];
     delete?: never;
     options?: never;
@@ -1371,6 +1371,18 @@ export interface operations {
     };
     responses: {
       /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Bearer callers only: the session's new token after this change; the old one is refused from now on. Browsers get it as the session cookie. */
+            token: string;
+          };
+        };
+      };
+      /** @description Default Response */
       204: {
         headers: {
           [name: string]: unknown;
@@ -1425,6 +1437,8 @@ export interface operations {
           'application/json': {
             authenticated_at: string;
             reauth_expires_at: string;
+            /** @description Bearer callers only: the session's new token after this change; the old one is refused from now on. Browsers get it as the session cookie. */
+            token?: string;
           };
         };
       };
@@ -1586,6 +1600,8 @@ export interface operations {
       content: {
         'application/json': {
           code: string;
+          /** @description End every other session of the account as two-step verification goes on (default true) */
+          sign_out_others?: boolean;
         };
       };
     };
@@ -1598,6 +1614,10 @@ export interface operations {
         content: {
           'application/json': {
             recovery_codes: string[];
+            /** @description How many other sessions were signed out */
+            revoked: number;
+            /** @description Bearer callers only: the session's new token after this change; the old one is refused from now on. Browsers get it as the session cookie. */
+            token?: string;
           };
         };
       };

@@ -168,12 +168,15 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     },
     stopTrustingDevice: (sessionId) => call<'untrustSessionDevice'>('DELETE', `/v1/me/sessions/${encodeURIComponent(sessionId)}/trust`),
     signOut: () => call<'signOut'>('POST', '/v1/auth/sign-out', {}),
-    changePassword: ({ currentPassword, newPassword, signOutOthers }) =>
-      call<'changeMyPassword'>('POST', '/v1/me/password', {
+    // The answer is 204 for a browser: its session's new token comes as the cookie (a bearer
+    // client would get it in a 200 body).
+    changePassword: async ({ currentPassword, newPassword, signOutOthers }) => {
+      await call<'changeMyPassword'>('POST', '/v1/me/password', {
         current_password: currentPassword,
         new_password: newPassword,
         sign_out_others: signOutOthers,
-      }),
+      });
+    },
     listSecurityEvents: ({ cursor = null, limit = 20 } = {}) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor !== null) query.set('cursor', cursor);

@@ -153,6 +153,41 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
       return revokeMatching(db, selector, reason, now);
     },
 
+    async rotateSession(id, userId, next, now, reason) {
+      return db.transaction().execute(async (trx) => {
+        // The row as it ended comes back with the UPDATE; its successor copies every column, so
+        // whatever a session carries (recent authentication, a hold) moves with it.
+        const ended = await trx
+          .updateTable('sessions')
+          .set({ revoked_at: now, revoke_reason: reason })
+          .where('id', '=', id)
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .where('expires_at', '>', now)
+          .returningAll()
+          .executeTakeFirst();
+        if (!ended) return null;
+        const row: SessionsTable = {
+          ...ended,
+          id: next.id,
+          secret_hash: next.secretHash,
+          last_active_at: now,
+          revoked_at: null,
+          revoke_reason: null,
+        };
+        await trx.insertInto('sessions').values(row).execute();
+        const device = ended.device_id
+          ? await trx
+              .selectFrom('devices')
+              .select('trusted_until')
+              .where('user_id', '=', userId)
+              .where('id', '=', ended.device_id)
+              .executeTakeFirst()
+          : undefined;
+        return fromSessionRow({ ...row, d_trusted_until: device?.trusted_until ?? null });
+      });
+    },
+
     async holdForPasswordChange(id, userId, now) {
       const result = await db
         .updateTable('sessions')

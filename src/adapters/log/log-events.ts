@@ -57,6 +57,19 @@ export function logEvent(log: Logger): EventSink {
           'sessions ended',
         );
         return;
+      case 'session_rotated':
+        log.info(
+          {
+            event: 'session_rotated',
+            user_id: event.userId,
+            session_id: event.sessionId,
+            previous_session_id: event.previousId,
+            cause: event.cause,
+            actor: actorLog(event.actor),
+          },
+          'session token rotated',
+        );
+        return;
       case 'revocation_refused':
         log.info({ event: 'revocation_refused', user_id: event.userId, actor: actorLog(event.actor) }, 'no such session to end');
         return;

@@ -62,6 +62,20 @@ export interface SessionStore {
   /** Revokes every active session the selector names in one statement; returns how many. */
   revokeSessions(selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number>;
   /**
+   * Token rotation, in one transaction: revokes one active session of `userId` (`reason`) and
+   * inserts its successor under `next.id` and `next.secretHash`, a copy of every other column —
+   * client, device, place, sign-in time, absolute expiry, auth method, recent-authentication
+   * time, password-change hold — with `lastActiveAt` = `now`. Returns the successor; null, and
+   * nothing changes, when there is no such active session (of two racing rotations, one wins).
+   */
+  rotateSession(
+    id: string,
+    userId: string,
+    next: { id: string; secretHash: string },
+    now: number,
+    reason: RevokeReason,
+  ): Promise<SessionRecord | null>;
+  /**
    * Holds one active session of `userId` to a password change (it reported another as not the
    * owner's): it reads `passwordChangeRequired: true` until `changePassword` clears it. False
    * when there is no such active session.

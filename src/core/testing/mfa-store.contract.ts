@@ -600,6 +600,14 @@ export function runMfaStoreContract(name: string, makeStore: () => Promise<MfaSt
         await mfa.setAuthenticatedAt(s.id, T0 + MINUTE);
         expect((await store.findSession(s.id))?.session).toEqual(s);
       });
+
+      it('Store.rotateSession() carries the time to the new session', async () => {
+        const user = await newUser();
+        const old = await newSession(user.id);
+        await mfa.setAuthenticatedAt(old.id, T0 + 7);
+        const next = await store.rotateSession(old.id, user.id, { id: uniqueId('s'), secretHash: 'rotated' }, T0 + 8, 'rotated');
+        expect(await mfa.authenticatedAt(next!.id)).toBe(T0 + 7);
+      });
     });
   });
 }

@@ -360,6 +360,57 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
       });
     });
 
+    describe('rotateSession()', () => {
+      it('revokes the session and inserts its successor in one step: same sign-in, new id and secret', async () => {
+        const user = await newUser();
+        const old = await newSession(user.id, { authMethod: 'mfa', deviceId: 'rotating-device', clientId: 'desktop' });
+        const id = uniqueId('s');
+        const next = await store.rotateSession(old.id, user.id, { id, secretHash: 'new-hash' }, T0 + 5, 'rotated');
+        expect(next).toEqual({
+          ...old,
+          id,
+          secretHash: 'new-hash',
+          lastActiveAt: T0 + 5,
+          deviceTrustedUntil: null,
+        });
+        expect(await stateOf(old.id)).toMatchObject({ revokedAt: T0 + 5, revokeReason: 'rotated' });
+        expect(await stateOf(next!.id)).toEqual(next);
+        expect((await store.listActiveSessions(user.id, T0 + 6)).map((s) => s.id)).toEqual([next!.id]);
+      });
+
+      it('carries a hold to the password change', async () => {
+        const user = await newUser();
+        const old = await newSession(user.id);
+        await store.holdForPasswordChange(old.id, user.id, T0 + 1);
+        const next = await store.rotateSession(old.id, user.id, { id: uniqueId('s'), secretHash: 'h2' }, T0 + 2, 'rotated');
+        expect(next?.passwordChangeRequired).toBe(true);
+      });
+
+      it("is null for an ended, expired, unknown or another user's session, and inserts nothing", async () => {
+        const user = await newUser();
+        const stranger = await newSession((await newUser()).id);
+        const ended = await newSession(user.id, { revokedAt: T0, revokeReason: 'sign_out' });
+        const expired = await newSession(user.id, { expiresAt: T0 + 1 });
+        for (const s of [stranger, ended, expired]) {
+          const id = uniqueId('s');
+          expect(await store.rotateSession(s.id, user.id, { id, secretHash: 'h' }, T0 + 2, 'rotated')).toBeNull();
+          expect(await store.findSession(id)).toBeNull();
+        }
+        expect((await stateOf(stranger.id)).revokedAt).toBeNull();
+        expect(await store.rotateSession('no-such-session', user.id, { id: uniqueId('s'), secretHash: 'h' }, T0 + 2, 'rotated')).toBeNull();
+      });
+
+      it('of two rotations of one session racing, exactly one succeeds', async () => {
+        const user = await newUser();
+        const old = await newSession(user.id);
+        const results = await Promise.all(
+          [1, 2].map(() => store.rotateSession(old.id, user.id, { id: uniqueId('s'), secretHash: 'h' }, T0 + 3, 'rotated')),
+        );
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+        expect(await store.listActiveSessions(user.id, T0 + 4)).toHaveLength(1);
+      });
+    });
+
     describe('holdForPasswordChange()', () => {
       it('holds one active session of the user, which reads it back (also from lists), and nothing else', async () => {
         const user = await newUser();

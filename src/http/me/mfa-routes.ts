@@ -8,16 +8,27 @@ import QRCode from 'qrcode';
 import { SessiondError } from '../../core/errors.js';
 import { isWellFormedId } from '../../core/token.js';
 import type { HttpContext } from '../context.js';
-import { CodeBody, MfaStatus, ReauthBody, ReauthResponse, RecoveryCodes, TotpEnrolment, TrustResponse } from '../mfa/schemas.js';
+import {
+  MfaStatus,
+  ReauthBody,
+  ReauthResponse,
+  RecoveryCodes,
+  TotpConfirmBody,
+  TotpConfirmed,
+  TotpEnrolment,
+  TrustResponse,
+} from '../mfa/schemas.js';
 import { authOf } from '../plugins/authenticate.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { SECURITY } from '../openapi.js';
 import { EmptyBody, SessionIdParams, responses } from '../schemas.js';
+import { renewedCredential } from './renewed-session.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox {
-  const { mfa, store } = registry;
+export function mfaRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
+  const { registry } = ctx;
+  const { mfa, store, revocation } = registry;
 
   return async (app) => {
     const actorOf = (request: Parameters<typeof authOf>[0]) => sessionActor(request, authOf(request));
@@ -36,11 +47,17 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
         // A session held to a password change re-authenticates to make it (it needs recent auth).
         config: { whilePasswordChangeRequired: true },
       },
-      async (request) => {
+      async (request, reply) => {
         const { user, session } = authOf(request);
         const at = await mfa.reauthenticate(user.id, session.id, request.body, limitIp(request, registry));
         request.log.info({ event: 'reauthenticated', user_id: user.id, session_id: session.id }, 're-authenticated');
-        return { authenticated_at: iso(at), reauth_expires_at: iso(at + mfa.policy.reauthWindowMs) };
+        // A re-authentication raises what the session may do: it gets a new token (ASVS 7.2.4).
+        const renewed = await revocation.rotateSession(user.id, session.id, actorOf(request), 'reauthenticated');
+        return {
+          authenticated_at: iso(at),
+          reauth_expires_at: iso(at + mfa.policy.reauthWindowMs),
+          ...renewedCredential(ctx, request, reply, renewed.session),
+        };
       },
     );
 
@@ -93,18 +110,24 @@ export function mfaRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
         schema: {
           tags: ['mfa'],
           operationId: 'confirmTotpEnrolment',
-          summary: 'Finish turning on two-step verification with a code; answers the recovery codes',
+          summary:
+            'Finish turning on two-step verification with a code; answers the recovery codes, signs out the other sessions unless asked not to, and renews this one',
           security: SECURITY.session,
-          body: CodeBody,
-          response: responses({ 200: RecoveryCodes }),
+          body: TotpConfirmBody,
+          response: responses({ 200: TotpConfirmed }),
         },
       },
-      async (request) => {
+      async (request, reply) => {
         await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
         const codes = await mfa.confirmTotpEnrolment(user.id, request.body.code, actorOf(request));
         request.log.info({ event: 'mfa_enabled', user_id: user.id, session_id: session.id }, 'two-step verification turned on');
-        return { recovery_codes: codes };
+        // A second factor raises what the account's sessions are worth: the others may end, and
+        // this one gets a new token (ASVS 7.2.4, 7.4.3).
+        const renewed = await revocation.rotateSession(user.id, session.id, actorOf(request), 'mfa_enabled', {
+          endOthers: request.body.sign_out_others !== false,
+        });
+        return { recovery_codes: codes, revoked: renewed.revoked, ...renewedCredential(ctx, request, reply, renewed.session) };
       },
     );
 

@@ -15,6 +15,7 @@ import {
   EmptyBody,
   MAX_PAGE_SIZE,
   PasswordChangeBody,
+  PasswordChanged,
   RevokedCount,
   SessionIdParams,
   SessionList,
@@ -25,6 +26,7 @@ import {
 import { sessionView, userView } from '../views.js';
 import { requestPlace, sessionActor } from '../security/place.js';
 import { securityMeRoutes } from '../security/me-routes.js';
+import { renewedCredential } from './renewed-session.js';
 
 /** Opaque to clients: base64url of `<last activity ms>.<session id>`. */
 function encodeSessionCursor(cursor: SessionCursor): string {
@@ -166,7 +168,8 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
           summary: "Change the caller's password",
           security: SECURITY.session,
           body: PasswordChangeBody,
-          response: responses({ 204: { type: 'null' } }),
+          // A browser gets 204 and its new token as the cookie; a bearer client, 200 and the token.
+          response: responses({ 200: PasswordChanged, 204: { type: 'null' } }),
         },
         config: { whilePasswordChangeRequired: true },
       },
@@ -184,7 +187,10 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
           },
           { actor: sessionActor(request, authOf(request)), place: requestPlace(request, registry) },
         );
-        return reply.code(204).send();
+        // A new password is a new credential: the session that set it gets a new token (ASVS 7.4.3).
+        const renewed = await revocation.rotateSession(user.id, session.id, sessionActor(request, authOf(request)), 'password_changed');
+        const { token } = renewedCredential(ctx, request, reply, renewed.session);
+        return token === undefined ? reply.code(204).send() : { token };
       },
     );
 

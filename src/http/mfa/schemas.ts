@@ -1,6 +1,6 @@
 /** Request and response allowlists of MFA, re-authentication and trusted devices (see docs/mfa.md). */
 import { Type } from 'typebox';
-import { SignInResponse } from '../schemas.js';
+import { RenewedToken, SignInResponse } from '../schemas.js';
 
 /** 6 digits, or a recovery code (`xxxxx-xxxxx`); spaces and dashes are ignored. */
 const Code = Type.String({ minLength: 6, maxLength: 32, pattern: '^[A-Za-z0-9 -]+$' });
@@ -24,7 +24,27 @@ export const ReauthBody = Type.Union([
   Type.Object({ code: Code }, { additionalProperties: false }),
 ]);
 
-export const ReauthResponse = Type.Object({ authenticated_at: Type.String(), reauth_expires_at: Type.String() });
+export const ReauthResponse = Type.Object({
+  authenticated_at: Type.String(),
+  reauth_expires_at: Type.String(),
+  token: Type.Optional(RenewedToken),
+});
+
+export const TotpConfirmBody = Type.Object(
+  {
+    code: Code,
+    sign_out_others: Type.Optional(
+      Type.Boolean({ description: 'End every other session of the account as two-step verification goes on (default true)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const TotpConfirmed = Type.Object({
+  recovery_codes: Type.Array(Type.String()),
+  revoked: Type.Integer({ description: 'How many other sessions were signed out' }),
+  token: Type.Optional(RenewedToken),
+});
 
 export const MfaStatus = Type.Object({
   enabled: Type.Boolean(),
