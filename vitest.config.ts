@@ -11,6 +11,8 @@ const PROCESS_SUITES = ['test/e2e/**/*.test.ts', 'test/multi-node/**/*.test.ts']
 
 export default defineConfig({
   test: {
+    // One secret key file for the run, removed at its end (test/support/global-setup.ts).
+    globalSetup: ['test/support/global-setup.ts'],
     projects: [
       {
         test: {
