@@ -1,11 +1,20 @@
 /** The key file behind --secret-key-file: where it comes from when unset, and rotation. */
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { aesGcmSecretBox, newKeyLine, openSecretBox, readKeyFile, rotateKeyFile } from './secret-box.js';
 
-const dir = () => mkdtempSync(path.join(tmpdir(), 'sessiond-keys-'));
+const made: string[] = [];
+const dir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'sessiond-keys-'));
+  made.push(d);
+  return d;
+};
+// Tests leave no trace: every folder a test made goes at the end.
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 describe('openSecretBox', () => {
   it('PostgreSQL without a key file: the key kept in the database, with a warning on every start that a dump exposes it', async () => {

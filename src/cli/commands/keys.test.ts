@@ -1,12 +1,21 @@
 /** `sessiond keys rotate`: the secret key file's rotation from the command line. */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { readKeyFile } from '../../adapters/crypto/secret-box.js';
 import { program } from '../main.js';
 
-const dir = () => mkdtempSync(path.join(tmpdir(), 'sessiond-keys-'));
+const made: string[] = [];
+const dir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'sessiond-keys-'));
+  made.push(d);
+  return d;
+};
+// Tests leave no trace: every folder a test made goes at the end.
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 afterEach(() => {
   vi.restoreAllMocks();
