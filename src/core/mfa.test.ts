@@ -153,8 +153,8 @@ async function userWithMfa(): Promise<{ user: UserRecord; secret: string; recove
   return { user, secret, recovery, code: () => appCode(secret) };
 }
 
-async function session(userId: string, authMethod: AuthMethod, deviceId: string | null = 'laptop-device-0000001') {
-  return w.sessions.createSession(userId, 'web', authMethod, {
+async function session(userId: string, authMethod: AuthMethod, deviceId: string | null = 'laptop-device-0000001', clientId = 'web') {
+  return w.sessions.createSession(userId, clientId, authMethod, {
     ip: IP,
     userAgent: null,
     device: { name: 'Mac', os: 'macOS', browser: 'Safari 18', type: 'desktop' },
@@ -641,5 +641,74 @@ describe('trusted devices', () => {
   it('no device is never trusted', async () => {
     const { user } = await userWithMfa();
     expect(await w.mfa.isDeviceTrusted(user.id, null)).toBe(false);
+  });
+});
+
+describe('whose trust skips the code step', () => {
+  const WEB = { id: 'web', kind: 'browser' as const };
+  const MOBILE = { id: 'mobile', kind: 'mobile' as const };
+  const DESKTOP = { id: 'desktop', kind: 'desktop' as const };
+
+  it('a trusted browser device skips it from that browser app only', async () => {
+    const { user } = await userWithMfa();
+    const { session: s } = await session(user.id, 'mfa');
+    expect(await w.mfa.trust(s, ACTOR, false)).toEqual({ until: w.clock.now() + TRUST_PERIOD, token: null });
+    expect(await w.mfa.isTrustHonoured(user.id, WEB, s.deviceId, null)).toBe(true);
+    // Another app reporting the same device id was not trusted: a device.id alone proves nothing.
+    expect(await w.mfa.isTrustHonoured(user.id, { id: 'platform', kind: 'browser' }, s.deviceId, null)).toBe(false);
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, null)).toBe(false);
+    expect(await w.mfa.isTrustHonoured(user.id, WEB, 'another-device-000001', null)).toBe(false);
+    expect(await w.mfa.isTrustHonoured(user.id, WEB, null, null)).toBe(false);
+  });
+
+  it('a native app gets a device token once, and only that token, from that app, skips it', async () => {
+    const { user } = await userWithMfa();
+    const { session: s } = await session(user.id, 'mfa', 'phone-device-00000001', 'mobile');
+    const { until, token } = await w.mfa.trust(s, ACTOR, true);
+    expect(until).toBe(w.clock.now() + TRUST_PERIOD);
+    const parsed = parseToken(token ?? '');
+    expect(parsed).not.toBeNull();
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, token)).toBe(true);
+    // Its device id without the token, a forged secret, or another token's id: refused.
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, null)).toBe(false);
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, formatToken(parsed!.id, newSecret(nodeCrypto)))).toBe(false);
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, formatToken('A'.repeat(22), parsed!.secret))).toBe(false);
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, 'not-a-token')).toBe(false);
+    // The right token from another app, even a browser one, is refused too.
+    expect(await w.mfa.isTrustHonoured(user.id, DESKTOP, s.deviceId, token)).toBe(false);
+    expect(await w.mfa.isTrustHonoured(user.id, WEB, s.deviceId, token)).toBe(false);
+  });
+
+  it('a native trust given without a token is not honoured for that app', async () => {
+    const { user } = await userWithMfa();
+    const { session: s } = await session(user.id, 'mfa', 'tablet-device-0000001', 'mobile');
+    expect((await w.mfa.trust(s, ACTOR, false)).token).toBeNull();
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, null)).toBe(false);
+  });
+
+  it('a new grant replaces the old token; trust past its period or ended is honoured no more', async () => {
+    const { user } = await userWithMfa();
+    const { session: s } = await session(user.id, 'mfa', 'phone-device-00000002', 'mobile');
+    const first = (await w.mfa.trust(s, ACTOR, true)).token;
+    const second = (await w.mfa.trust(s, ACTOR, true)).token;
+    expect(second).not.toBe(first);
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, first)).toBe(false);
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, second)).toBe(true);
+    w.clock.advance(TRUST_PERIOD);
+    expect(await w.mfa.isTrustHonoured(user.id, MOBILE, s.deviceId, second)).toBe(false);
+  });
+
+  it('the device token is kept only as a hash', async () => {
+    const { user } = await userWithMfa();
+    const { session: s } = await session(user.id, 'mfa', 'phone-device-00000003', 'mobile');
+    const token = (await w.mfa.trust(s, ACTOR, true)).token!;
+    const stored = await w.mfaStore.findDeviceTrust(user.id, s.deviceId!, w.clock.now());
+    const { id, secret } = parseToken(token)!;
+    expect(stored).toEqual({
+      trustedUntil: w.clock.now() + TRUST_PERIOD,
+      clientId: 'mobile',
+      tokenId: id,
+      secretHash: nodeCrypto.sha256(secret),
+    });
   });
 });

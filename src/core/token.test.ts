@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../adapters/crypto/node-crypto.js';
 import { seededBytes } from './testing/fakes.js';
 import {
+  browserDeviceId,
   ID_BYTES,
   MAX_TOKEN_LENGTH,
   SECRET_BYTES,
@@ -159,5 +160,16 @@ describe('isWellFormedId', () => {
         expect(isWellFormedId(ch + i)).toBe(false);
       }),
     );
+  });
+});
+
+describe('browserDeviceId', () => {
+  it('names a browser by a hash of its device cookie: the same cookie always, never the cookie itself', () => {
+    const cookie = newSecret(nodeCrypto);
+    const id = browserDeviceId(nodeCrypto, cookie);
+    expect(id).toBe(browserDeviceId(nodeCrypto, cookie));
+    expect(id).toBe(nodeCrypto.sha256(cookie));
+    expect(id).not.toContain(cookie);
+    expect(browserDeviceId(nodeCrypto, newSecret(nodeCrypto))).not.toBe(id);
   });
 });
