@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../adapters/crypto/node-crypto.js';
 import { connect, migrateToLatest } from '../adapters/kysely/connect.js';
 import { kyselyStore } from '../adapters/kysely/kysely-store.js';
-import { issueActionToken, redeemActionToken, type ActionTokenDeps } from './action-tokens.js';
+import { issueActionToken, issueSignUpToken, redeemActionToken, redeemSignUpToken, type ActionTokenDeps } from './action-tokens.js';
 import type { Store } from './ports/store.js';
 import { fixedClock } from './testing/fakes.js';
 import { userRecord } from './testing/store.contract.js';
@@ -102,5 +102,59 @@ describe('action tokens', () => {
     const token = await issueActionToken(deps, userId, 'password_reset', 30 * MINUTE);
     const results = await Promise.all([redeemActionToken(deps, token, 'password_reset'), redeemActionToken(deps, token, 'password_reset')]);
     expect(results.filter((r) => r !== null)).toHaveLength(1);
+  });
+});
+
+describe('sign-up links', () => {
+  let store: Store;
+  let deps: ActionTokenDeps;
+  const clock = fixedClock('2026-03-01T09:00:00Z');
+  const account = {
+    email: 'Ada@Example.com',
+    emailKey: 'ada@example.com',
+    name: 'Ada',
+    passwordHash: '$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA',
+  };
+
+  beforeAll(async () => {
+    const { db } = connect('sqlite::memory:');
+    await migrateToLatest(db);
+    store = kyselyStore(db);
+    deps = { store, clock, crypto: nodeCrypto };
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it('a link creates the account it was issued for, once', async () => {
+    const token = await issueSignUpToken(deps, account, 30 * MINUTE);
+    const request = await redeemSignUpToken(deps, token);
+    expect(request).toMatchObject({ ...account, createdAt: clock.now(), expiresAt: clock.now() + 30 * MINUTE, usedAt: null });
+    expect(await redeemSignUpToken(deps, token)).toBeNull();
+  });
+
+  it('keeps only a hash of the secret', async () => {
+    const token = await issueSignUpToken(deps, account, 30 * MINUTE);
+    const { id, secret } = parseToken(token)!;
+    expect((await store.findSignUpRequest(id))?.secretHash).toBe(nodeCrypto.sha256(secret));
+  });
+
+  it('works until its last millisecond, not after', async () => {
+    const start = clock.now();
+    const onTime = await issueSignUpToken(deps, account, 30 * MINUTE);
+    const late = await issueSignUpToken(deps, account, 30 * MINUTE);
+    clock.set(start + 30 * MINUTE - 1);
+    expect(await redeemSignUpToken(deps, onTime)).not.toBeNull();
+    clock.set(start + 30 * MINUTE);
+    expect(await redeemSignUpToken(deps, late)).toBeNull();
+    clock.set(start);
+  });
+
+  it('a forged secret is refused and does not spend the real link; other links are not sign-up links', async () => {
+    const token = await issueSignUpToken(deps, account, 30 * MINUTE);
+    expect(await redeemSignUpToken(deps, formatToken(parseToken(token)!.id, newSecret(nodeCrypto)))).toBeNull();
+    expect(await redeemSignUpToken(deps, 'not-a-token')).toBeNull();
+    expect(await redeemSignUpToken(deps, formatToken(newId(nodeCrypto), newSecret(nodeCrypto)))).toBeNull();
+    expect(await redeemSignUpToken(deps, token)).not.toBeNull();
   });
 });

@@ -8,6 +8,8 @@ import {
   newDeviceAlert,
   passwordChangedMail,
   passwordResetMail,
+  signUpAttemptMail,
+  signUpConfirmMail,
   suspiciousSignInAlert,
 } from './mail-templates.js';
 
@@ -312,5 +314,73 @@ describe('describing places, devices and times', () => {
 
   it('escapes each of the five characters that are special in HTML', () => {
     expect(esc(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+});
+
+describe('sign-up mails', () => {
+  it('the confirmation mail gives the link, says it works once and when it expires, and that ignoring it creates nothing', () => {
+    const mail = signUpConfirmMail({ product: 'Nimbus', confirmUrl: 'https://id.example/sign-up?token=t', expiresInMinutes: 60 });
+    expect(mail.subject).toBe('Confirm your Nimbus account');
+    expect(mail.text.split('\n')).toEqual([
+      'Someone (hopefully you) asked to create a Nimbus account with this address.',
+      '',
+      'Create the account: https://id.example/sign-up?token=t',
+      '',
+      'The link works once and expires in 60 minutes.',
+      'If you did not ask for this, ignore this message: no account is created.',
+    ]);
+    expect(readable(mail.html)).toEqual([
+      'Someone (hopefully you) asked to create a Nimbus account with this address.',
+      'Create the account',
+      'The link works once and expires in 60 minutes.',
+      'If you did not ask for this, ignore this message: no account is created.',
+    ]);
+    expect(links(mail.html)).toEqual([['https://id.example/sign-up?token=t', 'Create the account']]);
+    expect(mail.html).toContain('<title>Confirm your Nimbus account</title>');
+  });
+
+  it('the owner of an address already in use hears of the attempt, from where, and what to do', () => {
+    const mail = signUpAttemptMail({
+      product: 'Acme',
+      at: Date.parse('2026-03-01T09:05:00Z'),
+      ip: '81.2.69.160',
+      location: 'London, GB (approximate)',
+      signInUrl: 'https://id.example/sign-in',
+      resetUrl: 'https://id.example/forgot',
+    });
+    expect(mail.subject).toBe('Someone tried to sign up to Acme with your address');
+    const lead =
+      'Someone tried to create a new Acme account with this address, which already has one. No account was created and nothing about yours changed.';
+    const where = 'When: 2026-03-01 09:05 UTC. From: London, GB (approximate) (IP 81.2.69.160).';
+    const hint = 'If it was you, sign in instead, or reset your password if you forgot it. If not, you need do nothing.';
+    expect(mail.text.split('\n')).toEqual([
+      lead,
+      '',
+      where,
+      '',
+      hint,
+      'Sign in: https://id.example/sign-in',
+      'Reset your password: https://id.example/forgot',
+    ]);
+    expect(readable(mail.html)).toEqual([lead, where, hint, 'Sign in · Reset your password']);
+    expect(links(mail.html)).toEqual([
+      ['https://id.example/sign-in', 'Sign in'],
+      ['https://id.example/forgot', 'Reset your password'],
+    ]);
+  });
+
+  it('a place or address from the request cannot add lines to the attempt mail', () => {
+    const mail = signUpAttemptMail({
+      product: 'Acme',
+      at: 0,
+      ip: '1.2.3.4\nSign in: https://evil.example',
+      location: 'Nowhere\r\nReset your password: https://evil.example',
+      signInUrl: 'https://id.example/sign-in',
+      resetUrl: 'https://id.example/forgot',
+    });
+    expect(mail.text.split('\n').filter((l) => l.startsWith('Sign in:') || l.startsWith('Reset your password:'))).toEqual([
+      'Sign in: https://id.example/sign-in',
+      'Reset your password: https://id.example/forgot',
+    ]);
   });
 });
