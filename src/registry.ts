@@ -12,6 +12,7 @@ import { deploymentName } from './adapters/kysely/deployment-name.js';
 import { kyselyMfaStore } from './adapters/kysely/kysely-mfa-store.js';
 import { storedSecretKey } from './adapters/kysely/kysely-secret-key.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
+import { kyselyWorkspaceStore } from './adapters/kysely/kysely-workspace-store.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
 import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js';
@@ -49,6 +50,7 @@ import { Sessions } from './core/sessions.js';
 import { Recorder } from './core/events.js';
 import { Revocation } from './core/revocation.js';
 import { SignIn } from './core/sign-in.js';
+import { DEFAULT_INVITATION_TTL_MS, Workspaces } from './core/workspaces.js';
 import { redisRevocationChannel } from './core/revocation-wire.js';
 import { logEvent } from './adapters/log/log-events.js';
 
@@ -81,6 +83,8 @@ export interface Registry {
   /** Sign-up from the API: rate limited; direct, or proven by a mailed link. */
   signUp: SignUp;
   mfa: Mfa;
+  /** Workspaces, their members, admins' actions on members' sessions, and the audit log. */
+  workspaces: Workspaces;
   close(): Promise<void>;
 }
 
@@ -296,6 +300,19 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       clock,
       ipv6LimitPrefix: config.ipv6LimitPrefix,
     });
+    const workspaces = new Workspaces({
+      store: kyselyWorkspaceStore(db),
+      users: store,
+      sessions,
+      revocation,
+      mfa,
+      clock,
+      crypto,
+      mailer,
+      background,
+      links,
+      invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
+    });
     // last_active_at writes fall due at most once a minute per session; they are batched here.
     const flushTouches = () =>
       sessions.flushTouches().catch((err: unknown) => logger.warn({ err }, 'last-activity writes failed; kept for the next flush'));
@@ -325,6 +342,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       signals,
       passwordReset,
       signUp,
+      workspaces,
       async close() {
         clearInterval(flushTimer);
         await flushTouches();

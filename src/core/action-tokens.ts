@@ -1,5 +1,5 @@
 /**
- * Single-use link tokens (password reset, "This wasn't me", sign-up by mail): the same `<id>.<secret>` shape and
+ * Single-use link tokens (password reset, "This wasn't me", sign-up by mail, workspace invitations): the same `<id>.<secret>` shape and
  * hashing as session tokens (token.ts), stored hashed, expiring, and spent by one conditional
  * write so two concurrent uses cannot both succeed.
  */
@@ -15,32 +15,46 @@ export interface ActionTokenDeps {
 }
 
 export async function issueActionToken(
-  { store, clock, crypto }: ActionTokenDeps,
+  deps: ActionTokenDeps,
   userId: string,
   purpose: ActionPurpose,
   ttlMs: number,
   sessionId: string | null = null,
 ): Promise<string> {
+  const { token } = await issueLinkToken(deps, ttlMs, (record) => deps.store.insertActionToken({ ...record, userId, purpose, sessionId }));
+  return token;
+}
+
+/** What every link record holds: the id, the hash of its secret, when it was made and when it expires. */
+export interface LinkRecord {
+  id: string;
+  secretHash: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: null;
+}
+
+/**
+ * A new link token for any kind of link (workspace invitations too): makes the id and secret,
+ * has `insert` store the record with the secret's hash, and returns the token to mail.
+ */
+export async function issueLinkToken(
+  { clock, crypto }: Pick<ActionTokenDeps, 'clock' | 'crypto'>,
+  ttlMs: number,
+  insert: (record: LinkRecord) => Promise<void>,
+): Promise<{ id: string; token: string; expiresAt: number }> {
   const now = clock.now();
   const id = newId(crypto);
   const secret = newSecret(crypto);
-  await store.insertActionToken({
-    id,
-    userId,
-    purpose,
-    secretHash: crypto.sha256(secret),
-    sessionId,
-    createdAt: now,
-    expiresAt: now + ttlMs,
-    usedAt: null,
-  });
-  return formatToken(id, secret);
+  const expiresAt = now + ttlMs;
+  await insert({ id, secretHash: crypto.sha256(secret), createdAt: now, expiresAt, usedAt: null });
+  return { id, token: formatToken(id, secret), expiresAt };
 }
 
 /** The token's record if it is well-formed, ours, for `purpose`, unexpired and unused; it is spent now. Else null. */
 export async function redeemActionToken(deps: ActionTokenDeps, token: string, purpose: ActionPurpose): Promise<ActionTokenRecord | null> {
   const { store } = deps;
-  return redeem(
+  return redeemLinkToken(
     deps,
     token,
     async (id) => {
@@ -56,28 +70,18 @@ export async function redeemActionToken(deps: ActionTokenDeps, token: string, pu
  * single conditional spend as every other link. Returns the token to mail.
  */
 export async function issueSignUpToken(
-  { store, clock, crypto }: ActionTokenDeps,
+  deps: ActionTokenDeps,
   account: Pick<SignUpRequestRecord, 'email' | 'emailKey' | 'name' | 'passwordHash'>,
   ttlMs: number,
 ): Promise<string> {
-  const now = clock.now();
-  const id = newId(crypto);
-  const secret = newSecret(crypto);
-  await store.insertSignUpRequest({
-    ...account,
-    id,
-    secretHash: crypto.sha256(secret),
-    createdAt: now,
-    expiresAt: now + ttlMs,
-    usedAt: null,
-  });
-  return formatToken(id, secret);
+  const { token } = await issueLinkToken(deps, ttlMs, (record) => deps.store.insertSignUpRequest({ ...account, ...record }));
+  return token;
 }
 
 /** The sign-up request if the token is well-formed, ours, unexpired and unused; it is spent now. Else null. */
 export async function redeemSignUpToken(deps: ActionTokenDeps, token: string): Promise<SignUpRequestRecord | null> {
   const { store } = deps;
-  return redeem(
+  return redeemLinkToken(
     deps,
     token,
     (id) => store.findSignUpRequest(id),
@@ -85,8 +89,13 @@ export async function redeemSignUpToken(deps: ActionTokenDeps, token: string): P
   );
 }
 
-async function redeem<R extends { id: string; secretHash: string; usedAt: number | null; expiresAt: number }>(
-  { clock, crypto }: ActionTokenDeps,
+/**
+ * Redeems any kind of link: the record `find` returns if the token is well-formed, its secret
+ * matches (constant time), and it is unexpired and unused; `consume` spends it with one
+ * conditional write, which alone decides between racing uses. Else null.
+ */
+export async function redeemLinkToken<R extends { id: string; secretHash: string; usedAt: number | null; expiresAt: number }>(
+  { clock, crypto }: Pick<ActionTokenDeps, 'clock' | 'crypto'>,
   token: string,
   find: (id: string) => Promise<R | null>,
   consume: (id: string, now: number) => Promise<boolean>,

@@ -257,6 +257,38 @@ export function mfaChangedMail(d: MfaChangedDetails): MailContent {
 }
 
 /** "2026-03-01 09:00 UTC": unambiguous in every locale. */
+export interface WorkspaceInvitationDetails {
+  product: string;
+  /** Chosen by the workspace's owner: escaped and kept on one line like any request value. */
+  workspace: string;
+  inviter: string;
+  role: 'owner' | 'security_admin' | 'member';
+  joinUrl: string;
+  expiresInDays: number;
+}
+
+const ROLE_NAMES = { owner: 'an owner', security_admin: 'a security admin', member: 'a member' } as const;
+
+/** An invitation to a workspace: the link works once, for the invited address only. */
+export function workspaceInvitationMail(d: WorkspaceInvitationDetails): MailContent {
+  const workspace = line(d.workspace);
+  const subject = `Join ${workspace} on ${d.product}`;
+  const lead = `${line(d.inviter)} invited you to join the workspace "${workspace}" on ${d.product} as ${ROLE_NAMES[d.role]}.`;
+  const after = `Sign in with this address, then open the link. It works once and expires in ${d.expiresInDays} days.`;
+  const ignore = 'If you do not expect this, ignore this message: nothing changes until the link is used.';
+  const text = [lead, '', `Join the workspace: ${d.joinUrl}`, '', after, ignore].join('\n');
+  const html = page(
+    subject,
+    [
+      `<p>${esc(lead)}</p>`,
+      `<p><a href="${esc(d.joinUrl)}">Join the workspace</a></p>`,
+      `<p>${esc(after)}</p>`,
+      `<p>${esc(ignore)}</p>`,
+    ].join('\n'),
+  );
+  return { subject, text, html };
+}
+
 export function formatTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

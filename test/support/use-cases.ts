@@ -9,6 +9,7 @@ import { aesGcmSecretBox } from '../../src/adapters/crypto/secret-box.js';
 import { connect, migrateToLatest } from '../../src/adapters/kysely/connect.js';
 import { kyselyMfaStore } from '../../src/adapters/kysely/kysely-mfa-store.js';
 import { kyselyStore } from '../../src/adapters/kysely/kysely-store.js';
+import { kyselyWorkspaceStore } from '../../src/adapters/kysely/kysely-workspace-store.js';
 import { argon2PasswordHasher } from '../../src/adapters/password/argon2-password-hasher.js';
 import { memoryRateLimiter } from '../../src/adapters/rate-limit/memory-rate-limiter.js';
 import { otpauthTotp } from '../../src/adapters/totp/otpauth-totp.js';
@@ -25,6 +26,9 @@ import type { Client, NativeDevice, SessionOrigin } from '../../src/core/session
 import { Sessions } from '../../src/core/sessions.js';
 import { SignIn, type SignInContext } from '../../src/core/sign-in.js';
 import { fixedClock, type TestClock } from '../../src/core/testing/fakes.js';
+import type { WorkspaceStore } from '../../src/core/ports/workspace-store.js';
+import type { MfaStore } from '../../src/core/ports/mfa-store.js';
+import { DEFAULT_INVITATION_TTL_MS, Workspaces } from '../../src/core/workspaces.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const CLIENTS: Client[] = [
@@ -47,6 +51,9 @@ export interface UseCases {
   mfa: Mfa;
   signals: SecuritySignals;
   passwordReset: PasswordReset;
+  workspaces: Workspaces;
+  workspaceStore: WorkspaceStore;
+  mfaStore: MfaStore;
   recorder: Recorder;
   /** Every domain event recorded, in order. */
   events: DomainEvent[];
@@ -91,8 +98,9 @@ export async function useCases(): Promise<UseCases> {
     policy: { idleTimeoutMs: 86_400_000, maxAgeMs: 30 * 86_400_000, touchIntervalMs: 60_000 },
   });
   const revocation = new Revocation({ store, sessions, recorder, clock, crypto });
+  const mfaStore = kyselyMfaStore(db);
   const mfa = new Mfa({
-    store: kyselyMfaStore(db),
+    store: mfaStore,
     users: store,
     clock,
     crypto,
@@ -135,6 +143,20 @@ export async function useCases(): Promise<UseCases> {
     recorder,
   });
   const signIn = new SignIn({ clients: CLIENTS, accounts, mfa, signals, sessions, revocation, recorder, clock, ipv6LimitPrefix: 64 });
+  const workspaceStore = kyselyWorkspaceStore(db);
+  const workspaces = new Workspaces({
+    store: workspaceStore,
+    users: store,
+    sessions,
+    revocation,
+    mfa,
+    clock,
+    crypto,
+    mailer,
+    background,
+    links,
+    invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
+  });
   return {
     clock,
     store,
@@ -145,6 +167,9 @@ export async function useCases(): Promise<UseCases> {
     mfa,
     signals,
     passwordReset,
+    workspaces,
+    workspaceStore,
+    mfaStore,
     recorder,
     events,
     mail,

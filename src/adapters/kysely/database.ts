@@ -4,11 +4,12 @@
  * Text columns that hold one of a closed set of values are typed as that set: only this code
  * writes them, so reads need no casts.
  */
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import type { MfaChallengeRecord } from '../../core/ports/mfa-store.js';
 import type { ActionPurpose } from '../../core/ports/security-store.js';
 import type { SecurityEventKind } from '../../core/security-events.js';
 import type { AuthMethod, DeviceType, RevokeReason } from '../../core/session.js';
+import type { AuditAction, AuditEntry, WorkspaceRole } from '../../core/workspaces.js';
 
 export interface UsersTable {
   id: string;
@@ -144,6 +145,55 @@ export interface SecretKeysTable {
   created_at: number;
 }
 
+/** Workspaces (0010). */
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  security_owner_id: string;
+  created_at: number;
+}
+
+export interface WorkspaceMembersTable {
+  workspace_id: string;
+  user_id: string;
+  role: WorkspaceRole;
+  status: 'active' | 'disabled';
+  joined_at: number;
+  disabled_at: number | null;
+  disabled_by: string | null;
+}
+
+export interface WorkspaceInvitationsTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  email_key: string;
+  role: WorkspaceRole;
+  secret_hash: string;
+  invited_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+/** Append-only: triggers refuse UPDATE and DELETE (0010). */
+export interface AuditLogTable {
+  /** Assigned on insert (SQLite AUTOINCREMENT, PostgreSQL identity): the log's order. */
+  seq: Generated<number>;
+  id: string;
+  workspace_id: string;
+  at: number;
+  actor_id: string;
+  action: AuditAction;
+  target_kind: AuditEntry['targetKind'];
+  target_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  /** JSON object. */
+  details: string;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -156,6 +206,10 @@ export interface Database {
   mfa_recovery_codes: MfaRecoveryCodesTable;
   mfa_challenges: MfaChallengesTable;
   secret_keys: SecretKeysTable;
+  workspaces: WorkspacesTable;
+  workspace_members: WorkspaceMembersTable;
+  workspace_invitations: WorkspaceInvitationsTable;
+  audit_log: AuditLogTable;
 }
 
 export type Db = Kysely<Database>;

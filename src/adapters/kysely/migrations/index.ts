@@ -8,6 +8,7 @@ import { signUpRequests } from './0006-sign-up-requests.js';
 import { deviceTrustGrants } from './0007-device-trust-grants.js';
 import { sessionPasswordHold } from './0008-session-password-hold.js';
 import { secretKeys } from './0009-secret-keys.js';
+import { workspaces } from './0010-workspaces.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-device-trust-grants': deviceTrustGrants,
   '0008-session-password-hold': sessionPasswordHold,
   '0009-secret-keys': secretKeys,
+  '0010-workspaces': workspaces,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,387 @@
+/**
+ * Workspaces: the team's half. A workspace has members with roles (`owner`, `security_admin`,
+ * `member`) and names one security owner. Who may do what is decided here, in `authorize`, and
+ * nowhere else; every admin action goes through it and then through the same use cases the
+ * members use themselves (Revocation, Mfa), with an `admin` actor, so the member's timeline says
+ * an admin ended their session. Every admin action is written to the workspace's append-only
+ * audit log before it answers: unlike the timeline (a best-effort record), the audit trail is
+ * part of the action, and an action whose audit entry cannot be written fails.
+ *
+ * Someone who is not an active member of a workspace learns nothing about it: every route
+ * answers 404 `not_found`, whether the workspace exists or not. A member without the right
+ * gets 403 `forbidden`.
+ */
+import { issueLinkToken, redeemLinkToken } from './action-tokens.js';
+import type { Background } from './background.js';
+import { SessiondError } from './errors.js';
+import { workspaceInvitationMail } from './mail-templates.js';
+import type { Mfa } from './mfa.js';
+import type { Clock } from './ports/clock.js';
+import type { Crypto } from './ports/crypto.js';
+import type { Mailer } from './ports/mailer.js';
+import type { UserStore } from './ports/store.js';
+import type { WorkspaceStore } from './ports/workspace-store.js';
+import type { Revocation } from './revocation.js';
+import type { Actor } from './security-events.js';
+import type { LinkSettings } from './security-signals.js';
+import type { SessionRecord } from './session.js';
+import type { Sessions } from './sessions.js';
+import { newId } from './token.js';
+import { emailKey, isPlausibleEmail, type UserProfile } from './user.js';
+
+export type WorkspaceRole = 'owner' | 'security_admin' | 'member';
+export const WORKSPACE_ROLES: readonly WorkspaceRole[] = ['owner', 'security_admin', 'member'];
+
+/** Higher ranks hold every right of the lower ones. */
+const RANK: Record<WorkspaceRole, number> = { member: 0, security_admin: 1, owner: 2 };
+
+export function higherRole(a: WorkspaceRole, b: WorkspaceRole): WorkspaceRole {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** What someone may ask of a workspace. */
+export type WorkspaceAction =
+  | 'view_members'
+  | 'invite_members'
+  /** Invite as owner or security admin, name the security owner. */
+  | 'assign_admin_roles'
+  | 'manage_sessions'
+  | 'offboard_members'
+  | 'view_audit';
+
+/** The one authorisation table: the lowest role that may take each action. */
+const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
+  view_members: 'security_admin',
+  invite_members: 'security_admin',
+  assign_admin_roles: 'owner',
+  manage_sessions: 'security_admin',
+  offboard_members: 'security_admin',
+  view_audit: 'security_admin',
+};
+
+export function mayTake(role: WorkspaceRole, action: WorkspaceAction): boolean {
+  return RANK[role] >= RANK[LOWEST_ROLE[action]];
+}
+
+export interface WorkspaceRecord {
+  id: string;
+  name: string;
+  /** The one person members' alerts name as who to contact; an active owner or security admin. */
+  securityOwnerId: string;
+  createdAt: number;
+}
+
+export interface MembershipRecord {
+  workspaceId: string;
+  userId: string;
+  role: WorkspaceRole;
+  status: 'active' | 'disabled';
+  joinedAt: number;
+  disabledAt: number | null;
+  /** The user id of whoever disabled it (offboarding). */
+  disabledBy: string | null;
+}
+
+export interface InvitationRecord {
+  id: string;
+  workspaceId: string;
+  email: string;
+  emailKey: string;
+  role: WorkspaceRole;
+  secretHash: string;
+  invitedBy: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+/** A row of the admin's member list. */
+export interface MemberSummary {
+  membership: MembershipRecord;
+  user: Pick<UserProfile, 'id' | 'email' | 'name'>;
+  activeSessions: number;
+  /** The latest stored activity of any active session; null without one. */
+  lastActiveAt: number | null;
+  mfaEnabled: boolean;
+  trustedDevices: number;
+}
+
+/** Who acted, as the entry point saw them (recorded with every audit entry). */
+export interface WorkspaceCaller {
+  userId: string;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+export type AuditAction =
+  | 'workspace.created'
+  | 'security_owner.changed'
+  | 'member.invited'
+  | 'member.joined'
+  | 'member.offboarded'
+  | 'session.revoked'
+  | 'sessions.revoked';
+
+export interface AuditEntry {
+  /** The log's own order, assigned by the store as entries are appended: the cursor pages by it. */
+  seq: number;
+  id: string;
+  workspaceId: string;
+  at: number;
+  actorId: string;
+  action: AuditAction;
+  targetKind: 'workspace' | 'member' | 'invitation' | 'session';
+  targetId: string;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  /** What else a reader needs: counts, the invited address and role. Never a secret. */
+  details: Record<string, string | number | boolean | null>;
+}
+
+/** What an audit entry is before the store appends it (and gives it its place in the order). */
+export type NewAuditEntry = Omit<AuditEntry, 'seq'>;
+
+/** Where a page of the audit trail starts: strictly before this entry. */
+export interface AuditCursor {
+  seq: number;
+}
+
+export interface WorkspaceDeps {
+  store: WorkspaceStore;
+  users: Pick<UserStore, 'findUserById'>;
+  sessions: Pick<Sessions, 'listUserSessions'>;
+  revocation: Pick<Revocation, 'endSession' | 'endMatching'>;
+  mfa: Pick<Mfa, 'trustedDeviceIds' | 'untrustDevice'>;
+  clock: Clock;
+  crypto: Crypto;
+  mailer: Mailer;
+  background: Background;
+  links: LinkSettings;
+  /** How long an invitation link works. */
+  invitationTtlMs: number;
+}
+
+export const MAX_WORKSPACE_NAME = 100;
+export const DEFAULT_INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface Authorized {
+  workspace: WorkspaceRecord;
+  membership: MembershipRecord;
+}
+
+export interface OffboardResult {
+  sessionsEnded: number;
+  devicesUntrusted: number;
+  /** False when the membership was already disabled (a second run finishes what the first began). */
+  membershipDisabled: boolean;
+}
+
+export class Workspaces {
+  readonly #deps: WorkspaceDeps;
+
+  constructor(deps: WorkspaceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * The caller's workspace and membership when they may take `action`. Throws `not_found` when
+   * the caller is not an active member (or there is no such workspace: the same answer), and
+   * `forbidden` when their role does not allow the action.
+   */
+  async authorize(caller: Pick<WorkspaceCaller, 'userId'>, workspaceId: string, action: WorkspaceAction): Promise<Authorized> {
+    const { store } = this.#deps;
+    const membership = await store.findMembership(workspaceId, caller.userId);
+    const workspace = membership?.status === 'active' ? await store.findWorkspace(workspaceId) : null;
+    if (!membership || !workspace) throw new SessiondError('not_found', 'No such workspace.');
+    if (!mayTake(membership.role, action)) throw new SessiondError('forbidden', 'Your role in this workspace does not allow this.');
+    return { workspace, membership };
+  }
+
+  /** A new workspace; its creator is its owner and security owner. */
+  async create(caller: WorkspaceCaller, name: string): Promise<WorkspaceRecord> {
+    const { store, clock, crypto } = this.#deps;
+    const trimmed = name.trim();
+    if (trimmed.length === 0 || trimmed.length > MAX_WORKSPACE_NAME)
+      throw new SessiondError('invalid_request', `A workspace name has 1 to ${MAX_WORKSPACE_NAME} characters.`);
+    const at = clock.now();
+    const workspace: WorkspaceRecord = { id: newId(crypto), name: trimmed, securityOwnerId: caller.userId, createdAt: at };
+    await store.insertWorkspace(workspace, {
+      workspaceId: workspace.id,
+      userId: caller.userId,
+      role: 'owner',
+      status: 'active',
+      joinedAt: at,
+      disabledAt: null,
+      disabledBy: null,
+    });
+    await this.#audit(caller, workspace.id, 'workspace.created', 'workspace', workspace.id, { name: trimmed });
+    return workspace;
+  }
+
+  /** The workspaces the user is an active member of, with their role. */
+  async listMine(userId: string): Promise<{ workspace: WorkspaceRecord; role: WorkspaceRole }[]> {
+    return this.#deps.store.listWorkspacesOf(userId);
+  }
+
+  async members(caller: WorkspaceCaller, workspaceId: string): Promise<MemberSummary[]> {
+    await this.authorize(caller, workspaceId, 'view_members');
+    return this.#deps.store.listMembers(workspaceId, this.#deps.clock.now());
+  }
+
+  /**
+   * Mails a single-use, expiring link that adds its holder to the workspace with `role`, once
+   * they are signed in as the invited address. Inviting as owner or security admin needs an
+   * owner. Returns when the invitation expires; the link itself only goes by mail.
+   */
+  async invite(caller: WorkspaceCaller, workspaceId: string, email: string, role: WorkspaceRole): Promise<{ id: string; expiresAt: number }> {
+    const { workspace } = await this.authorize(caller, workspaceId, 'invite_members');
+    if (role !== 'member') await this.authorize(caller, workspaceId, 'assign_admin_roles');
+    if (!isPlausibleEmail(email)) throw new SessiondError('invalid_request', 'The email address is not valid.');
+    const { store, invitationTtlMs, mailer, background, links } = this.#deps;
+    const address = email.trim();
+    const { id, token, expiresAt } = await issueLinkToken(this.#deps, invitationTtlMs, (record) =>
+      store.insertInvitation({ ...record, workspaceId, email: address, emailKey: emailKey(address), role, invitedBy: caller.userId }),
+    );
+    await this.#audit(caller, workspaceId, 'member.invited', 'invitation', id, { email: address, role });
+    const inviter = await this.#deps.users.findUserById(caller.userId);
+    background.run('workspace invitation', async () => {
+      const content = workspaceInvitationMail({
+        product: links.productName,
+        workspace: workspace.name,
+        inviter: inviter?.email ?? 'An administrator',
+        role,
+        joinUrl: `${links.publicUrl}/workspaces/join?token=${encodeURIComponent(token)}`,
+        expiresInDays: Math.max(1, Math.round(invitationTtlMs / 86_400_000)),
+      });
+      await mailer.send({ to: address, ...content });
+    });
+    return { id, expiresAt };
+  }
+
+  /**
+   * The signed-in user accepts an invitation. The link works once, before it expires, and only
+   * for the account with the invited address (a forwarded link is worth nothing to anyone
+   * else). Throws `invalid_token` otherwise, the same for every reason.
+   */
+  async accept(caller: WorkspaceCaller & { email: string }, token: string): Promise<WorkspaceRecord> {
+    const { store } = this.#deps;
+    const invitation = await redeemLinkToken(
+      this.#deps,
+      token,
+      async (id) => {
+        const found = await store.findInvitation(id);
+        return found && found.emailKey === emailKey(caller.email) ? found : null;
+      },
+      (id, now) => store.acceptInvitation(id, caller.userId, now),
+    );
+    const workspace = invitation && (await store.findWorkspace(invitation.workspaceId));
+    if (!invitation || !workspace) throw new SessiondError('invalid_token');
+    await this.#audit(caller, workspace.id, 'member.joined', 'member', caller.userId, { role: invitation.role, invitation: invitation.id });
+    return workspace;
+  }
+
+  /** Names the workspace's security owner: an active owner or security admin. Owners only. */
+  async setSecurityOwner(caller: WorkspaceCaller, workspaceId: string, userId: string): Promise<void> {
+    await this.authorize(caller, workspaceId, 'assign_admin_roles');
+    const target = await this.#deps.store.findMembership(workspaceId, userId);
+    if (!target || target.status !== 'active') throw new SessiondError('not_found', 'No such member.');
+    if (!mayTake(target.role, 'manage_sessions'))
+      throw new SessiondError('invalid_request', 'The security owner must be an owner or a security admin.');
+    await this.#deps.store.setSecurityOwner(workspaceId, userId);
+    await this.#audit(caller, workspaceId, 'security_owner.changed', 'member', userId, {});
+  }
+
+  /** One member's active sessions, as the member sees them (no current session is marked). */
+  async memberSessions(caller: WorkspaceCaller, workspaceId: string, memberId: string): Promise<SessionRecord[]> {
+    await this.authorize(caller, workspaceId, 'view_members');
+    await this.#member(workspaceId, memberId);
+    return this.#deps.sessions.listUserSessions(memberId, null);
+  }
+
+  /** Ends one session of a member (reason `admin`). Throws `not_found` when it is not an active session of theirs. */
+  async endMemberSession(caller: WorkspaceCaller, workspaceId: string, memberId: string, sessionId: string): Promise<void> {
+    await this.authorize(caller, workspaceId, 'manage_sessions');
+    await this.#member(workspaceId, memberId);
+    const ended = await this.#deps.revocation.endSession(memberId, sessionId, adminActor(caller), 'admin');
+    if (!ended) throw new SessiondError('not_found', 'No such session.');
+    await this.#audit(caller, workspaceId, 'session.revoked', 'session', sessionId, { member: memberId });
+  }
+
+  /** Ends every session of a member (reason `admin`); returns how many. */
+  async endMemberSessions(caller: WorkspaceCaller, workspaceId: string, memberId: string): Promise<number> {
+    await this.authorize(caller, workspaceId, 'manage_sessions');
+    await this.#member(workspaceId, memberId);
+    const count = await this.#deps.revocation.endMatching({ userId: memberId }, adminActor(caller), 'admin');
+    await this.#audit(caller, workspaceId, 'sessions.revoked', 'member', memberId, { count });
+    return count;
+  }
+
+  /**
+   * Offboarding, one step: disables the membership, ends every session of the member and takes
+   * trust from every device of theirs (their next sign-in anywhere asks for the second factor),
+   * recorded with who did it. Safe to run again: a second run finishes whatever a first one that
+   * failed halfway left. The security owner cannot be offboarded until someone else is named,
+   * nor can the caller offboard themself; only an owner may offboard an owner.
+   */
+  async offboard(caller: WorkspaceCaller, workspaceId: string, memberId: string): Promise<OffboardResult> {
+    const { workspace, membership } = await this.authorize(caller, workspaceId, 'offboard_members');
+    const target = await this.#member(workspaceId, memberId);
+    if (memberId === caller.userId) throw new SessiondError('forbidden', 'You cannot offboard yourself.');
+    if (memberId === workspace.securityOwnerId)
+      throw new SessiondError('forbidden', 'Name another security owner before offboarding this member.');
+    if (target.role === 'owner' && membership.role !== 'owner') throw new SessiondError('forbidden', 'Only an owner can offboard an owner.');
+    const { store, clock, revocation, mfa } = this.#deps;
+    const actor = adminActor(caller);
+    const membershipDisabled = await store.disableMembership(workspaceId, memberId, clock.now(), caller.userId);
+    const sessionsEnded = await revocation.endMatching({ userId: memberId }, actor, 'admin');
+    const devices = [...(await mfa.trustedDeviceIds(memberId))];
+    for (const deviceId of devices) await mfa.untrustDevice(memberId, deviceId, actor);
+    const result = { sessionsEnded, devicesUntrusted: devices.length, membershipDisabled };
+    await this.#audit(caller, workspaceId, 'member.offboarded', 'member', memberId, { ...result });
+    return result;
+  }
+
+  /** The workspace's audit trail, newest first, one page. */
+  async audit(caller: WorkspaceCaller, workspaceId: string, after: AuditCursor | null, limit: number): Promise<AuditEntry[]> {
+    await this.authorize(caller, workspaceId, 'view_audit');
+    return this.#deps.store.listAudit(workspaceId, after, limit);
+  }
+
+  /** The target's membership (active or disabled); `not_found` when they never joined this workspace. */
+  async #member(workspaceId: string, userId: string): Promise<MembershipRecord> {
+    const found = await this.#deps.store.findMembership(workspaceId, userId);
+    if (!found) throw new SessiondError('not_found', 'No such member.');
+    return found;
+  }
+
+  async #audit(
+    caller: WorkspaceCaller,
+    workspaceId: string,
+    action: AuditAction,
+    targetKind: AuditEntry['targetKind'],
+    targetId: string,
+    details: AuditEntry['details'],
+  ): Promise<void> {
+    const { store, clock, crypto } = this.#deps;
+    await store.appendAudit({
+      id: newId(crypto),
+      workspaceId,
+      at: clock.now(),
+      actorId: caller.userId,
+      action,
+      targetKind,
+      targetId,
+      ip: caller.ip,
+      userAgent: caller.userAgent,
+      requestId: caller.requestId,
+      details,
+    });
+  }
+}
+
+/** An admin acting from a request: what the member's timeline shows as the actor. */
+export function adminActor(caller: WorkspaceCaller): Actor {
+  return { kind: 'admin', adminId: caller.userId, ip: caller.ip };
+}
