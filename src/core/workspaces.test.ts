@@ -64,13 +64,21 @@ async function code(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('the authorisation table', () => {
-  it('gives members no admin action, security admins every one but assigning admin roles, owners all', () => {
-    const actions: WorkspaceAction[] = ['view_members', 'invite_members', 'assign_admin_roles', 'manage_sessions', 'offboard_members', 'view_audit'];
+  it('gives members only the workspace itself, security admins every action but assigning admin roles, owners all', () => {
+    const actions: WorkspaceAction[] = [
+      'view_workspace',
+      'view_members',
+      'invite_members',
+      'assign_admin_roles',
+      'manage_sessions',
+      'offboard_members',
+      'view_audit',
+    ];
     const table = Object.fromEntries(WORKSPACE_ROLES.map((role) => [role, actions.filter((a) => mayTake(role, a))]));
     expect(table).toEqual({
       owner: actions,
-      security_admin: ['view_members', 'invite_members', 'manage_sessions', 'offboard_members', 'view_audit'],
-      member: [],
+      security_admin: ['view_workspace', 'view_members', 'invite_members', 'manage_sessions', 'offboard_members', 'view_audit'],
+      member: ['view_workspace'],
     });
   });
 });
@@ -95,6 +103,9 @@ describe('Workspaces', () => {
     expect(await code(u.workspaces.members(outsider.caller, 'AAAAAAAAAAAAAAAAAAAAAA'))).toBe('not_found');
     const member = await join(owner, ws.id, 'member');
     expect(await code(u.workspaces.members(member.caller, ws.id))).toBe('forbidden');
+    // A member may read the workspace itself (its name, and their role); an outsider may not.
+    expect((await u.workspaces.authorize(member.caller, ws.id, 'view_workspace')).membership.role).toBe('member');
+    expect(await code(u.workspaces.authorize(outsider.caller, ws.id, 'view_workspace'))).toBe('not_found');
     const admin = await join(owner, ws.id, 'security_admin');
     expect(await code(u.workspaces.members(admin.caller, ws.id))).toBe('ok');
     // Another workspace's owner is an outsider here.
@@ -258,7 +269,11 @@ describe('Workspaces', () => {
       const member = await join(owner, ws.id, 'security_admin');
       const a = await signIn(member);
       const b = await signIn(member, 'device-cookie-0000000002');
-      await u.mfaStore.setDeviceTrust(member.id, b.session.deviceId!, u.clock.now() + 86_400_000, { clientId: 'web', tokenId: null, secretHash: null });
+      await u.mfaStore.setDeviceTrust(member.id, b.session.deviceId!, u.clock.now() + 86_400_000, {
+        clientId: 'web',
+        tokenId: null,
+        secretHash: null,
+      });
       const result = await u.workspaces.offboard(owner.caller, ws.id, member.id);
       expect(result).toEqual({ sessionsEnded: 2, devicesUntrusted: 1, membershipDisabled: true });
       expect(await u.sessions.validateSessionToken(a.token)).toBeNull();

@@ -41,6 +41,8 @@ export function higherRole(a: WorkspaceRole, b: WorkspaceRole): WorkspaceRole {
 
 /** What someone may ask of a workspace. */
 export type WorkspaceAction =
+  /** Read the workspace itself: its name, security owner and one's own role. */
+  | 'view_workspace'
   | 'view_members'
   | 'invite_members'
   /** Invite as owner or security admin, name the security owner. */
@@ -51,6 +53,7 @@ export type WorkspaceAction =
 
 /** The one authorisation table: the lowest role that may take each action. */
 const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
+  view_workspace: 'member',
   view_members: 'security_admin',
   invite_members: 'security_admin',
   assign_admin_roles: 'owner',
@@ -235,7 +238,12 @@ export class Workspaces {
    * they are signed in as the invited address. Inviting as owner or security admin needs an
    * owner. Returns when the invitation expires; the link itself only goes by mail.
    */
-  async invite(caller: WorkspaceCaller, workspaceId: string, email: string, role: WorkspaceRole): Promise<{ id: string; expiresAt: number }> {
+  async invite(
+    caller: WorkspaceCaller,
+    workspaceId: string,
+    email: string,
+    role: WorkspaceRole,
+  ): Promise<{ id: string; expiresAt: number }> {
     const { workspace } = await this.authorize(caller, workspaceId, 'invite_members');
     if (role !== 'member') await this.authorize(caller, workspaceId, 'assign_admin_roles');
     if (!isPlausibleEmail(email)) throw new SessiondError('invalid_request', 'The email address is not valid.');
@@ -331,7 +339,8 @@ export class Workspaces {
     if (memberId === caller.userId) throw new SessiondError('forbidden', 'You cannot offboard yourself.');
     if (memberId === workspace.securityOwnerId)
       throw new SessiondError('forbidden', 'Name another security owner before offboarding this member.');
-    if (target.role === 'owner' && membership.role !== 'owner') throw new SessiondError('forbidden', 'Only an owner can offboard an owner.');
+    if (target.role === 'owner' && membership.role !== 'owner')
+      throw new SessiondError('forbidden', 'Only an owner can offboard an owner.');
     const { store, clock, revocation, mfa } = this.#deps;
     const actor = adminActor(caller);
     const membershipDisabled = await store.disableMembership(workspaceId, memberId, clock.now(), caller.userId);
