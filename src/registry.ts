@@ -19,6 +19,7 @@ import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js
 import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
 import { dualRevocationBus } from './adapters/bus/dual-revocation-bus.js';
 import { republishingBus } from './adapters/bus/republishing-bus.js';
+import { sqliteRevocationBus } from './adapters/bus/sqlite-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
 import { AdapterErrors } from './adapters/adapter-errors.js';
@@ -97,7 +98,7 @@ export interface RegistryOverrides {
   /** Where background components (bus, mail, signals) log; tests capture it. Default: stdout. */
   logStream?: DestinationStream;
   /** Force a bus (tests): `none` disables every node's cache. */
-  bus?: 'memory' | 'redis' | 'postgres' | 'redis+postgres' | 'none';
+  bus?: 'memory' | 'sqlite' | 'redis' | 'postgres' | 'redis+postgres' | 'none';
   /** Skip running migrations (the CLI's `migrate` runs them itself). */
   migrate?: boolean;
   /** Tests shorten the mail retry backoff. */
@@ -137,19 +138,31 @@ const TOUCH_FLUSH_INTERVAL_MS = 1_000;
 
 /**
  * The revocation bus. PostgreSQL with Redis: both (dual-revocation-bus.ts says why); PostgreSQL
- * alone: LISTEN/NOTIFY; SQLite: in-process (one node per file), or Redis when configured so that
- * SDK clients listening there hear revocations. Failed publishes are retried in the background.
+ * alone: LISTEN/NOTIFY; a SQLite file: its `revocation_log`, which every process on the file
+ * (the server, the CLI) reads before trusting its cache; in-memory SQLite: in-process; SQLite with
+ * Redis configured: Redis, so that SDK clients listening there hear revocations. Failed publishes are retried in the background.
  */
 async function openBus(
   config: Readonly<Config>,
   engine: Engine,
   choice: RegistryOverrides['bus'],
+  clock: Clock,
   log: Logger,
   errors: AdapterErrors,
   redisPrefix: string | null,
 ): Promise<RevocationBus> {
+  const sqliteFile = engine === 'sqlite' ? config.databaseUrl.slice('sqlite:'.length) : null;
   const kind =
-    choice ?? (config.redisUrl ? (engine === 'postgres' ? 'redis+postgres' : 'redis') : engine === 'postgres' ? 'postgres' : 'memory');
+    choice ??
+    (config.redisUrl
+      ? engine === 'postgres'
+        ? 'redis+postgres'
+        : 'redis'
+      : engine === 'postgres'
+        ? 'postgres'
+        : sqliteFile !== null && sqliteFile !== ':memory:'
+          ? 'sqlite'
+          : 'memory');
   const open = async (which: 'redis' | 'postgres'): Promise<RevocationBus> => {
     if (which === 'postgres') return postgresRevocationBus(config.databaseUrl, { onError: errors.reporter('postgres-bus') });
     if (!config.redisUrl || redisPrefix === null) throw new Error('the redis bus needs --redis');
@@ -162,7 +175,9 @@ async function openBus(
         ? await open(kind)
         : kind === 'none'
           ? noRevocationBus()
-          : memoryRevocationBus();
+          : kind === 'sqlite' && sqliteFile !== null
+            ? sqliteRevocationBus(sqliteFile, clock.now)
+            : memoryRevocationBus();
   return republishingBus(bus, log, DEFAULT_CACHE_LIMITS.maxAgeMs);
 }
 
@@ -204,7 +219,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
         : null;
     if (redisLimiter) opened.push(() => redisLimiter.close());
     const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
-    const bus = await openBus(config, engine, overrides.bus, logger.child({ component: 'revocation-bus' }), adapterErrors, redisPrefix);
+    const bus = await openBus(config, engine, overrides.bus, clock, logger.child({ component: 'revocation-bus' }), adapterErrors, redisPrefix);
     opened.push(() => bus.close());
     const passwordPolicy = { minLength: config.minPasswordLength, maxLength: MAX_PASSWORD_LENGTH };
     const signInLimits = { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit };

@@ -9,6 +9,7 @@ import { deviceTrustGrants } from './0007-device-trust-grants.js';
 import { sessionPasswordHold } from './0008-session-password-hold.js';
 import { secretKeys } from './0009-secret-keys.js';
 import { workspaces } from './0010-workspaces.js';
+import { revocationLog } from './0011-revocation-log.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008-session-password-hold': sessionPasswordHold,
   '0009-secret-keys': secretKeys,
   '0010-workspaces': workspaces,
+  '0011-revocation-log': revocationLog,
 };
 
 export const migrationProvider: MigrationProvider = {

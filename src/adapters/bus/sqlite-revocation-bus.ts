@@ -1,0 +1,72 @@
+/**
+ * Revocation fan-out between the processes that share one SQLite file: a running server, the CLI
+ * ending a member's sessions, a second server on the same file. A revocation is appended to
+ * `revocation_log` (migration 0011) and delivered to this process's listeners at once.
+ *
+ * Before a node trusts its cache (`isLive`, asked on every validation) it catches up: SQLite's
+ * `PRAGMA data_version` changes when another connection has committed to the file, and only then
+ * are the unseen rows read. Both are synchronous calls on this bus's own connection (better-sqlite3),
+ * a few microseconds, so a revocation committed by another process is honoured on the very next
+ * request, not after a polling interval or the cache's maximum age.
+ */
+import SqliteDatabase from 'better-sqlite3';
+import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';
+import { decode, encode } from '../../core/revocation-wire.js';
+
+/** Rows older than this are pruned; a node that has not validated for that long has no fresh cache entry left. */
+const KEEP_MS = 10 * 60_000;
+const PRUNE_EVERY = 100;
+
+export function sqliteRevocationBus(file: string, now: () => number = Date.now): RevocationBus {
+  const db = new SqliteDatabase(file);
+  db.pragma('busy_timeout = 5000');
+  const insert = db.prepare('insert into revocation_log (payload, at) values (?, ?)');
+  const unseen = db.prepare<[number], { seq: number; payload: string }>('select seq, payload from revocation_log where seq > ? order by seq');
+  const prune = db.prepare('delete from revocation_log where at < ?');
+  const listeners: ((event: RevocationEvent) => void)[] = [];
+  let seen = (db.prepare('select coalesce(max(seq), 0) as seq from revocation_log').get() as { seq: number }).seq;
+  let version = db.pragma('data_version', { simple: true }) as number;
+  let published = 0;
+  let closed = false;
+
+  const deliver = (event: RevocationEvent) => {
+    for (const listener of listeners) listener(event);
+  };
+
+  /** Reads what other processes appended since the last look; true when this connection can read. */
+  function catchUp(): boolean {
+    if (closed) return false;
+    try {
+      const current = db.pragma('data_version', { simple: true }) as number;
+      if (current === version) return true;
+      version = current;
+      for (const row of unseen.all(seen)) {
+        seen = row.seq;
+        const message = decode(row.payload);
+        if (message && message.kind !== 'heartbeat') deliver(message);
+      }
+      return true;
+    } catch {
+      // The file cannot be read (locked for longer than busy_timeout, removed): not live, so the
+      // cache is neither trusted nor filled, and is emptied when reads work again.
+      return false;
+    }
+  }
+
+  return {
+    async publish(event) {
+      insert.run(encode(event), now());
+      // This process's own caches hear it before the revoking request answers.
+      deliver(event);
+      if (++published % PRUNE_EVERY === 0) prune.run(now() - KEEP_MS);
+    },
+    subscribe(listener) {
+      listeners.push(listener);
+    },
+    isLive: catchUp,
+    async close() {
+      closed = true;
+      db.close();
+    },
+  };
+}
