@@ -1,4 +1,4 @@
-/** `sessiond <command>`: serve, migrate, users create, service-keys create, keys rotate. */
+/** `sessiond <command>`: serve, migrate, users create, service-keys create, keys rotate, workspaces, members, sessions. */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { isSessiondError } from '../core/errors.js';
@@ -7,6 +7,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { serviceKeysCommand } from './commands/service-keys.js';
 import { usersCommand } from './commands/users.js';
+import { membersCommand, sessionsCommand, workspacesCommand } from './commands/workspaces.js';
 
 export function program(): Command {
   return new Command('sessiond')
@@ -18,7 +19,10 @@ export function program(): Command {
     .addCommand(migrateCommand())
     .addCommand(usersCommand())
     .addCommand(serviceKeysCommand())
-    .addCommand(keysCommand());
+    .addCommand(keysCommand())
+    .addCommand(workspacesCommand())
+    .addCommand(membersCommand())
+    .addCommand(sessionsCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -11,22 +11,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, PASSWORD } from '../support/harness.js';
-import { BIN, envWithoutSessiond, ROOT, spawnSessiond, SPAWN_HOOK_TIMEOUT_MS, stopAllSpawned } from '../support/serve-process.js';
+import { envWithoutSessiond, ROOT, runCli, spawnSessiond, SPAWN_HOOK_TIMEOUT_MS, stopAllSpawned } from '../support/serve-process.js';
 
 const run = promisify(execFile);
 
 /** The environment without any SESSIOND_* setting of the machine running the tests. */
 const cleanEnv = envWithoutSessiond;
 
-async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv(extraEnv), timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const cli = runCli;
 
 /**
  * A project with the package installed from `npm pack`'s tarball, offline: the tarball unpacked

@@ -15,7 +15,7 @@
  *   SIGKILL or a crash of the test worker. A `command` child gets its own process group, so a
  *   launcher's own children are signalled with it, and the guard through NODE_OPTIONS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -309,4 +309,17 @@ export async function spawnSessiond(options: SessiondOptions): Promise<SessiondP
 export function envWithoutSessiond(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SESSIOND_')));
   return { ...env, ...extra };
+}
+
+/**
+ * One run of the built CLI (`node bin/sessiond.js …`) to its end, with the machine's SESSIOND_*
+ * settings left out; its exit code and output. Never throws for a non-zero exit.
+ */
+export function runCli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: envWithoutSessiond(extraEnv), timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

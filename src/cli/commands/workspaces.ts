@@ -1,0 +1,181 @@
+/**
+ * Workspace administration from the server's shell: `sessiond workspaces …`, `sessiond members …`
+ * and `sessiond sessions …`. The operator acts as a named person (`--as <email>`): the same
+ * authorisation as the web console and the admin API applies, and the audit log names that
+ * person (user agent `sessiond-cli`, no address). Every command goes through the Workspaces use
+ * cases; none writes to the database itself.
+ */
+import { randomUUID } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { loadConfig } from '../../config.js';
+import { SessiondError } from '../../core/errors.js';
+import { emailKey } from '../../core/user.js';
+import { WORKSPACE_ROLES, type WorkspaceCaller, type WorkspaceRole } from '../../core/workspaces.js';
+import { createRegistry, type Registry } from '../../registry.js';
+import { addConfigOptions, flagsOf } from '../options.js';
+
+const CONFIG_KEYS = ['databaseUrl', 'secretKeyFile', 'redisUrl', 'redisPrefix', 'smtpUrl', 'mailFrom', 'publicUrl'] as const;
+
+/** A subcommand with the database flags and `--as`; its action gets a registry that is closed after. */
+function adminCommand<O extends { as: string }>(
+  name: string,
+  description: string,
+  build: (c: Command) => Command,
+  run: (registry: Registry, caller: WorkspaceCaller, options: O) => Promise<void>,
+): Command {
+  const command = build(
+    new Command(name)
+      .description(description)
+      .addOption(new Option('--as <email>', 'The account you act as; its role in the workspace decides what you may do.').makeOptionMandatory()),
+  );
+  addConfigOptions(command, CONFIG_KEYS);
+  command.action(async (options: O) => {
+    const registry = await createRegistry(loadConfig(flagsOf(command)), { logStream: process.stderr });
+    try {
+      await run(registry, await callerFor(registry, options.as), options);
+      // Invitation mail goes out in the background: wait for it before closing.
+      await registry.mailer.flush?.();
+    } finally {
+      await registry.close();
+    }
+  });
+  return command;
+}
+
+async function userIdFor(registry: Registry, email: string): Promise<string> {
+  const user = await registry.store.findUserByEmailKey(emailKey(email));
+  if (!user) throw new SessiondError('not_found', `No account with the address ${email}.`);
+  return user.id;
+}
+
+async function callerFor(registry: Registry, email: string): Promise<WorkspaceCaller> {
+  return { userId: await userIdFor(registry, email), ip: null, userAgent: 'sessiond-cli', requestId: `cli-${randomUUID()}` };
+}
+
+const roleOption = () =>
+  new Option('--role <role>', 'The role the invitation gives.').choices(WORKSPACE_ROLES as readonly string[]).default('member');
+
+const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString());
+
+export function workspacesCommand(): Command {
+  const workspaces = new Command('workspaces').description('Create and list workspaces.');
+  workspaces.addCommand(
+    adminCommand<{ as: string; name: string }>(
+      'create',
+      'Create a workspace; the --as account becomes its owner and security owner.',
+      (c) => c.addOption(new Option('--name <name>', 'The workspace name.').makeOptionMandatory()),
+      async (registry, caller, options) => {
+        const ws = await registry.workspaces.create(caller, options.name);
+        console.log(`created workspace ${ws.name} (id ${ws.id})`);
+      },
+    ),
+  );
+  workspaces.addCommand(
+    adminCommand<{ as: string }>(
+      'list',
+      'The workspaces the --as account is an active member of, with its role.',
+      (c) => c,
+      async (registry, caller) => {
+        for (const { workspace, role } of await registry.workspaces.listMine(caller.userId))
+          console.log(`${workspace.id}\t${role}\t${workspace.name}`);
+      },
+    ),
+  );
+  return workspaces;
+}
+
+export function membersCommand(): Command {
+  const members = new Command('members').description("Invite, list and offboard a workspace's members.");
+  const workspaceOption = () => new Option('--workspace <id>', 'The workspace id.').makeOptionMandatory();
+  members.addCommand(
+    adminCommand<{ as: string; workspace: string }>(
+      'list',
+      'Members with their role, status, active sessions, last activity, MFA and trusted devices.',
+      (c) => c.addOption(workspaceOption()),
+      async (registry, caller, options) => {
+        console.log(['email', 'role', 'status', 'sessions', 'last active', 'mfa', 'trusted devices'].join('\t'));
+        for (const m of await registry.workspaces.members(caller, options.workspace))
+          console.log(
+            [
+              m.user.email,
+              m.membership.role,
+              m.membership.status,
+              m.activeSessions,
+              iso(m.lastActiveAt),
+              m.mfaEnabled ? 'on' : 'off',
+              m.trustedDevices,
+            ].join('\t'),
+          );
+      },
+    ),
+  );
+  members.addCommand(
+    adminCommand<{ as: string; workspace: string; email: string; role: WorkspaceRole }>(
+      'invite',
+      'Mail an invitation link (single use, for that address only).',
+      (c) =>
+        c
+          .addOption(workspaceOption())
+          .addOption(new Option('--email <email>', 'The address to invite.').makeOptionMandatory())
+          .addOption(roleOption()),
+      async (registry, caller, options) => {
+        const { expiresAt } = await registry.workspaces.invite(caller, options.workspace, options.email, options.role);
+        console.log(`invited ${options.email} as ${options.role}; the mailed link works until ${iso(expiresAt)}`);
+      },
+    ),
+  );
+  members.addCommand(
+    adminCommand<{ as: string; workspace: string; user: string }>(
+      'offboard',
+      'End every session of the member, untrust their devices and disable their membership.',
+      (c) => c.addOption(workspaceOption()).addOption(new Option('--user <email>', 'The member to offboard.').makeOptionMandatory()),
+      async (registry, caller, options) => {
+        const result = await registry.workspaces.offboard(caller, options.workspace, await userIdFor(registry, options.user));
+        console.log(
+          `offboarded ${options.user}: ${result.sessionsEnded} session(s) ended, ${result.devicesUntrusted} device(s) untrusted, ` +
+            (result.membershipDisabled ? 'membership disabled' : 'membership was already disabled'),
+        );
+      },
+    ),
+  );
+  return members;
+}
+
+export function sessionsCommand(): Command {
+  const sessions = new Command('sessions').description("A workspace member's sessions.");
+  const common = (c: Command) =>
+    c
+      .addOption(new Option('--workspace <id>', 'The workspace id.').makeOptionMandatory())
+      .addOption(new Option('--user <email>', 'The member.').makeOptionMandatory());
+  sessions.addCommand(
+    adminCommand<{ as: string; workspace: string; user: string }>(
+      'list',
+      "The member's active sessions.",
+      common,
+      async (registry, caller, options) => {
+        const list = await registry.workspaces.memberSessions(caller, options.workspace, await userIdFor(registry, options.user));
+        console.log(['id', 'app', 'device', 'ip', 'signed in', 'last active'].join('\t'));
+        for (const s of list)
+          console.log([s.id, s.clientId, `${s.device.name} (${s.device.os})`, s.ip, iso(s.signedInAt), iso(s.lastActiveAt)].join('\t'));
+      },
+    ),
+  );
+  sessions.addCommand(
+    adminCommand<{ as: string; workspace: string; user: string; session?: string }>(
+      'revoke',
+      "End one of the member's sessions (--session) or all of them.",
+      (c) => common(c).addOption(new Option('--session <id>', 'Only this session.')),
+      async (registry, caller, options) => {
+        const memberId = await userIdFor(registry, options.user);
+        if (options.session) {
+          await registry.workspaces.endMemberSession(caller, options.workspace, memberId, options.session);
+          console.log(`ended session ${options.session}`);
+        } else {
+          const count = await registry.workspaces.endMemberSessions(caller, options.workspace, memberId);
+          console.log(`ended ${count} session(s) of ${options.user}`);
+        }
+      },
+    ),
+  );
+  return sessions;
+}
