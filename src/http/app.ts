@@ -10,6 +10,7 @@ import type { DestinationStream } from 'pino';
 import { trustedProxies } from '../config.js';
 import { SessiondError } from '../core/errors.js';
 import type { Registry } from '../registry.js';
+import { adminRoutes } from './admin/routes.js';
 import { authRoutes } from './auth/routes.js';
 import type { HttpContext } from './context.js';
 import { limitConnectionsPerIp } from './connection-limit.js';
@@ -149,6 +150,8 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   await app.register(opsRoutes(ctx));
   await app.register(authRoutes(ctx), { prefix: '/v1/auth' });
   await app.register(meRoutes(ctx), { prefix: '/v1/me' });
+  // Workspaces: /v1/me/workspaces (the caller's memberships) and /v1/admin/workspaces (admins).
+  await app.register(adminRoutes(ctx), { prefix: '/v1' });
   await app.register(introspectionRoutes(ctx), { prefix: '/v1' });
   await app.register(revocationRoutes(ctx), { prefix: '/v1' });
   await app.register(webRoutes(ctx));

@@ -36,6 +36,11 @@ export function openApiOptions(publicUrl: string, cookies: CookiePolicy): Fastif
         { name: 'auth', description: 'Sign up, sign in (with a second step when MFA is on), sign out, password reset, "This wasn\'t me".' },
         { name: 'me', description: "The caller's own sessions, password and security timeline." },
         { name: 'mfa', description: 'Two-step verification, recovery codes and trusted devices.' },
+        { name: 'workspaces', description: "The caller's workspaces, and joining one by an invitation link." },
+        {
+          name: 'admin',
+          description: "Workspace admins: members, invitations, the security owner, members' sessions, offboarding and the audit log.",
+        },
         { name: 'introspection', description: 'For other services, with a service key: token introspection and the revocation stream.' },
         { name: 'ops', description: 'Liveness, readiness and Prometheus metrics.' },
         { name: 'ui', description: 'What the web pages take from configuration.' },

@@ -1,0 +1,147 @@
+/**
+ * Wire shapes of workspaces and the admin plane. Requests refuse unknown fields and malformed ids
+ * (400); responses are allowlists, so an invitation's secret hash or a membership's internals
+ * never leave the server.
+ */
+import { Type, type Static } from 'typebox';
+import { MAX_WORKSPACE_NAME, WORKSPACE_ROLES, type AuditAction, type WorkspaceRole } from '../../core/workspaces.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** The shape of every id this server issues (`isWellFormedId` in core/token.ts): 22 base64url characters. */
+export const ID_PATTERN = '^[A-Za-z0-9_-]{22}$';
+const Id = Type.String({ pattern: ID_PATTERN });
+
+const Role = Type.Unsafe<WorkspaceRole>({ type: 'string', enum: [...WORKSPACE_ROLES] });
+
+/** Every audit action, from a record so that a new one in core does not compile until it is listed here. */
+const AUDIT_ACTIONS = Object.keys({
+  'workspace.created': true,
+  'security_owner.changed': true,
+  'member.invited': true,
+  'member.joined': true,
+  'member.offboarded': true,
+  'session.revoked': true,
+  'sessions.revoked': true,
+} satisfies Record<AuditAction, true>) as AuditAction[];
+
+/** Routes that take no query string still refuse one they do not understand. */
+export const NoQuery = Type.Object({}, { additionalProperties: false });
+
+export const WorkspaceParams = Type.Object({ ws: Id }, { additionalProperties: false });
+export const MemberParams = Type.Object({ ws: Id, userId: Id }, { additionalProperties: false });
+export const MemberSessionParams = Type.Object({ ws: Id, userId: Id, id: Id }, { additionalProperties: false });
+
+export const CreateWorkspaceBody = Type.Object(
+  // Core trims and checks the length again: "   " passes here and is refused there.
+  { name: Type.String({ minLength: 1, maxLength: MAX_WORKSPACE_NAME }) },
+  { additionalProperties: false },
+);
+
+/** The token of an invitation link (`/workspaces/join?token=`). */
+export const JoinBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+
+export const InviteBody = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 320 }), role: Role },
+  { additionalProperties: false },
+);
+
+export const SecurityOwnerBody = Type.Object({ user_id: Id }, { additionalProperties: false });
+
+export const AUDIT_FORMATS = ['json', 'jsonl', 'csv'] as const;
+
+export const AuditQuery = Type.Object(
+  {
+    // Digits only: the query string is not coerced, so "10" is checked here and parsed once.
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$', description: 'Page size, 1-200 (default 50); JSON only' })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The `next_cursor` of the previous page; JSON only' })),
+    format: Type.Optional(
+      Type.Unsafe<(typeof AUDIT_FORMATS)[number]>({
+        type: 'string',
+        enum: [...AUDIT_FORMATS],
+        description: '`json` (default): one page. `jsonl` or `csv`: the whole trail, newest first, as a download',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const Workspace = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    security_owner_id: Type.String({ description: 'The user id of the member whom alerts name as who to contact' }),
+    created_at: Type.String({ description: 'ISO 8601 UTC' }),
+  },
+  { $id: 'Workspace' },
+);
+
+export const MyWorkspaceList = Type.Object({
+  workspaces: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      role: Role,
+      security_owner_id: Type.String(),
+      created_at: Type.String(),
+    }),
+  ),
+});
+
+export const WorkspaceAnswer = Type.Object({ workspace: Workspace });
+export const WorkspaceAndRole = Type.Object({ workspace: Workspace, role: Role });
+
+export const Member = Type.Object(
+  {
+    user_id: Type.String(),
+    email: Type.String(),
+    name: Nullable(Type.String()),
+    role: Role,
+    status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
+    joined_at: Type.String(),
+    disabled_at: Nullable(Type.String()),
+    active_sessions: Type.Integer(),
+    last_active_at: Nullable(Type.String({ description: 'The latest activity of any active session; null without one' })),
+    mfa_enabled: Type.Boolean(),
+    trusted_devices: Type.Integer(),
+  },
+  { $id: 'WorkspaceMember' },
+);
+
+export const MemberList = Type.Object({ members: Type.Array(Member) });
+
+export const InvitationSent = Type.Object({
+  id: Type.String(),
+  expires_at: Type.String({ description: 'ISO 8601 UTC; the link itself only goes by mail' }),
+});
+
+export const OffboardResult = Type.Object({
+  sessions_ended: Type.Integer(),
+  devices_untrusted: Type.Integer(),
+  membership_disabled: Type.Boolean({ description: 'False when it was already disabled (a second run finishes what a first began)' }),
+});
+
+export const AuditEntry = Type.Object(
+  {
+    id: Type.String(),
+    at: Type.String({ description: 'ISO 8601 UTC' }),
+    actor_id: Type.String({ description: 'The user id of the member who acted' }),
+    action: Type.Unsafe<AuditAction>({ type: 'string', enum: [...AUDIT_ACTIONS] }),
+    target_kind: Type.Union([Type.Literal('workspace'), Type.Literal('member'), Type.Literal('invitation'), Type.Literal('session')]),
+    target_id: Type.String(),
+    ip: Nullable(Type.String()),
+    user_agent: Nullable(Type.String()),
+    request_id: Nullable(Type.String()),
+    details: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+  },
+  { $id: 'AuditEntry' },
+);
+
+export const AuditPage = Type.Object({
+  entries: Type.Array(AuditEntry),
+  next_cursor: Nullable(Type.String({ description: 'Pass as ?cursor= for the next page; null on the last page' })),
+});
+
+export type WorkspaceView = Static<typeof Workspace>;
+export type MemberView = Static<typeof Member>;
+export type AuditEntryView = Static<typeof AuditEntry>;
