@@ -7,7 +7,7 @@ import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { SessionCursor, SessionStore, SessionWithUser } from './ports/store.js';
-import type { AuthMethod, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
+import type { AuthMethod, RevokeReason, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
 import { isActive, shouldTouch } from './session.js';
 import { DEFAULT_CACHE_LIMITS, SessionCache, type SessionCacheLimits } from './session-cache.js';
 import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
@@ -118,6 +118,23 @@ export class Sessions {
       if (this.#cache?.get(session.id, now)) this.#cache.set({ user: found.user, session: { ...session, lastActiveAt: now } }, now);
     }
     return { user: found.user, session: { ...session, lastActiveAt: now, trusted: isTrusted(session, now) } };
+  }
+
+  /**
+   * Why a token that did not validate no longer works: the reason its session was revoked, or
+   * null. Only for the failure path (the caller has already had null from validateSessionToken):
+   * it reads the store, not the cache, which never holds a revoked session. The reason is told
+   * only to whoever holds the secret: a wrong secret, an unknown id, a session that merely
+   * expired or a malformed token all answer null.
+   */
+  async revokedReason(token: string): Promise<RevokeReason | null> {
+    const parsed = parseToken(token);
+    if (!parsed) return null;
+    const found = await this.#deps.store.findSession(parsed.id);
+    if (!found) return null;
+    const { session } = found;
+    if (!constantTimeEqual(this.#deps.crypto.sha256(parsed.secret), session.secretHash)) return null;
+    return session.revokedAt === null ? null : session.revokeReason;
   }
 
   /** Active sessions of a user: the current one first, then by most recent activity. */

@@ -66,12 +66,29 @@ export async function resolveSession(
 export function requireSession(registry: Registry, cookies: CookiePolicy, metrics: Metrics) {
   return async function requireSessionHook(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const auth = await resolveSession(request, registry, cookies, metrics);
-    if (!auth) throw new SessiondError('unauthenticated');
+    if (!auth) throw await unauthenticated(request, registry, cookies);
     if (auth.via === 'cookie' && isStateChanging(request) && requestSite(request, registry.config.publicUrl) !== 'same') {
       throw new SessiondError('csrf_failed');
     }
     request.auth = auth;
   };
+}
+
+/** What the 401 says when an administrator ended the presented session (reason `admin`). */
+export const ADMIN_ENDED_MESSAGE = 'An administrator of your workspace ended this session. Sign in again to continue.';
+
+/**
+ * The 401 for a request whose credential did not validate. Same code and shape always; only the
+ * message differs, and only for the holder of the token's secret (checked in constant time by
+ * Sessions.revokedReason) of a session an administrator ended, so their pages can say why. The
+ * extra read happens here, on the failure path only; a valid token never comes this way.
+ */
+async function unauthenticated(request: FastifyRequest, registry: Registry, cookies: CookiePolicy): Promise<SessiondError> {
+  // resolveSession read the same credential a moment ago without throwing.
+  const credential = readCredential(request, cookies);
+  if (credential === null) return new SessiondError('unauthenticated');
+  const reason = await registry.sessions.revokedReason(credential.token).catch(() => null);
+  return reason === 'admin' ? new SessiondError('unauthenticated', ADMIN_ENDED_MESSAGE) : new SessiondError('unauthenticated');
 }
 
 /** The session a route has already required; a programming error if the hook did not run. */
