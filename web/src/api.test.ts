@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApi, parseRetryAfter } from './api';
+import { ApiError, auditDownloadUrl, createApi, ORDINARY_UNAUTHENTICATED_MESSAGE, parseRetryAfter, unauthenticatedReason } from './api';
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -85,5 +85,58 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(null)).toBeUndefined();
     expect(parseRetryAfter('Thu, 15 Jan 2026 12:01:00 GMT', new Date('2026-01-15T12:00:00Z'))).toBe(60);
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+describe('unauthenticatedReason', () => {
+  it('is the 401’s message when it says why, and null for the ordinary one or any other error', () => {
+    const why = 'An administrator of your workspace ended this session. Sign in again to continue.';
+    expect(unauthenticatedReason(new ApiError(401, 'unauthenticated', why))).toBe(why);
+    expect(unauthenticatedReason(new ApiError(401, 'unauthenticated', ORDINARY_UNAUTHENTICATED_MESSAGE))).toBeNull();
+    expect(unauthenticatedReason(new ApiError(401, 'unauthenticated', ' '))).toBeNull();
+    expect(unauthenticatedReason(new ApiError(401, 'invalid_credentials', why))).toBeNull();
+    expect(unauthenticatedReason(new Error(why))).toBeNull();
+    expect(unauthenticatedReason(undefined)).toBeNull();
+  });
+
+  it('reads the message from the server’s error envelope', async () => {
+    const why = 'An administrator of your workspace ended this session. Sign in again to continue.';
+    const fetch = vi.fn().mockResolvedValue(json(401, { error: { code: 'unauthenticated', message: why } }));
+    const err = await createApi(fetch)
+      .listSessions()
+      .catch((e: unknown) => e);
+    expect(unauthenticatedReason(err)).toBe(why);
+  });
+});
+
+describe('workspace calls', () => {
+  it('use the admin API’s paths, escaped, with the contract’s bodies', async () => {
+    const fetch = vi.fn().mockImplementation(async (url: string) => {
+      if (url.endsWith('/offboard')) return json(200, { sessions_ended: 1, devices_untrusted: 0, membership_disabled: true });
+      if (url.endsWith('/sessions') && !url.includes('/me/')) return json(200, { revoked: 2 });
+      if (url.includes('/invitations') || url.includes('/security-owner')) return new Response(null, { status: 204 });
+      return json(200, { workspaces: [], workspace: { id: 'w' }, members: [], entries: [], next_cursor: null, sessions: [] });
+    });
+    const api = createApi(fetch);
+    await api.listMyWorkspaces();
+    await api.joinWorkspace('tok');
+    await api.inviteWorkspaceMember('w/1', 'a@b.c', 'member');
+    await api.setWorkspaceSecurityOwner('w1', 'u2');
+    await expect(api.revokeMemberSessions('w1', 'u2')).resolves.toBe(2);
+    await api.revokeMemberSession('w1', 'u2', 's3');
+    await api.offboardMember('w1', 'u2');
+    await api.listWorkspaceAudit('w1', { cursor: 'c+1' });
+    const calls = (fetch.mock.calls as [string, RequestInit][]).map(([url, init]) => `${init.method} ${url} ${String(init.body ?? '')}`);
+    expect(calls).toEqual([
+      'GET /v1/me/workspaces ',
+      'POST /v1/me/workspaces/join {"token":"tok"}',
+      'POST /v1/admin/workspaces/w%2F1/invitations {"email":"a@b.c","role":"member"}',
+      'PUT /v1/admin/workspaces/w1/security-owner {"user_id":"u2"}',
+      'DELETE /v1/admin/workspaces/w1/members/u2/sessions ',
+      'DELETE /v1/admin/workspaces/w1/members/u2/sessions/s3 ',
+      'POST /v1/admin/workspaces/w1/members/u2/offboard {}',
+      'GET /v1/admin/workspaces/w1/audit?limit=20&cursor=c%2B1 ',
+    ]);
+    expect(auditDownloadUrl('w1', 'csv')).toBe('/v1/admin/workspaces/w1/audit?format=csv');
   });
 });

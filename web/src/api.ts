@@ -42,6 +42,21 @@ export type SecurityEvent = components['schemas']['SecurityEvent'];
 export type SecuritySignal = SecurityEvent['signals'][number];
 export type SecurityEventPage = Answer<'listMySecurityEvents'>;
 
+export type MyWorkspace = Answer<'listMyWorkspaces'>['workspaces'][number];
+export type WorkspaceRole = MyWorkspace['role'];
+export type Workspace = components['schemas']['Workspace'];
+export type WorkspaceWithRole = Answer<'getWorkspace'>;
+export type WorkspaceMember = components['schemas']['WorkspaceMember'];
+export type AuditPage = Answer<'listWorkspaceAudit'>;
+export type AuditEntry = AuditPage['entries'][number];
+export type OffboardResult = Answer<'offboardWorkspaceMember'>;
+export type AuditFormat = 'jsonl' | 'csv';
+
+/** Where the browser downloads a workspace's whole audit trail (an ordinary link: the cookie goes with it). */
+export function auditDownloadUrl(workspaceId: string, format: AuditFormat): string {
+  return `/v1/admin/workspaces/${encodeURIComponent(workspaceId)}/audit?format=${format}`;
+}
+
 /**
  * A failed call, in words. `code` is the server's snake_case code, or `network_error` /
  * `unexpected_response` when the server could not be reached or did not answer in the contract.
@@ -67,6 +82,20 @@ export function isReauthRequired(err: unknown): boolean {
 
 export function isUnauthenticated(err: unknown): boolean {
   return err instanceof ApiError && err.code === 'unauthenticated';
+}
+
+/**
+ * The server's ordinary 401 message (ERROR_CODES.unauthenticated in src/core/errors.ts; a test
+ * in test/http/revoked-message.test.ts keeps the two in step). A 401 with any other message says
+ * why the session ended, e.g. that an administrator of the person's workspace ended it.
+ */
+export const ORDINARY_UNAUTHENTICATED_MESSAGE = 'A valid session is required.';
+
+/** Why the session ended, in the server's words, when its 401 says; null for the ordinary 401. */
+export function unauthenticatedReason(err: unknown): string | null {
+  if (!(err instanceof ApiError) || err.code !== 'unauthenticated') return null;
+  const message = err.message.trim();
+  return message === '' || message === ORDINARY_UNAUTHENTICATED_MESSAGE ? null : message;
 }
 
 export interface Api {
@@ -97,6 +126,22 @@ export interface Api {
   reportSignIn(token: string): Promise<void>;
   /** Creates the account of a sign-up link mailed to its address; does not sign in. */
   confirmSignUp(token: string): Promise<void>;
+  /** The workspaces the person is an active member of, with their role. */
+  listMyWorkspaces(): Promise<MyWorkspace[]>;
+  /** Accepts the invitation of a link from an invitation mail. */
+  joinWorkspace(token: string): Promise<Workspace>;
+  createWorkspace(name: string): Promise<Workspace>;
+  getWorkspace(workspaceId: string): Promise<WorkspaceWithRole>;
+  listWorkspaceMembers(workspaceId: string): Promise<WorkspaceMember[]>;
+  inviteWorkspaceMember(workspaceId: string, email: string, role: WorkspaceRole): Promise<void>;
+  setWorkspaceSecurityOwner(workspaceId: string, userId: string): Promise<void>;
+  listMemberSessions(workspaceId: string, userId: string): Promise<Session[]>;
+  revokeMemberSession(workspaceId: string, userId: string, sessionId: string): Promise<void>;
+  /** Ends every session of the member; returns how many. */
+  revokeMemberSessions(workspaceId: string, userId: string): Promise<number>;
+  offboardMember(workspaceId: string, userId: string): Promise<OffboardResult>;
+  /** The audit trail, newest first; pass `next_cursor` back as `cursor` for the next page. */
+  listWorkspaceAudit(workspaceId: string, options?: { cursor?: string | null; limit?: number }): Promise<AuditPage>;
 }
 
 /** What an operation answers on success: its 200 or 201 JSON, or nothing (202, 204). */
@@ -189,5 +234,36 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     confirmSignUp: async (token) => {
       await call<'confirmSignUp'>('POST', '/v1/auth/sign-up/confirm', { token });
     },
+    listMyWorkspaces: async () => (await call<'listMyWorkspaces'>('GET', '/v1/me/workspaces')).workspaces,
+    joinWorkspace: async (token) => (await call<'joinWorkspace'>('POST', '/v1/me/workspaces/join', { token })).workspace,
+    createWorkspace: async (name) => (await call<'createWorkspace'>('POST', '/v1/admin/workspaces', { name })).workspace,
+    getWorkspace: (ws) => call<'getWorkspace'>('GET', workspacePath(ws)),
+    listWorkspaceMembers: async (ws) => (await call<'listWorkspaceMembers'>('GET', `${workspacePath(ws)}/members`)).members,
+    inviteWorkspaceMember: async (ws, email, role) => {
+      // 202: the link goes only by mail.
+      await call<'inviteWorkspaceMember'>('POST', `${workspacePath(ws)}/invitations`, { email, role });
+    },
+    setWorkspaceSecurityOwner: (ws, userId) =>
+      call<'setWorkspaceSecurityOwner'>('PUT', `${workspacePath(ws)}/security-owner`, { user_id: userId }),
+    listMemberSessions: async (ws, userId) =>
+      (await call<'listWorkspaceMemberSessions'>('GET', `${memberPath(ws, userId)}/sessions`)).sessions,
+    revokeMemberSession: (ws, userId, id) =>
+      call<'revokeWorkspaceMemberSession'>('DELETE', `${memberPath(ws, userId)}/sessions/${encodeURIComponent(id)}`),
+    revokeMemberSessions: async (ws, userId) =>
+      (await call<'revokeWorkspaceMemberSessions'>('DELETE', `${memberPath(ws, userId)}/sessions`)).revoked,
+    offboardMember: (ws, userId) => call<'offboardWorkspaceMember'>('POST', `${memberPath(ws, userId)}/offboard`, {}),
+    listWorkspaceAudit: (ws, { cursor = null, limit = 20 } = {}) => {
+      const query = new URLSearchParams({ limit: String(limit) });
+      if (cursor !== null) query.set('cursor', cursor);
+      return call<'listWorkspaceAudit'>('GET', `${workspacePath(ws)}/audit?${query.toString()}`);
+    },
   };
+}
+
+function workspacePath(workspaceId: string): string {
+  return `/v1/admin/workspaces/${encodeURIComponent(workspaceId)}`;
+}
+
+function memberPath(workspaceId: string, userId: string): string {
+  return `${workspacePath(workspaceId)}/members/${encodeURIComponent(userId)}`;
 }

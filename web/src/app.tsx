@@ -1,6 +1,6 @@
 /** The routes and the services every page shares. */
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { createApi } from './api';
+import { createApi, unauthenticatedReason } from './api';
 import type { Api } from './api';
 import { ActivityPage } from './pages/activity/activity-page';
 import { MfaPage } from './pages/mfa/mfa-page';
@@ -11,6 +11,8 @@ import { ResetConfirmPage, ResetRequestPage } from './pages/reset-password/reset
 import { SessionsPage } from './pages/sessions/sessions-page';
 import { SignInPage } from './pages/sign-in/sign-in-page';
 import { SignUpConfirmPage } from './pages/sign-up/sign-up-confirm-page';
+import { WorkspaceJoinPage } from './pages/workspaces/workspace-join-page';
+import { WorkspacesPage } from './pages/workspaces/workspaces-page';
 import pageRoutes from './page-routes.json';
 import { navigate as historyNavigate, useLocation } from './router';
 import { ServicesProvider, signInPath } from './services';
@@ -27,6 +29,7 @@ export function App(props: { api?: Api; now?: () => Date }) {
   const location = useLocation();
   const signedInSeen = useRef(false);
   const redirecting = useRef(false);
+  const reason = useRef<string | null>(null);
   const pathRef = useRef(location.path);
   pathRef.current = location.path;
 
@@ -36,19 +39,24 @@ export function App(props: { api?: Api; now?: () => Date }) {
       now,
       navigate: (to, options) => {
         redirecting.current = false;
+        // A deliberate move (signing out, signing in) leaves an earlier reason behind.
+        reason.current = null;
         historyNavigate(to, options);
       },
       markSignedIn: () => {
         signedInSeen.current = true;
+        reason.current = null;
       },
-      onUnauthenticated: () => {
+      onUnauthenticated: (err, options = {}) => {
         // Several calls can fail at once; the first one decides where to go.
         if (redirecting.current) return;
         redirecting.current = true;
-        const notice = signedInSeen.current ? 'session_ended' : 'sign_in_required';
+        reason.current = unauthenticatedReason(err);
+        const notice = options.notice ?? (signedInSeen.current ? 'session_ended' : 'sign_in_required');
         signedInSeen.current = false;
-        historyNavigate(signInPath(notice, pathRef.current), { replace: true });
+        historyNavigate(signInPath(notice, options.next ?? pathRef.current), { replace: true });
       },
+      signInReason: () => reason.current,
     }),
     [api, now],
   );
@@ -97,6 +105,12 @@ export function App(props: { api?: Api; now?: () => Date }) {
       break;
     case routes.mfa:
       page = <MfaPage />;
+      break;
+    case routes.workspaces:
+      page = <WorkspacesPage />;
+      break;
+    case routes.workspaceJoin:
+      page = <WorkspaceJoinPage />;
       break;
     default:
       page = <NotFoundPage />;

@@ -5,14 +5,23 @@
 import { createContext, useContext } from 'react';
 import type { Api } from './api';
 
-export type NoticeCode = 'signed_out' | 'session_ended' | 'signed_out_everywhere' | 'sign_in_required';
+export type NoticeCode = 'signed_out' | 'session_ended' | 'signed_out_everywhere' | 'sign_in_required' | 'workspace_invitation';
 
 export interface Services {
   api: Api;
   now: () => Date;
   navigate: (to: string, options?: { replace?: boolean }) => void;
-  /** A call answered 401: the session is gone. Sends the person to sign-in and back after. */
-  onUnauthenticated: () => void;
+  /**
+   * A call answered 401: the session is gone. Sends the person to sign-in and back after (to
+   * `next`, else where they are). Pass the error: when the server's 401 says why the session
+   * ended (an administrator ended it), the sign-in page says so.
+   */
+  onUnauthenticated: (err?: unknown, options?: { next?: string; notice?: NoticeCode }) => void;
+  /**
+   * Why the last session ended, in the server's words, when its 401 said (kept in memory only,
+   * never in the address: a crafted link cannot put words on the sign-in page); else null.
+   */
+  signInReason: () => string | null;
   /** Remembers that this page load had a working session (changes the sign-in notice). */
   markSignedIn: () => void;
 }

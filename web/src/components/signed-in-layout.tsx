@@ -1,6 +1,6 @@
 /**
  * The frame of every signed-in page: product name, who is signed in, a Sign out button,
- * the Settings › Security breadcrumb and the section tabs. It asks the server who is signed in;
+ * the Settings › Security breadcrumb (Settings › Workspaces there) and the section tabs. It asks the server who is signed in;
  * a 401 there sends the person to sign-in like any other call.
  */
 import { useEffect, useState } from 'react';
@@ -11,13 +11,15 @@ import { messages } from '../messages';
 import { signInPath, useServices } from '../services';
 import { Link } from './link';
 
-export type Section = 'sessions' | 'activity' | 'password' | 'mfa';
+export type Section = 'sessions' | 'activity' | 'password' | 'mfa' | 'workspaces';
 
-const sections: { id: Section; href: string; label: string }[] = [
-  { id: 'sessions', href: '/settings/security/sessions', label: messages.nav.sessions },
-  { id: 'activity', href: '/settings/security/activity', label: messages.nav.activity },
-  { id: 'password', href: '/settings/security/password', label: messages.nav.password },
-  { id: 'mfa', href: '/settings/security/mfa', label: messages.nav.mfa },
+/** `security` pages sit under Settings › Security; the others directly under Settings. */
+const sections: { id: Section; href: string; label: string; security: boolean }[] = [
+  { id: 'sessions', href: '/settings/security/sessions', label: messages.nav.sessions, security: true },
+  { id: 'activity', href: '/settings/security/activity', label: messages.nav.activity, security: true },
+  { id: 'password', href: '/settings/security/password', label: messages.nav.password, security: true },
+  { id: 'mfa', href: '/settings/security/mfa', label: messages.nav.mfa, security: true },
+  { id: 'workspaces', href: '/settings/workspaces', label: messages.nav.workspaces, security: false },
 ];
 
 export function SignedInLayout({ section, children }: { section: Section; children: ReactNode }) {
@@ -37,7 +39,7 @@ export function SignedInLayout({ section, children }: { section: Section; childr
       },
       (err: unknown) => {
         if (!live) return;
-        if (isUnauthenticated(err)) onUnauthenticated();
+        if (isUnauthenticated(err)) onUnauthenticated(err);
         // Other failures are shown by the page itself, which makes its own calls.
       },
     );
@@ -53,7 +55,7 @@ export function SignedInLayout({ section, children }: { section: Section; childr
       await api.signOut();
       navigate(signInPath('signed_out', null), { replace: true });
     } catch (err) {
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setError(err instanceof ApiError ? err.message : String(err));
       setSigningOut(false);
     }
@@ -86,7 +88,7 @@ export function SignedInLayout({ section, children }: { section: Section; childr
         <nav aria-label={messages.nav.breadcrumb} className="breadcrumb">
           <ol>
             <li>{messages.nav.settings}</li>
-            <li>{messages.nav.security}</li>
+            {current?.security !== false && <li>{messages.nav.security}</li>}
             <li aria-current="page">{current?.label}</li>
           </ol>
         </nav>

@@ -1,7 +1,7 @@
 /** Builders and a scripted API for component tests. */
 import { vi } from 'vitest';
 import { ApiError } from '../api';
-import type { Api, SecurityEvent, Session, UiConfig, User } from '../api';
+import type { Api, AuditEntry, MyWorkspace, SecurityEvent, Session, UiConfig, User, WorkspaceMember } from '../api';
 
 export const NOW = new Date('2026-01-15T12:00:00Z');
 
@@ -39,6 +39,48 @@ export function makeEvent(overrides: Partial<SecurityEvent> & { id: string }): S
     signals: [],
     count: null,
     reason: null,
+    ...overrides,
+  };
+}
+
+/** A workspace as the caller's list has it: owned by the signed-in user (u1) unless overridden. */
+export function makeWorkspace(overrides: Partial<MyWorkspace> = {}): MyWorkspace {
+  return {
+    id: 'ws1',
+    name: 'Acme',
+    role: 'owner',
+    security_owner_id: 'u1',
+    created_at: '2026-01-01T09:00:00Z',
+    ...overrides,
+  };
+}
+
+export function makeMember(overrides: Partial<WorkspaceMember> & { user_id: string; email: string }): WorkspaceMember {
+  return {
+    name: null,
+    role: 'member',
+    status: 'active',
+    joined_at: '2026-01-02T09:00:00Z',
+    disabled_at: null,
+    active_sessions: 1,
+    last_active_at: '2026-01-15T11:30:00Z',
+    mfa_enabled: false,
+    trusted_devices: 0,
+    ...overrides,
+  };
+}
+
+export function makeAuditEntry(overrides: Partial<AuditEntry> & { id: string }): AuditEntry {
+  return {
+    at: '2026-01-15T10:00:00Z',
+    actor_id: 'u1',
+    action: 'workspace.created',
+    target_kind: 'workspace',
+    target_id: 'ws1',
+    ip: '203.0.113.7',
+    user_agent: null,
+    request_id: null,
+    details: { name: 'Acme' },
     ...overrides,
   };
 }
@@ -97,5 +139,17 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     confirmPasswordReset: vi.fn<Api['confirmPasswordReset']>().mockResolvedValue(undefined),
     reportSignIn: vi.fn<Api['reportSignIn']>().mockResolvedValue(undefined),
     confirmSignUp: vi.fn<Api['confirmSignUp']>().mockResolvedValue(undefined),
+    listMyWorkspaces: vi.fn<Api['listMyWorkspaces']>().mockResolvedValue([]),
+    joinWorkspace: vi.fn<Api['joinWorkspace']>(),
+    createWorkspace: vi.fn<Api['createWorkspace']>(),
+    getWorkspace: vi.fn<Api['getWorkspace']>(),
+    listWorkspaceMembers: vi.fn<Api['listWorkspaceMembers']>().mockResolvedValue([]),
+    inviteWorkspaceMember: vi.fn<Api['inviteWorkspaceMember']>().mockResolvedValue(undefined),
+    setWorkspaceSecurityOwner: vi.fn<Api['setWorkspaceSecurityOwner']>().mockResolvedValue(undefined),
+    listMemberSessions: vi.fn<Api['listMemberSessions']>().mockResolvedValue([]),
+    revokeMemberSession: vi.fn<Api['revokeMemberSession']>().mockResolvedValue(undefined),
+    revokeMemberSessions: vi.fn<Api['revokeMemberSessions']>().mockResolvedValue(0),
+    offboardMember: vi.fn<Api['offboardMember']>(),
+    listWorkspaceAudit: vi.fn<Api['listWorkspaceAudit']>().mockResolvedValue({ entries: [], next_cursor: null }),
   };
 }

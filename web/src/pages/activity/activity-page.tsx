@@ -75,7 +75,7 @@ function ActivityContent({ timeZone }: { timeZone: string | undefined }) {
       setLoadError(null);
     } catch (err) {
       if (!mounted.current) return;
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setLoadError(errorText(err));
     } finally {
       inFlight.current = false;
@@ -99,7 +99,7 @@ function ActivityContent({ timeZone }: { timeZone: string | undefined }) {
       });
     } catch (err) {
       if (!mounted.current) return;
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setMoreError(a.moreError(errorText(err)));
     } finally {
       if (mounted.current) setMoreBusy(false);

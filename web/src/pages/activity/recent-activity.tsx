@@ -35,7 +35,7 @@ export function RecentActivity({ refreshKey = 0, timeZone }: { refreshKey?: numb
       setError(null);
     } catch (err) {
       if (!mounted.current) return;
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setError(err instanceof ApiError ? err.message : String(err));
     } finally {
       inFlight.current = false;

@@ -52,7 +52,7 @@ function MfaSettings() {
       setStatus(await api.getMfaStatus());
       setError(null);
     } catch (err) {
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setError(`${m.loadError} ${errorText(err)}`);
     }
   }, [api, onUnauthenticated, m]);
@@ -69,7 +69,7 @@ function MfaSettings() {
     try {
       await work();
     } catch (err) {
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setError(err instanceof ReauthCancelled ? err.message : errorText(err));
     } finally {
       setBusy(false);
@@ -109,7 +109,7 @@ function MfaSettings() {
       setNotice(m.disabled);
       await load();
     } catch (err) {
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setError(err instanceof ReauthCancelled ? err.message : errorText(err));
     } finally {
       setBusy(false);

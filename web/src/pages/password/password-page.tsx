@@ -44,7 +44,7 @@ function PasswordForm() {
       setCurrent('');
       setNext('');
     } catch (err) {
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setError(
         err instanceof ApiError
           ? err.retryAfterSeconds !== undefined

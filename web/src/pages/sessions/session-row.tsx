@@ -13,6 +13,9 @@ export interface SessionRowProps {
   onUntrust?: (session: Session) => void;
   /** Exact times in this zone (tests); the reader's own zone otherwise. */
   timeZone?: string;
+  /** The button's words when it is not "Sign out" (an admin "ends" a member's session). */
+  signOutText?: string;
+  signOutLabel?: (what: string) => string;
 }
 
 function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string | undefined }) {
@@ -24,7 +27,7 @@ function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string
 }
 
 /** One session: what, where, when, and its Sign out button. Every server string renders as text. */
-export function SessionRow({ session, now, onSignOut, onTrust, onUntrust, timeZone }: SessionRowProps) {
+export function SessionRow({ session, now, onSignOut, onTrust, onUntrust, timeZone, signOutText, signOutLabel }: SessionRowProps) {
   const m = messages.sessions;
   const nameId = `session-${session.id}-name`;
   const location = formatLocation(session.location);
@@ -113,10 +116,10 @@ export function SessionRow({ session, now, onSignOut, onTrust, onUntrust, timeZo
         <button
           type="button"
           className="button"
-          aria-label={m.signOutLabel(session.current ? m.thisDevice.toLowerCase() : describeSession(session))}
+          aria-label={(signOutLabel ?? m.signOutLabel)(session.current ? m.thisDevice.toLowerCase() : describeSession(session))}
           onClick={(event) => onSignOut(session, event.currentTarget)}
         >
-          {m.signOut}
+          {signOutText ?? m.signOut}
         </button>
       </div>
     </li>

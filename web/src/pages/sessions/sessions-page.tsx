@@ -77,7 +77,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       setLoadError(null);
     } catch (err) {
       if (!mounted.current) return;
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setLoadError(errorText(err));
     } finally {
       inFlight.current = false;
@@ -165,7 +165,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       setActivityKey((k) => k + 1);
       void refresh();
     } catch (err) {
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setActionError(errorText(err));
       setActionBusy(false);
     }
@@ -181,7 +181,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       setActivityKey((k) => k + 1);
       void refresh();
     } catch (err) {
-      if (isUnauthenticated(err)) return onUnauthenticated();
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
       setTrustError(err instanceof ReauthCancelled ? err.message : errorText(err));
     }
   }

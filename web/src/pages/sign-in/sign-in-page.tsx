@@ -22,6 +22,8 @@ function noticeFor(code: string | null, count: string | null): string | null {
       return n.session_ended;
     case 'sign_in_required':
       return n.sign_in_required;
+    case 'workspace_invitation':
+      return n.workspace_invitation;
     case 'signed_out_everywhere':
       return n.signedOutEverywhere(count !== null && /^\d+$/.test(count) ? Number(count) : null);
     default:
@@ -30,11 +32,14 @@ function noticeFor(code: string | null, count: string | null): string | null {
 }
 
 export function SignInPage() {
-  const { api, navigate, markSignedIn } = useServices();
+  const { api, navigate, markSignedIn, signInReason } = useServices();
   const m = messages.signIn;
   useDocumentTitle(m.title, messages.productName);
   const { search } = useLocation();
-  const notice = noticeFor(search.get('notice'), search.get('count'));
+  // The server said why the session ended (an administrator ended it): that, in its words,
+  // rather than the generic notice. Read once, when the page opens.
+  const [reason] = useState(signInReason);
+  const notice = reason ?? noticeFor(search.get('notice'), search.get('count'));
   const next = safeNextPath(search.get('next'));
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -154,7 +159,7 @@ export function SignInPage() {
         <h1 className="page-title">{m.title}</h1>
         <p className="lead">{m.intro}</p>
         <div role="status" aria-live="polite">
-          {notice !== null && <p className="alert alert-info">{notice}</p>}
+          {notice !== null && <p className={reason === null ? 'alert alert-info' : 'alert alert-warning'}>{notice}</p>}
         </div>
         {error !== null && (
           <div className="alert alert-error" role="alert">
