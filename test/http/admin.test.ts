@@ -364,6 +364,28 @@ describe('workspaces over HTTP (sqlite)', () => {
       const read = await h.request({ method: 'GET', url: '/v1/me/workspaces', headers: { cookie: `__Host-sessiond=${b.cookie}` } });
       expect(read.statusCode).toBe(200);
     });
+    it('holds a session that reported another as not the user’s to the password change: it may read, not act', async () => {
+      const owner = await person('held');
+      const workspace = await createWorkspace(owner, 'Acme');
+      const stranger = await signIn(owner.email);
+      const report = await as(owner, { method: 'POST', url: `/v1/me/sessions/${stranger.sessionId}/report` });
+      expect(report.statusCode, report.body).toBe(204);
+      expectError(
+        await as(owner, { method: 'POST', url: '/v1/admin/workspaces', payload: { name: 'More' } }),
+        403,
+        'password_change_required',
+      );
+      expectError(
+        await as(owner, {
+          method: 'POST',
+          url: `/v1/admin/workspaces/${workspace}/invitations`,
+          payload: { email: email('x'), role: 'member' },
+        }),
+        403,
+        'password_change_required',
+      );
+      expect((await as(owner, { method: 'GET', url: `/v1/admin/workspaces/${workspace}/audit` })).statusCode).toBe(200);
+    });
   });
 
   describe('offboarding through HTTP', () => {

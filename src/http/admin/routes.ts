@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { SessiondError } from '../../core/errors.js';
-import type { AuditCursor, AuditEntry, WorkspaceCaller } from '../../core/workspaces.js';
+import type { WorkspaceCaller } from '../../core/workspaces.js';
 import type { HttpContext } from '../context.js';
 import { SECURITY } from '../openapi.js';
 import { authOf, requireSession } from '../plugins/authenticate.js';
@@ -23,7 +23,7 @@ import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { cleanText, clientIp } from '../plugins/request-context.js';
 import { EmptyBody, MAX_PAGE_SIZE, RevokedCount, SessionList, responses } from '../schemas.js';
-import { sessionView } from '../views.js';
+import { iso, sessionView } from '../views.js';
 import {
   AuditPage,
   AuditQuery,
@@ -50,9 +50,9 @@ import {
   decodeAuditCursor,
   encodeAuditCursor,
   memberView,
+  wholeTrail,
   workspaceView,
 } from './views.js';
-import { iso } from '../views.js';
 
 /** A page of the audit trail when `limit` is not given. */
 export const DEFAULT_AUDIT_PAGE = 50;
@@ -72,17 +72,6 @@ function callerOf(request: FastifyRequest): WorkspaceCaller {
     userAgent: cleanText(Array.isArray(userAgent) ? userAgent[0] : userAgent, MAX_USER_AGENT),
     requestId: request.id,
   };
-}
-
-/** The whole trail from `first` on, page by page, newest first; each page is authorised again. */
-async function* wholeTrail(first: AuditEntry[], next: (after: AuditCursor) => Promise<AuditEntry[]>): AsyncGenerator<AuditEntry> {
-  let page = first;
-  for (;;) {
-    yield* page;
-    const last = page.at(-1);
-    if (page.length < EXPORT_PAGE || last === undefined) return;
-    page = await next({ seq: last.seq });
-  }
 }
 
 export function adminRoutes({ registry, cookies, metrics }: HttpContext): FastifyPluginAsyncTypebox {
@@ -364,7 +353,7 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
           throw new SessiondError('invalid_request', 'An export is the whole trail: it takes no limit or cursor.');
         // The first page before any header: a refusal is still the error envelope.
         const first = await workspaces.audit(caller, ws, null, EXPORT_PAGE);
-        const entries = wholeTrail(first, (after) => workspaces.audit(caller, ws, after, EXPORT_PAGE));
+        const entries = wholeTrail(first, EXPORT_PAGE, (after) => workspaces.audit(caller, ws, after, EXPORT_PAGE));
         const stamp = iso(registry.clock.now()).slice(0, 10);
         const lines =
           format === 'csv'

@@ -91,3 +91,21 @@ export function csvRow(cells: readonly (string | null)[]): string {
 export function auditCsvRow(view: AuditEntryView): string {
   return csvRow(CSV_COLUMNS.map((column) => (column === 'details' ? JSON.stringify(view.details) : view[column])));
 }
+
+/**
+ * The whole trail from `first` on, page by page, newest first: the next page is asked for only
+ * while a page comes back full. `next` is the use case itself, so each page is authorised again.
+ */
+export async function* wholeTrail(
+  first: AuditEntry[],
+  pageSize: number,
+  next: (after: AuditCursor) => Promise<AuditEntry[]>,
+): AsyncGenerator<AuditEntry> {
+  let page = first;
+  for (;;) {
+    yield* page;
+    const last = page.at(-1);
+    if (page.length < pageSize || last === undefined) return;
+    page = await next({ seq: last.seq });
+  }
+}
