@@ -13,6 +13,8 @@ import { kyselyMfaStore } from './adapters/kysely/kysely-mfa-store.js';
 import { storedSecretKey } from './adapters/kysely/kysely-secret-key.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
 import { kyselyWorkspaceStore } from './adapters/kysely/kysely-workspace-store.js';
+import { kyselyReviewStore } from './adapters/kysely/kysely-review-store.js';
+import { Reviews } from './core/reviews.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
 import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js';
@@ -86,6 +88,8 @@ export interface Registry {
   mfa: Mfa;
   /** Workspaces, their members, admins' actions on members' sessions, and the audit log. */
   workspaces: Workspaces;
+  /** Requests to review one's sessions, and their confirmation. */
+  reviews: Reviews;
   close(): Promise<void>;
 }
 
@@ -315,7 +319,13 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       clock,
       ipv6LimitPrefix: config.ipv6LimitPrefix,
     });
+    const reviewStore = kyselyReviewStore(db);
+    const reviews = new Reviews({ store: reviewStore, clock, crypto, recorder });
+    // A password reset and a suspicious sign-in ask the person to review their sessions.
+    recorder.add(reviews.onEvent);
     const workspaces = new Workspaces({
+      reviews,
+      reviewStore,
       store: kyselyWorkspaceStore(db),
       users: store,
       sessions,
@@ -358,6 +368,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       passwordReset,
       signUp,
       workspaces,
+      reviews,
       async close() {
         clearInterval(flushTimer);
         await flushTouches();

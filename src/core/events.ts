@@ -7,6 +7,7 @@
  */
 import type { Background } from './background.js';
 import type { ErrorCode } from './errors.js';
+import type { ReviewReason } from './reviews.js';
 import type { RiskSignal } from './risk.js';
 import type { Actor } from './security-events.js';
 import type { DeviceInfo, Location, RevokeReason, SessionRecord } from './session.js';
@@ -84,6 +85,10 @@ export type DomainEvent =
   | { type: 'password_reset_requested'; at: number; userId: string; place: RequestPlace }
   /** Sign-up by mail was asked for an address that already has an account: its owner is told. */
   | { type: 'sign_up_attempted'; at: number; user: Account; place: RequestPlace }
+  /** The user is asked to review their sessions (reviews.ts). */
+  | { type: 'review_requested'; at: number; userId: string; reason: ReviewReason; workspaceId: string | null; requestedBy: string | null }
+  /** "I have reviewed my sessions": `completed` pending requests, `signOuts` sessions the user ended meanwhile. */
+  | { type: 'sessions_reviewed'; at: number; userId: string; completed: number; signOuts: number; actor: Actor }
   | {
       type: 'mfa_changed';
       at: number;

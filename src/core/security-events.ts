@@ -23,7 +23,10 @@ export type SecurityEventKind =
   | 'mfa_disabled'
   | 'device_trusted'
   | 'device_untrusted'
-  | 'recovery_codes_replaced';
+  | 'recovery_codes_replaced'
+  // Session reviews (reviews.ts): asked, and confirmed.
+  | 'review_requested'
+  | 'sessions_reviewed';
 
 export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'sign_in',
@@ -41,6 +44,8 @@ export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'device_trusted',
   'device_untrusted',
   'recovery_codes_replaced',
+  'review_requested',
+  'sessions_reviewed',
 ];
 
 /**

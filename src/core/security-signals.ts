@@ -142,6 +142,20 @@ export class SecuritySignals {
         return this.#mfaChanged(event);
       case 'sign_up_attempted':
         return this.#signUpAttempted(event);
+      case 'review_requested':
+        // Why the review was asked for goes in `reason`; an admin's request names the admin.
+        return this.#append({
+          ...blankEvent(newId(crypto), event.userId, 'review_requested', event.at),
+          reason: event.reason,
+          actor: event.requestedBy ? { kind: 'admin', adminId: event.requestedBy, ip: null } : { kind: 'system' },
+        });
+      case 'sessions_reviewed':
+        return this.#append({
+          ...blankEvent(newId(crypto), event.userId, 'sessions_reviewed', event.at),
+          count: event.signOuts,
+          actor: event.actor,
+          ip: actorIp(event.actor),
+        });
       case 'second_factor_required':
       case 'revocation_refused':
         return;

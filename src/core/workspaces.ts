@@ -21,6 +21,8 @@ import type { Crypto } from './ports/crypto.js';
 import type { Mailer } from './ports/mailer.js';
 import type { UserStore } from './ports/store.js';
 import type { WorkspaceStore } from './ports/workspace-store.js';
+import type { ReviewStore } from './ports/review-store.js';
+import type { Reviews } from './reviews.js';
 import type { Revocation } from './revocation.js';
 import type { Actor } from './security-events.js';
 import type { LinkSettings } from './security-signals.js';
@@ -124,7 +126,8 @@ export type AuditAction =
   | 'member.joined'
   | 'member.offboarded'
   | 'session.revoked'
-  | 'sessions.revoked';
+  | 'sessions.revoked'
+  | 'review.requested';
 
 export interface AuditEntry {
   /** The log's own order, assigned by the store as entries are appended: the cursor pages by it. */
@@ -157,6 +160,8 @@ export interface WorkspaceDeps {
   sessions: Pick<Sessions, 'listUserSessions'>;
   revocation: Pick<Revocation, 'endSession' | 'endMatching'>;
   mfa: Pick<Mfa, 'trustedDeviceIds' | 'untrustDevice'>;
+  reviews: Pick<Reviews, 'request'>;
+  reviewStore: Pick<ReviewStore, 'latestWorkspaceReviews'>;
   clock: Clock;
   crypto: Crypto;
   mailer: Mailer;
@@ -287,6 +292,8 @@ export class Workspaces {
     const workspace = invitation && (await store.findWorkspace(invitation.workspaceId));
     if (!invitation || !workspace) throw new SessiondError('invalid_token');
     await this.#audit(caller, workspace.id, 'member.joined', 'member', caller.userId, { role: invitation.role, invitation: invitation.id });
+    // Onboarding starts with a review of the sessions the new member already has.
+    await this.#deps.reviews.request(caller.userId, 'onboarding', { workspaceId: workspace.id });
     return workspace;
   }
 
@@ -350,6 +357,40 @@ export class Workspaces {
     const result = { sessionsEnded, devicesUntrusted: devices.length, membershipDisabled };
     await this.#audit(caller, workspaceId, 'member.offboarded', 'member', memberId, { ...result });
     return result;
+  }
+
+  /**
+   * Asks active members to review their sessions: all of them, or those named. Members already
+   * asked by this workspace and not yet done are not asked twice. Returns how many were asked.
+   */
+  async requestReview(caller: WorkspaceCaller, workspaceId: string, memberIds: readonly string[] | null = null): Promise<{ asked: number }> {
+    await this.authorize(caller, workspaceId, 'manage_sessions');
+    const { store, clock, reviews } = this.#deps;
+    const active = (await store.listMembers(workspaceId, clock.now())).filter((m) => m.membership.status === 'active');
+    const ids = new Set(active.map((m) => m.user.id));
+    if (memberIds) for (const id of memberIds) if (!ids.has(id)) throw new SessiondError('not_found', 'No such member.');
+    const targets = memberIds ? [...new Set(memberIds)] : [...ids];
+    let asked = 0;
+    for (const userId of targets)
+      if (await reviews.request(userId, 'workspace_request', { workspaceId, requestedBy: caller.userId })) asked++;
+    await this.#audit(caller, workspaceId, 'review.requested', 'workspace', workspaceId, { asked, named: memberIds?.length ?? null });
+    return { asked };
+  }
+
+  /** Who has and has not reviewed: each active member with their latest review this workspace asked for (null: never asked). */
+  async reviewStatus(
+    caller: WorkspaceCaller,
+    workspaceId: string,
+  ): Promise<{ user: MemberSummary['user']; requestedAt: number | null; completedAt: number | null; signOuts: number | null }[]> {
+    await this.authorize(caller, workspaceId, 'view_members');
+    const { store, clock, reviewStore } = this.#deps;
+    const latest = new Map((await reviewStore.latestWorkspaceReviews(workspaceId)).map((r) => [r.userId, r]));
+    return (await store.listMembers(workspaceId, clock.now()))
+      .filter((m) => m.membership.status === 'active')
+      .map((m) => {
+        const r = latest.get(m.user.id);
+        return { user: m.user, requestedAt: r?.requestedAt ?? null, completedAt: r?.completedAt ?? null, signOuts: r?.signOuts ?? null };
+      });
   }
 
   /** The workspace's audit trail, newest first, one page. */

@@ -169,6 +169,8 @@ export function eventMetrics(metrics: Metrics): EventSink {
       case 'password_reset_requested':
       case 'sign_up_attempted':
       case 'mfa_changed':
+      case 'review_requested':
+      case 'sessions_reviewed':
         return;
     }
   };

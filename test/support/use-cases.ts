@@ -10,6 +10,8 @@ import { connect, migrateToLatest } from '../../src/adapters/kysely/connect.js';
 import { kyselyMfaStore } from '../../src/adapters/kysely/kysely-mfa-store.js';
 import { kyselyStore } from '../../src/adapters/kysely/kysely-store.js';
 import { kyselyWorkspaceStore } from '../../src/adapters/kysely/kysely-workspace-store.js';
+import { kyselyReviewStore } from '../../src/adapters/kysely/kysely-review-store.js';
+import { Reviews } from '../../src/core/reviews.js';
 import { argon2PasswordHasher } from '../../src/adapters/password/argon2-password-hasher.js';
 import { memoryRateLimiter } from '../../src/adapters/rate-limit/memory-rate-limiter.js';
 import { otpauthTotp } from '../../src/adapters/totp/otpauth-totp.js';
@@ -53,6 +55,7 @@ export interface UseCases {
   passwordReset: PasswordReset;
   workspaces: Workspaces;
   workspaceStore: WorkspaceStore;
+  reviews: Reviews;
   mfaStore: MfaStore;
   recorder: Recorder;
   /** Every domain event recorded, in order. */
@@ -144,7 +147,12 @@ export async function useCases(): Promise<UseCases> {
   });
   const signIn = new SignIn({ clients: CLIENTS, accounts, mfa, signals, sessions, revocation, recorder, clock, ipv6LimitPrefix: 64 });
   const workspaceStore = kyselyWorkspaceStore(db);
+  const reviewStore = kyselyReviewStore(db);
+  const reviews = new Reviews({ store: reviewStore, clock, crypto, recorder });
+  recorder.add(reviews.onEvent);
   const workspaces = new Workspaces({
+    reviews,
+    reviewStore,
     store: workspaceStore,
     users: store,
     sessions,
@@ -169,6 +177,7 @@ export async function useCases(): Promise<UseCases> {
     passwordReset,
     workspaces,
     workspaceStore,
+    reviews,
     mfaStore,
     recorder,
     events,

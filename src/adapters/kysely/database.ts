@@ -9,6 +9,7 @@ import type { MfaChallengeRecord } from '../../core/ports/mfa-store.js';
 import type { ActionPurpose } from '../../core/ports/security-store.js';
 import type { SecurityEventKind } from '../../core/security-events.js';
 import type { AuthMethod, DeviceType, RevokeReason } from '../../core/session.js';
+import type { ReviewReason } from '../../core/reviews.js';
 import type { AuditAction, AuditEntry, WorkspaceRole } from '../../core/workspaces.js';
 
 export interface UsersTable {
@@ -194,6 +195,18 @@ export interface AuditLogTable {
   details: string;
 }
 
+/** Session reviews (0012). */
+export interface SessionReviewsTable {
+  id: string;
+  user_id: string;
+  workspace_id: string | null;
+  reason: ReviewReason;
+  requested_by: string | null;
+  requested_at: number;
+  completed_at: number | null;
+  sign_outs: number | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -210,6 +223,7 @@ export interface Database {
   workspace_members: WorkspaceMembersTable;
   workspace_invitations: WorkspaceInvitationsTable;
   audit_log: AuditLogTable;
+  session_reviews: SessionReviewsTable;
 }
 
 export type Db = Kysely<Database>;

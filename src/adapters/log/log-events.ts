@@ -97,6 +97,30 @@ export function logEvent(log: Logger): EventSink {
       case 'mfa_changed':
         log.info({ event: event.change, user_id: event.userId, actor: actorLog(event.actor) }, 'two-step verification changed');
         return;
+      case 'review_requested':
+        log.info(
+          {
+            event: 'review_requested',
+            user_id: event.userId,
+            reason: event.reason,
+            workspace_id: event.workspaceId,
+            requested_by: event.requestedBy,
+          },
+          'session review requested',
+        );
+        return;
+      case 'sessions_reviewed':
+        log.info(
+          {
+            event: 'sessions_reviewed',
+            user_id: event.userId,
+            completed: event.completed,
+            sign_outs: event.signOuts,
+            actor: actorLog(event.actor),
+          },
+          'sessions reviewed',
+        );
+        return;
     }
   };
 }

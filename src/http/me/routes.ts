@@ -11,6 +11,7 @@ import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { SECURITY } from '../openapi.js';
 import { mfaRoutes } from './mfa-routes.js';
+import { reviewRoutes } from './review-routes.js';
 import {
   EmptyBody,
   MAX_PAGE_SIZE,
@@ -196,5 +197,6 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
 
     await app.register(mfaRoutes(ctx));
     await app.register(securityMeRoutes(ctx));
+    await app.register(reviewRoutes(ctx));
   };
 }

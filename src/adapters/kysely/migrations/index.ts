@@ -10,6 +10,7 @@ import { sessionPasswordHold } from './0008-session-password-hold.js';
 import { secretKeys } from './0009-secret-keys.js';
 import { workspaces } from './0010-workspaces.js';
 import { revocationLog } from './0011-revocation-log.js';
+import { sessionReviews } from './0012-session-reviews.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009-secret-keys': secretKeys,
   '0010-workspaces': workspaces,
   '0011-revocation-log': revocationLog,
+  '0012-session-reviews': sessionReviews,
 };
 
 export const migrationProvider: MigrationProvider = {
