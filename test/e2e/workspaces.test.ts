@@ -1,0 +1,271 @@
+/**
+ * Workspaces in a real Chromium against the real server process, with a real SMTP server for the
+ * invitation mail: an owner creates a workspace and invites a member; the member joins through
+ * the mailed link (signing in on the way); the owner sees the member's session and offboards them
+ * with the keyboard while the member's Active sessions page is open on their phone; the member's
+ * next action lands on sign-in with the words that say an administrator ended the session. The
+ * tests run in order and share the two people, as one afternoon would.
+ *
+ * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import {
+  REPO,
+  SPAWN_HOOK_TIMEOUT_MS,
+  launchChromium,
+  lowContrastText,
+  newDevice,
+  signUp,
+  startSessiond,
+  type Device,
+  type RunningServer,
+} from './support.js';
+
+/** Written only by `npm run screenshots` (SESSIOND_SCREENSHOTS=1), like the sessions page's. */
+const SCREENSHOTS = process.env.SESSIOND_SCREENSHOTS === '1' ? path.join(REPO, 'docs/screenshots') : undefined;
+
+const PASSWORD = 'correct horse battery staple';
+const OWNER = 'ada@example.com';
+const MEMBER = 'grace@example.com';
+const ADMIN_ENDED = 'An administrator of your workspace ended this session.';
+
+let server: RunningServer | undefined;
+let smtp: SmtpSink | undefined;
+let baseUrl = '';
+let browser: Browser | undefined;
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function focusedLabel(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return el?.getAttribute('aria-label') ?? el?.textContent?.trim() ?? '';
+  });
+}
+
+const membersTable = (page: Page) => page.getByRole('table', { name: 'Members of Acme' });
+const memberRow = (page: Page, email: string) => membersTable(page).getByRole('row').filter({ hasText: email });
+
+beforeAll(async () => {
+  smtp = await startSmtpSink();
+  server = await startSessiond({ trustProxy: true, extraArgs: ['--smtp', smtp.url, '--sign-up-mode', 'direct'] });
+  baseUrl = server.url;
+  await signUp(baseUrl, { email: OWNER, password: PASSWORD, name: 'Ada Lovelace' });
+  await signUp(baseUrl, { email: MEMBER, password: PASSWORD, name: 'Grace Hopper' });
+  browser = await launchChromium();
+}, SPAWN_HOOK_TIMEOUT_MS);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await smtp?.close();
+});
+
+describe('workspaces in Chromium: invite, join, offboard', () => {
+  let owner: Device;
+  let member: Device;
+  let workspaceUrl = '';
+
+  it('an owner creates a workspace and invites a member by mail', async () => {
+    owner = await newDevice(browser!, 'windows', '81.2.69.142');
+    const { page } = owner;
+    await page.goto(`${baseUrl}/settings/workspaces`);
+    await page.waitForURL(/\/sign-in\?/);
+    await signIn(page, OWNER);
+    await page.waitForURL(`${baseUrl}/settings/workspaces`);
+    await page.getByText(/You are not a member of any workspace yet/).waitFor();
+
+    await page.getByLabel('Workspace name').fill('Acme');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Acme' }).waitFor();
+    workspaceUrl = page.url();
+    expect(new URL(workspaceUrl).searchParams.get('ws')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    await page.locator('.security-owner-name', { hasText: `You (${OWNER})` }).waitFor();
+    await memberRow(page, OWNER).waitFor();
+
+    const invite = page.getByRole('region', { name: 'Invite a member' });
+    await invite.getByLabel('Email').fill(MEMBER);
+    await invite.getByLabel('Role').selectOption('member');
+    await invite.getByRole('button', { name: 'Send invitation' }).click();
+    await page.getByText(`An invitation was mailed to ${MEMBER}.`, { exact: false }).waitFor();
+    // The audit trail shows both actions, newest first.
+    const audit = page.getByRole('list', { name: 'Audit trail entries' }).getByRole('listitem');
+    await expect.poll(() => audit.count()).toBe(2);
+    expect(await audit.nth(0).textContent()).toContain(`Invited ${MEMBER} as Member`);
+    expect(await audit.nth(1).textContent()).toContain('Created the workspace Acme');
+  });
+
+  it('the member opens the mailed link on their phone, signs in on the way, and joins', async () => {
+    const mail = await smtp!.waitFor((m) => m.to.includes(MEMBER) && /^Join Acme/.test(m.subject), { timeoutMs: 10_000 });
+    const link = mail.text.match(/https?:\/\/\S+\/workspaces\/join\?token=\S+/)?.[0];
+    expect(link).toBeDefined();
+
+    member = await newDevice(browser!, 'iphone', '89.2.0.1');
+    const { page } = member;
+    await page.goto(link!);
+    await page.waitForURL(/\/sign-in\?/);
+    await page.getByText('Sign in to accept the invitation to a workspace.', { exact: false }).waitFor();
+    await signIn(page, MEMBER);
+    await page.getByText('You joined Acme.').waitFor();
+    // The token is out of the address bar again.
+    expect(new URL(page.url()).pathname).toBe('/workspaces/join');
+    expect(new URL(page.url()).search).toBe('');
+
+    await page.getByRole('link', { name: 'Open the workspace' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Acme' }).waitFor();
+    expect(await page.locator('.workspace-role').textContent()).toBe('Member');
+    await page.locator('.security-owner-name', { hasText: 'Another member of this workspace' }).waitFor();
+    // A plain member sees nothing of the admin's.
+    expect(await page.getByRole('table').count()).toBe(0);
+
+    // The link worked once.
+    const again = await page.evaluate(
+      async (token) =>
+        (
+          await fetch('/v1/me/workspaces/join', {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify({ token }),
+          })
+        ).status,
+      new URL(link!).searchParams.get('token'),
+    );
+    expect(again).toBe(400);
+
+    await page.getByRole('link', { name: 'Active sessions' }).click();
+    await page.waitForURL(`${baseUrl}/settings/security/sessions`);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('list', { name: /Signed-in sessions/ })
+          .getByRole('listitem')
+          .count(),
+      )
+      .toBe(1);
+  });
+
+  it('the owner sees the member, their session, and offboards them with the keyboard alone', async () => {
+    const { page } = owner;
+    await page.reload();
+    const row = memberRow(page, MEMBER);
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    expect([...cells.slice(0, 3), ...cells.slice(4, 6)]).toEqual(['Member', 'Active', '1', 'Off', '0']);
+    expect(cells[3]).toMatch(/now|minute/);
+
+    await row.getByRole('button', { name: `Show the sessions of ${MEMBER}` }).click();
+    const sessions = page.getByRole('list', { name: `Signed-in sessions of ${MEMBER}` }).getByRole('listitem');
+    await expect.poll(() => sessions.count()).toBe(1);
+    const text = (await sessions.first().textContent()) ?? '';
+    expect(text).toMatch(/iPhone|iOS/);
+    expect(text).toContain('near Paris, FR');
+
+    // Tab from the top of the page to the member's Offboard button.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    let found = false;
+    for (let i = 0; i < 60 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = (await focusedLabel(page)) === `Offboard ${MEMBER}`;
+    }
+    expect(found, 'Tab reaches the Offboard button').toBe(true);
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: `Offboard ${MEMBER}?` });
+    await dialog.waitFor();
+    const items = await dialog.getByRole('listitem').allTextContents();
+    expect(items).toEqual([
+      'Their 1 active session is ended, on every device.',
+      'Every device they trusted stops being trusted: their next sign-in anywhere asks for the authenticator code.',
+      'Their membership of Acme is disabled. Only a new invitation brings them back. Their account itself is not deleted.',
+    ]);
+    expect(await focusedLabel(page)).toBe('Cancel');
+    await page.keyboard.press('Tab');
+    expect(await focusedLabel(page)).toBe('Offboard');
+    await page.keyboard.press('Enter');
+    await page.getByText(`${MEMBER} was offboarded: 1 session ended, 0 devices no longer trusted, membership disabled.`).waitFor();
+    await expect.poll(async () => (await memberRow(page, MEMBER).getByRole('cell').allTextContents())[1]).toMatch(/^Disabled/);
+    const audit = page.getByRole('list', { name: 'Audit trail entries' }).getByRole('listitem');
+    await expect.poll(async () => (await audit.first().textContent()) ?? '').toContain(`Offboarded ${MEMBER}`);
+  });
+
+  it('the member’s next action lands on sign-in with the words that say an administrator ended the session', async () => {
+    const { page } = member;
+    await page.getByRole('link', { name: 'Password' }).click();
+    await page.waitForURL(/\/sign-in\?/);
+    const notice = page.getByRole('status').filter({ hasText: ADMIN_ENDED });
+    await notice.waitFor();
+    expect(await page.getByText(/You were signed out/).count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/settings/security/password');
+    // The words come from the server's 401, never from the address.
+    expect(page.url()).not.toContain('administrator');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect((await lowContrastText(page)).bad, `sign-in with the reason, ${scheme}`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Signing in again works (the account is not deleted), but the workspace is gone for them.
+    await signIn(page, MEMBER);
+    await page.waitForURL(`${baseUrl}/settings/security/password`);
+    await page.goto(`${baseUrl}/settings/workspaces`);
+    await page.getByText(/You are not a member of any workspace yet/).waitFor();
+  });
+
+  it('downloads the audit trail as CSV and JSON Lines with the owner’s session', async () => {
+    const { page, context } = owner;
+    for (const [name, type, marker] of [
+      ['CSV', 'text/csv', 'member.offboarded'],
+      ['JSON Lines', 'application/x-ndjson', '"action":"member.offboarded"'],
+    ] as const) {
+      const href = await page.getByRole('link', { name, exact: true }).getAttribute('href');
+      const res = await context.request.get(`${baseUrl}${href}`);
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-type']).toContain(type);
+      expect(res.headers()['content-disposition']).toMatch(/^attachment;/);
+      expect(await res.text()).toContain(marker);
+    }
+  });
+
+  it('shows the workspace page at 1280 and 375 px, light and dark, in AA contrast, without sideways scrolling (and screenshots it)', async () => {
+    const phone = await newDevice(browser!, 'iphone', '89.2.0.1');
+    await phone.page.goto(workspaceUrl);
+    await phone.page.waitForURL(/\/sign-in\?/);
+    await signIn(phone.page, OWNER);
+    await phone.page.waitForURL(workspaceUrl);
+    if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
+    for (const [page, width] of [
+      [owner.page, '1280'],
+      [phone.page, '375'],
+    ] as const) {
+      await page.goto(workspaceUrl);
+      await memberRow(page, MEMBER).waitFor();
+      await page.getByRole('list', { name: 'Audit trail entries' }).waitFor();
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.mouse.move(0, 0);
+        await page.screenshot({
+          ...(SCREENSHOTS ? { path: path.join(SCREENSHOTS, `workspaces-${width}-${scheme}.png`) } : {}),
+          fullPage: true,
+          scale: 'css',
+          animations: 'disabled',
+        });
+        const contrast = await lowContrastText(page);
+        expect(contrast.checked).toBeGreaterThan(30);
+        expect(contrast.bad, `workspace page contrast at ${width} px, ${scheme}`).toEqual([]);
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await phone.context.close();
+    await owner.context.close();
+    await member.context.close();
+  });
+});
