@@ -23,6 +23,7 @@ const AUDIT_ACTIONS = Object.keys({
   'member.offboarded': true,
   'session.revoked': true,
   'sessions.revoked': true,
+  'review.requested': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
 /** Routes that take no query string still refuse one they do not understand. */
