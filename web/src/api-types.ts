@@ -453,6 +453,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me/reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Requests to review the Active sessions that the caller has not confirmed yet, oldest first */
+    get: operations['listMyReviews'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/reviews/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** "I have reviewed my sessions": completes every pending request */
+    post: operations['completeMyReviews'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/workspaces': {
     parameters: {
       query?: never;
@@ -767,7 +801,9 @@ export interface components {
         | 'mfa_disabled'
         | 'device_trusted'
         | 'device_untrusted'
-        | 'recovery_codes_replaced';
+        | 'recovery_codes_replaced'
+        | 'review_requested'
+        | 'sessions_reviewed';
       /** @description ISO 8601 UTC */
       at: string;
       session_id: string | null;
@@ -2071,6 +2107,101 @@ export interface operations {
       };
     };
   };
+  listMyReviews: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            reviews: {
+              id: string;
+              /** @enum {string} */
+              reason: 'workspace_request' | 'onboarding' | 'password_reset' | 'suspicious_sign_in';
+              workspace_id: string | null;
+              workspace_name: string | null;
+              /** Format: date-time */
+              requested_at: string;
+            }[];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  completeMyReviews: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description How many pending requests this confirmation completed. */
+            completed: number;
+            /** @description Sessions the caller ended themselves since the oldest request. */
+            sign_outs: number;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listMyWorkspaces: {
     parameters: {
       query?: never;
@@ -2608,7 +2739,8 @@ export interface operations {
                 | 'member.joined'
                 | 'member.offboarded'
                 | 'session.revoked'
-                | 'sessions.revoked';
+                | 'sessions.revoked'
+                | 'review.requested';
               target_kind: 'workspace' | 'member' | 'invitation' | 'session';
               target_id: string;
               ip: string | null;
