@@ -223,7 +223,15 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
         : null;
     if (redisLimiter) opened.push(() => redisLimiter.close());
     const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
-    const bus = await openBus(config, engine, overrides.bus, clock, logger.child({ component: 'revocation-bus' }), adapterErrors, redisPrefix);
+    const bus = await openBus(
+      config,
+      engine,
+      overrides.bus,
+      clock,
+      logger.child({ component: 'revocation-bus' }),
+      adapterErrors,
+      redisPrefix,
+    );
     opened.push(() => bus.close());
     const passwordPolicy = { minLength: config.minPasswordLength, maxLength: MAX_PASSWORD_LENGTH };
     const signInLimits = { perIp: config.signInIpLimit, perAccount: config.signInAccountLimit };

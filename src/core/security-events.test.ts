@@ -5,15 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { nodeCrypto } from '../adapters/crypto/node-crypto.js';
-import {
-  actorIp,
-  blankEvent,
-  decodeCursor,
-  encodeCursor,
-  SECURITY_EVENT_KINDS,
-  type Actor,
-  type EventCursor,
-} from './security-events.js';
+import { actorIp, blankEvent, decodeCursor, encodeCursor, SECURITY_EVENT_KINDS, type Actor, type EventCursor } from './security-events.js';
 import { newId } from './token.js';
 import { context, LONDON, PASSWORD, useCases, type UseCases } from '../../test/support/use-cases.js';
 
@@ -25,7 +17,14 @@ describe('event cursors', () => {
   it.each([
     // Timestamps of every length from 1 to 16 digits, so the encoded text ends on each of the
     // three byte boundaries of base64.
-    0, 7, 42, 1_714, 86_400_000, 1_777_629_600_000, 12_345_678_901_234, Number.MAX_SAFE_INTEGER,
+    0,
+    7,
+    42,
+    1_714,
+    86_400_000,
+    1_777_629_600_000,
+    12_345_678_901_234,
+    Number.MAX_SAFE_INTEGER,
   ])('reads back a cursor it issued for at=%d', (at) => {
     const cursor: EventCursor = { at, id: ID };
     const text = encodeCursor(cursor);
@@ -146,7 +145,10 @@ describe('paging a timeline with cursors', () => {
       issued.push(result.session);
     }
     await expect(
-      u.signIn.withPassword({ email, password: 'wrong password, quite long', clientId: 'web', transport: 'cookie', device: null }, context()),
+      u.signIn.withPassword(
+        { email, password: 'wrong password, quite long', clientId: 'web', transport: 'cookie', device: null },
+        context(),
+      ),
     ).rejects.toThrow();
     const self: Actor = { kind: 'session', sessionId: issued[0]!.id, ip: '203.0.113.9' };
     await u.revocation.endSession(user.id, issued[1]!.id, self);

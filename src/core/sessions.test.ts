@@ -421,7 +421,10 @@ describe('Sessions on a real store', () => {
       // A first page with room for every row: no cursor. One row short (the idle one): a cursor.
       const all = { sessions: [current, ...others.map((id) => expect.objectContaining({ id }))] };
       expect(await sessions.listUserSessionPage(current, 5, null)).toEqual({ ...all, nextCursor: null });
-      expect(await sessions.listUserSessionPage(current, 4, null)).toEqual({ ...all, nextCursor: expect.objectContaining({ id: others[2] }) });
+      expect(await sessions.listUserSessionPage(current, 4, null)).toEqual({
+        ...all,
+        nextCursor: expect.objectContaining({ id: others[2] }),
+      });
     });
 
     it('pages past a session that expired between active ones, by the row read and not the rows shown', async () => {

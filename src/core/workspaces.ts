@@ -363,7 +363,11 @@ export class Workspaces {
    * Asks active members to review their sessions: all of them, or those named. Members already
    * asked by this workspace and not yet done are not asked twice. Returns how many were asked.
    */
-  async requestReview(caller: WorkspaceCaller, workspaceId: string, memberIds: readonly string[] | null = null): Promise<{ asked: number }> {
+  async requestReview(
+    caller: WorkspaceCaller,
+    workspaceId: string,
+    memberIds: readonly string[] | null = null,
+  ): Promise<{ asked: number }> {
     await this.authorize(caller, workspaceId, 'manage_sessions');
     const { store, clock, reviews } = this.#deps;
     const active = (await store.listMembers(workspaceId, clock.now())).filter((m) => m.membership.status === 'active');

@@ -26,7 +26,8 @@ describe('the SQLite revocation bus', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const me = (h: Harness, token: string) => h.request({ method: 'GET', url: '/v1/me/session', headers: { authorization: `Bearer ${token}` } });
+  const me = (h: Harness, token: string) =>
+    h.request({ method: 'GET', url: '/v1/me/session', headers: { authorization: `Bearer ${token}` } });
 
   it('a sign-out through one process is honoured by the other on the next request, cache or not', async () => {
     expect((await a.signUp('shared@example.com')).statusCode).toBe(201);

@@ -25,10 +25,7 @@ export async function dropSchemas(prefix: string): Promise<void> {
   const c = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 5000 });
   try {
     await c.connect();
-    const { rows } = await c.query<{ name: string }>(
-      `select nspname as name from pg_namespace where starts_with(nspname, $1)`,
-      [prefix],
-    );
+    const { rows } = await c.query<{ name: string }>(`select nspname as name from pg_namespace where starts_with(nspname, $1)`, [prefix]);
     for (const { name } of rows) await c.query(`drop schema if exists "${name}" cascade`);
   } catch {
     // PostgreSQL unreachable: the suites that needed it have already failed and said why.

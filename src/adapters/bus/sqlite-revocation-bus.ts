@@ -21,7 +21,9 @@ export function sqliteRevocationBus(file: string, now: () => number = Date.now):
   const db = new SqliteDatabase(file);
   db.pragma('busy_timeout = 5000');
   const insert = db.prepare('insert into revocation_log (payload, at) values (?, ?)');
-  const unseen = db.prepare<[number], { seq: number; payload: string }>('select seq, payload from revocation_log where seq > ? order by seq');
+  const unseen = db.prepare<[number], { seq: number; payload: string }>(
+    'select seq, payload from revocation_log where seq > ? order by seq',
+  );
   const prune = db.prepare('delete from revocation_log where at < ?');
   const listeners: ((event: RevocationEvent) => void)[] = [];
   let seen = (db.prepare('select coalesce(max(seq), 0) as seq from revocation_log').get() as { seq: number }).seq;

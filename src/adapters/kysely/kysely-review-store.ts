@@ -17,7 +17,8 @@ export function kyselyReviewStore(db: Db): ReviewStore {
           .where('user_id', '=', review.userId)
           .where('reason', '=', review.reason)
           .where('completed_at', 'is', null);
-        pending = review.workspaceId === null ? pending.where('workspace_id', 'is', null) : pending.where('workspace_id', '=', review.workspaceId);
+        pending =
+          review.workspaceId === null ? pending.where('workspace_id', 'is', null) : pending.where('workspace_id', '=', review.workspaceId);
         if (await pending.executeTakeFirst()) return false;
         await trx
           .insertInto('session_reviews')

@@ -6,13 +6,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { WorkspaceStore } from '../../core/ports/workspace-store.js';
-import {
-  higherRole,
-  type AuditEntry,
-  type InvitationRecord,
-  type MembershipRecord,
-  type WorkspaceRecord,
-} from '../../core/workspaces.js';
+import { higherRole, type AuditEntry, type InvitationRecord, type MembershipRecord, type WorkspaceRecord } from '../../core/workspaces.js';
 import type { AuditLogTable, Db, WorkspaceInvitationsTable, WorkspaceMembersTable, WorkspacesTable } from './database.js';
 
 export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
@@ -132,7 +126,11 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
           .where('expires_at', '>', now)
           .executeTakeFirst();
         if (Number(spent.numUpdatedRows) === 0) return false;
-        const invitation = await trx.selectFrom('workspace_invitations').select(['workspace_id', 'role']).where('id', '=', id).executeTakeFirstOrThrow();
+        const invitation = await trx
+          .selectFrom('workspace_invitations')
+          .select(['workspace_id', 'role'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
         const existing = await trx
           .selectFrom('workspace_members')
           .select('role')

@@ -26,7 +26,9 @@ function adminCommand<O extends { as: string }>(
   const command = build(
     new Command(name)
       .description(description)
-      .addOption(new Option('--as <email>', 'The account you act as; its role in the workspace decides what you may do.').makeOptionMandatory()),
+      .addOption(
+        new Option('--as <email>', 'The account you act as; its role in the workspace decides what you may do.').makeOptionMandatory(),
+      ),
   );
   addConfigOptions(command, CONFIG_KEYS);
   command.action(async (options: O) => {

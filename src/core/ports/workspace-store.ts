@@ -3,7 +3,15 @@
  * and the append-only audit log. Implemented by the Kysely store over SQLite and PostgreSQL;
  * both pass `src/core/testing/workspace-store.contract.ts`.
  */
-import type { AuditEntry, AuditCursor, NewAuditEntry, MemberSummary, WorkspaceRecord, MembershipRecord, InvitationRecord } from '../workspaces.js';
+import type {
+  AuditEntry,
+  AuditCursor,
+  NewAuditEntry,
+  MemberSummary,
+  WorkspaceRecord,
+  MembershipRecord,
+  InvitationRecord,
+} from '../workspaces.js';
 
 export interface WorkspaceStore {
   /** The workspace and its first member (its owner and security owner), in one transaction. */

@@ -78,7 +78,11 @@ export function runWorkspaceStoreContract(name: string, make: () => Promise<Work
       expect(await f.workspaces.listWorkspacesOf(ownerId)).toEqual([{ workspace: ws, role: 'owner' }]);
       expect(await f.workspaces.disableMembership(ws.id, ownerId, T0 + 5, 'someone')).toBe(true);
       expect(await f.workspaces.disableMembership(ws.id, ownerId, T0 + 6, 'someone')).toBe(false);
-      expect(await f.workspaces.findMembership(ws.id, ownerId)).toMatchObject({ status: 'disabled', disabledAt: T0 + 5, disabledBy: 'someone' });
+      expect(await f.workspaces.findMembership(ws.id, ownerId)).toMatchObject({
+        status: 'disabled',
+        disabledAt: T0 + 5,
+        disabledBy: 'someone',
+      });
       expect(await f.workspaces.listWorkspacesOf(ownerId)).toEqual([]);
       expect(await f.workspaces.findWorkspace(uniqueId('w'))).toBeNull();
     });
@@ -92,7 +96,11 @@ export function runWorkspaceStoreContract(name: string, make: () => Promise<Work
       const results = await Promise.all([1, 2, 3].map(() => f.workspaces.acceptInvitation(inv.id, invitee.id, T0 + 10)));
       expect(results.filter(Boolean)).toHaveLength(1);
       expect(await f.workspaces.findInvitation(inv.id)).toMatchObject({ usedAt: T0 + 10 });
-      expect(await f.workspaces.findMembership(ws.id, invitee.id)).toMatchObject({ role: 'security_admin', status: 'active', joinedAt: T0 + 10 });
+      expect(await f.workspaces.findMembership(ws.id, invitee.id)).toMatchObject({
+        role: 'security_admin',
+        status: 'active',
+        joinedAt: T0 + 10,
+      });
     });
 
     it('refuses an expired invitation and changes nothing', async () => {
@@ -139,7 +147,13 @@ export function runWorkspaceStoreContract(name: string, make: () => Promise<Work
       await f.mfa.setDeviceTrust(m.id, 'device-b', now, { clientId: 'web', tokenId: null, secretHash: null });
       await f.mfa.savePendingTotp(m.id, 'sealed-secret', now);
       let row = (await f.workspaces.listMembers(ws.id, now)).find((r) => r.user.id === m.id);
-      expect(row).toMatchObject({ user: { id: m.id, email: m.email }, activeSessions: 2, lastActiveAt: T0 + 900, trustedDevices: 1, mfaEnabled: false });
+      expect(row).toMatchObject({
+        user: { id: m.id, email: m.email },
+        activeSessions: 2,
+        lastActiveAt: T0 + 900,
+        trustedDevices: 1,
+        mfaEnabled: false,
+      });
       await f.mfa.enableTotp(m.id, 1, [], now);
       row = (await f.workspaces.listMembers(ws.id, now)).find((r) => r.user.id === m.id);
       expect(row?.mfaEnabled).toBe(true);
