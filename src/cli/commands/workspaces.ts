@@ -1,6 +1,6 @@
 /**
- * Workspace administration from the server's shell: `sessiond workspaces …`, `sessiond members …`
- * and `sessiond sessions …`. The operator acts as a named person (`--as <email>`): the same
+ * Workspace administration from the server's shell: `sessiond workspaces …`, `sessiond members …`,
+ * `sessiond sessions …` and `sessiond audit export`. The operator acts as a named person (`--as <email>`): the same
  * authorisation as the web console and the admin API applies, and the audit log names that
  * person (user agent `sessiond-cli`, no address). Every command goes through the Workspaces use
  * cases; none writes to the database itself.
@@ -13,6 +13,7 @@ import { emailKey } from '../../core/user.js';
 import { WORKSPACE_ROLES, type WorkspaceCaller, type WorkspaceRole } from '../../core/workspaces.js';
 import { createRegistry, type Registry } from '../../registry.js';
 import { addConfigOptions, flagsOf } from '../options.js';
+import { auditCsvRow, auditEntryView, CSV_COLUMNS, csvRow, wholeTrail } from '../../http/admin/views.js';
 
 const CONFIG_KEYS = ['databaseUrl', 'secretKeyFile', 'redisUrl', 'redisPrefix', 'smtpUrl', 'mailFrom', 'publicUrl'] as const;
 
@@ -180,4 +181,29 @@ export function sessionsCommand(): Command {
     ),
   );
   return sessions;
+}
+
+/** Entries read from the store at a time by an export. */
+const EXPORT_PAGE = 500;
+
+export function auditCommand(): Command {
+  const audit = new Command('audit').description("A workspace's audit trail.");
+  audit.addCommand(
+    adminCommand<{ as: string; workspace: string; format: 'jsonl' | 'csv' }>(
+      'export',
+      'Write the whole trail, newest first, to stdout: JSON Lines or CSV, the same as the admin API export.',
+      (c) =>
+        c
+          .addOption(new Option('--workspace <id>', 'The workspace id.').makeOptionMandatory())
+          .addOption(new Option('--format <format>', 'jsonl or csv.').choices(['jsonl', 'csv']).default('jsonl')),
+      async (registry, caller, options) => {
+        const page = (after: { seq: number } | null) => registry.workspaces.audit(caller, options.workspace, after, EXPORT_PAGE);
+        const entries = wholeTrail(await page(null), EXPORT_PAGE, page);
+        if (options.format === 'csv') process.stdout.write(csvRow(CSV_COLUMNS));
+        for await (const e of entries)
+          process.stdout.write(options.format === 'csv' ? auditCsvRow(auditEntryView(e)) : `${JSON.stringify(auditEntryView(e))}\n`);
+      },
+    ),
+  );
+  return audit;
 }
