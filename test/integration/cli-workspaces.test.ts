@@ -129,23 +129,26 @@ describe('workspace administration from the CLI', () => {
       const after = await as('owner@example.com', 'members', 'list', '--workspace', id!);
       expect(after.stdout).toMatch(/^member@example\.com\tmember\tdisabled\t0\t-\toff\t0$/m);
       // The audit trail, newest first, as the API exports it: every step above, by the owner.
-    const jsonl = await as('owner@example.com', 'audit', 'export', '--workspace', id!);
-    expect(jsonl.code, jsonl.stderr).toBe(0);
-    const entries = jsonl.stdout.trim().split('\n').map((line) => JSON.parse(line) as { action: string; user_agent: string | null });
-    expect(entries.map((e) => e.action)).toEqual([
-      'member.offboarded',
-      'session.revoked',
-      'member.joined',
-      'member.invited',
-      'workspace.created',
-    ]);
-    expect(entries.filter((e) => e.action !== 'member.joined').every((e) => e.user_agent === 'sessiond-cli')).toBe(true);
-    const csv = await as('owner@example.com', 'audit', 'export', '--workspace', id!, '--format', 'csv');
-    expect(csv.stdout.split('\r\n')[0]).toMatch(/^id,at,actor_id,action,/);
-    expect(csv.stdout.trim().split('\r\n')).toHaveLength(6);
-    expect((await as('member@example.com', 'audit', 'export', '--workspace', id!)).code).toBe(2);
+      const jsonl = await as('owner@example.com', 'audit', 'export', '--workspace', id!);
+      expect(jsonl.code, jsonl.stderr).toBe(0);
+      const entries = jsonl.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { action: string; user_agent: string | null });
+      expect(entries.map((e) => e.action)).toEqual([
+        'member.offboarded',
+        'session.revoked',
+        'member.joined',
+        'member.invited',
+        'workspace.created',
+      ]);
+      expect(entries.filter((e) => e.action !== 'member.joined').every((e) => e.user_agent === 'sessiond-cli')).toBe(true);
+      const csv = await as('owner@example.com', 'audit', 'export', '--workspace', id!, '--format', 'csv');
+      expect(csv.stdout.split('\r\n')[0]).toMatch(/^id,at,actor_id,action,/);
+      expect(csv.stdout.trim().split('\r\n')).toHaveLength(6);
+      expect((await as('member@example.com', 'audit', 'export', '--workspace', id!)).code).toBe(2);
 
-    const unknown = await as('nobody@example.com', 'workspaces', 'list');
+      const unknown = await as('nobody@example.com', 'workspaces', 'list');
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toMatch(/No account with the address nobody@example\.com/);
     },
