@@ -467,6 +467,12 @@ export const en = {
       'session.revoked': (target: string) => `Ended a session of ${target}`,
       'sessions.revoked': (target: string) => `Ended every session of ${target}`,
     } as Record<string, (target: string) => string>,
+    auditReviewRequested: (n: number | null) =>
+      n === null
+        ? 'Asked members to review their sessions'
+        : n === 1
+          ? 'Asked 1 member to review their sessions'
+          : `Asked ${n} members to review their sessions`,
     auditUnknown: (action: string) => action.replace(/[._]/g, ' '),
     auditAsRole: (role: string) => `as ${role}`,
     auditCount: (n: number) => (n === 1 ? '1 session' : `${n} sessions`),

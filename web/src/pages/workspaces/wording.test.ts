@@ -58,6 +58,10 @@ describe('workspace wording', () => {
       'Ended every session of grace@example.com (3 sessions)',
     ],
     [{ action: 'member.offboarded', target_kind: 'member', target_id: 'u9zzzzzz', details: {} }, 'Offboarded user u9zzzz…'],
+    [
+      { action: 'review.requested', target_kind: 'workspace', details: { asked: 3, named: null } },
+      'Asked 3 members to review their sessions',
+    ],
   ] as const)('describes %j', (overrides, text) => {
     expect(describeAuditEntry(makeAuditEntry({ id: 'e', ...overrides } as Parameters<typeof makeAuditEntry>[0]), byId)).toBe(text);
   });

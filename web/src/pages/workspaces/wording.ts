@@ -40,6 +40,8 @@ export function personName(userId: string, byId: ReadonlyMap<string, WorkspaceMe
 export function describeAuditEntry(entry: AuditEntry, byId: ReadonlyMap<string, WorkspaceMember>, m: Messages = defaultMessages): string {
   const w = m.workspaces;
   const d = entry.details;
+  // Its target is the workspace itself; what matters is how many were asked.
+  if (entry.action === 'review.requested') return w.auditReviewRequested(typeof d.asked === 'number' ? d.asked : null);
   const text = (key: string): string | null => (typeof d[key] === 'string' ? d[key] : null);
   let target: string;
   switch (entry.target_kind) {
