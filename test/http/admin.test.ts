@@ -113,6 +113,16 @@ const MATRIX: Row[] = [
     expected: ADMINS_ONLY,
   },
   {
+    route: 'POST /v1/admin/workspaces/{ws}/reviews',
+    request: (t) => ({ method: 'POST', url: `${ws(t)}/reviews`, payload: { user_ids: [t.member.id] } }),
+    expected: ADMINS_ONLY,
+  },
+  {
+    route: 'GET /v1/admin/workspaces/{ws}/reviews',
+    request: (t) => ({ method: 'GET', url: `${ws(t)}/reviews` }),
+    expected: ADMINS_ONLY,
+  },
+  {
     route: 'GET /v1/admin/workspaces/{ws}/audit',
     request: (t) => ({ method: 'GET', url: `${ws(t)}/audit` }),
     expected: ADMINS_ONLY,

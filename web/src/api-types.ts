@@ -661,6 +661,24 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/workspaces/{ws}/reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who has and has not reviewed: each active member with the latest review this workspace asked for */
+    get: operations['listWorkspaceReviews'];
+    put?: never;
+    /** Ask active members (all, or those named) to review their Active sessions */
+    post: operations['requestWorkspaceReview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/workspaces/{ws}/audit': {
     parameters: {
       query?: never;
@@ -2677,6 +2695,108 @@ export interface operations {
             devices_untrusted: number;
             /** @description False when it was already disabled (a second run finishes what a first began) */
             membership_disabled: boolean;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listWorkspaceReviews: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            members: {
+              user_id: string;
+              email: string;
+              name: string | null;
+              /** @description The latest request this workspace made; null: never asked. */
+              requested_at: string | null;
+              /** @description Null while that request is pending. */
+              completed_at: string | null;
+              /** @description Sessions the member ended themselves before confirming. */
+              sign_outs: number | null;
+            }[];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  requestWorkspaceReview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Only these members; all active members when left out. */
+          user_ids?: string[];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Members newly asked; one already asked by this workspace and not yet done is not asked twice. */
+            asked: number;
           };
         };
       };

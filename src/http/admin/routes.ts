@@ -37,6 +37,9 @@ import {
   MyWorkspaceList,
   NoQuery,
   OffboardResult,
+  ReviewRequestBody,
+  ReviewStatusList,
+  ReviewsAsked,
   SecurityOwnerBody,
   WorkspaceAndRole,
   WorkspaceAnswer,
@@ -306,6 +309,51 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
           membership_disabled: done.membershipDisabled,
         };
       },
+    );
+
+    app.post(
+      '/admin/workspaces/:ws/reviews',
+      {
+        schema: {
+          tags: TAGS.admin,
+          operationId: 'requestWorkspaceReview',
+          summary: 'Ask active members (all, or those named) to review their Active sessions',
+          security: SECURITY.session,
+          querystring: NoQuery,
+          params: WorkspaceParams,
+          body: ReviewRequestBody,
+          response: responses({ 200: ReviewsAsked }),
+        },
+      },
+      async (request) => {
+        const { ws } = request.params;
+        return workspaces.requestReview(callerOf(request), ws, request.body.user_ids ?? null);
+      },
+    );
+
+    app.get(
+      '/admin/workspaces/:ws/reviews',
+      {
+        schema: {
+          tags: TAGS.admin,
+          operationId: 'listWorkspaceReviews',
+          summary: 'Who has and has not reviewed: each active member with the latest review this workspace asked for',
+          security: SECURITY.session,
+          querystring: NoQuery,
+          params: WorkspaceParams,
+          response: responses({ 200: ReviewStatusList }),
+        },
+      },
+      async (request) => ({
+        members: (await workspaces.reviewStatus(callerOf(request), request.params.ws)).map((r) => ({
+          user_id: r.user.id,
+          email: r.user.email,
+          name: r.user.name,
+          requested_at: r.requestedAt === null ? null : iso(r.requestedAt),
+          completed_at: r.completedAt === null ? null : iso(r.completedAt),
+          sign_outs: r.signOuts,
+        })),
+      }),
     );
 
     app.get(

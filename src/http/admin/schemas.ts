@@ -143,6 +143,39 @@ export const AuditPage = Type.Object({
   next_cursor: Nullable(Type.String({ description: 'Pass as ?cursor= for the next page; null on the last page' })),
 });
 
+export const ReviewRequestBody = Type.Object(
+  {
+    user_ids: Type.Optional(
+      Type.Array(Id, {
+        minItems: 1,
+        maxItems: 1000,
+        uniqueItems: true,
+        description: 'Only these members; all active members when left out.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ReviewsAsked = Type.Object({
+  asked: Type.Integer({ description: 'Members newly asked; one already asked by this workspace and not yet done is not asked twice.' }),
+});
+
+export const ReviewStatusList = Type.Object({
+  members: Type.Array(
+    Type.Object({
+      user_id: Type.String(),
+      email: Type.String(),
+      name: Type.Union([Type.String(), Type.Null()]),
+      requested_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+        description: 'The latest request this workspace made; null: never asked.',
+      }),
+      completed_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'Null while that request is pending.' }),
+      sign_outs: Type.Union([Type.Integer(), Type.Null()], { description: 'Sessions the member ended themselves before confirming.' }),
+    }),
+  ),
+});
+
 export type WorkspaceView = Static<typeof Workspace>;
 export type MemberView = Static<typeof Member>;
 export type AuditEntryView = Static<typeof AuditEntry>;
