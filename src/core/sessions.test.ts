@@ -427,6 +427,35 @@ describe('Sessions on a real store', () => {
       });
     });
 
+    it('a first page of one holds the current session and still leads to the others', async () => {
+      const sessions = node();
+      const { list } = await spread(sessions);
+      const current = list[1]!;
+      const first = await sessions.listUserSessionPage(current, 1, null);
+      expect(ids(first.sessions)).toEqual([current.id]);
+      expect(first.nextCursor).not.toBeNull();
+      const seen: string[] = [];
+      let page = first;
+      while (page.nextCursor) {
+        page = await sessions.listUserSessionPage(current, 1, page.nextCursor);
+        seen.push(...ids(page.sessions));
+      }
+      expect(seen).toEqual(ids((await sessions.listUserSessions(userId, current.id)).slice(1)));
+      // Alone: nothing more to page to.
+      await raw.insertUser({
+        id: 'user-3',
+        email: 'c@example.com',
+        emailKey: 'c@example.com',
+        name: null,
+        passwordHash: 'x',
+        isAdmin: false,
+        createdAt: clock.now(),
+        passwordChangedAt: clock.now(),
+      });
+      const lone = (await sessions.createSession('user-3', 'web', 'password', ORIGIN)).session;
+      expect(await sessions.listUserSessionPage(lone, 1, null)).toEqual({ sessions: [lone], nextCursor: null });
+    });
+
     it('pages past a session that expired between active ones, by the row read and not the rows shown', async () => {
       const policy = { idleTimeoutMs: 5 * 60_000, maxAgeMs: 10 * 60_000, touchIntervalMs: 60_000 };
       const sessions = node({ policy, cache: false });

@@ -158,18 +158,27 @@ export class Sessions {
     const now = clock.now();
     const first = cursor === null;
     const want = first ? limit - 1 : limit;
-    const rows =
-      want > 0 ? await store.listActiveSessionPage(current.userId, now, { limit: want + 1, after: cursor, exceptId: current.id }) : [];
+    // A first page of one has room for the current session only; one row is still read, to know
+    // whether there are others.
+    const rows = await store.listActiveSessionPage(current.userId, now, { limit: want + 1, after: cursor, exceptId: current.id });
     const more = rows.length > want;
     const page = rows.slice(0, want);
     const last = page.at(-1);
+    // Nothing shown but more to come: a cursor just before the newest row, so the next page starts with it.
+    const top = want === 0 ? rows[0] : undefined;
     const sessions = page
       .map((s) => ({ ...s, lastActiveAt: this.#lastActivity(s), trusted: isTrusted(s, now) }))
       .filter((s) => isActive(s, policy, now));
     return {
       sessions: first ? [current, ...sessions] : sessions,
       // The cursor is the stored activity of the last row read, so the order pages follow is stable.
-      nextCursor: more && last ? { lastActiveAt: last.lastActiveAt, id: last.id } : null,
+      nextCursor: !more
+        ? null
+        : last
+          ? { lastActiveAt: last.lastActiveAt, id: last.id }
+          : top
+            ? { lastActiveAt: top.lastActiveAt + 1, id: top.id }
+            : null,
     };
   }
 
