@@ -293,7 +293,14 @@ describe('workspaces over HTTP (sqlite)', () => {
       });
       const shown = await as(plain, { method: 'GET', url: `/v1/admin/workspaces/${workspace}` });
       expect(shown.json()).toEqual({
-        workspace: { id: workspace, name: 'Acme Ltd', security_owner_id: owner.id, created_at: expect.any(String) },
+        workspace: {
+          id: workspace,
+          name: 'Acme Ltd',
+          security_owner_id: owner.id,
+          // A plain member learns whom to contact by address, not only by an id they cannot look up.
+          security_owner: { id: owner.id, email: owner.email, name: null },
+          created_at: expect.any(String),
+        },
         role: 'member',
       });
 

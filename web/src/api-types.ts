@@ -548,7 +548,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A workspace and the caller’s role in it (any active member) */
+    /** A workspace, who its security owner is, and the caller’s role in it (any active member) */
     get: operations['getWorkspace'];
     put?: never;
     post?: never;
@@ -874,6 +874,19 @@ export interface components {
       security_owner_id: string;
       /** @description ISO 8601 UTC */
       created_at: string;
+    };
+    WorkspaceDetail: {
+      id: string;
+      name: string;
+      /** @description The user id of the member whom alerts name as who to contact */
+      security_owner_id: string;
+      /** @description ISO 8601 UTC */
+      created_at: string;
+      security_owner: {
+        id: string;
+        email: string;
+        name: string | null;
+      } | null;
     };
     WorkspaceMember: {
       user_id: string;
@@ -2377,7 +2390,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            workspace: components['schemas']['Workspace'];
+            workspace: components['schemas']['WorkspaceDetail'];
             /** @enum {string} */
             role: 'owner' | 'security_admin' | 'member';
           };

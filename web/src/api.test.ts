@@ -115,7 +115,17 @@ describe('workspace calls', () => {
       if (url.endsWith('/offboard')) return json(200, { sessions_ended: 1, devices_untrusted: 0, membership_disabled: true });
       if (url.endsWith('/sessions') && !url.includes('/me/')) return json(200, { revoked: 2 });
       if (url.includes('/invitations') || url.includes('/security-owner')) return new Response(null, { status: 204 });
-      return json(200, { workspaces: [], workspace: { id: 'w' }, members: [], entries: [], next_cursor: null, sessions: [] });
+      if (url.endsWith('/reviews/complete')) return json(200, { completed: 2, sign_outs: 1 });
+      return json(200, {
+        workspaces: [],
+        workspace: { id: 'w' },
+        members: [],
+        entries: [],
+        next_cursor: null,
+        sessions: [],
+        asked: 3,
+        reviews: [],
+      });
     });
     const api = createApi(fetch);
     await api.listMyWorkspaces();
@@ -126,6 +136,10 @@ describe('workspace calls', () => {
     await api.revokeMemberSession('w1', 'u2', 's3');
     await api.offboardMember('w1', 'u2');
     await api.listWorkspaceAudit('w1', { cursor: 'c+1' });
+    await expect(api.requestWorkspaceReview('w/1')).resolves.toBe(3);
+    await expect(api.listWorkspaceReviews('w1')).resolves.toEqual([]);
+    await expect(api.listMyReviews()).resolves.toEqual([]);
+    await expect(api.completeMyReviews()).resolves.toEqual({ completed: 2, sign_outs: 1 });
     const calls = (fetch.mock.calls as [string, RequestInit][]).map(([url, init]) => `${init.method} ${url} ${String(init.body ?? '')}`);
     expect(calls).toEqual([
       'GET /v1/me/workspaces ',
@@ -136,6 +150,10 @@ describe('workspace calls', () => {
       'DELETE /v1/admin/workspaces/w1/members/u2/sessions/s3 ',
       'POST /v1/admin/workspaces/w1/members/u2/offboard {}',
       'GET /v1/admin/workspaces/w1/audit?limit=20&cursor=c%2B1 ',
+      'POST /v1/admin/workspaces/w%2F1/reviews {}',
+      'GET /v1/admin/workspaces/w1/reviews ',
+      'GET /v1/me/reviews ',
+      'POST /v1/me/reviews/complete {}',
     ]);
     expect(auditDownloadUrl('w1', 'csv')).toBe('/v1/admin/workspaces/w1/audit?format=csv');
   });

@@ -45,12 +45,22 @@ export type SecurityEventPage = Answer<'listMySecurityEvents'>;
 export type MyWorkspace = Answer<'listMyWorkspaces'>['workspaces'][number];
 export type WorkspaceRole = MyWorkspace['role'];
 export type Workspace = components['schemas']['Workspace'];
+/** A workspace as GET /v1/admin/workspaces/:ws has it: with its security owner's address. */
+export type WorkspaceDetail = components['schemas']['WorkspaceDetail'];
 export type WorkspaceWithRole = Answer<'getWorkspace'>;
 export type WorkspaceMember = components['schemas']['WorkspaceMember'];
 export type AuditPage = Answer<'listWorkspaceAudit'>;
 export type AuditEntry = AuditPage['entries'][number];
 export type OffboardResult = Answer<'offboardWorkspaceMember'>;
 export type AuditFormat = 'jsonl' | 'csv';
+
+/** A request to review one's sessions that is not confirmed yet (the banner shows these). */
+export type PendingReview = Answer<'listMyReviews'>['reviews'][number];
+/** Why: workspace_request, onboarding, password_reset, suspicious_sign_in. */
+export type ReviewReason = PendingReview['reason'];
+export type ReviewCompleted = Answer<'completeMyReviews'>;
+/** An active member of a workspace with the latest review it asked of them (null: never asked). */
+export type ReviewStatus = Answer<'listWorkspaceReviews'>['members'][number];
 
 /** Where the browser downloads a workspace's whole audit trail (an ordinary link: the cookie goes with it). */
 export function auditDownloadUrl(workspaceId: string, format: AuditFormat): string {
@@ -142,6 +152,14 @@ export interface Api {
   offboardMember(workspaceId: string, userId: string): Promise<OffboardResult>;
   /** The audit trail, newest first; pass `next_cursor` back as `cursor` for the next page. */
   listWorkspaceAudit(workspaceId: string, options?: { cursor?: string | null; limit?: number }): Promise<AuditPage>;
+  /** The caller's requests to review their sessions that they have not confirmed yet, oldest first. */
+  listMyReviews(): Promise<PendingReview[]>;
+  /** "I have reviewed my sessions": completes every pending request. */
+  completeMyReviews(): Promise<ReviewCompleted>;
+  /** Asks every active member of the workspace to review their sessions; returns how many were newly asked. */
+  requestWorkspaceReview(workspaceId: string): Promise<number>;
+  /** Each active member with the latest review the workspace asked of them. */
+  listWorkspaceReviews(workspaceId: string): Promise<ReviewStatus[]>;
 }
 
 /** What an operation answers on success: its 200 or 201 JSON, or nothing (202, 204). */
@@ -257,6 +275,10 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
       if (cursor !== null) query.set('cursor', cursor);
       return call<'listWorkspaceAudit'>('GET', `${workspacePath(ws)}/audit?${query.toString()}`);
     },
+    listMyReviews: async () => (await call<'listMyReviews'>('GET', '/v1/me/reviews')).reviews,
+    completeMyReviews: () => call<'completeMyReviews'>('POST', '/v1/me/reviews/complete', {}),
+    requestWorkspaceReview: async (ws) => (await call<'requestWorkspaceReview'>('POST', `${workspacePath(ws)}/reviews`, {})).asked,
+    listWorkspaceReviews: async (ws) => (await call<'listWorkspaceReviews'>('GET', `${workspacePath(ws)}/reviews`)).members,
   };
 }
 

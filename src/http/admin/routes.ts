@@ -148,7 +148,7 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
         schema: {
           tags: TAGS.admin,
           operationId: 'getWorkspace',
-          summary: 'A workspace and the caller’s role in it (any active member)',
+          summary: 'A workspace, who its security owner is, and the caller’s role in it (any active member)',
           security: SECURITY.session,
           querystring: NoQuery,
           params: WorkspaceParams,
@@ -157,7 +157,10 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
       },
       async (request) => {
         const { workspace, membership } = await workspaces.authorize(callerOf(request), request.params.ws, 'view_workspace');
-        return { workspace: workspaceView(workspace), role: membership.role };
+        // Every member may know whom to contact: the owner's address, not only an id they cannot look up.
+        const owner = await registry.store.findUserById(workspace.securityOwnerId);
+        const securityOwner = owner === null ? null : { id: owner.id, email: owner.email, name: owner.name };
+        return { workspace: { ...workspaceView(workspace), security_owner: securityOwner }, role: membership.role };
       },
     );
 

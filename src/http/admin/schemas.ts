@@ -90,7 +90,24 @@ export const MyWorkspaceList = Type.Object({
 });
 
 export const WorkspaceAnswer = Type.Object({ workspace: Workspace });
-export const WorkspaceAndRole = Type.Object({ workspace: Workspace, role: Role });
+
+/**
+ * A workspace as its members see it (GET /v1/admin/workspaces/:ws): who the security owner is by
+ * address too, since a plain member cannot list the members to look the id up.
+ */
+export const WorkspaceDetail = Type.Object(
+  {
+    ...Workspace.properties,
+    security_owner: Nullable(
+      Type.Object(
+        { id: Type.String(), email: Type.String(), name: Nullable(Type.String()) },
+        { description: 'Null only if the account is gone' },
+      ),
+    ),
+  },
+  { $id: 'WorkspaceDetail' },
+);
+export const WorkspaceAndRole = Type.Object({ workspace: WorkspaceDetail, role: Role });
 
 export const Member = Type.Object(
   {

@@ -1,7 +1,18 @@
 /** Builders and a scripted API for component tests. */
 import { vi } from 'vitest';
 import { ApiError } from '../api';
-import type { Api, AuditEntry, MyWorkspace, SecurityEvent, Session, UiConfig, User, WorkspaceMember } from '../api';
+import type {
+  Api,
+  AuditEntry,
+  MyWorkspace,
+  PendingReview,
+  ReviewStatus,
+  SecurityEvent,
+  Session,
+  UiConfig,
+  User,
+  WorkspaceMember,
+} from '../api';
 
 export const NOW = new Date('2026-01-15T12:00:00Z');
 
@@ -85,6 +96,22 @@ export function makeAuditEntry(overrides: Partial<AuditEntry> & { id: string }):
   };
 }
 
+/** A pending request to review one's sessions: one a workspace's admin made unless overridden. */
+export function makeReview(overrides: Partial<PendingReview> & { id: string }): PendingReview {
+  return {
+    reason: 'workspace_request',
+    workspace_id: 'ws1',
+    workspace_name: 'Acme',
+    requested_at: '2026-01-15T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/** A member's review status in a workspace: never asked unless overridden. */
+export function makeReviewStatus(overrides: Partial<ReviewStatus> & { user_id: string; email: string }): ReviewStatus {
+  return { name: null, requested_at: null, completed_at: null, sign_outs: null, ...overrides };
+}
+
 export const uiConfig: UiConfig = {
   product_name: 'sessiond',
   sessions_page: {
@@ -151,5 +178,9 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     revokeMemberSessions: vi.fn<Api['revokeMemberSessions']>().mockResolvedValue(0),
     offboardMember: vi.fn<Api['offboardMember']>(),
     listWorkspaceAudit: vi.fn<Api['listWorkspaceAudit']>().mockResolvedValue({ entries: [], next_cursor: null }),
+    listMyReviews: vi.fn<Api['listMyReviews']>().mockResolvedValue([]),
+    completeMyReviews: vi.fn<Api['completeMyReviews']>().mockResolvedValue({ completed: 0, sign_outs: 0 }),
+    requestWorkspaceReview: vi.fn<Api['requestWorkspaceReview']>().mockResolvedValue(0),
+    listWorkspaceReviews: vi.fn<Api['listWorkspaceReviews']>().mockResolvedValue([]),
   };
 }

@@ -9,7 +9,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, isUnauthenticated } from '../../api';
-import type { Session, User, Workspace, WorkspaceMember, WorkspaceRole } from '../../api';
+import type { Session, User, WorkspaceMember, WorkspaceRole, WorkspaceWithRole } from '../../api';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { useReauth } from '../../components/reauth-dialog';
 import { TextField } from '../../components/text-field';
@@ -36,7 +36,7 @@ export interface WorkspaceDetailProps {
 export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged }: WorkspaceDetailProps) {
   const { api, now, onUnauthenticated } = useServices();
   const m = messages.workspaces;
-  const [workspace, setWorkspace] = useState<Workspace | null>(null);
+  const [workspace, setWorkspace] = useState<WorkspaceWithRole['workspace'] | null>(null);
   const [role, setRole] = useState<WorkspaceRole | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [members, setMembers] = useState<WorkspaceMember[] | null>(null);
@@ -199,8 +199,11 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
 
   const admin = isAdminRole(role);
   const ownerId = workspace.security_owner_id;
+  // Every member is told the security owner's address (the server sends it with the workspace).
   const ownerText =
-    me !== null && ownerId === me.id ? `${m.securityOwnerYou} (${me.email})` : (byId.get(ownerId)?.email ?? m.securityOwnerOther);
+    me !== null && ownerId === me.id
+      ? `${m.securityOwnerYou} (${me.email})`
+      : (workspace.security_owner?.email ?? byId.get(ownerId)?.email ?? m.securityOwnerOther);
   const nowDate = now();
   const opened = openMember === null ? undefined : byId.get(openMember);
 

@@ -55,10 +55,16 @@ function open(api: FakeApi, path = '/settings/workspaces?ws=ws1') {
   return render(<App api={api} now={() => NOW} />);
 }
 
+/** The security owner as GET /v1/admin/workspaces/:ws names them. */
+function ownerOf(id: string) {
+  const member = [ada, grace, linus].find((x) => x.user_id === id)!;
+  return { id, email: member.email, name: member.name };
+}
+
 function withWorkspace(api: FakeApi, role: 'owner' | 'security_admin' | 'member' = 'owner', ownerId = 'u1') {
   api.listMyWorkspaces.mockResolvedValue([{ ...acme, role, security_owner_id: ownerId }]);
   api.getWorkspace.mockResolvedValue({
-    workspace: { id: 'ws1', name: 'Acme', security_owner_id: ownerId, created_at: acme.created_at },
+    workspace: { id: 'ws1', name: 'Acme', security_owner_id: ownerId, security_owner: ownerOf(ownerId), created_at: acme.created_at },
     role,
   });
   api.listWorkspaceMembers.mockResolvedValue([ada, grace, linus, gone]);
@@ -102,7 +108,7 @@ describe('Workspaces page', () => {
     expect(await screen.findByText(/You are not a member of any workspace yet/)).toBeTruthy();
     api.listMyWorkspaces.mockResolvedValue([makeWorkspace({ id: 'ws9', name: 'Initech' })]);
     api.getWorkspace.mockResolvedValue({
-      workspace: { id: 'ws9', name: 'Initech', security_owner_id: 'u1', created_at: NOW.toISOString() },
+      workspace: { id: 'ws9', name: 'Initech', security_owner_id: 'u1', security_owner: ownerOf('u1'), created_at: NOW.toISOString() },
       role: 'owner',
     });
     fireEvent.change(screen.getByLabelText('Workspace name'), { target: { value: '  Initech ' } });
@@ -121,12 +127,14 @@ describe('Workspaces page', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('A workspace name has 1 to 100 characters.');
   });
 
-  it('shows a plain member the name, their role and the security owner, and nothing of the admin’s', async () => {
+  it('shows a plain member the name, their role and the security owner’s address, and nothing of the admin’s', async () => {
     withWorkspace(api, 'member', 'u3');
     open(api);
     expect(await screen.findByRole('heading', { level: 2, name: 'Acme' })).toBeTruthy();
     expect(screen.getByText('Member', { selector: '.workspace-role' })).toBeTruthy();
-    expect(screen.getByText(/Another member of this workspace/, { selector: '.security-owner-name' })).toBeTruthy();
+    // The member cannot list the members, yet learns whom to contact.
+    const owner = screen.getByText('linus@example.com', { selector: '.security-owner-name' });
+    expect(owner.closest('div')?.textContent).toMatch(/^Security owner\s*linus@example\.com/);
     expect(screen.queryByRole('table')).toBeNull();
     expect(screen.queryByRole('heading', { name: 'Invite a member' })).toBeNull();
     expect(screen.queryByRole('heading', { name: 'Audit trail' })).toBeNull();
@@ -284,7 +292,7 @@ describe('Workspaces page', () => {
     // Active owners and security admins other than the current one; never plain or disabled members.
     expect([...select.options].map((o) => o.textContent)).toEqual(['linus@example.com (Security admin)']);
     api.getWorkspace.mockResolvedValue({
-      workspace: { id: 'ws1', name: 'Acme', security_owner_id: 'u3', created_at: acme.created_at },
+      workspace: { id: 'ws1', name: 'Acme', security_owner_id: 'u3', security_owner: ownerOf('u3'), created_at: acme.created_at },
       role: 'owner',
     });
     fireEvent.click(within(section).getByRole('button', { name: 'Name as security owner' }));
