@@ -227,7 +227,23 @@ export const en = {
       device_trusted: 'A device was trusted: its sign-ins skip the authenticator code',
       device_untrusted: 'A device is no longer trusted',
       recovery_codes_replaced: 'New recovery codes made: the old ones no longer work',
+      review_requested: 'You were asked to review your sessions',
+      sessions_reviewed: 'You reviewed your sessions',
     } as Record<string, string>,
+    /** review_requested, by its reason (the event does not name the workspace). */
+    reviewRequested: {
+      workspace_request: 'An administrator of your workspace asked you to review your sessions',
+      onboarding: 'You joined a workspace and were asked to review your sessions',
+      password_reset: 'Your password was reset: you were asked to review your sessions',
+      suspicious_sign_in: 'After an unusual sign-in, you were asked to review your sessions',
+    } as Record<string, string>,
+    /** sessions_reviewed: the sessions the person signed out between being asked and confirming. */
+    sessionsReviewedCount: (n: number) =>
+      n === 0
+        ? 'No session was signed out before you confirmed.'
+        : n === 1
+          ? '1 session was signed out before you confirmed.'
+          : `${n} sessions were signed out before you confirmed.`,
     unknownKind: (kind: string) => `Security event (${kind.replace(/_/g, ' ')})`,
     /** A revocation that names the session it ended: "Pixel 8 · Mobile app · near Amsterdam was signed out". */
     sessionEnded: (session: string) => `${session} was signed out`,
@@ -268,6 +284,33 @@ export const en = {
       failures: (n: number) => (n === 1 ? 'Right after 1 failed attempt' : `Right after ${n} failed attempts`),
       unknown: (kind: string) => kind.replace(/_/g, ' '),
     },
+  },
+
+  /** The banner on every signed-in page while a review of the sessions is pending (components/review-banner.tsx). */
+  reviews: {
+    title: 'Review your sessions',
+    whyLabel: 'Why you are asked',
+    reasons: {
+      workspaceRequest: (workspace: string | null) =>
+        workspace === null ? 'An administrator of your workspace asked you to.' : `The administrators of ${workspace} asked you to.`,
+      onboarding: (workspace: string | null) => (workspace === null ? 'You joined a workspace.' : `You joined ${workspace}.`),
+      password_reset: 'Your password was reset.',
+      suspicious_sign_in: 'There was an unusual sign-in to your account.',
+      other: 'Your account asked for a review.',
+    },
+    steps: 'Look through the list of your sessions and sign out of any you don’t recognise. Then confirm here.',
+    stepsHere: 'Look through the list below and sign out of any session you don’t recognise. Then confirm here.',
+    toList: 'Go to your sessions list',
+    toListHere: 'Jump to the list',
+    confirm: 'I have reviewed my sessions',
+    confirming: 'Saving…',
+    errorTitle: 'Your review was not saved',
+    done: (signOuts: number) =>
+      signOuts === 0
+        ? 'Thank you: your review is recorded. No session was signed out since you were asked.'
+        : signOuts === 1
+          ? 'Thank you: your review is recorded. 1 session was signed out since you were asked.'
+          : `Thank you: your review is recorded. ${signOuts} sessions were signed out since you were asked.`,
   },
 
   password: {
@@ -360,7 +403,7 @@ export const en = {
     workspaceLoadError: 'The workspace could not be loaded.',
     securityOwner: 'Security owner',
     securityOwnerYou: 'You',
-    /** A member is not shown the addresses of the others; the security owner's is the one exception an admin sees. */
+    /** Only when the server could not name the security owner (their account is gone). */
     securityOwnerOther: 'Another member of this workspace (ask your administrators who)',
     securityOwnerHint: 'Who to contact about your account’s security in this workspace.',
     changeOwner: 'Change the security owner',
@@ -477,6 +520,34 @@ export const en = {
     auditAsRole: (role: string) => `as ${role}`,
     auditCount: (n: number) => (n === 1 ? '1 session' : `${n} sessions`),
     unknownUser: (id: string) => `user ${id.slice(0, 6)}…`,
+    reviewsTitle: 'Session reviews',
+    reviewsIntro:
+      'Ask every member to look over where they are signed in and sign out of what they don’t recognise. Each sees a banner until they confirm “I have reviewed my sessions”.',
+    reviewsAsk: 'Ask everyone to review their sessions',
+    reviewsAsking: 'Asking…',
+    reviewsAsked: (n: number) =>
+      n === 0
+        ? 'Nobody new was asked: every member already has a review pending.'
+        : n === 1
+          ? '1 member was asked to review their sessions.'
+          : `${n} members were asked to review their sessions.`,
+    reviewsLoading: 'Loading the reviews…',
+    reviewsLoadError: 'The session reviews could not be loaded.',
+    reviewsEmpty: 'There are no active members.',
+    reviewsCaption: (name: string) => `Session reviews in ${name}`,
+    reviewsSummary: (done: number, pending: number, never: number) => `Reviewed: ${done} · Pending: ${pending} · Never asked: ${never}`,
+    reviewColumns: {
+      member: 'Member',
+      status: 'Review',
+      asked: 'Asked',
+      completed: 'Reviewed',
+      signOuts: 'Signed out',
+    },
+    reviewDone: 'Reviewed',
+    reviewPending: 'Pending',
+    reviewNever: 'Never asked',
+    reviewSignOuts: (n: number) => (n === 1 ? '1 session' : `${n} sessions`),
+    reviewNotYet: '—',
   },
 
   workspaceJoin: {

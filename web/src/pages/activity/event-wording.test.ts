@@ -129,6 +129,62 @@ describe('describeEvent', () => {
     expect(reset).toMatchObject({ title: 'Password reset', note: 'The 1 signed-in session was signed out.' });
   });
 
+  it('says why a review of the sessions was asked for, and who asked, and leads to the sessions', () => {
+    const asked = (reason: string | null, kind: 'admin' | 'system') =>
+      describeEvent(
+        makeEvent({
+          id: 'rq',
+          kind: 'review_requested',
+          reason,
+          device: null,
+          client: null,
+          location: null,
+          ip: null,
+          actor: { kind, session_id: null, ip: null, current: false },
+        }),
+      );
+    expect(asked('workspace_request', 'admin')).toMatchObject({
+      title: 'An administrator of your workspace asked you to review your sessions',
+      by: 'By an administrator',
+      review: true,
+      tone: 'plain',
+      note: null,
+    });
+    expect(asked('onboarding', 'system')).toMatchObject({
+      title: 'You joined a workspace and were asked to review your sessions',
+      by: 'Automatically',
+    });
+    expect(asked('password_reset', 'system').title).toBe('Your password was reset: you were asked to review your sessions');
+    expect(asked('suspicious_sign_in', 'system').title).toBe('After an unusual sign-in, you were asked to review your sessions');
+    // A reason this page does not know yet, or none, still reads as a request.
+    expect(asked('new_policy', 'system').title).toBe('You were asked to review your sessions');
+    expect(asked(null, 'system').title).toBe('You were asked to review your sessions');
+  });
+
+  it('counts the sessions signed out before a review was confirmed, and who confirmed it', () => {
+    const reviewed = (count: number | null, current = true) =>
+      describeEvent(
+        makeEvent({
+          id: 'rv',
+          kind: 'sessions_reviewed',
+          count,
+          actor: { kind: 'session', session_id: current ? 'me' : 'tab', ip: '203.0.113.7', current },
+        }),
+      );
+    expect(reviewed(0)).toMatchObject({
+      title: 'You reviewed your sessions',
+      note: 'No session was signed out before you confirmed.',
+      by: 'By you, on this device',
+      review: false,
+    });
+    expect(reviewed(1).note).toBe('1 session was signed out before you confirmed.');
+    expect(reviewed(3, false)).toMatchObject({
+      note: '3 sessions were signed out before you confirmed.',
+      by: 'By another of your sessions',
+    });
+    expect(reviewed(null).note).toBeNull();
+  });
+
   it('words MFA and device trust, and an unknown kind without failing', () => {
     expect(describeEvent(makeEvent({ id: 'm', kind: 'mfa_enabled' })).title).toBe('Two-step verification turned on');
     expect(describeEvent(makeEvent({ id: 'u', kind: 'device_untrusted' })).title).toBe('A device is no longer trusted');

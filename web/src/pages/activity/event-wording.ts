@@ -50,7 +50,8 @@ export function describeEvent(event: SecurityEvent, m: Messages = defaultMessage
     note: note(event, m),
     by: SIGN_IN_KINDS.has(event.kind) || event.kind === 'password_reset_requested' || selfSignOut(event) ? null : actorText(event, m),
     thisDevice: SIGN_IN_KINDS.has(event.kind) && event.kind !== 'sign_in_failed' && event.actor?.current === true,
-    review: tone === 'unusual' || tone === 'new_device',
+    // A request to review the sessions leads there as an unusual sign-in does.
+    review: tone === 'unusual' || tone === 'new_device' || event.kind === 'review_requested',
     device: deviceText(event),
     app: event.client?.name ?? null,
     location: place?.known === true ? { text: place.text, detail: place.detail } : null,
@@ -71,6 +72,7 @@ function title(event: SecurityEvent, m: Messages): string {
   if (named !== null && event.kind === 'session_reported') return a.sessionReported(named);
   if (event.kind === 'session_revoked' && event.reason === 'sign_out') return a.titles.session_signed_out!;
   if (event.kind === 'sessions_revoked') return a.sessionsRevoked(event.count, event.reason);
+  if (event.kind === 'review_requested' && event.reason !== null) return a.reviewRequested[event.reason] ?? a.titles.review_requested!;
   return a.titles[event.kind] ?? a.unknownKind(event.kind);
 }
 
@@ -91,6 +93,7 @@ function note(event: SecurityEvent, m: Messages): string | null {
   if (event.count === null) return null;
   if (event.kind === 'password_changed') return m.activity.passwordChangedCount(event.count);
   if (event.kind === 'password_reset') return m.activity.passwordResetCount(event.count);
+  if (event.kind === 'sessions_reviewed') return m.activity.sessionsReviewedCount(event.count);
   return null;
 }
 
