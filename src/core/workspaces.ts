@@ -127,7 +127,8 @@ export type AuditAction =
   | 'member.offboarded'
   | 'session.revoked'
   | 'sessions.revoked'
-  | 'review.requested';
+  | 'review.requested'
+  | 'member.role_changed';
 
 export interface AuditEntry {
   /** The log's own order, assigned by the store as entries are appended: the cursor pages by it. */
@@ -306,6 +307,30 @@ export class Workspaces {
       throw new SessiondError('invalid_request', 'The security owner must be an owner or a security admin.');
     await this.#deps.store.setSecurityOwner(workspaceId, userId);
     await this.#audit(caller, workspaceId, 'security_owner.changed', 'member', userId, {});
+  }
+
+  /**
+   * Changes an active member's role. Owners only. Takes effect on the member's very next request
+   * (authorisation reads the membership each time; ASVS 5.0 8.3.2). The workspace keeps at least
+   * one active owner, and its security owner stays an owner or security admin (name another
+   * first).
+   */
+  async changeRole(caller: WorkspaceCaller, workspaceId: string, userId: string, role: WorkspaceRole): Promise<void> {
+    const { workspace } = await this.authorize(caller, workspaceId, 'assign_admin_roles');
+    const { store, clock } = this.#deps;
+    const target = await store.findMembership(workspaceId, userId);
+    if (!target || target.status !== 'active') throw new SessiondError('not_found', 'No such member.');
+    if (target.role === role) return;
+    if (userId === workspace.securityOwnerId && !mayTake(role, 'manage_sessions'))
+      throw new SessiondError('invalid_request', 'Name another security owner before making this member a plain member.');
+    if (target.role === 'owner') {
+      const owners = (await store.listMembers(workspaceId, clock.now())).filter(
+        (m) => m.membership.status === 'active' && m.membership.role === 'owner',
+      );
+      if (owners.length <= 1) throw new SessiondError('invalid_request', 'A workspace keeps at least one owner.');
+    }
+    await store.setRole(workspaceId, userId, role);
+    await this.#audit(caller, workspaceId, 'member.role_changed', 'member', userId, { from: target.role, to: role });
   }
 
   /** One member's active sessions, as the member sees them (no current session is marked). */

@@ -93,6 +93,12 @@ const MATRIX: Row[] = [
     expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403 },
   },
   {
+    route: 'PUT /v1/admin/workspaces/{ws}/members/{userId}/role',
+    request: (t) => ({ method: 'PUT', url: `${member(t)}/role`, payload: { role: 'security_admin' } }),
+    // Roles are the owner's alone.
+    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403 },
+  },
+  {
     route: 'GET /v1/admin/workspaces/{ws}/members/{userId}/sessions',
     request: (t) => ({ method: 'GET', url: `${member(t)}/sessions` }),
     expected: ADMINS_ONLY,
@@ -169,7 +175,8 @@ describe('workspaces over HTTP (sqlite)', () => {
   const mails: { to: string; text: string }[] = [];
 
   beforeAll(async () => {
-    h = await harness('sqlite', { publicUrl: ORIGIN });
+    // Every matrix cell signs a new member in from the same address.
+    h = await harness('sqlite', { publicUrl: ORIGIN, signInIpLimit: '100000/1m' });
     const mailer = h.registry.mailer;
     const send = mailer.send.bind(mailer);
     vi.spyOn(mailer, 'send').mockImplementation(async (mail) => {
@@ -402,6 +409,38 @@ describe('workspaces over HTTP (sqlite)', () => {
         'password_change_required',
       );
       expect((await as(owner, { method: 'GET', url: `/v1/admin/workspaces/${workspace}/audit` })).statusCode).toBe(200);
+    });
+  });
+
+  describe('roles', () => {
+    it('a role change applies to the member’s very next request with the same token (ASVS 8.3.2)', async () => {
+      const owner = await person('owner');
+      const workspace = await createWorkspace(owner, 'Roles');
+      const admin = await join(owner, workspace, 'security_admin');
+      const members = (p: Person) => as(p, { method: 'GET', url: `/v1/admin/workspaces/${workspace}/members` });
+      const role = (p: Person, target: Person, value: WorkspaceRole) =>
+        as(p, { method: 'PUT', url: `/v1/admin/workspaces/${workspace}/members/${target.id}/role`, payload: { role: value } });
+      expect((await members(admin)).statusCode).toBe(200);
+      expect((await role(owner, admin, 'member')).statusCode).toBe(204);
+      expect((await members(admin)).statusCode).toBe(403);
+      expect((await role(owner, admin, 'security_admin')).statusCode).toBe(204);
+      expect((await members(admin)).statusCode).toBe(200);
+      // The last owner stays an owner; the security owner stays an admin; audited with from and to.
+      const last = await role(owner, owner, 'security_admin');
+      expect(last.statusCode).toBe(400);
+      expect(last.json().error.message).toMatch(/at least one owner/);
+      expect((await role(owner, admin, 'owner')).statusCode).toBe(204);
+      const demoteSecurityOwner = await role(admin, owner, 'member');
+      expect(demoteSecurityOwner.statusCode).toBe(400);
+      expect(demoteSecurityOwner.json().error.message).toMatch(/another security owner/);
+      expect((await role(admin, owner, 'security_admin')).statusCode).toBe(204);
+      const audit = await as(admin, { method: 'GET', url: `/v1/admin/workspaces/${workspace}/audit` });
+      expect(audit.json().entries[0]).toMatchObject({
+        action: 'member.role_changed',
+        actor_id: admin.id,
+        target_id: owner.id,
+        details: { from: 'owner', to: 'security_admin' },
+      });
     });
   });
 

@@ -609,6 +609,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/workspaces/{ws}/members/{userId}/role': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change a member's role (owners only); it applies to the member's next request */
+    put: operations['changeWorkspaceMemberRole'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/workspaces/{ws}/members/{userId}/sessions': {
     parameters: {
       query?: never;
@@ -2554,6 +2571,52 @@ export interface operations {
       };
     };
   };
+  changeWorkspaceMemberRole: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+        userId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          role: 'owner' | 'security_admin' | 'member';
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listWorkspaceMemberSessions: {
     parameters: {
       query?: never;
@@ -2873,7 +2936,8 @@ export interface operations {
                 | 'member.offboarded'
                 | 'session.revoked'
                 | 'sessions.revoked'
-                | 'review.requested';
+                | 'review.requested'
+                | 'member.role_changed';
               target_kind: 'workspace' | 'member' | 'invitation' | 'session';
               target_id: string;
               ip: string | null;

@@ -96,6 +96,15 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
       await db.updateTable('workspaces').set({ security_owner_id: userId }).where('id', '=', workspaceId).execute();
     },
 
+    async setRole(workspaceId, userId, role) {
+      await db
+        .updateTable('workspace_members')
+        .set({ role })
+        .where('workspace_id', '=', workspaceId)
+        .where('user_id', '=', userId)
+        .execute();
+    },
+
     async disableMembership(workspaceId, userId, now, by) {
       const result = await db
         .updateTable('workspace_members')

@@ -28,6 +28,8 @@ export interface WorkspaceStore {
    */
   listMembers(workspaceId: string, now: number): Promise<MemberSummary[]>;
   setSecurityOwner(workspaceId: string, userId: string): Promise<void>;
+  /** Sets the role of a membership. */
+  setRole(workspaceId: string, userId: string, role: MembershipRecord['role']): Promise<void>;
   /** Disables an active membership; false when it was not active. */
   disableMembership(workspaceId: string, userId: string, now: number, by: string): Promise<boolean>;
 

@@ -38,6 +38,7 @@ import {
   NoQuery,
   OffboardResult,
   ReviewRequestBody,
+  RoleBody,
   ReviewStatusList,
   ReviewsAsked,
   SecurityOwnerBody,
@@ -222,6 +223,28 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
       async (request, reply) => {
         await requireRecentAuth(request, registry);
         await workspaces.setSecurityOwner(callerOf(request), request.params.ws, request.body.user_id);
+        return reply.code(204).send();
+      },
+    );
+
+    app.put(
+      '/admin/workspaces/:ws/members/:userId/role',
+      {
+        schema: {
+          tags: TAGS.admin,
+          operationId: 'changeWorkspaceMemberRole',
+          summary: "Change a member's role (owners only); it applies to the member's next request",
+          security: SECURITY.session,
+          querystring: NoQuery,
+          params: MemberParams,
+          body: RoleBody,
+          response: responses({ 204: { type: 'null' } }),
+        },
+      },
+      async (request, reply) => {
+        await requireRecentAuth(request, registry);
+        const { ws, userId } = request.params;
+        await workspaces.changeRole(callerOf(request), ws, userId, request.body.role);
         return reply.code(204).send();
       },
     );

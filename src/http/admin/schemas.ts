@@ -24,6 +24,7 @@ const AUDIT_ACTIONS = Object.keys({
   'session.revoked': true,
   'sessions.revoked': true,
   'review.requested': true,
+  'member.role_changed': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
 /** Routes that take no query string still refuse one they do not understand. */
@@ -46,6 +47,8 @@ export const InviteBody = Type.Object(
   { email: Type.String({ minLength: 1, maxLength: 320 }), role: Role },
   { additionalProperties: false },
 );
+
+export const RoleBody = Type.Object({ role: Role }, { additionalProperties: false });
 
 export const SecurityOwnerBody = Type.Object({ user_id: Id }, { additionalProperties: false });
 
