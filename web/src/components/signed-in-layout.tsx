@@ -1,15 +1,19 @@
 /**
  * The frame of every signed-in page: product name, who is signed in, a Sign out button,
  * the Settings › Security breadcrumb (Settings › Workspaces there) and the section tabs. It asks the server who is signed in;
- * a 401 there sends the person to sign-in like any other call.
+ * a 401 there sends the person to sign-in like any other call. Above each page, the "Review your
+ * sessions" banner while a review is pending (review-banner.tsx); pages reach it through
+ * `useReviews()`.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiError, isUnauthenticated } from '../api';
 import type { User } from '../api';
 import { messages } from '../messages';
 import { signInPath, useServices } from '../services';
 import { Link } from './link';
+import { ReviewBanner, ReviewsContext } from './review-banner';
+import type { ReviewsContextValue } from './review-banner';
 
 export type Section = 'sessions' | 'activity' | 'password' | 'mfa' | 'workspaces';
 
@@ -28,6 +32,9 @@ export function SignedInLayout({ section, children }: { section: Section; childr
   const [signingOut, setSigningOut] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const current = sections.find((s) => s.id === section);
+  const [reviewsKey, setReviewsKey] = useState(0);
+  const [reviewed, setReviewed] = useState(0);
+  const reviews = useMemo<ReviewsContextValue>(() => ({ refreshReviews: () => setReviewsKey((k) => k + 1), reviewed }), [reviewed]);
 
   useEffect(() => {
     let live = true;
@@ -104,7 +111,10 @@ export function SignedInLayout({ section, children }: { section: Section; childr
           </ul>
         </nav>
         <main id="main" tabIndex={-1}>
-          {children}
+          <ReviewsContext.Provider value={reviews}>
+            <ReviewBanner refreshKey={reviewsKey} onSessionsPage={section === 'sessions'} onReviewed={() => setReviewed((n) => n + 1)} />
+            {children}
+          </ReviewsContext.Provider>
         </main>
       </div>
     </>

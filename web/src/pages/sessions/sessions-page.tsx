@@ -9,6 +9,7 @@ import { ApiError, isUnauthenticated } from '../../api';
 import type { Session, UiConfig } from '../../api';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ReauthCancelled, useReauth } from '../../components/reauth-dialog';
+import { SESSIONS_HEADING_ID, useReviews } from '../../components/review-banner';
 import { SignedInLayout } from '../../components/signed-in-layout';
 import { useDocumentTitle, useOnline } from '../../components/hooks';
 import { describeSession, orderSessions } from '../../format';
@@ -63,6 +64,8 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
   const [trustError, setTrustError] = useState<string | null>(null);
   // Bumped after a sign-out or trust change made here, so "Recent security activity" shows it.
   const [activityKey, setActivityKey] = useState(0);
+  // Confirming a review (the banner above) is on the timeline too.
+  const { reviewed } = useReviews();
 
   const refresh = useCallback(async () => {
     if (inFlight.current) return;
@@ -217,7 +220,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       )}
 
       <div className="list-header">
-        <h2 className="section-title" ref={listHeadingRef} tabIndex={-1} id="sessions-heading">
+        <h2 className="section-title" ref={listHeadingRef} tabIndex={-1} id={SESSIONS_HEADING_ID}>
           {m.listLabel}
           {sessions !== null && <span className="count"> ({sessions.length})</span>}
         </h2>
@@ -251,7 +254,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       {sessions !== null && sessions.length === 0 && <p className="empty">{m.empty}</p>}
 
       {sessions !== null && sessions.length > 0 && (
-        <ul className="sessions" aria-labelledby="sessions-heading" aria-busy={refreshing}>
+        <ul className="sessions" aria-labelledby={SESSIONS_HEADING_ID} aria-busy={refreshing}>
           {sessions.map((s) => (
             <SessionRow
               key={s.id}
@@ -294,7 +297,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         </section>
       )}
 
-      <RecentActivity refreshKey={activityKey} timeZone={timeZone} />
+      <RecentActivity refreshKey={activityKey + reviewed} timeZone={timeZone} />
 
       <p className="attribution">
         {m.attributionLead} <a href="https://db-ip.com">{m.attribution}</a>

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api';
-import { makeAuditEntry, makeMember } from '../../testing/fixtures';
-import { describeAuditEntry, errorText, invitableRoles, isAdminRole, roleName, securityOwnerCandidates } from './wording';
+import { makeAuditEntry, makeMember, makeReviewStatus } from '../../testing/fixtures';
+import {
+  describeAuditEntry,
+  errorText,
+  invitableRoles,
+  isAdminRole,
+  reviewState,
+  reviewSummary,
+  roleName,
+  securityOwnerCandidates,
+} from './wording';
 
 const grace = makeMember({ user_id: 'u2', email: 'grace@example.com' });
 const byId = new Map([[grace.user_id, grace]]);
@@ -69,5 +78,20 @@ describe('workspace wording', () => {
   it('adds the wait to a rate-limited error', () => {
     expect(errorText(new ApiError(429, 'rate_limited', 'Too many attempts.', 30))).toBe('Too many attempts. Try again in 30 seconds.');
     expect(errorText(new Error('boom'))).toBe('boom');
+  });
+
+  it('tells reviewed, pending and never-asked members apart, and counts them', () => {
+    const never = makeReviewStatus({ user_id: 'a', email: 'a@example.com' });
+    const pending = makeReviewStatus({ user_id: 'b', email: 'b@example.com', requested_at: '2026-01-15T10:00:00Z' });
+    const done = makeReviewStatus({
+      user_id: 'c',
+      email: 'c@example.com',
+      requested_at: '2026-01-15T10:00:00Z',
+      completed_at: '2026-01-15T11:00:00Z',
+      sign_outs: 0,
+    });
+    expect([never, pending, done].map(reviewState)).toEqual(['never', 'pending', 'done']);
+    expect(reviewSummary([never, pending, pending, done])).toBe('Reviewed: 1 · Pending: 2 · Never asked: 1');
+    expect(reviewSummary([])).toBe('Reviewed: 0 · Pending: 0 · Never asked: 0');
   });
 });

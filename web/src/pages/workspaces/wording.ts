@@ -1,6 +1,6 @@
 /** Pure wording for the workspace pages: roles, audit entries, errors. Tested beside this file. */
 import { ApiError } from '../../api';
-import type { AuditEntry, WorkspaceMember, WorkspaceRole } from '../../api';
+import type { AuditEntry, ReviewStatus, WorkspaceMember, WorkspaceRole } from '../../api';
 import { messages as defaultMessages } from '../../messages';
 import type { Messages } from '../../messages';
 
@@ -66,4 +66,18 @@ export function describeAuditEntry(entry: AuditEntry, byId: ReadonlyMap<string, 
     sentence += ` ${w.auditAsRole(roleName(role, m))}`;
   if (entry.action === 'sessions.revoked' && typeof d.count === 'number') sentence += ` (${w.auditCount(d.count)})`;
   return sentence;
+}
+
+export type ReviewState = 'done' | 'pending' | 'never';
+
+/** Where a member stands with the latest review the workspace asked of them. */
+export function reviewState(status: ReviewStatus): ReviewState {
+  if (status.completed_at !== null) return 'done';
+  return status.requested_at !== null ? 'pending' : 'never';
+}
+
+/** "Reviewed: 2 · Pending: 1 · Never asked: 0". */
+export function reviewSummary(list: readonly ReviewStatus[], m: Messages = defaultMessages): string {
+  const count = (state: ReviewState) => list.filter((x) => reviewState(x) === state).length;
+  return m.workspaces.reviewsSummary(count('done'), count('pending'), count('never'));
 }

@@ -2,7 +2,8 @@
  * One workspace. Every member sees its name, their role and the security owner. Owners and
  * security admins also see the members table; per member, the same session rows as the member's
  * own Active sessions page, with "End session" and "End all sessions"; offboarding in one step
- * after a dialog that says exactly what will happen; invitations; and the audit trail. Owners
+ * after a dialog that says exactly what will happen; invitations; session reviews
+ * (review-section.tsx) and the audit trail. Owners
  * name the security owner. Sensitive actions ask "Confirm it's you" when the server wants a
  * fresh password or code, as the member's own sessions page does.
  */
@@ -12,12 +13,14 @@ import { ApiError, isUnauthenticated } from '../../api';
 import type { Session, User, WorkspaceMember, WorkspaceRole, WorkspaceWithRole } from '../../api';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { useReauth } from '../../components/reauth-dialog';
+import { useReviews } from '../../components/review-banner';
 import { TextField } from '../../components/text-field';
 import { describeSession, formatExact, formatRelative, orderSessions } from '../../format';
 import { messages } from '../../messages';
 import { useServices } from '../../services';
 import { SessionRow } from '../sessions/session-row';
 import { AuditSection } from './audit-section';
+import { ReviewSection } from './review-section';
 import { errorText, invitableRoles, isAdminRole, roleName, securityOwnerCandidates } from './wording';
 
 type Pending =
@@ -53,6 +56,7 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
   const membersHeadingRef = useRef<HTMLHeadingElement>(null);
   const mounted = useRef(true);
   const reauth = useReauth();
+  const { refreshReviews, reviewed } = useReviews();
 
   const fail = useCallback(
     (err: unknown, show: (text: string) => void) => {
@@ -393,6 +397,19 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
             onInvited={(email) => {
               setNotice(m.invited(email));
               setAuditKey((k) => k + 1);
+            }}
+          />
+
+          <ReviewSection
+            workspaceId={workspaceId}
+            workspaceName={workspace.name}
+            meId={me?.id ?? null}
+            refreshKey={auditKey + reviewed}
+            timeZone={timeZone}
+            onAsked={() => {
+              setAuditKey((k) => k + 1);
+              // The caller is a member too: their own banner may have appeared.
+              refreshReviews();
             }}
           />
 

@@ -6,6 +6,8 @@ import {
   fakeApi,
   makeAuditEntry,
   makeMember,
+  makeReview,
+  makeReviewStatus,
   makeSession,
   makeWorkspace,
   NOW,
@@ -138,8 +140,10 @@ describe('Workspaces page', () => {
     expect(screen.queryByRole('table')).toBeNull();
     expect(screen.queryByRole('heading', { name: 'Invite a member' })).toBeNull();
     expect(screen.queryByRole('heading', { name: 'Audit trail' })).toBeNull();
+    expect(screen.queryByRole('heading', { name: 'Session reviews' })).toBeNull();
     expect(api.listWorkspaceMembers).not.toHaveBeenCalled();
     expect(api.listWorkspaceAudit).not.toHaveBeenCalled();
+    expect(api.listWorkspaceReviews).not.toHaveBeenCalled();
   });
 
   it('names the person as security owner when they are', async () => {
@@ -334,6 +338,73 @@ describe('Workspaces page', () => {
     expect(within(list).getAllByRole('listitem')[2]!.textContent).toContain('Created the workspace Acme');
     await waitFor(() => expect(document.activeElement).toBe(within(list).getAllByRole('listitem')[2]));
     expect(screen.queryByRole('button', { name: 'Load more' })).toBeNull();
+  });
+
+  it('shows admins who has reviewed their sessions (when, and how many they signed out), who is pending and who was never asked', async () => {
+    withWorkspace(api);
+    api.listWorkspaceReviews.mockResolvedValue([
+      makeReviewStatus({ user_id: 'u1', email: 'ada@example.com' }),
+      makeReviewStatus({
+        user_id: 'u2',
+        email: 'grace@example.com',
+        requested_at: '2026-01-15T10:00:00Z',
+        completed_at: '2026-01-15T11:00:00Z',
+        sign_outs: 1,
+      }),
+      makeReviewStatus({ user_id: 'u3', email: 'linus@example.com', requested_at: '2026-01-14T12:00:00Z' }),
+    ]);
+    open(api);
+    const section = (await screen.findByRole('heading', { level: 3, name: 'Session reviews' })).closest('section') as HTMLElement;
+    const table = await within(section).findByRole('table', { name: 'Session reviews in Acme' });
+    const cells = (email: string) =>
+      within(
+        within(table)
+          .getByRole('rowheader', { name: new RegExp(email) })
+          .closest('tr') as HTMLElement,
+      )
+        .getAllByRole('cell')
+        .map((c) => c.textContent);
+    expect(cells('grace@example.com')).toEqual(['Reviewed', '2 hours ago', '1 hour ago', '1 session']);
+    expect(cells('linus@example.com')).toEqual(['Pending', 'yesterday', '—', '—']);
+    expect(cells('ada@example.com')).toEqual(['Never asked', '—', '—', '—']);
+    expect(within(table).getByRole('rowheader', { name: /ada@example.com/ }).textContent).toContain('(you)');
+    expect(within(section).getByText('Reviewed: 1 · Pending: 1 · Never asked: 1')).toBeTruthy();
+    expect(api.listWorkspaceReviews).toHaveBeenCalledWith('ws1');
+  });
+
+  it('asks everyone to review their sessions, says how many were asked, and shows the asker their own banner', async () => {
+    withWorkspace(api);
+    api.requestWorkspaceReview.mockResolvedValue(3);
+    open(api);
+    const section = (await screen.findByRole('heading', { level: 3, name: 'Session reviews' })).closest('section') as HTMLElement;
+    await waitFor(() => expect(api.listMyReviews).toHaveBeenCalledTimes(1));
+    api.listMyReviews.mockResolvedValue([makeReview({ id: 'r1', reason: 'workspace_request', workspace_name: 'Acme' })]);
+    api.listWorkspaceReviews.mockResolvedValue([
+      makeReviewStatus({ user_id: 'u1', email: 'ada@example.com', requested_at: NOW.toISOString() }),
+    ]);
+    fireEvent.click(within(section).getByRole('button', { name: 'Ask everyone to review their sessions' }));
+    expect(await within(section).findByText('3 members were asked to review their sessions.')).toBeTruthy();
+    expect(api.requestWorkspaceReview).toHaveBeenCalledWith('ws1');
+    // No "Confirm it's you": asking ends nothing.
+    expect(api.reauthenticate).not.toHaveBeenCalled();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await waitFor(() => expect(within(section).getByText('Reviewed: 0 · Pending: 1 · Never asked: 0')).toBeTruthy());
+    // The asker is a member too: the banner appears for them, and the audit trail reloads.
+    const banner = await screen.findByRole('region', { name: 'Review your sessions' });
+    expect(banner.textContent).toContain('The administrators of Acme asked you to.');
+    await waitFor(() => expect(api.listWorkspaceAudit.mock.calls.length).toBeGreaterThanOrEqual(2));
+  });
+
+  it('says when nobody new was asked, and shows a refusal in words', async () => {
+    withWorkspace(api);
+    api.requestWorkspaceReview.mockResolvedValueOnce(0).mockRejectedValueOnce(new ApiError(403, 'forbidden', 'Members cannot ask.'));
+    open(api);
+    const button = await screen.findByRole('button', { name: 'Ask everyone to review their sessions' });
+    fireEvent.click(button);
+    expect(await screen.findByText('Nobody new was asked: every member already has a review pending.')).toBeTruthy();
+    fireEvent.click(button);
+    const section = button.closest('section') as HTMLElement;
+    expect((await within(section).findByRole('alert')).textContent).toContain('Members cannot ask.');
   });
 
   it('sends a signed-out visitor to sign-in and back', async () => {
