@@ -235,7 +235,7 @@ export const en = {
       workspace_request: 'An administrator of your workspace asked you to review your sessions',
       onboarding: 'You joined a workspace and were asked to review your sessions',
       password_reset: 'Your password was reset: you were asked to review your sessions',
-      suspicious_sign_in: 'After an unusual sign-in, you were asked to review your sessions',
+      suspicious_sign_in: 'A sign-in looked unusual: you were asked to review your sessions',
     } as Record<string, string>,
     /** sessions_reviewed: the sessions the person signed out between being asked and confirming. */
     sessionsReviewedCount: (n: number) =>
@@ -295,7 +295,7 @@ export const en = {
         workspace === null ? 'An administrator of your workspace asked you to.' : `The administrators of ${workspace} asked you to.`,
       onboarding: (workspace: string | null) => (workspace === null ? 'You joined a workspace.' : `You joined ${workspace}.`),
       password_reset: 'Your password was reset.',
-      suspicious_sign_in: 'There was an unusual sign-in to your account.',
+      suspicious_sign_in: 'A sign-in to your account looked unusual.',
       other: 'Your account asked for a review.',
     },
     steps: 'Look through the list of your sessions and sign out of any you don’t recognise. Then confirm here.',

@@ -31,7 +31,7 @@ describe('reviewReasons', () => {
       'The administrators of Acme asked you to.',
       'You joined Initech.',
       'Your password was reset.',
-      'There was an unusual sign-in to your account.',
+      'A sign-in to your account looked unusual.',
       'An administrator of your workspace asked you to.',
     ]);
   });
@@ -101,7 +101,7 @@ describe('the review banner', () => {
     api.completeMyReviews.mockResolvedValue({ completed: 1, sign_outs: 0 });
     open(api, '/settings/workspaces');
     const region = await banner();
-    expect(region.textContent).toContain('There was an unusual sign-in to your account.');
+    expect(region.textContent).toContain('A sign-in to your account looked unusual.');
     fireEvent.click(within(region).getByRole('button', { name: 'I have reviewed my sessions' }));
     expect(await screen.findByText('Thank you: your review is recorded. No session was signed out since you were asked.')).toBeTruthy();
   });

@@ -155,7 +155,7 @@ describe('describeEvent', () => {
       by: 'Automatically',
     });
     expect(asked('password_reset', 'system').title).toBe('Your password was reset: you were asked to review your sessions');
-    expect(asked('suspicious_sign_in', 'system').title).toBe('After an unusual sign-in, you were asked to review your sessions');
+    expect(asked('suspicious_sign_in', 'system').title).toBe('A sign-in looked unusual: you were asked to review your sessions');
     // A reason this page does not know yet, or none, still reads as a request.
     expect(asked('new_policy', 'system').title).toBe('You were asked to review your sessions');
     expect(asked(null, 'system').title).toBe('You were asked to review your sessions');
