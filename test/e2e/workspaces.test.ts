@@ -3,8 +3,10 @@
  * invitation mail: an owner creates a workspace and invites a member; the member joins through
  * the mailed link (signing in on the way); the owner sees the member's session and offboards them
  * with the keyboard while the member's Active sessions page is open on their phone; the member's
- * next action lands on sign-in with the words that say an administrator ended the session. The
- * tests run in order and share the two people, as one afternoon would.
+ * next action lands on sign-in with the words that say an administrator ended the session. Before
+ * that, the owner asks everyone to review their sessions: the member sees the banner, signs out a
+ * session they do not know, confirms with the keyboard, and the owner sees them as reviewed with
+ * one sign-out. The tests run in order and share the two people, as one afternoon would.
  *
  * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
  */
@@ -51,6 +53,23 @@ async function focusedLabel(page: Page): Promise<string> {
   });
 }
 
+/** Signs the member in from somewhere they do not know: a Linux laptop in another country. */
+async function unknownSignIn(email: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Origin: baseUrl,
+      'X-Forwarded-For': '175.16.199.1',
+      'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+    },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (res.status !== 200) throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
+}
+
+const reviewBanner = (page: Page) => page.getByRole('region', { name: 'Review your sessions' });
+const reviewTable = (page: Page) => page.getByRole('table', { name: 'Session reviews in Acme' });
 const membersTable = (page: Page) => page.getByRole('table', { name: 'Members of Acme' });
 const memberRow = (page: Page, email: string) => membersTable(page).getByRole('row').filter({ hasText: email });
 
@@ -151,6 +170,81 @@ describe('workspaces in Chromium: invite, join, offboard', () => {
           .count(),
       )
       .toBe(1);
+  });
+
+  it('the owner asks everyone to review their sessions and sees who is pending', async () => {
+    const { page } = owner;
+    await page.reload();
+    const reviews = page.getByRole('region', { name: 'Session reviews' });
+    await reviewTable(page).getByRole('row').filter({ hasText: MEMBER }).waitFor();
+    // No "Confirm it's you" on the way: asking ends nothing.
+    await reviews.getByRole('button', { name: 'Ask everyone to review their sessions' }).click();
+    await reviews.getByText('2 members were asked to review their sessions.').waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    const row = reviewTable(page).getByRole('row').filter({ hasText: MEMBER });
+    await expect.poll(async () => (await row.getByRole('cell').allTextContents())[0]).toBe('Pending');
+    // The owner is a member too: their own banner appears at once.
+    await reviewBanner(page).getByText('The administrators of Acme asked you to.').waitFor();
+    const audit = page.getByRole('list', { name: 'Audit trail entries' }).getByRole('listitem');
+    await expect.poll(async () => (await audit.first().textContent()) ?? '').toContain('Asked 2 members to review their sessions');
+  });
+
+  it('the member sees why, signs out a session they do not know, and confirms with the keyboard', async () => {
+    await unknownSignIn(MEMBER);
+    const { page } = member;
+    await page.reload();
+    const banner = reviewBanner(page);
+    await banner.waitFor();
+    const reasons = await banner.getByRole('list', { name: 'Why you are asked' }).getByRole('listitem').allTextContents();
+    expect(reasons).toContain('You joined Acme.');
+    expect(reasons).toContain('The administrators of Acme asked you to.');
+    // Fine at 375 px, light and dark, with the banner on the page.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect((await lowContrastText(page)).bad, `sessions page with the review banner, ${scheme}`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    const rows = page.getByRole('list', { name: /Signed-in sessions/ }).getByRole('listitem');
+    await expect.poll(() => rows.count()).toBe(2);
+    const unknown = rows.filter({ hasText: 'Firefox' });
+    await unknown.getByRole('button', { name: /^Sign out/ }).click();
+    await page.getByRole('dialog', { name: 'Sign out this session?' }).getByRole('button', { name: 'Sign out' }).click();
+    await page.getByText('Signed out 1 session.').waitFor();
+    await expect.poll(() => rows.count()).toBe(1);
+
+    // Tab from the top of the page to "I have reviewed my sessions", and press it.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    let found = false;
+    for (let i = 0; i < 30 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = (await focusedLabel(page)) === 'I have reviewed my sessions';
+    }
+    expect(found, 'Tab reaches "I have reviewed my sessions"').toBe(true);
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    await page.keyboard.press('Enter');
+    const done = 'Thank you: your review is recorded. 1 session was signed out since you were asked.';
+    await page.getByRole('status').filter({ hasText: done }).waitFor();
+    expect(await banner.count()).toBe(0);
+    expect(await focusedLabel(page)).toBe(done);
+    // The timeline says so too.
+    await page.getByRole('region', { name: 'Recent security activity' }).getByText('You reviewed your sessions').first().waitFor();
+  });
+
+  it('the owner sees the member as reviewed, with 1 sign-out, and confirms their own review', async () => {
+    const { page } = owner;
+    await page.reload();
+    const row = reviewTable(page).getByRole('row').filter({ hasText: MEMBER });
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    expect(cells[0]).toBe('Reviewed');
+    expect(cells[2]).toMatch(/now|second|minute/);
+    expect(cells[3]).toBe('1 session');
+    await reviewBanner(page).getByRole('button', { name: 'I have reviewed my sessions' }).click();
+    await page.getByText('Thank you: your review is recorded. No session was signed out since you were asked.').waitFor();
+    const mine = reviewTable(page).getByRole('row').filter({ hasText: OWNER });
+    await expect.poll(async () => (await mine.getByRole('cell').allTextContents())[0]).toBe('Reviewed');
   });
 
   it('the owner sees the member, their session, and offboards them with the keyboard alone', async () => {
