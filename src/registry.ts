@@ -14,6 +14,8 @@ import { storedSecretKey } from './adapters/kysely/kysely-secret-key.js';
 import { kyselyStore } from './adapters/kysely/kysely-store.js';
 import { kyselyWorkspaceStore } from './adapters/kysely/kysely-workspace-store.js';
 import { kyselyReviewStore } from './adapters/kysely/kysely-review-store.js';
+import { kyselyIncidentStore } from './adapters/kysely/kysely-incident-store.js';
+import { Incidents } from './core/incidents.js';
 import { Reviews } from './core/reviews.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
@@ -90,6 +92,8 @@ export interface Registry {
   workspaces: Workspaces;
   /** Requests to review one's sessions, and their confirmation. */
   reviews: Reviews;
+  /** Incident response: search a workspace's sessions, end those that match, four eyes above a threshold. */
+  incidents: Incidents;
   close(): Promise<void>;
 }
 
@@ -331,10 +335,11 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     const reviews = new Reviews({ store: reviewStore, clock, crypto, recorder });
     // A password reset and a suspicious sign-in ask the person to review their sessions.
     recorder.add(reviews.onEvent);
+    const workspaceStore = kyselyWorkspaceStore(db);
     const workspaces = new Workspaces({
       reviews,
       reviewStore,
-      store: kyselyWorkspaceStore(db),
+      store: workspaceStore,
       users: store,
       sessions,
       revocation,
@@ -345,6 +350,28 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       background,
       links,
       invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
+    });
+    const incidentLog = logger.child({ component: 'incidents' });
+    const incidents = new Incidents({
+      store: kyselyIncidentStore(db),
+      audit: workspaceStore,
+      workspaces,
+      revocation,
+      policy: () => sessions.policy,
+      clock,
+      crypto,
+      background,
+      onProgress: (incident, finished) =>
+        incidentLog.info(
+          {
+            event: finished ? 'incident_finished' : 'incident_progress',
+            incident: incident.id,
+            workspace: incident.workspaceId,
+            revoked: incident.revoked,
+            batches: incident.batches,
+          },
+          finished ? 'incident operation finished' : 'incident operation batch committed',
+        ),
     });
     // last_active_at writes fall due at most once a minute per session; they are batched here.
     const flushTouches = () =>
@@ -377,8 +404,11 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       signUp,
       workspaces,
       reviews,
+      incidents,
       async close() {
         clearInterval(flushTimer);
+        // A running incident operation stops after its current batch; the next start resumes it.
+        incidents.stop();
         await flushTouches();
         // Recording in flight finishes; mail still retrying gets one last attempt.
         await background.idle();

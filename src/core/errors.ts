@@ -28,6 +28,8 @@ export const ERROR_CODES = {
   mfa_token_invalid: 'The sign-in step expired or was already used. Sign in again.',
   mfa_already_enabled: 'Two-step verification is already on.',
   mfa_not_enabled: 'Two-step verification is not on.',
+  count_mismatch: 'The number of matching sessions changed since the dry run.',
+  not_pending: 'The operation is not waiting for approval.',
   unavailable: 'The service is temporarily unavailable.',
   internal_error: 'Something went wrong on our side.',
 } as const;

@@ -10,14 +10,15 @@ import { endedSession, type EndedSession, type Recorder, type RequestPlace, type
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { SecurityStore } from './ports/security-store.js';
-import type { RevokeSelector, SessionStore } from './ports/store.js';
+import type { BatchProgress, ListedSession, RevokeSelector, SessionStore } from './ports/store.js';
 import type { Actor } from './security-events.js';
 import type { RevokeReason } from './session.js';
 import type { IssuedSession, Sessions } from './sessions.js';
 import { formatToken, newId, newSecret } from './token.js';
 
 export interface RevocationDeps {
-  store: Pick<SessionStore, 'revokeSession' | 'revokeSessions' | 'rotateSession' | 'holdForPasswordChange'> & SecurityStore;
+  store: Pick<SessionStore, 'revokeSession' | 'revokeSessions' | 'revokeListedSessions' | 'rotateSession' | 'holdForPasswordChange'> &
+    SecurityStore;
   sessions: Pick<Sessions, 'announce'>;
   recorder: Recorder;
   clock: Clock;
@@ -84,6 +85,30 @@ export class Revocation {
   /** Ends the sessions a selector names (an admin's or a policy's choice), in one statement. */
   async endMatching(selector: RevokeSelector, actor: Actor, reason: RevokeReason): Promise<number> {
     return this.#endMany(selector, 'matching', reason, actor);
+  }
+
+  /**
+   * Ends a list of sessions across users (an incident operation's batch), in one transaction that
+   * also records `progress` when given. Each user whose sessions ended is announced to every node
+   * and gets one `sessions_ended` event (scope `matching`). Returns the sessions that ended: those
+   * listed that were still active.
+   */
+  async endListed(
+    targets: readonly ListedSession[],
+    actor: Actor,
+    reason: RevokeReason,
+    progress: BatchProgress | null = null,
+  ): Promise<ListedSession[]> {
+    const { store, sessions, recorder, clock } = this.#deps;
+    const at = clock.now();
+    const ended = await store.revokeListedSessions(targets, reason, at, progress);
+    const perUser = new Map<string, number>();
+    for (const s of ended) perUser.set(s.userId, (perUser.get(s.userId) ?? 0) + 1);
+    for (const [userId, count] of perUser) {
+      await sessions.announce({ kind: 'user', userId });
+      await recorder.record({ type: 'sessions_ended', at, userId, scope: 'matching', count, reason, actor });
+    }
+    return ended;
   }
 
   /**

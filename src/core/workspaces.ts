@@ -51,7 +51,11 @@ export type WorkspaceAction =
   | 'assign_admin_roles'
   | 'manage_sessions'
   | 'offboard_members'
-  | 'view_audit';
+  | 'view_audit'
+  /** Search the members' sessions, and end those that match an incident (core/incidents.ts). */
+  | 'respond_to_incidents'
+  /** Set how many sessions an incident may end before a second admin must approve. */
+  | 'set_incident_threshold';
 
 /** The one authorisation table: the lowest role that may take each action. */
 const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
@@ -62,6 +66,8 @@ const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
   manage_sessions: 'security_admin',
   offboard_members: 'security_admin',
   view_audit: 'security_admin',
+  respond_to_incidents: 'security_admin',
+  set_incident_threshold: 'owner',
 };
 
 export function mayTake(role: WorkspaceRole, action: WorkspaceAction): boolean {
@@ -128,7 +134,14 @@ export type AuditAction =
   | 'session.revoked'
   | 'sessions.revoked'
   | 'review.requested'
-  | 'member.role_changed';
+  | 'member.role_changed'
+  | 'incident.requested'
+  | 'incident.approved'
+  | 'incident.refused'
+  | 'incident.started'
+  | 'incident.progress'
+  | 'incident.finished'
+  | 'incident.threshold_changed';
 
 export interface AuditEntry {
   /** The log's own order, assigned by the store as entries are appended: the cursor pages by it. */
@@ -138,7 +151,7 @@ export interface AuditEntry {
   at: number;
   actorId: string;
   action: AuditAction;
-  targetKind: 'workspace' | 'member' | 'invitation' | 'session';
+  targetKind: 'workspace' | 'member' | 'invitation' | 'session' | 'incident';
   targetId: string;
   ip: string | null;
   userAgent: string | null;

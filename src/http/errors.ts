@@ -31,6 +31,8 @@ export const STATUS: Record<ErrorCode, number> = {
   mfa_token_invalid: 401,
   mfa_already_enabled: 409,
   mfa_not_enabled: 409,
+  count_mismatch: 409,
+  not_pending: 409,
   unavailable: 503,
   internal_error: 500,
 };

@@ -31,6 +31,9 @@ import { fixedClock, type TestClock } from '../../src/core/testing/fakes.js';
 import type { WorkspaceStore } from '../../src/core/ports/workspace-store.js';
 import type { MfaStore } from '../../src/core/ports/mfa-store.js';
 import { DEFAULT_INVITATION_TTL_MS, Workspaces } from '../../src/core/workspaces.js';
+import { kyselyIncidentStore } from '../../src/adapters/kysely/kysely-incident-store.js';
+import { Incidents } from '../../src/core/incidents.js';
+import type { IncidentStore } from '../../src/core/ports/incident-store.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const CLIENTS: Client[] = [
@@ -55,6 +58,8 @@ export interface UseCases {
   passwordReset: PasswordReset;
   workspaces: Workspaces;
   workspaceStore: WorkspaceStore;
+  incidents: Incidents;
+  incidentStore: IncidentStore;
   reviews: Reviews;
   mfaStore: MfaStore;
   recorder: Recorder;
@@ -165,9 +170,23 @@ export async function useCases(): Promise<UseCases> {
     links,
     invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
   });
+  const incidentStore = kyselyIncidentStore(db);
+  const incidents = new Incidents({
+    store: incidentStore,
+    audit: workspaceStore,
+    workspaces,
+    revocation,
+    policy: () => sessions.policy,
+    clock,
+    crypto,
+    background,
+    batchSize: 4,
+  });
   return {
     clock,
     store,
+    incidents,
+    incidentStore,
     sessions,
     revocation,
     signIn,
@@ -185,6 +204,7 @@ export async function useCases(): Promise<UseCases> {
     reported,
     idle: () => background.idle(),
     async close() {
+      await incidents.idle();
       await background.idle();
       await bus.close();
       await store.close();

@@ -10,6 +10,7 @@ import type { ActionPurpose } from '../../core/ports/security-store.js';
 import type { SecurityEventKind } from '../../core/security-events.js';
 import type { AuthMethod, DeviceType, RevokeReason } from '../../core/session.js';
 import type { ReviewReason } from '../../core/reviews.js';
+import type { IncidentStatus } from '../../core/incidents.js';
 import type { AuditAction, AuditEntry, WorkspaceRole } from '../../core/workspaces.js';
 
 export interface UsersTable {
@@ -207,6 +208,32 @@ export interface SessionReviewsTable {
   sign_outs: number | null;
 }
 
+/** Incident operations (0013): a request to end the sessions a filter matches, and its recorded progress. */
+export interface IncidentOperationsTable {
+  id: string;
+  workspace_id: string;
+  /** JSON of the SessionFilter. */
+  filter: string;
+  matched: number;
+  threshold: number;
+  status: IncidentStatus;
+  requested_by: string;
+  requested_ip: string | null;
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  started_at: number | null;
+  finished_at: number | null;
+  revoked: number;
+  batches: number;
+  cursor: string | null;
+}
+
+export interface WorkspaceSettingsTable {
+  workspace_id: string;
+  incident_approval_threshold: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -224,6 +251,8 @@ export interface Database {
   workspace_invitations: WorkspaceInvitationsTable;
   audit_log: AuditLogTable;
   session_reviews: SessionReviewsTable;
+  incident_operations: IncidentOperationsTable;
+  workspace_settings: WorkspaceSettingsTable;
 }
 
 export type Db = Kysely<Database>;

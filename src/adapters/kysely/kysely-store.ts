@@ -41,6 +41,9 @@ function withDeadline<T>(read: () => Promise<T>, ms: number | undefined, what: s
   return Promise.race([pending, deadline]).finally(() => clearTimeout(timer));
 }
 
+/** Rows per INSERT of a bulk insert: well under SQLite's bound-parameter limit. */
+const INSERT_CHUNK = 500;
+
 export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
   const { readTimeoutMs } = options;
   return {
@@ -151,6 +154,94 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
 
     async revokeSessions(selector, reason, now) {
       return revokeMatching(db, selector, reason, now);
+    },
+
+    async revokeListedSessions(listed, reason, now, progress) {
+      return db.transaction().execute(async (trx) => {
+        const ended =
+          listed.length === 0
+            ? []
+            : await trx
+                .updateTable('sessions')
+                .set({ revoked_at: now, revoke_reason: reason })
+                .where(
+                  'id',
+                  'in',
+                  listed.map((s) => s.id),
+                )
+                .where('user_id', 'in', [...new Set(listed.map((s) => s.userId))])
+                .where('revoked_at', 'is', null)
+                .where('expires_at', '>', now)
+                .returning(['id', 'user_id'])
+                .execute();
+        if (progress) {
+          const { revoked } = await trx
+            .updateTable('incident_operations')
+            .set((eb) => ({
+              revoked: eb('revoked', '+', ended.length),
+              batches: eb('batches', '+', 1),
+              cursor: progress.cursor,
+            }))
+            .where('id', '=', progress.incidentId)
+            .returning('revoked')
+            .executeTakeFirstOrThrow();
+          const { audit } = progress;
+          await trx
+            .insertInto('audit_log')
+            .values({
+              id: audit.id,
+              workspace_id: audit.workspaceId,
+              at: audit.at,
+              actor_id: audit.actorId,
+              action: audit.action,
+              target_kind: audit.targetKind,
+              target_id: audit.targetId,
+              ip: audit.ip,
+              user_agent: audit.userAgent,
+              request_id: audit.requestId,
+              details: JSON.stringify({ ...audit.details, revoked: ended.length, total: Number(revoked) }),
+            })
+            .execute();
+        }
+        return ended.map((r) => ({ id: r.id, userId: r.user_id }));
+      });
+    },
+
+    async insertSessions(list) {
+      if (list.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        for (let i = 0; i < list.length; i += INSERT_CHUNK)
+          await trx
+            .insertInto('sessions')
+            .values(list.slice(i, i + INSERT_CHUNK).map(toSessionRow))
+            .execute();
+        // One row per device (a statement may not upsert the same row twice), last seen at its latest sign-in.
+        const devices = new Map<string, SessionRecord>();
+        for (const s of list) {
+          if (!s.deviceId) continue;
+          const key = `${s.userId}\u0000${s.deviceId}`;
+          const seen = devices.get(key);
+          if (!seen || seen.signedInAt < s.signedInAt) devices.set(key, s);
+        }
+        const rows = [...devices.values()].map((s) => ({
+          user_id: s.userId,
+          id: s.deviceId!,
+          name: s.device.name,
+          first_seen_at: s.signedInAt,
+          last_seen_at: s.signedInAt,
+          trusted_until: null,
+        }));
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+          await trx
+            .insertInto('devices')
+            .values(rows.slice(i, i + INSERT_CHUNK))
+            .onConflict((oc) =>
+              oc
+                .columns(['user_id', 'id'])
+                .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at'), name: eb.ref('excluded.name') })),
+            )
+            .execute();
+      });
     },
 
     async rotateSession(id, userId, next, now, reason) {
@@ -350,7 +441,7 @@ function toSessionRow(s: SessionRecord): SessionsTable {
 }
 
 /** `d_trusted_until` is the device row's, when the query joined it in. */
-function fromSessionRow(r: SessionsTable & { d_trusted_until?: number | null }): SessionRecord {
+export function fromSessionRow(r: SessionsTable & { d_trusted_until?: number | null }): SessionRecord {
   return {
     id: r.id,
     userId: r.user_id,

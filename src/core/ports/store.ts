@@ -6,6 +6,7 @@
 import type { RevokeReason, SessionRecord } from '../session.js';
 import type { UserProfile, UserRecord } from '../user.js';
 import type { SecurityStore } from './security-store.js';
+import type { NewAuditEntry } from '../workspaces.js';
 
 export interface SessionWithUser {
   session: SessionRecord;
@@ -23,6 +24,24 @@ export interface RevokeSelector {
 export interface SessionCursor {
   lastActiveAt: number;
   id: string;
+}
+
+/** One session of a listed batch (an incident operation's): its id and its owner. */
+export interface ListedSession {
+  id: string;
+  userId: string;
+}
+
+/**
+ * What a batch of an incident operation records in the same transaction as the sessions it ends:
+ * the operation's cursor and counts move on, and its audit entry is appended (the store adds
+ * `revoked`, this batch's count, and `total`, the operation's, to the entry's details).
+ */
+export interface BatchProgress {
+  incidentId: string;
+  /** Where the next batch starts: the last session id this batch looked at. */
+  cursor: string;
+  audit: NewAuditEntry;
 }
 
 export interface SessionPageQuery {
@@ -61,6 +80,19 @@ export interface SessionStore {
   revokeSession(id: string, userId: string, reason: RevokeReason, now: number): Promise<SessionRecord | null>;
   /** Revokes every active session the selector names in one statement; returns how many. */
   revokeSessions(selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number>;
+  /**
+   * Revokes the listed sessions that are still active (each of the user it names) and, with
+   * `progress`, records the operation's progress, all in one transaction: after a crash either
+   * the whole batch and its progress are there or neither is. Returns the sessions it ended.
+   */
+  revokeListedSessions(
+    sessions: readonly ListedSession[],
+    reason: RevokeReason,
+    now: number,
+    progress: BatchProgress | null,
+  ): Promise<ListedSession[]>;
+  /** Inserts many sessions at once (imports, tests), with their devices as seen; one transaction. */
+  insertSessions(sessions: readonly SessionRecord[]): Promise<void>;
   /**
    * Token rotation, in one transaction: revokes one active session of `userId` (`reason`) and
    * inserts its successor under `next.id` and `next.secretHash`, a copy of every other column —

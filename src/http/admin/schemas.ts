@@ -24,6 +24,13 @@ const AUDIT_ACTIONS = Object.keys({
   'session.revoked': true,
   'sessions.revoked': true,
   'review.requested': true,
+  'incident.requested': true,
+  'incident.approved': true,
+  'incident.refused': true,
+  'incident.started': true,
+  'incident.progress': true,
+  'incident.finished': true,
+  'incident.threshold_changed': true,
   'member.role_changed': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
@@ -148,7 +155,13 @@ export const AuditEntry = Type.Object(
     at: Type.String({ description: 'ISO 8601 UTC' }),
     actor_id: Type.String({ description: 'The user id of the member who acted' }),
     action: Type.Unsafe<AuditAction>({ type: 'string', enum: [...AUDIT_ACTIONS] }),
-    target_kind: Type.Union([Type.Literal('workspace'), Type.Literal('member'), Type.Literal('invitation'), Type.Literal('session')]),
+    target_kind: Type.Union([
+      Type.Literal('workspace'),
+      Type.Literal('member'),
+      Type.Literal('invitation'),
+      Type.Literal('session'),
+      Type.Literal('incident'),
+    ]),
     target_id: Type.String(),
     ip: Nullable(Type.String()),
     user_agent: Nullable(Type.String()),
