@@ -5,12 +5,15 @@
  * decision is a conditional UPDATE (`… where status = 'pending_approval'`), so of two racing
  * decisions one wins. Progress is written by the session store, in each batch's transaction.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { IncidentRecord } from '../../core/incidents.js';
 import type { IncidentStore } from '../../core/ports/incident-store.js';
 import type { SessionFilter } from '../../core/session-filter.js';
 import type { Db, IncidentOperationsTable } from './database.js';
 import { fromSessionRow } from './kysely-store.js';
+
+/** An empty list matches nothing (`in ()` is not SQL). */
+const NOTHING = sql<boolean>`1 = 0`;
 
 export function kyselyIncidentStore(db: Db): IncidentStore {
   return {
@@ -26,10 +29,14 @@ export function kyselyIncidentStore(db: Db): IncidentStore {
         .where('s.revoked_at', 'is', null)
         .where('s.expires_at', '>', now);
       if (afterId !== null) query = query.where('s.id', '>', afterId);
-      if (filter.memberIds) query = query.where('s.user_id', 'in', nonEmpty(filter.memberIds));
-      if (filter.clientIds) query = query.where('s.client_id', 'in', nonEmpty(filter.clientIds));
-      if (filter.countries) query = query.where('s.country', 'in', nonEmpty(filter.countries));
-      if (filter.signInMethods) query = query.where('s.auth_method', 'in', nonEmpty(filter.signInMethods));
+      if (filter.memberIds)
+        query = filter.memberIds.length > 0 ? query.where('s.user_id', 'in', [...filter.memberIds]) : query.where(NOTHING);
+      if (filter.clientIds)
+        query = filter.clientIds.length > 0 ? query.where('s.client_id', 'in', [...filter.clientIds]) : query.where(NOTHING);
+      if (filter.countries)
+        query = filter.countries.length > 0 ? query.where('s.country', 'in', [...filter.countries]) : query.where(NOTHING);
+      if (filter.signInMethods)
+        query = filter.signInMethods.length > 0 ? query.where('s.auth_method', 'in', [...filter.signInMethods]) : query.where(NOTHING);
       if (filter.mfa !== undefined) query = query.where('s.auth_method', filter.mfa ? '=' : '!=', 'mfa');
       if (filter.trusted === true) query = query.where('d.trusted_until', '>', now);
       if (filter.trusted === false)
@@ -105,11 +112,6 @@ export function kyselyIncidentStore(db: Db): IncidentStore {
         .execute();
     },
   };
-}
-
-/** `in ()` is not SQL: an empty list matches nothing, as an impossible id does. */
-function nonEmpty<T extends string>(values: readonly T[]): T[] {
-  return values.length > 0 ? [...values] : ['\u0000' as T];
 }
 
 function toRow(i: IncidentRecord): IncidentOperationsTable {
