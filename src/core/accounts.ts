@@ -9,7 +9,7 @@ import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { RateLimiter, RateLimitResult } from './ports/rate-limiter.js';
-import type { UserStore } from './ports/store.js';
+import type { AccountStatusStore, UserStore } from './ports/store.js';
 import type { Actor } from './security-events.js';
 import type { Sessions } from './sessions.js';
 import { newId } from './token.js';
@@ -55,7 +55,7 @@ export async function reserveAttempt(rateLimiter: RateLimiter, limits: SignInLim
 }
 
 export interface AccountDeps {
-  store: UserStore;
+  store: UserStore & AccountStatusStore;
   clock: Clock;
   crypto: Crypto;
   passwords: PasswordHasher;
@@ -158,6 +158,35 @@ export class Accounts {
     await sessions.announce({ kind: 'user', userId: user.id });
     await recorder.record({ type: 'password_changed', at, user, how: 'changed', place: by.place, actor: by.actor, revoked });
     return revoked;
+  }
+
+  /**
+   * An operator disables the account (ASVS 5.0 7.4.2): every session of it ends in the same
+   * transaction (reason `admin`), every node drops what it cached, and sign-in is refused
+   * (`SignIn`'s gate) until `enable`. False when it was already disabled.
+   */
+  async disable(userId: string, actor: Actor): Promise<boolean> {
+    const { store, clock, sessions, recorder } = this.#deps;
+    const at = clock.now();
+    const revoked = await store.disableUser(userId, at, 'admin');
+    if (revoked === null) return false;
+    await sessions.announce({ kind: 'user', userId });
+    await recorder.record({ type: 'sessions_ended', at, userId, scope: 'all', count: revoked, reason: 'admin', actor });
+    await recorder.record({ type: 'account_status_changed', at, userId, disabled: true, actor });
+    return true;
+  }
+
+  /** Lets a disabled account sign in again; its ended sessions stay ended. False when it was not disabled. */
+  async enable(userId: string, actor: Actor): Promise<boolean> {
+    const { store, clock, recorder } = this.#deps;
+    if (!(await store.enableUser(userId))) return false;
+    await recorder.record({ type: 'account_status_changed', at: clock.now(), userId, disabled: false, actor });
+    return true;
+  }
+
+  /** Whether an operator disabled the account: sign-in is refused (after the password is checked). */
+  async isDisabled(userId: string): Promise<boolean> {
+    return this.#deps.store.isUserDisabled(userId);
   }
 
   #dummy(): Promise<string> {

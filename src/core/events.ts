@@ -85,6 +85,8 @@ export type DomainEvent =
   | { type: 'password_reset_requested'; at: number; userId: string; place: RequestPlace }
   /** Sign-up by mail was asked for an address that already has an account: its owner is told. */
   | { type: 'sign_up_attempted'; at: number; user: Account; place: RequestPlace }
+  /** An operator disabled or enabled the account (Accounts.disable, enable). */
+  | { type: 'account_status_changed'; at: number; userId: string; disabled: boolean; actor: Actor }
   /** The user is asked to review their sessions (reviews.ts). */
   | { type: 'review_requested'; at: number; userId: string; reason: ReviewReason; workspaceId: string | null; requestedBy: string | null }
   /** "I have reviewed my sessions": `completed` pending requests, `signOuts` sessions the user ended meanwhile. */

@@ -159,6 +159,9 @@ export class SecuritySignals {
       case 'second_factor_required':
       case 'revocation_refused':
         return;
+      case 'account_status_changed':
+        // The sessions it ended are on the timeline (sessions_ended); the switch itself is logged.
+        return;
       case 'session_rotated':
         // A new token for the same sign-in: the change that caused it is on the timeline.
         return;

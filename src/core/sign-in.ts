@@ -60,7 +60,7 @@ export type SignInResult = SignedIn | { kind: 'second_factor'; token: string; ex
 
 export interface SignInDeps {
   clients: readonly Client[];
-  accounts: Pick<Accounts, 'verifyCredentials' | 'signInSucceeded'>;
+  accounts: Pick<Accounts, 'verifyCredentials' | 'signInSucceeded' | 'isDisabled'>;
   mfa: Pick<Mfa, 'isEnabled' | 'isDeviceTrusted' | 'isTrustHonoured' | 'createChallenge' | 'completeChallenge'>;
   signals: Pick<SecuritySignals, 'checkSignInAllowed' | 'assessSignIn'>;
   sessions: Pick<Sessions, 'createSession'>;
@@ -122,8 +122,14 @@ export class SignIn {
     return this.#open(user, client, 'mfa', challenge.transport, native, method, context);
   }
 
-  /** "This wasn't me" is unanswered: the right password still gets no session until it changes. */
+  /**
+   * "This wasn't me" is unanswered: the right password still gets no session until it changes.
+   * A disabled account gets none either (ASVS 5.0 7.4.2); said only after the password was
+   * right, so it tells nothing to someone guessing.
+   */
   async #gate(user: UserRecord): Promise<void> {
+    if (await this.#deps.accounts.isDisabled(user.id))
+      throw new SessiondError('forbidden', 'This account is disabled. Ask your administrator to enable it.');
     await this.#deps.signals.checkSignInAllowed(user.id);
   }
 

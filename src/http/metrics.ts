@@ -171,6 +171,7 @@ export function eventMetrics(metrics: Metrics): EventSink {
       case 'mfa_changed':
       case 'review_requested':
       case 'sessions_reviewed':
+      case 'account_status_changed':
         return;
     }
   };

@@ -206,6 +206,45 @@ describe('sessiond CLI', () => {
     }
   });
 
+  it('users disable ends the sessions a running server has cached and refuses sign-in; enable lets it back', async () => {
+    const file = path.join(dir, 'disable.db');
+    expect((await cli(['users', 'create', '--email', 'leaver@example.com', '--password', PASSWORD, '--db', `sqlite:${file}`])).code).toBe(
+      0,
+    );
+    const h = await harness('sqlite', {}, file);
+    // The CLI runs on the wall clock: so does this server, or its sessions would have expired for the CLI.
+    h.clock.set(Date.now());
+    try {
+      const token = await h.bearerSignIn('leaver@example.com');
+      const me = async () =>
+        (await h.request({ method: 'GET', url: '/v1/me/session', headers: { authorization: `Bearer ${token}` } })).statusCode;
+      expect(await me()).toBe(200);
+      const disabled = await cli(['users', 'disable', '--email', 'LEAVER@example.com', '--db', `sqlite:${file}`]);
+      expect(disabled.code, disabled.stderr).toBe(0);
+      expect(disabled.stdout).toBe('leaver@example.com disabled; its sessions ended\n');
+      // Another process ended them: this server, which had the session cached, refuses it at once.
+      expect(await me()).toBe(401);
+      const signIn = () =>
+        h.request({
+          method: 'POST',
+          url: '/v1/auth/sign-in',
+          payload: { email: 'leaver@example.com', password: PASSWORD, transport: 'bearer' },
+        });
+      const refused = await signIn();
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/disabled/) });
+      expect((await cli(['users', 'enable', '--email', 'leaver@example.com', '--db', `sqlite:${file}`])).stdout).toBe(
+        'leaver@example.com enabled\n',
+      );
+      expect((await signIn()).statusCode).toBe(200);
+      const unknown = await cli(['users', 'disable', '--email', 'nobody@example.com', '--db', `sqlite:${file}`]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toMatch(/No account with the address nobody@example\.com/);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('users create refuses a weak password and creates nothing', async () => {
     const file = path.join(dir, 'weak.db');
     const res = await cli(['users', 'create', '--email', 'weak@example.com', '--password', 'short', '--db', `sqlite:${file}`]);

@@ -24,6 +24,8 @@ export interface UsersTable {
   password_changed_at: number;
   /** 1 after "This wasn't me": sign-in is refused until the password is reset or changed. */
   password_change_required?: number;
+  /** When an operator disabled the account (0014); null: enabled. */
+  disabled_at?: number | null;
 }
 
 export interface SessionsTable {

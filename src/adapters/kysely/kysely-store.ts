@@ -351,6 +351,34 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
       });
     },
 
+    async disableUser(userId, now, reason) {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('users')
+          .set({ disabled_at: now })
+          .where('id', '=', userId)
+          .where('disabled_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) return null;
+        return revokeMatching(trx, { userId }, reason, now);
+      });
+    },
+
+    async enableUser(userId) {
+      const result = await db
+        .updateTable('users')
+        .set({ disabled_at: null })
+        .where('id', '=', userId)
+        .where('disabled_at', 'is not', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async isUserDisabled(userId) {
+      const row = await db.selectFrom('users').select('disabled_at').where('id', '=', userId).executeTakeFirst();
+      return row?.disabled_at !== null && row?.disabled_at !== undefined;
+    },
+
     async insertServiceKey(key) {
       await db
         .insertInto('service_keys')

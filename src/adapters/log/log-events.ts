@@ -97,6 +97,12 @@ export function logEvent(log: Logger): EventSink {
       case 'mfa_changed':
         log.info({ event: event.change, user_id: event.userId, actor: actorLog(event.actor) }, 'two-step verification changed');
         return;
+      case 'account_status_changed':
+        log.info(
+          { event: event.disabled ? 'account_disabled' : 'account_enabled', user_id: event.userId, actor: actorLog(event.actor) },
+          event.disabled ? 'account disabled' : 'account enabled',
+        );
+        return;
       case 'review_requested':
         log.info(
           {

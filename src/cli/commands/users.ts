@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { loadConfig, PASSWORD_ENV, passwordFromEnv } from '../../config.js';
+import { SessiondError } from '../../core/errors.js';
+import { emailKey } from '../../core/user.js';
 import { createRegistry } from '../../registry.js';
 import { addConfigOptions, flagsOf } from '../options.js';
 
@@ -23,5 +25,35 @@ export function usersCommand(): Command {
       await registry.close();
     }
   });
-  return users.addCommand(create);
+  users.addCommand(create);
+  for (const [name, disable] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    const command = new Command(name)
+      .description(
+        disable
+          ? 'Disable an account: end every session of it at once, on every node, and refuse its sign-in until enabled.'
+          : 'Enable a disabled account; its ended sessions stay ended.',
+      )
+      .addOption(new Option('--email <email>', 'The account.').makeOptionMandatory());
+    addConfigOptions(command, ['databaseUrl', 'secretKeyFile', 'redisUrl', 'redisPrefix']);
+    command.action(async (options: { email: string }) => {
+      const registry = await createRegistry(loadConfig(flagsOf(command)), { logStream: process.stderr });
+      try {
+        const user = await registry.store.findUserByEmailKey(emailKey(options.email));
+        if (!user) throw new SessiondError('not_found', `No account with the address ${options.email}.`);
+        // The operator at the server's shell: an admin with no account of their own here.
+        const actor = { kind: 'admin', adminId: null, ip: null } as const;
+        const changed = disable ? await registry.accounts.disable(user.id, actor) : await registry.accounts.enable(user.id, actor);
+        console.log(
+          `${user.email} ${changed ? (disable ? 'disabled; its sessions ended' : 'enabled') : disable ? 'was already disabled' : 'was not disabled'}`,
+        );
+      } finally {
+        await registry.close();
+      }
+    });
+    users.addCommand(command);
+  }
+  return users;
 }

@@ -141,12 +141,24 @@ export interface UserStore {
   ): Promise<number>;
 }
 
+/** An operator's switch on an account (ASVS 5.0 7.4.2). */
+export interface AccountStatusStore {
+  /**
+   * Disables the account and revokes every active session of it (`reason`), in one transaction;
+   * returns how many sessions ended, or null when it was already disabled (nothing changes).
+   */
+  disableUser(userId: string, now: number, reason: RevokeReason): Promise<number | null>;
+  /** Enables the account; false when it was not disabled. */
+  enableUser(userId: string): Promise<boolean>;
+  isUserDisabled(userId: string): Promise<boolean>;
+}
+
 export interface ServiceKeyStore {
   insertServiceKey(key: ServiceKeyRecord): Promise<void>;
   findServiceKey(id: string): Promise<ServiceKeyRecord | null>;
 }
 
-export interface Store extends SessionStore, UserStore, ServiceKeyStore, SecurityStore {
+export interface Store extends SessionStore, UserStore, AccountStatusStore, ServiceKeyStore, SecurityStore {
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -490,6 +490,29 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
       });
     });
 
+    describe('disabling an account', () => {
+      it('disableUser() revokes every active session of that user in the same step, once; enableUser() undoes only the flag', async () => {
+        const user = await newUser();
+        const other = await newUser();
+        const live = [await newSession(user.id), await newSession(user.id)];
+        const bystander = await newSession(other.id);
+        expect(await store.isUserDisabled(user.id)).toBe(false);
+        expect(await store.disableUser(user.id, T0 + 5, 'admin')).toBe(2);
+        for (const s of live) expect(await stateOf(s.id)).toMatchObject({ revokedAt: T0 + 5, revokeReason: 'admin' });
+        expect((await stateOf(bystander.id)).revokedAt).toBeNull();
+        expect(await store.isUserDisabled(user.id)).toBe(true);
+        expect(await store.isUserDisabled(other.id)).toBe(false);
+        // Already disabled: nothing changes, not even a session made since.
+        const since = await newSession(user.id);
+        expect(await store.disableUser(user.id, T0 + 6, 'admin')).toBeNull();
+        expect((await stateOf(since.id)).revokedAt).toBeNull();
+        expect(await store.enableUser(user.id)).toBe(true);
+        expect(await store.enableUser(user.id)).toBe(false);
+        expect(await store.isUserDisabled(user.id)).toBe(false);
+        expect((await stateOf(live[0]!.id)).revokedAt).toBe(T0 + 5);
+      });
+    });
+
     describe('service keys', () => {
       it('insertServiceKey() then findServiceKey() returns every field', async () => {
         const key: ServiceKeyRecord = { id: uniqueId('k'), name: 'billing-api', secretHash: 'h', createdAt: T0, revokedAt: null };

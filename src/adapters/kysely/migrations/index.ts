@@ -11,6 +11,7 @@ import { secretKeys } from './0009-secret-keys.js';
 import { workspaces } from './0010-workspaces.js';
 import { revocationLog } from './0011-revocation-log.js';
 import { sessionReviews } from './0012-session-reviews.js';
+import { userDisabled } from './0014-user-disabled.js';
 import { incidents } from './0013-incidents.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010-workspaces': workspaces,
   '0011-revocation-log': revocationLog,
   '0012-session-reviews': sessionReviews,
+  '0014-user-disabled': userDisabled,
   '0013-incidents': incidents,
 };
 
