@@ -133,6 +133,59 @@ const MATRIX: Row[] = [
     request: (t) => ({ method: 'GET', url: `${ws(t)}/audit` }),
     expected: ADMINS_ONLY,
   },
+  {
+    route: 'GET /v1/admin/workspaces/{ws}/sessions',
+    request: (t) => ({ method: 'GET', url: `${ws(t)}/sessions?member=${t.member.id}&ip=0.0.0.0/0,::/0` }),
+    expected: ADMINS_ONLY,
+  },
+  {
+    route: 'POST /v1/admin/workspaces/{ws}/incidents/dry-run',
+    request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents/dry-run`, payload: { filter: { member: [t.member.id] } } }),
+    expected: ADMINS_ONLY,
+  },
+  {
+    route: 'POST /v1/admin/workspaces/{ws}/incidents',
+    // The fresh member's one session: below the threshold, it runs at once.
+    request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents`, payload: { filter: { member: [t.member.id] }, confirm_count: 1 } }),
+    expected: { ...ADMINS_ONLY, owner: 202, security_admin: 202 },
+  },
+  {
+    route: 'GET /v1/admin/workspaces/{ws}/incidents',
+    request: (t) => ({ method: 'GET', url: `${ws(t)}/incidents` }),
+    expected: ADMINS_ONLY,
+  },
+  {
+    route: 'GET /v1/admin/workspaces/{ws}/incidents/{id}',
+    // No such operation: admins learn that (404), as do outsiders (who learn nothing else).
+    request: (t) => ({ method: 'GET', url: `${ws(t)}/incidents/${WELL_FORMED_ID}` }),
+    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404 },
+  },
+  {
+    route: 'POST /v1/admin/workspaces/{ws}/incidents/{id}/approve',
+    request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents/${WELL_FORMED_ID}/approve` }),
+    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404 },
+  },
+  {
+    route: 'POST /v1/admin/workspaces/{ws}/incidents/{id}/refuse',
+    request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents/${WELL_FORMED_ID}/refuse` }),
+    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404 },
+  },
+  {
+    route: 'POST /v1/admin/workspaces/{ws}/incidents/{id}/resume',
+    request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents/${WELL_FORMED_ID}/resume` }),
+    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404 },
+  },
+  {
+    route: 'GET /v1/admin/workspaces/{ws}/incident-settings',
+    request: (t) => ({ method: 'GET', url: `${ws(t)}/incident-settings` }),
+    expected: ADMINS_ONLY,
+  },
+  {
+    route: 'PUT /v1/admin/workspaces/{ws}/incident-settings',
+    request: (t) => ({ method: 'PUT', url: `${ws(t)}/incident-settings`, payload: { approval_threshold: 100 } }),
+    // The threshold is the owner's alone.
+    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403 },
+  },
 ];
 
 const ERROR_CODES: Record<number, string> = { 400: 'invalid_token', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };

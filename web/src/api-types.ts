@@ -716,6 +716,147 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/workspaces/{ws}/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The active sessions of the workspace’s members that match a filter, by cursor */
+    get: operations['searchWorkspaceSessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/incidents/dry-run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** How many sessions a filter matches now, and a sample; changes nothing */
+    post: operations['dryRunWorkspaceIncident'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/incidents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace’s incident operations, newest first (the latest 100) */
+    get: operations['listWorkspaceIncidents'];
+    put?: never;
+    /**
+     * End every session a filter matches: runs at once, or waits for a second admin above the threshold
+     * @description `confirm_count` must be the count of a dry run; 409 `count_mismatch` when the sessions changed since (dry-run again). The operation runs in the background: read it for progress.
+     */
+    post: operations['createWorkspaceIncident'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/incidents/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One incident operation: its status and progress */
+    get: operations['getWorkspaceIncident'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/incidents/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve a waiting operation (a second owner or security admin, never the requester); it starts */
+    post: operations['approveWorkspaceIncident'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/incidents/{id}/refuse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Refuse a waiting operation; it never runs */
+    post: operations['refuseWorkspaceIncident'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/incidents/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Go on with a running operation whose server stopped (every start also resumes them) */
+    post: operations['resumeWorkspaceIncident'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/incident-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Above how many sessions an operation waits for a second admin */
+    get: operations['getWorkspaceIncidentSettings'];
+    /** Set the approval threshold (owners only) */
+    put: operations['setWorkspaceIncidentSettings'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/introspect': {
     parameters: {
       query?: never;
@@ -918,6 +1059,82 @@ export interface components {
       last_active_at: string | null;
       mfa_enabled: boolean;
       trusted_devices: number;
+    };
+    WorkspaceSession: {
+      id: string;
+      client: {
+        id: string;
+        name: string;
+        kind: 'browser' | 'desktop' | 'mobile' | 'cli' | 'service';
+      };
+      device: {
+        name: string;
+        os: string;
+        browser: string | null;
+        type: 'desktop' | 'mobile' | 'tablet' | 'unknown';
+      };
+      ip: string;
+      location: {
+        city: string | null;
+        region: string | null;
+        country: string | null;
+        /** @enum {boolean} */
+        approximate: true;
+      };
+      signed_in_at: string;
+      last_active_at: string;
+      /** @description When the session ends if nothing else happens: the earlier of its idle and absolute expiry */
+      expires_at: string;
+      trusted: boolean;
+      current: boolean;
+      auth_method: string;
+      /** @description The member whose session it is */
+      user_id: string;
+    };
+    /** @description Every condition given must hold; a list matches any of its values. Empty: every session. */
+    SessionFilter: {
+      /** @description The session’s app (client id): any of these */
+      app?: string[];
+      /** @description ISO 3166-1 alpha-2 of where it signed in: any of these */
+      country?: string[];
+      /** @description On a device trusted now (true) or not (false) */
+      trusted?: boolean;
+      /** @description Signed in with a second factor (true) or not (false) */
+      mfa?: boolean;
+      /** @description How it signed in: any of password, passkey, mfa */
+      method?: string[];
+      /** @description Signed in before this time; ISO 8601 or milliseconds since the epoch */
+      signed_in_before?: string;
+      /** @description Signed in at or after this time; ISO 8601 or milliseconds since the epoch */
+      signed_in_after?: string;
+      /** @description Last active before this time; ISO 8601 or milliseconds since the epoch */
+      last_active_before?: string;
+      /** @description The sign-in address is in any of these ranges: CIDR (IPv4 or IPv6) or one address */
+      ip?: string[];
+      /** @description Sessions of these members (user ids) only */
+      member?: string[];
+    };
+    Incident: {
+      id: string;
+      status: 'pending_approval' | 'running' | 'done' | 'refused';
+      /** @description The filter, in its query-string spelling */
+      filter: {
+        [key: string]: string;
+      };
+      /** @description Sessions that matched when it was requested (the confirmed count) */
+      matched: number;
+      /** @description The approval threshold it was judged against */
+      threshold: number;
+      requested_by: string;
+      created_at: string;
+      decided_by: string | null;
+      decided_at: string | null;
+      started_at: string | null;
+      finished_at: string | null;
+      /** @description Sessions ended so far */
+      revoked: number;
+      /** @description Batches committed so far */
+      batches: number;
     };
   };
   responses: never;
@@ -2937,8 +3154,15 @@ export interface operations {
                 | 'session.revoked'
                 | 'sessions.revoked'
                 | 'review.requested'
+                | 'incident.requested'
+                | 'incident.approved'
+                | 'incident.refused'
+                | 'incident.started'
+                | 'incident.progress'
+                | 'incident.finished'
+                | 'incident.threshold_changed'
                 | 'member.role_changed';
-              target_kind: 'workspace' | 'member' | 'invitation' | 'session';
+              target_kind: 'workspace' | 'member' | 'invitation' | 'session' | 'incident';
               target_id: string;
               ip: string | null;
               user_agent: string | null;
@@ -2952,6 +3176,489 @@ export interface operations {
           'application/x-ndjson': string;
           'text/csv': string;
         };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  searchWorkspaceSessions: {
+    parameters: {
+      query?: {
+        /** @description The session’s app (client id): any of these; comma-separated */
+        app?: string;
+        /** @description ISO 3166-1 alpha-2 of where it signed in: any of these; comma-separated */
+        country?: string;
+        /** @description On a device trusted now (true) or not (false) */
+        trusted?: string;
+        /** @description Signed in with a second factor (true) or not (false) */
+        mfa?: string;
+        /** @description How it signed in: any of password, passkey, mfa; comma-separated */
+        method?: string;
+        /** @description Signed in before this time; ISO 8601 or milliseconds */
+        signed_in_before?: string;
+        /** @description Signed in at or after this time; ISO 8601 or milliseconds */
+        signed_in_after?: string;
+        /** @description Last active before this time; ISO 8601 or milliseconds */
+        last_active_before?: string;
+        /** @description The sign-in address is in any of these ranges: CIDR (IPv4 or IPv6) or one address; comma-separated */
+        ip?: string;
+        /** @description Sessions of these members (user ids) only; comma-separated */
+        member?: string;
+        /** @description Page size, 1-200 (default 50) */
+        limit?: string;
+        /** @description The `next_cursor` of the previous page */
+        cursor?: string;
+      };
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            sessions: components['schemas']['WorkspaceSession'][];
+            next_cursor: string | null;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  dryRunWorkspaceIncident: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          filter: components['schemas']['SessionFilter'];
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Sessions that match now: what creating the operation must confirm */
+            count: number;
+            /** @description The first few (by session id) */
+            sample: components['schemas']['WorkspaceSession'][];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listWorkspaceIncidents: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            incidents: components['schemas']['Incident'][];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createWorkspaceIncident: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          filter: components['schemas']['SessionFilter'];
+          /** @description The count the dry run showed; 409 `count_mismatch` when it no longer matches */
+          confirm_count: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            incident: components['schemas']['Incident'];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getWorkspaceIncident: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            incident: components['schemas']['Incident'];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  approveWorkspaceIncident: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            incident: components['schemas']['Incident'];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  refuseWorkspaceIncident: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            incident: components['schemas']['Incident'];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  resumeWorkspaceIncident: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            incident: components['schemas']['Incident'];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getWorkspaceIncidentSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description An operation that would end more sessions than this waits for a second owner or security admin (default 100) */
+            approval_threshold: number;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  setWorkspaceIncidentSettings: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description An operation that would end more sessions than this waits for a second owner or security admin (default 100) */
+          approval_threshold: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
       '4XX': {

@@ -65,6 +65,11 @@ export function serveCommand(): Command {
       );
     void purge();
     void purgeSignUps();
+    // Incident operations a stopped (or killed) process left running go on from their recorded progress.
+    void registry.incidents.resumeAll().then(
+      (n) => n > 0 && app.log.info({ event: 'incidents_resumed', count: n }, 'resuming incident operations'),
+      (err: unknown) => app.log.error({ err }, 'resuming incident operations failed'),
+    );
     const purgeTimer = setInterval(() => {
       void purge();
       void purgeSignUps();
