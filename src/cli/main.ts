@@ -1,4 +1,4 @@
-/** `sessiond <command>`: serve, migrate, users create, service-keys create, keys rotate, workspaces, members, sessions, audit. */
+/** `sessiond <command>`: serve, migrate, users create, service-keys create, keys rotate, workspaces, members, sessions, audit, incidents. */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.js';
 import { isSessiondError } from '../core/errors.js';
@@ -7,7 +7,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { serviceKeysCommand } from './commands/service-keys.js';
 import { usersCommand } from './commands/users.js';
-import { auditCommand, membersCommand, sessionsCommand, workspacesCommand } from './commands/workspaces.js';
+import { auditCommand, incidentsCliCommand, membersCommand, sessionsCommand, workspacesCommand } from './commands/workspaces.js';
 
 export function program(): Command {
   return new Command('sessiond')
@@ -23,7 +23,8 @@ export function program(): Command {
     .addCommand(workspacesCommand())
     .addCommand(membersCommand())
     .addCommand(sessionsCommand())
-    .addCommand(auditCommand());
+    .addCommand(auditCommand())
+    .addCommand(incidentsCliCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {

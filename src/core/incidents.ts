@@ -93,6 +93,7 @@ export class Incidents {
   /** Runs in this process, by operation id: one at a time per operation. */
   readonly #runs = new Map<string, Promise<void>>();
   #stopping = false;
+  readonly #watchers = new Set<(incident: IncidentRecord, finished: boolean) => void>();
 
   constructor(deps: IncidentsDeps) {
     this.#deps = deps;
@@ -238,6 +239,12 @@ export class Incidents {
     return running.length;
   }
 
+  /** Calls `watcher` after each committed batch and at each finish, in this process, until the returned function is called. */
+  watch(watcher: (incident: IncidentRecord, finished: boolean) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
+  }
+
   /** Runs stop after the batch they are in (shutdown); the operation stays `running` for the next start to resume. */
   stop(): void {
     this.#stopping = true;
@@ -253,7 +260,7 @@ export class Incidents {
    * background: a run of an operation that is not `running` does nothing.
    */
   async run(incident: IncidentRecord): Promise<IncidentRecord> {
-    const { store, revocation, clock, onProgress } = this.#deps;
+    const { store, revocation, clock } = this.#deps;
     const batchSize = this.#deps.batchSize ?? DEFAULT_BATCH_SIZE;
     const actor: Actor = { kind: 'admin', adminId: incident.requestedBy, ip: incident.requestedIp };
     let current = incident;
@@ -272,7 +279,7 @@ export class Incidents {
         }),
       });
       current = { ...current, revoked: current.revoked + ended.length, batches: current.batches + 1, cursor: last.id };
-      onProgress?.(current, false);
+      this.#tell(current, false);
       if (page.length < batchSize) break;
     }
     const recorded = (await store.findIncident(current.workspaceId, current.id)) ?? current;
@@ -285,8 +292,13 @@ export class Incidents {
     const at = clock.now();
     await store.transitionIncident(recorded.id, 'running', 'done', null, at);
     const done = { ...recorded, status: 'done' as const, finishedAt: at };
-    onProgress?.(done, true);
+    this.#tell(done, true);
     return done;
+  }
+
+  #tell(incident: IncidentRecord, finished: boolean): void {
+    this.#deps.onProgress?.(incident, finished);
+    for (const watcher of this.#watchers) watcher(incident, finished);
   }
 
   /** The operation when it may be decided on: it exists in this workspace and the caller is an admin there. */

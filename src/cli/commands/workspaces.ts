@@ -14,6 +14,7 @@ import { WORKSPACE_ROLES, type WorkspaceCaller, type WorkspaceRole } from '../..
 import { createRegistry, type Registry } from '../../registry.js';
 import { addConfigOptions, flagsOf } from '../options.js';
 import { auditCsvRow, auditEntryView, CSV_COLUMNS, csvRow, wholeTrail } from '../../http/admin/views.js';
+import { filterFrom, filterOption, incidentsCommand, listMatching, revokeMatching } from './incidents.js';
 
 const CONFIG_KEYS = ['databaseUrl', 'secretKeyFile', 'redisUrl', 'redisPrefix', 'smtpUrl', 'mailFrom', 'publicUrl'] as const;
 
@@ -145,17 +146,23 @@ export function membersCommand(): Command {
 }
 
 export function sessionsCommand(): Command {
-  const sessions = new Command('sessions').description("A workspace member's sessions.");
+  const sessions = new Command('sessions').description("A workspace's sessions: one member's, or every member's that match a filter.");
   const common = (c: Command) =>
     c
       .addOption(new Option('--workspace <id>', 'The workspace id.').makeOptionMandatory())
-      .addOption(new Option('--user <email>', 'The member.').makeOptionMandatory());
+      .addOption(new Option('--user <email>', 'The member (without --filter).'))
+      .addOption(filterOption());
   sessions.addCommand(
-    adminCommand<{ as: string; workspace: string; user: string }>(
+    adminCommand<{ as: string; workspace: string; user?: string; filter?: string[] }>(
       'list',
-      "The member's active sessions.",
+      "The member's active sessions (--user), or every member's that match the filters (--filter).",
       common,
       async (registry, caller, options) => {
+        if (options.filter || !options.user) {
+          const texts = [...(options.filter ?? []), ...(options.user ? [`member=${options.user}`] : [])];
+          await listMatching(registry, caller, options.workspace, await filterFrom(registry, texts));
+          return;
+        }
         const list = await registry.workspaces.memberSessions(caller, options.workspace, await userIdFor(registry, options.user));
         console.log(['id', 'app', 'device', 'ip', 'signed in', 'last active'].join('\t'));
         for (const s of list)
@@ -164,11 +171,25 @@ export function sessionsCommand(): Command {
     ),
   );
   sessions.addCommand(
-    adminCommand<{ as: string; workspace: string; user: string; session?: string }>(
+    adminCommand<{ as: string; workspace: string; user?: string; session?: string; filter?: string[]; dryRun?: boolean }>(
       'revoke',
-      "End one of the member's sessions (--session) or all of them.",
-      (c) => common(c).addOption(new Option('--session <id>', 'Only this session.')),
+      "End one of the member's sessions (--user --session) or all of them (--user); or, with --filter, every member's session " +
+        'that matches (an incident operation: --dry-run shows the count and a sample; otherwise it confirms that count, and ' +
+        "waits for a second admin above the workspace's threshold).",
+      (c) =>
+        common(c)
+          .addOption(new Option('--session <id>', 'Only this session (with --user).'))
+          .addOption(new Option('--dry-run', 'With --filter: show how many match and a sample; end nothing.')),
       async (registry, caller, options) => {
+        if (options.filter || options.dryRun) {
+          if (options.session) throw new SessiondError('invalid_request', '--session does not go with --filter.');
+          const texts = [...(options.filter ?? []), ...(options.user ? [`member=${options.user}`] : [])];
+          if (texts.length === 0)
+            throw new SessiondError('invalid_request', 'Name the sessions with --filter (ip=0.0.0.0/0,::/0 for all).');
+          await revokeMatching(registry, caller, options.workspace, await filterFrom(registry, texts), options.dryRun === true);
+          return;
+        }
+        if (!options.user) throw new SessiondError('invalid_request', 'Name the member (--user) or the sessions (--filter).');
         const memberId = await userIdFor(registry, options.user);
         if (options.session) {
           await registry.workspaces.endMemberSession(caller, options.workspace, memberId, options.session);
@@ -181,6 +202,11 @@ export function sessionsCommand(): Command {
     ),
   );
   return sessions;
+}
+
+/** `sessiond incidents …`: operations to list, show, approve, refuse or resume. */
+export function incidentsCliCommand(): Command {
+  return incidentsCommand(adminCommand);
 }
 
 /** Entries read from the store at a time by an export. */
