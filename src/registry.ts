@@ -17,6 +17,7 @@ import { kyselyReviewStore } from './adapters/kysely/kysely-review-store.js';
 import { kyselyIncidentStore } from './adapters/kysely/kysely-incident-store.js';
 import { Incidents } from './core/incidents.js';
 import { Reviews } from './core/reviews.js';
+import { Devices } from './core/devices.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
 import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js';
@@ -92,6 +93,8 @@ export interface Registry {
   workspaces: Workspaces;
   /** Requests to review one's sessions, and their confirmation. */
   reviews: Reviews;
+  /** Device replacement: end a device's sessions and its trust. */
+  devices: Devices;
   /** Incident response: search a workspace's sessions, end those that match, four eyes above a threshold. */
   incidents: Incidents;
   close(): Promise<void>;
@@ -336,7 +339,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     // A password reset and a suspicious sign-in ask the person to review their sessions.
     recorder.add(reviews.onEvent);
     const workspaceStore = kyselyWorkspaceStore(db);
+    const devices = new Devices({ store, revocation, mfa });
     const workspaces = new Workspaces({
+      devices,
       reviews,
       reviewStore,
       store: workspaceStore,
@@ -404,6 +409,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       signUp,
       workspaces,
       reviews,
+      devices,
       incidents,
       async close() {
         clearInterval(flushTimer);

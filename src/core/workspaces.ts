@@ -21,6 +21,7 @@ import type { Crypto } from './ports/crypto.js';
 import type { Mailer } from './ports/mailer.js';
 import type { UserStore } from './ports/store.js';
 import type { WorkspaceStore } from './ports/workspace-store.js';
+import type { Devices, DeviceReplaced } from './devices.js';
 import type { ReviewStore } from './ports/review-store.js';
 import type { Reviews } from './reviews.js';
 import type { Revocation } from './revocation.js';
@@ -141,7 +142,8 @@ export type AuditAction =
   | 'incident.started'
   | 'incident.progress'
   | 'incident.finished'
-  | 'incident.threshold_changed';
+  | 'incident.threshold_changed'
+  | 'device.replaced';
 
 export interface AuditEntry {
   /** The log's own order, assigned by the store as entries are appended: the cursor pages by it. */
@@ -175,6 +177,7 @@ export interface WorkspaceDeps {
   revocation: Pick<Revocation, 'endSession' | 'endMatching'>;
   mfa: Pick<Mfa, 'trustedDeviceIds' | 'untrustDevice'>;
   reviews: Pick<Reviews, 'request'>;
+  devices: Pick<Devices, 'replace'>;
   reviewStore: Pick<ReviewStore, 'latestWorkspaceReviews'>;
   clock: Clock;
   crypto: Crypto;
@@ -360,6 +363,23 @@ export class Workspaces {
     const ended = await this.#deps.revocation.endSession(memberId, sessionId, adminActor(caller), 'admin');
     if (!ended) throw new SessiondError('not_found', 'No such session.');
     await this.#audit(caller, workspaceId, 'session.revoked', 'session', sessionId, { member: memberId });
+  }
+
+  /**
+   * Device replacement for a member: ends every session of theirs on the device `sessionId` ran
+   * on and untrusts it (reason `admin`). Throws `not_found` when it is not a session of theirs.
+   */
+  async replaceMemberDevice(caller: WorkspaceCaller, workspaceId: string, memberId: string, sessionId: string): Promise<DeviceReplaced> {
+    await this.authorize(caller, workspaceId, 'manage_sessions');
+    await this.#member(workspaceId, memberId);
+    const replaced = await this.#deps.devices.replace(memberId, sessionId, adminActor(caller), 'admin');
+    if (!replaced) throw new SessiondError('not_found', 'No such session.');
+    await this.#audit(caller, workspaceId, 'device.replaced', 'session', sessionId, {
+      member: memberId,
+      revoked: replaced.revoked,
+      untrusted: replaced.untrusted,
+    });
+    return replaced;
   }
 
   /** Ends every session of a member (reason `admin`); returns how many. */

@@ -152,6 +152,10 @@ export const RenewedToken = Type.String({
 /** `POST /v1/me/password` for a bearer caller: the new token (a browser gets 204 and the cookie). */
 export const PasswordChanged = Type.Object({ token: RenewedToken });
 export const RevokedCount = Type.Object({ revoked: Type.Integer() });
+export const DeviceReplaced = Type.Object({
+  revoked: Type.Integer({ description: 'Sessions on that device that ended now.' }),
+  untrusted: Type.Boolean({ description: 'The device was trusted, and is no longer.' }),
+});
 
 export const UiConfig = Type.Object({
   product_name: Type.String(),

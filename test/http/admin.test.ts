@@ -109,6 +109,11 @@ const MATRIX: Row[] = [
     expected: { ...ADMINS_ONLY, owner: 204, security_admin: 204 },
   },
   {
+    route: 'POST /v1/admin/workspaces/{ws}/members/{userId}/sessions/{id}/replace-device',
+    request: (t) => ({ method: 'POST', url: `${member(t)}/sessions/${t.member.sessionId}/replace-device` }),
+    expected: ADMINS_ONLY,
+  },
+  {
     route: 'DELETE /v1/admin/workspaces/{ws}/members/{userId}/sessions',
     request: (t) => ({ method: 'DELETE', url: `${member(t)}/sessions` }),
     expected: ADMINS_ONLY,

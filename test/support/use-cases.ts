@@ -12,6 +12,7 @@ import { kyselyStore } from '../../src/adapters/kysely/kysely-store.js';
 import { kyselyWorkspaceStore } from '../../src/adapters/kysely/kysely-workspace-store.js';
 import { kyselyReviewStore } from '../../src/adapters/kysely/kysely-review-store.js';
 import { Reviews } from '../../src/core/reviews.js';
+import { Devices } from '../../src/core/devices.js';
 import { argon2PasswordHasher } from '../../src/adapters/password/argon2-password-hasher.js';
 import { memoryRateLimiter } from '../../src/adapters/rate-limit/memory-rate-limiter.js';
 import { otpauthTotp } from '../../src/adapters/totp/otpauth-totp.js';
@@ -58,6 +59,7 @@ export interface UseCases {
   passwordReset: PasswordReset;
   workspaces: Workspaces;
   workspaceStore: WorkspaceStore;
+  devices: Devices;
   incidents: Incidents;
   incidentStore: IncidentStore;
   reviews: Reviews;
@@ -155,7 +157,9 @@ export async function useCases(): Promise<UseCases> {
   const reviewStore = kyselyReviewStore(db);
   const reviews = new Reviews({ store: reviewStore, clock, crypto, recorder });
   recorder.add(reviews.onEvent);
+  const devices = new Devices({ store, revocation, mfa });
   const workspaces = new Workspaces({
+    devices,
     reviews,
     reviewStore,
     store: workspaceStore,
@@ -196,6 +200,7 @@ export async function useCases(): Promise<UseCases> {
     passwordReset,
     workspaces,
     workspaceStore,
+    devices,
     reviews,
     mfaStore,
     recorder,

@@ -248,6 +248,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me/sessions/{id}/replace-device': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A lost or replaced device: end every session on the device this session ran on, and untrust it */
+    post: operations['replaceMyDevice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/sessions/revoke-others': {
     parameters: {
       query?: never;
@@ -656,6 +673,23 @@ export interface paths {
     post?: never;
     /** End one of a member’s sessions; their timeline says an admin ended it */
     delete: operations['revokeWorkspaceMemberSession'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/members/{userId}/sessions/{id}/replace-device': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A member's lost or replaced device: end every session on the device this session ran on, and untrust it */
+    post: operations['replaceWorkspaceMemberDevice'];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1761,6 +1795,55 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  replaceMyDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Sessions on that device that ended now. */
+            revoked: number;
+            /** @description The device was trusted, and is no longer. */
+            untrusted: boolean;
+          };
+        };
       };
       /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
       '4XX': {
@@ -2961,6 +3044,57 @@ export interface operations {
       };
     };
   };
+  replaceWorkspaceMemberDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+        userId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Sessions on that device that ended now. */
+            revoked: number;
+            /** @description The device was trusted, and is no longer. */
+            untrusted: boolean;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   offboardWorkspaceMember: {
     parameters: {
       query?: never;
@@ -3161,7 +3295,8 @@ export interface operations {
                 | 'incident.progress'
                 | 'incident.finished'
                 | 'incident.threshold_changed'
-                | 'member.role_changed';
+                | 'member.role_changed'
+                | 'device.replaced';
               target_kind: 'workspace' | 'member' | 'invitation' | 'session' | 'incident';
               target_id: string;
               ip: string | null;

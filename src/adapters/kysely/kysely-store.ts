@@ -436,6 +436,19 @@ async function revokeMatching(db: Db, selector: RevokeSelector, reason: RevokeRe
     // Only live sessions: an expired one is already over and must not inflate `{revoked: n}`.
     .where('expires_at', '>', now);
   if (selector.exceptSessionId) query = query.where('id', '!=', selector.exceptSessionId);
+  const deviceOf = selector.deviceOfSessionId;
+  if (deviceOf !== undefined)
+    // That session, and the user's others whose device is its device (none when it has no device).
+    query = query.where((eb) =>
+      eb.or([
+        eb('id', '=', deviceOf),
+        eb(
+          'device_id',
+          '=',
+          eb.selectFrom('sessions as d').select('d.device_id').where('d.id', '=', deviceOf).where('d.user_id', '=', selector.userId),
+        ),
+      ]),
+    );
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

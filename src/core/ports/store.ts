@@ -18,6 +18,8 @@ export interface RevokeSelector {
   userId: string;
   /** Keep this one (revoke-others). */
   exceptSessionId?: string | undefined;
+  /** Only this session and every other of the user on the same device (device replacement). */
+  deviceOfSessionId?: string | undefined;
 }
 
 /** Where a page of a user's sessions starts: after this (last activity, id) in the listing order. */

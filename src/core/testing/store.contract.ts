@@ -296,6 +296,24 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(await store.revokeSessions({ userId: user.id }, 'revoke_all', now + 1)).toBe(0);
       });
 
+      it('revokeSessions() for the device of a session ends that session and the user’s others on its device, no more', async () => {
+        const user = await newUser();
+        const other = await newUser();
+        const lost = [await newSession(user.id, { deviceId: 'lost' }), await newSession(user.id, { deviceId: 'lost' })];
+        const kept = await newSession(user.id, { deviceId: 'kept' });
+        const noDevice = await newSession(user.id);
+        const theirs = await newSession(other.id, { deviceId: 'lost' });
+        const now = T0 + 10;
+        expect(await store.revokeSessions({ userId: user.id, deviceOfSessionId: lost[1]!.id }, 'admin', now)).toBe(2);
+        for (const s of lost) expect(await stateOf(s.id)).toMatchObject({ revokedAt: now, revokeReason: 'admin' });
+        for (const s of [kept, noDevice, theirs]) expect((await stateOf(s.id)).revokedAt).toBeNull();
+        // A session without a device: only itself. Another user's session names nothing of this user's.
+        expect(await store.revokeSessions({ userId: user.id, deviceOfSessionId: noDevice.id }, 'admin', now)).toBe(1);
+        expect((await stateOf(kept.id)).revokedAt).toBeNull();
+        expect(await store.revokeSessions({ userId: user.id, deviceOfSessionId: theirs.id }, 'admin', now)).toBe(0);
+        expect((await stateOf(theirs.id)).revokedAt).toBeNull();
+      });
+
       it('revokeSessions() with an exception keeps that one session and counts the others', async () => {
         const user = await newUser();
         const keep = await newSession(user.id);

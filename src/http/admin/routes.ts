@@ -22,7 +22,7 @@ import { authOf, requireSession } from '../plugins/authenticate.js';
 import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { cleanText, clientIp } from '../plugins/request-context.js';
-import { EmptyBody, MAX_PAGE_SIZE, RevokedCount, SessionList, responses } from '../schemas.js';
+import { DeviceReplaced, EmptyBody, MAX_PAGE_SIZE, RevokedCount, SessionList, responses } from '../schemas.js';
 import { iso, sessionView } from '../views.js';
 import {
   AuditPage,
@@ -288,6 +288,28 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
         const { ws, userId, id } = request.params;
         await workspaces.endMemberSession(callerOf(request), ws, userId, id);
         return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      '/admin/workspaces/:ws/members/:userId/sessions/:id/replace-device',
+      {
+        schema: {
+          tags: TAGS.admin,
+          operationId: 'replaceWorkspaceMemberDevice',
+          summary: "A member's lost or replaced device: end every session on the device this session ran on, and untrust it",
+          security: SECURITY.session,
+          querystring: NoQuery,
+          params: MemberSessionParams,
+          body: EmptyBody,
+          response: responses({ 200: DeviceReplaced }),
+        },
+      },
+      async (request) => {
+        await requireRecentAuth(request, registry);
+        const { ws, userId, id } = request.params;
+        const replaced = await workspaces.replaceMemberDevice(callerOf(request), ws, userId, id);
+        return { revoked: replaced.revoked, untrusted: replaced.untrusted };
       },
     );
 

@@ -32,6 +32,7 @@ const AUDIT_ACTIONS = Object.keys({
   'incident.finished': true,
   'incident.threshold_changed': true,
   'member.role_changed': true,
+  'device.replaced': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
 /** Routes that take no query string still refuse one they do not understand. */

@@ -13,6 +13,7 @@ import { SECURITY } from '../openapi.js';
 import { mfaRoutes } from './mfa-routes.js';
 import { reviewRoutes } from './review-routes.js';
 import {
+  DeviceReplaced,
   EmptyBody,
   MAX_PAGE_SIZE,
   PasswordChangeBody,
@@ -116,6 +117,33 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         if (!ended) throw new SessiondError('not_found', 'No such session.');
         if (id === session.id) clearSessionCookie(reply, cookies);
         return reply.code(204).send();
+      },
+    );
+
+    app.post(
+      '/sessions/:id/replace-device',
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'replaceMyDevice',
+          summary: 'A lost or replaced device: end every session on the device this session ran on, and untrust it',
+          security: SECURITY.session,
+          params: SessionIdParams,
+          body: EmptyBody,
+          response: responses({ 200: DeviceReplaced }),
+        },
+      },
+      async (request) => {
+        await requireRecentAuth(request, registry);
+        const { user, session } = authOf(request);
+        const id = request.params.id;
+        const target = isWellFormedId(id) ? await registry.devices.deviceOf(user.id, id) : null;
+        if (!target) throw new SessiondError('not_found', 'No such session.');
+        if (id === session.id || (target.deviceId !== null && target.deviceId === session.deviceId))
+          throw new SessiondError('invalid_request', 'This is the device you are using: sign out here instead.');
+        const replaced = await registry.devices.replace(user.id, id, sessionActor(request, authOf(request)), 'revoked_by_user');
+        if (!replaced) throw new SessiondError('not_found', 'No such session.');
+        return { revoked: replaced.revoked, untrusted: replaced.untrusted };
       },
     );
 
