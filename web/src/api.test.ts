@@ -113,6 +113,8 @@ describe('workspace calls', () => {
   it('use the admin API’s paths, escaped, with the contract’s bodies', async () => {
     const fetch = vi.fn().mockImplementation(async (url: string) => {
       if (url.endsWith('/offboard')) return json(200, { sessions_ended: 1, devices_untrusted: 0, membership_disabled: true });
+      if (url.endsWith('/replace-device')) return json(200, { revoked: 2, untrusted: true });
+      if (url.endsWith('/role')) return new Response(null, { status: 204 });
       if (url.endsWith('/sessions') && !url.includes('/me/')) return json(200, { revoked: 2 });
       if (url.includes('/invitations') || url.includes('/security-owner')) return new Response(null, { status: 204 });
       if (url.endsWith('/reviews/complete')) return json(200, { completed: 2, sign_outs: 1 });
@@ -135,6 +137,9 @@ describe('workspace calls', () => {
     await expect(api.revokeMemberSessions('w1', 'u2')).resolves.toBe(2);
     await api.revokeMemberSession('w1', 'u2', 's3');
     await api.offboardMember('w1', 'u2');
+    await expect(api.replaceMemberDevice('w1', 'u/2', 's3')).resolves.toEqual({ revoked: 2, untrusted: true });
+    await expect(api.changeMemberRole('w1', 'u2', 'security_admin')).resolves.toBeUndefined();
+    await expect(api.replaceDevice('s/4')).resolves.toEqual({ revoked: 2, untrusted: true });
     await api.listWorkspaceAudit('w1', { cursor: 'c+1' });
     await expect(api.requestWorkspaceReview('w/1')).resolves.toBe(3);
     await expect(api.listWorkspaceReviews('w1')).resolves.toEqual([]);
@@ -149,6 +154,9 @@ describe('workspace calls', () => {
       'DELETE /v1/admin/workspaces/w1/members/u2/sessions ',
       'DELETE /v1/admin/workspaces/w1/members/u2/sessions/s3 ',
       'POST /v1/admin/workspaces/w1/members/u2/offboard {}',
+      'POST /v1/admin/workspaces/w1/members/u%2F2/sessions/s3/replace-device {}',
+      'PUT /v1/admin/workspaces/w1/members/u2/role {"role":"security_admin"}',
+      'POST /v1/me/sessions/s%2F4/replace-device {}',
       'GET /v1/admin/workspaces/w1/audit?limit=20&cursor=c%2B1 ',
       'POST /v1/admin/workspaces/w%2F1/reviews {}',
       'GET /v1/admin/workspaces/w1/reviews ',

@@ -52,6 +52,8 @@ export type WorkspaceMember = components['schemas']['WorkspaceMember'];
 export type AuditPage = Answer<'listWorkspaceAudit'>;
 export type AuditEntry = AuditPage['entries'][number];
 export type OffboardResult = Answer<'offboardWorkspaceMember'>;
+/** "I lost this device": how many sessions on it ended, and whether it was trusted (it no longer is). */
+export type DeviceReplaced = Answer<'replaceMyDevice'>;
 export type AuditFormat = 'jsonl' | 'csv';
 
 /** A request to review one's sessions that is not confirmed yet (the banner shows these). */
@@ -115,6 +117,8 @@ export interface Api {
   revokeSession(id: string): Promise<void>;
   revokeOtherSessions(): Promise<number>;
   revokeAllSessions(): Promise<number>;
+  /** A lost or replaced device: ends every session on the device `sessionId` ran on and untrusts it. */
+  replaceDevice(sessionId: string): Promise<DeviceReplaced>;
   signIn(email: string, password: string): Promise<SignInResult>;
   signInWithCode(mfaToken: string, code: string): Promise<SignedIn>;
   reauthenticate(proof: RequestBody<'reauthenticate'>): Promise<void>;
@@ -149,6 +153,10 @@ export interface Api {
   revokeMemberSession(workspaceId: string, userId: string, sessionId: string): Promise<void>;
   /** Ends every session of the member; returns how many. */
   revokeMemberSessions(workspaceId: string, userId: string): Promise<number>;
+  /** A member's lost device: ends every session of theirs on the device `sessionId` ran on and untrusts it. */
+  replaceMemberDevice(workspaceId: string, userId: string, sessionId: string): Promise<DeviceReplaced>;
+  /** Owners only; it applies to the member's next request. */
+  changeMemberRole(workspaceId: string, userId: string, role: WorkspaceRole): Promise<void>;
   offboardMember(workspaceId: string, userId: string): Promise<OffboardResult>;
   /** The audit trail, newest first; pass `next_cursor` back as `cursor` for the next page. */
   listWorkspaceAudit(workspaceId: string, options?: { cursor?: string | null; limit?: number }): Promise<AuditPage>;
@@ -216,6 +224,7 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     revokeSession: (id) => call<'revokeMySession'>('DELETE', `/v1/me/sessions/${encodeURIComponent(id)}`),
     revokeOtherSessions: async () => (await call<'revokeMyOtherSessions'>('POST', '/v1/me/sessions/revoke-others', {})).revoked,
     revokeAllSessions: async () => (await call<'revokeAllMySessions'>('POST', '/v1/me/sessions/revoke-all', {})).revoked,
+    replaceDevice: (id) => call<'replaceMyDevice'>('POST', `/v1/me/sessions/${encodeURIComponent(id)}/replace-device`, {}),
     signIn: (email, password) => call<'signIn'>('POST', '/v1/auth/sign-in', { email, password }),
     signInWithCode: (mfaToken, code) => call<'signInWithCode'>('POST', '/v1/auth/sign-in/mfa', { mfa_token: mfaToken, code }),
     reauthenticate: async (proof) => {
@@ -269,6 +278,9 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
       call<'revokeWorkspaceMemberSession'>('DELETE', `${memberPath(ws, userId)}/sessions/${encodeURIComponent(id)}`),
     revokeMemberSessions: async (ws, userId) =>
       (await call<'revokeWorkspaceMemberSessions'>('DELETE', `${memberPath(ws, userId)}/sessions`)).revoked,
+    replaceMemberDevice: (ws, userId, id) =>
+      call<'replaceWorkspaceMemberDevice'>('POST', `${memberPath(ws, userId)}/sessions/${encodeURIComponent(id)}/replace-device`, {}),
+    changeMemberRole: (ws, userId, role) => call<'changeWorkspaceMemberRole'>('PUT', `${memberPath(ws, userId)}/role`, { role }),
     offboardMember: (ws, userId) => call<'offboardWorkspaceMember'>('POST', `${memberPath(ws, userId)}/offboard`, {}),
     listWorkspaceAudit: (ws, { cursor = null, limit = 20 } = {}) => {
       const query = new URLSearchParams({ limit: String(limit) });

@@ -186,6 +186,19 @@ export const en = {
     stopTrustingLabel: (what: string) => `Stop trusting ${what}`,
     trustedNow: 'This device is trusted: its sign-ins skip the authenticator code.',
     untrustedNow: 'That device is no longer trusted: its next sign-in asks for a code.',
+    // "I lost this device": every session on the device the row's session ran on, not only that one.
+    lostDevice: 'Lost this device?',
+    lostDeviceLabel: (what: string) => `Lost this device? ${what}`,
+    confirmLostTitle: 'Lost this device?',
+    confirmLostLead: (what: string) => `For the device of ${what}, right away:`,
+    confirmLostSessions: 'Every session on that device is signed out, not only this one.',
+    confirmLostTrust: 'The device stops being trusted: signing in on it again takes two-step verification.',
+    confirmLostStays: 'Your other devices, including this one, stay signed in. If someone may know your password, change it too.',
+    confirmLost: 'Sign out that device',
+    lostDone: (n: number, untrusted: boolean) =>
+      `${n === 0 ? 'No session was left on that device to sign out.' : n === 1 ? 'Signed out 1 session on that device.' : `Signed out ${n} sessions on that device.`}${
+        untrusted ? ' It is no longer trusted.' : ''
+      }`,
   },
 
   activity: {
@@ -439,6 +452,12 @@ export const en = {
     hideSessions: 'Hide sessions',
     offboard: 'Offboard',
     offboardLabel: (email: string) => `Offboard ${email}`,
+    roleLabel: (email: string) => `Role of ${email}`,
+    roleSave: 'Change role',
+    roleSaveLabel: (email: string) => `Change the role of ${email}`,
+    roleSaving: 'Saving…',
+    roleChanged: (email: string, role: string) => `${email} is now ${role}. It applies to their next request.`,
+    roleError: (email: string, message: string) => `The role of ${email} was not changed: ${message}`,
     inviteTitle: 'Invite a member',
     inviteEmail: 'Email',
     inviteRole: 'Role',
@@ -469,6 +488,19 @@ export const en = {
     endedOne: 'The session was ended.',
     endedMany: (n: number) => (n === 1 ? '1 session was ended.' : `${n} sessions were ended.`),
     alreadyEnded: 'That session had already ended. The list is up to date now.',
+    lostDevice: 'Lost device',
+    lostDeviceLabel: (what: string) => `Lost device: ${what}`,
+    lostTitle: 'Treat this device as lost?',
+    lostLead: (what: string, email: string) => `For the device of ${what}, used by ${email}, right away:`,
+    lostSessions: 'Every session of theirs on that device is ended, not only this one.',
+    lostTrust: 'The device stops being trusted: signing in on it again takes two-step verification.',
+    lostStays: (email: string) =>
+      `Their other devices stay signed in and their membership stays active. ${email} will see that an administrator of this workspace ended those sessions.`,
+    lostConfirm: 'End every session on that device',
+    lostDone: (email: string, n: number, untrusted: boolean) =>
+      `${n === 0 ? `No session of ${email} was left on that device.` : n === 1 ? `1 session of ${email} on that device was ended.` : `${n} sessions of ${email} on that device were ended.`}${
+        untrusted ? ' It is no longer trusted.' : ''
+      }`,
     offboardTitle: (email: string) => `Offboard ${email}?`,
     offboardLead: 'In one step, right away:',
     offboardSessions: (n: number) =>
@@ -509,7 +541,26 @@ export const en = {
       'member.offboarded': (target: string) => `Offboarded ${target}`,
       'session.revoked': (target: string) => `Ended a session of ${target}`,
       'sessions.revoked': (target: string) => `Ended every session of ${target}`,
+      'member.role_changed': (target: string) => `Changed the role of ${target}`,
+      'device.replaced': (target: string) => `Treated a device of ${target} as lost`,
     } as Record<string, (target: string) => string>,
+    auditRoleChange: (from: string, to: string) => `from ${from} to ${to}`,
+    auditDeviceReplaced: (n: number, untrusted: boolean) =>
+      `${n === 1 ? '1 session ended' : `${n} sessions ended`}${untrusted ? ', no longer trusted' : ''}`,
+    /** Incident response: an operation that ends every session matching a filter across the workspace. */
+    auditIncident: {
+      requested: (n: number, filter: string) => `Asked to end ${n === 1 ? '1 session' : `${n} sessions`} matching ${filter}`,
+      waits: (threshold: number) => `waits for a second admin (more than ${threshold})`,
+      approved: (n: number) => `Approved ending ${n === 1 ? '1 session' : `${n} sessions`}`,
+      refused: (n: number) => `Refused ending ${n === 1 ? '1 session' : `${n} sessions`}`,
+      started: (n: number) => `Started ending ${n === 1 ? '1 session' : `${n} sessions`}`,
+      progress: (batch: number) => `Ended the sessions of batch ${batch}`,
+      finished: (revoked: number, matched: number) =>
+        `Finished: ${revoked === 1 ? '1 session' : `${revoked} sessions`} ended of ${matched} matched`,
+      thresholdChanged: (from: number, to: number) => `Changed the approval threshold from ${from} to ${to} sessions`,
+      everything: 'every session in the workspace',
+      operation: (id: string) => `operation ${id.slice(0, 6)}…`,
+    },
     auditReviewRequested: (n: number | null) =>
       n === null
         ? 'Asked members to review their sessions'

@@ -4,6 +4,7 @@ import { makeAuditEntry, makeMember, makeReviewStatus } from '../../testing/fixt
 import {
   describeAuditEntry,
   errorText,
+  incidentFilter,
   invitableRoles,
   isAdminRole,
   reviewState,
@@ -71,8 +72,75 @@ describe('workspace wording', () => {
       { action: 'review.requested', target_kind: 'workspace', details: { asked: 3, named: null } },
       'Asked 3 members to review their sessions',
     ],
+    [
+      { action: 'member.role_changed', target_kind: 'member', target_id: 'u2', details: { from: 'member', to: 'security_admin' } },
+      'Changed the role of grace@example.com from Member to Security admin',
+    ],
+    [{ action: 'member.role_changed', target_kind: 'member', target_id: 'u2', details: {} }, 'Changed the role of grace@example.com'],
+    [
+      { action: 'device.replaced', target_kind: 'session', target_id: 's1', details: { member: 'u2', revoked: 2, untrusted: true } },
+      'Treated a device of grace@example.com as lost (2 sessions ended, no longer trusted)',
+    ],
+    [
+      { action: 'device.replaced', target_kind: 'session', target_id: 's1', details: { member: 'u2', revoked: 1, untrusted: false } },
+      'Treated a device of grace@example.com as lost (1 session ended)',
+    ],
+    [
+      {
+        action: 'incident.requested',
+        target_kind: 'incident',
+        target_id: 'Xy12abCDef',
+        details: { count: 120, threshold: 100, needs_approval: true, filter: '{"country":"RU","member":"u2,u7777777"}' },
+      },
+      'Asked to end 120 sessions matching country=RU, member=grace@example.com,user u77777…; waits for a second admin (more than 100) (operation Xy12ab…)',
+    ],
+    [
+      {
+        action: 'incident.requested',
+        target_kind: 'incident',
+        target_id: 'Xy12abCDef',
+        details: { count: 1, threshold: 100, needs_approval: false, filter: '{}' },
+      },
+      'Asked to end 1 session matching every session in the workspace (operation Xy12ab…)',
+    ],
+    [
+      { action: 'incident.approved', target_kind: 'incident', target_id: 'Xy12abCDef', details: { count: 120 } },
+      'Approved ending 120 sessions (operation Xy12ab…)',
+    ],
+    [
+      { action: 'incident.refused', target_kind: 'incident', target_id: 'Xy12abCDef', details: { count: 1 } },
+      'Refused ending 1 session (operation Xy12ab…)',
+    ],
+    [
+      { action: 'incident.started', target_kind: 'incident', target_id: 'Xy12abCDef', details: { count: 5 } },
+      'Started ending 5 sessions (operation Xy12ab…)',
+    ],
+    [
+      { action: 'incident.progress', target_kind: 'incident', target_id: 'Xy12abCDef', details: { batch: 3 } },
+      'Ended the sessions of batch 3 (operation Xy12ab…)',
+    ],
+    [
+      { action: 'incident.finished', target_kind: 'incident', target_id: 'Xy12abCDef', details: { revoked: 118, batches: 2, matched: 120 } },
+      'Finished: 118 sessions ended of 120 matched (operation Xy12ab…)',
+    ],
+    [
+      { action: 'incident.threshold_changed', target_kind: 'workspace', target_id: 'ws1', details: { previous: 100, threshold: 25 } },
+      'Changed the approval threshold from 100 to 25 sessions',
+    ],
+    [
+      { action: 'incident.started', target_kind: 'incident', target_id: 'Xy12abCDef', details: {} },
+      'incident started (operation Xy12ab…)',
+    ],
   ] as const)('describes %j', (overrides, text) => {
     expect(describeAuditEntry(makeAuditEntry({ id: 'e', ...overrides } as Parameters<typeof makeAuditEntry>[0]), byId)).toBe(text);
+  });
+
+  it('shows an incident filter as key=value pairs, and text that is not a JSON object as it is', () => {
+    expect(incidentFilter('{"app":"cli","trusted":"false"}', byId)).toBe('app=cli, trusted=false');
+    expect(incidentFilter('{"n":3}', byId)).toBe('n=3');
+    expect(incidentFilter('not json', byId)).toBe('not json');
+    expect(incidentFilter('["a"]', byId)).toBe('["a"]');
+    expect(incidentFilter(null, byId)).toBe('every session in the workspace');
   });
 
   it('adds the wait to a rate-limited error', () => {

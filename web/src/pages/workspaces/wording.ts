@@ -42,6 +42,7 @@ export function describeAuditEntry(entry: AuditEntry, byId: ReadonlyMap<string, 
   const d = entry.details;
   // Its target is the workspace itself; what matters is how many were asked.
   if (entry.action === 'review.requested') return w.auditReviewRequested(typeof d.asked === 'number' ? d.asked : null);
+  if (entry.action.startsWith('incident.')) return describeIncidentEntry(entry, byId, m);
   const text = (key: string): string | null => (typeof d[key] === 'string' ? d[key] : null);
   let target: string;
   switch (entry.target_kind) {
@@ -65,7 +66,85 @@ export function describeAuditEntry(entry: AuditEntry, byId: ReadonlyMap<string, 
   if (role !== null && (entry.action === 'member.invited' || entry.action === 'member.joined'))
     sentence += ` ${w.auditAsRole(roleName(role, m))}`;
   if (entry.action === 'sessions.revoked' && typeof d.count === 'number') sentence += ` (${w.auditCount(d.count)})`;
+  const from = text('from');
+  const to = text('to');
+  if (entry.action === 'member.role_changed' && from !== null && to !== null)
+    sentence += ` ${w.auditRoleChange(roleName(from, m), roleName(to, m))}`;
+  if (entry.action === 'device.replaced' && typeof d.revoked === 'number')
+    sentence += ` (${w.auditDeviceReplaced(d.revoked, d.untrusted === true)})`;
   return sentence;
+}
+
+/**
+ * An incident response entry: an operation that ends every session matching a filter across the
+ * workspace (src/core/incidents.ts writes their details). Each names its operation, so a request,
+ * its approval, its batches and its end can be told apart from another operation's.
+ */
+function describeIncidentEntry(entry: AuditEntry, byId: ReadonlyMap<string, WorkspaceMember>, m: Messages): string {
+  const w = m.workspaces;
+  const i = w.auditIncident;
+  const d = entry.details;
+  const num = (key: string): number | null => (typeof d[key] === 'number' ? d[key] : null);
+  const ref = entry.target_kind === 'incident' ? ` (${i.operation(entry.target_id)})` : '';
+  const count = num('count');
+  let sentence: string | null = null;
+  switch (entry.action) {
+    case 'incident.threshold_changed': {
+      const from = num('previous');
+      const to = num('threshold');
+      // Its target is the workspace: no operation to name.
+      if (from !== null && to !== null) return i.thresholdChanged(from, to);
+      break;
+    }
+    case 'incident.requested': {
+      const threshold = num('threshold');
+      if (count === null) break;
+      sentence = i.requested(count, incidentFilter(d.filter, byId, m));
+      if (d.needs_approval === true && threshold !== null) sentence += `; ${i.waits(threshold)}`;
+      break;
+    }
+    case 'incident.approved':
+      if (count !== null) sentence = i.approved(count);
+      break;
+    case 'incident.refused':
+      if (count !== null) sentence = i.refused(count);
+      break;
+    case 'incident.started':
+      if (count !== null) sentence = i.started(count);
+      break;
+    case 'incident.progress': {
+      const batch = num('batch');
+      if (batch !== null) sentence = i.progress(batch);
+      break;
+    }
+    case 'incident.finished': {
+      const revoked = num('revoked');
+      const matched = num('matched');
+      if (revoked !== null && matched !== null) sentence = i.finished(revoked, matched);
+      break;
+    }
+  }
+  return `${sentence ?? w.auditUnknown(entry.action)}${ref}`;
+}
+
+/**
+ * The filter an operation was asked with, as `key=value` pairs (the CLI's `--filter` syntax),
+ * members by address; the raw text if it is not a JSON object.
+ */
+export function incidentFilter(value: unknown, byId: ReadonlyMap<string, WorkspaceMember>, m: Messages = defaultMessages): string {
+  if (typeof value !== 'string') return m.workspaces.auditIncident.everything;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return value;
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return value;
+  const pairs = Object.entries(parsed as Record<string, unknown>).map(([k, v]) => {
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    return k === 'member' && typeof v === 'string' ? `${k}=${v.split(',').map((id) => personName(id, byId, m)).join(',')}` : `${k}=${text}`;
+  });
+  return pairs.length === 0 ? m.workspaces.auditIncident.everything : pairs.join(', ');
 }
 
 export type ReviewState = 'done' | 'pending' | 'never';
