@@ -58,6 +58,43 @@ describe('SessionRow', () => {
     expect(onSignOut).toHaveBeenCalledWith(expect.objectContaining({ id: 's1' }), button);
   });
 
+  it('offers "Lost this device?" only when asked, and never on the current session', () => {
+    const onReplaceDevice = vi.fn();
+    const { rerender } = render(
+      <ul>
+        <SessionRow session={makeSession({ id: 's1' })} now={NOW} onSignOut={vi.fn()} onReplaceDevice={onReplaceDevice} />
+      </ul>,
+    );
+    const button = screen.getByRole('button', { name: 'Lost this device? Chrome on Windows (Web, near Cambridge, GB)' });
+    expect(button.textContent).toBe('Lost this device?');
+    button.click();
+    expect(onReplaceDevice).toHaveBeenCalledWith(expect.objectContaining({ id: 's1' }), button);
+    rerender(
+      <ul>
+        <SessionRow
+          session={makeSession({ id: 's1' })}
+          now={NOW}
+          onSignOut={vi.fn()}
+          onReplaceDevice={onReplaceDevice}
+          replaceDeviceText="Lost device"
+          replaceDeviceLabel={(what) => `Lost device: ${what}`}
+        />
+      </ul>,
+    );
+    expect(screen.getByRole('button', { name: 'Lost device: Chrome on Windows (Web, near Cambridge, GB)' }).textContent).toBe('Lost device');
+    rerender(
+      <ul>
+        <SessionRow session={makeSession({ id: 'me', current: true })} now={NOW} onSignOut={vi.fn()} onReplaceDevice={onReplaceDevice} />
+      </ul>,
+    );
+    expect(screen.queryByRole('button', { name: /^Lost/ })).toBeNull();
+  });
+
+  it('has no "Lost this device?" without a handler', () => {
+    const { item } = row();
+    expect(within(item).queryByRole('button', { name: /^Lost/ })).toBeNull();
+  });
+
   it('renders server strings as text, never as markup', () => {
     const { item } = row(
       makeSession({

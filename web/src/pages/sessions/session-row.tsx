@@ -16,6 +16,14 @@ export interface SessionRowProps {
   /** The button's words when it is not "Sign out" (an admin "ends" a member's session). */
   signOutText?: string;
   signOutLabel?: (what: string) => string;
+  /**
+   * "Lost this device?": every session on the device this session ran on ends and the device
+   * stops being trusted. Offered on every row but the current one (that device signs out instead).
+   */
+  onReplaceDevice?: (session: Session, trigger: HTMLButtonElement) => void;
+  /** The lost-device button's words when they are not the member's own ("Lost this device?"). */
+  replaceDeviceText?: string;
+  replaceDeviceLabel?: (what: string) => string;
 }
 
 function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string | undefined }) {
@@ -27,7 +35,19 @@ function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string
 }
 
 /** One session: what, where, when, and its Sign out button. Every server string renders as text. */
-export function SessionRow({ session, now, onSignOut, onTrust, onUntrust, timeZone, signOutText, signOutLabel }: SessionRowProps) {
+export function SessionRow({
+  session,
+  now,
+  onSignOut,
+  onTrust,
+  onUntrust,
+  timeZone,
+  signOutText,
+  signOutLabel,
+  onReplaceDevice,
+  replaceDeviceText,
+  replaceDeviceLabel,
+}: SessionRowProps) {
   const m = messages.sessions;
   const nameId = `session-${session.id}-name`;
   const location = formatLocation(session.location);
@@ -121,6 +141,16 @@ export function SessionRow({ session, now, onSignOut, onTrust, onUntrust, timeZo
         >
           {signOutText ?? m.signOut}
         </button>
+        {onReplaceDevice !== undefined && !session.current && (
+          <button
+            type="button"
+            className="button button-small button-quiet"
+            aria-label={(replaceDeviceLabel ?? m.lostDeviceLabel)(describeSession(session))}
+            onClick={(event) => onReplaceDevice(session, event.currentTarget)}
+          >
+            {replaceDeviceText ?? m.lostDevice}
+          </button>
+        )}
       </div>
     </li>
   );

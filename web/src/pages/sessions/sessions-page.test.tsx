@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api';
 import type { Session } from '../../api';
 import { App } from '../../app';
-import { fakeApi, makeSession, NOW, unauthenticated, uiConfig } from '../../testing/fixtures';
+import { fakeApi, makeSession, NOW, reauthRequired, unauthenticated, uiConfig } from '../../testing/fixtures';
 import type { FakeApi } from '../../testing/fixtures';
 
 const me = makeSession({ id: 'me', current: true, last_active_at: '2026-01-15T10:00:00Z' });
@@ -157,6 +157,74 @@ describe('Active sessions page', () => {
     fireEvent.click(within(dialog()).getByRole('button', { name: 'Sign out other sessions' }));
     const alert = await within(dialog()).findByRole('alert');
     expect(alert.textContent).toBe('Too many attempts. Try again later. Try again in 20 seconds.');
+  });
+
+  it('offers "Lost this device?" on every other session, never on this device', async () => {
+    open(api);
+    const items = await rows();
+    expect(within(items[0]!).queryByRole('button', { name: /^Lost this device\?/ })).toBeNull();
+    expect(within(items[1]!).getByRole('button', { name: 'Lost this device? iPhone (sessiond for iOS, near Lyon, FR)' })).toBeTruthy();
+    expect(within(items[2]!).getByRole('button', { name: /^Lost this device\? Firefox on Linux/ })).toBeTruthy();
+  });
+
+  it('ends every session on a lost device after a dialog that says what happens, then refreshes and counts them', async () => {
+    api.replaceDevice.mockResolvedValueOnce({ revoked: 2, untrusted: true });
+    open(api);
+    const items = await rows();
+    fireEvent.click(within(items[1]!).getByRole('button', { name: /^Lost this device\? iPhone/ }));
+    const d = dialog();
+    expect(within(d).getByRole('heading').textContent).toBe('Lost this device?');
+    expect(d.textContent).toContain('If the device of iPhone (sessiond for iOS, near Lyon, FR) is lost, stolen or no longer yours:');
+    expect(d.textContent).toContain('Every session on that device is signed out right away, not only this one.');
+    expect(d.textContent).toContain('signing in on it again takes two-step verification');
+    expect(d.textContent).toContain('Your other devices, including this one, stay signed in.');
+    expect(document.activeElement?.textContent).toBe('Cancel');
+
+    api.listSessions.mockResolvedValue([laptop, me]);
+    fireEvent.click(within(d).getByRole('button', { name: 'Sign out that device' }));
+    expect(await screen.findByText('Signed out 2 sessions on that device. It is no longer trusted.')).toBeTruthy();
+    expect(api.replaceDevice).toHaveBeenCalledWith('phone');
+    expect(api.revokeSession).not.toHaveBeenCalled();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    await waitFor(async () => expect(await rows()).toHaveLength(2));
+    await waitFor(() => expect(document.activeElement?.id).toBe('sessions-heading'));
+    // The timeline below is read again, so the sign-outs show there too.
+    await waitFor(() => expect(api.listSecurityEvents.mock.calls.length).toBeGreaterThan(1));
+  });
+
+  it('asks "Confirm it’s you" when the server wants a recent sign-in, then repeats the replacement', async () => {
+    api.replaceDevice.mockRejectedValueOnce(reauthRequired()).mockResolvedValueOnce({ revoked: 1, untrusted: false });
+    open(api);
+    const items = await rows();
+    fireEvent.click(within(items[2]!).getByRole('button', { name: /^Lost this device\? Firefox/ }));
+    fireEvent.click(within(dialog()).getByRole('button', { name: 'Sign out that device' }));
+    const reauth = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    fireEvent.change(within(reauth).getByLabelText('Password'), { target: { value: 'correct horse battery staple' } });
+    fireEvent.click(within(reauth).getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByText('Signed out 1 session on that device.')).toBeTruthy();
+    expect(api.replaceDevice).toHaveBeenCalledTimes(2);
+    expect(api.reauthenticate).toHaveBeenCalledWith({ password: 'correct horse battery staple' });
+  });
+
+  it('keeps the dialog open with the server’s words when that device is the one in use', async () => {
+    api.replaceDevice.mockRejectedValueOnce(
+      new ApiError(400, 'invalid_request', 'This is the device you are using: sign out here instead.'),
+    );
+    open(api);
+    const items = await rows();
+    fireEvent.click(within(items[2]!).getByRole('button', { name: /^Lost this device\? Firefox/ }));
+    fireEvent.click(within(dialog()).getByRole('button', { name: 'Sign out that device' }));
+    expect((await within(dialog()).findByRole('alert')).textContent).toBe('This is the device you are using: sign out here instead.');
+    expect(await rows()).toHaveLength(3);
+  });
+
+  it('says so when the lost device’s sessions had already ended', async () => {
+    api.replaceDevice.mockRejectedValueOnce(new ApiError(404, 'not_found', 'No such session.'));
+    open(api);
+    const items = await rows();
+    fireEvent.click(within(items[1]!).getByRole('button', { name: /^Lost this device\? iPhone/ }));
+    fireEvent.click(within(dialog()).getByRole('button', { name: 'Sign out that device' }));
+    expect(await screen.findByText('That session had already ended. The list is up to date now.')).toBeTruthy();
   });
 
   it('treats an already-ended session as done and says so', async () => {

@@ -5,6 +5,7 @@
  * while it refreshes the previous list stays on screen so nothing jumps.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 import { ApiError, isUnauthenticated } from '../../api';
 import type { Session, UiConfig } from '../../api';
 import { ConfirmDialog } from '../../components/confirm-dialog';
@@ -21,7 +22,11 @@ import { SessionRow } from './session-row';
 /** How often the open page re-reads the list; short enough that a revocation shows up soon. */
 export const REFRESH_INTERVAL_MS = 30_000;
 
-type Pending = { kind: 'one'; session: Session } | { kind: 'others'; count: number } | { kind: 'all'; count: number };
+type Pending =
+  | { kind: 'one'; session: Session }
+  | { kind: 'device'; session: Session }
+  | { kind: 'others'; count: number }
+  | { kind: 'all'; count: number };
 
 function errorText(err: unknown): string {
   if (err instanceof ApiError) {
@@ -156,6 +161,17 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
           setNotice(m.alreadyGone);
         }
         setSessions((list) => list?.filter((s) => s.id !== id) ?? null);
+      } else if (pending.kind === 'device') {
+        // "I lost this device": every session on it ends, so the refresh below drops more rows than this one.
+        const { id } = pending.session;
+        try {
+          const done = await reauth.run(() => api.replaceDevice(id));
+          setNotice(m.lostDone(done.revoked, done.untrusted));
+        } catch (err) {
+          if (!(err instanceof ApiError && err.code === 'not_found')) throw err;
+          setNotice(m.alreadyGone);
+        }
+        setSessions((list) => list?.filter((s) => s.id !== id) ?? null);
       } else {
         const n = await reauth.run(() => api.revokeOtherSessions());
         setNotice(n === 0 ? m.revokedNone : m.revokedCount(n));
@@ -264,6 +280,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
               onSignOut={(session, trigger) => open({ kind: 'one', session }, trigger)}
               onTrust={(session) => void setTrust(session, true)}
               onUntrust={(session) => void setTrust(session, false)}
+              onReplaceDevice={(session, trigger) => open({ kind: 'device', session }, trigger)}
             />
           ))}
         </ul>
@@ -320,13 +337,28 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
   );
 }
 
-function dialogText(p: Pending): { title: string; body: string; confirmLabel: string } {
+function dialogText(p: Pending): { title: string; body: ReactNode; confirmLabel: string } {
   const m = messages.sessions;
   switch (p.kind) {
     case 'one':
       return p.session.current
         ? { title: m.confirmCurrentTitle, body: m.confirmCurrentBody, confirmLabel: m.confirm }
         : { title: m.confirmOneTitle, body: m.confirmOneBody(describeSession(p.session)), confirmLabel: m.confirm };
+    case 'device':
+      return {
+        title: m.confirmLostTitle,
+        body: (
+          <>
+            <p>{m.confirmLostLead(describeSession(p.session))}</p>
+            <ul className="dialog-list">
+              <li>{m.confirmLostSessions}</li>
+              <li>{m.confirmLostTrust}</li>
+            </ul>
+            <p>{m.confirmLostStays}</p>
+          </>
+        ),
+        confirmLabel: m.confirmLost,
+      };
     case 'others':
       return { title: m.confirmOthersTitle, body: m.confirmOthersBody(p.count), confirmLabel: m.confirmOthers };
     case 'all':
