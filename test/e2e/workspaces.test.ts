@@ -253,7 +253,9 @@ describe('workspaces in Chromium: invite, join, offboard', () => {
     const row = memberRow(page, MEMBER);
     await row.waitFor();
     const cells = await row.getByRole('cell').allTextContents();
-    expect([...cells.slice(0, 3), ...cells.slice(4, 6)]).toEqual(['Member', 'Active', '1', 'Off', '0']);
+    // An owner sees the role as a selector (owners change roles there).
+    expect(await row.getByRole('combobox', { name: `Role of ${MEMBER}` }).inputValue()).toBe('member');
+    expect([...cells.slice(1, 3), ...cells.slice(4, 6)]).toEqual(['Active', '1', 'Off', '0']);
     expect(cells[3]).toMatch(/now|minute/);
 
     await row.getByRole('button', { name: `Show the sessions of ${MEMBER}` }).click();

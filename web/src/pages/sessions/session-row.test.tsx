@@ -81,7 +81,9 @@ describe('SessionRow', () => {
         />
       </ul>,
     );
-    expect(screen.getByRole('button', { name: 'Lost device: Chrome on Windows (Web, near Cambridge, GB)' }).textContent).toBe('Lost device');
+    expect(screen.getByRole('button', { name: 'Lost device: Chrome on Windows (Web, near Cambridge, GB)' }).textContent).toBe(
+      'Lost device',
+    );
     rerender(
       <ul>
         <SessionRow session={makeSession({ id: 'me', current: true })} now={NOW} onSignOut={vi.fn()} onReplaceDevice={onReplaceDevice} />

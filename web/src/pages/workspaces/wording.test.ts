@@ -120,17 +120,19 @@ describe('workspace wording', () => {
       'Ended the sessions of batch 3 (operation Xy12ab…)',
     ],
     [
-      { action: 'incident.finished', target_kind: 'incident', target_id: 'Xy12abCDef', details: { revoked: 118, batches: 2, matched: 120 } },
+      {
+        action: 'incident.finished',
+        target_kind: 'incident',
+        target_id: 'Xy12abCDef',
+        details: { revoked: 118, batches: 2, matched: 120 },
+      },
       'Finished: 118 sessions ended of 120 matched (operation Xy12ab…)',
     ],
     [
       { action: 'incident.threshold_changed', target_kind: 'workspace', target_id: 'ws1', details: { previous: 100, threshold: 25 } },
       'Changed the approval threshold from 100 to 25 sessions',
     ],
-    [
-      { action: 'incident.started', target_kind: 'incident', target_id: 'Xy12abCDef', details: {} },
-      'incident started (operation Xy12ab…)',
-    ],
+    [{ action: 'incident.started', target_kind: 'incident', target_id: 'Xy12abCDef', details: {} }, 'incident started (operation Xy12ab…)'],
   ] as const)('describes %j', (overrides, text) => {
     expect(describeAuditEntry(makeAuditEntry({ id: 'e', ...overrides } as Parameters<typeof makeAuditEntry>[0]), byId)).toBe(text);
   });

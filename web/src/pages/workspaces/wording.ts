@@ -142,7 +142,12 @@ export function incidentFilter(value: unknown, byId: ReadonlyMap<string, Workspa
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return value;
   const pairs = Object.entries(parsed as Record<string, unknown>).map(([k, v]) => {
     const text = typeof v === 'string' ? v : JSON.stringify(v);
-    return k === 'member' && typeof v === 'string' ? `${k}=${v.split(',').map((id) => personName(id, byId, m)).join(',')}` : `${k}=${text}`;
+    return k === 'member' && typeof v === 'string'
+      ? `${k}=${v
+          .split(',')
+          .map((id) => personName(id, byId, m))
+          .join(',')}`
+      : `${k}=${text}`;
   });
   return pairs.length === 0 ? m.workspaces.auditIncident.everything : pairs.join(', ');
 }

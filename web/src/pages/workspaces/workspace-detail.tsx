@@ -4,7 +4,8 @@
  * own Active sessions page, with "End session" and "End all sessions"; offboarding in one step
  * after a dialog that says exactly what will happen; invitations; session reviews
  * (review-section.tsx) and the audit trail. Owners
- * name the security owner. Sensitive actions ask "Confirm it's you" when the server wants a
+ * name the security owner and change members' roles. Beside "End session", "Lost device" ends
+ * every session of the member on that session's device and untrusts it. Sensitive actions ask "Confirm it's you" when the server wants a
  * fresh password or code, as the member's own sessions page does.
  */
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
@@ -25,6 +26,7 @@ import { errorText, invitableRoles, isAdminRole, roleName, securityOwnerCandidat
 
 type Pending =
   | { kind: 'one'; member: WorkspaceMember; session: Session }
+  | { kind: 'device'; member: WorkspaceMember; session: Session }
   | { kind: 'all'; member: WorkspaceMember; count: number }
   | { kind: 'offboard'; member: WorkspaceMember };
 
@@ -157,6 +159,17 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
           setNotice(m.alreadyEnded);
         }
         setMemberSessions((list) => list?.filter((s) => s.id !== id) ?? null);
+      } else if (pending.kind === 'device') {
+        // A lost device: every session of the member on it ends, so the reload below may drop more rows.
+        const { id } = pending.session;
+        try {
+          const done = await reauth.run(() => api.replaceMemberDevice(workspaceId, member.user_id, id));
+          setNotice(m.lostDone(member.email, done.revoked, done.untrusted));
+        } catch (err) {
+          if (!(err instanceof ApiError && err.code === 'not_found')) throw err;
+          setNotice(m.alreadyEnded);
+        }
+        setMemberSessions((list) => list?.filter((s) => s.id !== id) ?? null);
       } else if (pending.kind === 'all') {
         const n = await reauth.run(() => api.revokeMemberSessions(workspaceId, member.user_id));
         setNotice(m.endedMany(n));
@@ -167,7 +180,7 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
         if (openMember === member.user_id) setMemberSessions([]);
       }
       // The button that opened the dialog may be gone with its row: focus the members heading then.
-      if (pending.kind === 'one') triggerRef.current = null;
+      if (pending.kind === 'one' || pending.kind === 'device') triggerRef.current = null;
       close();
       setAuditKey((k) => k + 1);
       void loadMembers();
@@ -293,7 +306,27 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
                         {self && <span className="muted"> {m.you}</span>}
                         {x.user_id === ownerId && <span className="badge badge-role">{m.securityOwner}</span>}
                       </th>
-                      <td data-label={m.columns.role}>{roleName(x.role)}</td>
+                      <td data-label={m.columns.role}>
+                        {role === 'owner' && x.status === 'active' ? (
+                          <RoleChoice
+                            workspaceId={workspaceId}
+                            member={x}
+                            run={reauth.run}
+                            onChanged={(next) => {
+                              setNotice(m.roleChanged(x.email, roleName(next)));
+                              setAuditKey((k) => k + 1);
+                              void loadMembers();
+                              // One's own role: what this page shows may change with it.
+                              if (self) {
+                                onMembershipChanged();
+                                void load();
+                              }
+                            }}
+                          />
+                        ) : (
+                          roleName(x.role)
+                        )}
+                      </td>
                       <td data-label={m.columns.status}>
                         {x.status === 'active' ? (
                           m.statusActive
@@ -373,6 +406,9 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
                         signOutText={m.endSession}
                         signOutLabel={m.endSessionLabel}
                         onSignOut={(session, trigger) => open({ kind: 'one', member: opened, session }, trigger)}
+                        replaceDeviceText={m.lostDevice}
+                        replaceDeviceLabel={m.lostDeviceLabel}
+                        onReplaceDevice={(session, trigger) => open({ kind: 'device', member: opened, session }, trigger)}
                       />
                     ))}
                   </ul>
@@ -439,6 +475,21 @@ function dialogText(p: Pending, workspaceName: string) {
   switch (p.kind) {
     case 'one':
       return { title: m.endOneTitle, body: m.endOneBody(describeSession(p.session), p.member.email), confirmLabel: m.endConfirm };
+    case 'device':
+      return {
+        title: m.lostTitle,
+        body: (
+          <>
+            <p>{m.lostLead(describeSession(p.session), p.member.email)}</p>
+            <ul className="dialog-list">
+              <li>{m.lostSessions}</li>
+              <li>{m.lostTrust}</li>
+            </ul>
+            <p>{m.lostStays(p.member.email)}</p>
+          </>
+        ),
+        confirmLabel: m.lostConfirm,
+      };
     case 'all':
       return { title: m.endAllTitle, body: m.endAllBody(p.count, p.member.email), confirmLabel: m.endAllConfirm };
     case 'offboard':
@@ -460,6 +511,93 @@ function dialogText(p: Pending, workspaceName: string) {
 }
 
 type Run = <T>(action: () => Promise<T>) => Promise<T>;
+
+const ROLES: WorkspaceRole[] = ['owner', 'security_admin', 'member'];
+
+/**
+ * An owner's role selector in a member's row. Choosing a role does nothing yet (arrow keys on a
+ * closed select change it one step at a time); "Change role" beside it sends the choice. The
+ * server's refusal (the last owner; the security owner must stay an admin) shows under it.
+ */
+function RoleChoice({
+  workspaceId,
+  member,
+  run,
+  onChanged,
+}: {
+  workspaceId: string;
+  member: WorkspaceMember;
+  run: Run;
+  onChanged: (role: WorkspaceRole) => void;
+}) {
+  const { api, onUnauthenticated } = useServices();
+  const m = messages.workspaces;
+  const [choice, setChoice] = useState<WorkspaceRole>(member.role);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const selectRef = useRef<HTMLSelectElement>(null);
+  const errorId = useId();
+
+  // The members list was read again (after a change here or elsewhere): show the role it has now.
+  useEffect(() => {
+    setChoice(member.role);
+  }, [member.role]);
+
+  async function save() {
+    setBusy(true);
+    setError(null);
+    const next = choice;
+    try {
+      await run(() => api.changeMemberRole(workspaceId, member.user_id, next));
+      // The button goes away once the list shows the new role: keep the focus in the row.
+      selectRef.current?.focus();
+      onChanged(next);
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
+      setError(m.roleError(member.email, errorText(err)));
+      selectRef.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="member-role">
+      <select
+        ref={selectRef}
+        aria-label={m.roleLabel(member.email)}
+        aria-describedby={error === null ? undefined : errorId}
+        value={choice}
+        onChange={(e) => {
+          setError(null);
+          setChoice(e.target.value as WorkspaceRole);
+        }}
+      >
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {roleName(r)}
+          </option>
+        ))}
+      </select>
+      {choice !== member.role && (
+        <button
+          type="button"
+          className="button button-small"
+          aria-label={m.roleSaveLabel(member.email)}
+          disabled={busy}
+          onClick={() => void save()}
+        >
+          {busy ? m.roleSaving : m.roleSave}
+        </button>
+      )}
+      {error !== null && (
+        <p className="alert alert-error member-role-error" role="alert" id={errorId}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
 
 function InviteForm({
   workspaceId,

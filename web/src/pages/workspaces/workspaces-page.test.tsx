@@ -74,6 +74,12 @@ function withWorkspace(api: FakeApi, role: 'owner' | 'security_admin' | 'member'
   return api;
 }
 
+/** A cell's text; an owner's role selector reads as its chosen role. */
+function cellText(cell: HTMLElement): string | null {
+  const select = cell.querySelector('select');
+  return select === null ? cell.textContent : (select.selectedOptions[0]?.textContent ?? null);
+}
+
 async function memberRow(email: string): Promise<HTMLElement> {
   const table = await screen.findByRole('table', { name: 'Members of Acme' });
   return within(table)
@@ -162,9 +168,7 @@ describe('Workspaces page', () => {
     withWorkspace(api);
     open(api);
     const row = await memberRow('grace@example.com');
-    const cells = within(row)
-      .getAllByRole('cell')
-      .map((c) => c.textContent);
+    const cells = within(row).getAllByRole('cell').map(cellText);
     expect(cells.slice(0, 6)).toEqual(['Member', 'Active', '3', '30 minutes ago', 'Off', '2']);
     const adaRow = await memberRow('ada@example.com');
     expect(adaRow.textContent).toContain('(you)');
@@ -200,6 +204,117 @@ describe('Workspaces page', () => {
     expect(api.revokeMemberSession).toHaveBeenCalledWith('ws1', 'u2', 'gphone');
     await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(1));
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('ends every session of a member on a lost device after a dialog that says so, asking "Confirm it’s you" first', async () => {
+    withWorkspace(api);
+    api.replaceMemberDevice.mockRejectedValueOnce(reauthRequired()).mockResolvedValueOnce({ revoked: 2, untrusted: true });
+    open(api);
+    fireEvent.click(within(await memberRow('grace@example.com')).getByRole('button', { name: /Show the sessions/ }));
+    const list = await screen.findByRole('list', { name: 'Signed-in sessions of grace@example.com' });
+    const items = within(list).getAllByRole('listitem');
+    // Beside "End session", on every row (no row is the admin's own).
+    expect(
+      items.map((li) =>
+        within(li)
+          .getAllByRole('button')
+          .map((b) => b.textContent),
+      ),
+    ).toEqual([
+      ['End session', 'Lost device'],
+      ['End session', 'Lost device'],
+    ]);
+    fireEvent.click(within(items[0]!).getByRole('button', { name: /^Lost device: iPhone \(sessiond for iOS, near Lyon, FR\)/ }));
+    const dialog = screen.getByRole('dialog', { name: 'Treat this device as lost?' });
+    expect(dialog.textContent).toContain(
+      'If the device of iPhone (sessiond for iOS, near Lyon, FR) is lost, stolen or no longer with grace@example.com:',
+    );
+    expect(
+      within(dialog)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
+      'Every session of theirs on that device is ended right away, not only this one.',
+      'The device stops being trusted: signing in on it again takes two-step verification.',
+    ]);
+    expect(dialog.textContent).toContain('grace@example.com will see that an administrator of this workspace ended those sessions.');
+    api.listMemberSessions.mockResolvedValue([laptop]);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'End every session on that device' }));
+    const reauth = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    fireEvent.change(within(reauth).getByLabelText('Password'), { target: { value: 'correct horse battery staple' } });
+    fireEvent.click(within(reauth).getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByText('2 sessions of grace@example.com on that device were ended. It is no longer trusted.')).toBeTruthy();
+    expect(api.replaceMemberDevice).toHaveBeenCalledTimes(2);
+    expect(api.replaceMemberDevice).toHaveBeenLastCalledWith('ws1', 'u2', 'gphone');
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(1));
+    await waitFor(() => expect(document.activeElement?.id).toBe('member-sessions-heading'));
+    await waitFor(() => expect(api.listWorkspaceAudit.mock.calls.length).toBeGreaterThanOrEqual(2));
+  });
+
+  it('keeps the lost-device dialog open with the reason when it is refused', async () => {
+    withWorkspace(api);
+    api.replaceMemberDevice.mockRejectedValue(new ApiError(403, 'forbidden', 'Only owners and security admins can do that.'));
+    open(api);
+    fireEvent.click(within(await memberRow('grace@example.com')).getByRole('button', { name: /Show the sessions/ }));
+    const list = await screen.findByRole('list', { name: /Signed-in sessions of grace/ });
+    fireEvent.click(within(list).getAllByRole('button', { name: /^Lost device/ })[1]!);
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'End every session on that device' }));
+    expect((await within(screen.getByRole('dialog')).findByRole('alert')).textContent).toBe('Only owners and security admins can do that.');
+    expect(api.replaceMemberDevice).toHaveBeenCalledWith('ws1', 'u2', 'glaptop');
+  });
+
+  it('lets an owner change an active member’s role with a selector and a button, after "Confirm it’s you"', async () => {
+    withWorkspace(api);
+    api.changeMemberRole.mockRejectedValueOnce(reauthRequired());
+    open(api);
+    const row = await memberRow('grace@example.com');
+    const select = within(row).getByRole('combobox', { name: 'Role of grace@example.com' }) as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(['Owner', 'Security admin', 'Member']);
+    expect(select.value).toBe('member');
+    // A disabled member's role is text: there is nothing to change until they are invited again.
+    const goneRow = await memberRow('gone@example.com');
+    expect(within(goneRow).queryByRole('combobox')).toBeNull();
+    expect(within(goneRow).getAllByRole('cell')[0]!.textContent).toBe('Member');
+
+    // Choosing sends nothing; the button beside it does.
+    expect(within(row).queryByRole('button', { name: /Change the role/ })).toBeNull();
+    fireEvent.change(select, { target: { value: 'security_admin' } });
+    expect(api.changeMemberRole).not.toHaveBeenCalled();
+    api.listWorkspaceMembers.mockResolvedValue([ada, { ...grace, role: 'security_admin' }, linus, gone]);
+    fireEvent.click(within(row).getByRole('button', { name: 'Change the role of grace@example.com' }));
+    const reauth = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    fireEvent.change(within(reauth).getByLabelText('Password'), { target: { value: 'correct horse battery staple' } });
+    fireEvent.click(within(reauth).getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByText('grace@example.com is now Security admin. It applies to their next request.')).toBeTruthy();
+    expect(api.changeMemberRole).toHaveBeenLastCalledWith('ws1', 'u2', 'security_admin');
+    await waitFor(() => expect(within(row).queryByRole('button', { name: /Change the role/ })).toBeNull());
+    expect((within(row).getByRole('combobox') as HTMLSelectElement).value).toBe('security_admin');
+    await waitFor(() => expect(api.listWorkspaceAudit.mock.calls.length).toBeGreaterThanOrEqual(2));
+  });
+
+  it('shows the server’s reason in the row when a role change is refused', async () => {
+    withWorkspace(api);
+    api.changeMemberRole.mockRejectedValueOnce(new ApiError(400, 'invalid_request', 'A workspace keeps at least one owner.'));
+    open(api);
+    const row = await memberRow('ada@example.com');
+    const select = within(row).getByRole('combobox', { name: 'Role of ada@example.com' });
+    fireEvent.change(select, { target: { value: 'member' } });
+    fireEvent.click(within(row).getByRole('button', { name: 'Change the role of ada@example.com' }));
+    const alert = await within(row).findByRole('alert');
+    expect(alert.textContent).toBe('The role of ada@example.com was not changed: A workspace keeps at least one owner.');
+    expect(select.getAttribute('aria-describedby')).toBe(alert.id);
+    await waitFor(() => expect(document.activeElement).toBe(select));
+    // Choosing again clears it.
+    fireEvent.change(select, { target: { value: 'owner' } });
+    expect(within(row).queryByRole('alert')).toBeNull();
+  });
+
+  it('shows a security admin the roles as text, with no selector', async () => {
+    withWorkspace(api, 'security_admin', 'u3');
+    open(api);
+    const row = await memberRow('grace@example.com');
+    expect(within(row).queryByRole('combobox')).toBeNull();
+    expect(within(row).getAllByRole('cell')[0]!.textContent).toBe('Member');
   });
 
   it('ends all of a member’s sessions, asking "Confirm it’s you" first when the server wants it', async () => {
