@@ -279,6 +279,7 @@ describe('an incident operation', () => {
     const firstBatch = ids.slice(0, 4).map((id) => ({ id, userId: member.id }));
     await u.revocation.endListed(firstBatch, { kind: 'admin', adminId: admin.id, ip: null }, 'admin', {
       incidentId: incident.id,
+      batchesBefore: 0,
       cursor: ids[3]!,
       audit: {
         id: 'progress-entry-00000001',
@@ -304,5 +305,32 @@ describe('an incident operation', () => {
     expect(await active([early!.id])).toEqual([early!.id]);
     expect(await u.incidents.get(admin.caller, ws, incident.id)).toMatchObject({ status: 'done', revoked: 10, cursor: expect.any(String) });
     expect(await u.incidents.resumeAll()).toBe(0);
+  });
+
+  it('run by two processes at once (two nodes resumed it): each batch commits once, one finishes', async () => {
+    const hit = await sessions(member.id, 10, { ip: '203.0.113.1' });
+    const incident: IncidentRecord = {
+      ...(await u.incidents.request(admin.caller, ws, { countries: ['ZZ'] }, 0)),
+      id: 'twice-run-incident-0001',
+      filter: { ipRanges: ['203.0.113.0/24'] },
+      matched: 10,
+      status: 'running',
+    };
+    await u.incidents.idle();
+    await u.incidentStore.insertIncident(incident);
+    const [a, b] = await Promise.all([u.incidents.run(incident), u.incidents.run(incident)]);
+    expect([a.status, b.status].sort()).toEqual(['done', 'running']);
+    expect(await active(hit.map((s) => s.id))).toEqual([]);
+    const recorded = await u.incidents.get(admin.caller, ws, incident.id);
+    expect(recorded).toMatchObject({ status: 'done', revoked: 10 });
+    const entries = (await u.workspaceStore.listAudit(ws, null, 100)).filter((e) => e.targetId === incident.id);
+    expect(entries.filter((e) => e.action === 'incident.finished')).toHaveLength(1);
+    expect(entries.filter((e) => e.action === 'incident.progress')).toHaveLength(recorded.batches);
+    expect(
+      entries
+        .filter((e) => e.action === 'incident.progress')
+        .map((e) => e.details.batch)
+        .sort(),
+    ).toEqual(Array.from({ length: recorded.batches }, (_, i) => i + 1).sort());
   });
 });

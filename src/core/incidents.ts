@@ -256,8 +256,9 @@ export class Incidents {
   }
 
   /**
-   * The operation's batches, from its recorded cursor to the end. Exported for tests and the
-   * background: a run of an operation that is not `running` does nothing.
+   * The operation's batches, from its recorded cursor to the end. Each batch commits only if no
+   * other process recorded one since this run read the operation; when one did (two nodes
+   * resumed the same operation), this run stops and the other finishes. Exported for tests.
    */
   async run(incident: IncidentRecord): Promise<IncidentRecord> {
     const { store, revocation, clock } = this.#deps;
@@ -273,24 +274,27 @@ export class Incidents {
       const targets = page.filter((s) => this.#matches(s, current.filter, now)).map((s) => ({ id: s.id, userId: s.userId }));
       const ended = await revocation.endListed(targets, actor, 'admin', {
         incidentId: current.id,
+        batchesBefore: current.batches,
         cursor: last.id,
         audit: this.#entry(current.requestedBy, null, current.workspaceId, 'incident.progress', 'incident', current.id, {
           batch: current.batches + 1,
         }),
       });
+      // Another process runs it too and recorded this batch first: it goes on; this run stops.
+      if (ended === null) return current;
       current = { ...current, revoked: current.revoked + ended.length, batches: current.batches + 1, cursor: last.id };
       this.#tell(current, false);
       if (page.length < batchSize) break;
     }
     const recorded = (await store.findIncident(current.workspaceId, current.id)) ?? current;
-    // The audit entry first: a crash between the two finishes again on resume (an entry twice), never silently.
-    await this.#audit(recorded.requestedBy, null, recorded.workspaceId, 'incident.finished', 'incident', recorded.id, {
+    const at = clock.now();
+    const entry = this.#entry(recorded.requestedBy, null, recorded.workspaceId, 'incident.finished', 'incident', recorded.id, {
       revoked: recorded.revoked,
       batches: recorded.batches,
       matched: recorded.matched,
     });
-    const at = clock.now();
-    await store.transitionIncident(recorded.id, 'running', 'done', null, at);
+    // The status and its audit entry together; false when another process finished it first.
+    if (!(await store.finishIncident(recorded.id, at, entry))) return recorded;
     const done = { ...recorded, status: 'done' as const, finishedAt: at };
     this.#tell(done, true);
     return done;

@@ -91,17 +91,19 @@ export class Revocation {
    * Ends a list of sessions across users (an incident operation's batch), in one transaction that
    * also records `progress` when given. Each user whose sessions ended is announced to every node
    * and gets one `sessions_ended` event (scope `matching`). Returns the sessions that ended: those
-   * listed that were still active.
+   * listed that were still active; null, and nothing ended, when another process recorded the
+   * operation's batch first (`progress.batchesBefore`).
    */
   async endListed(
     targets: readonly ListedSession[],
     actor: Actor,
     reason: RevokeReason,
     progress: BatchProgress | null = null,
-  ): Promise<ListedSession[]> {
+  ): Promise<ListedSession[] | null> {
     const { store, sessions, recorder, clock } = this.#deps;
     const at = clock.now();
     const ended = await store.revokeListedSessions(targets, reason, at, progress);
+    if (ended === null) return null;
     const perUser = new Map<string, number>();
     for (const s of ended) perUser.set(s.userId, (perUser.get(s.userId) ?? 0) + 1);
     for (const [userId, count] of perUser) {

@@ -9,6 +9,7 @@ import { sql, type Selectable } from 'kysely';
 import type { IncidentRecord } from '../../core/incidents.js';
 import type { IncidentStore } from '../../core/ports/incident-store.js';
 import type { SessionFilter } from '../../core/session-filter.js';
+import type { NewAuditEntry } from '../../core/workspaces.js';
 import type { Db, IncidentOperationsTable } from './database.js';
 import { fromSessionRow } from './kysely-store.js';
 
@@ -90,6 +91,20 @@ export function kyselyIncidentStore(db: Db): IncidentStore {
       return Number(result.numUpdatedRows) > 0;
     },
 
+    async finishIncident(id, at, audit) {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('incident_operations')
+          .set({ status: 'done', finished_at: at })
+          .where('id', '=', id)
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) return false;
+        await trx.insertInto('audit_log').values(auditRow(audit)).execute();
+        return true;
+      });
+    },
+
     async listRunningIncidents() {
       const rows = await db.selectFrom('incident_operations').selectAll().where('status', '=', 'running').orderBy('created_at').execute();
       return rows.map(fromRow);
@@ -111,6 +126,23 @@ export function kyselyIncidentStore(db: Db): IncidentStore {
         .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ incident_approval_threshold: threshold }))
         .execute();
     },
+  };
+}
+
+/** An audit entry as the log stores it (the log's own `seq` is assigned on insert). */
+export function auditRow(e: NewAuditEntry) {
+  return {
+    id: e.id,
+    workspace_id: e.workspaceId,
+    at: e.at,
+    actor_id: e.actorId,
+    action: e.action,
+    target_kind: e.targetKind,
+    target_id: e.targetId,
+    ip: e.ip,
+    user_agent: e.userAgent,
+    request_id: e.requestId,
+    details: JSON.stringify(e.details),
   };
 }
 

@@ -157,54 +157,65 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async revokeListedSessions(listed, reason, now, progress) {
-      return db.transaction().execute(async (trx) => {
-        const ended =
-          listed.length === 0
-            ? []
-            : await trx
-                .updateTable('sessions')
-                .set({ revoked_at: now, revoke_reason: reason })
-                .where(
-                  'id',
-                  'in',
-                  listed.map((s) => s.id),
-                )
-                .where('user_id', 'in', [...new Set(listed.map((s) => s.userId))])
-                .where('revoked_at', 'is', null)
-                .where('expires_at', '>', now)
-                .returning(['id', 'user_id'])
-                .execute();
-        if (progress) {
-          const { revoked } = await trx
-            .updateTable('incident_operations')
-            .set((eb) => ({
-              revoked: eb('revoked', '+', ended.length),
-              batches: eb('batches', '+', 1),
-              cursor: progress.cursor,
-            }))
-            .where('id', '=', progress.incidentId)
-            .returning('revoked')
-            .executeTakeFirstOrThrow();
-          const { audit } = progress;
-          await trx
-            .insertInto('audit_log')
-            .values({
-              id: audit.id,
-              workspace_id: audit.workspaceId,
-              at: audit.at,
-              actor_id: audit.actorId,
-              action: audit.action,
-              target_kind: audit.targetKind,
-              target_id: audit.targetId,
-              ip: audit.ip,
-              user_agent: audit.userAgent,
-              request_id: audit.requestId,
-              details: JSON.stringify({ ...audit.details, revoked: ended.length, total: Number(revoked) }),
-            })
-            .execute();
-        }
-        return ended.map((r) => ({ id: r.id, userId: r.user_id }));
-      });
+      const lost = new Error('another process recorded this batch first');
+      return db
+        .transaction()
+        .execute(async (trx) => {
+          const ended =
+            listed.length === 0
+              ? []
+              : await trx
+                  .updateTable('sessions')
+                  .set({ revoked_at: now, revoke_reason: reason })
+                  .where(
+                    'id',
+                    'in',
+                    listed.map((s) => s.id),
+                  )
+                  .where('user_id', 'in', [...new Set(listed.map((s) => s.userId))])
+                  .where('revoked_at', 'is', null)
+                  .where('expires_at', '>', now)
+                  .returning(['id', 'user_id'])
+                  .execute();
+          if (progress) {
+            const moved = await trx
+              .updateTable('incident_operations')
+              .set((eb) => ({
+                revoked: eb('revoked', '+', ended.length),
+                batches: eb('batches', '+', 1),
+                cursor: progress.cursor,
+              }))
+              .where('id', '=', progress.incidentId)
+              .where('batches', '=', progress.batchesBefore)
+              .returning('revoked')
+              .executeTakeFirst();
+            // Rolls the batch back: its sessions stay as they were.
+            if (!moved) throw lost;
+            const { revoked } = moved;
+            const { audit } = progress;
+            await trx
+              .insertInto('audit_log')
+              .values({
+                id: audit.id,
+                workspace_id: audit.workspaceId,
+                at: audit.at,
+                actor_id: audit.actorId,
+                action: audit.action,
+                target_kind: audit.targetKind,
+                target_id: audit.targetId,
+                ip: audit.ip,
+                user_agent: audit.userAgent,
+                request_id: audit.requestId,
+                details: JSON.stringify({ ...audit.details, revoked: ended.length, total: Number(revoked) }),
+              })
+              .execute();
+          }
+          return ended.map((r) => ({ id: r.id, userId: r.user_id }));
+        })
+        .catch((err: unknown) => {
+          if (err === lost) return null;
+          throw err;
+        });
     },
 
     async insertSessions(list) {

@@ -9,6 +9,7 @@
 import type { IncidentRecord, IncidentStatus } from '../incidents.js';
 import type { SessionRecord } from '../session.js';
 import type { SessionFilter } from '../session-filter.js';
+import type { NewAuditEntry } from '../workspaces.js';
 
 /** What the store answers in SQL: every condition of the filter but the IP ranges. */
 export type StoreSessionFilter = Omit<SessionFilter, 'ipRanges'>;
@@ -38,6 +39,11 @@ export interface IncidentStore {
    * decisions, one wins).
    */
   transitionIncident(id: string, from: IncidentStatus, to: IncidentStatus, by: string | null, at: number): Promise<boolean>;
+  /**
+   * Marks a running operation done and appends its audit entry, in one transaction; false, and
+   * nothing changes, when it was not running (another process finished it).
+   */
+  finishIncident(id: string, at: number, audit: NewAuditEntry): Promise<boolean>;
   /** Every operation, of any workspace, left `running` (by a process that ended): what a start resumes. */
   listRunningIncidents(): Promise<IncidentRecord[]>;
 

@@ -41,6 +41,12 @@ export interface ListedSession {
  */
 export interface BatchProgress {
   incidentId: string;
+  /**
+   * The batches the operation has recorded before this one: the batch commits only if that is
+   * still so. Of two processes running the same operation, one commits each batch; the other's
+   * batch changes nothing (and it stops).
+   */
+  batchesBefore: number;
   /** Where the next batch starts: the last session id this batch looked at. */
   cursor: string;
   audit: NewAuditEntry;
@@ -85,14 +91,16 @@ export interface SessionStore {
   /**
    * Revokes the listed sessions that are still active (each of the user it names) and, with
    * `progress`, records the operation's progress, all in one transaction: after a crash either
-   * the whole batch and its progress are there or neither is. Returns the sessions it ended.
+   * the whole batch and its progress are there or neither is. Returns the sessions it ended;
+   * null, and nothing changes, when `progress.batchesBefore` is no longer the operation's count
+   * (another process recorded a batch first).
    */
   revokeListedSessions(
     sessions: readonly ListedSession[],
     reason: RevokeReason,
     now: number,
     progress: BatchProgress | null,
-  ): Promise<ListedSession[]>;
+  ): Promise<ListedSession[] | null>;
   /** Inserts many sessions at once (imports, tests), with their devices as seen; one transaction. */
   insertSessions(sessions: readonly SessionRecord[]): Promise<void>;
   /**

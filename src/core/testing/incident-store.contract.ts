@@ -102,9 +102,10 @@ export function runIncidentStoreContract(name: string, make: () => Promise<Incid
       };
     }
 
-    function progress(workspaceId: string, incidentId: string, cursor: string): BatchProgress {
+    function progress(workspaceId: string, incidentId: string, cursor: string, batchesBefore = 0): BatchProgress {
       return {
         incidentId,
+        batchesBefore,
         cursor,
         audit: {
           id: uniqueId('a'),
@@ -186,14 +187,14 @@ export function runIncidentStoreContract(name: string, make: () => Promise<Incid
 
       const listed = [...batch, already].map((s) => ({ id: s.id, userId: s.userId }));
       const ended = await f.store.revokeListedSessions(listed, 'admin', NOW, progress(w.ws, op.id, 'cursor-1'));
-      expect(ended.map((s) => s.id).sort()).toEqual(batch.map((s) => s.id).sort());
+      expect(ended?.map((s) => s.id).sort()).toEqual(batch.map((s) => s.id).sort());
       expect(await f.incidents.findIncident(w.ws, op.id)).toMatchObject({ revoked: 3, batches: 1, cursor: 'cursor-1' });
       const [entry] = await f.workspaces.listAudit(w.ws, null, 1);
       expect(entry).toMatchObject({ action: 'incident.progress', targetId: op.id, details: { batch: 1, revoked: 3, total: 3 } });
       for (const s of batch) expect((await f.store.findSession(s.id))?.session).toMatchObject({ revokedAt: NOW, revokeReason: 'admin' });
 
       // Again: nothing left to end, the progress still moves (the cursor), the total stays.
-      expect(await f.store.revokeListedSessions(listed, 'admin', NOW, progress(w.ws, op.id, 'cursor-2'))).toEqual([]);
+      expect(await f.store.revokeListedSessions(listed, 'admin', NOW, progress(w.ws, op.id, 'cursor-2', 1))).toEqual([]);
       expect(await f.incidents.findIncident(w.ws, op.id)).toMatchObject({ revoked: 3, batches: 2, cursor: 'cursor-2' });
       // A listed id with another user's id ends nothing.
       const foreign = live(m);
@@ -201,16 +202,35 @@ export function runIncidentStoreContract(name: string, make: () => Promise<Incid
       expect(await f.store.revokeListedSessions([{ id: foreign.id, userId: 'not-the-owner' }], 'admin', NOW, null)).toEqual([]);
     });
 
-    it('commits no part of a batch whose progress cannot be written', async () => {
+    it('commits no part of a batch whose progress cannot be recorded: another process recorded it first, or no such operation', async () => {
       const w = await workspace();
       const m = await w.join();
       const batch = [live(m), live(m)];
       await f.store.insertSessions(batch);
+      const op = incident(w.ws, w.owner, { batches: 3, revoked: 7 });
+      await f.incidents.insertIncident(op);
       const listed = batch.map((s) => ({ id: s.id, userId: s.userId }));
-      // No such operation: the progress update finds no row and the transaction rolls back.
-      await expect(f.store.revokeListedSessions(listed, 'admin', NOW, progress(w.ws, 'no-such-incident-00000', 'c'))).rejects.toThrow();
+      // Stale: this run read the operation at 2 batches; it has 3.
+      expect(await f.store.revokeListedSessions(listed, 'admin', NOW, progress(w.ws, op.id, 'c', 2))).toBeNull();
+      expect(await f.store.revokeListedSessions(listed, 'admin', NOW, progress(w.ws, 'no-such-incident-00000', 'c'))).toBeNull();
       for (const s of batch) expect((await f.store.findSession(s.id))?.session.revokedAt).toBeNull();
+      expect(await f.incidents.findIncident(w.ws, op.id)).toMatchObject({ batches: 3, revoked: 7, cursor: null });
       expect(await f.workspaces.listAudit(w.ws, null, 10)).toEqual([]);
+      // Of two racing batches from the same count, one commits.
+      const raced = await Promise.all([1, 2].map(() => f.store.revokeListedSessions(listed, 'admin', NOW, progress(w.ws, op.id, 'c', 3))));
+      expect(raced.filter((r) => r !== null)).toHaveLength(1);
+      expect(await f.incidents.findIncident(w.ws, op.id)).toMatchObject({ batches: 4, revoked: 9 });
+    });
+
+    it('finishes a running operation once, with its audit entry', async () => {
+      const w = await workspace();
+      const op = incident(w.ws, w.owner);
+      await f.incidents.insertIncident(op);
+      const entry = { ...progress(w.ws, op.id, 'c').audit, action: 'incident.finished' as const };
+      const results = await Promise.all([1, 2].map((i) => f.incidents.finishIncident(op.id, NOW + 9, { ...entry, id: uniqueId(`f${i}`) })));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await f.incidents.findIncident(w.ws, op.id)).toMatchObject({ status: 'done', finishedAt: NOW + 9 });
+      expect((await f.workspaces.listAudit(w.ws, null, 10)).map((e) => e.action)).toEqual(['incident.finished']);
     });
 
     it('stores operations, lets one of two racing decisions win, and lists those left running', async () => {
