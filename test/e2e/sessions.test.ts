@@ -3,7 +3,8 @@
  * One server (SQLite in memory) and one browser for the file; each "device" is its own browser
  * context (own cookies), with its own user agent and, through X-Forwarded-For from a trusted
  * proxy, its own public IP so locations are real lookups. The tests run in order and share the
- * account: later steps depend on earlier sign-ins, the way one person's afternoon would.
+ * account: later steps depend on earlier sign-ins, the way one person's afternoon would. A second
+ * account loses a phone signed in through the mobile app and replaces it from the page.
  *
  * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
  */
@@ -288,5 +289,87 @@ describe('sign-in and Active sessions in Chromium', () => {
     expect(me).toBe(401);
     await a.context.close();
     await b.context.close();
+  });
+});
+
+describe('a lost phone, from the Active sessions page in Chromium', () => {
+  const LOST = 'lin@example.com';
+  const PHONE = 'Lin’s Pixel 8';
+
+  /** A sign-in of the mobile app on the phone (bearer tokens, the same device id each time). */
+  async function phoneSignIn(): Promise<string> {
+    const res = await api(
+      '/v1/auth/sign-in',
+      {
+        email: LOST,
+        password: PASSWORD,
+        client_id: 'mobile',
+        transport: 'bearer',
+        device: { id: 'lin-pixel-8-0000000001', name: PHONE, model: 'Pixel 8', os: 'Android 15' },
+      },
+      { 'X-Forwarded-For': IP_PARIS },
+    );
+    expect(res.status, await res.clone().text()).toBe(200);
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  const sessionWith = (token: string) => fetch(`${baseUrl}/v1/me/session`, { headers: { Authorization: `Bearer ${token}` } });
+
+  it('ends every session of the phone with the keyboard at 375 px; the phone’s tokens are refused after', async () => {
+    await signUp(baseUrl, { email: LOST, password: PASSWORD, name: 'Lin' });
+    // The app signed in twice on the phone (say, after a reinstall): two sessions, one device.
+    const tokens = [await phoneSignIn(), await phoneSignIn()];
+    for (const token of tokens) expect((await sessionWith(token)).status).toBe(200);
+
+    const desk = await newDevice('windows', IP_LONDON);
+    const { page } = desk;
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email').fill(LOST);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${baseUrl}/settings/security/sessions`);
+    await expectRows(page, 3);
+    // Three actions fit a row at 375 px: nothing scrolls sideways, and every text keeps AA contrast.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect((await lowContrastText(page)).bad).toEqual([]);
+    // Not offered for the device in use.
+    expect(
+      await rows(page)
+        .nth(0)
+        .getByRole('button', { name: /^Lost this device\?/ })
+        .count(),
+    ).toBe(0);
+
+    const lostButton = new RegExp(`^Lost this device\\? ${PHONE}`);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    let found = false;
+    for (let i = 0; i < 50 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = lostButton.test(await activeElementLabel(page));
+    }
+    expect(found, 'Tab reaches "Lost this device?" on a phone row').toBe(true);
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'Lost this device?' });
+    await dialog.waitFor();
+    const text = (await dialog.textContent()) ?? '';
+    expect(text).toContain(`If the device of ${PHONE} (Mobile app, near Paris, FR) is lost, stolen or no longer yours:`);
+    expect(text).toContain('Every session on that device is signed out right away, not only this one.');
+    expect(text).toContain('signing in on it again takes two-step verification');
+    expect(await activeElementLabel(page)).toBe('Cancel');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.keyboard.press('Tab');
+    expect(await activeElementLabel(page)).toBe('Sign out that device');
+    await page.keyboard.press('Enter');
+
+    await page.getByText('Signed out 2 sessions on that device.').waitFor();
+    await expectRows(page, 1);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('sessions-heading');
+    // The phone's tokens no longer work; this browser's session still does.
+    for (const token of tokens) expect((await sessionWith(token)).status).toBe(401);
+    expect(await page.evaluate(async () => (await fetch('/v1/me/session')).status)).toBe(200);
+    await desk.context.close();
   });
 });
