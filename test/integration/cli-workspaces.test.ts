@@ -49,8 +49,11 @@ describe('workspace administration from the CLI', () => {
       expect((await call('POST', '/v1/auth/sign-up', null, { email, password: PASSWORD })).status).toBe(201);
   }, SPAWN_HOOK_TIMEOUT_MS);
   afterAll(async () => {
-    await stopAllSpawned();
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      await stopAllSpawned();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // A dozen CLI runs, each a Node start and a database open: minutes on a busy machine.
