@@ -6,18 +6,16 @@
  * refusing an operation, and changing the threshold, need a recent authentication.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { SessiondError } from '../../core/errors.js';
 import type { IncidentRecord } from '../../core/incidents.js';
 import { formatSessionFilter, parseSessionFilter, type SessionFilter } from '../../core/session-filter.js';
 import type { SessionRecord } from '../../core/session.js';
-import type { WorkspaceCaller } from '../../core/workspaces.js';
 import type { HttpContext } from '../context.js';
 import { SECURITY } from '../openapi.js';
-import { authOf, requireSession } from '../plugins/authenticate.js';
+import { callerOf } from './caller.js';
+import { requireSession } from '../plugins/authenticate.js';
 import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
-import { cleanText, clientIp } from '../plugins/request-context.js';
 import { EmptyBody, MAX_PAGE_SIZE, responses } from '../schemas.js';
 import { iso, sessionView } from '../views.js';
 import {
@@ -38,17 +36,6 @@ import { NoQuery, WorkspaceParams } from './schemas.js';
 const TAGS = ['admin'];
 const DEFAULT_PAGE = 50;
 const LIST_LIMIT = 100;
-const MAX_USER_AGENT = 512;
-
-function callerOf(request: FastifyRequest): WorkspaceCaller {
-  const userAgent = request.headers['user-agent'];
-  return {
-    userId: authOf(request).user.id,
-    ip: clientIp(request),
-    userAgent: cleanText(Array.isArray(userAgent) ? userAgent[0] : userAgent, MAX_USER_AGENT),
-    requestId: request.id,
-  };
-}
 
 /** The JSON filter in its text spelling, then through core's one parser. */
 export function filterFromBody(body: SessionFilterBodyView): SessionFilter {

@@ -13,15 +13,13 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import { SessiondError } from '../../core/errors.js';
-import type { WorkspaceCaller } from '../../core/workspaces.js';
 import type { HttpContext } from '../context.js';
 import { SECURITY } from '../openapi.js';
+import { callerOf } from './caller.js';
 import { authOf, requireSession } from '../plugins/authenticate.js';
 import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
-import { cleanText, clientIp } from '../plugins/request-context.js';
 import { DeviceReplaced, EmptyBody, MAX_PAGE_SIZE, RevokedCount, SessionList, responses } from '../schemas.js';
 import { iso, sessionView } from '../views.js';
 import {
@@ -62,21 +60,8 @@ import {
 export const DEFAULT_AUDIT_PAGE = 50;
 /** How many entries an export reads from the store at a time. */
 const EXPORT_PAGE = 500;
-/** As much of the User-Agent as a session records. */
-const MAX_USER_AGENT = 512;
 
 const TAGS = { workspaces: ['workspaces'], admin: ['admin'] };
-
-/** Who is acting, as the audit log records them. */
-function callerOf(request: FastifyRequest): WorkspaceCaller {
-  const userAgent = request.headers['user-agent'];
-  return {
-    userId: authOf(request).user.id,
-    ip: clientIp(request),
-    userAgent: cleanText(Array.isArray(userAgent) ? userAgent[0] : userAgent, MAX_USER_AGENT),
-    requestId: request.id,
-  };
-}
 
 export function adminRoutes({ registry, cookies, metrics }: HttpContext): FastifyPluginAsyncTypebox {
   const { config, sessions, workspaces } = registry;

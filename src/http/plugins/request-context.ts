@@ -45,6 +45,14 @@ export function cleanText(value: string | undefined, max: number): string | null
   return text || null;
 }
 
+/** As much of the User-Agent as sessions and audit entries record. */
+const MAX_USER_AGENT = 512;
+
+/** The request's User-Agent, cleaned and cut to what is recorded; null without one. */
+export function requestUserAgent(request: FastifyRequest): string | null {
+  return cleanText(header(request, 'user-agent'), MAX_USER_AGENT);
+}
+
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -59,7 +67,7 @@ export function sessionOrigin(
   native: NativeDevice | undefined,
 ): SessionOrigin {
   const ip = clientIp(request);
-  const userAgent = cleanText(header(request, 'user-agent'), 512);
+  const userAgent = requestUserAgent(request);
   const parsed = registry.userAgents.parse({
     userAgent: userAgent ?? undefined,
     platform: header(request, 'sec-ch-ua-platform'),
