@@ -356,3 +356,62 @@ describe('Workspaces', () => {
     expect(await code(u.workspaces.audit(member.caller, ws.id, null, 10))).toBe('forbidden');
   });
 });
+
+describe('audit retention', () => {
+  const DAY = 86_400_000;
+
+  it('is 365 days until an owner sets it, within 30..3650, and the change is audited', async () => {
+    const owner = await person();
+    const ws = await u.workspaces.create(owner.caller, 'Acme');
+    const admin = await join(owner, ws.id, 'security_admin');
+    const member = await join(owner, ws.id, 'member');
+    expect(await u.workspaces.auditRetention(member.caller, ws.id)).toBe(365);
+    expect(await code(u.workspaces.setAuditRetention(admin.caller, ws.id, 90))).toBe('forbidden');
+    expect(await code(u.workspaces.setAuditRetention(member.caller, ws.id, 90))).toBe('forbidden');
+    const outsider = await person();
+    expect(await code(u.workspaces.setAuditRetention(outsider.caller, ws.id, 90))).toBe('not_found');
+    for (const bad of [29, 3651, 90.5, Number.NaN])
+      expect(await code(u.workspaces.setAuditRetention(owner.caller, ws.id, bad))).toBe('invalid_request');
+    expect(await u.workspaces.auditRetention(owner.caller, ws.id)).toBe(365);
+
+    await u.workspaces.setAuditRetention(owner.caller, ws.id, 90);
+    expect(await u.workspaces.auditRetention(member.caller, ws.id)).toBe(90);
+    expect((await u.workspaces.audit(owner.caller, ws.id, null, 1))[0]).toMatchObject({
+      action: 'audit.retention_changed',
+      actorId: owner.id,
+      targetKind: 'workspace',
+      targetId: ws.id,
+      details: { previous: 365, days: 90 },
+    });
+    // Setting what it already is writes nothing.
+    const before = (await u.workspaces.audit(owner.caller, ws.id, null, 100)).length;
+    await u.workspaces.setAuditRetention(owner.caller, ws.id, 90);
+    expect(await u.workspaces.audit(owner.caller, ws.id, null, 100)).toHaveLength(before);
+    expect((await u.workspaces.audit(owner.caller, ws.id, null, 2)).map((e) => e.action)).toEqual([
+      'audit.retention_changed',
+      'member.joined',
+    ]);
+  });
+
+  it('purges the entries older than the retention, and nothing newer', async () => {
+    const owner = await person();
+    const ws = await u.workspaces.create(owner.caller, 'Acme');
+    await u.workspaces.invite(owner.caller, ws.id, 'early@example.com', 'member');
+    u.clock.advance(20 * DAY);
+    await u.workspaces.setAuditRetention(owner.caller, ws.id, 30);
+    u.clock.advance(15 * DAY);
+    await u.workspaces.invite(owner.caller, ws.id, 'late@example.com', 'member');
+    const actions = async () => (await u.workspaces.audit(owner.caller, ws.id, null, 100)).map((e) => e.action);
+    expect(await actions()).toEqual(['member.invited', 'audit.retention_changed', 'member.invited', 'workspace.created']);
+
+    // 35 days after the first two entries, 15 after the retention change, today for the last.
+    expect(await u.workspaces.purgeExpiredAudit()).toBe(2);
+    expect(await actions()).toEqual(['member.invited', 'audit.retention_changed']);
+    expect(await u.workspaces.purgeExpiredAudit()).toBe(0);
+    u.clock.advance(15 * DAY);
+    expect(await u.workspaces.purgeExpiredAudit()).toBe(0);
+    u.clock.advance(1);
+    expect(await u.workspaces.purgeExpiredAudit(1)).toBe(1);
+    expect(await actions()).toEqual(['member.invited']);
+  });
+});

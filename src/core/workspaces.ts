@@ -56,7 +56,9 @@ export type WorkspaceAction =
   /** Search the members' sessions, and end those that match an incident (core/incidents.ts). */
   | 'respond_to_incidents'
   /** Set how many sessions an incident may end before a second admin must approve. */
-  | 'set_incident_threshold';
+  | 'set_incident_threshold'
+  /** Set how many days the workspace's audit entries are kept. */
+  | 'set_audit_retention';
 
 /** The one authorisation table: the lowest role that may take each action. */
 const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
@@ -69,6 +71,7 @@ const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
   view_audit: 'security_admin',
   respond_to_incidents: 'security_admin',
   set_incident_threshold: 'owner',
+  set_audit_retention: 'owner',
 };
 
 export function mayTake(role: WorkspaceRole, action: WorkspaceAction): boolean {
@@ -143,7 +146,8 @@ export type AuditAction =
   | 'incident.progress'
   | 'incident.finished'
   | 'incident.threshold_changed'
-  | 'device.replaced';
+  | 'device.replaced'
+  | 'audit.retention_changed';
 
 export interface AuditEntry {
   /** The log's own order, assigned by the store as entries are appended: the cursor pages by it. */
@@ -189,6 +193,15 @@ export interface WorkspaceDeps {
 }
 
 export const MAX_WORKSPACE_NAME = 100;
+/**
+ * How long audit entries are kept unless an owner says otherwise, and the range an owner may set.
+ * At least 30 days, so a change is itself on record for a month (an owner cannot quietly wipe
+ * yesterday's trail); a year by default, what many compliance regimes ask for (PCI DSS 10.5.1 wants
+ * twelve months); ten years at most. Migration 0017 has the same default.
+ */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
+export const MIN_AUDIT_RETENTION_DAYS = 30;
+export const MAX_AUDIT_RETENTION_DAYS = 3650;
 export const DEFAULT_INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface Authorized {
@@ -459,6 +472,46 @@ export class Workspaces {
   async audit(caller: WorkspaceCaller, workspaceId: string, after: AuditCursor | null, limit: number): Promise<AuditEntry[]> {
     await this.authorize(caller, workspaceId, 'view_audit');
     return this.#deps.store.listAudit(workspaceId, after, limit);
+  }
+
+  /** How many days the workspace keeps its audit entries (any active member may know). */
+  async auditRetention(caller: Pick<WorkspaceCaller, 'userId'>, workspaceId: string): Promise<number> {
+    await this.authorize(caller, workspaceId, 'view_workspace');
+    return (await this.#deps.store.findAuditRetention(workspaceId)) ?? DEFAULT_AUDIT_RETENTION_DAYS;
+  }
+
+  /**
+   * Sets how many days the workspace keeps its audit entries (owners only), from
+   * MIN_AUDIT_RETENTION_DAYS to MAX_AUDIT_RETENTION_DAYS; the change is audited. A shorter
+   * retention takes effect at the next purge.
+   */
+  async setAuditRetention(caller: WorkspaceCaller, workspaceId: string, days: number): Promise<void> {
+    await this.authorize(caller, workspaceId, 'set_audit_retention');
+    if (!Number.isSafeInteger(days) || days < MIN_AUDIT_RETENTION_DAYS || days > MAX_AUDIT_RETENTION_DAYS)
+      throw new SessiondError(
+        'invalid_request',
+        `The audit retention is a whole number of days from ${MIN_AUDIT_RETENTION_DAYS} to ${MAX_AUDIT_RETENTION_DAYS}.`,
+      );
+    const { store } = this.#deps;
+    const previous = (await store.findAuditRetention(workspaceId)) ?? DEFAULT_AUDIT_RETENTION_DAYS;
+    if (previous === days) return;
+    await store.setAuditRetention(workspaceId, days);
+    await this.#audit(caller, workspaceId, 'audit.retention_changed', 'workspace', workspaceId, { previous, days });
+  }
+
+  /**
+   * The one way entries leave the audit log: deletes those older than their workspace's
+   * retention, `batch` at a time, until none are left; returns how many. Run by `serve` every few
+   * minutes and by `sessiond audit purge`; the database refuses any other delete (migration 0017).
+   */
+  async purgeExpiredAudit(batch = 1_000): Promise<number> {
+    const now = this.#deps.clock.now();
+    let total = 0;
+    for (;;) {
+      const n = await this.#deps.store.purgeExpiredAudit(now, batch);
+      total += n;
+      if (n < batch) return total;
+    }
   }
 
   /** The target's membership (active or disabled); `not_found` when they never joined this workspace. */

@@ -155,6 +155,8 @@ export interface WorkspacesTable {
   name: string;
   security_owner_id: string;
   created_at: number;
+  /** How long the workspace's audit entries are kept (migration 0017; 365 unless an owner changed it). */
+  audit_retention_days: Generated<number>;
 }
 
 export interface WorkspaceMembersTable {
@@ -252,6 +254,8 @@ export interface Database {
   workspace_members: WorkspaceMembersTable;
   workspace_invitations: WorkspaceInvitationsTable;
   audit_log: AuditLogTable;
+  /** SQLite only: the purging transaction's permit to delete expired audit entries (migration 0017). */
+  audit_purge_permit: { id: number };
   session_reviews: SessionReviewsTable;
   incident_operations: IncidentOperationsTable;
   workspace_settings: WorkspaceSettingsTable;

@@ -1,10 +1,11 @@
 /**
  * The WorkspaceStore port over Kysely (SQLite and PostgreSQL). An invitation is spent and its
  * membership written in one transaction, by a conditional UPDATE (`… where used_at is null and
- * expires_at > now`), so of two racing uses one wins. The audit log is only ever inserted into
- * (and the database refuses anything else: migration 0010).
+ * expires_at > now`), so of two racing uses one wins. The audit log is only ever inserted into,
+ * but for the purge of entries past their workspace's retention (and the database refuses anything
+ * else: migrations 0010 and 0017).
  */
-import type { Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Selectable } from 'kysely';
 import type { WorkspaceStore } from '../../core/ports/workspace-store.js';
 import { higherRole, type AuditEntry, type InvitationRecord, type MembershipRecord, type WorkspaceRecord } from '../../core/workspaces.js';
 import type { AuditLogTable, Db, WorkspaceInvitationsTable, WorkspaceMembersTable, WorkspacesTable } from './database.js';
@@ -185,6 +186,44 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
         .execute();
     },
 
+    async findAuditRetention(workspaceId) {
+      const row = await db.selectFrom('workspaces').select('audit_retention_days').where('id', '=', workspaceId).executeTakeFirst();
+      return row ? Number(row.audit_retention_days) : null;
+    },
+
+    async setAuditRetention(workspaceId, days) {
+      await db.updateTable('workspaces').set({ audit_retention_days: days }).where('id', '=', workspaceId).execute();
+    },
+
+    async purgeExpiredAudit(now, limit) {
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      // The trigger judges each row's age by the database's clock: ask for no row it would refuse
+      // (an application clock a little ahead must not fail the whole batch), as well as by `now`.
+      const databaseNow = postgres ? sql`(extract(epoch from now()) * 1000)::bigint` : sql`(cast(strftime('%s', 'now') as integer) * 1000)`;
+      const retention = sql`cast(w.audit_retention_days as bigint) * ${sql.lit(DAY_MS)}`;
+      return db.transaction().execute(async (trx) => {
+        // The permit the trigger asks for, seen by this transaction only (migration 0017).
+        if (postgres) await sql`select set_config('sessiond.audit_purge', 'on', true)`.execute(trx);
+        else
+          await trx
+            .insertInto('audit_purge_permit')
+            .values({ id: 1 })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+        // A bounded batch (DELETE … LIMIT is not portable): never one huge delete holding locks.
+        const batch = trx
+          .selectFrom('audit_log as a')
+          .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
+          .select('a.seq')
+          .where(sql<boolean>`a.at < cast(${now} as bigint) - ${retention}`)
+          .where(sql<boolean>`a.at < ${databaseNow} - ${retention}`)
+          .limit(limit);
+        const result = await trx.deleteFrom('audit_log').where('seq', 'in', batch).executeTakeFirst();
+        if (!postgres) await trx.deleteFrom('audit_purge_permit').execute();
+        return Number(result.numDeletedRows);
+      });
+    },
+
     async listAudit(workspaceId, after, limit) {
       let query = db.selectFrom('audit_log').selectAll().where('workspace_id', '=', workspaceId);
       if (after) query = query.where('seq', '<', after.seq);
@@ -193,6 +232,8 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
     },
   };
 }
+
+const DAY_MS = 86_400_000;
 
 function toWorkspace(r: Selectable<WorkspacesTable>): WorkspaceRecord {
   return { id: r.id, name: r.name, securityOwnerId: r.security_owner_id, createdAt: Number(r.created_at) };

@@ -43,8 +43,18 @@ export interface WorkspaceStore {
    */
   acceptInvitation(id: string, userId: string, now: number): Promise<boolean>;
 
-  /** Appends one entry; the log has no update or delete path. */
+  /** The workspace's audit retention in days; null when there is no such workspace. */
+  findAuditRetention(workspaceId: string): Promise<number | null>;
+  setAuditRetention(workspaceId: string, days: number): Promise<void>;
+
+  /** Appends one entry; the log has no update or delete path but the purge below. */
   appendAudit(entry: NewAuditEntry): Promise<void>;
   /** Newest first (by `seq`), strictly older than `after`. */
   listAudit(workspaceId: string, after: AuditCursor | null, limit: number): Promise<AuditEntry[]>;
+  /**
+   * Deletes up to `limit` entries that are older than their workspace's retention at `now`
+   * (strictly: an entry exactly the retention old stays), in one transaction; returns how many.
+   * Entries of a workspace that does not exist are kept. The only delete the database allows.
+   */
+  purgeExpiredAudit(now: number, limit: number): Promise<number>;
 }

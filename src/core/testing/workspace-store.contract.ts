@@ -3,13 +3,14 @@
  * (`test/integration/workspace-store.test.ts` runs it on SQLite and PostgreSQL). Each case names a
  * promise the Workspaces use cases rely on: an invitation is good once even when two requests race,
  * and not after it expires; a member's row counts only live sessions and trusted devices; the
- * audit trail pages newest first without gaps or repeats.
+ * audit trail pages newest first without gaps or repeats; the purge removes exactly the entries past
+ * their own workspace's retention.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MfaStore } from '../ports/mfa-store.js';
 import type { Store } from '../ports/store.js';
 import type { WorkspaceStore } from '../ports/workspace-store.js';
-import type { InvitationRecord, MembershipRecord, WorkspaceRecord, WorkspaceRole } from '../workspaces.js';
+import type { InvitationRecord, MembershipRecord, NewAuditEntry, WorkspaceRecord, WorkspaceRole } from '../workspaces.js';
 import { sessionRecord, userRecord } from './store.contract.js';
 
 export interface WorkspaceStoreFixture {
@@ -159,6 +160,57 @@ export function runWorkspaceStoreContract(name: string, make: () => Promise<Work
       expect(row?.mfaEnabled).toBe(true);
       const owner = (await f.workspaces.listMembers(ws.id, now)).find((r) => r.user.id === ownerId);
       expect(owner).toMatchObject({ activeSessions: 0, lastActiveAt: null, trustedDevices: 0, mfaEnabled: false });
+    });
+
+    function entry(workspaceId: string, at: number, targetId: string): NewAuditEntry {
+      return {
+        id: uniqueId('a'),
+        workspaceId,
+        at,
+        actorId: 'actor',
+        action: 'member.invited',
+        targetKind: 'invitation',
+        targetId,
+        ip: null,
+        userAgent: null,
+        requestId: null,
+        details: {},
+      };
+    }
+
+    it("keeps a workspace's audit retention: 365 days until changed", async () => {
+      const { ws } = await workspace();
+      expect(await f.workspaces.findAuditRetention(ws.id)).toBe(365);
+      await f.workspaces.setAuditRetention(ws.id, 90);
+      expect(await f.workspaces.findAuditRetention(ws.id)).toBe(90);
+      expect(await f.workspaces.findAuditRetention(uniqueId('w'))).toBeNull();
+    });
+
+    it("purges exactly the entries older than their own workspace's retention, in batches", async () => {
+      const { ws: short } = await workspace();
+      const { ws: long } = await workspace();
+      await f.workspaces.setAuditRetention(short.id, 30);
+      await f.workspaces.setAuditRetention(long.id, 3650);
+      const now = T0;
+      const ages = { old1: 400 * DAY, old2: 31 * DAY, old3: 30 * DAY + 1, boundary: 30 * DAY, recent: 29 * DAY, today: 0 };
+      for (const [name, age] of Object.entries(ages)) {
+        await f.workspaces.appendAudit(entry(short.id, now - age, `short-${name}`));
+        await f.workspaces.appendAudit(entry(long.id, now - age, `long-${name}`));
+      }
+      // A workspace the database does not know: no retention, so kept.
+      const orphan = uniqueId('w');
+      await f.workspaces.appendAudit(entry(orphan, now - 4000 * DAY, 'orphan'));
+
+      expect(await f.workspaces.purgeExpiredAudit(now, 2)).toBe(2);
+      expect(await f.workspaces.purgeExpiredAudit(now, 2)).toBe(1);
+      expect(await f.workspaces.purgeExpiredAudit(now, 2)).toBe(0);
+      const left = async (id: string) => (await f.workspaces.listAudit(id, null, 100)).map((e) => e.targetId);
+      expect(await left(short.id)).toEqual(['short-today', 'short-recent', 'short-boundary']);
+      expect(await left(long.id)).toEqual(['long-today', 'long-recent', 'long-boundary', 'long-old3', 'long-old2', 'long-old1']);
+      expect(await left(orphan)).toEqual(['orphan']);
+      // A day later the entry that was exactly 30 days old has passed its retention too.
+      expect(await f.workspaces.purgeExpiredAudit(now + DAY, 100)).toBe(1);
+      expect(await left(short.id)).toEqual(['short-today', 'short-recent']);
     });
 
     it('pages the audit trail newest first, in the order written, without gaps or repeats', async () => {

@@ -33,6 +33,7 @@ const AUDIT_ACTIONS = Object.keys({
   'incident.threshold_changed': true,
   'member.role_changed': true,
   'device.replaced': true,
+  'audit.retention_changed': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
 /** Routes that take no query string still refuse one they do not understand. */
