@@ -139,6 +139,12 @@ const MATRIX: Row[] = [
     expected: ADMINS_ONLY,
   },
   {
+    route: 'PUT /v1/admin/workspaces/{ws}/audit/retention',
+    request: (t) => ({ method: 'PUT', url: `${ws(t)}/audit/retention`, payload: { days: 400 } }),
+    // How long the trail is kept is the owner's alone.
+    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403 },
+  },
+  {
     route: 'GET /v1/admin/workspaces/{ws}/sessions',
     request: (t) => ({ method: 'GET', url: `${ws(t)}/sessions?member=${t.member.id}&ip=0.0.0.0/0,::/0` }),
     expected: ADMINS_ONLY,
@@ -365,6 +371,7 @@ describe('workspaces over HTTP (sqlite)', () => {
           // A plain member learns whom to contact by address, not only by an id they cannot look up.
           security_owner: { id: owner.id, email: owner.email, name: null },
           created_at: expect.any(String),
+          audit_retention_days: 365,
         },
         role: 'member',
       });
@@ -750,6 +757,49 @@ describe('workspaces over HTTP (sqlite)', () => {
     });
   });
 
+  // Near last: it moves the clock a month on.
+  describe('audit retention', () => {
+    it('keeps entries for the days an owner sets, and the purge removes exactly those older than that', async () => {
+      const owner = await person('retention');
+      const workspace = await createWorkspace(owner, 'Retention');
+      const base = `/v1/admin/workspaces/${workspace}`;
+      const retention = (days: unknown) => as(owner, { method: 'PUT', url: `${base}/audit/retention`, payload: { days } });
+      for (const days of [29, 3651, 90.5, '90', null]) expectError(await retention(days), 400, 'invalid_request');
+      expectError(
+        await as(owner, { method: 'PUT', url: `${base}/audit/retention`, payload: { days: 90, also: 1 } }),
+        400,
+        'invalid_request',
+      );
+      expectError(await as(owner, { method: 'PUT', url: `${base}/audit/retention`, payload: {} }), 400, 'invalid_request');
+      expect((await as(owner, { method: 'GET', url: base })).json().workspace.audit_retention_days).toBe(365);
+      expect((await retention(30)).statusCode).toBe(204);
+      expect((await as(owner, { method: 'GET', url: base })).json().workspace.audit_retention_days).toBe(30);
+      expect(await trailOf(owner, workspace)).toEqual(['audit.retention_changed', 'workspace.created']);
+      expect((await as(owner, { method: 'GET', url: `${base}/audit?limit=1` })).json().entries[0]).toMatchObject({
+        action: 'audit.retention_changed',
+        actor_id: owner.id,
+        target_kind: 'workspace',
+        target_id: workspace,
+        details: { previous: 365, days: 30 },
+      });
+
+      // 30 days on, nothing is older than the retention; a moment later the first two are.
+      h.clock.advance(30 * 86_400_000);
+      const fresh = await signIn(owner.email);
+      await invite(fresh, workspace, email('later'), 'member');
+      expect(await h.registry.workspaces.purgeExpiredAudit()).toBe(0);
+      expect(await trailOf(fresh, workspace)).toEqual(['member.invited', 'audit.retention_changed', 'workspace.created']);
+      h.clock.advance(1);
+      expect(await h.registry.workspaces.purgeExpiredAudit()).toBe(2);
+      expect(await trailOf(fresh, workspace)).toEqual(['member.invited']);
+    });
+
+    const trailOf = async (p: Person, workspace: string) =>
+      ((await as(p, { method: 'GET', url: `/v1/admin/workspaces/${workspace}/audit` })).json().entries as { action: string }[]).map(
+        (e) => e.action,
+      );
+  });
+
   // Last: it moves the clock past every session's recent authentication.
   describe('recent authentication', () => {
     it('is needed to act on a member, invite or name the security owner; reading is not', async () => {
@@ -765,6 +815,7 @@ describe('workspaces over HTTP (sqlite)', () => {
         { method: 'DELETE', url: `${base}/members/${plain.id}/sessions/${plain.sessionId}` },
         { method: 'DELETE', url: `${base}/members/${plain.id}/sessions` },
         { method: 'POST', url: `${base}/members/${plain.id}/offboard` },
+        { method: 'PUT', url: `${base}/audit/retention`, payload: { days: 30 } },
       ];
       for (const o of sensitive) expectError(await as(owner, o), 403, 'reauth_required');
       expect((await as(plain, { method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);

@@ -730,6 +730,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/workspaces/{ws}/audit/retention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set how many days audit entries are kept, 30 to 3650 (owners only); the change is itself audited
+     * @description Entries older than this are deleted by the periodic purge (`serve`, `sessiond audit purge`); nothing else deletes one.
+     */
+    put: operations['setWorkspaceAuditRetention'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/admin/workspaces/{ws}/audit': {
     parameters: {
       query?: never;
@@ -1079,6 +1099,8 @@ export interface components {
         email: string;
         name: string | null;
       } | null;
+      /** @description How many days audit entries are kept (365 unless an owner changed it) */
+      audit_retention_days: number;
     };
     WorkspaceMember: {
       user_id: string;
@@ -3247,6 +3269,51 @@ export interface operations {
       };
     };
   };
+  setWorkspaceAuditRetention: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description How many days audit entries are kept; older ones are deleted by the periodic purge */
+          days: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listWorkspaceAudit: {
     parameters: {
       query?: {
@@ -3296,7 +3363,8 @@ export interface operations {
                 | 'incident.finished'
                 | 'incident.threshold_changed'
                 | 'member.role_changed'
-                | 'device.replaced';
+                | 'device.replaced'
+                | 'audit.retention_changed';
               target_kind: 'workspace' | 'member' | 'invitation' | 'session' | 'incident';
               target_id: string;
               ip: string | null;

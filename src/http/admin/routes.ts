@@ -25,6 +25,7 @@ import { iso, sessionView } from '../views.js';
 import {
   AuditPage,
   AuditQuery,
+  AuditRetentionBody,
   CreateWorkspaceBody,
   InvitationSent,
   InviteBody,
@@ -146,7 +147,11 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
         // Every member may know whom to contact: the owner's address, not only an id they cannot look up.
         const owner = await registry.store.findUserById(workspace.securityOwnerId);
         const securityOwner = owner === null ? null : { id: owner.id, email: owner.email, name: owner.name };
-        return { workspace: { ...workspaceView(workspace), security_owner: securityOwner }, role: membership.role };
+        const retention = await workspaces.auditRetention(callerOf(request), workspace.id);
+        return {
+          workspace: { ...workspaceView(workspace), security_owner: securityOwner, audit_retention_days: retention },
+          role: membership.role,
+        };
       },
     );
 
@@ -387,6 +392,29 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
           sign_outs: r.signOuts,
         })),
       }),
+    );
+
+    app.put(
+      '/admin/workspaces/:ws/audit/retention',
+      {
+        schema: {
+          tags: TAGS.admin,
+          operationId: 'setWorkspaceAuditRetention',
+          summary: 'Set how many days audit entries are kept, 30 to 3650 (owners only); the change is itself audited',
+          description:
+            'Entries older than this are deleted by the periodic purge (`serve`, `sessiond audit purge`); nothing else deletes one.',
+          security: SECURITY.session,
+          querystring: NoQuery,
+          params: WorkspaceParams,
+          body: AuditRetentionBody,
+          response: responses({ 204: { type: 'null' } }),
+        },
+      },
+      async (request, reply) => {
+        await requireRecentAuth(request, registry);
+        await workspaces.setAuditRetention(callerOf(request), request.params.ws, request.body.days);
+        return reply.code(204).send();
+      },
     );
 
     app.get(

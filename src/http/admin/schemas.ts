@@ -4,7 +4,14 @@
  * never leave the server.
  */
 import { Type, type Static } from 'typebox';
-import { MAX_WORKSPACE_NAME, WORKSPACE_ROLES, type AuditAction, type WorkspaceRole } from '../../core/workspaces.js';
+import {
+  MAX_AUDIT_RETENTION_DAYS,
+  MAX_WORKSPACE_NAME,
+  MIN_AUDIT_RETENTION_DAYS,
+  WORKSPACE_ROLES,
+  type AuditAction,
+  type WorkspaceRole,
+} from '../../core/workspaces.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -61,6 +68,17 @@ export const RoleBody = Type.Object({ role: Role }, { additionalProperties: fals
 
 export const SecurityOwnerBody = Type.Object({ user_id: Id }, { additionalProperties: false });
 
+export const AuditRetentionBody = Type.Object(
+  {
+    days: Type.Integer({
+      minimum: MIN_AUDIT_RETENTION_DAYS,
+      maximum: MAX_AUDIT_RETENTION_DAYS,
+      description: 'How many days audit entries are kept; older ones are deleted by the periodic purge',
+    }),
+  },
+  { additionalProperties: false },
+);
+
 export const AUDIT_FORMATS = ['json', 'jsonl', 'csv'] as const;
 
 export const AuditQuery = Type.Object(
@@ -116,6 +134,7 @@ export const WorkspaceDetail = Type.Object(
         { description: 'Null only if the account is gone' },
       ),
     ),
+    audit_retention_days: Type.Integer({ description: 'How many days audit entries are kept (365 unless an owner changed it)' }),
   },
   { $id: 'WorkspaceDetail' },
 );

@@ -66,7 +66,14 @@ function ownerOf(id: string) {
 function withWorkspace(api: FakeApi, role: 'owner' | 'security_admin' | 'member' = 'owner', ownerId = 'u1') {
   api.listMyWorkspaces.mockResolvedValue([{ ...acme, role, security_owner_id: ownerId }]);
   api.getWorkspace.mockResolvedValue({
-    workspace: { id: 'ws1', name: 'Acme', security_owner_id: ownerId, security_owner: ownerOf(ownerId), created_at: acme.created_at },
+    workspace: {
+      id: 'ws1',
+      name: 'Acme',
+      security_owner_id: ownerId,
+      security_owner: ownerOf(ownerId),
+      created_at: acme.created_at,
+      audit_retention_days: 365,
+    },
     role,
   });
   api.listWorkspaceMembers.mockResolvedValue([ada, grace, linus, gone]);
@@ -116,7 +123,14 @@ describe('Workspaces page', () => {
     expect(await screen.findByText(/You are not a member of any workspace yet/)).toBeTruthy();
     api.listMyWorkspaces.mockResolvedValue([makeWorkspace({ id: 'ws9', name: 'Initech' })]);
     api.getWorkspace.mockResolvedValue({
-      workspace: { id: 'ws9', name: 'Initech', security_owner_id: 'u1', security_owner: ownerOf('u1'), created_at: NOW.toISOString() },
+      workspace: {
+        id: 'ws9',
+        name: 'Initech',
+        security_owner_id: 'u1',
+        security_owner: ownerOf('u1'),
+        created_at: NOW.toISOString(),
+        audit_retention_days: 365,
+      },
       role: 'owner',
     });
     fireEvent.change(screen.getByLabelText('Workspace name'), { target: { value: '  Initech ' } });
@@ -411,7 +425,14 @@ describe('Workspaces page', () => {
     // Active owners and security admins other than the current one; never plain or disabled members.
     expect([...select.options].map((o) => o.textContent)).toEqual(['linus@example.com (Security admin)']);
     api.getWorkspace.mockResolvedValue({
-      workspace: { id: 'ws1', name: 'Acme', security_owner_id: 'u3', security_owner: ownerOf('u3'), created_at: acme.created_at },
+      workspace: {
+        id: 'ws1',
+        name: 'Acme',
+        security_owner_id: 'u3',
+        security_owner: ownerOf('u3'),
+        created_at: acme.created_at,
+        audit_retention_days: 365,
+      },
       role: 'owner',
     });
     fireEvent.click(within(section).getByRole('button', { name: 'Name as security owner' }));
