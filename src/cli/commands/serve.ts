@@ -63,8 +63,15 @@ export function serveCommand(): Command {
         (n) => n > 0 && app.log.info({ event: 'sign_up_requests_purged', count: n }, 'purged used and expired sign-up requests'),
         (err: unknown) => app.log.warn({ err }, 'purging sign-up requests failed; will retry'),
       );
+    // ...and audit entries past their workspace's retention (the only delete the log allows).
+    const purgeAudit = () =>
+      registry.workspaces.purgeExpiredAudit().then(
+        (n) => n > 0 && app.log.info({ event: 'audit_purged', count: n }, "purged audit entries past their workspace's retention"),
+        (err: unknown) => app.log.warn({ err }, 'purging audit entries failed; will retry'),
+      );
     void purge();
     void purgeSignUps();
+    void purgeAudit();
     // Incident operations a stopped (or killed) process left running go on from their recorded progress.
     void registry.incidents.resumeAll().then(
       (n) => n > 0 && app.log.info({ event: 'incidents_resumed', count: n }, 'resuming incident operations'),
@@ -73,6 +80,7 @@ export function serveCommand(): Command {
     const purgeTimer = setInterval(() => {
       void purge();
       void purgeSignUps();
+      void purgeAudit();
     }, PURGE_INTERVAL_MS).unref();
 
     let closing = false;

@@ -1,6 +1,6 @@
 /**
  * Workspace administration from the server's shell: `sessiond workspaces …`, `sessiond members …`,
- * `sessiond sessions …` and `sessiond audit export`. The operator acts as a named person (`--as <email>`): the same
+ * `sessiond sessions …` and `sessiond audit export|retention|purge`. The operator acts as a named person (`--as <email>`): the same
  * authorisation as the web console and the admin API applies, and the audit log names that
  * person (user agent `sessiond-cli`, no address). Every command goes through the Workspaces use
  * cases; none writes to the database itself.
@@ -231,5 +231,42 @@ export function auditCommand(): Command {
       },
     ),
   );
+  audit.addCommand(
+    adminCommand<{ as: string; workspace: string; days: string }>(
+      'retention',
+      'Set how many days the workspace keeps its audit entries (owners only; 30 to 3650). The change is audited.',
+      (c) =>
+        c
+          .addOption(new Option('--workspace <id>', 'The workspace id.').makeOptionMandatory())
+          .addOption(new Option('--days <days>', 'Keep entries this many days; older ones go at the next purge.').makeOptionMandatory()),
+      async (registry, caller, options) => {
+        const days = /^[0-9]{1,5}$/.test(options.days) ? Number(options.days) : Number.NaN;
+        await registry.workspaces.setAuditRetention(caller, options.workspace, days);
+        console.log(`workspace ${options.workspace} keeps its audit entries for ${days} days`);
+      },
+    ),
+  );
+  audit.addCommand(auditPurgeCommand());
   return audit;
+}
+
+/**
+ * `sessiond audit purge`: deletes every workspace's audit entries older than its retention, the
+ * same purge `serve` runs every few minutes, and the only delete the database allows on the log.
+ * Maintenance, like `migrate`: no `--as`, since what goes is what each workspace's owners set.
+ */
+function auditPurgeCommand(): Command {
+  const command = new Command('purge').description(
+    "Delete the audit entries older than their workspace's retention (serve also does this every 10 minutes).",
+  );
+  addConfigOptions(command, CONFIG_KEYS);
+  return command.action(async () => {
+    const registry = await createRegistry(loadConfig(flagsOf(command)), { logStream: process.stderr });
+    try {
+      const n = await registry.workspaces.purgeExpiredAudit();
+      console.log(`purged ${n} audit ${n === 1 ? 'entry' : 'entries'} older than their workspace's retention`);
+    } finally {
+      await registry.close();
+    }
+  });
 }
