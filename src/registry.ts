@@ -15,6 +15,8 @@ import { kyselyStore } from './adapters/kysely/kysely-store.js';
 import { kyselyWorkspaceStore } from './adapters/kysely/kysely-workspace-store.js';
 import { kyselyReviewStore } from './adapters/kysely/kysely-review-store.js';
 import { kyselyIncidentStore } from './adapters/kysely/kysely-incident-store.js';
+import { kyselyApiKeyStore } from './adapters/kysely/kysely-api-key-store.js';
+import { ApiKeys } from './core/api-keys.js';
 import { Incidents } from './core/incidents.js';
 import { Reviews } from './core/reviews.js';
 import { Devices } from './core/devices.js';
@@ -97,6 +99,8 @@ export interface Registry {
   devices: Devices;
   /** Incident response: search a workspace's sessions, end those that match, four eyes above a threshold. */
   incidents: Incidents;
+  /** Workspace API keys: made and revoked by owners, verified on the admin plane. */
+  apiKeys: ApiKeys;
   close(): Promise<void>;
 }
 
@@ -340,7 +344,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     recorder.add(reviews.onEvent);
     const workspaceStore = kyselyWorkspaceStore(db);
     const devices = new Devices({ store, revocation, mfa });
+    const apiKeyStore = kyselyApiKeyStore(db);
     const workspaces = new Workspaces({
+      apiKeys: apiKeyStore,
       devices,
       reviews,
       reviewStore,
@@ -356,6 +362,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       links,
       invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
     });
+    const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
     const incidentLog = logger.child({ component: 'incidents' });
     const incidents = new Incidents({
       store: kyselyIncidentStore(db),
@@ -411,6 +418,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       reviews,
       devices,
       incidents,
+      apiKeys,
       async close() {
         clearInterval(flushTimer);
         // A running incident operation stops after its current batch; the next start resumes it.

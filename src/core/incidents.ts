@@ -9,7 +9,8 @@
  *   when it no longer matches the world changed, and the caller dry-runs again (409 `count_mismatch`).
  * - Four eyes: above the workspace's approval threshold (default 100 sessions; owners change it)
  *   the operation waits for a second owner or security admin. The requester can never approve
- *   their own; any admin of the workspace, the requester included, may refuse it.
+ *   their own, nor can an API key (a person decides); any admin of the workspace, the requester
+ *   included, may refuse it.
  * - Running: batches, each one transaction that ends its sessions through Revocation (reason
  *   `admin`, the requester as the admin actor: each member's timeline says an admin ended them)
  *   and records the operation's cursor, counts and audit entry. After a crash no batch is half
@@ -189,8 +190,9 @@ export class Incidents {
     return incident;
   }
 
-  /** A second owner or security admin approves a waiting operation, which starts. Never the requester. */
+  /** A second owner or security admin approves a waiting operation, which starts. Never the requester, nor an API key. */
   async approve(caller: WorkspaceCaller, workspaceId: string, id: string): Promise<IncidentRecord> {
+    await this.#deps.workspaces.authorize(caller, workspaceId, 'approve_incidents');
     const incident = await this.#decidable(caller, workspaceId, id);
     if (incident.requestedBy === caller.userId)
       throw new SessiondError('forbidden', 'Four eyes: a second owner or security admin must approve, not the requester.');
@@ -383,7 +385,8 @@ export class Incidents {
       ip: caller?.ip ?? null,
       userAgent: caller?.userAgent ?? null,
       requestId: caller?.requestId ?? null,
-      details,
+      // An API key's request names the key (never its secret); the actor is its creator.
+      details: caller?.key ? { ...details, key: caller.key.id } : details,
     };
   }
 

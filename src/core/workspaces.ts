@@ -12,6 +12,8 @@
  * gets 403 `forbidden`.
  */
 import { issueLinkToken, redeemLinkToken } from './action-tokens.js';
+import { keyMayTake, type ApiKeyIdentity } from './api-keys.js';
+import type { ApiKeyStore } from './ports/api-key-store.js';
 import type { Background } from './background.js';
 import { SessiondError } from './errors.js';
 import { workspaceInvitationMail } from './mail-templates.js';
@@ -57,6 +59,10 @@ export type WorkspaceAction =
   | 'respond_to_incidents'
   /** Set how many sessions an incident may end before a second admin must approve. */
   | 'set_incident_threshold'
+  /** Approve an incident operation waiting for a second admin: a person's decision, never an API key's. */
+  | 'approve_incidents'
+  /** Create, list and revoke the workspace's API keys (core/api-keys.ts). */
+  | 'manage_api_keys'
   /** Set how many days the workspace's audit entries are kept. */
   | 'set_audit_retention';
 
@@ -71,6 +77,8 @@ const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
   view_audit: 'security_admin',
   respond_to_incidents: 'security_admin',
   set_incident_threshold: 'owner',
+  approve_incidents: 'security_admin',
+  manage_api_keys: 'owner',
   set_audit_retention: 'owner',
 };
 
@@ -127,6 +135,8 @@ export interface WorkspaceCaller {
   ip: string | null;
   userAgent: string | null;
   requestId: string | null;
+  /** Set when an API key acts (for its creator, `userId`): authorize also asks its scopes and workspace. */
+  key?: ApiKeyIdentity | undefined;
 }
 
 export type AuditAction =
@@ -147,6 +157,8 @@ export type AuditAction =
   | 'incident.finished'
   | 'incident.threshold_changed'
   | 'device.replaced'
+  | 'api_key.created'
+  | 'api_key.revoked'
   | 'audit.retention_changed';
 
 export interface AuditEntry {
@@ -157,7 +169,7 @@ export interface AuditEntry {
   at: number;
   actorId: string;
   action: AuditAction;
-  targetKind: 'workspace' | 'member' | 'invitation' | 'session' | 'incident';
+  targetKind: 'workspace' | 'member' | 'invitation' | 'session' | 'incident' | 'api_key';
   targetId: string;
   ip: string | null;
   userAgent: string | null;
@@ -183,6 +195,8 @@ export interface WorkspaceDeps {
   reviews: Pick<Reviews, 'request'>;
   devices: Pick<Devices, 'replace'>;
   reviewStore: Pick<ReviewStore, 'latestWorkspaceReviews'>;
+  /** Offboarding revokes the keys the member made. */
+  apiKeys: Pick<ApiKeyStore, 'revokeApiKeysOf'>;
   clock: Clock;
   crypto: Crypto;
   mailer: Mailer;
@@ -212,6 +226,8 @@ export interface Authorized {
 export interface OffboardResult {
   sessionsEnded: number;
   devicesUntrusted: number;
+  /** The member's workspace API keys revoked now. */
+  keysRevoked: number;
   /** False when the membership was already disabled (a second run finishes what the first began). */
   membershipDisabled: boolean;
 }
@@ -226,14 +242,18 @@ export class Workspaces {
   /**
    * The caller's workspace and membership when they may take `action`. Throws `not_found` when
    * the caller is not an active member (or there is no such workspace: the same answer), and
-   * `forbidden` when their role does not allow the action.
+   * `forbidden` when their role does not allow the action. An API key acts for its creator with
+   * at most their rights: in its own workspace only (elsewhere `not_found`, as for an outsider),
+   * and only for actions its scopes name (`forbidden` otherwise).
    */
-  async authorize(caller: Pick<WorkspaceCaller, 'userId'>, workspaceId: string, action: WorkspaceAction): Promise<Authorized> {
+  async authorize(caller: Pick<WorkspaceCaller, 'userId' | 'key'>, workspaceId: string, action: WorkspaceAction): Promise<Authorized> {
     const { store } = this.#deps;
-    const membership = await store.findMembership(workspaceId, caller.userId);
+    const { key } = caller;
+    const membership = key && key.workspaceId !== workspaceId ? null : await store.findMembership(workspaceId, caller.userId);
     const workspace = membership?.status === 'active' ? await store.findWorkspace(workspaceId) : null;
     if (!membership || !workspace) throw new SessiondError('not_found', 'No such workspace.');
     if (!mayTake(membership.role, action)) throw new SessiondError('forbidden', 'Your role in this workspace does not allow this.');
+    if (key && !keyMayTake(key.scopes, action)) throw new SessiondError('forbidden', 'This API key’s scopes do not allow this.');
     return { workspace, membership };
   }
 
@@ -405,11 +425,12 @@ export class Workspaces {
   }
 
   /**
-   * Offboarding, one step: disables the membership, ends every session of the member and takes
-   * trust from every device of theirs (their next sign-in anywhere asks for the second factor),
-   * recorded with who did it. Safe to run again: a second run finishes whatever a first one that
-   * failed halfway left. The security owner cannot be offboarded until someone else is named,
-   * nor can the caller offboard themself; only an owner may offboard an owner.
+   * Offboarding, one step: disables the membership, ends every session of the member, takes
+   * trust from every device of theirs (their next sign-in anywhere asks for the second factor)
+   * and revokes the workspace API keys they made, recorded with who did it. Safe to run again:
+   * a second run finishes whatever a first one that failed halfway left. The security owner
+   * cannot be offboarded until someone else is named, nor can the caller offboard themself; only
+   * an owner may offboard an owner.
    */
   async offboard(caller: WorkspaceCaller, workspaceId: string, memberId: string): Promise<OffboardResult> {
     const { workspace, membership } = await this.authorize(caller, workspaceId, 'offboard_members');
@@ -425,7 +446,8 @@ export class Workspaces {
     const sessionsEnded = await revocation.endMatching({ userId: memberId }, actor, 'admin');
     const devices = [...(await mfa.trustedDeviceIds(memberId))];
     for (const deviceId of devices) await mfa.untrustDevice(memberId, deviceId, actor);
-    const result = { sessionsEnded, devicesUntrusted: devices.length, membershipDisabled };
+    const keysRevoked = await this.#deps.apiKeys.revokeApiKeysOf(workspaceId, memberId, clock.now(), caller.userId);
+    const result = { sessionsEnded, devicesUntrusted: devices.length, keysRevoked, membershipDisabled };
     await this.#audit(caller, workspaceId, 'member.offboarded', 'member', memberId, { ...result });
     return result;
   }
@@ -541,7 +563,8 @@ export class Workspaces {
       ip: caller.ip,
       userAgent: caller.userAgent,
       requestId: caller.requestId,
-      details,
+      // An API key's action names the key (never its secret); the actor is its creator.
+      details: caller.key ? { ...details, key: caller.key.id } : details,
     });
   }
 }

@@ -519,7 +519,7 @@ describe('workspaces over HTTP (sqlite)', () => {
       expect((await as(leaver, { method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
 
       const done = await offboard(admin, workspace, leaver);
-      expect(done).toEqual({ sessions_ended: 2, devices_untrusted: 0, membership_disabled: true });
+      expect(done).toEqual({ sessions_ended: 2, devices_untrusted: 0, keys_revoked: 0, membership_disabled: true });
 
       expectError(await as(leaver, { method: 'GET', url: '/v1/me/session' }), 401, 'unauthenticated');
       expectError(await as(second, { method: 'GET', url: '/v1/me/sessions' }), 401, 'unauthenticated');
@@ -544,7 +544,12 @@ describe('workspaces over HTTP (sqlite)', () => {
         disabled_at: expect.any(String),
       });
       // A second run finishes what a first began, and says the membership was already disabled.
-      expect(await offboard(admin, workspace, leaver)).toEqual({ sessions_ended: 1, devices_untrusted: 0, membership_disabled: false });
+      expect(await offboard(admin, workspace, leaver)).toEqual({
+        sessions_ended: 1,
+        devices_untrusted: 0,
+        keys_revoked: 0,
+        membership_disabled: false,
+      });
     });
 
     it('ends one session, or all of them, of a member, as the audit trail records', async () => {

@@ -127,7 +127,9 @@ describe('workspace administration from the CLI', () => {
 
       const off = await as('owner@example.com', 'members', 'offboard', '--workspace', id!, '--user', 'member@example.com');
       expect(off.code, off.stderr).toBe(0);
-      expect(off.stdout).toBe('offboarded member@example.com: 1 session(s) ended, 0 device(s) untrusted, membership disabled\n');
+      expect(off.stdout).toBe(
+        'offboarded member@example.com: 1 session(s) ended, 0 device(s) untrusted, 0 API key(s) revoked, membership disabled\n',
+      );
       expect(await me(second)).toBe(401);
       const after = await as('owner@example.com', 'members', 'list', '--workspace', id!);
       expect(after.stdout).toMatch(/^member@example\.com\tmember\tdisabled\t0\t-\toff\t0$/m);

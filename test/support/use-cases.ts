@@ -33,6 +33,8 @@ import type { WorkspaceStore } from '../../src/core/ports/workspace-store.js';
 import type { MfaStore } from '../../src/core/ports/mfa-store.js';
 import { DEFAULT_INVITATION_TTL_MS, Workspaces } from '../../src/core/workspaces.js';
 import { kyselyIncidentStore } from '../../src/adapters/kysely/kysely-incident-store.js';
+import { kyselyApiKeyStore } from '../../src/adapters/kysely/kysely-api-key-store.js';
+import { ApiKeys } from '../../src/core/api-keys.js';
 import { Incidents } from '../../src/core/incidents.js';
 import type { IncidentStore } from '../../src/core/ports/incident-store.js';
 
@@ -62,6 +64,7 @@ export interface UseCases {
   devices: Devices;
   incidents: Incidents;
   incidentStore: IncidentStore;
+  apiKeys: ApiKeys;
   reviews: Reviews;
   mfaStore: MfaStore;
   recorder: Recorder;
@@ -158,7 +161,9 @@ export async function useCases(): Promise<UseCases> {
   const reviews = new Reviews({ store: reviewStore, clock, crypto, recorder });
   recorder.add(reviews.onEvent);
   const devices = new Devices({ store, revocation, mfa });
+  const apiKeyStore = kyselyApiKeyStore(db);
   const workspaces = new Workspaces({
+    apiKeys: apiKeyStore,
     devices,
     reviews,
     reviewStore,
@@ -174,6 +179,7 @@ export async function useCases(): Promise<UseCases> {
     links,
     invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
   });
+  const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
   const incidentStore = kyselyIncidentStore(db);
   const incidents = new Incidents({
     store: incidentStore,
@@ -191,6 +197,7 @@ export async function useCases(): Promise<UseCases> {
     store,
     incidents,
     incidentStore,
+    apiKeys,
     sessions,
     revocation,
     signIn,

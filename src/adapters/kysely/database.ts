@@ -238,6 +238,22 @@ export interface WorkspaceSettingsTable {
   incident_approval_threshold: number;
 }
 
+/** Workspace API keys (0016): only the secret's hash; revoked, never deleted. */
+export interface WorkspaceApiKeysTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** Space-separated scopes. */
+  scopes: string;
+  secret_hash: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -254,6 +270,7 @@ export interface Database {
   workspace_members: WorkspaceMembersTable;
   workspace_invitations: WorkspaceInvitationsTable;
   audit_log: AuditLogTable;
+  workspace_api_keys: WorkspaceApiKeysTable;
   /** SQLite only: the purging transaction's permit to delete expired audit entries (migration 0017). */
   audit_purge_permit: { id: number };
   session_reviews: SessionReviewsTable;

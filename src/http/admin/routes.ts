@@ -329,7 +329,7 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
         schema: {
           tags: TAGS.admin,
           operationId: 'offboardWorkspaceMember',
-          summary: 'Offboard a member in one step: disable the membership, end every session, untrust every device',
+          summary: 'Offboard a member in one step: disable the membership, end every session, untrust every device, revoke their API keys',
           security: SECURITY.session,
           querystring: NoQuery,
           params: MemberParams,
@@ -344,6 +344,7 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
         return {
           sessions_ended: done.sessionsEnded,
           devices_untrusted: done.devicesUntrusted,
+          keys_revoked: done.keysRevoked,
           membership_disabled: done.membershipDisabled,
         };
       },

@@ -40,6 +40,8 @@ const AUDIT_ACTIONS = Object.keys({
   'incident.threshold_changed': true,
   'member.role_changed': true,
   'device.replaced': true,
+  'api_key.created': true,
+  'api_key.revoked': true,
   'audit.retention_changed': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
@@ -167,6 +169,7 @@ export const InvitationSent = Type.Object({
 export const OffboardResult = Type.Object({
   sessions_ended: Type.Integer(),
   devices_untrusted: Type.Integer(),
+  keys_revoked: Type.Integer({ description: 'The workspace API keys the member made, revoked now' }),
   membership_disabled: Type.Boolean({ description: 'False when it was already disabled (a second run finishes what a first began)' }),
 });
 
@@ -182,6 +185,7 @@ export const AuditEntry = Type.Object(
       Type.Literal('invitation'),
       Type.Literal('session'),
       Type.Literal('incident'),
+      Type.Literal('api_key'),
     ]),
     target_id: Type.String(),
     ip: Nullable(Type.String()),
