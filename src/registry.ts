@@ -18,6 +18,8 @@ import { kyselyIncidentStore } from './adapters/kysely/kysely-incident-store.js'
 import { kyselyApiKeyStore } from './adapters/kysely/kysely-api-key-store.js';
 import { ApiKeys } from './core/api-keys.js';
 import { Incidents } from './core/incidents.js';
+import { Policies } from './core/policies.js';
+import { kyselyPolicyStore } from './adapters/kysely/kysely-policy-store.js';
 import { Reviews } from './core/reviews.js';
 import { Devices } from './core/devices.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
@@ -99,6 +101,8 @@ export interface Registry {
   devices: Devices;
   /** Incident response: search a workspace's sessions, end those that match, four eyes above a threshold. */
   incidents: Incidents;
+  /** Workspace session policies, enforced on every validation (Sessions' screen). */
+  policies: Policies;
   /** Workspace API keys: made and revoked by owners, verified on the admin plane. */
   apiKeys: ApiKeys;
   close(): Promise<void>;
@@ -363,6 +367,20 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
     });
     const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
+    const policies = new Policies({
+      store: kyselyPolicyStore(db),
+      workspaces,
+      audit: workspaceStore,
+      revocation,
+      sessions,
+      bus,
+      clock,
+      crypto,
+      clientIds: config.clients.map((c) => c.id),
+    });
+    // Every validation asks the member's workspace policies; a sign-in is held to the session limit.
+    sessions.useScreen(policies.screen);
+    recorder.add(policies.onEvent);
     const incidentLog = logger.child({ component: 'incidents' });
     const incidents = new Incidents({
       store: kyselyIncidentStore(db),
@@ -419,6 +437,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       devices,
       incidents,
       apiKeys,
+      policies,
       async close() {
         clearInterval(flushTimer);
         // A running incident operation stops after its current batch; the next start resumes it.

@@ -256,7 +256,7 @@ describe('Revocation', () => {
     expect(defaultReason(self('a'), 'a')).toBe('sign_out');
     expect(defaultReason(self('a'), 'b')).toBe('revoked_by_user');
     expect(defaultReason({ kind: 'admin', adminId: 'x', ip: null }, 'b')).toBe('admin');
-    expect(defaultReason({ kind: 'policy', policy: 'max-sessions' }, 'b')).toBe('admin');
+    expect(defaultReason({ kind: 'policy', policy: 'max_sessions' }, 'b')).toBe('policy');
     expect(defaultReason({ kind: 'system' }, 'b')).toBe('revoked_by_user');
   });
 });

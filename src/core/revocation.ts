@@ -27,15 +27,16 @@ export interface RevocationDeps {
 
 /**
  * Why a session ended, when the caller does not say: the user ending the session they use is
- * signing out; ending another of theirs is a revocation; an admin's or a policy's is `admin`.
+ * signing out; ending another of theirs is a revocation; an admin's is `admin`, a policy's `policy`.
  */
 export function defaultReason(actor: Actor, sessionId: string): RevokeReason {
   switch (actor.kind) {
     case 'session':
       return actor.sessionId === sessionId ? 'sign_out' : 'revoked_by_user';
     case 'admin':
-    case 'policy':
       return 'admin';
+    case 'policy':
+      return 'policy';
     case 'link':
     case 'system':
       return 'revoked_by_user';
@@ -61,7 +62,7 @@ export class Revocation {
   ): Promise<EndedSession | null> {
     const { store, sessions, recorder, clock } = this.#deps;
     const at = clock.now();
-    const ended = await store.revokeSession(sessionId, userId, reason, at);
+    const ended = await store.revokeSession(sessionId, userId, reason, at, actor.kind === 'policy' ? actor.policy : null);
     if (!ended) {
       await recorder.record({ type: 'revocation_refused', at, userId, sessionId, request: 'end', actor });
       return null;

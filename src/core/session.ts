@@ -15,7 +15,9 @@ export type RevokeReason =
   /** "This wasn't me": the owner reported the sign-in. */
   | 'reported'
   /** Replaced by a new id and secret for the same sign-in after a privilege change (token rotation). */
-  | 'rotated';
+  | 'rotated'
+  /** A workspace policy ended it; `revokeDetail` names the rule. */
+  | 'policy';
 
 export interface Client {
   id: string;
@@ -82,6 +84,8 @@ export interface SessionRecord {
   deviceTrustedUntil: number | null;
   revokedAt: number | null;
   revokeReason: RevokeReason | null;
+  /** Which policy rule ended it (reason `policy`); absent or null otherwise. */
+  revokeDetail?: string | null;
   /**
    * This session reported another as "This wasn't me": until the account's password changes it
    * may read, re-authenticate, change the password and sign out, and nothing else.
@@ -113,6 +117,11 @@ export function effectiveExpiry(session: SessionRecord, policy: SessionPolicy, l
 
 export function isActive(session: SessionRecord, policy: SessionPolicy, now: number, lastActiveAt = session.lastActiveAt): boolean {
   return session.revokedAt === null && now < effectiveExpiry(session, policy, lastActiveAt);
+}
+
+/** Trust belongs to the device and ends on time, even for a session read from the cache. */
+export function isTrusted(session: Pick<SessionRecord, 'deviceTrustedUntil'>, now: number): boolean {
+  return session.deviceTrustedUntil !== null && session.deviceTrustedUntil > now;
 }
 
 export function shouldTouch(lastWrittenAt: number, policy: SessionPolicy, now: number): boolean {

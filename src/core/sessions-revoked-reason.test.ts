@@ -66,13 +66,19 @@ describe('Sessions.revokedReason', () => {
     expect(await sessions.validateSessionToken(token)).not.toBeNull();
     expect(await revocation.endSession(userId, session.id, ADMIN, 'admin')).not.toBeNull();
     expect(await sessions.validateSessionToken(token)).toBeNull();
-    expect(await sessions.revokedReason(token)).toBe('admin');
+    expect(await sessions.revokedReason(token)).toEqual({ reason: 'admin', detail: null });
   });
 
   it('says the other reasons as they were recorded', async () => {
     const { token, session } = await sessions.createSession(userId, 'web', 'password', ORIGIN);
     await revocation.endSession(userId, session.id, SELF);
-    expect(await sessions.revokedReason(token)).toBe('revoked_by_user');
+    expect(await sessions.revokedReason(token)).toEqual({ reason: 'revoked_by_user', detail: null });
+  });
+
+  it('says which rule, for a session a workspace policy ended', async () => {
+    const { token, session } = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+    await revocation.endSession(userId, session.id, { kind: 'policy', policy: 'idle_timeout' });
+    expect(await sessions.revokedReason(token)).toEqual({ reason: 'policy', detail: 'idle_timeout' });
   });
 
   it('says nothing for a wrong secret, an unknown id, a malformed token or a live session', async () => {

@@ -8,7 +8,7 @@ import type { Crypto } from './ports/crypto.js';
 import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { SessionCursor, SessionStore, SessionWithUser } from './ports/store.js';
 import type { AuthMethod, RevokeReason, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
-import { isActive, shouldTouch } from './session.js';
+import { isActive, isTrusted, shouldTouch } from './session.js';
 import { DEFAULT_CACHE_LIMITS, SessionCache, type SessionCacheLimits } from './session-cache.js';
 import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
 
@@ -22,6 +22,12 @@ export interface SessionDeps {
   /** Node-local cache limits; `false` turns the cache off. */
   cache?: SessionCacheLimits | false;
 }
+
+/**
+ * Asked about every session that is otherwise valid, with its activity before this request:
+ * false means it may not go on (a workspace policy ended it; policies.ts).
+ */
+export type SessionScreen = (found: SessionWithUser, lastActiveAt: number, now: number) => Promise<boolean>;
 
 export interface SessionPage {
   sessions: SessionRecord[];
@@ -48,6 +54,7 @@ export class Sessions {
   readonly #cache: SessionCache | null;
   #generation = 0;
   #wasLive = false;
+  #screen: SessionScreen | null = null;
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
@@ -56,6 +63,11 @@ export class Sessions {
       (event) => this.#onRevocation(event),
       () => this.#resync(),
     );
+  }
+
+  /** Sets the screen validation asks (policies.ts); it ends sessions through Revocation, which needs this object first. */
+  useScreen(screen: SessionScreen): void {
+    this.#screen = screen;
   }
 
   get policy(): SessionPolicy {
@@ -110,6 +122,10 @@ export class Sessions {
       this.#recentActivity.delete(session.id);
       return null;
     }
+    if (this.#screen && !(await this.#screen(found, lastActiveAt, now))) {
+      this.#recentActivity.delete(session.id);
+      return null;
+    }
     this.#remember(session.id, now);
     if (shouldTouch(session.lastActiveAt, policy, now)) {
       // Written by flushTouches in one transaction for all sessions due, not one sync each:
@@ -127,14 +143,16 @@ export class Sessions {
    * only to whoever holds the secret: a wrong secret, an unknown id, a session that merely
    * expired or a malformed token all answer null.
    */
-  async revokedReason(token: string): Promise<RevokeReason | null> {
+  async revokedReason(token: string): Promise<{ reason: RevokeReason; detail: string | null } | null> {
     const parsed = parseToken(token);
     if (!parsed) return null;
     const found = await this.#deps.store.findSession(parsed.id);
     if (!found) return null;
     const { session } = found;
     if (!constantTimeEqual(this.#deps.crypto.sha256(parsed.secret), session.secretHash)) return null;
-    return session.revokedAt === null ? null : session.revokeReason;
+    return session.revokedAt === null || session.revokeReason === null
+      ? null
+      : { reason: session.revokeReason, detail: session.revokeDetail ?? null };
   }
 
   /** Active sessions of a user: the current one first, then by most recent activity. */
@@ -261,9 +279,10 @@ export class Sessions {
     if (event.kind === 'session') {
       this.#cache?.delete(event.sessionId);
       this.#recentActivity.delete(event.sessionId);
-    } else {
+    } else if (event.kind === 'user') {
       this.#cache?.deleteUser(event.userId);
     }
+    // 'policies': cached sessions stay; the screen checks each against the new policy.
   }
 
   /** The bus is live again after a gap in which revocations may have been missed. */
@@ -280,11 +299,6 @@ export class Sessions {
     if (this.#recentActivity.size >= MAX_TRACKED_ACTIVITY && !this.#recentActivity.has(sessionId)) this.#recentActivity.clear();
     this.#recentActivity.set(sessionId, now);
   }
-}
-
-/** Trust belongs to the device and ends on time, even for a session read from the cache. */
-function isTrusted(session: SessionRecord, now: number): boolean {
-  return session.deviceTrustedUntil !== null && session.deviceTrustedUntil > now;
 }
 
 function rank(session: SessionRecord, currentSessionId: string | null): number {

@@ -64,7 +64,9 @@ export type WorkspaceAction =
   /** Create, list and revoke the workspace's API keys (core/api-keys.ts). */
   | 'manage_api_keys'
   /** Set how many days the workspace's audit entries are kept. */
-  | 'set_audit_retention';
+  | 'set_audit_retention'
+  /** Set the workspace's session policy (core/policies.ts). */
+  | 'set_session_policy';
 
 /** The one authorisation table: the lowest role that may take each action. */
 const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
@@ -80,6 +82,7 @@ const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
   approve_incidents: 'security_admin',
   manage_api_keys: 'owner',
   set_audit_retention: 'owner',
+  set_session_policy: 'security_admin',
 };
 
 export function mayTake(role: WorkspaceRole, action: WorkspaceAction): boolean {
@@ -159,7 +162,8 @@ export type AuditAction =
   | 'device.replaced'
   | 'api_key.created'
   | 'api_key.revoked'
-  | 'audit.retention_changed';
+  | 'audit.retention_changed'
+  | 'policy.changed';
 
 export interface AuditEntry {
   /** The log's own order, assigned by the store as entries are appended: the cursor pages by it. */
@@ -189,7 +193,7 @@ export interface AuditCursor {
 export interface WorkspaceDeps {
   store: WorkspaceStore;
   users: Pick<UserStore, 'findUserById'>;
-  sessions: Pick<Sessions, 'listUserSessions'>;
+  sessions: Pick<Sessions, 'listUserSessions' | 'announce'>;
   revocation: Pick<Revocation, 'endSession' | 'endMatching'>;
   mfa: Pick<Mfa, 'trustedDeviceIds' | 'untrustDevice'>;
   reviews: Pick<Reviews, 'request'>;
@@ -342,6 +346,8 @@ export class Workspaces {
     const workspace = invitation && (await store.findWorkspace(invitation.workspaceId));
     if (!invitation || !workspace) throw new SessiondError('invalid_token');
     await this.#audit(caller, workspace.id, 'member.joined', 'member', caller.userId, { role: invitation.role, invitation: invitation.id });
+    // The workspace's session policy now applies to the new member: every node reads their policies again.
+    await this.#deps.sessions.announce({ kind: 'user', userId: caller.userId });
     // Onboarding starts with a review of the sessions the new member already has.
     await this.#deps.reviews.request(caller.userId, 'onboarding', { workspaceId: workspace.id });
     return workspace;

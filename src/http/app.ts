@@ -12,6 +12,7 @@ import { SessiondError } from '../core/errors.js';
 import type { Registry } from '../registry.js';
 import { adminRoutes } from './admin/routes.js';
 import { incidentRoutes } from './admin/incident-routes.js';
+import { policyRoutes } from './admin/policy-routes.js';
 import { authRoutes } from './auth/routes.js';
 import type { HttpContext } from './context.js';
 import { limitConnectionsPerIp } from './connection-limit.js';
@@ -154,6 +155,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   // Workspaces: /v1/me/workspaces (the caller's memberships) and /v1/admin/workspaces (admins).
   await app.register(adminRoutes(ctx), { prefix: '/v1' });
   await app.register(incidentRoutes(ctx), { prefix: '/v1' });
+  await app.register(policyRoutes(ctx), { prefix: '/v1' });
   await app.register(introspectionRoutes(ctx), { prefix: '/v1' });
   await app.register(revocationRoutes(ctx), { prefix: '/v1' });
   await app.register(webRoutes(ctx));

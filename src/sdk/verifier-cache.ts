@@ -65,6 +65,8 @@ export class VerifierCache {
   }
 
   revoke(event: RevocationEvent, now: number): void {
+    // A workspace policy changed: any cached session may now break it. Ask sessiond again for each.
+    if (event.kind === 'policies') return this.clear();
     this.#generation++;
     if (this.#tombstones.size >= MAX_TOMBSTONES) this.#tombstones.clear();
     if (event.kind === 'session') {

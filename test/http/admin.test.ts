@@ -197,6 +197,29 @@ const MATRIX: Row[] = [
     // The threshold is the owner's alone.
     expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403 },
   },
+  {
+    route: 'GET /v1/admin/workspaces/{ws}/policy',
+    request: (t) => ({ method: 'GET', url: `${ws(t)}/policy` }),
+    // Members read the policy they are held to.
+    expected: { ...ADMINS_ONLY, member: 200 },
+  },
+  {
+    route: 'PUT /v1/admin/workspaces/{ws}/policy',
+    // Every rule off: a cell that succeeds ends no session another cell needs.
+    request: (t) => ({
+      method: 'PUT',
+      url: `${ws(t)}/policy`,
+      payload: {
+        max_lifetime_seconds: null,
+        idle_timeout_seconds: null,
+        max_sessions: null,
+        mfa_required: false,
+        trusted_device_apps: [],
+        allowed_countries: null,
+      },
+    }),
+    expected: ADMINS_ONLY,
+  },
 ];
 
 const ERROR_CODES: Record<number, string> = { 400: 'invalid_token', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };

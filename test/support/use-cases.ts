@@ -33,6 +33,10 @@ import type { WorkspaceStore } from '../../src/core/ports/workspace-store.js';
 import type { MfaStore } from '../../src/core/ports/mfa-store.js';
 import { DEFAULT_INVITATION_TTL_MS, Workspaces } from '../../src/core/workspaces.js';
 import { kyselyIncidentStore } from '../../src/adapters/kysely/kysely-incident-store.js';
+import { kyselyPolicyStore } from '../../src/adapters/kysely/kysely-policy-store.js';
+import { Policies } from '../../src/core/policies.js';
+import type { PolicyStore } from '../../src/core/ports/policy-store.js';
+import type { RevocationBus } from '../../src/core/ports/revocation-bus.js';
 import { kyselyApiKeyStore } from '../../src/adapters/kysely/kysely-api-key-store.js';
 import { ApiKeys } from '../../src/core/api-keys.js';
 import { Incidents } from '../../src/core/incidents.js';
@@ -65,6 +69,9 @@ export interface UseCases {
   incidents: Incidents;
   incidentStore: IncidentStore;
   apiKeys: ApiKeys;
+  policies: Policies;
+  policyStore: PolicyStore;
+  bus: RevocationBus;
   reviews: Reviews;
   mfaStore: MfaStore;
   recorder: Recorder;
@@ -180,6 +187,20 @@ export async function useCases(): Promise<UseCases> {
     invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
   });
   const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
+  const policyStore = kyselyPolicyStore(db);
+  const policies = new Policies({
+    store: policyStore,
+    workspaces,
+    audit: workspaceStore,
+    revocation,
+    sessions,
+    bus,
+    clock,
+    crypto,
+    clientIds: CLIENTS.map((c) => c.id),
+  });
+  sessions.useScreen(policies.screen);
+  recorder.add(policies.onEvent);
   const incidentStore = kyselyIncidentStore(db);
   const incidents = new Incidents({
     store: incidentStore,
@@ -198,6 +219,9 @@ export async function useCases(): Promise<UseCases> {
     incidents,
     incidentStore,
     apiKeys,
+    policies,
+    policyStore,
+    bus,
     sessions,
     revocation,
     signIn,

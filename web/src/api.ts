@@ -160,6 +160,8 @@ export interface Api {
   offboardMember(workspaceId: string, userId: string): Promise<OffboardResult>;
   /** The audit trail, newest first; pass `next_cursor` back as `cursor` for the next page. */
   listWorkspaceAudit(workspaceId: string, options?: { cursor?: string | null; limit?: number }): Promise<AuditPage>;
+  /** Owners only: how many days audit entries are kept (30 to 3650). */
+  setWorkspaceAuditRetention(workspaceId: string, days: number): Promise<void>;
   /** The caller's requests to review their sessions that they have not confirmed yet, oldest first. */
   listMyReviews(): Promise<PendingReview[]>;
   /** "I have reviewed my sessions": completes every pending request. */
@@ -287,6 +289,7 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
       if (cursor !== null) query.set('cursor', cursor);
       return call<'listWorkspaceAudit'>('GET', `${workspacePath(ws)}/audit?${query.toString()}`);
     },
+    setWorkspaceAuditRetention: (ws, days) => call<'setWorkspaceAuditRetention'>('PUT', `${workspacePath(ws)}/audit/retention`, { days }),
     listMyReviews: async () => (await call<'listMyReviews'>('GET', '/v1/me/reviews')).reviews,
     completeMyReviews: () => call<'completeMyReviews'>('POST', '/v1/me/reviews/complete', {}),
     requestWorkspaceReview: async (ws) => (await call<'requestWorkspaceReview'>('POST', `${workspacePath(ws)}/reviews`, {})).asked,

@@ -55,6 +55,8 @@ export interface SessionsTable {
   authenticated_at?: number | null;
   /** 1 on a session that reported another as "This wasn't me", until the password changes (0008). */
   password_change_required?: number;
+  /** Which policy rule ended the session, when `revoke_reason` is `policy` (0015). */
+  revoke_detail?: string | null;
 }
 
 export interface DevicesTable {
@@ -238,6 +240,14 @@ export interface WorkspaceSettingsTable {
   incident_approval_threshold: number;
 }
 
+/** Workspace session policies (0015): the policy as JSON. */
+export interface WorkspacePoliciesTable {
+  workspace_id: string;
+  policy: string;
+  updated_at: number;
+  updated_by: string;
+}
+
 /** Workspace API keys (0016): only the secret's hash; revoked, never deleted. */
 export interface WorkspaceApiKeysTable {
   id: string;
@@ -276,6 +286,7 @@ export interface Database {
   session_reviews: SessionReviewsTable;
   incident_operations: IncidentOperationsTable;
   workspace_settings: WorkspaceSettingsTable;
+  workspace_policies: WorkspacePoliciesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -138,11 +138,11 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
       });
     },
 
-    async revokeSession(id, userId, reason, now) {
+    async revokeSession(id, userId, reason, now, detail = null) {
       // RETURNING (SQLite 3.35+, PostgreSQL): the ended row comes back with the same statement.
       const result = await db
         .updateTable('sessions')
-        .set({ revoked_at: now, revoke_reason: reason })
+        .set({ revoked_at: now, revoke_reason: reason, revoke_detail: detail })
         .where('id', '=', id)
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
@@ -513,6 +513,8 @@ export function fromSessionRow(r: SessionsTable & { d_trusted_until?: number | n
     deviceTrustedUntil: r.d_trusted_until ?? null,
     revokedAt: r.revoked_at,
     revokeReason: r.revoke_reason,
+    // Present only on a session a policy ended, so a live session reads back exactly as issued.
+    ...(r.revoke_detail ? { revokeDetail: r.revoke_detail } : {}),
     passwordChangeRequired: Number(r.password_change_required ?? 0) === 1,
   };
 }

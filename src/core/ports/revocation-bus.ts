@@ -7,7 +7,12 @@ export type RevocationEvent =
   /** One session ended. */
   | { kind: 'session'; userId: string; sessionId: string }
   /** Some or all sessions of a user ended, or the user changed (password): drop them all. */
-  | { kind: 'user'; userId: string };
+  | { kind: 'user'; userId: string }
+  /**
+   * A workspace's session policy changed: what each node holds of members' policies is stale.
+   * Rare; nodes drop every policy they cached and check each session again on its next request.
+   */
+  | { kind: 'policies'; workspaceId: string };
 
 export interface RevocationBus {
   publish(event: RevocationEvent): Promise<void>;

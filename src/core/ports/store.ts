@@ -83,9 +83,10 @@ export interface SessionStore {
   touchSessions(touches: readonly { id: string; lastActiveAt: number }[]): Promise<void>;
   /**
    * Revokes one active session of `userId` and returns it as it ended (for the record of what
-   * ended); null when there is none with that id.
+   * ended); null when there is none with that id. `detail` says which policy rule ended it
+   * (reason `policy`).
    */
-  revokeSession(id: string, userId: string, reason: RevokeReason, now: number): Promise<SessionRecord | null>;
+  revokeSession(id: string, userId: string, reason: RevokeReason, now: number, detail?: string | null): Promise<SessionRecord | null>;
   /** Revokes every active session the selector names in one statement; returns how many. */
   revokeSessions(selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number>;
   /**

@@ -43,6 +43,7 @@ const AUDIT_ACTIONS = Object.keys({
   'api_key.created': true,
   'api_key.revoked': true,
   'audit.retention_changed': true,
+  'policy.changed': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
 /** Routes that take no query string still refuse one they do not understand. */

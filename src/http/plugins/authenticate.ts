@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessiondError } from '../../core/errors.js';
 import type { SessionRecord } from '../../core/session.js';
+import { POLICY_RULES, type PolicyRule } from '../../core/workspace-policy.js';
 import type { UserProfile } from '../../core/user.js';
 import type { Registry } from '../../registry.js';
 import type { CookiePolicy } from '../cookies.js';
@@ -77,6 +78,19 @@ export function requireSession(registry: Registry, cookies: CookiePolicy, metric
 /** What the 401 says when an administrator ended the presented session (reason `admin`). */
 export const ADMIN_ENDED_MESSAGE = 'An administrator of your workspace ended this session. Sign in again to continue.';
 
+/** What the 401 says when a workspace policy ended the presented session (reason `policy`): which policy. */
+export const POLICY_ENDED_MESSAGES: Record<PolicyRule, string> = {
+  max_lifetime: 'Your workspace’s policy ended this session: it reached the longest a session may last. Sign in again to continue.',
+  idle_timeout: 'Your workspace’s policy ended this session: it was unused longer than the policy allows. Sign in again to continue.',
+  max_sessions:
+    'Your workspace’s policy ended this session: it limits how many sessions you may have at once, and this was the oldest. Sign in again to continue.',
+  mfa_required:
+    'Your workspace’s policy ended this session: it requires two-step verification. Sign in again and set it up in Settings › Security within 10 minutes.',
+  trusted_device:
+    'Your workspace’s policy ended this session: this app may only be used on a trusted device. Sign in with two-step verification and trust this device.',
+  allowed_countries: 'Your workspace’s policy ended this session: it does not allow sessions from where this one is.',
+};
+
 /**
  * The 401 for a request whose credential did not validate. Same code and shape always; only the
  * message differs, and only for the holder of the token's secret (checked in constant time by
@@ -87,8 +101,15 @@ async function unauthenticated(request: FastifyRequest, registry: Registry, cook
   // resolveSession read the same credential a moment ago without throwing.
   const credential = readCredential(request, cookies);
   if (credential === null) return new SessiondError('unauthenticated');
-  const reason = await registry.sessions.revokedReason(credential.token).catch(() => null);
-  return reason === 'admin' ? new SessiondError('unauthenticated', ADMIN_ENDED_MESSAGE) : new SessiondError('unauthenticated');
+  const ended = await registry.sessions.revokedReason(credential.token).catch(() => null);
+  if (ended?.reason === 'admin') return new SessiondError('unauthenticated', ADMIN_ENDED_MESSAGE);
+  if (ended?.reason === 'policy' && isPolicyRule(ended.detail))
+    return new SessiondError('unauthenticated', POLICY_ENDED_MESSAGES[ended.detail]);
+  return new SessiondError('unauthenticated');
+}
+
+function isPolicyRule(value: string | null): value is PolicyRule {
+  return (POLICY_RULES as readonly (string | null)[]).includes(value);
 }
 
 /** The session a route has already required; a programming error if the hook did not run. */

@@ -4,7 +4,7 @@
  * introspection. The wire format of each event is the buses' own (core/revocation-wire.ts).
  *
  *   event: ready       this node's bus is live: from now on every revocation reaches the stream
- *   event: revocation  data: {"kind":"session",...} or {"kind":"user",...}
+ *   event: revocation  data: {"kind":"session",...}, {"kind":"user",...} or {"kind":"policies",...}
  *   event: heartbeat   every second while live; a client that hears nothing for a few seconds
  *                      must stop trusting its cache and reconnect
  *   event: stale       every second while this node's bus is not live: events may be missed, so
@@ -97,7 +97,7 @@ export function revocationRoutes({ registry }: HttpContext): FastifyPluginAsyncT
           summary: 'Revocations as Server-Sent Events, for services that cache sessions',
           security: SECURITY.serviceKey,
           description:
-            'Server-Sent Events: `ready`, `revocation` (data: {kind:"session",userId,sessionId} | {kind:"user",userId}), ' +
+            'Server-Sent Events: `ready`, `revocation` (data: {kind:"session",userId,sessionId} | {kind:"user",userId} | {kind:"policies",workspaceId}: drop every cached session), ' +
             '`heartbeat` every second while live, `stale` every second while this node may miss revocations. ' +
             'Empty your cache on every `ready`.',
           response: {

@@ -181,6 +181,7 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     changeMemberRole: vi.fn<Api['changeMemberRole']>().mockResolvedValue(undefined),
     offboardMember: vi.fn<Api['offboardMember']>(),
     listWorkspaceAudit: vi.fn<Api['listWorkspaceAudit']>().mockResolvedValue({ entries: [], next_cursor: null }),
+    setWorkspaceAuditRetention: vi.fn<Api['setWorkspaceAuditRetention']>().mockResolvedValue(undefined),
     listMyReviews: vi.fn<Api['listMyReviews']>().mockResolvedValue([]),
     completeMyReviews: vi.fn<Api['completeMyReviews']>().mockResolvedValue({ completed: 0, sign_outs: 0 }),
     requestWorkspaceReview: vi.fn<Api['requestWorkspaceReview']>().mockResolvedValue(0),

@@ -13,6 +13,7 @@ import { revocationLog } from './0011-revocation-log.js';
 import { sessionReviews } from './0012-session-reviews.js';
 import { userDisabled } from './0014-user-disabled.js';
 import { incidents } from './0013-incidents.js';
+import { workspacePolicies } from './0015-workspace-policies.js';
 import { workspaceApiKeys } from './0016-workspace-api-keys.js';
 import { auditRetention } from './0017-audit-retention.js';
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012-session-reviews': sessionReviews,
   '0014-user-disabled': userDisabled,
   '0013-incidents': incidents,
+  '0015-workspace-policies': workspacePolicies,
   '0016-workspace-api-keys': workspaceApiKeys,
   '0017-audit-retention': auditRetention,
 };

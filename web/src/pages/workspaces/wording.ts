@@ -43,6 +43,8 @@ export function describeAuditEntry(entry: AuditEntry, byId: ReadonlyMap<string, 
   // Its target is the workspace itself; what matters is how many were asked.
   if (entry.action === 'review.requested') return w.auditReviewRequested(typeof d.asked === 'number' ? d.asked : null);
   if (entry.action.startsWith('incident.')) return describeIncidentEntry(entry, byId, m);
+  if (entry.action === 'audit.retention_changed' && typeof d.previous === 'number' && typeof d.days === 'number')
+    return w.auditRetentionChanged(d.previous, d.days);
   const text = (key: string): string | null => (typeof d[key] === 'string' ? d[key] : null);
   let target: string;
   switch (entry.target_kind) {

@@ -3,7 +3,7 @@
  * security admins also see the members table; per member, the same session rows as the member's
  * own Active sessions page, with "End session" and "End all sessions"; offboarding in one step
  * after a dialog that says exactly what will happen; invitations; session reviews
- * (review-section.tsx) and the audit trail. Owners
+ * (review-section.tsx) and the audit trail, with how long it is kept (audit-retention.tsx). Owners
  * name the security owner and change members' roles. Beside "End session", "Lost device" ends
  * every session of the member on that session's device and untrusts it. Sensitive actions ask "Confirm it's you" when the server wants a
  * fresh password or code, as the member's own sessions page does.
@@ -20,6 +20,7 @@ import { describeSession, formatExact, formatRelative, orderSessions } from '../
 import { messages } from '../../messages';
 import { useServices } from '../../services';
 import { SessionRow } from '../sessions/session-row';
+import { AuditRetention } from './audit-retention';
 import { AuditSection } from './audit-section';
 import { ReviewSection } from './review-section';
 import { errorText, invitableRoles, isAdminRole, roleName, securityOwnerCandidates } from './wording';
@@ -449,6 +450,17 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
             }}
           />
 
+          <AuditRetention
+            workspaceId={workspaceId}
+            days={workspace.audit_retention_days}
+            editable={role === 'owner'}
+            run={reauth.run}
+            onChanged={(days) => {
+              setNotice(m.retentionSaved(days));
+              setAuditKey((k) => k + 1);
+              void load();
+            }}
+          />
           <AuditSection workspaceId={workspaceId} members={byId} refreshKey={auditKey} timeZone={timeZone} />
         </>
       )}

@@ -1,0 +1,215 @@
+/**
+ * Workspace session policies: set by a workspace's admins, enforced on every session of every
+ * active member, on every node, from the next request after a change.
+ *
+ * - Validation asks `screen` about each session that is otherwise valid. A session that breaks a
+ *   policy (workspace-policy.ts says which) is ended through Revocation with a `policy` actor:
+ *   reason `policy`, the rule stored with it, the member's timeline and 401 say which.
+ * - The per-session rules need the member's policies on the hot path, so each node caches them per
+ *   user, like sessions: only while the revocation bus is live, dropped on a `user` event (a
+ *   membership changed) and entirely on a `policies` event (a policy changed anywhere).
+ * - The session limit is not a per-session rule: it is applied when a member signs in (the
+ *   oldest sign-ins end first) and to every member when a policy is set.
+ * - Setting a policy is authorised by Workspaces.authorize and audited; it also ends, at once,
+ *   every member session that breaks the new policy.
+ */
+import type { DomainEvent } from './events.js';
+import type { Clock } from './ports/clock.js';
+import type { Crypto } from './ports/crypto.js';
+import type { PolicyStore, StoredPolicy } from './ports/policy-store.js';
+import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
+import type { SessionWithUser } from './ports/store.js';
+import type { WorkspaceStore } from './ports/workspace-store.js';
+import type { Revocation } from './revocation.js';
+import type { Actor } from './security-events.js';
+import { isTrusted, type SessionRecord } from './session.js';
+import type { Sessions } from './sessions.js';
+import { newId } from './token.js';
+import {
+  checkPolicy,
+  NO_POLICY,
+  policyViolation,
+  sessionLimit,
+  type MemberPolicy,
+  type PolicyRule,
+  type WorkspacePolicy,
+} from './workspace-policy.js';
+import type { WorkspaceCaller, Workspaces } from './workspaces.js';
+
+export interface PolicyDeps {
+  store: PolicyStore;
+  workspaces: Pick<Workspaces, 'authorize'>;
+  audit: Pick<WorkspaceStore, 'appendAudit'>;
+  revocation: Pick<Revocation, 'endSession'>;
+  sessions: Pick<Sessions, 'listUserSessions' | 'announce'>;
+  bus: Pick<RevocationBus, 'isLive' | 'subscribe'>;
+  clock: Clock;
+  crypto: Crypto;
+  /** The configured apps' ids: the only ones a trusted-device rule may name. */
+  clientIds: readonly string[];
+  /** Per-node cache of members' policies; `false` turns it off (every check reads the database). */
+  cache?: { maxEntries: number; maxAgeMs: number } | false;
+}
+
+export const DEFAULT_POLICY_CACHE = { maxEntries: 100_000, maxAgeMs: 30_000 };
+
+/** A workspace's policy as its admins and members see it. */
+export interface PolicyView extends StoredPolicy {
+  workspaceId: string;
+}
+
+/** The actor of a session a policy ended: the rule's name is what the timeline and the 401 show. */
+export function policyActor(rule: PolicyRule): Actor {
+  return { kind: 'policy', policy: rule };
+}
+
+export class Policies {
+  readonly #deps: PolicyDeps;
+  readonly #cache = new Map<string, { policies: MemberPolicy[]; at: number }>();
+  #generation = 0;
+  #wasLive = false;
+
+  constructor(deps: PolicyDeps) {
+    this.#deps = deps;
+    deps.bus.subscribe(
+      (event) => this.#onEvent(event),
+      () => this.#drop(),
+    );
+  }
+
+  /** The workspace's policy (every rule off when none was set). Any active member may read it. */
+  async get(caller: Pick<WorkspaceCaller, 'userId'>, workspaceId: string): Promise<PolicyView> {
+    await this.#deps.workspaces.authorize(caller, workspaceId, 'view_workspace');
+    const stored = await this.#deps.store.findPolicy(workspaceId);
+    return { workspaceId, ...(stored ?? { policy: NO_POLICY, updatedAt: 0, updatedBy: '' }) };
+  }
+
+  /**
+   * Sets the workspace's policy (security admins and owners). Every node drops what it cached of
+   * policies, and member sessions that break the new one end now (reason `policy`); the rest
+   * are checked on their next request. Returns the policy as stored and how many sessions ended.
+   */
+  async set(caller: WorkspaceCaller, workspaceId: string, policy: WorkspacePolicy): Promise<{ policy: PolicyView; ended: number }> {
+    await this.#deps.workspaces.authorize(caller, workspaceId, 'set_session_policy');
+    const { store, clock, crypto, audit, sessions } = this.#deps;
+    const checked = checkPolicy(policy, this.#deps.clientIds);
+    const at = clock.now();
+    const previous = await store.findPolicy(workspaceId);
+    await store.savePolicy(workspaceId, checked, at, caller.userId);
+    await audit.appendAudit({
+      id: newId(crypto),
+      workspaceId,
+      at,
+      actorId: caller.userId,
+      action: 'policy.changed',
+      targetKind: 'workspace',
+      targetId: workspaceId,
+      ip: caller.ip,
+      userAgent: caller.userAgent,
+      requestId: caller.requestId,
+      details: { ...policyDetails(checked), changed: changedRules(previous?.policy ?? NO_POLICY, checked).join(',') },
+    });
+    this.#drop();
+    await sessions.announce({ kind: 'policies', workspaceId });
+    let ended = 0;
+    for (const userId of await store.activeMemberIds(workspaceId)) ended += await this.enforce(userId);
+    return { policy: { workspaceId, policy: checked, updatedAt: at, updatedBy: caller.userId }, ended };
+  }
+
+  /**
+   * Validation's question about a session that is otherwise valid: may it go on? False when it
+   * breaks a policy of one of its owner's workspaces; it has then been ended (reason `policy`).
+   */
+  readonly screen = async (found: SessionWithUser, lastActiveAt: number, now: number): Promise<boolean> => {
+    const policies = await this.#policiesOf(found.user.id);
+    if (policies.length === 0) return true;
+    const { session } = found;
+    const violation = policyViolation({ session, lastActiveAt, trusted: isTrusted(session, now) }, policies, now);
+    if (!violation) return true;
+    await this.#deps.revocation.endSession(session.userId, session.id, policyActor(violation.rule));
+    return false;
+  };
+
+  /** The recorder's sink: a member who signs in is held to their session limit at once. */
+  readonly onEvent = async (event: DomainEvent): Promise<void> => {
+    if (event.type === 'signed_in') await this.enforce(event.user.id);
+  };
+
+  /**
+   * Ends the user's sessions that break a policy now, and beyond the smallest session limit the
+   * oldest sign-ins first. Returns how many ended.
+   */
+  async enforce(userId: string): Promise<number> {
+    const policies = await this.#deps.store.policiesOf(userId);
+    if (policies.length === 0) return 0;
+    const { clock, sessions, revocation } = this.#deps;
+    const now = clock.now();
+    let ended = 0;
+    const alive: SessionRecord[] = [];
+    for (const session of await sessions.listUserSessions(userId, null)) {
+      const violation = policyViolation({ session, lastActiveAt: session.lastActiveAt, trusted: session.trusted }, policies, now);
+      if (violation && (await revocation.endSession(userId, session.id, policyActor(violation.rule)))) ended++;
+      else if (!violation) alive.push(session);
+    }
+    const limit = sessionLimit(policies);
+    if (limit && alive.length > limit.limit) {
+      const oldestFirst = alive.sort((a, b) => a.signedInAt - b.signedInAt || a.id.localeCompare(b.id));
+      for (const session of oldestFirst.slice(0, alive.length - limit.limit))
+        if (await revocation.endSession(userId, session.id, policyActor('max_sessions'))) ended++;
+    }
+    return ended;
+  }
+
+  /** The user's policies: from this node's cache while the bus is live, else from the database. */
+  async #policiesOf(userId: string): Promise<MemberPolicy[]> {
+    const { cache: limits = DEFAULT_POLICY_CACHE, bus, store, clock } = this.#deps;
+    if (limits === false) return store.policiesOf(userId);
+    const live = bus.isLive();
+    if (live !== this.#wasLive) {
+      this.#cache.clear();
+      this.#wasLive = live;
+    }
+    if (!live) return store.policiesOf(userId);
+    const now = clock.now();
+    const hit = this.#cache.get(userId);
+    if (hit && now - hit.at <= limits.maxAgeMs) return hit.policies;
+    const generation = this.#generation;
+    const policies = await store.policiesOf(userId);
+    if (generation === this.#generation && bus.isLive()) {
+      if (this.#cache.size >= limits.maxEntries) this.#cache.clear();
+      this.#cache.set(userId, { policies, at: now });
+    }
+    return policies;
+  }
+
+  #onEvent(event: RevocationEvent): void {
+    if (event.kind === 'policies') this.#drop();
+    else if (event.kind === 'user') {
+      this.#generation++;
+      this.#cache.delete(event.userId);
+    }
+  }
+
+  #drop(): void {
+    this.#generation++;
+    this.#cache.clear();
+  }
+}
+
+/** The policy as audit details: flat values only. */
+function policyDetails(policy: WorkspacePolicy): Record<string, string | number | boolean | null> {
+  return {
+    max_lifetime_ms: policy.maxLifetimeMs,
+    idle_timeout_ms: policy.idleTimeoutMs,
+    max_sessions: policy.maxSessions,
+    mfa_required: policy.mfaRequired,
+    trusted_device_apps: policy.trustedDeviceApps.join(','),
+    allowed_countries: policy.allowedCountries === null ? null : policy.allowedCountries.join(','),
+  };
+}
+
+function changedRules(before: WorkspacePolicy, after: WorkspacePolicy): string[] {
+  const a = policyDetails(before);
+  const b = policyDetails(after);
+  return Object.keys(b).filter((k) => a[k] !== b[k]);
+}
