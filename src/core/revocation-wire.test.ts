@@ -10,6 +10,7 @@ describe('revocation wire format', () => {
     const messages: WireMessage[] = [
       { kind: 'session', userId: 'u1', sessionId: 's1' },
       { kind: 'user', userId: 'u1' },
+      { kind: 'policies', workspaceId: 'w1' },
       { kind: 'heartbeat', node: 'node-a' },
     ];
     for (const m of messages) expect(decode(encode(m))).toEqual(m);
@@ -31,6 +32,8 @@ describe('revocation wire format', () => {
     });
     expect(decode('{"kind":"user","userId":"u1","sessionId":"s1"}')).toEqual({ kind: 'user', userId: 'u1' });
     expect(decode('{"kind":"heartbeat","node":"n","userId":"u1"}')).toEqual({ kind: 'heartbeat', node: 'n' });
+    expect(decode('{"kind":"policies","workspaceId":"w1","userId":"u1"}')).toEqual({ kind: 'policies', workspaceId: 'w1' });
+    expect(decode('{"kind":"policies"}')).toBeNull();
   });
 
   it('ignores a message missing a field, or with a field of the wrong type', () => {
