@@ -145,11 +145,24 @@ describe('setting a policy', () => {
     const a = await signIn(member);
     const other = await join(owner, ws);
     const b = await signIn(other);
+    // Both members signed in from London; the owner acts without a session (as the CLI does).
     const result = await u.policies.set(owner.caller, ws, policy({ allowedCountries: ['US'] }));
-    // The owner's own session (London) ends too: a policy binds its admins as well.
     expect(result.ended).toBe(2);
     expect(await ended(a.session.id)).toEqual({ reason: 'policy', detail: 'allowed_countries' });
     expect(await ended(b.session.id)).toEqual({ reason: 'policy', detail: 'allowed_countries' });
+  });
+
+  it('will not shut out the admin who sets it: a country list none of their sessions is in is refused', async () => {
+    const { owner, ws, member } = await setup();
+    await signIn(owner);
+    const theirs = await signIn(member);
+    await expect(u.policies.set(owner.caller, ws, policy({ allowedCountries: ['US'] }))).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringMatching(/would sign you out/),
+    });
+    expect(await u.policyStore.findPolicy(ws)).toBeNull();
+    expect(await ended(theirs.session.id)).toEqual({ reason: null, detail: null });
+    expect((await u.policies.set(owner.caller, ws, policy({ allowedCountries: ['GB', 'US'] }))).ended).toBe(0);
   });
 
   it('is for security admins and owners; members read it, outsiders learn nothing', async () => {

@@ -13,6 +13,7 @@
  * - Setting a policy is authorised by Workspaces.authorize and audited; it also ends, at once,
  *   every member session that breaks the new policy.
  */
+import { SessiondError } from './errors.js';
 import type { DomainEvent } from './events.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
@@ -93,6 +94,7 @@ export class Policies {
     await this.#deps.workspaces.authorize(caller, workspaceId, 'set_session_policy');
     const { store, clock, crypto, audit, sessions } = this.#deps;
     const checked = checkPolicy(policy, this.#deps.clientIds);
+    await this.#refuseLockout(caller.userId, checked);
     const at = clock.now();
     const previous = await store.findPolicy(workspaceId);
     await store.savePolicy(workspaceId, checked, at, caller.userId);
@@ -158,6 +160,23 @@ export class Policies {
         if (await revocation.endSession(userId, session.id, policyActor('max_sessions'))) ended++;
     }
     return ended;
+  }
+
+  /**
+   * An admin cannot shut themself out: a country list that none of the caller's own sessions is
+   * in would end them all and refuse each new one from where they are. (Lifetime and idle rules
+   * end sessions too, but signing in again works; MFA and trusted-device rules leave time to
+   * comply.) A caller without a session (the CLI acting as someone) is not asked.
+   */
+  async #refuseLockout(userId: string, policy: WorkspacePolicy): Promise<void> {
+    const allowed = policy.allowedCountries;
+    if (allowed === null) return;
+    const mine = await this.#deps.sessions.listUserSessions(userId, null);
+    if (mine.length > 0 && !mine.some((s) => s.location.country !== null && allowed.includes(s.location.country)))
+      throw new SessiondError(
+        'invalid_request',
+        'This policy would sign you out: none of your own sessions is in an allowed country. Add your country, or set it from a session in one.',
+      );
   }
 
   /** The user's policies: from this node's cache while the bus is live, else from the database. */

@@ -137,9 +137,14 @@ describe('workspace session policies over HTTP, on two nodes (postgres)', () => 
   it('allowed countries: a member session from elsewhere ends at its next request on the other node', async () => {
     const { ws, owner, member } = await workspace();
     await warmOnB(member.token);
-    // The member signed in from Mountain View (US); the owner from the same place.
-    const res = await setPolicy(owner.token, ws, { allowed_countries: ['GB'] });
+    // Both signed in from Mountain View (US). An owner cannot allow only countries none of their
+    // own sessions is in; signed in from London as well, they can.
+    expectError(await setPolicy(owner.token, ws, { allowed_countries: ['GB'] }), 400, 'invalid_request');
+    expect((await meOnB(member.token)).statusCode).toBe(200);
+    const ownerInLondon = await h.bearerSignIn(owner.email, { ip: IP.london });
+    const res = await setPolicy(ownerInLondon, ws, { allowed_countries: ['GB'] });
     expect(res.statusCode, res.body).toBe(200);
+    // The member's session and the owner's own US one.
     expect(res.json().ended).toBe(2);
     expect(res.json().policy).toMatchObject({ allowed_countries: ['GB'], updated_at: expect.any(String) });
     await refusedOnBFor(member.token, 'allowed_countries');
