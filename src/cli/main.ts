@@ -7,7 +7,14 @@ import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { serviceKeysCommand } from './commands/service-keys.js';
 import { usersCommand } from './commands/users.js';
-import { auditCommand, incidentsCliCommand, membersCommand, sessionsCommand, workspacesCommand } from './commands/workspaces.js';
+import {
+  auditCommand,
+  incidentsCliCommand,
+  membersCommand,
+  reviewsCommand,
+  sessionsCommand,
+  workspacesCommand,
+} from './commands/workspaces.js';
 
 export function program(): Command {
   return new Command('sessiond')
@@ -23,6 +30,7 @@ export function program(): Command {
     .addCommand(workspacesCommand())
     .addCommand(membersCommand())
     .addCommand(sessionsCommand())
+    .addCommand(reviewsCommand())
     .addCommand(auditCommand())
     .addCommand(incidentsCliCommand());
 }

@@ -158,4 +158,66 @@ describe('workspace administration from the CLI', () => {
       expect(unknown.stderr).toMatch(/No account with the address nobody@example\.com/);
     },
   );
+
+  it(
+    'sets a session policy, asks for reviews and sees who has, and replaces a lost device',
+    { timeout: SPAWN_HOOK_TIMEOUT_MS },
+    async () => {
+      const created = await as('owner@example.com', 'workspaces', 'create', '--name', 'Beta');
+      const id = /\(id ([A-Za-z0-9_-]{22})\)/.exec(created.stdout)![1]!;
+      const invited = await as('owner@example.com', 'members', 'invite', '--workspace', id, '--email', 'outsider@example.com');
+      const token = /workspaces\/join\?token=([A-Za-z0-9_.-]+)/.exec(invited.stderr)![1]!;
+      const older = await signIn('outsider@example.com');
+      expect((await call('POST', '/v1/me/workspaces/join', older, { token })).status).toBe(200);
+      const newer = await signIn('outsider@example.com');
+      const me = async (t: string) => call('GET', '/v1/me/session', t);
+
+      const shown = await as('owner@example.com', 'workspaces', 'policy', '--workspace', id);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toBe(
+        'max lifetime\toff\nidle timeout\toff\nmax sessions\toff\nmfa required\toff\ntrusted device apps\tnone\nallowed countries\tany\n',
+      );
+      // A member may read the policy, not set it.
+      const byMember = await as('outsider@example.com', 'workspaces', 'policy', '--workspace', id, '--max-sessions', '5');
+      expect(byMember.code).toBe(2);
+      expect(byMember.stderr).toMatch(/Your role in this workspace does not allow this/);
+      const bad = await as('owner@example.com', 'workspaces', 'policy', '--workspace', id, '--idle', 'soon');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--idle takes a duration/);
+
+      // One session at a time: the member's older one ends now, and the running server refuses it.
+      const set = await as('owner@example.com', 'workspaces', 'policy', '--workspace', id, '--idle', '8h', '--max-sessions', '1');
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stdout).toMatch(
+        /^policy saved; 1 session\(s\) that broke it ended\nmax lifetime\toff\nidle timeout\t8h\nmax sessions\t1\n/,
+      );
+      const refused = await me(older);
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/limits how many sessions you may have/);
+      expect((await me(newer)).status).toBe(200);
+
+      const asked = await as('owner@example.com', 'reviews', 'request', '--workspace', id, '--user', 'outsider@example.com');
+      expect(asked.code, asked.stderr).toBe(0);
+      expect(asked.stdout).toBe('asked 1 member(s) to review their sessions\n');
+      expect((await call('POST', '/v1/me/reviews/complete', newer, {})).status).toBe(200);
+      const status = await as('owner@example.com', 'reviews', 'status', '--workspace', id);
+      expect(status.stdout).toMatch(/^outsider@example\.com\t20\S+\t20\S+\t0$/m);
+      expect(status.stdout).toMatch(/^owner@example\.com\t-\t-\t-$/m);
+
+      const replaced = await as(
+        'owner@example.com',
+        'sessions',
+        'replace-device',
+        '--workspace',
+        id,
+        '--user',
+        'outsider@example.com',
+        '--session',
+        newer.split('.')[0]!,
+      );
+      expect(replaced.code, replaced.stderr).toBe(0);
+      expect(replaced.stdout).toBe(`replaced the device of session ${newer.split('.')[0]}: 1 session(s) ended, device was not trusted\n`);
+      expect((await me(newer)).status).toBe(401);
+    },
+  );
 });

@@ -1,6 +1,7 @@
 /**
- * Workspace administration from the server's shell: `sessiond workspaces …`, `sessiond members …`,
- * `sessiond sessions …` and `sessiond audit export|retention|purge`. The operator acts as a named person (`--as <email>`): the same
+ * Workspace administration from the server's shell: `sessiond workspaces …` (with `policy`),
+ * `sessiond members …`, `sessiond sessions …` (with `replace-device`), `sessiond reviews …` and
+ * `sessiond audit export|retention|purge`. The operator acts as a named person (`--as <email>`): the same
  * authorisation as the web console and the admin API applies, and the audit log names that
  * person (user agent `sessiond-cli`, no address). Every command goes through the Workspaces use
  * cases; none writes to the database itself.
@@ -9,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../../config.js';
 import { SessiondError } from '../../core/errors.js';
+import { parseDuration } from '../../core/duration.js';
 import { emailKey } from '../../core/user.js';
 import { WORKSPACE_ROLES, type WorkspaceCaller, type WorkspaceRole } from '../../core/workspaces.js';
 import { createRegistry, type Registry } from '../../registry.js';
@@ -85,7 +87,98 @@ export function workspacesCommand(): Command {
       },
     ),
   );
+  workspaces.addCommand(policyCommand());
   return workspaces;
+}
+
+interface PolicyFlags {
+  as: string;
+  workspace: string;
+  lifetime?: string;
+  idle?: string;
+  maxSessions?: string;
+  mfaRequired?: 'on' | 'off';
+  trustedDeviceApps?: string;
+  allowedCountries?: string;
+}
+
+/**
+ * `sessiond workspaces policy`: shows the workspace's session policy, or changes the rules given
+ * as flags (the others stay as they are). Setting goes through the same use case as the admin API:
+ * security admins and owners, audited, and member sessions that break the new policy end at once.
+ */
+function policyCommand(): Command {
+  const off = (text: string) => text.trim().toLowerCase() === 'off';
+  const duration = (flag: string, text: string): number | null => {
+    if (off(text)) return null;
+    const ms = parseDuration(text);
+    if (ms === null) throw new SessiondError('invalid_request', `${flag} takes a duration such as 30m, 8h or 7d, or "off".`);
+    return ms;
+  };
+  const list = (text: string, none: string): string[] | null =>
+    text.trim().toLowerCase() === none
+      ? null
+      : text
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+  return adminCommand<PolicyFlags>(
+    'policy',
+    "Show the workspace's session policy, or change the rules given (security admins and owners; member sessions that break it end at once).",
+    (c) =>
+      c
+        .addOption(new Option('--workspace <id>', 'The workspace id.').makeOptionMandatory())
+        .addOption(new Option('--lifetime <duration>', 'Sessions end this long after sign-in (30m, 8h, 7d), or "off".'))
+        .addOption(new Option('--idle <duration>', 'Sessions unused this long end (the policy\'s idle timeout), or "off".'))
+        .addOption(new Option('--max-sessions <n>', 'Sessions a member may hold at once (a sign-in beyond it ends the oldest), or "off".'))
+        .addOption(new Option('--mfa-required <on|off>', 'Require two-step verification or a trusted device.').choices(['on', 'off']))
+        .addOption(new Option('--trusted-device-apps <ids>', 'Comma-separated app ids that need a trusted device, or "none".'))
+        .addOption(new Option('--allowed-countries <codes>', 'Comma-separated ISO country codes sessions may come from, or "any".')),
+    async (registry, caller, o) => {
+      const current = (await registry.policies.get(caller, o.workspace)).policy;
+      const changing = [o.lifetime, o.idle, o.maxSessions, o.mfaRequired, o.trustedDeviceApps, o.allowedCountries].some(
+        (v) => v !== undefined,
+      );
+      let shown = current;
+      if (changing) {
+        let sessions = current.maxSessions;
+        if (o.maxSessions !== undefined) {
+          if (off(o.maxSessions)) sessions = null;
+          else if (/^[0-9]{1,4}$/.test(o.maxSessions.trim())) sessions = Number(o.maxSessions);
+          else throw new SessiondError('invalid_request', '--max-sessions takes a whole number, or "off".');
+        }
+        const next = {
+          maxLifetimeMs: o.lifetime === undefined ? current.maxLifetimeMs : duration('--lifetime', o.lifetime),
+          idleTimeoutMs: o.idle === undefined ? current.idleTimeoutMs : duration('--idle', o.idle),
+          maxSessions: sessions,
+          mfaRequired: o.mfaRequired === undefined ? current.mfaRequired : o.mfaRequired === 'on',
+          trustedDeviceApps: o.trustedDeviceApps === undefined ? current.trustedDeviceApps : (list(o.trustedDeviceApps, 'none') ?? []),
+          allowedCountries: o.allowedCountries === undefined ? current.allowedCountries : list(o.allowedCountries.toUpperCase(), 'any'),
+        };
+        const { policy, ended } = await registry.policies.set(caller, o.workspace, next);
+        shown = policy.policy;
+        console.log(`policy saved; ${ended} session(s) that broke it ended`);
+      }
+      const time = (ms: number | null) => (ms === null ? 'off' : formatDuration(ms));
+      console.log(`max lifetime\t${time(shown.maxLifetimeMs)}`);
+      console.log(`idle timeout\t${time(shown.idleTimeoutMs)}`);
+      console.log(`max sessions\t${shown.maxSessions ?? 'off'}`);
+      console.log(`mfa required\t${shown.mfaRequired ? 'on' : 'off'}`);
+      console.log(`trusted device apps\t${shown.trustedDeviceApps.join(',') || 'none'}`);
+      console.log(`allowed countries\t${shown.allowedCountries?.join(',') ?? 'any'}`);
+    },
+  );
+}
+
+/** The largest whole unit: 90m → "90m", 480m → "8h", 7 days → "7d". */
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${Math.round(ms / 1000)}s`;
 }
 
 export function membersCommand(): Command {
@@ -202,7 +295,57 @@ export function sessionsCommand(): Command {
       },
     ),
   );
+  sessions.addCommand(
+    adminCommand<{ as: string; workspace: string; user: string; session: string }>(
+      'replace-device',
+      "A member's lost or replaced device: end every session of theirs on the device --session ran on, and untrust it.",
+      (c) =>
+        c
+          .addOption(new Option('--workspace <id>', 'The workspace id.').makeOptionMandatory())
+          .addOption(new Option('--user <email>', 'The member.').makeOptionMandatory())
+          .addOption(new Option('--session <id>', 'A session of theirs on that device.').makeOptionMandatory()),
+      async (registry, caller, options) => {
+        const memberId = await userIdFor(registry, options.user);
+        const replaced = await registry.workspaces.replaceMemberDevice(caller, options.workspace, memberId, options.session);
+        console.log(
+          `replaced the device of session ${options.session}: ${replaced.revoked} session(s) ended, ` +
+            (replaced.untrusted ? 'device untrusted' : 'device was not trusted'),
+        );
+      },
+    ),
+  );
   return sessions;
+}
+
+/** `sessiond reviews request|status`: ask members to review their Active sessions, and see who has. */
+export function reviewsCommand(): Command {
+  const reviews = new Command('reviews').description('Ask members to review their Active sessions, and see who has.');
+  const workspaceOption = () => new Option('--workspace <id>', 'The workspace id.').makeOptionMandatory();
+  reviews.addCommand(
+    adminCommand<{ as: string; workspace: string; user?: string[] }>(
+      'request',
+      'Ask every active member (or those named with --user) to review their sessions; they see a banner until they confirm.',
+      (c) => c.addOption(workspaceOption()).addOption(new Option('--user <email...>', 'Only these members.')),
+      async (registry, caller, options) => {
+        const ids = options.user ? await Promise.all(options.user.map((e) => userIdFor(registry, e))) : null;
+        const { asked } = await registry.workspaces.requestReview(caller, options.workspace, ids);
+        console.log(`asked ${asked} member(s) to review their sessions`);
+      },
+    ),
+  );
+  reviews.addCommand(
+    adminCommand<{ as: string; workspace: string }>(
+      'status',
+      'Each active member with their latest review this workspace asked for: when asked, when done, and their sign-outs.',
+      (c) => c.addOption(workspaceOption()),
+      async (registry, caller, options) => {
+        console.log(['email', 'asked', 'reviewed', 'sign-outs'].join('\t'));
+        for (const r of await registry.workspaces.reviewStatus(caller, options.workspace))
+          console.log([r.user.email, iso(r.requestedAt), iso(r.completedAt), r.signOuts ?? '-'].join('\t'));
+      },
+    ),
+  );
+  return reviews;
 }
 
 /** `sessiond incidents …`: operations to list, show, approve, refuse or resume. */
