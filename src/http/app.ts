@@ -13,6 +13,7 @@ import type { Registry } from '../registry.js';
 import { adminRoutes } from './admin/routes.js';
 import { incidentRoutes } from './admin/incident-routes.js';
 import { policyRoutes } from './admin/policy-routes.js';
+import { apiKeyRoutes } from './admin/key-routes.js';
 import { authRoutes } from './auth/routes.js';
 import type { HttpContext } from './context.js';
 import { limitConnectionsPerIp } from './connection-limit.js';
@@ -107,6 +108,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   app.addHook('onClose', async () => stopCounting());
 
   app.decorateRequest('auth', null);
+  app.decorateRequest('apiKey', null);
   // A forwarded client address is an IP address or the request goes no further (request-context.ts).
   if (config.trustProxy.length) app.addHook('onRequest', refuseMalformedClientIp);
   await app.register(fastifyCookie);
@@ -156,6 +158,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   await app.register(adminRoutes(ctx), { prefix: '/v1' });
   await app.register(incidentRoutes(ctx), { prefix: '/v1' });
   await app.register(policyRoutes(ctx), { prefix: '/v1' });
+  await app.register(apiKeyRoutes(ctx), { prefix: '/v1' });
   await app.register(introspectionRoutes(ctx), { prefix: '/v1' });
   await app.register(revocationRoutes(ctx), { prefix: '/v1' });
   await app.register(webRoutes(ctx));

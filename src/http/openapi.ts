@@ -7,6 +7,7 @@ import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import type { FastifySchema } from 'fastify';
 import type { CookiePolicy } from './cookies.js';
 import { ErrorResponse } from './schemas.js';
+import { acceptsWorkspaceKey } from './plugins/workspace-key.js';
 
 /** One way to authenticate: a scheme name and its scopes (none here). */
 type SecurityRequirement = Record<string, string[]>;
@@ -53,6 +54,12 @@ export function openApiOptions(publicUrl: string, cookies: CookiePolicy): Fastif
             scheme: 'bearer',
             description: 'A session token from `POST /v1/auth/sign-in` with `"transport": "bearer"` (native and CLI clients).',
           },
+          workspaceKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'A workspace API key (`swk_…`, made by an owner with `POST /v1/admin/workspaces/{ws}/keys`): on that workspace’s routes only, for what its scopes and its creator’s role allow.',
+          },
           serviceKey: {
             type: 'http',
             scheme: 'bearer',
@@ -63,9 +70,16 @@ export function openApiOptions(publicUrl: string, cookies: CookiePolicy): Fastif
     },
     // Schemas with an `$id` (User, Session, SecurityEvent) become components named by it, so
     // clients get `components['schemas']['Session']` rather than `def-2`.
-    transform: ({ schema, url }) => ({ schema: referenceErrorEnvelope(schema), url }),
+    transform: ({ schema, url }) => ({ schema: withWorkspaceKey(referenceErrorEnvelope(schema), url), url }),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   };
+}
+
+/** A workspace's routes also take its API key (plugins/workspace-key.ts decides which, by the same test). */
+function withWorkspaceKey(schema: FastifySchema, url: string): FastifySchema {
+  const security = (schema as { security?: SecurityRequirement[] }).security;
+  if (!acceptsWorkspaceKey(url) || security === undefined) return schema;
+  return { ...schema, security: [...security, { workspaceKey: [] }] } as FastifySchema;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../../src/core/api-keys.js';
 import type { WorkspaceRole } from '../../src/core/workspaces.js';
 import { harness, ORIGIN, type Harness } from '../support/harness.js';
 
@@ -28,7 +29,16 @@ interface Person {
 }
 
 /** Who calls, in the authorisation matrix. */
-const ACTORS = ['owner', 'security_admin', 'member', 'other_admin', 'disabled', 'signed_out'] as const;
+const ACTORS = [
+  'owner',
+  'security_admin',
+  'member',
+  'other_admin',
+  'disabled',
+  'signed_out',
+  'key_with_scope',
+  'key_without_scope',
+] as const;
 type ActorName = (typeof ACTORS)[number];
 
 /** A fresh member of the workspace for each cell, so that a cell that succeeds changes nothing another one sees. */
@@ -43,6 +53,11 @@ interface Row {
   /** The target's role when it matters (naming a security owner needs an admin). */
   targetRole?: WorkspaceRole;
   request: (t: Target) => InjectOptions;
+  /**
+   * The API key scope the route needs; null when no scope lets a key use it. `key_with_scope` holds
+   * every scope; `key_without_scope` every scope but this one (both the owner's, of this workspace).
+   */
+  scope: ApiKeyScope | null;
   expected: Record<Exclude<ActorName, 'signed_out'>, number>;
 }
 
@@ -52,156 +67,191 @@ const member = (t: Target) => `${ws(t)}/members/${t.member.id}`;
 /** Admins may; members may not (403); outsiders and disabled members learn nothing (404). */
 const ADMINS_ONLY = { owner: 200, security_admin: 200, member: 403, other_admin: 404, disabled: 404 };
 
+/** A key with the route's scope gets `status` (its creator is the owner); without the scope, 403. */
+const byKey = (status: number) => ({ key_with_scope: status, key_without_scope: 403 });
+/** No scope covers the action (roles, thresholds, approvals, retention, policies, keys): 403 for every key. */
+const KEY_NEVER = { key_with_scope: 403, key_without_scope: 403 };
+/** Outside a workspace's admin routes a key is no credential at all: 401, as signed out. */
+const NOT_A_KEY_ROUTE = { key_with_scope: 401, key_without_scope: 401 };
+
 /** Every route of the plane, with what each caller gets. Signed out is always 401. */
 const MATRIX: Row[] = [
   {
     route: 'GET /v1/me/workspaces',
     request: () => ({ method: 'GET', url: '/v1/me/workspaces' }),
-    expected: { owner: 200, security_admin: 200, member: 200, other_admin: 200, disabled: 200 },
+    scope: null,
+    expected: { owner: 200, security_admin: 200, member: 200, other_admin: 200, disabled: 200, ...NOT_A_KEY_ROUTE },
   },
   {
     route: 'POST /v1/me/workspaces/join',
     // Nobody holds this link: every signed-in caller gets the same 400.
     request: () => ({ method: 'POST', url: '/v1/me/workspaces/join', payload: { token: `${WELL_FORMED_ID}.${'B'.repeat(43)}` } }),
-    expected: { owner: 400, security_admin: 400, member: 400, other_admin: 400, disabled: 400 },
+    scope: null,
+    expected: { owner: 400, security_admin: 400, member: 400, other_admin: 400, disabled: 400, ...NOT_A_KEY_ROUTE },
   },
   {
     route: 'POST /v1/admin/workspaces',
     request: () => ({ method: 'POST', url: '/v1/admin/workspaces', payload: { name: 'Another' } }),
-    expected: { owner: 201, security_admin: 201, member: 201, other_admin: 201, disabled: 201 },
+    scope: null,
+    expected: { owner: 201, security_admin: 201, member: 201, other_admin: 201, disabled: 201, ...NOT_A_KEY_ROUTE },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}',
     request: (t) => ({ method: 'GET', url: ws(t) }),
-    expected: { owner: 200, security_admin: 200, member: 200, other_admin: 404, disabled: 404 },
+    scope: 'members:read',
+    expected: { owner: 200, security_admin: 200, member: 200, other_admin: 404, disabled: 404, ...byKey(200) },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}/members',
     request: (t) => ({ method: 'GET', url: `${ws(t)}/members` }),
-    expected: ADMINS_ONLY,
+    scope: 'members:read',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'POST /v1/admin/workspaces/{ws}/invitations',
     request: (t) => ({ method: 'POST', url: `${ws(t)}/invitations`, payload: { email: email('invitee'), role: 'member' } }),
-    expected: { ...ADMINS_ONLY, owner: 202, security_admin: 202 },
+    scope: 'members:write',
+    expected: { ...ADMINS_ONLY, owner: 202, security_admin: 202, ...byKey(202) },
   },
   {
     route: 'PUT /v1/admin/workspaces/{ws}/security-owner',
     targetRole: 'security_admin',
     request: (t) => ({ method: 'PUT', url: `${ws(t)}/security-owner`, payload: { user_id: t.member.id } }),
+    scope: null,
     // Naming the security owner is the owner's alone.
-    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403 },
+    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403, ...KEY_NEVER },
   },
   {
     route: 'PUT /v1/admin/workspaces/{ws}/members/{userId}/role',
     request: (t) => ({ method: 'PUT', url: `${member(t)}/role`, payload: { role: 'security_admin' } }),
+    scope: null,
     // Roles are the owner's alone.
-    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403 },
+    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403, ...KEY_NEVER },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}/members/{userId}/sessions',
     request: (t) => ({ method: 'GET', url: `${member(t)}/sessions` }),
-    expected: ADMINS_ONLY,
+    scope: 'members:read',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'DELETE /v1/admin/workspaces/{ws}/members/{userId}/sessions/{id}',
     request: (t) => ({ method: 'DELETE', url: `${member(t)}/sessions/${t.member.sessionId}` }),
-    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 204 },
+    scope: 'sessions:write',
+    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 204, ...byKey(204) },
   },
   {
     route: 'POST /v1/admin/workspaces/{ws}/members/{userId}/sessions/{id}/replace-device',
     request: (t) => ({ method: 'POST', url: `${member(t)}/sessions/${t.member.sessionId}/replace-device` }),
-    expected: ADMINS_ONLY,
+    scope: 'sessions:write',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'DELETE /v1/admin/workspaces/{ws}/members/{userId}/sessions',
     request: (t) => ({ method: 'DELETE', url: `${member(t)}/sessions` }),
-    expected: ADMINS_ONLY,
+    scope: 'sessions:write',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'POST /v1/admin/workspaces/{ws}/members/{userId}/offboard',
     request: (t) => ({ method: 'POST', url: `${member(t)}/offboard` }),
-    expected: ADMINS_ONLY,
+    scope: 'members:write',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'POST /v1/admin/workspaces/{ws}/reviews',
     request: (t) => ({ method: 'POST', url: `${ws(t)}/reviews`, payload: { user_ids: [t.member.id] } }),
-    expected: ADMINS_ONLY,
+    scope: 'sessions:write',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}/reviews',
     request: (t) => ({ method: 'GET', url: `${ws(t)}/reviews` }),
-    expected: ADMINS_ONLY,
+    scope: 'members:read',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}/audit',
     request: (t) => ({ method: 'GET', url: `${ws(t)}/audit` }),
-    expected: ADMINS_ONLY,
+    scope: 'audit:read',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'PUT /v1/admin/workspaces/{ws}/audit/retention',
     request: (t) => ({ method: 'PUT', url: `${ws(t)}/audit/retention`, payload: { days: 400 } }),
+    scope: null,
     // How long the trail is kept is the owner's alone.
-    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403 },
+    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403, ...KEY_NEVER },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}/sessions',
     request: (t) => ({ method: 'GET', url: `${ws(t)}/sessions?member=${t.member.id}&ip=0.0.0.0/0,::/0` }),
-    expected: ADMINS_ONLY,
+    scope: 'incidents:write',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'POST /v1/admin/workspaces/{ws}/incidents/dry-run',
     request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents/dry-run`, payload: { filter: { member: [t.member.id] } } }),
-    expected: ADMINS_ONLY,
+    scope: 'incidents:write',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'POST /v1/admin/workspaces/{ws}/incidents',
     // The fresh member's one session: below the threshold, it runs at once.
     request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents`, payload: { filter: { member: [t.member.id] }, confirm_count: 1 } }),
-    expected: { ...ADMINS_ONLY, owner: 202, security_admin: 202 },
+    scope: 'incidents:write',
+    expected: { ...ADMINS_ONLY, owner: 202, security_admin: 202, ...byKey(202) },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}/incidents',
     request: (t) => ({ method: 'GET', url: `${ws(t)}/incidents` }),
-    expected: ADMINS_ONLY,
+    scope: 'incidents:write',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}/incidents/{id}',
     // No such operation: admins learn that (404), as do outsiders (who learn nothing else).
     request: (t) => ({ method: 'GET', url: `${ws(t)}/incidents/${WELL_FORMED_ID}` }),
-    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404 },
+    scope: 'incidents:write',
+    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404, ...byKey(404) },
   },
   {
     route: 'POST /v1/admin/workspaces/{ws}/incidents/{id}/approve',
     request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents/${WELL_FORMED_ID}/approve` }),
-    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404 },
+    scope: null,
+    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404, ...KEY_NEVER },
   },
   {
     route: 'POST /v1/admin/workspaces/{ws}/incidents/{id}/refuse',
     request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents/${WELL_FORMED_ID}/refuse` }),
-    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404 },
+    scope: 'incidents:write',
+    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404, ...byKey(404) },
   },
   {
     route: 'POST /v1/admin/workspaces/{ws}/incidents/{id}/resume',
     request: (t) => ({ method: 'POST', url: `${ws(t)}/incidents/${WELL_FORMED_ID}/resume` }),
-    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404 },
+    scope: 'incidents:write',
+    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 404, ...byKey(404) },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}/incident-settings',
     request: (t) => ({ method: 'GET', url: `${ws(t)}/incident-settings` }),
-    expected: ADMINS_ONLY,
+    scope: 'incidents:write',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
     route: 'PUT /v1/admin/workspaces/{ws}/incident-settings',
     request: (t) => ({ method: 'PUT', url: `${ws(t)}/incident-settings`, payload: { approval_threshold: 100 } }),
+    scope: null,
     // The threshold is the owner's alone.
-    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403 },
+    expected: { ...ADMINS_ONLY, owner: 204, security_admin: 403, ...KEY_NEVER },
   },
   {
     route: 'GET /v1/admin/workspaces/{ws}/policy',
     request: (t) => ({ method: 'GET', url: `${ws(t)}/policy` }),
+    scope: 'members:read',
     // Members read the policy they are held to.
-    expected: { ...ADMINS_ONLY, member: 200 },
+    expected: { ...ADMINS_ONLY, member: 200, ...byKey(200) },
   },
   {
     route: 'PUT /v1/admin/workspaces/{ws}/policy',
@@ -218,7 +268,28 @@ const MATRIX: Row[] = [
         allowed_countries: null,
       },
     }),
-    expected: ADMINS_ONLY,
+    scope: null,
+    expected: { ...ADMINS_ONLY, ...KEY_NEVER },
+  },
+  {
+    route: 'POST /v1/admin/workspaces/{ws}/keys',
+    request: (t) => ({ method: 'POST', url: `${ws(t)}/keys`, payload: { name: 'Bot', scopes: ['audit:read'] } }),
+    // Keys are the owner's alone, and never a key's.
+    scope: null,
+    expected: { ...ADMINS_ONLY, owner: 201, security_admin: 403, ...KEY_NEVER },
+  },
+  {
+    route: 'GET /v1/admin/workspaces/{ws}/keys',
+    request: (t) => ({ method: 'GET', url: `${ws(t)}/keys` }),
+    scope: null,
+    expected: { ...ADMINS_ONLY, security_admin: 403, ...KEY_NEVER },
+  },
+  {
+    route: 'DELETE /v1/admin/workspaces/{ws}/keys/{id}',
+    // No such key: the owner learns that (404).
+    request: (t) => ({ method: 'DELETE', url: `${ws(t)}/keys/${WELL_FORMED_ID}` }),
+    scope: null,
+    expected: { ...ADMINS_ONLY, owner: 404, security_admin: 403, ...KEY_NEVER },
   },
 ];
 
@@ -335,7 +406,9 @@ describe('workspaces over HTTP (sqlite)', () => {
 
   describe('the authorisation matrix', () => {
     let workspace: string;
-    let actors: Record<ActorName, Person | null>;
+    let actors: Record<Exclude<ActorName, 'key_without_scope'>, Person | null>;
+    /** The owner's keys for the workspace, each with every scope but one. */
+    const keyWithout = new Map<ApiKeyScope, Person>();
 
     beforeAll(async () => {
       const owner = await person('owner');
@@ -348,7 +421,21 @@ describe('workspaces over HTTP (sqlite)', () => {
       await offboard(owner, workspace, leaver);
       // Offboarding ended every session; the account itself still signs in.
       const disabled = await signIn(leaver.email);
-      actors = { owner, security_admin: securityAdmin, member: plain, other_admin: otherAdmin, disabled, signed_out: null };
+      const key = async (scopes: ApiKeyScope[]): Promise<Person> => {
+        const res = await as(owner, { method: 'POST', url: `/v1/admin/workspaces/${workspace}/keys`, payload: { name: 'matrix', scopes } });
+        expect(res.statusCode, res.body).toBe(201);
+        return { ...owner, token: res.json().token as string };
+      };
+      for (const scope of API_KEY_SCOPES) keyWithout.set(scope, await key(API_KEY_SCOPES.filter((s) => s !== scope)));
+      actors = {
+        owner,
+        security_admin: securityAdmin,
+        member: plain,
+        other_admin: otherAdmin,
+        disabled,
+        signed_out: null,
+        key_with_scope: await key([...API_KEY_SCOPES]),
+      };
     });
 
     it('has a row for every route of the plane, and no row for a route that does not exist', async () => {
@@ -366,7 +453,8 @@ describe('workspaces over HTTP (sqlite)', () => {
       const wanted: Record<string, number> = {};
       for (const actor of ACTORS) {
         const target: Target = { ws: workspace, member: await join(owner, workspace, row.targetRole ?? 'member') };
-        const res = await as(actors[actor], row.request(target));
+        const caller = actor !== 'key_without_scope' ? actors[actor] : row.scope ? keyWithout.get(row.scope)! : actors.key_with_scope;
+        const res = await as(caller, row.request(target));
         answers[actor] = res.statusCode;
         wanted[actor] = actor === 'signed_out' ? 401 : row.expected[actor];
         if (res.statusCode >= 400) expectError(res, res.statusCode, ERROR_CODES[res.statusCode]!);

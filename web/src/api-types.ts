@@ -704,7 +704,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Offboard a member in one step: disable the membership, end every session, untrust every device */
+    /** Offboard a member in one step: disable the membership, end every session, untrust every device, revoke their API keys */
     post: operations['offboardWorkspaceMember'];
     delete?: never;
     options?: never;
@@ -911,6 +911,59 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/workspaces/{ws}/policy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The session policy the workspace holds its members’ sessions to (any member may read it) */
+    get: operations['getWorkspacePolicy'];
+    /** Set the session policy; member sessions that break it end now, the rest on their next request */
+    put: operations['setWorkspacePolicy'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace’s API keys, revoked and expired ones too, newest first, with their last use (owners only) */
+    get: operations['listWorkspaceApiKeys'];
+    put?: never;
+    /** Make an API key for this workspace (owners only); its token is shown in this answer only */
+    post: operations['createWorkspaceApiKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an API key (owners only): refused from its very next request on */
+    delete: operations['revokeWorkspaceApiKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/introspect': {
     parameters: {
       query?: never;
@@ -937,7 +990,7 @@ export interface paths {
     };
     /**
      * Revocations as Server-Sent Events, for services that cache sessions
-     * @description Server-Sent Events: `ready`, `revocation` (data: {kind:"session",userId,sessionId} | {kind:"user",userId}), `heartbeat` every second while live, `stale` every second while this node may miss revocations. Empty your cache on every `ready`.
+     * @description Server-Sent Events: `ready`, `revocation` (data: {kind:"session",userId,sessionId} | {kind:"user",userId} | {kind:"policies",workspaceId}: drop every cached session), `heartbeat` every second while live, `stale` every second while this node may miss revocations. Empty your cache on every `ready`.
      */
     get: operations['streamRevocations'];
     put?: never;
@@ -1191,6 +1244,32 @@ export interface components {
       revoked: number;
       /** @description Batches committed so far */
       batches: number;
+    };
+    WorkspacePolicy: {
+      max_lifetime_seconds: number | null;
+      idle_timeout_seconds: number | null;
+      max_sessions: number | null;
+      /** @description A session must have passed two-step verification or run on a trusted device; one that did not has 10 minutes to set it up */
+      mfa_required: boolean;
+      /** @description App (client) ids whose sessions must run on a trusted device */
+      trusted_device_apps: string[];
+      allowed_countries: string[] | null;
+      updated_at: string | null;
+      updated_by: string | null;
+    };
+    WorkspaceApiKey: {
+      id: string;
+      name: string;
+      scopes: ('members:read' | 'members:write' | 'sessions:write' | 'incidents:write' | 'audit:read')[];
+      /** @description ISO 8601 UTC */
+      created_at: string;
+      /** @description The user id of the owner who made it: the key acts as them, with at most their rights */
+      created_by: string;
+      created_by_email: string | null;
+      /** @description ISO 8601 UTC */
+      expires_at: string;
+      last_used_at: string | null;
+      revoked_at: string | null;
     };
   };
   responses: never;
@@ -3142,6 +3221,8 @@ export interface operations {
           'application/json': {
             sessions_ended: number;
             devices_untrusted: number;
+            /** @description The workspace API keys the member made, revoked now */
+            keys_revoked: number;
             /** @description False when it was already disabled (a second run finishes what a first began) */
             membership_disabled: boolean;
           };
@@ -3364,8 +3445,11 @@ export interface operations {
                 | 'incident.threshold_changed'
                 | 'member.role_changed'
                 | 'device.replaced'
-                | 'audit.retention_changed';
-              target_kind: 'workspace' | 'member' | 'invitation' | 'session' | 'incident';
+                | 'api_key.created'
+                | 'api_key.revoked'
+                | 'audit.retention_changed'
+                | 'policy.changed';
+              target_kind: 'workspace' | 'member' | 'invitation' | 'session' | 'incident' | 'api_key';
               target_id: string;
               ip: string | null;
               user_agent: string | null;
@@ -3855,6 +3939,249 @@ export interface operations {
         };
       };
     };
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getWorkspacePolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            max_lifetime_seconds: number | null;
+            idle_timeout_seconds: number | null;
+            max_sessions: number | null;
+            /** @description A session must have passed two-step verification or run on a trusted device; one that did not has 10 minutes to set it up */
+            mfa_required: boolean;
+            /** @description App (client) ids whose sessions must run on a trusted device */
+            trusted_device_apps: string[];
+            allowed_countries: string[] | null;
+            updated_at: string | null;
+            updated_by: string | null;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  setWorkspacePolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          max_lifetime_seconds: number | null;
+          idle_timeout_seconds: number | null;
+          max_sessions: number | null;
+          /** @description A session must have passed two-step verification or run on a trusted device; one that did not has 10 minutes to set it up */
+          mfa_required: boolean;
+          /** @description App (client) ids whose sessions must run on a trusted device */
+          trusted_device_apps: string[];
+          allowed_countries: string[] | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            policy: components['schemas']['WorkspacePolicy'];
+            /** @description Member sessions that broke the new policy and ended now (reason `policy`) */
+            ended: number;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listWorkspaceApiKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            keys: components['schemas']['WorkspaceApiKey'][];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createWorkspaceApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+          /** @description What the key may do, within its creator’s role: `members:read` (the workspace, members, their sessions, reviews), `members:write` (invite as member, offboard), `sessions:write` (end members’ sessions, replace devices, ask for reviews), `incidents:write` (search sessions, dry-run, request, refuse and resume incident operations; never approve), `audit:read`. */
+          scopes: ('members:read' | 'members:write' | 'sessions:write' | 'incidents:write' | 'audit:read')[];
+          /** @description Every key expires; default 90 days */
+          expires_in_days?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            key: components['schemas']['WorkspaceApiKey'];
+            /** @description Send as `Authorization: Bearer <token>`. Shown this once: only a hash of its secret is kept. */
+            token: string;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  revokeWorkspaceApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ws: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
     responses: {
       /** @description Default Response */
       204: {

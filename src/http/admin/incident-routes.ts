@@ -13,9 +13,9 @@ import type { SessionRecord } from '../../core/session.js';
 import type { HttpContext } from '../context.js';
 import { SECURITY } from '../openapi.js';
 import { callerOf } from './caller.js';
-import { requireSession } from '../plugins/authenticate.js';
 import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
+import { requireSessionOrWorkspaceKey } from '../plugins/workspace-key.js';
 import { EmptyBody, MAX_PAGE_SIZE, responses } from '../schemas.js';
 import { iso, sessionView } from '../views.js';
 import {
@@ -74,7 +74,7 @@ export function incidentRoutes({ registry, cookies, metrics }: HttpContext): Fas
   };
 
   return async (app) => {
-    app.addHook('onRequest', requireSession(registry, cookies, metrics));
+    app.addHook('onRequest', requireSessionOrWorkspaceKey(registry, cookies, metrics));
     app.addHook('preHandler', holdUntilPasswordChange);
 
     app.get(

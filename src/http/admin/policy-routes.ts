@@ -11,9 +11,9 @@ import { POLICY_LIMITS, type WorkspacePolicy } from '../../core/workspace-policy
 import type { HttpContext } from '../context.js';
 import { SECURITY } from '../openapi.js';
 import { callerOf } from './caller.js';
-import { requireSession } from '../plugins/authenticate.js';
 import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
+import { requireSessionOrWorkspaceKey } from '../plugins/workspace-key.js';
 import { Nullable, responses } from '../schemas.js';
 import { iso } from '../views.js';
 import { NoQuery, WorkspaceParams } from './schemas.js';
@@ -108,7 +108,7 @@ export function policyRoutes({ registry, cookies, metrics }: HttpContext): Fasti
   const { policies } = registry;
 
   return async (app) => {
-    app.addHook('onRequest', requireSession(registry, cookies, metrics));
+    app.addHook('onRequest', requireSessionOrWorkspaceKey(registry, cookies, metrics));
     app.addHook('preHandler', holdUntilPasswordChange);
 
     app.get(

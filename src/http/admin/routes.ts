@@ -7,9 +7,10 @@
  * authorises or revokes by itself.
  *
  * Every route needs a session (cookie with the me plane's CSRF rule, or bearer) and is held by a
- * pending password change like the me plane. Acting on another member's sessions, offboarding,
- * inviting and naming the security owner are sensitive, as ending another of one's own sessions
- * is: they need a recent authentication (403 `reauth_required`).
+ * pending password change like the me plane; a workspace's routes also take that workspace's API
+ * key (plugins/workspace-key.ts), within its scopes. Acting on another member's sessions,
+ * offboarding, inviting and naming the security owner are sensitive, as ending another of one's
+ * own sessions is: they need a recent authentication (403 `reauth_required`).
  */
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -17,9 +18,10 @@ import { SessiondError } from '../../core/errors.js';
 import type { HttpContext } from '../context.js';
 import { SECURITY } from '../openapi.js';
 import { callerOf } from './caller.js';
-import { authOf, requireSession } from '../plugins/authenticate.js';
+import { authOf } from '../plugins/authenticate.js';
 import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
+import { requireSessionOrWorkspaceKey } from '../plugins/workspace-key.js';
 import { DeviceReplaced, EmptyBody, MAX_PAGE_SIZE, RevokedCount, SessionList, responses } from '../schemas.js';
 import { iso, sessionView } from '../views.js';
 import {
@@ -68,7 +70,7 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
   const { config, sessions, workspaces } = registry;
 
   return async (app) => {
-    app.addHook('onRequest', requireSession(registry, cookies, metrics));
+    app.addHook('onRequest', requireSessionOrWorkspaceKey(registry, cookies, metrics));
     app.addHook('preHandler', holdUntilPasswordChange);
 
     app.get(

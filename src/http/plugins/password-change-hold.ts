@@ -19,6 +19,8 @@ declare module 'fastify' {
 }
 
 export async function holdUntilPasswordChange(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  // A workspace API key has no session to hold (plugins/workspace-key.ts).
+  if (request.apiKey) return;
   if (!authOf(request).session.passwordChangeRequired || !isStateChanging(request)) return;
   if (request.routeOptions.config.whilePasswordChangeRequired === true) return;
   throw new SessiondError(

@@ -353,7 +353,7 @@ describe('Workspaces page', () => {
 
   it('offboards after a dialog that names what will happen, then says what was done', async () => {
     withWorkspace(api);
-    api.offboardMember.mockResolvedValue({ sessions_ended: 3, devices_untrusted: 2, membership_disabled: true });
+    api.offboardMember.mockResolvedValue({ sessions_ended: 3, devices_untrusted: 2, keys_revoked: 0, membership_disabled: true });
     open(api);
     const button = within(await memberRow('grace@example.com')).getByRole('button', { name: 'Offboard grace@example.com' });
     fireEvent.click(button);
