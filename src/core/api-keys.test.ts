@@ -215,7 +215,11 @@ describe('keys', () => {
     await u.apiKeys.revoke(owner, ws.id, second.key.id);
     expect(await u.apiKeys.verify(second.token)).toBeNull();
     expect(await code(u.apiKeys.revoke(owner, ws.id, second.key.id))).toBe('not_found');
-    expect((await u.workspaces.audit(owner, ws.id, null, 1))[0]).toMatchObject({ action: 'api_key.revoked', targetId: second.key.id });
+    expect((await u.workspaces.audit(owner, ws.id, null, 1))[0]).toMatchObject({
+      action: 'api_key.revoked',
+      targetId: second.key.id,
+      details: { name: 'bot 2' },
+    });
   });
 
   it('are revoked when their creator is offboarded', async () => {

@@ -156,8 +156,10 @@ export class ApiKeys {
   async revoke(caller: WorkspaceCaller, workspaceId: string, id: string): Promise<void> {
     await this.#deps.workspaces.authorize(caller, workspaceId, 'manage_api_keys');
     const { store, clock } = this.#deps;
-    if (!(await store.revokeApiKey(workspaceId, id, clock.now(), caller.userId))) throw new SessiondError('not_found', 'No such API key.');
-    await this.#audit(caller, workspaceId, 'api_key.revoked', id, {});
+    const key = await store.findApiKey(id);
+    if (!key || key.workspaceId !== workspaceId || !(await store.revokeApiKey(workspaceId, id, clock.now(), caller.userId)))
+      throw new SessiondError('not_found', 'No such API key.');
+    await this.#audit(caller, workspaceId, 'api_key.revoked', id, { name: key.name });
   }
 
   /**

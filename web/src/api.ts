@@ -52,9 +52,20 @@ export type WorkspaceMember = components['schemas']['WorkspaceMember'];
 export type AuditPage = Answer<'listWorkspaceAudit'>;
 export type AuditEntry = AuditPage['entries'][number];
 export type OffboardResult = Answer<'offboardWorkspaceMember'>;
+/** A workspace API key as its owners see it (never its token, nor a hash of it). */
+export type WorkspaceApiKey = components['schemas']['WorkspaceApiKey'];
+export type ApiKeyScope = WorkspaceApiKey['scopes'][number];
+/** A new key, with its token: shown this once. */
+export type ApiKeyCreated = Answer<'createWorkspaceApiKey', 201>;
 /** "I lost this device": how many sessions on it ended, and whether it was trusted (it no longer is). */
 export type DeviceReplaced = Answer<'replaceMyDevice'>;
 export type AuditFormat = 'jsonl' | 'csv';
+/** The session policy a workspace holds its members' sessions to (durations in seconds; null or empty: that rule is off). */
+export type WorkspacePolicy = components['schemas']['WorkspacePolicy'];
+/** The rules an admin sets: the policy without who set it when. */
+export type WorkspacePolicyRules = RequestBody<'setWorkspacePolicy'>;
+/** The policy as saved, and how many member sessions broke it and ended at once. */
+export type WorkspacePolicySet = Answer<'setWorkspacePolicy'>;
 
 /** A request to review one's sessions that is not confirmed yet (the banner shows these). */
 export type PendingReview = Answer<'listMyReviews'>['reviews'][number];
@@ -162,6 +173,15 @@ export interface Api {
   listWorkspaceAudit(workspaceId: string, options?: { cursor?: string | null; limit?: number }): Promise<AuditPage>;
   /** Owners only: how many days audit entries are kept (30 to 3650). */
   setWorkspaceAuditRetention(workspaceId: string, days: number): Promise<void>;
+  /** Any member: the session policy the workspace holds its members to. */
+  getWorkspacePolicy(workspaceId: string): Promise<WorkspacePolicy>;
+  /** Security admins and owners; member sessions that break the new policy end at once. */
+  setWorkspacePolicy(workspaceId: string, rules: WorkspacePolicyRules): Promise<WorkspacePolicySet>;
+  /** Owners only: the workspace's API keys, revoked and expired ones too, newest first. */
+  listWorkspaceApiKeys(workspaceId: string): Promise<WorkspaceApiKey[]>;
+  /** Owners only; answers the key's token, which is never shown again. */
+  createWorkspaceApiKey(workspaceId: string, input: RequestBody<'createWorkspaceApiKey'>): Promise<ApiKeyCreated>;
+  revokeWorkspaceApiKey(workspaceId: string, keyId: string): Promise<void>;
   /** The caller's requests to review their sessions that they have not confirmed yet, oldest first. */
   listMyReviews(): Promise<PendingReview[]>;
   /** "I have reviewed my sessions": completes every pending request. */
@@ -290,6 +310,11 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
       return call<'listWorkspaceAudit'>('GET', `${workspacePath(ws)}/audit?${query.toString()}`);
     },
     setWorkspaceAuditRetention: (ws, days) => call<'setWorkspaceAuditRetention'>('PUT', `${workspacePath(ws)}/audit/retention`, { days }),
+    getWorkspacePolicy: (ws) => call<'getWorkspacePolicy'>('GET', `${workspacePath(ws)}/policy`),
+    setWorkspacePolicy: (ws, rules) => call<'setWorkspacePolicy'>('PUT', `${workspacePath(ws)}/policy`, rules),
+    listWorkspaceApiKeys: async (ws) => (await call<'listWorkspaceApiKeys'>('GET', `${workspacePath(ws)}/keys`)).keys,
+    createWorkspaceApiKey: (ws, input) => call<'createWorkspaceApiKey'>('POST', `${workspacePath(ws)}/keys`, input),
+    revokeWorkspaceApiKey: (ws, id) => call<'revokeWorkspaceApiKey'>('DELETE', `${workspacePath(ws)}/keys/${encodeURIComponent(id)}`),
     listMyReviews: async () => (await call<'listMyReviews'>('GET', '/v1/me/reviews')).reviews,
     completeMyReviews: () => call<'completeMyReviews'>('POST', '/v1/me/reviews/complete', {}),
     requestWorkspaceReview: async (ws) => (await call<'requestWorkspaceReview'>('POST', `${workspacePath(ws)}/reviews`, {})).asked,

@@ -511,14 +511,15 @@ export const en = {
         : n === 1
           ? 'Their 1 trusted device stops being trusted: their next sign-in anywhere asks for the authenticator code.'
           : `Their ${n} trusted devices stop being trusted: their next sign-in anywhere asks for the authenticator code.`,
+    offboardKeys: 'Every workspace API key they made is revoked.',
     offboardMembership: (workspace: string) =>
       `Their membership of ${workspace} is disabled. Only a new invitation brings them back. Their account itself is not deleted.`,
     offboardConfirm: 'Offboard',
     offboarding: 'Offboarding…',
-    offboarded: (email: string, sessions: number, devices: number) =>
+    offboarded: (email: string, sessions: number, devices: number, keys = 0) =>
       `${email} was offboarded: ${sessions === 1 ? '1 session' : `${sessions} sessions`} ended, ${
         devices === 1 ? '1 device' : `${devices} devices`
-      } no longer trusted, membership disabled.`,
+      } no longer trusted, ${keys > 0 ? `${keys === 1 ? '1 API key' : `${keys} API keys`} revoked, ` : ''}membership disabled.`,
     auditTitle: 'Audit trail',
     auditIntro: 'Every administrator action in this workspace, newest first, with who did it and from where.',
     auditLabel: 'Audit trail entries',
@@ -532,6 +533,7 @@ export const en = {
     auditJsonl: 'JSON Lines',
     auditCsv: 'CSV',
     auditBy: (who: string) => `By ${who}`,
+    auditWithKey: 'with an API key',
     auditFrom: (ip: string) => `from ${ip}`,
     auditActions: {
       'workspace.created': (target: string) => `Created the workspace ${target}`,
@@ -543,6 +545,8 @@ export const en = {
       'sessions.revoked': (target: string) => `Ended every session of ${target}`,
       'member.role_changed': (target: string) => `Changed the role of ${target}`,
       'device.replaced': (target: string) => `Treated a device of ${target} as lost`,
+      'api_key.created': (target: string) => `Created the API key “${target}”`,
+      'api_key.revoked': (target: string) => `Revoked the API key “${target}”`,
     } as Record<string, (target: string) => string>,
     auditRoleChange: (from: string, to: string) => `from ${from} to ${to}`,
     auditDeviceReplaced: (n: number, untrusted: boolean) =>
@@ -570,6 +574,53 @@ export const en = {
     auditUnknown: (action: string) => action.replace(/[._]/g, ' '),
     auditAsRole: (role: string) => `as ${role}`,
     auditRetentionChanged: (from: number, to: number) => `Changed how long audit entries are kept from ${from} to ${to} days`,
+    keys: {
+      title: 'API keys',
+      intro:
+        'Keys let scripts and other tools use this workspace’s admin API. A key acts as the owner who made it, with at most their rights, and only for what its scopes allow. Every key expires.',
+      name: 'Name',
+      nameHint: 'What uses it, e.g. “Offboarding script”.',
+      scopesLegend: 'What it may do',
+      scopes: {
+        'members:read': 'Read the workspace, its members, their sessions and reviews',
+        'members:write': 'Invite members and offboard them',
+        'sessions:write': 'End members’ sessions, replace lost devices, ask for reviews',
+        'incidents:write': 'Search sessions and run incident response (approving stays with a person)',
+        'audit:read': 'Read and export the audit trail',
+      } as Record<string, string>,
+      expiry: 'Expires in (days)',
+      expiryHint: 'From 1 to 365 days.',
+      create: 'Create key',
+      creating: 'Creating…',
+      nameMissing: 'Give the key a name.',
+      scopesMissing: 'Choose at least one thing the key may do.',
+      expiryInvalid: 'Enter a whole number of days from 1 to 365.',
+      createdTitle: (name: string) => `Your new key “${name}”`,
+      createdBody: 'Copy it now and keep it somewhere safe: you will not see it again. Send it as “Authorization: Bearer <key>”.',
+      tokenLabel: 'The new API key',
+      copy: 'Copy',
+      copied: 'Copied.',
+      copyFailed: 'Could not copy: select the key and copy it yourself.',
+      done: 'Done',
+      listLabel: 'API keys of this workspace',
+      loading: 'Loading the API keys…',
+      loadError: 'The API keys could not be loaded.',
+      empty: 'There are no API keys yet.',
+      madeBy: (who: string) => `Made by ${who}`,
+      lastUsed: (when: string) => `Last used ${when}`,
+      neverUsed: 'Never used',
+      expires: (when: string) => `Expires ${when}`,
+      expired: (when: string) => `Expired ${when}`,
+      revokedAt: (when: string) => `Revoked ${when}`,
+      revoke: 'Revoke',
+      revokeLabel: (name: string) => `Revoke the API key ${name}`,
+      revokeTitle: (name: string) => `Revoke the API key “${name}”?`,
+      revokeBody:
+        'Anything still using it is refused from its very next request. This cannot be undone: make a new key if it is needed again.',
+      revokeConfirm: 'Revoke key',
+      revoking: 'Revoking…',
+      revoked: (name: string) => `The API key “${name}” was revoked.`,
+    },
     retentionTitle: 'Audit retention',
     retentionLabel: 'Keep audit entries for (days)',
     retentionHint: 'From 30 to 3650 days; entries older than that are deleted for good. Many compliance regimes ask for at least 365.',

@@ -122,6 +122,7 @@ export function AuditSection({
               </div>
               <p className="event-by">
                 {m.auditBy(personName(e.actor_id, members))}
+                {typeof e.details.key === 'string' && ` ${m.auditWithKey}`}
                 {e.ip !== null && <span className="mono"> {m.auditFrom(e.ip)}</span>}
               </p>
             </li>

@@ -133,6 +133,14 @@ describe('workspace wording', () => {
       'Changed the approval threshold from 100 to 25 sessions',
     ],
     [{ action: 'incident.started', target_kind: 'incident', target_id: 'Xy12abCDef', details: {} }, 'incident started (operation Xy12ab…)'],
+    [
+      { action: 'api_key.created', target_kind: 'api_key', target_id: 'k1', details: { name: 'Deploy bot', scopes: 'audit:read' } },
+      'Created the API key “Deploy bot”',
+    ],
+    [
+      { action: 'api_key.revoked', target_kind: 'api_key', target_id: 'k1', details: { name: 'Deploy bot' } },
+      'Revoked the API key “Deploy bot”',
+    ],
   ] as const)('describes %j', (overrides, text) => {
     expect(describeAuditEntry(makeAuditEntry({ id: 'e', ...overrides } as Parameters<typeof makeAuditEntry>[0]), byId)).toBe(text);
   });

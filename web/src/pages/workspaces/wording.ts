@@ -54,6 +54,9 @@ export function describeAuditEntry(entry: AuditEntry, byId: ReadonlyMap<string, 
     case 'invitation':
       target = text('email') ?? entry.target_id;
       break;
+    case 'api_key':
+      target = text('name') ?? entry.target_id;
+      break;
     case 'session': {
       const member = text('member');
       target = member === null ? w.unknownUser(entry.target_id) : personName(member, byId, m);

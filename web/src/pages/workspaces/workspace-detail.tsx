@@ -20,6 +20,7 @@ import { describeSession, formatExact, formatRelative, orderSessions } from '../
 import { messages } from '../../messages';
 import { useServices } from '../../services';
 import { SessionRow } from '../sessions/session-row';
+import { ApiKeysSection } from './api-keys-section';
 import { AuditRetention } from './audit-retention';
 import { AuditSection } from './audit-section';
 import { ReviewSection } from './review-section';
@@ -177,7 +178,7 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
         setMemberSessions([]);
       } else {
         const done = await reauth.run(() => api.offboardMember(workspaceId, member.user_id));
-        setNotice(m.offboarded(member.email, done.sessions_ended, done.devices_untrusted));
+        setNotice(m.offboarded(member.email, done.sessions_ended, done.devices_untrusted, done.keys_revoked));
         if (openMember === member.user_id) setMemberSessions([]);
       }
       // The button that opened the dialog may be gone with its row: focus the members heading then.
@@ -450,6 +451,10 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
             }}
           />
 
+          {role === 'owner' && (
+            <ApiKeysSection workspaceId={workspaceId} run={reauth.run} timeZone={timeZone} onChanged={() => setAuditKey((k) => k + 1)} />
+          )}
+
           <AuditRetention
             workspaceId={workspaceId}
             days={workspace.audit_retention_days}
@@ -513,6 +518,7 @@ function dialogText(p: Pending, workspaceName: string) {
             <ul className="dialog-list">
               <li>{m.offboardSessions(p.member.active_sessions)}</li>
               <li>{m.offboardDevices(p.member.trusted_devices)}</li>
+              <li>{m.offboardKeys}</li>
               <li>{m.offboardMembership(workspaceName)}</li>
             </ul>
           </>

@@ -353,7 +353,7 @@ describe('Workspaces page', () => {
 
   it('offboards after a dialog that names what will happen, then says what was done', async () => {
     withWorkspace(api);
-    api.offboardMember.mockResolvedValue({ sessions_ended: 3, devices_untrusted: 2, keys_revoked: 0, membership_disabled: true });
+    api.offboardMember.mockResolvedValue({ sessions_ended: 3, devices_untrusted: 2, keys_revoked: 1, membership_disabled: true });
     open(api);
     const button = within(await memberRow('grace@example.com')).getByRole('button', { name: 'Offboard grace@example.com' });
     fireEvent.click(button);
@@ -364,6 +364,7 @@ describe('Workspaces page', () => {
     expect(items).toEqual([
       'All 3 of their active sessions are ended, on every device.',
       'Their 2 trusted devices stop being trusted: their next sign-in anywhere asks for the authenticator code.',
+      'Every workspace API key they made is revoked.',
       'Their membership of Acme is disabled. Only a new invitation brings them back. Their account itself is not deleted.',
     ]);
     // Cancel is the safe choice and has focus; cancelling does nothing.
@@ -375,7 +376,9 @@ describe('Workspaces page', () => {
     api.listWorkspaceMembers.mockResolvedValue([ada, { ...grace, status: 'disabled', disabled_at: NOW.toISOString(), active_sessions: 0 }]);
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Offboard' }));
     expect(
-      await screen.findByText('grace@example.com was offboarded: 3 sessions ended, 2 devices no longer trusted, membership disabled.'),
+      await screen.findByText(
+        'grace@example.com was offboarded: 3 sessions ended, 2 devices no longer trusted, 1 API key revoked, membership disabled.',
+      ),
     ).toBeTruthy();
     expect(api.offboardMember).toHaveBeenCalledWith('ws1', 'u2');
     await waitFor(async () => expect((await memberRow('grace@example.com')).textContent).toContain('Disabled'));
