@@ -12,6 +12,7 @@ import type {
   UiConfig,
   User,
   WorkspaceMember,
+  WorkspacePolicy,
 } from '../api';
 
 export const NOW = new Date('2026-01-15T12:00:00Z');
@@ -112,6 +113,21 @@ export function makeReviewStatus(overrides: Partial<ReviewStatus> & { user_id: s
   return { name: null, requested_at: null, completed_at: null, sign_outs: null, ...overrides };
 }
 
+/** A workspace's session policy: every rule off (never set) unless overridden. */
+export function makePolicy(overrides: Partial<WorkspacePolicy> = {}): WorkspacePolicy {
+  return {
+    max_lifetime_seconds: null,
+    idle_timeout_seconds: null,
+    max_sessions: null,
+    mfa_required: false,
+    trusted_device_apps: [],
+    allowed_countries: null,
+    updated_at: null,
+    updated_by: null,
+    ...overrides,
+  };
+}
+
 export const uiConfig: UiConfig = {
   product_name: 'sessiond',
   sessions_page: {
@@ -182,6 +198,12 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     offboardMember: vi.fn<Api['offboardMember']>(),
     listWorkspaceAudit: vi.fn<Api['listWorkspaceAudit']>().mockResolvedValue({ entries: [], next_cursor: null }),
     setWorkspaceAuditRetention: vi.fn<Api['setWorkspaceAuditRetention']>().mockResolvedValue(undefined),
+    getWorkspacePolicy: vi.fn<Api['getWorkspacePolicy']>().mockResolvedValue(makePolicy()),
+    // Saves what it is given, as the server does, and ends nothing unless a test says so.
+    setWorkspacePolicy: vi.fn<Api['setWorkspacePolicy']>().mockImplementation(async (_ws, rules) => ({
+      policy: makePolicy({ ...rules, updated_at: NOW.toISOString(), updated_by: 'u1' }),
+      ended: 0,
+    })),
     listWorkspaceApiKeys: vi.fn<Api['listWorkspaceApiKeys']>().mockResolvedValue([]),
     createWorkspaceApiKey: vi.fn<Api['createWorkspaceApiKey']>(),
     revokeWorkspaceApiKey: vi.fn<Api['revokeWorkspaceApiKey']>().mockResolvedValue(undefined),
