@@ -368,7 +368,8 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     });
     const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
     const policies = new Policies({
-      store: kyselyPolicyStore(db),
+      // Validation reads members' policies: the same sub-second deadline as the session lookup.
+      store: kyselyPolicyStore(db, engine === 'postgres' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {}),
       workspaces,
       audit: workspaceStore,
       revocation,

@@ -2,8 +2,19 @@
 import type { PolicyStore } from '../../core/ports/policy-store.js';
 import { NO_POLICY, type WorkspacePolicy } from '../../core/workspace-policy.js';
 import type { Db } from './database.js';
+import { withDeadline } from './kysely-store.js';
 
-export function kyselyPolicyStore(db: Db): PolicyStore {
+export interface KyselyPolicyStoreOptions {
+  /**
+   * A deadline for `policiesOf`, which session validation reads (policies.ts): like the session
+   * lookup, it fails closed (503) within this when the database goes silent, instead of holding
+   * the request for the driver's query timeout. Unset: no deadline (SQLite is local).
+   */
+  readTimeoutMs?: number;
+}
+
+export function kyselyPolicyStore(db: Db, options: KyselyPolicyStoreOptions = {}): PolicyStore {
+  const { readTimeoutMs } = options;
   return {
     async findPolicy(workspaceId) {
       const row = await db.selectFrom('workspace_policies').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
@@ -20,16 +31,7 @@ export function kyselyPolicyStore(db: Db): PolicyStore {
     },
 
     async policiesOf(userId) {
-      const rows = await db
-        .selectFrom('workspace_members as m')
-        .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
-        .innerJoin('workspace_policies as p', 'p.workspace_id', 'm.workspace_id')
-        .select(['w.id', 'w.name', 'p.policy'])
-        .where('m.user_id', '=', userId)
-        .where('m.status', '=', 'active')
-        .orderBy('w.created_at')
-        .orderBy('w.id')
-        .execute();
+      const rows = await withDeadline(() => policyRowsOf(db, userId), readTimeoutMs, 'policies lookup');
       return rows.map((r) => ({ workspaceId: r.id, workspaceName: r.name, policy: parsePolicy(r.policy) }));
     },
 
@@ -44,6 +46,20 @@ export function kyselyPolicyStore(db: Db): PolicyStore {
       return rows.map((r) => r.user_id);
     },
   };
+}
+
+/** The active memberships of a user whose workspaces have a policy, oldest workspace first. */
+function policyRowsOf(db: Db, userId: string) {
+  return db
+    .selectFrom('workspace_members as m')
+    .innerJoin('workspaces as w', 'w.id', 'm.workspace_id')
+    .innerJoin('workspace_policies as p', 'p.workspace_id', 'm.workspace_id')
+    .select(['w.id', 'w.name', 'p.policy'])
+    .where('m.user_id', '=', userId)
+    .where('m.status', '=', 'active')
+    .orderBy('w.created_at')
+    .orderBy('w.id')
+    .execute();
 }
 
 /** A stored policy, with any rule added since it was written at its default (off). */

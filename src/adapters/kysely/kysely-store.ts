@@ -29,7 +29,8 @@ export class ReadDeadlineError extends Error {
   }
 }
 
-function withDeadline<T>(read: () => Promise<T>, ms: number | undefined, what: string): Promise<T> {
+/** Runs a read that fails with ReadDeadlineError if it has not answered within `ms` (none when unset). */
+export function withDeadline<T>(read: () => Promise<T>, ms: number | undefined, what: string): Promise<T> {
   if (ms === undefined) return read();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
