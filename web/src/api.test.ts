@@ -23,6 +23,18 @@ describe('createApi', () => {
     expect(JSON.parse(init.body as string)).toEqual({ current_password: 'a', new_password: 'b', sign_out_others: false });
   });
 
+  it('says whether turning MFA on signs out the other sessions (sign_out_others)', async () => {
+    const fetch = vi.fn().mockImplementation(async () => json(200, { recovery_codes: ['a'], revoked: 0 }));
+    const api = createApi(fetch);
+    await expect(api.confirmTotpEnrolment('123456', false)).resolves.toEqual(['a']);
+    await api.confirmTotpEnrolment('654321', true);
+    const bodies = (fetch.mock.calls as [string, RequestInit][]).map(([url, init]) => `${url} ${String(init.body)}`);
+    expect(bodies).toEqual([
+      '/v1/me/mfa/totp/confirm {"code":"123456","sign_out_others":false}',
+      '/v1/me/mfa/totp/confirm {"code":"654321","sign_out_others":true}',
+    ]);
+  });
+
   it('pages the security timeline with limit and an escaped cursor', async () => {
     const fetch = vi.fn().mockImplementation(async () => json(200, { events: [], next_cursor: null }));
     const api = createApi(fetch);

@@ -135,7 +135,8 @@ export interface Api {
   reauthenticate(proof: RequestBody<'reauthenticate'>): Promise<void>;
   getMfaStatus(): Promise<MfaStatus>;
   startTotpEnrolment(): Promise<TotpEnrolment>;
-  confirmTotpEnrolment(code: string): Promise<string[]>;
+  /** Turns MFA on; the other sessions end too when `signOutOthers` (the server renews this one). */
+  confirmTotpEnrolment(code: string, signOutOthers: boolean): Promise<string[]>;
   regenerateRecoveryCodes(): Promise<string[]>;
   disableMfa(): Promise<void>;
   trustThisDevice(): Promise<void>;
@@ -254,7 +255,8 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     },
     getMfaStatus: () => call<'getMyMfaStatus'>('GET', '/v1/me/mfa'),
     startTotpEnrolment: () => call<'startTotpEnrolment'>('POST', '/v1/me/mfa/totp', {}),
-    confirmTotpEnrolment: async (code) => (await call<'confirmTotpEnrolment'>('POST', '/v1/me/mfa/totp/confirm', { code })).recovery_codes,
+    confirmTotpEnrolment: async (code, signOutOthers) =>
+      (await call<'confirmTotpEnrolment'>('POST', '/v1/me/mfa/totp/confirm', { code, sign_out_others: signOutOthers })).recovery_codes,
     regenerateRecoveryCodes: async () => (await call<'regenerateRecoveryCodes'>('POST', '/v1/me/mfa/recovery-codes', {})).recovery_codes,
     disableMfa: () => call<'disableMyMfa'>('DELETE', '/v1/me/mfa'),
     trustThisDevice: async () => {

@@ -40,11 +40,27 @@ describe('Two-step verification page', () => {
         .getAllByRole('listitem')
         .map((li) => li.textContent),
     ).toEqual(RECOVERY_CODES);
-    expect(api.confirmTotpEnrolment).toHaveBeenLastCalledWith('123456');
+    // Signing out the other sessions is offered, and chosen unless unticked (ASVS 7.4.3).
+    expect(api.confirmTotpEnrolment).toHaveBeenLastCalledWith('123456', true);
+    expect(screen.getByRole('status').textContent).toBe('Two-step verification is now on and every other session was signed out.');
     fireEvent.click(screen.getByRole('button', { name: 'I have saved my codes' }));
     expect(await screen.findByText('Two-step verification is on.')).toBeTruthy();
     expect(screen.queryByRole('list', { name: 'Recovery codes' })).toBeNull();
     expect(screen.getByText(/10 recovery codes left/)).toBeTruthy();
+  });
+
+  it('offers to sign out the other sessions when turning it on, ticked by default; unticked, they stay', async () => {
+    const api = open();
+    fireEvent.click(await screen.findByRole('button', { name: 'Set up an authenticator app' }));
+    const box = (await screen.findByRole('checkbox', { name: 'Sign out of all other sessions' })) as HTMLInputElement;
+    expect(box.checked).toBe(true);
+    expect(screen.getByText(/Anyone signed in elsewhere without the code is signed out/)).toBeTruthy();
+    fireEvent.click(box);
+    fireEvent.change(screen.getByLabelText('Code from the app'), { target: { value: '123456' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Turn on' }));
+    expect(await screen.findByRole('list', { name: 'Recovery codes' })).toBeTruthy();
+    expect(api.confirmTotpEnrolment).toHaveBeenLastCalledWith('123456', false);
+    expect(screen.getByRole('status').textContent).toBe('Two-step verification is now on.');
   });
 
   it('asks "Confirm it’s you" when setting up needs a recent authentication', async () => {

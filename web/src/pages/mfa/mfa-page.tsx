@@ -44,6 +44,8 @@ function MfaSettings() {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmOff, setConfirmOff] = useState(false);
+  // Turning MFA on raises what sessions are worth: offer to end the others (ASVS 7.4.3), ticked by default.
+  const [signOutOthers, setSignOutOthers] = useState(true);
   const offButton = useRef<HTMLButtonElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -86,9 +88,9 @@ function MfaSettings() {
   const confirm = (event: FormEvent) => {
     event.preventDefault();
     void act(async () => {
-      const codes = await reauth.run(() => api.confirmTotpEnrolment(code.trim()));
+      const codes = await reauth.run(() => api.confirmTotpEnrolment(code.trim(), signOutOthers));
       setView({ kind: 'codes', codes });
-      setNotice(m.enabled);
+      setNotice(signOutOthers ? m.enabledSignedOut : m.enabled);
       void load();
     });
   };
@@ -179,6 +181,22 @@ function MfaSettings() {
               value={code}
               onChange={setCode}
             />
+            <div className="field field-check">
+              <input
+                id="mfa-sign-out-others"
+                name="sign_out_others"
+                type="checkbox"
+                checked={signOutOthers}
+                aria-describedby="mfa-sign-out-others-hint"
+                onChange={(e) => setSignOutOthers(e.target.checked)}
+              />
+              <div>
+                <label htmlFor="mfa-sign-out-others">{m.signOutOthers}</label>
+                <p id="mfa-sign-out-others-hint" className="hint">
+                  {m.signOutOthersHint}
+                </p>
+              </div>
+            </div>
             <div className="bulk-actions">
               <button type="submit" className="button button-primary" disabled={busy}>
                 {busy ? m.confirming : m.confirm}
