@@ -178,4 +178,26 @@ describe('workspace calls', () => {
     ]);
     expect(auditDownloadUrl('w1', 'csv')).toBe('/v1/admin/workspaces/w1/audit?format=csv');
   });
+
+  it('read and set the session policy at …/policy, the rules as the body', async () => {
+    const policy = {
+      max_lifetime_seconds: 28800,
+      idle_timeout_seconds: null,
+      max_sessions: 3,
+      mfa_required: true,
+      trusted_device_apps: ['desktop'],
+      allowed_countries: ['GB'],
+    };
+    const saved = { ...policy, updated_at: '2026-01-15T12:00:00.000Z', updated_by: 'u1' };
+    const fetch = vi
+      .fn()
+      .mockImplementation(async (_url: string, init: RequestInit) =>
+        json(200, init.method === 'PUT' ? { policy: saved, ended: 2 } : saved),
+      );
+    const api = createApi(fetch);
+    await expect(api.getWorkspacePolicy('w/1')).resolves.toEqual(saved);
+    await expect(api.setWorkspacePolicy('w1', policy)).resolves.toEqual({ policy: saved, ended: 2 });
+    const calls = (fetch.mock.calls as [string, RequestInit][]).map(([url, init]) => `${init.method} ${url} ${String(init.body ?? '')}`);
+    expect(calls).toEqual(['GET /v1/admin/workspaces/w%2F1/policy ', `PUT /v1/admin/workspaces/w1/policy ${JSON.stringify(policy)}`]);
+  });
 });

@@ -290,6 +290,7 @@ export const en = {
       admin: 'By an administrator',
       link: 'With the link from an email sent to you',
       system: 'Automatically',
+      policy: 'By your workspace’s session policy',
     } as Record<string, string>,
     signals: {
       new_device: 'A device not used on this account before',
@@ -550,6 +551,7 @@ export const en = {
       'device.replaced': (target: string) => `Treated a device of ${target} as lost`,
       'api_key.created': (target: string) => `Created the API key “${target}”`,
       'api_key.revoked': (target: string) => `Revoked the API key “${target}”`,
+      'policy.changed': () => 'Changed the session policy',
     } as Record<string, (target: string) => string>,
     auditRoleChange: (from: string, to: string) => `from ${from} to ${to}`,
     auditDeviceReplaced: (n: number, untrusted: boolean) =>
@@ -632,6 +634,60 @@ export const en = {
     retentionInvalid: 'Enter a whole number of days from 30 to 3650.',
     retentionSaved: (days: number) => `Audit entries are now kept for ${days} days.`,
     retentionShown: (days: number) => `Audit entries are kept for ${days} days, then deleted.`,
+    /** The session policy (session-policy.tsx): the rules every member's sessions are held to. */
+    policy: {
+      title: 'Session policy',
+      intro: 'The rules every member’s sessions are held to in this workspace. A session that breaks one is signed out and told which.',
+      loading: 'Loading the session policy…',
+      loadError: 'The session policy could not be loaded.',
+      summaryLabel: 'Rules in force',
+      none: 'No workspace limits: the product’s own apply.',
+      lifetime: (duration: string) => `Sessions end after ${duration}`,
+      idle: (duration: string) => `Sessions end when unused for ${duration}`,
+      maxSessions: (n: number) =>
+        n === 1
+          ? 'At most 1 session at a time; a new sign-in ends the previous one'
+          : `At most ${n} sessions at a time; a new sign-in ends the oldest`,
+      mfa: 'Two-step verification required',
+      trustedDevice: (apps: string) => `Trusted device required for: ${apps}`,
+      countries: (codes: string) => `Only from: ${codes}; an unknown location is not allowed`,
+      duration: {
+        days: (n: number) => (n === 1 ? '1 day' : `${n} days`),
+        hours: (n: number) => (n === 1 ? '1 hour' : `${n} hours`),
+        minutes: (n: number) => (n === 1 ? '1 minute' : `${n} minutes`),
+        seconds: (n: number) => (n === 1 ? '1 second' : `${n} seconds`),
+      },
+      lifetimeLabel: 'Session lifetime (hours)',
+      lifetimeHint:
+        'A session ends this long after its sign-in, however active. From 5 minutes to 8760 hours (365 days); decimals allowed. Blank: no limit.',
+      idleLabel: 'Idle timeout (minutes)',
+      idleHint: 'A session unused this long ends. From 5 to 525600 minutes (365 days). Blank: none.',
+      maxSessionsLabel: 'Sessions per member at a time',
+      maxSessionsHint: 'From 1 to 1000; a sign-in beyond it ends the member’s oldest session. Blank: no limit.',
+      mfaLabel: 'Require two-step verification (a session without it has 10 minutes to set it up)',
+      appsLegend: 'Require a trusted device',
+      appsHint:
+        'Sessions of the apps ticked must run on a device trusted after two-step verification; one on another device has 10 minutes to trust it.',
+      countriesLabel: 'Allowed countries',
+      countriesHint:
+        'Two-letter codes separated by commas, e.g. GB, IE. Blank: anywhere. A session whose location is unknown is not allowed.',
+      save: 'Save policy',
+      saving: 'Saving…',
+      lifetimeInvalid: 'Enter the session lifetime in hours, from 5 minutes to 8760 hours (365 days), or leave it blank for no limit.',
+      idleInvalid: 'Enter the idle timeout in minutes, from 5 to 525600 (365 days), or leave it blank for none.',
+      maxSessionsInvalid: 'Enter the sessions per member as a whole number from 1 to 1000, or leave it blank for no limit.',
+      countriesInvalid: (codes: string) => `Not a two-letter country code: ${codes}. Separate codes with commas, e.g. GB, IE.`,
+      countriesTooMany: 'Allow at most 250 countries, or leave the field blank to allow anywhere.',
+      confirmTitle: 'Save the session policy?',
+      confirmBody:
+        'It takes effect on every member’s next request. Sessions that break it, yours included, are signed out right away, so some members may have to sign in again.',
+      saved: (ended: number) =>
+        ended === 0
+          ? 'Policy saved. No session broke it.'
+          : ended === 1
+            ? 'Policy saved. 1 session that broke it was signed out.'
+            : `Policy saved. ${ended} sessions that broke it were signed out.`,
+    },
     auditCount: (n: number) => (n === 1 ? '1 session' : `${n} sessions`),
     unknownUser: (id: string) => `user ${id.slice(0, 6)}…`,
     reviewsTitle: 'Session reviews',

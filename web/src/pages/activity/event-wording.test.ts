@@ -72,6 +72,26 @@ describe('describeEvent', () => {
     ).toBe('With the link from an email sent to you');
   });
 
+  it('says a session the workspace’s policy ended was ended by that policy', () => {
+    const w = describeEvent(
+      makeEvent({
+        id: 'pol',
+        kind: 'session_revoked',
+        session_id: 'phone',
+        reason: 'policy',
+        device: { name: 'Pixel 8', os: 'Android 15', browser: null },
+        client: { id: 'mobile', name: 'Mobile app' },
+        location: { city: 'Amsterdam', region: null, country: 'NL', approximate: true },
+        actor: { kind: 'policy', session_id: null, ip: null, current: false },
+      }),
+    );
+    expect(w).toMatchObject({
+      title: 'Pixel 8 · Mobile app · near Amsterdam, NL was signed out',
+      by: 'By your workspace’s session policy',
+      thisDevice: false,
+    });
+  });
+
   it('names the session a revocation or a report ended: device, app and place', () => {
     const ended = {
       session_id: 'phone',

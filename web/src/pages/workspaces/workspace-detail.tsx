@@ -1,5 +1,6 @@
 /**
- * One workspace. Every member sees its name, their role and the security owner. Owners and
+ * One workspace. Every member sees its name, their role, the security owner and the session
+ * policy (session-policy.tsx; security admins and owners change it there). Owners and
  * security admins also see the members table; per member, the same session rows as the member's
  * own Active sessions page, with "End session" and "End all sessions"; offboarding in one step
  * after a dialog that says exactly what will happen; invitations; session reviews
@@ -24,6 +25,7 @@ import { ApiKeysSection } from './api-keys-section';
 import { AuditRetention } from './audit-retention';
 import { AuditSection } from './audit-section';
 import { ReviewSection } from './review-section';
+import { SessionPolicy } from './session-policy';
 import { errorText, invitableRoles, isAdminRole, roleName, securityOwnerCandidates } from './wording';
 
 type Pending =
@@ -469,6 +471,9 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
           <AuditSection workspaceId={workspaceId} members={byId} refreshKey={auditKey} timeZone={timeZone} />
         </>
       )}
+
+      {/* Every member sees the rules their sessions are held to; security admins and owners change them. */}
+      <SessionPolicy workspaceId={workspaceId} editable={admin} run={reauth.run} onSaved={() => setAuditKey((k) => k + 1)} />
 
       {pending !== null && workspace !== null && (
         <ConfirmDialog
