@@ -28,20 +28,18 @@ export const User = Type.Object(
   { $id: 'User' },
 );
 
+const ClientKind = Type.Union([
+  Type.Literal('browser'),
+  Type.Literal('desktop'),
+  Type.Literal('mobile'),
+  Type.Literal('cli'),
+  Type.Literal('service'),
+]);
+
 export const Session = Type.Object(
   {
     id: Type.String(),
-    client: Type.Object({
-      id: Type.String(),
-      name: Type.String(),
-      kind: Type.Union([
-        Type.Literal('browser'),
-        Type.Literal('desktop'),
-        Type.Literal('mobile'),
-        Type.Literal('cli'),
-        Type.Literal('service'),
-      ]),
-    }),
+    client: Type.Object({ id: Type.String(), name: Type.String(), kind: ClientKind }),
     device: Type.Object({
       name: Type.String(),
       os: Type.String(),
@@ -160,6 +158,8 @@ export const DeviceReplaced = Type.Object({
 export const UiConfig = Type.Object({
   product_name: Type.String(),
   sessions_page: Type.Object({ covers: Type.String(), excludes: Type.String() }),
+  /** The deployment's apps (`--clients`): what a workspace policy may name, as the pages name them. */
+  apps: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), kind: ClientKind })),
 });
 
 export type UserView = Static<typeof User>;

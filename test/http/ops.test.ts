@@ -158,6 +158,13 @@ describe.each(ENGINES)('operations (%s)', (engine) => {
     expect(res.json()).toEqual({
       product_name: 'sessiond',
       sessions_page: { covers: 'Sign-ins to Acme apps.', excludes: 'Apps you connected yourself.' },
+      apps: [
+        { id: 'web', name: 'Web', kind: 'browser' },
+        { id: 'desktop', name: 'Desktop app', kind: 'desktop' },
+        { id: 'mobile', name: 'Mobile app', kind: 'mobile' },
+        { id: 'platform', name: 'Platform console', kind: 'browser' },
+        { id: 'cli', name: 'Command line', kind: 'cli' },
+      ],
     });
   });
 

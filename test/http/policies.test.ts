@@ -162,6 +162,12 @@ describe('workspace session policies over HTTP, on two nodes (postgres)', () => 
     expect((await meOnB(member.token)).statusCode).toBe(200);
     h.clock.advance(31 * MIN * 1000);
     await refusedOnBFor(member.token, 'idle_timeout');
+    // The member's timeline says a policy ended it, and which rule.
+    const fresh0 = await h.bearerSignIn(member.email);
+    await h.registry.signals.idle();
+    const timeline = await onA(fresh0, { method: 'GET', url: '/v1/me/security-events' });
+    const ended = timeline.json().events.find((e: { reason: string | null }) => e.reason === 'policy');
+    expect(ended).toMatchObject({ session_id: member.token.split('.')[0], actor: { kind: 'policy', policy: 'idle_timeout' } });
     const fresh = await h.bearerSignIn(member.email);
     // In use every 25 minutes: never idle, but 120 minutes after sign-in it ends.
     for (let i = 0; i < 4; i++) {

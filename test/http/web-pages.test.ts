@@ -8,7 +8,14 @@ import { harness, type Harness } from '../support/harness.js';
 describe('web pages', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await harness('sqlite', { sessionsPageCovers: 'Only our apps.', sessionsPageExcludes: 'Not your GitHub login.' });
+    h = await harness('sqlite', {
+      sessionsPageCovers: 'Only our apps.',
+      sessionsPageExcludes: 'Not your GitHub login.',
+      clients: JSON.stringify([
+        { id: 'web', name: 'Web', kind: 'browser' },
+        { id: 'kiosk', name: 'Front-desk kiosk', kind: 'browser' },
+      ]),
+    });
   });
   afterAll(async () => h.close());
 
@@ -35,11 +42,15 @@ describe('web pages', () => {
     expect(res.headers.location).toBe('/settings/security/sessions');
   });
 
-  it('gives the page its boundary text from configuration', async () => {
+  it('gives the pages their boundary text and the deployment’s apps from configuration', async () => {
     const res = await h.request({ method: 'GET', url: '/v1/ui/config' });
     expect(res.json()).toEqual({
       product_name: 'sessiond',
       sessions_page: { covers: 'Only our apps.', excludes: 'Not your GitHub login.' },
+      apps: [
+        { id: 'web', name: 'Web', kind: 'browser' },
+        { id: 'kiosk', name: 'Front-desk kiosk', kind: 'browser' },
+      ],
     });
   });
 });

@@ -1112,6 +1112,7 @@ export interface components {
         session_id: string | null;
         ip: string | null;
         current: boolean;
+        policy?: string;
       } | null;
       signals: {
         kind: string;
@@ -4322,6 +4323,11 @@ export interface operations {
               covers: string;
               excludes: string;
             };
+            apps: {
+              id: string;
+              name: string;
+              kind: 'browser' | 'desktop' | 'mobile' | 'cli' | 'service';
+            }[];
           };
         };
       };

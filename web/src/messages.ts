@@ -292,6 +292,15 @@ export const en = {
       system: 'Automatically',
       policy: 'By your workspace’s session policy',
     } as Record<string, string>,
+    /** The rule of a workspace policy that ended a session (src/core/workspace-policy.ts PolicyRule). */
+    policyRule: {
+      max_lifetime: 'it reached the longest a session may last',
+      idle_timeout: 'it was unused too long',
+      max_sessions: 'too many sessions at once, and it was the oldest',
+      mfa_required: 'two-step verification is required',
+      trusted_device: 'this app needs a trusted device',
+      allowed_countries: 'not from an allowed country',
+    } as Record<string, string>,
     signals: {
       new_device: 'A device not used on this account before',
       new_client: 'An app not used on this account before',

@@ -68,6 +68,8 @@ export const SecurityEvent = Type.Object(
         ip: Nullable(Type.String()),
         /** The caller's own session did it. */
         current: Type.Boolean(),
+        /** Which rule of a workspace session policy ended it (kind `policy` only), e.g. `idle_timeout`. */
+        policy: Type.Optional(Type.String()),
       }),
     ),
     signals: Type.Array(Signal),

@@ -23,6 +23,7 @@ export function securityEventView(e: SecurityEvent, currentSessionId: string, cl
           session_id: actor.kind === 'session' ? actor.sessionId : null,
           ip: actorIp(actor),
           current: actor.kind === 'session' && actor.sessionId === currentSessionId,
+          ...(actor.kind === 'policy' ? { policy: actor.policy } : {}),
         }
       : null,
     signals: e.signals.map(signalView),

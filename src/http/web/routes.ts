@@ -41,6 +41,7 @@ export function webRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
       async () => ({
         product_name: 'sessiond',
         sessions_page: { covers: config.sessionsPageCovers, excludes: config.sessionsPageExcludes },
+        apps: config.clients.map(({ id, name, kind }) => ({ id, name, kind })),
       }),
     );
 

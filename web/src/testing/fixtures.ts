@@ -134,6 +134,13 @@ export const uiConfig: UiConfig = {
     covers: 'Sign-ins to sessiond’s own apps: web, desktop, mobile and CLI.',
     excludes: 'Third-party apps you connected, and sign-ins to other services made with this account.',
   },
+  apps: [
+    { id: 'web', name: 'Web', kind: 'browser' },
+    { id: 'desktop', name: 'Desktop app', kind: 'desktop' },
+    { id: 'mobile', name: 'Mobile app', kind: 'mobile' },
+    { id: 'platform', name: 'Platform console', kind: 'browser' },
+    { id: 'cli', name: 'Command line', kind: 'cli' },
+  ],
 };
 
 export const RECOVERY_CODES = Array.from({ length: 10 }, (_, i) => `abcde-fgh${String(i).padStart(2, '0')}`);

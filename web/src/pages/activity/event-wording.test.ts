@@ -92,6 +92,23 @@ describe('describeEvent', () => {
     });
   });
 
+  it('names the policy rule when the server says which', () => {
+    const idle = makeEvent({
+      id: 'pol2',
+      kind: 'session_revoked',
+      reason: 'policy',
+      actor: { kind: 'policy', session_id: null, ip: null, current: false, policy: 'idle_timeout' },
+    });
+    expect(describeEvent(idle).by).toBe('By your workspace’s session policy: it was unused too long');
+    const unknown = makeEvent({
+      id: 'pol3',
+      kind: 'session_revoked',
+      reason: 'policy',
+      actor: { kind: 'policy', session_id: null, ip: null, current: false, policy: 'something_new' },
+    });
+    expect(describeEvent(unknown).by).toBe('By your workspace’s session policy');
+  });
+
   it('names the session a revocation or a report ended: device, app and place', () => {
     const ended = {
       session_id: 'phone',

@@ -101,6 +101,8 @@ function actorText(event: SecurityEvent, m: Messages): string | null {
   const actor = event.actor;
   if (actor === null) return null;
   if (actor.kind === 'session') return actor.current ? m.activity.actor.you! : m.activity.actor.otherSession!;
+  const rule = actor.kind === 'policy' && actor.policy !== undefined ? m.activity.policyRule[actor.policy] : undefined;
+  if (rule !== undefined) return `${m.activity.actor.policy!}: ${rule}`;
   return m.activity.actor[actor.kind] ?? null;
 }
 

@@ -3,10 +3,20 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../api';
 import type { WorkspaceRole } from '../../api';
 import { App } from '../../app';
-import { fakeApi, makeAuditEntry, makeMember, makePolicy, makeSession, makeWorkspace, NOW, reauthRequired } from '../../testing/fixtures';
+import {
+  fakeApi,
+  makeAuditEntry,
+  makeMember,
+  makePolicy,
+  makeSession,
+  makeWorkspace,
+  NOW,
+  reauthRequired,
+  uiConfig,
+} from '../../testing/fixtures';
 import type { FakeApi } from '../../testing/fixtures';
 import { describeAuditEntry } from './wording';
-import { formatDuration, readPolicyForm, policyForm, DEFAULT_APPS } from './session-policy';
+import { formatDuration, readPolicyForm, policyForm } from './session-policy';
 
 const me = makeSession({ id: 'me', current: true });
 const ada = makeMember({ user_id: 'u1', email: 'ada@example.com', role: 'owner' });
@@ -111,7 +121,7 @@ describe('Session policy on the workspace page', () => {
       within(apps)
         .getAllByRole('checkbox')
         .map((c) => (c as HTMLInputElement).labels?.[0]?.textContent),
-    ).toEqual(DEFAULT_APPS.map((a) => a.name));
+    ).toEqual(uiConfig.apps.map((a) => a.name));
     expect(document.getElementById(countries.getAttribute('aria-describedby')!)?.textContent).toMatch(/location is unknown is not allowed/);
 
     const save = within(section).getByRole('button', { name: 'Save policy' });
@@ -215,12 +225,13 @@ describe('Session policy on the workspace page', () => {
     expect(within(section).getByText('No workspace limits: the product’s own apply.')).toBeTruthy();
   });
 
-  it('offers the apps of the admin’s own sessions too, by the name the server gives them', async () => {
-    api = fakeApi([me, makeSession({ id: 'k', client: { id: 'kiosk', name: 'Front-desk kiosk', kind: 'browser' } })]);
+  it('offers the deployment’s own apps, by the names it configured', async () => {
+    api.getUiConfig.mockResolvedValue({ ...uiConfig, apps: [{ id: 'kiosk', name: 'Front-desk kiosk', kind: 'browser' }] });
     withWorkspace(api, 'owner');
     open(api);
     const section = await policySection();
     fireEvent.click(await within(section).findByLabelText('Front-desk kiosk'));
+    expect(within(section).queryByLabelText('Desktop app')).toBeNull();
     fireEvent.click(within(section).getByRole('button', { name: 'Save policy' }));
     fireEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Save policy' }));
     expect(await within(section).findByText('Trusted device required for: Front-desk kiosk')).toBeTruthy();
@@ -231,7 +242,7 @@ describe('Session policy on the workspace page', () => {
     const saved = makePolicy({ max_lifetime_seconds: 1000, idle_timeout_seconds: 330 });
     const form = policyForm(saved);
     expect([form.lifetimeHours, form.idleMinutes]).toEqual(['0.28', '5.5']);
-    const read = readPolicyForm(form, saved, DEFAULT_APPS);
+    const read = readPolicyForm(form, saved, uiConfig.apps);
     expect(read.ok && [read.rules.max_lifetime_seconds, read.rules.idle_timeout_seconds]).toEqual([1000, 330]);
     expect([28800, 1800, 86400 * 2, 5400, 330, 3600, 60].map((s) => formatDuration(s))).toEqual([
       '8 hours',

@@ -10,7 +10,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { isUnauthenticated } from '../../api';
-import type { Session, WorkspacePolicy, WorkspacePolicyRules } from '../../api';
+import type { WorkspacePolicy, WorkspacePolicyRules } from '../../api';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { TextField } from '../../components/text-field';
 import { messages as defaultMessages } from '../../messages';
@@ -37,23 +37,11 @@ export interface PolicyApp {
 }
 
 /**
- * sessiond's default apps (src/core/clients.ts). The server does not tell the pages which apps a
- * deployment configured (GET /v1/ui/config has no list), so the form offers these, the apps of
- * the caller's own sessions (named as the deployment names them) and any the policy already
- * names; the server refuses an id it does not know, and that refusal is shown.
+ * The apps to offer and to name: the deployment's own (GET /v1/ui/config), in its order, then any
+ * the policy names that the deployment no longer has (shown by id, so they can be unticked).
  */
-export const DEFAULT_APPS: readonly PolicyApp[] = [
-  { id: 'web', name: 'Web' },
-  { id: 'desktop', name: 'Desktop app' },
-  { id: 'mobile', name: 'Mobile app' },
-  { id: 'platform', name: 'Platform console' },
-  { id: 'cli', name: 'Command line' },
-];
-
-/** The apps to offer and to name, in a stable order: the defaults, then others seen. */
-export function policyApps(policy: Pick<WorkspacePolicy, 'trusted_device_apps'> | null, sessions: readonly Session[]): PolicyApp[] {
-  const apps = new Map<string, PolicyApp>(DEFAULT_APPS.map((a) => [a.id, a]));
-  for (const s of sessions) apps.set(s.client.id, { id: s.client.id, name: s.client.name });
+export function policyApps(policy: Pick<WorkspacePolicy, 'trusted_device_apps'> | null, configured: readonly PolicyApp[]): PolicyApp[] {
+  const apps = new Map<string, PolicyApp>(configured.map((a) => [a.id, { id: a.id, name: a.name }]));
   for (const id of policy?.trusted_device_apps ?? []) if (!apps.has(id)) apps.set(id, { id, name: id });
   return [...apps.values()];
 }
@@ -196,7 +184,7 @@ export function SessionPolicy({
   const id = useId();
   const [policy, setPolicy] = useState<WorkspacePolicy | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [sessions, setSessions] = useState<Session[]>([]);
+  const [configured, setConfigured] = useState<PolicyApp[]>([]);
   const [form, setForm] = useState<PolicyForm | null>(null);
   const [error, setError] = useState<{ field: PolicyField; message: string } | null>(null);
   const [pending, setPending] = useState<WorkspacePolicyRules | null>(null);
@@ -223,10 +211,10 @@ export function SessionPolicy({
   useEffect(() => {
     mounted.current = true;
     void load();
-    // Only to name (and offer) the deployment's own apps; without it the defaults still show.
-    api.listSessions().then(
-      (list) => {
-        if (mounted.current) setSessions(list);
+    // The deployment's apps, to name and offer; without them the summary names apps by id.
+    api.getUiConfig().then(
+      (config) => {
+        if (mounted.current) setConfigured(config.apps);
       },
       () => undefined,
     );
@@ -235,7 +223,7 @@ export function SessionPolicy({
     };
   }, [load, api]);
 
-  const apps = policyApps(policy, sessions);
+  const apps = policyApps(policy, configured);
 
   function edit(change: Partial<PolicyForm>) {
     setError(null);
