@@ -7,11 +7,10 @@
 import { Type, type Static } from 'typebox';
 import { AUTH_METHODS, MAX_FILTER_VALUES } from '../../core/session-filter.js';
 import { MAX_APPROVAL_THRESHOLD } from '../../core/incidents.js';
-import { Session } from '../schemas.js';
+import { Session, Nullable } from '../schemas.js';
 import { ID_PATTERN } from './schemas.js';
 
 const Id = Type.String({ pattern: ID_PATTERN });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const List = (description: string) =>
   Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: MAX_FILTER_VALUES, description });
 const Time = (description: string) =>

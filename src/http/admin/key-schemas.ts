@@ -3,11 +3,11 @@
  * the one that creates the key; no answer ever carries a secret's hash.
  */
 import { Type, type Static } from 'typebox';
+import { Nullable } from '../schemas.js';
 import { API_KEY_SCOPES, DEFAULT_API_KEY_DAYS, MAX_API_KEY_DAYS, MAX_API_KEY_NAME, type ApiKeyScope } from '../../core/api-keys.js';
 import { ID_PATTERN } from './schemas.js';
 
 const Id = Type.String({ pattern: ID_PATTERN });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const Scope = Type.Unsafe<ApiKeyScope>({ type: 'string', enum: [...API_KEY_SCOPES] });
 
 export const ApiKeyParams = Type.Object({ ws: Id, id: Id }, { additionalProperties: false });

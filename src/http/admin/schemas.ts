@@ -4,6 +4,7 @@
  * never leave the server.
  */
 import { Type, type Static } from 'typebox';
+import { Nullable } from '../schemas.js';
 import {
   MAX_AUDIT_RETENTION_DAYS,
   MAX_WORKSPACE_NAME,
@@ -12,8 +13,6 @@ import {
   type AuditAction,
   type WorkspaceRole,
 } from '../../core/workspaces.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** The shape of every id this server issues (`isWellFormedId` in core/token.ts): 22 base64url characters. */
 export const ID_PATTERN = '^[A-Za-z0-9_-]{22}$';

@@ -3,9 +3,8 @@
  * are allowlists: coordinates and device ids (the device cookie's value) never leave the server.
  */
 import { Type, type Static } from 'typebox';
+import { Nullable } from '../schemas.js';
 import { SECURITY_EVENT_KINDS, type SecurityEventKind } from '../../core/security-events.js';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const PasswordResetBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }) }, { additionalProperties: false });
 
