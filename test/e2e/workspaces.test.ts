@@ -281,6 +281,7 @@ describe('workspaces in Chromium: invite, join, offboard', () => {
     expect(items).toEqual([
       'Their 1 active session is ended, on every device.',
       'Every device they trusted stops being trusted: their next sign-in anywhere asks for the authenticator code.',
+      'Every workspace API key they made is revoked.',
       'Their membership of Acme is disabled. Only a new invitation brings them back. Their account itself is not deleted.',
     ]);
     expect(await focusedLabel(page)).toBe('Cancel');
