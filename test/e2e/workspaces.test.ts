@@ -34,6 +34,8 @@ const PASSWORD = 'correct horse battery staple';
 const OWNER = 'ada@example.com';
 const MEMBER = 'grace@example.com';
 const ADMIN_ENDED = 'An administrator of your workspace ended this session.';
+const POLICY_ENDED = 'it limits how many sessions you may have at once, and this was the oldest';
+const POLICY_NONE = 'No workspace limits: the product’s own apply.';
 
 let server: RunningServer | undefined;
 let smtp: SmtpSink | undefined;
@@ -365,5 +367,29 @@ describe('workspaces in Chromium: invite, join, offboard', () => {
     await phone.context.close();
     await owner.context.close();
     await member.context.close();
+  });
+
+  it('an owner saves a session policy in the form; the session it ends lands on sign-in with the words that say which policy', async () => {
+    const laptop = await newDevice(browser!, 'windows', '81.2.69.142');
+    const { page } = laptop;
+    await page.goto(workspaceUrl);
+    await page.waitForURL(/\/sign-in\?/);
+    await signIn(page, OWNER);
+    await page.waitForURL(workspaceUrl);
+    // A newer session of the owner's elsewhere: with one session allowed, this browser's (the older) ends.
+    await unknownSignIn(OWNER);
+    const section = page.getByRole('region', { name: 'Session policy' });
+    await section.getByText(POLICY_NONE).waitFor();
+    await section.getByLabel('Sessions per member at a time').fill('1');
+    await section.getByRole('button', { name: 'Save policy' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Save the session policy?' });
+    await dialog.getByRole('button', { name: 'Save policy' }).click();
+    await page.waitForURL(/\/sign-in\?/);
+    await page.getByRole('status').filter({ hasText: POLICY_ENDED }).waitFor();
+    // Signed in again, the owner reads the rule in force.
+    await signIn(page, OWNER);
+    await page.waitForURL(workspaceUrl);
+    await section.getByText('At most 1 session at a time; a new sign-in ends the previous one').waitFor();
+    await laptop.context.close();
   });
 });
