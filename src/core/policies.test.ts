@@ -241,9 +241,32 @@ describe('another node', () => {
       cache: { maxEntries: 100, maxAgeMs: 3_600_000 },
     });
     const found = (await u.sessions.validateSessionToken(token))!;
-    expect(await nodeB.screen(found, u.clock.now(), u.clock.now())).toBe(true);
+    expect(await nodeB.screen(found, u.clock.now(), u.clock.now(), true)).toBe(true);
     await u.policies.set(owner.caller, ws, policy({ idleTimeoutMs: 30 * MIN }));
     u.clock.advance(31 * MIN);
-    expect(await nodeB.screen(found, found.session.lastActiveAt, u.clock.now())).toBe(false);
+    expect(await nodeB.screen(found, found.session.lastActiveAt, u.clock.now(), true)).toBe(false);
+  });
+
+  it('reads the database on every check while its bus is not live, so a change it never heard of still applies', async () => {
+    const { owner, ws, member } = await setup();
+    const { token } = await signIn(member);
+    // A node whose bus delivers nothing: it must not trust anything it could have cached.
+    const deaf = new Policies({
+      store: u.policyStore,
+      workspaces: u.workspaces,
+      audit: u.workspaceStore,
+      revocation: u.revocation,
+      sessions: u.sessions,
+      bus: { subscribe() {} },
+      clock: u.clock,
+      crypto: (await import('../adapters/crypto/node-crypto.js')).nodeCrypto,
+      clientIds: CLIENTS.map((c) => c.id),
+      cache: { maxEntries: 100, maxAgeMs: 3_600_000 },
+    });
+    const found = (await u.sessions.validateSessionToken(token))!;
+    expect(await deaf.screen(found, u.clock.now(), u.clock.now(), false)).toBe(true);
+    await u.policies.set(owner.caller, ws, policy({ idleTimeoutMs: 30 * MIN }));
+    u.clock.advance(31 * MIN);
+    expect(await deaf.screen(found, found.session.lastActiveAt, u.clock.now(), false)).toBe(false);
   });
 });

@@ -43,7 +43,7 @@ export interface PolicyDeps {
   audit: Pick<WorkspaceStore, 'appendAudit'>;
   revocation: Pick<Revocation, 'endSession'>;
   sessions: Pick<Sessions, 'listUserSessions' | 'announce'>;
-  bus: Pick<RevocationBus, 'isLive' | 'subscribe'>;
+  bus: Pick<RevocationBus, 'subscribe'>;
   clock: Clock;
   crypto: Crypto;
   /** The configured apps' ids: the only ones a trusted-device rule may name. */
@@ -121,16 +121,22 @@ export class Policies {
   /**
    * Validation's question about a session that is otherwise valid: may it go on? False when it
    * breaks a policy of one of its owner's workspaces; it has then been ended (reason `policy`).
+   * Answers at once from this node's cache (a promise only to read the database or end the
+   * session): it runs on every validation.
    */
-  readonly screen = async (found: SessionWithUser, lastActiveAt: number, now: number): Promise<boolean> => {
-    const policies = await this.#policiesOf(found.user.id);
+  readonly screen = (found: SessionWithUser, lastActiveAt: number, now: number, live: boolean): boolean | Promise<boolean> => {
+    const cached = this.#cached(found.user.id, now, live);
+    if (cached !== undefined) return this.#judge(found, lastActiveAt, now, cached);
+    return this.#read(found.user.id, now, live).then((policies) => this.#judge(found, lastActiveAt, now, policies));
+  };
+
+  #judge(found: SessionWithUser, lastActiveAt: number, now: number, policies: readonly MemberPolicy[]): boolean | Promise<boolean> {
     if (policies.length === 0) return true;
     const { session } = found;
     const violation = policyViolation({ session, lastActiveAt, trusted: isTrusted(session, now) }, policies, now);
     if (!violation) return true;
-    await this.#deps.revocation.endSession(session.userId, session.id, policyActor(violation.rule));
-    return false;
-  };
+    return this.#deps.revocation.endSession(session.userId, session.id, policyActor(violation.rule)).then(() => false);
+  }
 
   /** The recorder's sink: a member who signs in is held to their session limit at once. */
   readonly onEvent = async (event: DomainEvent): Promise<void> => {
@@ -179,22 +185,28 @@ export class Policies {
       );
   }
 
-  /** The user's policies: from this node's cache while the bus is live, else from the database. */
-  async #policiesOf(userId: string): Promise<MemberPolicy[]> {
-    const { cache: limits = DEFAULT_POLICY_CACHE, bus, store, clock } = this.#deps;
-    if (limits === false) return store.policiesOf(userId);
-    const live = bus.isLive();
+  /**
+   * The user's policies from this node's cache: only while the bus is live (as the caller saw it),
+   * for at most the cache's entry age. Undefined: read them.
+   */
+  #cached(userId: string, now: number, live: boolean): MemberPolicy[] | undefined {
+    const limits = this.#deps.cache ?? DEFAULT_POLICY_CACHE;
+    if (limits === false) return undefined;
     if (live !== this.#wasLive) {
       this.#cache.clear();
       this.#wasLive = live;
     }
-    if (!live) return store.policiesOf(userId);
-    const now = clock.now();
+    if (!live) return undefined;
     const hit = this.#cache.get(userId);
-    if (hit && now - hit.at <= limits.maxAgeMs) return hit.policies;
+    return hit && now - hit.at <= limits.maxAgeMs ? hit.policies : undefined;
+  }
+
+  /** Reads the user's policies, and caches them unless a change was heard while reading. */
+  async #read(userId: string, now: number, live: boolean): Promise<MemberPolicy[]> {
+    const limits = this.#deps.cache ?? DEFAULT_POLICY_CACHE;
     const generation = this.#generation;
-    const policies = await store.policiesOf(userId);
-    if (generation === this.#generation && bus.isLive()) {
+    const policies = await this.#deps.store.policiesOf(userId);
+    if (limits !== false && live && generation === this.#generation) {
       if (this.#cache.size >= limits.maxEntries) this.#cache.clear();
       this.#cache.set(userId, { policies, at: now });
     }

@@ -25,9 +25,11 @@ export interface SessionDeps {
 
 /**
  * Asked about every session that is otherwise valid, with its activity before this request:
- * false means it may not go on (a workspace policy ended it; policies.ts).
+ * false means it may not go on (a workspace policy ended it; policies.ts). `live` is whether the
+ * bus was live when this validation looked (so the screen may trust what it cached) — asked once
+ * per request, since on a SQLite file asking reads the database.
  */
-export type SessionScreen = (found: SessionWithUser, lastActiveAt: number, now: number) => Promise<boolean>;
+export type SessionScreen = (found: SessionWithUser, lastActiveAt: number, now: number, live: boolean) => boolean | Promise<boolean>;
 
 export interface SessionPage {
   sessions: SessionRecord[];
@@ -112,7 +114,7 @@ export class Sessions {
     const parsed = parseToken(token);
     if (!parsed) return null;
     const { clock, crypto, policy } = this.#deps;
-    const found = await this.#findSession(parsed.id);
+    const { found, live } = await this.#findSession(parsed.id);
     if (!found) return null;
     const { session } = found;
     if (!constantTimeEqual(crypto.sha256(parsed.secret), session.secretHash)) return null;
@@ -122,7 +124,9 @@ export class Sessions {
       this.#recentActivity.delete(session.id);
       return null;
     }
-    if (this.#screen && !(await this.#screen(found, lastActiveAt, now))) {
+    // Usually answered at once (a member of no workspace, a policy kept); a promise only when it reads or ends.
+    const verdict = this.#screen?.(found, lastActiveAt, now, live) ?? true;
+    if (verdict !== true && !(await verdict)) {
       this.#recentActivity.delete(session.id);
       return null;
     }
@@ -256,22 +260,22 @@ export class Sessions {
    * revocation that lands while the database read is in flight bumps the generation, and the
    * possibly stale row is then not cached.
    */
-  async #findSession(id: string): Promise<SessionWithUser | null> {
+  async #findSession(id: string): Promise<{ found: SessionWithUser | null; live: boolean }> {
     const cache = this.#cache;
-    if (!cache) return this.#deps.store.findSession(id);
+    if (!cache) return { found: await this.#deps.store.findSession(id), live: false };
     const live = this.#deps.bus.isLive();
     if (live !== this.#wasLive) {
       cache.clear();
       this.#wasLive = live;
     }
-    if (!live) return this.#deps.store.findSession(id);
+    if (!live) return { found: await this.#deps.store.findSession(id), live };
     const hit = cache.get(id, this.#deps.clock.now());
-    if (hit) return hit;
+    if (hit) return { found: hit, live };
     const generation = this.#generation;
     const found = await this.#deps.store.findSession(id);
     if (found && found.session.revokedAt === null && generation === this.#generation && this.#deps.bus.isLive())
       cache.set(found, this.#deps.clock.now());
-    return found;
+    return { found, live };
   }
 
   #onRevocation(event: RevocationEvent): void {
