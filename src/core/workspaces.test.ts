@@ -191,8 +191,15 @@ describe('Workspaces', () => {
       lastActiveAt: second.session.lastActiveAt,
       mfaEnabled: false,
       trustedDevices: 1,
+      // Joining asked for an onboarding review, not yet confirmed.
+      lastReviewedAt: null,
     });
     expect(rows.find((r) => r.user.id === owner.id)).toMatchObject({ activeSessions: 0, lastActiveAt: null, trustedDevices: 0 });
+    u.clock.advance(60_000);
+    await u.reviews.complete(member.id, { kind: 'session', sessionId: second.session.id, ip: null });
+    const after = await u.workspaces.members(owner.caller, ws.id);
+    expect(after.find((r) => r.user.id === member.id)?.lastReviewedAt).toBe(u.clock.now());
+    expect(after.find((r) => r.user.id === owner.id)?.lastReviewedAt).toBeNull();
   });
 
   describe("an admin and a member's sessions", () => {

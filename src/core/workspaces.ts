@@ -130,6 +130,8 @@ export interface MemberSummary {
   lastActiveAt: number | null;
   mfaEnabled: boolean;
   trustedDevices: number;
+  /** When the member last confirmed "I have reviewed my sessions" (asked by any workspace, or after a reset or an alert); null: never. */
+  lastReviewedAt: number | null;
 }
 
 /** Who acted, as the entry point saw them (recorded with every audit entry). */

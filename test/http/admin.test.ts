@@ -502,6 +502,7 @@ describe('workspaces over HTTP (sqlite)', () => {
         last_active_at: expect.any(String),
         mfa_enabled: false,
         trusted_devices: 0,
+        last_reviewed_at: null,
       });
 
       const sessions = await as(owner, { method: 'GET', url: `/v1/admin/workspaces/${workspace}/members/${plain.id}/sessions` });

@@ -93,7 +93,7 @@ describe('workspace administration from the CLI', () => {
       expect(joined.status).toBe(200);
       const members = await as('owner@example.com', 'members', 'list', '--workspace', id!);
       expect(members.code, members.stderr).toBe(0);
-      expect(members.stdout).toMatch(/^member@example\.com\tmember\tactive\t2\t20\S+\toff\t0$/m);
+      expect(members.stdout).toMatch(/^member@example\.com\tmember\tactive\t2\t20\S+\toff\t0\t-$/m);
 
       // A member is not an admin; an outsider is told there is no such workspace.
       const asMember = await as('member@example.com', 'members', 'list', '--workspace', id!);
@@ -132,7 +132,7 @@ describe('workspace administration from the CLI', () => {
       );
       expect(await me(second)).toBe(401);
       const after = await as('owner@example.com', 'members', 'list', '--workspace', id!);
-      expect(after.stdout).toMatch(/^member@example\.com\tmember\tdisabled\t0\t-\toff\t0$/m);
+      expect(after.stdout).toMatch(/^member@example\.com\tmember\tdisabled\t0\t-\toff\t0\t-$/m);
       // The audit trail, newest first, as the API exports it: every step above, by the owner.
       const jsonl = await as('owner@example.com', 'audit', 'export', '--workspace', id!);
       expect(jsonl.code, jsonl.stderr).toBe(0);
@@ -202,6 +202,8 @@ describe('workspace administration from the CLI', () => {
       expect((await call('POST', '/v1/me/reviews/complete', newer, {})).status).toBe(200);
       const status = await as('owner@example.com', 'reviews', 'status', '--workspace', id);
       expect(status.stdout).toMatch(/^outsider@example\.com\t20\S+\t20\S+\t0$/m);
+      const listed = await as('owner@example.com', 'members', 'list', '--workspace', id);
+      expect(listed.stdout).toMatch(/^outsider@example\.com\tmember\tactive\t1\t20\S+\toff\t0\t20\S+$/m);
       expect(status.stdout).toMatch(/^owner@example\.com\t-\t-\t-$/m);
 
       const replaced = await as(

@@ -1169,6 +1169,7 @@ export interface components {
       last_active_at: string | null;
       mfa_enabled: boolean;
       trusted_devices: number;
+      last_reviewed_at: string | null;
     };
     WorkspaceSession: {
       id: string;

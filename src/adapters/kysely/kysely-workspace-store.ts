@@ -78,6 +78,11 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
               .where('d.trusted_until', '>', now)
               .select((e) => e.fn.countAll<number | string>().as('n'))
               .as('trusted_devices'),
+            eb
+              .selectFrom('session_reviews as r')
+              .whereRef('r.user_id', '=', 'm.user_id')
+              .select((e) => e.fn.max('r.completed_at').as('t'))
+              .as('last_reviewed_at'),
           ];
         })
         .where('m.workspace_id', '=', workspaceId)
@@ -90,6 +95,7 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
         lastActiveAt: r.last_active_at === null || r.last_active_at === undefined ? null : Number(r.last_active_at),
         mfaEnabled: Number(r.mfa ?? 0) > 0,
         trustedDevices: Number(r.trusted_devices ?? 0),
+        lastReviewedAt: r.last_reviewed_at === null || r.last_reviewed_at === undefined ? null : Number(r.last_reviewed_at),
       }));
     },
 

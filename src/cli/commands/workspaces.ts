@@ -187,10 +187,10 @@ export function membersCommand(): Command {
   members.addCommand(
     adminCommand<{ as: string; workspace: string }>(
       'list',
-      'Members with their role, status, active sessions, last activity, MFA and trusted devices.',
+      'Members with their role, status, active sessions, last activity, MFA, trusted devices and last review.',
       (c) => c.addOption(workspaceOption()),
       async (registry, caller, options) => {
-        console.log(['email', 'role', 'status', 'sessions', 'last active', 'mfa', 'trusted devices'].join('\t'));
+        console.log(['email', 'role', 'status', 'sessions', 'last active', 'mfa', 'trusted devices', 'last review'].join('\t'));
         for (const m of await registry.workspaces.members(caller, options.workspace))
           console.log(
             [
@@ -201,6 +201,7 @@ export function membersCommand(): Command {
               iso(m.lastActiveAt),
               m.mfaEnabled ? 'on' : 'off',
               m.trustedDevices,
+              iso(m.lastReviewedAt),
             ].join('\t'),
           );
       },

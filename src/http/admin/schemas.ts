@@ -155,6 +155,9 @@ export const Member = Type.Object(
     last_active_at: Nullable(Type.String({ description: 'The latest activity of any active session; null without one' })),
     mfa_enabled: Type.Boolean(),
     trusted_devices: Type.Integer(),
+    last_reviewed_at: Nullable(
+      Type.String({ description: 'When the member last confirmed reviewing their sessions (asked by any workspace or after an alert); null: never' }),
+    ),
   },
   { $id: 'WorkspaceMember' },
 );

@@ -22,6 +22,7 @@ export function memberView(m: MemberSummary): MemberView {
     last_active_at: m.lastActiveAt === null ? null : iso(m.lastActiveAt),
     mfa_enabled: m.mfaEnabled,
     trusted_devices: m.trustedDevices,
+    last_reviewed_at: m.lastReviewedAt === null ? null : iso(m.lastReviewedAt),
   };
 }
 

@@ -78,6 +78,7 @@ export function makeMember(overrides: Partial<WorkspaceMember> & { user_id: stri
     last_active_at: '2026-01-15T11:30:00Z',
     mfa_enabled: false,
     trusted_devices: 0,
+    last_reviewed_at: null,
     ...overrides,
   };
 }

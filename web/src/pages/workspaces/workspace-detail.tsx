@@ -296,6 +296,7 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
                   <th scope="col">{m.columns.lastActive}</th>
                   <th scope="col">{m.columns.mfa}</th>
                   <th scope="col">{m.columns.trusted}</th>
+                  <th scope="col">{m.columns.lastReview}</th>
                   <th scope="col">{m.columns.actions}</th>
                 </tr>
               </thead>
@@ -354,6 +355,15 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
                       </td>
                       <td data-label={m.columns.mfa}>{x.mfa_enabled ? m.mfaOn : m.mfaOff}</td>
                       <td data-label={m.columns.trusted}>{x.trusted_devices}</td>
+                      <td data-label={m.columns.lastReview}>
+                        {x.last_reviewed_at === null ? (
+                          <span className="muted">{m.neverReviewed}</span>
+                        ) : (
+                          <time dateTime={x.last_reviewed_at} title={formatExact(x.last_reviewed_at, messages.locale, timeZone)}>
+                            {formatRelative(x.last_reviewed_at, nowDate, messages.locale)}
+                          </time>
+                        )}
+                      </td>
                       <td data-label={m.columns.actions} className="member-actions">
                         <button
                           type="button"

@@ -33,6 +33,7 @@ const grace = makeMember({
   active_sessions: 3,
   trusted_devices: 2,
   last_active_at: '2026-01-15T11:30:00Z',
+  last_reviewed_at: '2026-01-15T10:00:00Z',
 });
 const linus = makeMember({ user_id: 'u3', email: 'linus@example.com', role: 'security_admin', active_sessions: 0, last_active_at: null });
 const gone = makeMember({
@@ -178,16 +179,17 @@ describe('Workspaces page', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('There is no such workspace, or you are not a member of it.');
   });
 
-  it('shows admins every member: email, role, status, sessions, last activity, MFA and trusted devices', async () => {
+  it('shows admins every member: email, role, status, sessions, last activity, MFA, trusted devices and last review', async () => {
     withWorkspace(api);
     open(api);
     const row = await memberRow('grace@example.com');
     const cells = within(row).getAllByRole('cell').map(cellText);
-    expect(cells.slice(0, 6)).toEqual(['Member', 'Active', '3', '30 minutes ago', 'Off', '2']);
+    expect(cells.slice(0, 7)).toEqual(['Member', 'Active', '3', '30 minutes ago', 'Off', '2', '2 hours ago']);
     const adaRow = await memberRow('ada@example.com');
     expect(adaRow.textContent).toContain('(you)');
     expect(adaRow.textContent).toContain('Security owner');
     expect(within(adaRow).getAllByRole('cell')[4]!.textContent).toBe('On');
+    expect(within(adaRow).getAllByRole('cell')[6]!.textContent).toBe('Never');
     // Nobody offboards themself or the security owner; a disabled member is already out.
     expect(within(adaRow).queryByRole('button', { name: /Offboard/ })).toBeNull();
     const goneRow = await memberRow('gone@example.com');
