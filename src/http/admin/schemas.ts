@@ -156,7 +156,9 @@ export const Member = Type.Object(
     mfa_enabled: Type.Boolean(),
     trusted_devices: Type.Integer(),
     last_reviewed_at: Nullable(
-      Type.String({ description: 'When the member last confirmed reviewing their sessions (asked by any workspace or after an alert); null: never' }),
+      Type.String({
+        description: 'When the member last confirmed reviewing their sessions (asked by any workspace or after an alert); null: never',
+      }),
     ),
   },
   { $id: 'WorkspaceMember' },
