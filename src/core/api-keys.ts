@@ -21,7 +21,14 @@ import type { ApiKeyListing, ApiKeyStore } from './ports/api-key-store.js';
 import type { AccountStatusStore } from './ports/store.js';
 import type { WorkspaceStore } from './ports/workspace-store.js';
 import { constantTimeEqual, formatToken, MAX_TOKEN_LENGTH, newId, newSecret, parseToken } from './token.js';
-import type { AuditAction, AuditEntry, WorkspaceAction, WorkspaceCaller, Workspaces } from './workspaces.js';
+import {
+  newAuditEntry,
+  type AuditAction,
+  type AuditEntry,
+  type WorkspaceAction,
+  type WorkspaceCaller,
+  type Workspaces,
+} from './workspaces.js';
 
 export const API_KEY_PREFIX = 'swk_';
 /** The length of every key's token: the prefix and a session-shaped `<id>.<secret>`. */
@@ -183,19 +190,6 @@ export class ApiKeys {
   }
 
   async #audit(caller: WorkspaceCaller, workspaceId: string, action: AuditAction, keyId: string, details: AuditEntry['details']) {
-    const { audit, clock, crypto } = this.#deps;
-    await audit.appendAudit({
-      id: newId(crypto),
-      workspaceId,
-      at: clock.now(),
-      actorId: caller.userId,
-      action,
-      targetKind: 'api_key',
-      targetId: keyId,
-      ip: caller.ip,
-      userAgent: caller.userAgent,
-      requestId: caller.requestId,
-      details,
-    });
+    await this.#deps.audit.appendAudit(newAuditEntry(this.#deps, caller, caller.userId, workspaceId, action, 'api_key', keyId, details));
   }
 }

@@ -30,7 +30,14 @@ import type { Actor } from './security-events.js';
 import { isActive, type SessionPolicy, type SessionRecord } from './session.js';
 import { formatSessionFilter, matchesSessionFilter, type SessionFilter } from './session-filter.js';
 import { newId } from './token.js';
-import type { AuditAction, AuditEntry, WorkspaceCaller, Workspaces } from './workspaces.js';
+import {
+  newAuditEntry,
+  type AuditAction,
+  type AuditEntry,
+  type NewAuditEntry,
+  type WorkspaceCaller,
+  type Workspaces,
+} from './workspaces.js';
 
 export type IncidentStatus = 'pending_approval' | 'running' | 'done' | 'refused';
 
@@ -372,22 +379,8 @@ export class Incidents {
     targetKind: AuditEntry['targetKind'],
     targetId: string,
     details: AuditEntry['details'],
-  ) {
-    const { clock, crypto } = this.#deps;
-    return {
-      id: newId(crypto),
-      workspaceId,
-      at: clock.now(),
-      actorId,
-      action,
-      targetKind,
-      targetId,
-      ip: caller?.ip ?? null,
-      userAgent: caller?.userAgent ?? null,
-      requestId: caller?.requestId ?? null,
-      // An API key's request names the key (never its secret); the actor is its creator.
-      details: caller?.key ? { ...details, key: caller.key.id } : details,
-    };
+  ): NewAuditEntry {
+    return newAuditEntry(this.#deps, caller, actorId, workspaceId, action, targetKind, targetId, details);
   }
 
   async #audit(

@@ -25,7 +25,6 @@ import type { Revocation } from './revocation.js';
 import type { Actor } from './security-events.js';
 import { isTrusted, type SessionRecord } from './session.js';
 import type { Sessions } from './sessions.js';
-import { newId } from './token.js';
 import {
   checkPolicy,
   NO_POLICY,
@@ -35,7 +34,7 @@ import {
   type PolicyRule,
   type WorkspacePolicy,
 } from './workspace-policy.js';
-import type { WorkspaceCaller, Workspaces } from './workspaces.js';
+import { newAuditEntry, type WorkspaceCaller, type Workspaces } from './workspaces.js';
 
 export interface PolicyDeps {
   store: PolicyStore;
@@ -92,25 +91,18 @@ export class Policies {
    */
   async set(caller: WorkspaceCaller, workspaceId: string, policy: WorkspacePolicy): Promise<{ policy: PolicyView; ended: number }> {
     await this.#deps.workspaces.authorize(caller, workspaceId, 'set_session_policy');
-    const { store, clock, crypto, audit, sessions } = this.#deps;
+    const { store, clock, audit, sessions } = this.#deps;
     const checked = checkPolicy(policy, this.#deps.clientIds);
     await this.#refuseLockout(caller.userId, checked);
     const at = clock.now();
     const previous = await store.findPolicy(workspaceId);
     await store.savePolicy(workspaceId, checked, at, caller.userId);
-    await audit.appendAudit({
-      id: newId(crypto),
-      workspaceId,
-      at,
-      actorId: caller.userId,
-      action: 'policy.changed',
-      targetKind: 'workspace',
-      targetId: workspaceId,
-      ip: caller.ip,
-      userAgent: caller.userAgent,
-      requestId: caller.requestId,
-      details: { ...policyDetails(checked), changed: changedRules(previous?.policy ?? NO_POLICY, checked).join(',') },
-    });
+    await audit.appendAudit(
+      newAuditEntry(this.#deps, caller, caller.userId, workspaceId, 'policy.changed', 'workspace', workspaceId, {
+        ...policyDetails(checked),
+        changed: changedRules(previous?.policy ?? NO_POLICY, checked).join(','),
+      }),
+    );
     this.#drop();
     await sessions.announce({ kind: 'policies', workspaceId });
     let ended = 0;

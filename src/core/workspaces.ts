@@ -559,22 +559,41 @@ export class Workspaces {
     targetId: string,
     details: AuditEntry['details'],
   ): Promise<void> {
-    const { store, clock, crypto } = this.#deps;
-    await store.appendAudit({
-      id: newId(crypto),
-      workspaceId,
-      at: clock.now(),
-      actorId: caller.userId,
-      action,
-      targetKind,
-      targetId,
-      ip: caller.ip,
-      userAgent: caller.userAgent,
-      requestId: caller.requestId,
-      // An API key's action names the key (never its secret); the actor is its creator.
-      details: caller.key ? { ...details, key: caller.key.id } : details,
-    });
+    await this.#deps.store.appendAudit(
+      newAuditEntry(this.#deps, caller, caller.userId, workspaceId, action, targetKind, targetId, details),
+    );
   }
+}
+
+/**
+ * An audit entry, the one way every use case makes one: a new id, the time, who acted and on
+ * what. `actorId` is the caller's user, or whoever asked for a step that runs later with no
+ * request (`caller` null: no address, user agent or request id). An API key's action names the
+ * key (never its secret); its actor is the key's creator.
+ */
+export function newAuditEntry(
+  deps: { clock: Clock; crypto: Crypto },
+  caller: WorkspaceCaller | null,
+  actorId: string,
+  workspaceId: string,
+  action: AuditAction,
+  targetKind: AuditEntry['targetKind'],
+  targetId: string,
+  details: AuditEntry['details'],
+): NewAuditEntry {
+  return {
+    id: newId(deps.crypto),
+    workspaceId,
+    at: deps.clock.now(),
+    actorId,
+    action,
+    targetKind,
+    targetId,
+    ip: caller?.ip ?? null,
+    userAgent: caller?.userAgent ?? null,
+    requestId: caller?.requestId ?? null,
+    details: caller?.key ? { ...details, key: caller.key.id } : details,
+  };
 }
 
 /** An admin acting from a request: what the member's timeline shows as the actor. */
