@@ -28,7 +28,7 @@ import { refuseMalformedClientIp } from './plugins/request-context.js';
 import { revocationRoutes } from './revocations/routes.js';
 import { ErrorResponse } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
-import { webRoutes } from './web/routes.js';
+import { answerMissingPage, webRoutes } from './web/routes.js';
 
 export interface BuildOptions {
   /** Where logs go (tests capture them to prove no secret is ever logged). Default: stdout. */
@@ -148,7 +148,8 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     if (allowed.length > 0 && !allowed.includes(request.method)) {
       return sendError(reply.header('allow', allowed.join(', ')), 'method_not_allowed');
     }
-    return sendError(reply, 'not_found');
+    // A mistyped page address in a browser gets the pages' own "Page not found", not JSON.
+    return (await answerMissingPage(request, reply)) ?? sendError(reply, 'not_found');
   });
 
   await app.register(opsRoutes(ctx));

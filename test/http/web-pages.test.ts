@@ -42,6 +42,71 @@ describe('web pages', () => {
     expect(res.headers.location).toBe('/settings/security/sessions');
   });
 
+  describe('a mistyped address', () => {
+    const HTML = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
+
+    it.each(['/settings/security/session', '/sessions', '/settings/nope', '/settings/security/sessions/x', '/favicon.png'])(
+      'gives a browser the app’s Page not found for %s: HTML, status 404',
+      async (url) => {
+        const res = await h.request({ method: 'GET', url, headers: HTML });
+        expect(res.statusCode).toBe(404);
+        expect(res.headers['content-type']).toMatch(/^text\/html/);
+        expect(res.headers['cache-control']).toBe('no-store');
+        expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+        expect(res.body).toMatch(/<script type="module"[^>]+src="\/assets\//);
+      },
+    );
+
+    it.each(['/settings', '/settings/', '/settings/security', '/settings/security/'])('sends %s to Active sessions', async (url) => {
+      const res = await h.request({ method: 'GET', url, headers: HTML });
+      expect([301, 302]).toContain(res.statusCode);
+      expect(res.headers.location).toBe('/settings/security/sessions');
+    });
+
+    it.each(PAGE_ROUTES)('sends %s/ (a trailing slash) to the page, keeping the query', async (page) => {
+      const res = await h.request({ method: 'GET', url: `${page}/?token=abc`, headers: HTML });
+      expect(res.statusCode).toBe(301);
+      expect(res.headers.location).toBe(`${page}?token=abc`);
+    });
+
+    it('has a favicon: the document names it and /favicon.ico answers with it', async () => {
+      const page = await h.request({ method: 'GET', url: '/sign-in', headers: HTML });
+      const href = /<link rel="icon"[^>]*href="([^"]+)"/.exec(page.body)?.[1];
+      expect(href).toMatch(/^\/assets\/favicon-[\w-]+\.svg$/);
+      const icon = await h.request({ method: 'GET', url: href! });
+      expect(icon.statusCode).toBe(200);
+      expect(icon.headers['content-type']).toMatch(/^image\/svg\+xml/);
+      const ico = await h.request({ method: 'GET', url: '/favicon.ico', headers: { accept: 'image/avif,image/webp,*/*' } });
+      expect(ico.statusCode).toBe(200);
+      expect(ico.headers['content-type']).toMatch(/^image\/svg\+xml/);
+      expect(ico.body).toBe(icon.body);
+    });
+
+    it.each(['/v1/nope', '/v1/me/nope/', '/v1', '/assets/nope.js', '/openapi.json/', '/healthz/x', '/metrics/x'])(
+      'keeps the API’s JSON 404 for %s whatever Accept says',
+      async (url) => {
+        const res = await h.request({ method: 'GET', url, headers: HTML });
+        expect(res.statusCode).toBe(404);
+        expect(res.headers['content-type']).toMatch(/^application\/json/);
+        expect(res.json()).toMatchObject({ error: { code: 'not_found' } });
+      },
+    );
+
+    it('keeps JSON for a client that does not ask for HTML, and for a state change', async () => {
+      const api = await h.request({ method: 'GET', url: '/settings/security/session', headers: { accept: 'application/json' } });
+      expect(api.statusCode).toBe(404);
+      expect(api.json()).toMatchObject({ error: { code: 'not_found' } });
+      const post = await h.request({
+        method: 'POST',
+        url: '/settings',
+        headers: { ...HTML, 'content-type': 'application/json' },
+        payload: '{}',
+      });
+      expect(post.statusCode).toBe(404);
+      expect(post.headers['content-type']).toMatch(/^application\/json/);
+    });
+  });
+
   it('gives the pages their boundary text and the deployment’s apps from configuration', async () => {
     const res = await h.request({ method: 'GET', url: '/v1/ui/config' });
     expect(res.json()).toEqual({
