@@ -10,9 +10,9 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/core/errors.js';
 import type { Actor } from '../../src/core/security-events.js';
-import { ADMIN_ENDED_MESSAGE } from '../../src/http/plugins/authenticate.js';
+import { ACCOUNT_ENDED_MESSAGES, ADMIN_ENDED_MESSAGE } from '../../src/http/plugins/authenticate.js';
 import { ENGINES } from '../support/databases.js';
-import { browserWith, harness, type Harness } from '../support/harness.js';
+import { PASSWORD, browserWith, harness, type Harness } from '../support/harness.js';
 
 const ORDINARY = ERROR_CODES.unauthenticated;
 let n = 0;
@@ -111,6 +111,62 @@ describe.each(ENGINES)('the 401 after an administrator ended the session (%s)', 
     } finally {
       sessions.revokedReason = original;
     }
+  });
+});
+
+describe.each(ENGINES)('the 401 after a password change, a reset or a report ended the session (%s)', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(engine);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const userId = async (e: string) => (await h.registry.store.findUserByEmailKey(e))!.id;
+  const NEW_PASSWORD = 'a different and longer passphrase';
+
+  it('says the password was changed, to the other browser and to a bearer client', async () => {
+    const e = email('changed');
+    await h.signUp(e);
+    const laptop = await h.browserSignIn(e);
+    const phone = await h.browserSignIn(e);
+    const token = await h.bearerSignIn(e);
+    const res = await laptop.request({
+      method: 'POST',
+      url: '/v1/me/password',
+      payload: { current_password: PASSWORD, new_password: NEW_PASSWORD, sign_out_others: true },
+    });
+    expect(res.statusCode, res.body).toBe(204);
+    expect401(await phone.request({ method: 'GET', url: '/v1/me/sessions' }), ACCOUNT_ENDED_MESSAGES.password_changed);
+    expect401(await h.request({ method: 'GET', url: '/v1/me/sessions', headers: bearer(token) }), ACCOUNT_ENDED_MESSAGES.password_changed);
+    expect(ACCOUNT_ENDED_MESSAGES.password_changed).toMatch(/password was changed/);
+  });
+
+  it('says the password was reset', async () => {
+    const e = email('reset');
+    await h.signUp(e);
+    const phone = await h.browserSignIn(e);
+    const id = await userId(e);
+    // What PasswordReset.confirmReset does once the link checks out.
+    await h.registry.store.changePassword(id, 'x', h.clock.now(), { userId: id }, 'password_reset', { endDeviceTrust: true });
+    await h.registry.sessions.announce({ kind: 'user', userId: id });
+    expect401(await phone.request({ method: 'GET', url: '/v1/me/session' }), ACCOUNT_ENDED_MESSAGES.password_reset);
+    expect(ACCOUNT_ENDED_MESSAGES.password_reset).toMatch(/password was reset/);
+  });
+
+  it('says the sign-in was reported, and still only to the holder of the secret', async () => {
+    const e = email('reported');
+    await h.signUp(e);
+    const owner = await h.browserSignIn(e);
+    const stranger = await h.bearerSignIn(e);
+    const [id, secret] = stranger.split('.') as [string, string];
+    const self: Actor = { kind: 'session', sessionId: owner.sessionId, ip: null };
+    expect(await h.registry.revocation.reportSession(await userId(e), id, self)).toBe(true);
+    expect401(await h.request({ method: 'GET', url: '/v1/me/sessions', headers: bearer(stranger) }), ACCOUNT_ENDED_MESSAGES.reported);
+    const wrongSecret = `${id}.${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+    expect401(await h.request({ method: 'GET', url: '/v1/me/sessions', headers: bearer(wrongSecret) }), ORDINARY);
+    expect(ACCOUNT_ENDED_MESSAGES.reported).toMatch(/reported/);
   });
 });
 

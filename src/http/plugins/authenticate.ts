@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessiondError } from '../../core/errors.js';
-import type { SessionRecord } from '../../core/session.js';
+import type { RevokeReason, SessionRecord } from '../../core/session.js';
 import { POLICY_RULES, type PolicyRule } from '../../core/workspace-policy.js';
 import type { UserProfile } from '../../core/user.js';
 import type { Registry } from '../../registry.js';
@@ -92,9 +92,20 @@ export const POLICY_ENDED_MESSAGES: Record<PolicyRule, string> = {
 };
 
 /**
+ * What the 401 says when the presented session ended because of something done to the account
+ * rather than to this session: a password change or reset elsewhere, or "This wasn't me".
+ */
+export const ACCOUNT_ENDED_MESSAGES = {
+  password_changed: 'This session ended because your password was changed. Sign in with the new password to continue.',
+  password_reset: 'This session ended because your password was reset. Sign in with the new password to continue.',
+  reported: 'This session ended because its sign-in was reported as not made by the account’s owner. Sign in again to continue.',
+} as const satisfies Partial<Record<RevokeReason, string>>;
+
+/**
  * The 401 for a request whose credential did not validate. Same code and shape always; only the
  * message differs, and only for the holder of the token's secret (checked in constant time by
- * Sessions.revokedReason) of a session an administrator ended, so their pages can say why. The
+ * Sessions.revokedReason) of a session an administrator, a policy, a password change or reset
+ * or a report ended, so their pages can say why. The
  * extra read happens here, on the failure path only; a valid token never comes this way.
  */
 async function unauthenticated(request: FastifyRequest, registry: Registry, cookies: CookiePolicy): Promise<SessiondError> {
@@ -105,6 +116,8 @@ async function unauthenticated(request: FastifyRequest, registry: Registry, cook
   if (ended?.reason === 'admin') return new SessiondError('unauthenticated', ADMIN_ENDED_MESSAGE);
   if (ended?.reason === 'policy' && isPolicyRule(ended.detail))
     return new SessiondError('unauthenticated', POLICY_ENDED_MESSAGES[ended.detail]);
+  const accountMessage = ended ? (ACCOUNT_ENDED_MESSAGES as Partial<Record<RevokeReason, string>>)[ended.reason] : undefined;
+  if (accountMessage !== undefined) return new SessiondError('unauthenticated', accountMessage);
   return new SessiondError('unauthenticated');
 }
 
