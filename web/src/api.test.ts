@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError, auditDownloadUrl, createApi, ORDINARY_UNAUTHENTICATED_MESSAGE, parseRetryAfter, unauthenticatedReason } from './api';
+import { messages } from './messages';
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -81,6 +82,34 @@ describe('createApi', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 429, code: 'rate_limited', message: 'Too many attempts.', retryAfterSeconds: 42 });
+  });
+
+  it('drops the server’s vague "Try again later." when Retry-After names the wait the pages will give', async () => {
+    const limited = (headers: Record<string, string>) =>
+      createApi(
+        vi.fn().mockResolvedValue(json(429, { error: { code: 'rate_limited', message: 'Too many attempts. Try again later.' } }, headers)),
+      )
+        .signIn('a@b.c', 'x')
+        .catch((e: unknown) => e);
+    expect(await limited({ 'Retry-After': '887' })).toMatchObject({ message: 'Too many attempts.', retryAfterSeconds: 887 });
+    expect(await limited({})).toMatchObject({ message: 'Too many attempts. Try again later.', retryAfterSeconds: undefined });
+    expect(`${((await limited({ 'Retry-After': '887' })) as ApiError).message} ${messages.common.retryAfter(887)}`).toBe(
+      'Too many attempts. Try again in 15 minutes.',
+    );
+  });
+
+  it('says a wait in a unit a person reads', () => {
+    const { retryAfter } = messages.common;
+    expect([1, 0.2, 45, 60, 61, 887, 3600, 5400].map(retryAfter)).toEqual([
+      'Try again in 1 second.',
+      'Try again in 1 second.',
+      'Try again in 45 seconds.',
+      'Try again in 1 minute.',
+      'Try again in 2 minutes.',
+      'Try again in 15 minutes.',
+      'Try again in 1 hour.',
+      'Try again in 2 hours.',
+    ]);
   });
 
   it('says so in words when the server cannot be reached or answers outside the contract', async () => {

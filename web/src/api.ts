@@ -235,7 +235,11 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     if (res.ok && json !== undefined) return json as Success<Op>;
     const error = (json as Partial<components['schemas']['Error']> | undefined)?.error as { code?: unknown; message?: unknown } | undefined;
     if (!res.ok && typeof error?.code === 'string' && typeof error.message === 'string') {
-      throw new ApiError(res.status, error.code, error.message, parseRetryAfter(res.headers.get('Retry-After')));
+      const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
+      // The pages follow a known wait with "Try again in 15 minutes."; the server's vaguer
+      // "Try again later." before it would say the same thing twice.
+      const message = retryAfter === undefined ? error.message : error.message.replace(/\s*Try again later\.$/, '');
+      throw new ApiError(res.status, error.code, message, retryAfter);
     }
     throw new ApiError(res.status, 'unexpected_response', messages.common.unexpectedResponse(res.status));
   }

@@ -30,7 +30,16 @@ export const en = {
     offline: 'You are offline. Changes cannot be made until the connection is back; the list refreshes then.',
     networkError: 'Could not reach the server. Check your connection and try again.',
     unexpectedResponse: (status: number) => `The server answered with an unexpected response (HTTP ${status}).`,
-    retryAfter: (seconds: number) => (seconds <= 1 ? 'Try again in 1 second.' : `Try again in ${seconds} seconds.`),
+    /** The wait a 429 names (Retry-After), rounded up to a unit a person reads: "Try again in 15 minutes." */
+    retryAfter: (seconds: number) => {
+      const [n, unit] =
+        seconds < 60
+          ? [Math.max(1, Math.ceil(seconds)), 'second']
+          : seconds < 3600
+            ? [Math.ceil(seconds / 60), 'minute']
+            : [Math.ceil(seconds / 3600), 'hour'];
+      return `Try again in ${n} ${unit}${n === 1 ? '' : 's'}.`;
+    },
   },
 
   notices: {
@@ -158,6 +167,7 @@ export const en = {
     signOutOthers: 'Sign out of all other sessions',
     signOutEverywhere: 'Sign out everywhere',
     bulkHeading: 'Sign out of several sessions',
+    bulkHeadingAlone: 'Sign out',
     attribution: 'IP Geolocation by DB-IP',
     attributionLead: 'Locations:',
     // Dialogs say exactly what will happen, with the count and who stays signed in.
@@ -181,6 +191,8 @@ export const en = {
     confirmAll: 'Sign out everywhere',
     working: 'Signing out…',
     revokedCount: (n: number) => (n === 1 ? 'Signed out 1 session.' : `Signed out ${n} sessions.`),
+    /** The toast after one session was signed out, naming it (device · app): "Signed out iPhone · sessiond for iOS." */
+    revokedOne: (device: string, app: string) => `Signed out ${device} · ${app}.`,
     revokedNone: 'There were no other sessions to sign out.',
     alreadyGone: 'That session had already ended. The list is up to date now.',
     trustThis: 'Trust this device',
@@ -282,7 +294,7 @@ export const en = {
       n === 0
         ? 'No session was signed in.'
         : n === 1
-          ? 'The 1 signed-in session was signed out.'
+          ? 'Your signed-in session was signed out.'
           : `All ${n} signed-in sessions were signed out.`,
     actor: {
       you: 'By you, on this device',

@@ -31,7 +31,7 @@ describe('Confirm it’s you (re-authentication)', () => {
     await waitFor(() => expect(document.activeElement).toBe(field));
     fireEvent.change(field, { target: { value: 'correct horse battery staple' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
-    expect(await screen.findByText('Signed out 1 session.')).toBeTruthy();
+    expect(await screen.findByText('Signed out iPhone · Web.')).toBeTruthy();
     expect(api.reauthenticate).toHaveBeenCalledWith({ password: 'correct horse battery staple' });
     expect(api.revokeSession).toHaveBeenCalledTimes(2);
     expect(screen.queryByRole('dialog', { name: 'Confirm it’s you' })).toBeNull();
@@ -47,7 +47,7 @@ describe('Confirm it’s you (re-authentication)', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Use an authenticator code instead' }));
     fireEvent.change(within(dialog).getByLabelText('Authentication code'), { target: { value: ' 123456 ' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
-    expect(await screen.findByText('Signed out 1 session.')).toBeTruthy();
+    expect(await screen.findByText('Signed out iPhone · Web.')).toBeTruthy();
     expect(api.reauthenticate).toHaveBeenLastCalledWith({ code: '123456' });
   });
 

@@ -163,7 +163,7 @@ describe('describeEvent', () => {
     const reset = describeEvent(
       makeEvent({ id: 'd', kind: 'password_reset', count: 1, actor: { kind: 'link', session_id: null, ip: null, current: false } }),
     );
-    expect(reset).toMatchObject({ title: 'Password reset', note: 'The 1 signed-in session was signed out.' });
+    expect(reset).toMatchObject({ title: 'Password reset', note: 'Your signed-in session was signed out.' });
   });
 
   it('says why a review of the sessions was asked for, and who asked, and leads to the sessions', () => {

@@ -83,7 +83,7 @@ describe('Active sessions page', () => {
     expect((await screen.findByText(/could not be loaded: The service is temporarily unavailable\./)).getAttribute('role')).toBe('alert');
   });
 
-  it('signs out one session after a dialog that names it, then reports the count', async () => {
+  it('signs out one session after a dialog that names it, then names it in the notice', async () => {
     open(api);
     const items = await rows();
     const trigger = within(items[1]!).getByRole('button', { name: /^Sign out iPhone/ });
@@ -96,7 +96,7 @@ describe('Active sessions page', () => {
 
     api.listSessions.mockResolvedValue([laptop, me]);
     fireEvent.click(within(d).getByRole('button', { name: 'Sign out' }));
-    expect(await screen.findByText('Signed out 1 session.')).toBeTruthy();
+    expect(await screen.findByText('Signed out iPhone · sessiond for iOS.')).toBeTruthy();
     expect(api.revokeSession).toHaveBeenCalledWith('phone');
     expect(screen.queryByRole('dialog')).toBeNull();
     await waitFor(async () => expect(await rows()).toHaveLength(2));
@@ -126,6 +126,17 @@ describe('Active sessions page', () => {
     expect(api.revokeOtherSessions).toHaveBeenCalledOnce();
   });
 
+  it('names the one other session in the notice after signing out of all other sessions', async () => {
+    api.listSessions.mockResolvedValue([me, phone]);
+    api.revokeOtherSessions.mockResolvedValueOnce(1);
+    open(api);
+    await rows();
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out of all other sessions' }));
+    fireEvent.click(within(dialog()).getByRole('button', { name: 'Sign out other sessions' }));
+    expect(await screen.findByText('Signed out iPhone · sessiond for iOS.')).toBeTruthy();
+    expect(screen.queryByText('Signed out 1 session.')).toBeNull();
+  });
+
   it('signs out everywhere and goes to sign-in with the count', async () => {
     open(api);
     await rows();
@@ -150,13 +161,13 @@ describe('Active sessions page', () => {
   });
 
   it('keeps the dialog open and shows the server message when the action fails', async () => {
-    api.revokeOtherSessions.mockRejectedValueOnce(new ApiError(429, 'rate_limited', 'Too many attempts. Try again later.', 20));
+    api.revokeOtherSessions.mockRejectedValueOnce(new ApiError(429, 'rate_limited', 'Too many attempts.', 20));
     open(api);
     await rows();
     fireEvent.click(screen.getByRole('button', { name: 'Sign out of all other sessions' }));
     fireEvent.click(within(dialog()).getByRole('button', { name: 'Sign out other sessions' }));
     const alert = await within(dialog()).findByRole('alert');
-    expect(alert.textContent).toBe('Too many attempts. Try again later. Try again in 20 seconds.');
+    expect(alert.textContent).toBe('Too many attempts. Try again in 20 seconds.');
   });
 
   it('offers "Lost this device?" on every other session, never on this device', async () => {
@@ -311,6 +322,9 @@ describe('Active sessions page', () => {
     open(api);
     expect(await screen.findByText('This is your only active session.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Sign out of all other sessions' })).toBeNull();
+    // Not "Sign out of several sessions" above "This is your only active session."
+    expect(screen.queryByRole('heading', { name: 'Sign out of several sessions' })).toBeNull();
+    expect(screen.getByRole('heading', { name: 'Sign out' })).toBeTruthy();
   });
 
   it('says when the browser is offline', async () => {

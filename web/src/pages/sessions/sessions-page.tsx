@@ -154,7 +154,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         const { id } = pending.session;
         try {
           await reauth.run(() => api.revokeSession(id));
-          setNotice(m.revokedCount(1));
+          setNotice(m.revokedOne(deviceName(pending.session), pending.session.client.name));
         } catch (err) {
           // Already ended (elsewhere, or it expired): the goal is met; say so and refresh.
           if (!(err instanceof ApiError && err.code === 'not_found')) throw err;
@@ -174,7 +174,10 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         setSessions((list) => list?.filter((s) => s.id !== id) ?? null);
       } else {
         const n = await reauth.run(() => api.revokeOtherSessions());
-        setNotice(n === 0 ? m.revokedNone : m.revokedCount(n));
+        // One other session that this page listed: say which, as for a single sign-out.
+        const listed = sessions?.filter((s) => !s.current) ?? [];
+        const only = n === 1 && listed.length === 1 ? listed[0] : undefined;
+        setNotice(n === 0 ? m.revokedNone : only !== undefined ? m.revokedOne(deviceName(only), only.client.name) : m.revokedCount(n));
         setSessions((list) => list?.filter((s) => s.current) ?? null);
       }
       // The button that opened the dialog goes away with its row (or with the other sessions),
@@ -289,7 +292,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       {sessions !== null && sessions.length > 0 && (
         <section className="bulk" aria-labelledby="bulk-heading">
           <h2 id="bulk-heading" className="section-title">
-            {m.bulkHeading}
+            {others > 0 ? m.bulkHeading : m.bulkHeadingAlone}
           </h2>
           <div className="bulk-actions">
             {others > 0 ? (
@@ -364,6 +367,10 @@ function dialogText(p: Pending): { title: string; body: ReactNode; confirmLabel:
     case 'all':
       return { title: m.confirmAllTitle, body: m.confirmAllBody(p.count), confirmLabel: m.confirmAll };
   }
+}
+
+function deviceName(session: Session): string {
+  return session.device.name.trim() === '' ? messages.sessions.unknownDevice : session.device.name;
 }
 
 function formatTime(date: Date): string {
