@@ -221,7 +221,7 @@ export const SETTINGS: readonly AnySetting[] = [
     flag: 'smtp',
     env: 'SESSIOND_SMTP_URL',
     default: null,
-    doc: 'SMTP server for mail (`smtp://host:port`). Unset: mail is written to the log.',
+    doc: 'SMTP server for mail (`smtp://host:port`). Unset: each mail is printed on stderr as plain text (To, Subject, body with its links), for development.',
     parse: optionalUrl('smtp', /^smtps?:\/\/./, 'smtp://'),
   },
   {

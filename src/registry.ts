@@ -281,7 +281,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     const accounts = new Accounts({ store, clock, crypto, passwords, rateLimiter, passwordPolicy, signInLimits, sessions, recorder });
     // Security signals: mail is queued and retried in the background; nothing here blocks a response.
     const mailer = retryingMailer(
-      config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : logMailer(signalLog.child({ component: 'mail' })),
+      config.smtpUrl
+        ? smtpMailer(config.smtpUrl, config.mailFrom)
+        : logMailer(signalLog.child({ component: 'mail' }), overrides.logStream ?? process.stderr),
       signalLog,
       { attempts: 5, baseDelayMs: overrides.mailRetryDelayMs ?? 1_000, maxQueued: 10_000 },
     );

@@ -71,6 +71,21 @@ const DEMO_SESSIONS: DemoSession[] = [
   },
 ];
 
+/**
+ * The line `serve --demo` prints about the demo account: its password only while it is still the
+ * demo one. A changed password is the user's own and is kept; the line then says so, and where
+ * a forgotten one is reset (without `--smtp` the reset mail is printed on stderr).
+ */
+export async function demoAccountLine(registry: Registry, created: boolean): Promise<string> {
+  if (created) return `demo account created: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`;
+  const user = await registry.store.findUserByEmailKey(emailKey(DEMO_EMAIL));
+  if (user && (await registry.passwords.verify(user.passwordHash, DEMO_PASSWORD))) return `demo account: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`;
+  return (
+    `demo account: ${DEMO_EMAIL}; its password was changed from "${DEMO_PASSWORD}" and is kept: sign in with the new one, ` +
+    `or use "Forgot password?" on the sign-in page (${registry.config.smtpUrl ? 'the link is mailed' : 'without --smtp the mail with the link is printed on stderr'})`
+  );
+}
+
 /** Creates the demo account and its sessions unless it exists; returns whether it created it. */
 export async function seedDemo(registry: Registry): Promise<boolean> {
   if (await registry.store.findUserByEmailKey(emailKey(DEMO_EMAIL))) return false;

@@ -28,3 +28,12 @@ export async function verifyServiceKey(deps: ServiceKeyDeps, key: string): Promi
   if (!record || record.revokedAt !== null) return null;
   return constantTimeEqual(deps.crypto.sha256(parsed.secret), record.secretHash) ? record : null;
 }
+
+/**
+ * Revokes a key: from the next request on, every node refuses it (`verifyServiceKey` reads the
+ * store on each call; nothing caches a key), and open revocation streams it holds are ended
+ * within a heartbeat. False when there is no such key or it was already revoked.
+ */
+export async function revokeServiceKey(deps: ServiceKeyDeps, id: string): Promise<boolean> {
+  return deps.store.revokeServiceKey(id, deps.clock.now());
+}

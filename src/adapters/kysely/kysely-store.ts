@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '../../core/ports/store.js';
 import type { RevokeReason, SessionRecord } from '../../core/session.js';
 import type { UserProfile, UserRecord } from '../../core/user.js';
-import type { Db, SessionsTable, UsersTable } from './database.js';
+import type { Db, ServiceKeysTable, SessionsTable, UsersTable } from './database.js';
 import { kyselySecurityStore } from './kysely-security-store.js';
 
 export interface KyselyStoreOptions {
@@ -400,14 +400,22 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
 
     async findServiceKey(id) {
       const row = await db.selectFrom('service_keys').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) return null;
-      return {
-        id: row.id,
-        name: row.name,
-        secretHash: row.secret_hash,
-        createdAt: row.created_at,
-        revokedAt: row.revoked_at,
-      } satisfies ServiceKeyRecord;
+      return row ? serviceKeyFrom(row) : null;
+    },
+
+    async listServiceKeys() {
+      const rows = await db.selectFrom('service_keys').selectAll().orderBy('created_at').orderBy('id').execute();
+      return rows.map(serviceKeyFrom);
+    },
+
+    async revokeServiceKey(id, at) {
+      const result = await db
+        .updateTable('service_keys')
+        .set({ revoked_at: at })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
 
     async ping() {
@@ -544,4 +552,8 @@ function fromUserRow(r: UsersTable): UserRecord {
     createdAt: r.created_at,
     passwordChangedAt: r.password_changed_at,
   };
+}
+
+function serviceKeyFrom(r: ServiceKeysTable): ServiceKeyRecord {
+  return { id: r.id, name: r.name, secretHash: r.secret_hash, createdAt: r.created_at, revokedAt: r.revoked_at };
 }

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../config.js';
 import { buildApp } from '../../http/app.js';
 import { cookiePolicy } from '../../http/cookies.js';
 import { createRegistry } from '../../registry.js';
-import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from '../demo.js';
+import { DEMO_EMAIL, demoAccountLine, seedDemo } from '../demo.js';
 import { addConfigOptions, flagsOf, type Flags } from '../options.js';
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
@@ -28,6 +28,8 @@ async function withConcretePort(config: Readonly<Config>, flags: Flags): Promise
 
 export function serveCommand(): Command {
   const command = new Command('serve').description('Start the HTTP server (runs migrations first).');
+  // Its longest flag leaves commander less than its default 40 columns, where it stops wrapping.
+  command.configureHelp({ minWidthToWrap: 24 });
   addConfigOptions(command);
   return command.action(async () => {
     const config = await withConcretePort(loadConfig(flagsOf(command)), flagsOf(command));
@@ -39,11 +41,7 @@ export function serveCommand(): Command {
         'public URL is plain http on a non-loopback host: using cookie "sessiond" without __Host- prefix or Secure; serve over https in production',
       );
     }
-    if (config.demo && (await seedDemo(registry))) {
-      console.log(`demo account created: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
-    } else if (config.demo) {
-      console.log(`demo account: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
-    }
+    if (config.demo) console.log(await demoAccountLine(registry, await seedDemo(registry)));
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

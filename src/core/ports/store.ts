@@ -167,6 +167,10 @@ export interface AccountStatusStore {
 export interface ServiceKeyStore {
   insertServiceKey(key: ServiceKeyRecord): Promise<void>;
   findServiceKey(id: string): Promise<ServiceKeyRecord | null>;
+  /** Every key, revoked ones too, oldest first. */
+  listServiceKeys(): Promise<ServiceKeyRecord[]>;
+  /** Marks the key revoked at `at`; false when there is no such key or it was already revoked. */
+  revokeServiceKey(id: string, at: number): Promise<boolean>;
 }
 
 export interface Store extends SessionStore, UserStore, AccountStatusStore, ServiceKeyStore, SecurityStore {

@@ -541,6 +541,17 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(await store.findServiceKey(revoked.id)).toEqual(revoked);
       });
 
+      it('listServiceKeys() lists every key, revoked too; revokeServiceKey() revokes an active key once', async () => {
+        const key: ServiceKeyRecord = { id: uniqueId('k'), name: 'listed', secretHash: 'h', createdAt: T0 + 2, revokedAt: null };
+        await store.insertServiceKey(key);
+        expect((await store.listServiceKeys()).find((k) => k.id === key.id)).toEqual(key);
+        expect(await store.revokeServiceKey(key.id, T0 + 3)).toBe(true);
+        expect(await store.revokeServiceKey(key.id, T0 + 4)).toBe(false);
+        expect(await store.revokeServiceKey('no-such-key', T0 + 4)).toBe(false);
+        expect(await store.findServiceKey(key.id)).toEqual({ ...key, revokedAt: T0 + 3 });
+        expect((await store.listServiceKeys()).find((k) => k.id === key.id)?.revokedAt).toBe(T0 + 3);
+      });
+
       it('findServiceKey() returns null for an unknown id', async () => {
         expect(await store.findServiceKey('no-such-key')).toBeNull();
       });

@@ -15,6 +15,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ServerResponse } from 'node:http';
 import { encode } from '../../core/revocation-wire.js';
+import { parseToken } from '../../core/token.js';
 import type { HttpContext } from '../context.js';
 import { requireServiceKey } from '../plugins/service-key.js';
 import { SECURITY } from '../openapi.js';
@@ -32,6 +33,8 @@ const STALE = frame('stale', '{}');
 
 interface Stream {
   res: ServerResponse;
+  /** The service key it was opened with: a revoked key's streams are ended. */
+  keyId: string;
   /** Whether this client was last told `ready` (true) or `stale` (false). */
   live: boolean;
 }
@@ -51,8 +54,30 @@ export function revocationRoutes({ registry }: HttpContext): FastifyPluginAsyncT
       stream.res.write(text);
     };
 
+    /**
+     * A key revoked since its stream opened (`sessiond service-keys revoke`, on any node) ends the
+     * stream at the next tick: one read per distinct key, at most one round in flight.
+     */
+    let checking = false;
+    const endRevokedKeys = async () => {
+      if (checking || streams.size === 0) return;
+      checking = true;
+      try {
+        for (const keyId of new Set([...streams].map((s) => s.keyId))) {
+          const key = await registry.store.findServiceKey(keyId);
+          if (key && key.revokedAt === null) continue;
+          for (const stream of streams) if (stream.keyId === keyId) stream.res.end();
+        }
+      } catch {
+        // The store is unreachable: the streams stay; the bus going stale tells clients so.
+      } finally {
+        checking = false;
+      }
+    };
+
     /** Tells each client whether it may trust its cache, as this node's bus goes live or not. */
     const tick = () => {
+      void endRevokedKeys();
       const live = registry.bus.isLive();
       for (const stream of streams) {
         if (live && !stream.live) send(stream, READY);
@@ -116,7 +141,8 @@ export function revocationRoutes({ registry }: HttpContext): FastifyPluginAsyncT
           // Reverse proxies (nginx) would otherwise buffer the stream and delay revocations.
           'x-accel-buffering': 'no',
         });
-        const stream: Stream = { res, live: registry.bus.isLive() };
+        const keyId = parseToken(/^Bearer +(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1] ?? '')?.id ?? '';
+        const stream: Stream = { res, keyId, live: registry.bus.isLive() };
         res.write(stream.live ? READY : STALE);
         streams.add(stream);
         timer ??= setInterval(tick, STREAM_HEARTBEAT_MS);
