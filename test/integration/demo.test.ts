@@ -1,0 +1,44 @@
+/**
+ * `serve --demo`'s line about the demo account (src/cli/demo.ts): the password it prints must be
+ * one that signs in. After the demo password was changed, a restart (which finds the account and
+ * seeds nothing) says so, and where a forgotten one is reset, instead of printing a dead password.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_EMAIL, DEMO_PASSWORD, demoAccountLine, seedDemo } from '../../src/cli/demo.js';
+import { harness, type Harness } from '../support/harness.js';
+
+describe('the demo account line of serve --demo', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness('sqlite');
+  });
+  afterAll(async () => h?.close());
+
+  const signIn = (password: string) =>
+    h.request({ method: 'POST', url: '/v1/auth/sign-in', payload: { email: DEMO_EMAIL, password, transport: 'bearer', client_id: 'cli' } });
+
+  it('prints the demo password while it works, and after it was changed says so instead', async () => {
+    expect(await seedDemo(h.registry)).toBe(true);
+    expect(await demoAccountLine(h.registry, true)).toBe(`demo account created: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+    // A restart: the account exists, nothing is seeded, and the printed password still signs in.
+    expect(await seedDemo(h.registry)).toBe(false);
+    expect(await demoAccountLine(h.registry, false)).toBe(`demo account: ${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+    const signedIn = await signIn(DEMO_PASSWORD);
+    expect(signedIn.statusCode).toBe(200);
+
+    const changed = await h.request({
+      method: 'POST',
+      url: '/v1/me/password',
+      headers: { authorization: `Bearer ${signedIn.json().token}` },
+      payload: { current_password: DEMO_PASSWORD, new_password: 'a brand new demo passphrase' },
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect((await signIn(DEMO_PASSWORD)).statusCode).toBe(401);
+
+    expect(await seedDemo(h.registry)).toBe(false);
+    const line = await demoAccountLine(h.registry, false);
+    expect(line).not.toContain(`${DEMO_EMAIL} / ${DEMO_PASSWORD}`);
+    expect(line).toMatch(/its password was changed .* and is kept/);
+    expect(line).toMatch(/Forgot password\?/);
+  });
+});
