@@ -12,7 +12,7 @@ import type { Sessions } from './sessions.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
 import type { SecretBox } from './ports/secret-box.js';
-import type { MfaChallengeRecord, MfaStore, TotpFactor } from './ports/mfa-store.js';
+import type { MfaChallengeRecord, MfaStore, TotpFactor, TrustedDeviceRecord } from './ports/mfa-store.js';
 import type { PasswordHasher } from './ports/password-hasher.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { UserStore } from './ports/store.js';
@@ -68,6 +68,15 @@ export interface MfaStatus {
 }
 
 export type Proof = { password: string } | { code: string };
+
+/**
+ * A trusted device as its owner sees it. `handle` names it to the client: a digest of the device
+ * id, because device ids never leave the server (a browser's is the hash of its device cookie).
+ */
+export interface TrustedDevice extends Omit<TrustedDeviceRecord, 'deviceId'> {
+  handle: string;
+  deviceId: string;
+}
 
 export class Mfa {
   readonly #deps: MfaDeps;
@@ -244,13 +253,15 @@ export class Mfa {
     if (!session.deviceId) throw new SessiondError('invalid_request', 'This session has no device to trust.');
     await this.requireRecentAuth(session);
     const { crypto, clock, policy, store } = this.#deps;
-    const until = clock.now() + policy.trustedDeviceMs;
+    const now = clock.now();
+    const until = now + policy.trustedDeviceMs;
     const tokenId = native ? newId(crypto) : null;
     const secret = native ? newSecret(crypto) : null;
     await store.setDeviceTrust(session.userId, session.deviceId, until, {
       clientId: session.clientId,
       tokenId,
       secretHash: secret === null ? null : crypto.sha256(secret),
+      grantedAt: now,
     });
     await this.#deps.sessions.announce({ kind: 'user', userId: session.userId });
     await this.#record('device_trusted', session.userId, actor, session.deviceId);
@@ -293,6 +304,29 @@ export class Mfa {
 
   async trustedDeviceIds(userId: string): Promise<Set<string>> {
     return new Set(await this.#deps.store.trustedDeviceIds(userId, this.#deps.clock.now()));
+  }
+
+  /** The user's trusted devices, most recently trusted first, each named by a handle (never its id). */
+  async listTrustedDevices(userId: string): Promise<TrustedDevice[]> {
+    const devices = await this.#deps.store.listTrustedDevices(userId, this.#deps.clock.now());
+    return devices.map((d) => ({ ...d, handle: this.#handleOf(d.deviceId) }));
+  }
+
+  /** The trusted device of the user a handle names (from `listTrustedDevices`); null when none. */
+  async findTrustedDevice(userId: string, handle: string): Promise<TrustedDevice | null> {
+    return (await this.listTrustedDevices(userId)).find((d) => d.handle === handle) ?? null;
+  }
+
+  #handleOf(deviceId: string): string {
+    return this.#deps.crypto.sha256(`trusted-device:${deviceId}`).slice(0, 22);
+  }
+
+  /** Until when the device is trusted; null when it is not. */
+  async deviceTrustedUntil(userId: string, deviceId: string | null): Promise<number | null> {
+    if (deviceId === null) return null;
+    return (
+      (await this.#deps.store.listTrustedDevices(userId, this.#deps.clock.now())).find((d) => d.deviceId === deviceId)?.trustedUntil ?? null
+    );
   }
 
   async isDeviceTrusted(userId: string, deviceId: string | null): Promise<boolean> {

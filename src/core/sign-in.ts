@@ -54,6 +54,12 @@ export interface SignedIn {
   session: SessionRecord;
   token: string;
   transport: Transport;
+  /**
+   * "Remember this device" at the code step: until when the session's device is now trusted,
+   * and a native app's device token (shown once). Absent when not asked, or when the session
+   * has no device to trust.
+   */
+  remembered?: { until: number; deviceToken: string | null };
 }
 
 export type SignInResult = SignedIn | { kind: 'second_factor'; token: string; expiresAt: number };
@@ -61,7 +67,7 @@ export type SignInResult = SignedIn | { kind: 'second_factor'; token: string; ex
 export interface SignInDeps {
   clients: readonly Client[];
   accounts: Pick<Accounts, 'verifyCredentials' | 'signInSucceeded' | 'isDisabled'>;
-  mfa: Pick<Mfa, 'isEnabled' | 'isDeviceTrusted' | 'isTrustHonoured' | 'createChallenge' | 'completeChallenge'>;
+  mfa: Pick<Mfa, 'isEnabled' | 'deviceTrustedUntil' | 'isTrustHonoured' | 'createChallenge' | 'completeChallenge' | 'trust'>;
   signals: Pick<SecuritySignals, 'checkSignInAllowed' | 'assessSignIn'>;
   sessions: Pick<Sessions, 'createSession'>;
   revocation: Pick<Revocation, 'endSession'>;
@@ -109,7 +115,16 @@ export class SignIn {
   }
 
   /** The code step: the token from the password step and an authenticator or recovery code. */
-  async withSecondFactor(mfaToken: string, code: string, context: SignInContext): Promise<SignedIn> {
+  /**
+   * The code step. With `rememberDevice`, the session it makes trusts its device at once, by the
+   * rules of `Mfa.trust` (an MFA session, bound to its client; a native app gets a device token).
+   */
+  async withSecondFactor(
+    mfaToken: string,
+    code: string,
+    context: SignInContext,
+    options: { rememberDevice?: boolean } = {},
+  ): Promise<SignedIn> {
     const failed = { step: 'code' as const, email: null, userId: null, clientId: null, place: context.place };
     const done = await this.#attempt(failed, async () => {
       const completed = await this.#deps.mfa.completeChallenge(mfaToken, code, this.#limitIp(context));
@@ -119,7 +134,15 @@ export class SignIn {
     const { user, challenge, method } = done;
     const client = this.#client(challenge.clientId);
     const native = challenge.device === null ? null : (JSON.parse(challenge.device) as NativeDevice);
-    return this.#open(user, client, 'mfa', challenge.transport, native, method, context);
+    const signed = await this.#open(user, client, 'mfa', challenge.transport, native, method, context);
+    if (!options.rememberDevice || signed.session.deviceId === null) return signed;
+    const actor = { kind: 'session' as const, sessionId: signed.session.id, ip: context.place.ip };
+    const { until, token } = await this.#deps.mfa.trust(signed.session, actor, signed.transport === 'bearer');
+    return {
+      ...signed,
+      session: { ...signed.session, trusted: true, deviceTrustedUntil: until },
+      remembered: { until, deviceToken: token },
+    };
   }
 
   /**
@@ -156,8 +179,9 @@ export class SignIn {
     const issued = await sessions.createSession(user.id, client.id, method, origin);
     await recorder.record({ type: 'signed_in', at: clock.now(), user, session: issued.session, risk, secondFactor });
     // A trusted device skipped the code step; the answer says so, as the list will.
-    const trusted = await this.#deps.mfa.isDeviceTrusted(user.id, issued.session.deviceId);
-    return { kind: 'session', user, session: { ...issued.session, trusted }, token: issued.token, transport };
+    const until = await this.#deps.mfa.deviceTrustedUntil(user.id, issued.session.deviceId);
+    const session = { ...issued.session, trusted: until !== null, deviceTrustedUntil: until };
+    return { kind: 'session', user, session, token: issued.token, transport };
   }
 
   /** Runs a step; a refusal is recorded (metrics, the timeline for known accounts) and rethrown. */

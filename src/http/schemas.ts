@@ -57,6 +57,7 @@ export const Session = Type.Object(
     last_active_at: Type.String(),
     expires_at: Type.String({ description: 'When the session ends if nothing else happens: the earlier of its idle and absolute expiry' }),
     trusted: Type.Boolean(),
+    trusted_until: Type.Optional(Nullable(Type.String({ description: "Until when the session's device is trusted; null when it is not" }))),
     current: Type.Boolean(),
     auth_method: Type.String(),
   },

@@ -42,6 +42,7 @@ export function sessionView(
     last_active_at: iso(session.lastActiveAt),
     expires_at: iso(effectiveExpiry(session, policy)),
     trusted: session.trusted,
+    trusted_until: session.trusted && session.deviceTrustedUntil !== null ? iso(session.deviceTrustedUntil) : null,
     current: session.id === currentSessionId,
     auth_method: session.authMethod,
   };

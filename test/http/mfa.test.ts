@@ -92,7 +92,12 @@ describe.each(ENGINES)('MFA and trusted devices (%s)', (engine) => {
     const { e, secret } = await enrolled('two-step');
     const first = await passwordStep(e);
     expect(first.statusCode, first.body).toBe(200);
-    expect(first.json()).toEqual({ mfa_required: true, mfa_token: expect.any(String), expires_at: expect.any(String) });
+    expect(first.json()).toEqual({
+      mfa_required: true,
+      mfa_token: expect.any(String),
+      expires_at: expect.any(String),
+      remember_device_days: 30,
+    });
     expect(first.cookies.find((c) => c.name === COOKIE)).toBeUndefined();
     const second = await codeStep(first.json().mfa_token, codeFor(secret));
     expect(second.statusCode, second.body).toBe(200);

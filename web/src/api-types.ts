@@ -121,7 +121,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Finish a sign-in with a two-step verification or recovery code */
+    /**
+     * Finish a sign-in with a two-step verification or recovery code
+     * @description With `remember_device: true` the new session trusts its device at once, as `POST /v1/me/devices/current/trust` would: bound to this client, for `remember_device_days`; a native (bearer) client also gets its `device_token`.
+     */
     post: operations['signInWithCode'];
     delete?: never;
     options?: never;
@@ -414,6 +417,43 @@ export interface paths {
     /** Trust this device: later sign-ins from it skip the code step */
     post: operations['trustCurrentDevice'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/trusted-devices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's trusted devices: sign-ins from them skip the code step until their trust ends */
+    get: operations['listMyTrustedDevices'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/trusted-devices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Stop trusting one of the caller's trusted devices (by the id the list gives)
+     * @description Its next sign-in asks for a code again. Recent authentication is needed unless it is the device of the calling session (403 `reauth_required`); 404 `not_found` when no trusted device of the caller has that id.
+     */
+    delete: operations['untrustMyDevice'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1063,8 +1103,25 @@ export interface components {
       /** @description When the session ends if nothing else happens: the earlier of its idle and absolute expiry */
       expires_at: string;
       trusted: boolean;
+      trusted_until?: string | null;
       current: boolean;
       auth_method: string;
+    };
+    TrustedDevice: {
+      /** @description Names the device in `DELETE /v1/me/trusted-devices/:id` (not the device id, which stays on the server) */
+      id: string;
+      name: string;
+      /** @description The app the trust was granted to */
+      client: {
+        id: string;
+        name: string;
+      };
+      /** @description Null for trust granted before this was recorded */
+      trusted_since: string | null;
+      trusted_until: string;
+      last_seen_at: string;
+      /** @description The device of the calling session */
+      current: boolean;
     };
     SecurityEvent: {
       id: string;
@@ -1197,6 +1254,7 @@ export interface components {
       /** @description When the session ends if nothing else happens: the earlier of its idle and absolute expiry */
       expires_at: string;
       trusted: boolean;
+      trusted_until?: string | null;
       current: boolean;
       auth_method: string;
       /** @description The member whose session it is */
@@ -1556,6 +1614,8 @@ export interface operations {
                 /** @description Single use; send it with a code to POST /v1/auth/sign-in/mfa within 5 minutes */
                 mfa_token: string;
                 expires_at: string;
+                /** @description How long the device stays trusted, in days, when the code step is sent with `remember_device: true` */
+                remember_device_days: number;
               };
         };
       };
@@ -1591,6 +1651,8 @@ export interface operations {
         'application/json': {
           mfa_token: string;
           code: string;
+          /** @description Trust the device of the session this step makes ("Remember this device"): later sign-ins from it, by this client, skip the code step until `remember_device_days` have passed */
+          remember_device?: boolean;
         };
       };
     };
@@ -1605,6 +1667,8 @@ export interface operations {
             user: components['schemas']['User'];
             session: components['schemas']['Session'];
             token?: string;
+            /** @description Native (bearer) clients that sent `remember_device: true`: the proof of trust, shown once; send it as `device.trust_token` at sign-in. */
+            device_token?: string;
           };
         };
       };
@@ -2413,6 +2477,84 @@ export interface operations {
             device_token?: string;
           };
         };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listMyTrustedDevices: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            devices: components['schemas']['TrustedDevice'][];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  untrustMyDevice: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
       '4XX': {

@@ -36,6 +36,8 @@ export function needsCode(result: SignInResult): result is MfaChallenge {
 
 export type MfaStatus = Answer<'getMyMfaStatus'>;
 export type TotpEnrolment = Answer<'startTotpEnrolment'>;
+/** A device whose sign-ins skip the code step, as the two-step verification page lists it. */
+export type TrustedDevice = components['schemas']['TrustedDevice'];
 export type UiConfig = Answer<'getUiConfig'>;
 export type SecurityEvent = components['schemas']['SecurityEvent'];
 /** Why a sign-in was flagged: new_device, new_country, impossible_travel, failures_then_success, new_client. */
@@ -131,7 +133,8 @@ export interface Api {
   /** A lost or replaced device: ends every session on the device `sessionId` ran on and untrusts it. */
   replaceDevice(sessionId: string): Promise<DeviceReplaced>;
   signIn(email: string, password: string): Promise<SignInResult>;
-  signInWithCode(mfaToken: string, code: string): Promise<SignedIn>;
+  /** The code step; with `rememberDevice` the new session trusts this device (for `remember_device_days`). */
+  signInWithCode(mfaToken: string, code: string, rememberDevice?: boolean): Promise<SignedIn>;
   reauthenticate(proof: RequestBody<'reauthenticate'>): Promise<void>;
   getMfaStatus(): Promise<MfaStatus>;
   startTotpEnrolment(): Promise<TotpEnrolment>;
@@ -141,6 +144,9 @@ export interface Api {
   disableMfa(): Promise<void>;
   trustThisDevice(): Promise<void>;
   stopTrustingDevice(sessionId: string): Promise<void>;
+  listTrustedDevices(): Promise<TrustedDevice[]>;
+  /** By the list's id; another device than this one needs a recent authentication. */
+  untrustDevice(deviceId: string): Promise<void>;
   signOut(): Promise<void>;
   changePassword(input: { currentPassword: string; newPassword: string; signOutOthers: boolean }): Promise<void>;
   /** The security timeline, newest first; pass `next_cursor` back as `cursor` for the next page. */
@@ -253,7 +259,8 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     revokeAllSessions: async () => (await call<'revokeAllMySessions'>('POST', '/v1/me/sessions/revoke-all', {})).revoked,
     replaceDevice: (id) => call<'replaceMyDevice'>('POST', `/v1/me/sessions/${encodeURIComponent(id)}/replace-device`, {}),
     signIn: (email, password) => call<'signIn'>('POST', '/v1/auth/sign-in', { email, password }),
-    signInWithCode: (mfaToken, code) => call<'signInWithCode'>('POST', '/v1/auth/sign-in/mfa', { mfa_token: mfaToken, code }),
+    signInWithCode: (mfaToken, code, rememberDevice = false) =>
+      call<'signInWithCode'>('POST', '/v1/auth/sign-in/mfa', { mfa_token: mfaToken, code, remember_device: rememberDevice }),
     reauthenticate: async (proof) => {
       await call<'reauthenticate'>('POST', '/v1/me/reauthenticate', proof);
     },
@@ -267,6 +274,8 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
       await call<'trustCurrentDevice'>('POST', '/v1/me/devices/current/trust', {});
     },
     stopTrustingDevice: (sessionId) => call<'untrustSessionDevice'>('DELETE', `/v1/me/sessions/${encodeURIComponent(sessionId)}/trust`),
+    listTrustedDevices: async () => (await call<'listMyTrustedDevices'>('GET', '/v1/me/trusted-devices')).devices,
+    untrustDevice: (deviceId) => call<'untrustMyDevice'>('DELETE', `/v1/me/trusted-devices/${encodeURIComponent(deviceId)}`),
     signOut: () => call<'signOut'>('POST', '/v1/auth/sign-out', {}),
     // The answer is 204 for a browser: its session's new token comes as the cookie (a bearer
     // client would get it in a 200 body).

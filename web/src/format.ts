@@ -43,6 +43,18 @@ export function formatExact(iso: string, locale: string = defaultMessages.locale
   }).format(then);
 }
 
+/** A day as people say it: "5 January", with the year when it is not this year's ("5 January 2027"). */
+export function formatDay(iso: string, now: Date, locale: string = defaultMessages.locale, timeZone?: string): string {
+  const then = new Date(iso);
+  if (Number.isNaN(then.getTime())) return iso;
+  const zone = timeZone === undefined ? {} : { timeZone };
+  const year = (d: Date) => new Intl.DateTimeFormat('en', { year: 'numeric', ...zone }).format(d);
+  const parts = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long', year: 'numeric', ...zone }).formatToParts(then);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  const day = `${part('day')} ${part('month')}`;
+  return year(then) === year(now) ? day : `${day} ${part('year')}`;
+}
+
 /** The full country name for a tooltip ("United Kingdom" for GB); the code itself if unknown. */
 export function countryName(code: string, locale: string = defaultMessages.locale): string {
   try {

@@ -70,6 +70,12 @@ export const en = {
     codeSubmitting: 'Verifying…',
     codeRestart: 'The sign-in took too long. Enter your email and password again.',
     back: 'Back to email and password',
+    rememberDevice: (days: number) => `Remember this device for ${days} ${days === 1 ? 'day' : 'days'}`,
+    rememberDeviceHint: 'Sign-ins from this browser skip the code until then. Leave it unticked on a shared or public computer.',
+  },
+
+  forms: {
+    showPassword: 'Show password',
   },
 
   reauth: {
@@ -122,6 +128,27 @@ export const en = {
     turnOffConfirm: 'Turn off',
     turnOffWorking: 'Turning off…',
     disabled: 'Two-step verification is off.',
+    codesCopy: 'Copy',
+    codesCopied: 'Recovery codes copied.',
+    codesCopyFailed: 'The codes could not be copied. Select them and copy them yourself.',
+    codesDownload: 'Download (.txt)',
+    codesDownloaded: 'Recovery codes downloaded as sessiond-recovery-codes.txt.',
+    codesPrint: 'Print',
+    codesFileHeader: (product: string, email: string | null) =>
+      `${product} recovery codes${email === null ? '' : ` for ${email}`}. Each code signs you in once instead of an authenticator code.`,
+    devicesTitle: 'Trusted devices',
+    devicesIntro: 'Sign-ins from these devices skip the authenticator code until their trust ends. Stop trusting any you no longer use.',
+    devicesLoading: 'Loading trusted devices…',
+    devicesLoadError: 'The trusted devices could not be loaded.',
+    devicesEmpty: 'No device is trusted.',
+    devicesListLabel: 'Trusted devices',
+    deviceThis: 'This device',
+    deviceApp: (app: string) => `App: ${app}`,
+    deviceSince: (day: string) => `Trusted since ${day}`,
+    deviceUntil: (day: string) => `Trusted until ${day}`,
+    deviceStop: 'Stop trusting',
+    deviceStopLabel: (name: string) => `Stop trusting ${name}`,
+    deviceStopped: (name: string) => `${name} is no longer trusted. Its next sign-in asks for a code.`,
   },
 
   sessions: {
@@ -142,6 +169,7 @@ export const en = {
     trusted: 'Trusted device',
     trustedHint: 'Sign-ins from this device skip the authenticator code.',
     unknownDevice: 'Unknown device',
+    trustedUntil: (day: string) => `Trusted until ${day}`,
     unknownLocation: 'Location unknown',
     approximate: 'approximate',
     approximateHint: 'Approximate location, worked out from the IP address. It can be wrong by many kilometres.',

@@ -66,6 +66,8 @@ export interface DevicesTable {
   first_seen_at: number;
   last_seen_at: number;
   trusted_until: number | null;
+  /** When the current trust was granted (migration 0018); null: no trust, or granted before that. */
+  trusted_at: number | null;
   /** The client the trust was granted to (migration 0007); null: no trust, or trust from before grants. */
   trust_client_id: string | null;
   /** A native app's device token: its id and sha256 of its secret. Null for browsers. */

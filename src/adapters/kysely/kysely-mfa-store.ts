@@ -155,6 +155,7 @@ export function kyselyMfaStore(db: Db): MfaStore {
     async setDeviceTrust(userId, deviceId, trustedUntil, grant) {
       const set = {
         trusted_until: trustedUntil,
+        trusted_at: trustedUntil === null ? null : (grant?.grantedAt ?? null),
         trust_client_id: trustedUntil === null ? null : (grant?.clientId ?? null),
         trust_token_id: trustedUntil === null ? null : (grant?.tokenId ?? null),
         trust_secret_hash: trustedUntil === null ? null : (grant?.secretHash ?? null),
@@ -187,6 +188,25 @@ export function kyselyMfaStore(db: Db): MfaStore {
     async trustedDeviceIds(userId, now) {
       const rows = await db.selectFrom('devices').select('id').where('user_id', '=', userId).where('trusted_until', '>', now).execute();
       return rows.map((r) => r.id);
+    },
+
+    async listTrustedDevices(userId, now) {
+      const rows = await db
+        .selectFrom('devices')
+        .select(['id', 'name', 'trust_client_id', 'trusted_at', 'trusted_until', 'last_seen_at'])
+        .where('user_id', '=', userId)
+        .where('trusted_until', '>', now)
+        .orderBy('trusted_until', 'desc')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        deviceId: r.id,
+        name: r.name,
+        clientId: r.trust_client_id,
+        trustedAt: r.trusted_at === null ? null : Number(r.trusted_at),
+        trustedUntil: Number(r.trusted_until),
+        lastSeenAt: Number(r.last_seen_at),
+      }));
     },
 
     async authenticatedAt(sessionId) {

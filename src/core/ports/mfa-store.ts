@@ -42,10 +42,24 @@ export interface DeviceTrustGrant {
   clientId: string;
   tokenId: string | null;
   secretHash: string | null;
+  /** When the trust was granted ("trusted since"); absent in grants that do not say. */
+  grantedAt?: number;
 }
 
 export interface DeviceTrust extends DeviceTrustGrant {
   trustedUntil: number;
+}
+
+/** A device of the user trusted past `now`, as the two-step verification page lists it. */
+export interface TrustedDeviceRecord {
+  deviceId: string;
+  name: string;
+  /** The client the trust was granted to; null for trust from before grants (not honoured). */
+  clientId: string | null;
+  /** Null when granted before migration 0018. */
+  trustedAt: number | null;
+  trustedUntil: number;
+  lastSeenAt: number;
 }
 
 export interface MfaStore {
@@ -82,6 +96,8 @@ export interface MfaStore {
   findDeviceTrust(userId: string, deviceId: string, now: number): Promise<DeviceTrust | null>;
   /** Ids of the user's devices trusted past `now`. */
   trustedDeviceIds(userId: string, now: number): Promise<string[]>;
+  /** The user's devices trusted past `now`, most recently trusted first. */
+  listTrustedDevices(userId: string, now: number): Promise<TrustedDeviceRecord[]>;
 
   /** When the session last re-authenticated; null when never (its sign-in counts). Read past any cache. */
   authenticatedAt(sessionId: string): Promise<number | null>;

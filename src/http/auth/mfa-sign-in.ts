@@ -7,9 +7,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { HttpContext } from '../context.js';
 import { signInAnswer, signInContext } from './sign-in-context.js';
-import { MfaSignInBody } from '../mfa/schemas.js';
+import { MfaSignInBody, MfaSignInResponse } from '../mfa/schemas.js';
 import { SECURITY } from '../openapi.js';
-import { SignInResponse, responses } from '../schemas.js';
+import { responses } from '../schemas.js';
 
 export function mfaSignInRoute(ctx: HttpContext): FastifyPluginAsyncTypebox {
   const { registry } = ctx;
@@ -21,9 +21,11 @@ export function mfaSignInRoute(ctx: HttpContext): FastifyPluginAsyncTypebox {
           tags: ['auth'],
           operationId: 'signInWithCode',
           summary: 'Finish a sign-in with a two-step verification or recovery code',
+          description:
+            'With `remember_device: true` the new session trusts its device at once, as `POST /v1/me/devices/current/trust` would: bound to this client, for `remember_device_days`; a native (bearer) client also gets its `device_token`.',
           security: SECURITY.public,
           body: MfaSignInBody,
-          response: responses({ 200: SignInResponse }),
+          response: responses({ 200: MfaSignInResponse }),
         },
       },
       async (request, reply) => {
@@ -31,6 +33,7 @@ export function mfaSignInRoute(ctx: HttpContext): FastifyPluginAsyncTypebox {
           request.body.mfa_token,
           request.body.code,
           await signInContext(ctx, request, reply),
+          { rememberDevice: request.body.remember_device === true },
         );
         return signInAnswer(ctx, reply, result);
       },

@@ -28,8 +28,13 @@ export async function signInContext(ctx: HttpContext, request: FastifyRequest, r
   };
 }
 
-type SessionAnswer = { user: ReturnType<typeof userView>; session: ReturnType<typeof sessionView>; token?: string };
-type CodeStepAnswer = { mfa_required: true; mfa_token: string; expires_at: string };
+type SessionAnswer = {
+  user: ReturnType<typeof userView>;
+  session: ReturnType<typeof sessionView>;
+  token?: string;
+  device_token?: string;
+};
+type CodeStepAnswer = { mfa_required: true; mfa_token: string; expires_at: string; remember_device_days: number };
 
 /** Sets the cookie for a browser session; the token is in the body only for bearer clients. */
 export function signInAnswer(ctx: HttpContext, reply: FastifyReply, result: SignedIn): SessionAnswer;
@@ -41,11 +46,17 @@ export function signInAnswer(
 ): SessionAnswer | CodeStepAnswer {
   const { config, sessions } = registry;
   if (result.kind === 'second_factor')
-    return { mfa_required: true, mfa_token: result.token, expires_at: new Date(result.expiresAt).toISOString() };
+    return {
+      mfa_required: true,
+      mfa_token: result.token,
+      expires_at: new Date(result.expiresAt).toISOString(),
+      remember_device_days: Math.round(registry.mfa.policy.trustedDeviceMs / 86_400_000),
+    };
   if (result.transport === 'cookie') setSessionCookie(reply, cookies, result.token, Math.floor(config.maxAgeMs / 1000));
   return {
     user: userView(result.user),
     session: sessionView(result.session, result.session.id, config.clients, sessions.policy),
     ...(result.transport === 'bearer' ? { token: result.token } : {}),
+    ...(result.remembered?.deviceToken != null ? { device_token: result.remembered.deviceToken } : {}),
   };
 }

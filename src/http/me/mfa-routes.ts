@@ -17,10 +17,13 @@ import {
   TotpConfirmed,
   TotpEnrolment,
   TrustResponse,
+  TrustedDeviceList,
+  TrustedDeviceParams,
 } from '../mfa/schemas.js';
 import { authOf } from '../plugins/authenticate.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { SECURITY } from '../openapi.js';
+import { describeClient } from '../../core/clients.js';
 import { EmptyBody, SessionIdParams, responses } from '../schemas.js';
 import { renewedCredential } from './renewed-session.js';
 
@@ -190,6 +193,64 @@ export function mfaRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         const { until, token } = await mfa.trust(session, actorOf(request), via === 'bearer');
         request.log.info({ event: 'device_trusted', user_id: user.id, session_id: session.id }, 'device trusted');
         return { trusted_until: iso(until), ...(token !== null ? { device_token: token } : {}) };
+      },
+    );
+
+    app.get(
+      '/trusted-devices',
+      {
+        schema: {
+          tags: ['mfa'],
+          operationId: 'listMyTrustedDevices',
+          summary: "The caller's trusted devices: sign-ins from them skip the code step until their trust ends",
+          security: SECURITY.session,
+          response: responses({ 200: TrustedDeviceList }),
+        },
+      },
+      async (request) => {
+        const { user, session } = authOf(request);
+        const devices = await mfa.listTrustedDevices(user.id);
+        return {
+          devices: devices.map((d) => {
+            const client = describeClient(registry.config.clients, d.clientId ?? '');
+            return {
+              id: d.handle,
+              name: d.name,
+              client: { id: client.id, name: client.name },
+              trusted_since: d.trustedAt === null ? null : iso(d.trustedAt),
+              trusted_until: iso(d.trustedUntil),
+              last_seen_at: iso(d.lastSeenAt),
+              current: d.deviceId === session.deviceId,
+            };
+          }),
+        };
+      },
+    );
+
+    // Stopping trust in another device needs a recent authentication, as ending another session
+    // does; the caller's own device needs none (as signing out needs none).
+    app.delete(
+      '/trusted-devices/:id',
+      {
+        schema: {
+          tags: ['mfa'],
+          operationId: 'untrustMyDevice',
+          summary: "Stop trusting one of the caller's trusted devices (by the id the list gives)",
+          description:
+            'Its next sign-in asks for a code again. Recent authentication is needed unless it is the device of the calling session (403 `reauth_required`); 404 `not_found` when no trusted device of the caller has that id.',
+          security: SECURITY.session,
+          params: TrustedDeviceParams,
+          response: responses({ 204: { type: 'null' } }),
+        },
+      },
+      async (request, reply) => {
+        const { user, session } = authOf(request);
+        const device = await mfa.findTrustedDevice(user.id, request.params.id);
+        if (!device) throw new SessiondError('not_found', 'No such trusted device.');
+        if (device.deviceId !== session.deviceId) await requireRecentAuth(request, registry);
+        await mfa.untrustDevice(user.id, device.deviceId, actorOf(request));
+        request.log.info({ event: 'device_untrusted', user_id: user.id, session_id: session.id }, 'device no longer trusted');
+        return reply.code(204).send();
       },
     );
 

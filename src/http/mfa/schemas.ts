@@ -10,12 +10,40 @@ export const MfaRequired = Type.Object({
   mfa_required: Type.Literal(true),
   mfa_token: Type.String({ description: 'Single use; send it with a code to POST /v1/auth/sign-in/mfa within 5 minutes' }),
   expires_at: Type.String(),
+  remember_device_days: Type.Integer({
+    description: 'How long the device stays trusted, in days, when the code step is sent with `remember_device: true`',
+  }),
 });
 
 /** `POST /v1/auth/sign-in` answers a session, or (MFA on, device not trusted) the code step. */
 export const SignInAnswer = Type.Union([SignInResponse, MfaRequired]);
 
-export const MfaSignInBody = Type.Object({ mfa_token: MfaToken, code: Code }, { additionalProperties: false });
+export const MfaSignInBody = Type.Object(
+  {
+    mfa_token: MfaToken,
+    code: Code,
+    remember_device: Type.Optional(
+      Type.Boolean({
+        description:
+          'Trust the device of the session this step makes ("Remember this device"): later sign-ins from it, by this client, skip the code step until `remember_device_days` have passed',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The code step's answer: a session, and with `remember_device` a native app's device token. */
+export const MfaSignInResponse = Type.Object({
+  user: SignInResponse.properties.user,
+  session: SignInResponse.properties.session,
+  token: Type.Optional(Type.String()),
+  device_token: Type.Optional(
+    Type.String({
+      description:
+        'Native (bearer) clients that sent `remember_device: true`: the proof of trust, shown once; send it as `device.trust_token` at sign-in.',
+    }),
+  ),
+});
 
 export const CodeBody = Type.Object({ code: Code }, { additionalProperties: false });
 
@@ -60,6 +88,25 @@ export const TotpEnrolment = Type.Object({
 });
 
 export const RecoveryCodes = Type.Object({ recovery_codes: Type.Array(Type.String()) });
+
+export const TrustedDevice = Type.Object(
+  {
+    id: Type.String({
+      description: 'Names the device in `DELETE /v1/me/trusted-devices/:id` (not the device id, which stays on the server)',
+    }),
+    name: Type.String(),
+    client: Type.Object({ id: Type.String(), name: Type.String() }, { description: 'The app the trust was granted to' }),
+    trusted_since: Type.Union([Type.String(), Type.Null()], { description: 'Null for trust granted before this was recorded' }),
+    trusted_until: Type.String(),
+    last_seen_at: Type.String(),
+    current: Type.Boolean({ description: 'The device of the calling session' }),
+  },
+  { $id: 'TrustedDevice' },
+);
+
+export const TrustedDeviceList = Type.Object({ devices: Type.Array(TrustedDevice) });
+
+export const TrustedDeviceParams = Type.Object({ id: Type.String({ maxLength: 64 }) }, { additionalProperties: false });
 
 export const TrustResponse = Type.Object({
   trusted_until: Type.String(),

@@ -186,6 +186,8 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     disableMfa: vi.fn<Api['disableMfa']>().mockResolvedValue(undefined),
     trustThisDevice: vi.fn<Api['trustThisDevice']>().mockResolvedValue(undefined),
     stopTrustingDevice: vi.fn<Api['stopTrustingDevice']>().mockResolvedValue(undefined),
+    listTrustedDevices: vi.fn<Api['listTrustedDevices']>().mockResolvedValue([]),
+    untrustDevice: vi.fn<Api['untrustDevice']>().mockResolvedValue(undefined),
     listSecurityEvents: vi.fn<Api['listSecurityEvents']>().mockResolvedValue({ events: [], next_cursor: null }),
     requestPasswordReset: vi.fn<Api['requestPasswordReset']>().mockResolvedValue(undefined),
     confirmPasswordReset: vi.fn<Api['confirmPasswordReset']>().mockResolvedValue(undefined),

@@ -16,6 +16,7 @@ import { incidents } from './0013-incidents.js';
 import { workspacePolicies } from './0015-workspace-policies.js';
 import { workspaceApiKeys } from './0016-workspace-api-keys.js';
 import { auditRetention } from './0017-audit-retention.js';
+import { deviceTrustedAt } from './0018-device-trusted-at.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015-workspace-policies': workspacePolicies,
   '0016-workspace-api-keys': workspaceApiKeys,
   '0017-audit-retention': auditRetention,
+  '0018-device-trusted-at': deviceTrustedAt,
 };
 
 export const migrationProvider: MigrationProvider = {

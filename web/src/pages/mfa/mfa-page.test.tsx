@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../api';
-import type { MfaStatus } from '../../api';
+import type { MfaStatus, TrustedDevice } from '../../api';
 import { App } from '../../app';
 import { fakeApi, makeSession, NOW, RECOVERY_CODES, reauthRequired } from '../../testing/fixtures';
 
@@ -83,5 +83,111 @@ describe('Two-step verification page', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(api.disableMfa).toHaveBeenCalledOnce();
     expect(await screen.findByRole('button', { name: 'Set up an authenticator app' })).toBeTruthy();
+  });
+});
+
+describe('Two-step verification page: recovery codes can be kept', () => {
+  async function showCodes() {
+    const api = open({ enabled: true, enabled_at: NOW.toISOString(), recovery_codes_remaining: 3, methods: ['totp'] });
+    fireEvent.click(await screen.findByRole('button', { name: 'Get new recovery codes' }));
+    await screen.findByRole('list', { name: 'Recovery codes' });
+    return api;
+  }
+
+  it('Copy puts the ten codes on the clipboard, one a line, and says so', async () => {
+    const writeText = vi.fn<(text: string) => Promise<void>>().mockResolvedValue(undefined);
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await showCodes();
+    fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith(RECOVERY_CODES.join('\n')));
+    expect(await screen.findByText('Recovery codes copied.')).toBeTruthy();
+  });
+
+  it('a refused clipboard says to copy them by hand', async () => {
+    const writeText = vi.fn<(text: string) => Promise<void>>().mockRejectedValue(new Error('denied'));
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
+    await showCodes();
+    fireEvent.click(screen.getByRole('button', { name: 'Copy' }));
+    expect(await screen.findByText(/could not be copied/)).toBeTruthy();
+  });
+
+  it('Download saves sessiond-recovery-codes.txt holding every code', async () => {
+    let saved: Blob | null = null;
+    const createObjectURL = vi.fn((blob: Blob) => {
+      saved = blob;
+      return 'blob:codes';
+    });
+    const revokeObjectURL = vi.fn();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    const clicked: HTMLAnchorElement[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this);
+    });
+    await showCodes();
+    fireEvent.click(screen.getByRole('button', { name: 'Download (.txt)' }));
+    expect(clicked).toHaveLength(1);
+    expect(clicked[0]!.download).toBe('sessiond-recovery-codes.txt');
+    expect(clicked[0]!.getAttribute('href')).toBe('blob:codes');
+    const text = await saved!.text();
+    for (const c of RECOVERY_CODES) expect(text).toContain(c);
+    expect(saved!.type).toContain('text/plain');
+    expect(revokeObjectURL).toHaveBeenCalledWith('blob:codes');
+    expect(await screen.findByText(/downloaded as sessiond-recovery-codes.txt/)).toBeTruthy();
+    click.mockRestore();
+  });
+
+  it('Print prints the page with only the codes marked for printing', async () => {
+    let classDuringPrint = '';
+    const print = vi.fn(() => {
+      classDuringPrint = document.body.className;
+    });
+    Object.defineProperty(window, 'print', { value: print, configurable: true, writable: true });
+    await showCodes();
+    fireEvent.click(screen.getByRole('button', { name: 'Print' }));
+    expect(print).toHaveBeenCalledTimes(1);
+    expect(classDuringPrint).toContain('printing-codes');
+    expect(document.body.classList.contains('printing-codes')).toBe(false);
+    expect(document.querySelector('.codes-to-print')?.textContent).toContain(RECOVERY_CODES[0]);
+  });
+});
+
+describe('Two-step verification page: trusted devices', () => {
+  const mac: TrustedDevice = {
+    id: 'mac-handle',
+    name: 'Mac · Chrome',
+    client: { id: 'web', name: 'Web' },
+    trusted_since: '2026-01-05T10:00:00Z',
+    trusted_until: '2026-02-04T10:00:00Z',
+    last_seen_at: '2026-01-10T10:00:00Z',
+    current: false,
+  };
+  const phone: TrustedDevice = { ...mac, id: 'phone-handle', name: 'Pixel 8 · Firefox', current: true, trusted_since: null };
+
+  it('lists each trusted device with its name, app, since and until; Stop trusting asks to confirm it is you, then removes it', async () => {
+    const api = open({ enabled: true, enabled_at: NOW.toISOString(), recovery_codes_remaining: 10, methods: ['totp'] });
+    api.listTrustedDevices.mockResolvedValueOnce([phone, mac]).mockResolvedValue([phone]);
+    const list = await screen.findByRole('list', { name: 'Trusted devices' });
+    const rows = within(list).getAllByRole('listitem');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.textContent).toContain('Pixel 8 · Firefox');
+    expect(rows[0]!.textContent).toContain('This device');
+    expect(rows[1]!.textContent).toContain('App: Web');
+    expect(rows[1]!.textContent).toContain('Trusted since 5 January');
+    expect(rows[1]!.textContent).toContain('Trusted until 4 February');
+
+    api.untrustDevice.mockRejectedValueOnce(reauthRequired());
+    fireEvent.click(within(rows[1]!).getByRole('button', { name: 'Stop trusting Mac · Chrome' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    fireEvent.change(within(dialog).getByLabelText('Password'), { target: { value: 'correct horse battery staple' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByText('Mac · Chrome is no longer trusted. Its next sign-in asks for a code.')).toBeTruthy();
+    expect(api.untrustDevice).toHaveBeenLastCalledWith('mac-handle');
+    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Trusted devices' })).getAllByRole('listitem')).toHaveLength(1));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Trusted devices' })));
+  });
+
+  it('says when no device is trusted', async () => {
+    open({ enabled: true, enabled_at: NOW.toISOString(), recovery_codes_remaining: 10, methods: ['totp'] });
+    expect(await screen.findByText('No device is trusted.')).toBeTruthy();
   });
 });

@@ -7,7 +7,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError, isUnauthenticated } from '../../api';
-import type { MfaStatus, TotpEnrolment } from '../../api';
+import type { MfaStatus, TotpEnrolment, TrustedDevice } from '../../api';
+import { formatDay } from '../../format';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { useDocumentTitle } from '../../components/hooks';
 import { ReauthCancelled, useReauth } from '../../components/reauth-dialog';
@@ -31,6 +32,9 @@ export function MfaPage() {
     </SignedInLayout>
   );
 }
+
+/** The name of the file "Download" saves. */
+export const RECOVERY_CODES_FILE = 'sessiond-recovery-codes.txt';
 
 function MfaSettings() {
   const { api, onUnauthenticated } = useServices();
@@ -210,7 +214,7 @@ function MfaSettings() {
       )}
 
       {view.kind === 'codes' && (
-        <section className="card form-card" aria-labelledby="mfa-codes-title">
+        <section className="card form-card codes-to-print" aria-labelledby="mfa-codes-title">
           <h2 id="mfa-codes-title" className="section-title">
             {m.codesTitle}
           </h2>
@@ -220,6 +224,7 @@ function MfaSettings() {
               <li key={c}>{c}</li>
             ))}
           </ul>
+          <RecoveryCodeActions codes={view.codes} onDone={setNotice} />
           <button
             type="button"
             className="button button-primary"
@@ -232,6 +237,8 @@ function MfaSettings() {
           </button>
         </section>
       )}
+
+      {status?.enabled === true && view.kind === 'status' && <TrustedDevices />}
 
       {confirmOff && (
         <ConfirmDialog
@@ -258,4 +265,155 @@ function MfaSettings() {
 /** `JBSWY3DP EHPK3PXP …`: groups of four are easier to type. */
 function groupKey(secret: string): string {
   return secret.replace(/(.{4})/g, '$1 ').trim();
+}
+
+/** Copy, download (.txt) and print the recovery codes while they are shown. */
+function RecoveryCodeActions({ codes, onDone }: { codes: string[]; onDone: (notice: string) => void }) {
+  const m = messages.mfa;
+  const text = () => `${m.codesFileHeader(messages.productName, null)}\n\n${codes.join('\n')}\n`;
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(codes.join('\n'));
+      onDone(m.codesCopied);
+    } catch {
+      onDone(m.codesCopyFailed);
+    }
+  };
+
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([text()], { type: 'text/plain;charset=utf-8' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = RECOVERY_CODES_FILE;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    URL.revokeObjectURL(url);
+    onDone(m.codesDownloaded);
+  };
+
+  // Only the codes are printed (styles.css, @media print).
+  const print = () => {
+    document.body.classList.add('printing-codes');
+    try {
+      window.print();
+    } finally {
+      document.body.classList.remove('printing-codes');
+    }
+  };
+
+  return (
+    <div className="recovery-actions">
+      <button type="button" className="button" onClick={() => void copy()}>
+        {m.codesCopy}
+      </button>
+      <button type="button" className="button" onClick={download}>
+        {m.codesDownload}
+      </button>
+      <button type="button" className="button" onClick={print}>
+        {m.codesPrint}
+      </button>
+    </div>
+  );
+}
+
+/** The devices whose sign-ins skip the code: name, app, since and until, each with "Stop trusting". */
+function TrustedDevices() {
+  const { api, now, onUnauthenticated } = useServices();
+  const m = messages.mfa;
+  const reauth = useReauth();
+  const [devices, setDevices] = useState<TrustedDevice[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // After a device is removed its row (and button) is gone: focus goes to the section's heading,
+  // once the "Confirm it's you" dialog has given focus back (it does so in a microtask).
+  const [removed, setRemoved] = useState(0);
+  useEffect(() => {
+    if (removed > 0) queueMicrotask(() => headingRef.current?.focus());
+  }, [removed]);
+
+  const load = useCallback(async () => {
+    try {
+      setDevices(await api.listTrustedDevices());
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
+      setError(`${m.devicesLoadError} ${errorText(err)}`);
+    }
+  }, [api, onUnauthenticated, m]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const stop = async (device: TrustedDevice) => {
+    setBusy(device.id);
+    setError(null);
+    setNotice(null);
+    try {
+      await reauth.run(() => api.untrustDevice(device.id));
+      setNotice(m.deviceStopped(device.name));
+      await load();
+      setRemoved((n) => n + 1);
+    } catch (err) {
+      if (isUnauthenticated(err)) return onUnauthenticated(err);
+      setError(err instanceof ReauthCancelled ? err.message : errorText(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const today = now();
+  return (
+    <section className="card form-card" aria-labelledby="trusted-devices-title">
+      <h2 id="trusted-devices-title" className="section-title" ref={headingRef} tabIndex={-1}>
+        {m.devicesTitle}
+      </h2>
+      <p>{m.devicesIntro}</p>
+      <div role="status" aria-live="polite" className="notice-slot">
+        {notice !== null && <p className="alert alert-success">{notice}</p>}
+      </div>
+      {error !== null && (
+        <p className="alert alert-error" role="alert">
+          {error}
+        </p>
+      )}
+      {devices === null && error === null && <p className="muted">{m.devicesLoading}</p>}
+      {devices !== null && devices.length === 0 && <p className="muted">{m.devicesEmpty}</p>}
+      {devices !== null && devices.length > 0 && (
+        <ul className="trusted-devices" aria-label={m.devicesListLabel}>
+          {devices.map((d) => (
+            <li key={d.id} className="trusted-device">
+              <div>
+                <strong>{d.name}</strong>
+                {d.current && (
+                  <>
+                    {' '}
+                    <span className="badge badge-current">{m.deviceThis}</span>
+                  </>
+                )}
+                <p className="muted">{m.deviceApp(d.client.name)}</p>
+                <p className="muted">
+                  {d.trusted_since !== null && <>{m.deviceSince(formatDay(d.trusted_since, today, messages.locale))} · </>}
+                  {m.deviceUntil(formatDay(d.trusted_until, today, messages.locale))}
+                </p>
+              </div>
+              <button
+                type="button"
+                className="button"
+                aria-label={m.deviceStopLabel(d.current ? m.deviceThis.toLowerCase() : d.name)}
+                disabled={busy !== null}
+                onClick={() => void stop(d)}
+              >
+                {m.deviceStop}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {reauth.dialog}
+    </section>
+  );
 }

@@ -43,7 +43,32 @@ describe('Change password page', () => {
     const api = open();
     api.changePassword.mockRejectedValue(new ApiError(400, 'weak_password', 'Use at least 15 characters.'));
     submit('old password here!', 'short');
-    expect((await screen.findByRole('alert')).textContent).toContain('Use at least 15 characters.');
+    // Tied to the new-password field, which is marked invalid and focused.
+    const field = screen.getByLabelText('New password');
+    await waitFor(() => expect(document.activeElement).toBe(field));
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById('new-password-error')?.textContent).toBe('Use at least 15 characters.');
+    expect(field.getAttribute('aria-describedby')).toBe('new-password-error new-password-hint');
+    expect(screen.getByLabelText('Current password').getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('a wrong current password is that field’s error, focused', async () => {
+    const api = open();
+    api.changePassword.mockRejectedValue(new ApiError(400, 'incorrect_password', 'The current password is incorrect.'));
+    submit('wrong old password', 'a long new passphrase');
+    const field = screen.getByLabelText('Current password');
+    await waitFor(() => expect(document.activeElement).toBe(field));
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById('current-password-error')?.textContent).toBe('The current password is incorrect.');
+  });
+
+  it('both password fields have their own show-password toggle', () => {
+    open();
+    const toggles = screen.getAllByRole('button', { name: 'Show password' });
+    expect(toggles).toHaveLength(2);
+    fireEvent.click(toggles[1]!);
+    expect(screen.getByLabelText<HTMLInputElement>('New password').type).toBe('text');
+    expect(screen.getByLabelText<HTMLInputElement>('Current password').type).toBe('password');
   });
 
   it('has a sign-out button in the page frame', async () => {

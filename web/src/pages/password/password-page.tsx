@@ -11,7 +11,7 @@ import { SignedInLayout } from '../../components/signed-in-layout';
 import { useDocumentTitle } from '../../components/hooks';
 import { messages } from '../../messages';
 import { useServices } from '../../services';
-import { TextField } from '../../components/text-field';
+import { TextField, useFocusFirstError } from '../../components/text-field';
 
 export function PasswordPage() {
   return (
@@ -31,6 +31,9 @@ function PasswordForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // A wrong current password, or a new one the policy refuses, is that field's error (focused).
+  const [fieldErrors, setFieldErrors] = useState<{ current?: string; next?: string }>({});
+  const { formRef, focusFirstError } = useFocusFirstError();
   const reauth = useReauth();
 
   async function submit(event: FormEvent) {
@@ -38,6 +41,7 @@ function PasswordForm() {
     setBusy(true);
     setError(null);
     setDone(null);
+    setFieldErrors({});
     try {
       await reauth.run(() => api.changePassword({ currentPassword: current, newPassword: next, signOutOthers }));
       setDone(signOutOthers ? m.doneSignedOut : m.done);
@@ -45,6 +49,11 @@ function PasswordForm() {
       setNext('');
     } catch (err) {
       if (isUnauthenticated(err)) return onUnauthenticated(err);
+      if (err instanceof ApiError && (err.code === 'incorrect_password' || err.code === 'weak_password')) {
+        setFieldErrors(err.code === 'incorrect_password' ? { current: err.message } : { next: err.message });
+        focusFirstError();
+        return;
+      }
       setError(
         err instanceof ApiError
           ? err.retryAfterSeconds !== undefined
@@ -70,13 +79,14 @@ function PasswordForm() {
           <p>{error}</p>
         </div>
       )}
-      <form className="card form-card" onSubmit={(e) => void submit(e)}>
+      <form ref={formRef} className="card form-card" onSubmit={(e) => void submit(e)}>
         <TextField
           id="current-password"
           label={m.current}
           name="current_password"
           type="password"
           autoComplete="current-password"
+          error={fieldErrors.current}
           value={current}
           onChange={setCurrent}
         />
@@ -87,6 +97,7 @@ function PasswordForm() {
           type="password"
           autoComplete="new-password"
           hint={m.nextHint}
+          error={fieldErrors.next}
           value={next}
           onChange={setNext}
         />

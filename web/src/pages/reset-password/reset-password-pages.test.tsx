@@ -75,10 +75,12 @@ describe('Reset password: choosing a new password', () => {
     const api = open('/reset-password/confirm?token=reset-tok');
     api.confirmPasswordReset.mockRejectedValueOnce(new ApiError(400, 'weak_password', 'Use at least 15 characters.'));
     choose('short');
-    const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('That did not work');
-    expect(alert.textContent).toContain('Use at least 15 characters.');
-    expect(screen.getByLabelText('New password')).toBeTruthy();
+    const field = screen.getByLabelText('New password');
+    await waitFor(() => expect(document.activeElement).toBe(field));
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById('reset-new-password-error')?.textContent).toBe('Use at least 15 characters.');
+    expect(field.getAttribute('aria-describedby')).toContain('reset-new-password-error');
+    expect(screen.getByRole('button', { name: 'Show password' }).getAttribute('aria-pressed')).toBe('false');
     choose('a new long passphrase');
     expect(await screen.findByText('Your password was changed and every session was signed out.')).toBeTruthy();
     expect(api.confirmPasswordReset).toHaveBeenLastCalledWith('reset-tok', 'a new long passphrase');

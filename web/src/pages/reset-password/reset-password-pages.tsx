@@ -10,7 +10,7 @@ import { useDocumentTitle, useTokenFromUrl } from '../../components/hooks';
 import { Link } from '../../components/link';
 import { messages } from '../../messages';
 import { useServices } from '../../services';
-import { TextField } from '../../components/text-field';
+import { TextField, useFocusFirstError } from '../../components/text-field';
 
 function errorText(err: unknown): string {
   if (!(err instanceof ApiError)) return String(err);
@@ -89,17 +89,26 @@ export function ResetConfirmPage() {
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A password the policy refuses is the field's error, read with it and focused.
+  const [passwordError, setPasswordError] = useState<string | null>(null);
+  const { formRef, focusFirstError } = useFocusFirstError();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (token === null) return;
     setBusy(true);
     setError(null);
+    setPasswordError(null);
     try {
       await api.confirmPasswordReset(token, password);
       setSaved(true);
       setPassword('');
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'weak_password') {
+        setPasswordError(err.message);
+        focusFirstError();
+        return;
+      }
       setError(errorText(err));
     } finally {
       setBusy(false);
@@ -125,7 +134,7 @@ export function ResetConfirmPage() {
         <Link href="/sign-in">{m.signIn}</Link>
       ) : (
         <>
-          <form onSubmit={(e) => void submit(e)}>
+          <form ref={formRef} onSubmit={(e) => void submit(e)}>
             <TextField
               id="reset-new-password"
               label={m.newPassword}
@@ -133,6 +142,7 @@ export function ResetConfirmPage() {
               type="password"
               autoComplete="new-password"
               hint={messages.password.nextHint}
+              error={passwordError}
               value={password}
               onChange={setPassword}
             />

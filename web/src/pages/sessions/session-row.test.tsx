@@ -122,3 +122,21 @@ describe('SessionRow', () => {
     expect(item.textContent).not.toContain('approximate');
   });
 });
+
+describe('SessionRow: trust expiry', () => {
+  it('says until when a trusted device is trusted ("Trusted until 5 February"), with the year when it is not this year', () => {
+    const { item } = row(makeSession({ id: 's1', trusted: true, trusted_until: '2026-02-05T09:00:00Z' }));
+    expect(item.textContent).toContain('Trusted until 5 February');
+    expect(item.textContent).not.toContain('2026');
+  });
+
+  it('names the year of a trust that ends next year, and says nothing for an untrusted device', () => {
+    const { item } = row(makeSession({ id: 's1', trusted: true, trusted_until: '2027-01-04T09:00:00Z' }));
+    expect(item.textContent).toContain('Trusted until 4 January 2027');
+  });
+
+  it('an untrusted device shows no expiry', () => {
+    const { item } = row(makeSession({ id: 's1', trusted: false, trusted_until: null }));
+    expect(item.textContent).not.toContain('Trusted until');
+  });
+});

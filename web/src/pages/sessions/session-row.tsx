@@ -1,6 +1,6 @@
 import type { Session } from '../../api';
 import { AppIcon, DeviceIcon } from '../../components/icons';
-import { formatDeviceDetail, formatExact, formatLocation, formatRelative, describeSession } from '../../format';
+import { formatDay, formatDeviceDetail, formatExact, formatLocation, formatRelative, describeSession } from '../../format';
 import { messages } from '../../messages';
 
 export interface SessionRowProps {
@@ -69,6 +69,11 @@ export function SessionRow({
           {session.trusted && (
             <span className="badge badge-trusted" title={m.trustedHint}>
               {m.trusted}
+            </span>
+          )}
+          {session.trusted && session.trusted_until != null && (
+            <span className="session-trust-until muted" title={formatExact(session.trusted_until, messages.locale, timeZone)}>
+              {m.trustedUntil(formatDay(session.trusted_until, now, messages.locale, timeZone))}
             </span>
           )}
         </div>

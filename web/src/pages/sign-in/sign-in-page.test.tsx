@@ -35,14 +35,37 @@ describe('Sign-in page', () => {
     await waitFor(() => expect(window.location.pathname).toBe('/settings/security/sessions'));
   });
 
-  it('shows the server message for bad credentials and stays on the page', async () => {
+  it('after bad credentials the password is cleared and focused, its error tied to it; the email stays', async () => {
     const api = open('/sign-in');
     api.signIn.mockRejectedValue(new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.'));
     fill('a@b.c', 'wrong password here');
-    const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('The email or password is incorrect.');
+    const password = screen.getByLabelText<HTMLInputElement>('Password');
+    await waitFor(() => expect(document.activeElement).toBe(password));
+    expect(password.value).toBe('');
+    expect(password.getAttribute('aria-invalid')).toBe('true');
+    const described = (password.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent);
+    expect(described).toContain('The email or password is incorrect.');
+    expect(screen.getByLabelText<HTMLInputElement>('Email').value).toBe('a@b.c');
+    expect(screen.getByLabelText('Email').getAttribute('aria-invalid')).toBeNull();
     expect(window.location.pathname).toBe('/sign-in');
-    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+    // Typing again and succeeding clears the error.
+    api.signIn.mockResolvedValue({ user: makeUser(), session: makeSession({ id: 'me', current: true }) });
+    fill('a@b.c', 'correct horse battery staple');
+    await waitFor(() => expect(window.location.pathname).toBe('/settings/security/sessions'));
+  });
+
+  it('the password field has a show-password toggle that switches the input type', () => {
+    open('/sign-in');
+    const password = screen.getByLabelText<HTMLInputElement>('Password');
+    const toggle = screen.getByRole('button', { name: 'Show password' });
+    expect(password.type).toBe('password');
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    fireEvent.click(toggle);
+    expect(password.type).toBe('text');
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(toggle);
+    expect(password.type).toBe('password');
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
   });
 
   it('shows the wait from Retry-After when rate limited', async () => {
@@ -71,7 +94,7 @@ describe('Sign-in page', () => {
 describe('Sign-in page: two-step verification', () => {
   it('asks for a code after the password, then goes on', async () => {
     const api = open('/sign-in?next=%2Fsettings%2Fsecurity%2Fmfa');
-    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z' });
+    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z', remember_device_days: 30 });
     api.signInWithCode.mockResolvedValue({
       user: makeUser(),
       session: makeSession({ id: 'me', current: true }),
@@ -81,18 +104,35 @@ describe('Sign-in page: two-step verification', () => {
     fireEvent.change(screen.getByLabelText('Authentication code'), { target: { value: ' 123456 ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
     await waitFor(() => expect(window.location.pathname).toBe('/settings/security/mfa'));
-    expect(api.signInWithCode).toHaveBeenCalledWith('tok', '123456');
+    expect(api.signInWithCode).toHaveBeenCalledWith('tok', '123456', false);
+  });
+
+  it('offers "Remember this device" for the configured days, unticked; ticked, the code step asks for it', async () => {
+    const api = open('/sign-in');
+    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z', remember_device_days: 14 });
+    api.signInWithCode.mockResolvedValue({ user: makeUser(), session: makeSession({ id: 'me', current: true, trusted: true }) });
+    fill('ada@example.com', 'correct horse battery staple');
+    const remember = await screen.findByRole<HTMLInputElement>('checkbox', { name: 'Remember this device for 14 days' });
+    expect(remember.checked).toBe(false);
+    fireEvent.click(remember);
+    fireEvent.change(screen.getByLabelText('Authentication code'), { target: { value: '123456' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
+    await waitFor(() => expect(api.signInWithCode).toHaveBeenCalledWith('tok', '123456', true));
   });
 
   it('shows a wrong code and stays; an expired step goes back to the password', async () => {
     const api = open('/sign-in');
-    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z' });
+    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z', remember_device_days: 30 });
     fill('ada@example.com', 'correct horse battery staple');
     await screen.findByLabelText('Authentication code');
     api.signInWithCode.mockRejectedValueOnce(new ApiError(401, 'invalid_code', 'The code is incorrect or has already been used.'));
     fireEvent.change(screen.getByLabelText('Authentication code'), { target: { value: '000000' } });
     fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('The code is incorrect');
+    const codeField = screen.getByLabelText('Authentication code');
+    await waitFor(() => expect(codeField.getAttribute('aria-invalid')).toBe('true'));
+    expect(document.activeElement).toBe(codeField);
+    expect(document.getElementById('code-error')?.textContent).toContain('The code is incorrect');
+    expect(codeField.getAttribute('aria-describedby')).toContain('code-error');
     api.signInWithCode.mockRejectedValueOnce(
       new ApiError(401, 'mfa_token_invalid', 'The sign-in step expired or was already used. Sign in again.'),
     );

@@ -11,7 +11,7 @@ import { Link } from '../../components/link';
 import { messages } from '../../messages';
 import { useLocation } from '../../router';
 import { useServices } from '../../services';
-import { TextField } from '../../components/text-field';
+import { TextField, useFocusFirstError } from '../../components/text-field';
 
 function noticeFor(code: string | null, count: string | null): string | null {
   const n = messages.notices;
@@ -50,6 +50,14 @@ export function SignInPage() {
   // Two-step verification: the password step's single-use token, while the code is asked for.
   const [mfaToken, setMfaToken] = useState<string | null>(null);
   const [code, setCode] = useState('');
+  // "Remember this device for 30 days" at the code step: the days come with the password step's answer.
+  const [rememberDays, setRememberDays] = useState(30);
+  const [remember, setRemember] = useState(false);
+  // A wrong password or code is the field's error, read with it and focused.
+  const [passwordError, setPasswordError] = useState<string | null>(null);
+  const [codeError, setCodeError] = useState<string | null>(null);
+  const { formRef, focusFirstError } = useFocusFirstError();
+  const codeForm = useFocusFirstError();
 
   function fail(err: unknown) {
     setMustReset(err instanceof ApiError && err.code === 'password_change_required');
@@ -67,11 +75,15 @@ export function SignInPage() {
     event.preventDefault();
     setBusy(true);
     setError(null);
+    setPasswordError(null);
     try {
       const result = await api.signIn(email.trim(), password);
       if (needsCode(result)) {
         setPassword('');
         setCode('');
+        setCodeError(null);
+        setRemember(false);
+        setRememberDays(result.remember_device_days);
         setMfaToken(result.mfa_token);
         setBusy(false);
         return;
@@ -79,6 +91,14 @@ export function SignInPage() {
       markSignedIn();
       navigate(next, { replace: true });
     } catch (err) {
+      // A wrong email or password: the password is cleared and focused, with the reason.
+      if (err instanceof ApiError && err.code === 'invalid_credentials') {
+        setPassword('');
+        setPasswordError(err.message);
+        setBusy(false);
+        focusFirstError();
+        return;
+      }
       fail(err);
     }
   }
@@ -88,8 +108,9 @@ export function SignInPage() {
     if (mfaToken === null) return;
     setBusy(true);
     setError(null);
+    setCodeError(null);
     try {
-      await api.signInWithCode(mfaToken, code.trim());
+      await api.signInWithCode(mfaToken, code.trim(), remember);
       markSignedIn();
       navigate(next, { replace: true });
     } catch (err) {
@@ -98,6 +119,12 @@ export function SignInPage() {
         setMfaToken(null);
         setBusy(false);
         setError(m.codeRestart);
+        return;
+      }
+      if (err instanceof ApiError && err.code === 'invalid_code') {
+        setCodeError(err.message);
+        setBusy(false);
+        codeForm.focusFirstError();
         return;
       }
       fail(err);
@@ -119,7 +146,7 @@ export function SignInPage() {
               <p>{error}</p>
             </div>
           )}
-          <form onSubmit={(e) => void submitCode(e)}>
+          <form ref={codeForm.formRef} onSubmit={(e) => void submitCode(e)}>
             <TextField
               id="code"
               label={m.code}
@@ -128,9 +155,26 @@ export function SignInPage() {
               autoComplete="one-time-code"
               autoFocus
               aria-describedby="code-intro"
+              error={codeError}
               value={code}
               onChange={setCode}
             />
+            <div className="field field-check">
+              <input
+                id="remember-device"
+                name="remember_device"
+                type="checkbox"
+                checked={remember}
+                aria-describedby="remember-device-hint"
+                onChange={(e) => setRemember(e.target.checked)}
+              />
+              <div>
+                <label htmlFor="remember-device">{m.rememberDevice(rememberDays)}</label>
+                <p id="remember-device-hint" className="hint">
+                  {m.rememberDeviceHint}
+                </p>
+              </div>
+            </div>
             <button type="submit" className="button button-primary button-block" disabled={busy}>
               {busy ? m.codeSubmitting : m.codeSubmit}
             </button>
@@ -172,7 +216,7 @@ export function SignInPage() {
             )}
           </div>
         )}
-        <form onSubmit={(e) => void submit(e)}>
+        <form ref={formRef} onSubmit={(e) => void submit(e)}>
           <TextField id="email" label={m.email} name="email" type="email" autoComplete="username" value={email} onChange={setEmail} />
           <TextField
             id="password"
@@ -180,6 +224,7 @@ export function SignInPage() {
             name="password"
             type="password"
             autoComplete="current-password"
+            error={passwordError}
             value={password}
             onChange={setPassword}
           />
