@@ -51,6 +51,27 @@ describe('Confirm it’s you (re-authentication)', () => {
     expect(api.reauthenticate).toHaveBeenLastCalledWith({ code: '123456' });
   });
 
+  it('Escape puts focus back on the control that started the action, even though the page disabled it meanwhile', async () => {
+    const api = fakeApi([me, phone]);
+    api.revokeSession.mockRejectedValueOnce(reauthRequired());
+    window.history.replaceState(null, '', '/settings/security/sessions');
+    render(<App api={api} now={() => NOW} />);
+    fireEvent.click(await screen.findByRole('button', { name: /^Sign out .*Lyon/ }));
+    const confirmDialog = await screen.findByRole('dialog', { name: 'Sign out this session?' });
+    const confirm = within(confirmDialog).getByRole('button', { name: 'Sign out' });
+    confirm.focus();
+    fireEvent.click(confirm);
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    await waitFor(() => expect(document.activeElement).toBe(within(dialog).getByLabelText('Password')));
+    // What a browser does to a focused button that becomes disabled: focus falls to <body>.
+    expect((confirm as HTMLButtonElement).disabled).toBe(true);
+    (document.activeElement as HTMLElement).blur();
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Confirm it’s you' })).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(within(confirmDialog).getByRole('button', { name: 'Sign out' })));
+    expect(api.revokeSession).toHaveBeenCalledTimes(1);
+  });
+
   it('cancelling says the action was not done and does not repeat it', async () => {
     const api = await openAndSignOutPhone();
     const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });

@@ -2,7 +2,7 @@
  * "Confirm it's you" (sudo mode). When an action answers 403 `reauth_required`, `useReauth`
  * opens this modal, and after a right password or code it repeats the action. The modal is the
  * native <dialog> like ConfirmDialog: focus starts in the field, Tab stays inside, Escape
- * cancels, and focus returns to whatever had it before.
+ * cancels, and focus returns to the control that started the action (run() notes it).
  */
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
@@ -14,9 +14,15 @@ import { TextField } from './text-field';
 export interface ReauthDialogProps {
   onDone: () => void;
   onCancel: () => void;
+  /**
+   * The control the person used to start the action (focused when it started). Focus returns to
+   * it on close, once it is enabled again: the page disables it while the action is busy, which is
+   * why the element focused when the dialog opens is often <body>.
+   */
+  returnFocusTo?: HTMLElement | null;
 }
 
-export function ReauthDialog({ onDone, onCancel }: ReauthDialogProps) {
+export function ReauthDialog({ onDone, onCancel, returnFocusTo }: ReauthDialogProps) {
   const { api } = useServices();
   const m = messages.reauth;
   const ref = useRef<HTMLDialogElement>(null);
@@ -31,7 +37,7 @@ export function ReauthDialog({ onDone, onCancel }: ReauthDialogProps) {
   useEffect(() => {
     const dialog = ref.current;
     if (dialog === null) return;
-    const opener = document.activeElement as HTMLElement | null;
+    const opener = returnFocusTo ?? (document.activeElement as HTMLElement | null);
     if (!dialog.open) {
       if (typeof dialog.showModal === 'function') dialog.showModal();
       else dialog.setAttribute('open', '');
@@ -39,7 +45,7 @@ export function ReauthDialog({ onDone, onCancel }: ReauthDialogProps) {
     inputRef.current?.focus();
     return () => {
       if (dialog.open) dialog.close();
-      queueMicrotask(() => opener?.focus());
+      queueMicrotask(() => restoreFocus(opener));
     };
   }, []);
 
@@ -128,6 +134,21 @@ export function ReauthDialog({ onDone, onCancel }: ReauthDialogProps) {
   );
 }
 
+/** Frames to wait for the opener to be enabled again (the page re-renders after the cancel). */
+const FOCUS_FRAMES = 30;
+
+function restoreFocus(opener: HTMLElement | null, frames = FOCUS_FRAMES): void {
+  if (opener === null || !opener.isConnected) return;
+  // Only when nothing else took focus meanwhile (focus left with the dialog: it is on <body>).
+  const active = document.activeElement;
+  if (active !== null && active !== document.body && active !== opener) return;
+  if ((opener as HTMLButtonElement).disabled === true) {
+    if (frames > 0) requestAnimationFrame(() => restoreFocus(opener, frames - 1));
+    return;
+  }
+  opener.focus();
+}
+
 function withRetry(err: ApiError): string {
   return err.retryAfterSeconds !== undefined ? `${err.message} ${messages.common.retryAfter(err.retryAfterSeconds)}` : err.message;
 }
@@ -144,19 +165,23 @@ export class ReauthCancelled extends ApiError {
  * it's them and then does it again. Render `dialog` somewhere in the page.
  */
 export function useReauth(): { run: <T>(action: () => Promise<T>) => Promise<T>; dialog: ReactNode } {
-  const [pending, setPending] = useState<{ resolve: () => void; reject: (err: unknown) => void } | null>(null);
+  const [pending, setPending] = useState<{ resolve: () => void; reject: (err: unknown) => void; opener: HTMLElement | null } | null>(null);
   const run = useCallback(async <T,>(action: () => Promise<T>): Promise<T> => {
+    // The control that started the action, before the page disables it for the wait.
+    const opener =
+      document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
     try {
       return await action();
     } catch (err) {
       if (!isReauthRequired(err)) throw err;
-      await new Promise<void>((resolve, reject) => setPending({ resolve, reject }));
+      await new Promise<void>((resolve, reject) => setPending({ resolve, reject, opener }));
       return action();
     }
   }, []);
   const dialog =
     pending === null ? null : (
       <ReauthDialog
+        returnFocusTo={pending.opener}
         onDone={() => {
           setPending(null);
           pending.resolve();
