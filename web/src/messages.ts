@@ -156,6 +156,7 @@ export const en = {
     intro: 'Where your account is signed in right now. Sign out of any session you don’t recognise, then change your password.',
     covers: 'What this list includes',
     excludes: 'What it does not include',
+    boundarySummary: 'What this list includes, and what it does not',
     configError: (message: string) => `The description of what this list includes could not be loaded: ${message}`,
     listLabel: 'Signed-in sessions',
     loading: 'Loading your sessions…',

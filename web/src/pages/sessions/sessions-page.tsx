@@ -4,7 +4,7 @@
  * window regains focus or becomes visible, when the connection returns, and every 30 seconds;
  * while it refreshes the previous list stays on screen so nothing jumps.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ReactNode } from 'react';
 import { ApiError, isUnauthenticated } from '../../api';
 import type { Session, UiConfig } from '../../api';
@@ -18,6 +18,25 @@ import { messages } from '../../messages';
 import { signInPath, useServices } from '../../services';
 import { RecentActivity } from '../activity/recent-activity';
 import { SessionRow } from './session-row';
+
+/** Narrow screens (styles.css's small-screen breakpoint): the boundary folds into one line. */
+export const COMPACT_QUERY = '(max-width: 40rem)';
+
+function useMediaQuery(query: string): boolean {
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      const list = window.matchMedia?.(query);
+      list?.addEventListener('change', onChange);
+      return () => list?.removeEventListener('change', onChange);
+    },
+    [query],
+  );
+  return useSyncExternalStore(
+    subscribe,
+    () => window.matchMedia?.(query).matches ?? false,
+    () => false,
+  );
+}
 
 /** How often the open page re-reads the list; short enough that a revocation shows up soon. */
 export const REFRESH_INTERVAL_MS = 30_000;
@@ -49,6 +68,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
   const m = messages.sessions;
   useDocumentTitle(m.title, messages.productName);
   const online = useOnline();
+  const compact = useMediaQuery(COMPACT_QUERY);
 
   const [sessions, setSessions] = useState<Session[] | null>(null);
   const [loadedAt, setLoadedAt] = useState<Date | null>(null);
@@ -210,27 +230,40 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
 
   const others = sessions?.filter((s) => !s.current).length ?? 0;
   const nowDate = now();
+  const boundaryItems = (
+    <>
+      <div className="boundary-item">
+        <h2 className="boundary-title">{m.covers}</h2>
+        <p>{config?.sessions_page.covers ?? '\u00a0'}</p>
+      </div>
+      <div className="boundary-item">
+        <h2 className="boundary-title">{m.excludes}</h2>
+        <p>{config?.sessions_page.excludes ?? '\u00a0'}</p>
+      </div>
+    </>
+  );
 
   return (
     <>
       <h1 className="page-title">{m.title}</h1>
       <p className="lead">{m.intro}</p>
 
-      <section className="boundary" aria-label={m.covers}>
-        <div className="boundary-item">
-          <h2 className="boundary-title">{m.covers}</h2>
-          <p>{config?.sessions_page.covers ?? '\u00a0'}</p>
-        </div>
-        <div className="boundary-item">
-          <h2 className="boundary-title">{m.excludes}</h2>
-          <p>{config?.sessions_page.excludes ?? '\u00a0'}</p>
-        </div>
-        {configError !== null && (
-          <p className="alert alert-error boundary-error" role="alert">
-            {configError}
-          </p>
-        )}
-      </section>
+      {compact ? (
+        // A phone: one line that opens, so the first session is on the first screen.
+        <details className="boundary-compact">
+          <summary>{m.boundarySummary}</summary>
+          <div className="boundary-compact-body">{boundaryItems}</div>
+        </details>
+      ) : (
+        <section className="boundary" aria-label={m.covers}>
+          {boundaryItems}
+        </section>
+      )}
+      {configError !== null && (
+        <p className="alert alert-error boundary-error" role="alert">
+          {configError}
+        </p>
+      )}
 
       {!online && (
         <p className="alert alert-warning" role="status">
