@@ -115,7 +115,8 @@ describe('security signals in Chromium', () => {
     expect(await sessionStatus(intruder.page)).toBe(401);
     await intruder.page.evaluate(() => window.dispatchEvent(new Event('focus')));
     await intruder.page.waitForURL(/\/sign-in\?/);
-    await intruder.page.getByText(/You were signed out/).waitFor();
+    // The sign-in page says why: the 401 of a reported session says so.
+    await intruder.page.getByText(/its sign-in was reported as not made by the account’s owner/).waitFor();
     // The owner's own session was not touched.
     expect(await sessionStatus(page)).toBe(200);
   });
