@@ -178,7 +178,8 @@ describe('sign-in and Active sessions in Chromium', () => {
     await page.keyboard.press('Tab');
     expect(await activeElementLabel(page)).toBe('Sign out');
     await page.keyboard.press('Enter');
-    await page.getByText('Signed out 1 session.').waitFor();
+    // The notice names what was signed out: the phone, by its device and app.
+    await page.getByText(/^Signed out iPhone · .+\.$/).waitFor();
     await expectRows(page, 1);
     // The row is gone, so focus goes to the list heading rather than getting lost.
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('sessions-heading');
@@ -215,7 +216,8 @@ describe('sign-in and Active sessions in Chromium', () => {
     // The phone, still on the password page, finds out on its next request.
     await b.page.getByRole('link', { name: 'Active sessions' }).click();
     await b.page.waitForURL(/\/sign-in\?/);
-    await b.page.getByText(/You were signed out/).waitFor();
+    // It says why: the 401 of a session ended by a password change says so.
+    await b.page.getByText('This session ended because your password was changed. Sign in with the new password to continue.').waitFor();
     await signIn(b.page, PASSWORD);
     await b.page.getByRole('alert').waitFor();
     await signIn(b.page, NEW_PASSWORD);

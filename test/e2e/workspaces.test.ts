@@ -213,7 +213,7 @@ describe('workspaces in Chromium: invite, join, offboard', () => {
     const unknown = rows.filter({ hasText: 'Firefox' });
     await unknown.getByRole('button', { name: /^Sign out/ }).click();
     await page.getByRole('dialog', { name: 'Sign out this session?' }).getByRole('button', { name: 'Sign out' }).click();
-    await page.getByText('Signed out 1 session.').waitFor();
+    await page.getByText(/^Signed out .+ · .+\.$/).waitFor();
     await expect.poll(() => rows.count()).toBe(1);
 
     // Tab from the top of the page to "I have reviewed my sessions", and press it.
