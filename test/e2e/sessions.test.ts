@@ -100,9 +100,13 @@ describe('sign-in and Active sessions in Chromium', () => {
     await page.getByText('Sign in to continue.').waitFor();
 
     await signIn(page, 'not the right password at all');
-    const alert = page.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.textContent()).toContain('The email or password is incorrect.');
+    // The reason is tied to the password field, which is cleared and focused for another try.
+    const password = page.getByLabel('Password', { exact: true });
+    await expect.poll(() => password.getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => password.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await password.inputValue()).toBe('');
+    const describedBy = (await password.getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`#${describedBy.split(' ')[0]}`).textContent()).toContain('The email or password is incorrect.');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -204,10 +208,11 @@ describe('sign-in and Active sessions in Chromium', () => {
     await page.getByLabel('New password').fill('too short');
     expect(await page.getByLabel('Sign out of all other sessions').isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Change password' }).click();
-    // The server's policy explains itself.
-    const weak = page.getByRole('alert');
+    // The server's policy explains itself, under the new password, which takes focus.
+    const weak = page.locator('#new-password-error');
     await weak.waitFor();
-    expect(((await weak.textContent()) ?? '').length).toBeGreaterThan('The password was not changed'.length);
+    expect(((await weak.textContent()) ?? '').length).toBeGreaterThan('Too short.'.length);
+    expect(await page.getByLabel('New password').evaluate((el) => el === document.activeElement)).toBe(true);
 
     await page.getByLabel('New password').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'Change password' }).click();
@@ -219,7 +224,7 @@ describe('sign-in and Active sessions in Chromium', () => {
     // It says why: the 401 of a session ended by a password change says so.
     await b.page.getByText('This session ended because your password was changed. Sign in with the new password to continue.').waitFor();
     await signIn(b.page, PASSWORD);
-    await b.page.getByRole('alert').waitFor();
+    await b.page.locator('#password-error').getByText('The email or password is incorrect.').waitFor();
     await signIn(b.page, NEW_PASSWORD);
     await b.page.waitForURL(`${baseUrl}/settings/security/sessions`);
   });

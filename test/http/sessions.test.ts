@@ -101,6 +101,7 @@ describe.each(ENGINES)('Active sessions (%s)', (engine) => {
         last_active_at: expect.stringMatching(ISO),
         expires_at: expect.stringMatching(ISO),
         trusted: false,
+        trusted_until: null,
         current: true,
         auth_method: 'password',
       });

@@ -36,7 +36,7 @@ export function TextField({ id, label, value, onChange, hint, error, inputRef, r
       type={isPassword && shown ? 'text' : type}
       required={required}
       aria-describedby={describedBy}
-      aria-invalid={error == null ? undefined : true}
+      aria-invalid={error == null ? input['aria-invalid'] : true}
       value={value}
       onChange={(e) => onChange(e.target.value)}
     />
