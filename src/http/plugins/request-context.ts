@@ -72,7 +72,11 @@ export function sessionOrigin(
     userAgent: userAgent ?? undefined,
     platform: header(request, 'sec-ch-ua-platform'),
     mobile: header(request, 'sec-ch-ua-mobile'),
+    brands: header(request, 'sec-ch-ua'),
+    // Sent once the pages' Accept-CH asked for them (src/http/client-hints.ts).
+    platformVersion: header(request, 'sec-ch-ua-platform-version'),
     model: header(request, 'sec-ch-ua-model'),
+    fullVersionList: header(request, 'sec-ch-ua-full-version-list'),
   });
   const isBrowser = client.kind === 'browser';
   const device: DeviceInfo = isBrowser || !native ? parsed : nativeDevice(native, parsed, client);
