@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { askForClientHints } from '../client-hints.js';
 import type { HttpContext } from '../context.js';
 import { SECURITY } from '../openapi.js';
 import { UiConfig, responses } from '../schemas.js';
@@ -52,7 +53,7 @@ export async function answerMissingPage(request: FastifyRequest, reply: FastifyR
   if (!(request.headers.accept ?? '').includes('text/html')) return null;
   const document = await readFile(path.join(webRoot(), 'index.html'), 'utf8').catch(() => null);
   if (document === null) return null;
-  return reply.code(404).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(document);
+  return askForClientHints(reply.code(404).header('cache-control', 'no-store')).type('text/html; charset=utf-8').send(document);
 }
 
 function splitUrl(url: string): [string, string | undefined] {
@@ -105,7 +106,7 @@ export function webRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
     for (const route of PAGE_ROUTES) {
       app.get(route, { schema: { hide: true } }, async (_request, reply) =>
         // The document names the current asset hashes: never cache it (the assets themselves are immutable).
-        reply.header('cache-control', 'no-store').sendFile('index.html', root, { cacheControl: false }),
+        askForClientHints(reply.header('cache-control', 'no-store')).sendFile('index.html', root, { cacheControl: false }),
       );
     }
   };
