@@ -349,7 +349,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     // A password reset and a suspicious sign-in ask the person to review their sessions.
     recorder.add(reviews.onEvent);
     const workspaceStore = kyselyWorkspaceStore(db);
-    const devices = new Devices({ store, revocation, mfa });
+    const devices = new Devices({ store, revocation, mfa, crypto, secretBox });
     const apiKeyStore = kyselyApiKeyStore(db);
     const workspaces = new Workspaces({
       apiKeys: apiKeyStore,

@@ -7,6 +7,8 @@
  * cookie). Entry points: the member on their own page, and a workspace admin (Workspaces).
  */
 import type { Mfa } from './mfa.js';
+import type { Crypto } from './ports/crypto.js';
+import type { SecretBox } from './ports/secret-box.js';
 import type { SessionStore } from './ports/store.js';
 import type { Revocation } from './revocation.js';
 import type { Actor } from './security-events.js';
@@ -16,7 +18,13 @@ export interface DeviceDeps {
   store: Pick<SessionStore, 'findSession'>;
   revocation: Pick<Revocation, 'endMatching'>;
   mfa: Pick<Mfa, 'trustedDeviceIds' | 'untrustDevice'>;
+  crypto: Pick<Crypto, 'sha256'>;
+  /** Keys the device group (`group`), so a guessable native `device.id` cannot be found from it. */
+  secretBox: Pick<SecretBox, 'macs'>;
 }
+
+/** Length of a device group: 22 base64url characters, 132 bits of the keyed digest. */
+const GROUP_LENGTH = 22;
 
 export interface DeviceReplaced {
   /** The device's id; null when the session named no device (then only that session ended). */
@@ -32,6 +40,21 @@ export class Devices {
 
   constructor(deps: DeviceDeps) {
     this.#deps = deps;
+  }
+
+  /**
+   * Which of a user's sessions share a device, without naming the device: an opaque string, the
+   * same for every session of `userId` with this device id (a browser's device cookie, a native
+   * app's `device.id`), different for another device or another user; null without a device id.
+   * A keyed digest (HMAC-SHA-256 under the secret key, then SHA-256, cut to 22 characters): it is
+   * not the stored device id and cannot be turned back into it, even for a guessable native id.
+   * Stable while the secret key is (a key rotation renames every group). It groups rows on a
+   * page; it decides nothing: trust and revocation stay bound to the device id and the client.
+   */
+  group(userId: string, deviceId: string | null): string | null {
+    if (deviceId === null) return null;
+    const { secretBox, crypto } = this.#deps;
+    return crypto.sha256(secretBox.macs(`device-group\u0000${userId}\u0000${deviceId}`)[0]!).slice(0, GROUP_LENGTH);
   }
 
   /** The device `sessionId` ran on, when it is a session (active or ended) of the user; else null. */

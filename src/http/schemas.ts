@@ -60,6 +60,14 @@ export const Session = Type.Object(
     trusted_until: Type.Optional(Nullable(Type.String({ description: "Until when the session's device is trusted; null when it is not" }))),
     current: Type.Boolean(),
     auth_method: Type.String(),
+    device_group: Type.Optional(
+      Nullable(
+        Type.String({
+          description:
+            'In session lists: the same opaque string for every listed session on one device (a browser and its device cookie; native apps sending one `device.id`), a different one for another device; null when the session has no device id. Not the device id and not reversible; stable while the server keeps its secret key.',
+        }),
+      ),
+    ),
   },
   { $id: 'Session' },
 );

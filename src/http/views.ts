@@ -1,5 +1,6 @@
 /** Records -> wire shapes (snake_case, ISO 8601 UTC). Only what the response schemas allow leaves. */
 import { describeClient } from '../core/clients.js';
+import type { Devices } from '../core/devices.js';
 import type { Client, SessionPolicy, SessionRecord } from '../core/session.js';
 import { effectiveExpiry } from '../core/session.js';
 import type { UserProfile } from '../core/user.js';
@@ -31,6 +32,8 @@ export function sessionView(
   currentSessionId: string | null,
   clients: readonly Client[],
   policy: SessionPolicy,
+  /** Session lists pass it: each session then carries its `device_group`. */
+  devices?: Pick<Devices, 'group'>,
 ): SessionView {
   return {
     id: session.id,
@@ -45,5 +48,6 @@ export function sessionView(
     trusted_until: session.trusted && session.deviceTrustedUntil !== null ? iso(session.deviceTrustedUntil) : null,
     current: session.id === currentSessionId,
     auth_method: session.authMethod,
+    ...(devices ? { device_group: devices.group(session.userId, session.deviceId) } : {}),
   };
 }

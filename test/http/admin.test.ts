@@ -587,6 +587,26 @@ describe('workspaces over HTTP (sqlite)', () => {
       );
       expect((await as(owner, { method: 'GET', url: `/v1/admin/workspaces/${workspace}/audit` })).statusCode).toBe(200);
     });
+
+    it('shows an admin which of a member’s sessions share a device, by the same device_group the member sees', async () => {
+      const owner = await person('owner');
+      const workspace = await createWorkspace(owner, 'Devices');
+      const plain = await join(owner, workspace, 'member');
+      const machine = { id: 'member-laptop-machine-id-01', name: 'ThinkPad' };
+      const desktop = await h.bearerSignIn(plain.email, { clientId: 'desktop', device: machine });
+      const cli = await h.bearerSignIn(plain.email, { clientId: 'cli', device: machine });
+      type Listed = { id: string; device_group: string | null };
+      const groups = (res: LightMyRequestResponse) =>
+        new Map((res.json().sessions as Listed[]).map((x) => [x.id, x.device_group] as const));
+
+      const seen = groups(await as(owner, { method: 'GET', url: `/v1/admin/workspaces/${workspace}/members/${plain.id}/sessions` }));
+      const own = groups(await as(plain, { method: 'GET', url: '/v1/me/sessions' }));
+      const [d, c] = [desktop.split('.')[0]!, cli.split('.')[0]!];
+      expect(seen.get(d)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(seen.get(c)).toBe(seen.get(d));
+      expect(seen.get(plain.sessionId)).toBeNull();
+      expect(seen).toEqual(own);
+    });
   });
 
   describe('roles', () => {

@@ -104,6 +104,7 @@ describe.each(ENGINES)('Active sessions (%s)', (engine) => {
         trusted_until: null,
         current: true,
         auth_method: 'password',
+        device_group: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
       });
       expect(app).toMatchObject({
         id: token.split('.')[0],
@@ -395,6 +396,88 @@ describe.each(ENGINES)('Active sessions (%s)', (engine) => {
         401,
         'unauthenticated',
       );
+    });
+  });
+
+  describe('device_group in GET /v1/me/sessions (an extension)', () => {
+    /** A browser sign-in sending only `cookies` (a device cookie, no session): a new session each time. */
+    async function signInWith(e: string, cookies: string[]): Promise<LightMyRequestResponse> {
+      const res = await h.request({
+        method: 'POST',
+        url: '/v1/auth/sign-in',
+        headers: { origin: ORIGIN, 'user-agent': UA.windowsChrome, 'x-forwarded-for': IP.london, cookie: cookies.join('; ') },
+        payload: { email: e, password: PASSWORD },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res;
+    }
+    const MACHINE = 'macbook-machine-id-000000000001';
+
+    it('is shared by the sessions of one device, differs between devices, and is null without a device id', async () => {
+      const e = email('groups');
+      await h.signUp(e);
+      // One browser, twice: the second sign-in sends the device cookie the first one set.
+      const first = await signInWith(e, []);
+      const deviceCookie = first.cookies.find((c) => c.name === `${COOKIE}-device`)!;
+      expect(deviceCookie.value).toBeTruthy();
+      const second = await signInWith(e, [`${COOKIE}-device=${deviceCookie.value}`]);
+      expect(second.cookies.find((c) => c.name === `${COOKIE}-device`)).toBeUndefined();
+      // Another browser (no device cookie yet), the desktop app and the CLI on one machine, another machine, and no device id.
+      await signInWith(e, []);
+      const desktop = await h.bearerSignIn(e, { clientId: 'desktop', device: { id: MACHINE, name: 'MacBook Pro' } });
+      const cli = await h.bearerSignIn(e, { clientId: 'cli', device: { id: MACHINE, name: 'macbook.local' } });
+      const server = await h.bearerSignIn(e, { clientId: 'cli', device: { id: 'build-server-id-0000000001' } });
+      const bare = await h.bearerSignIn(e, { clientId: 'cli' });
+
+      const res = await h.request({ method: 'GET', url: '/v1/me/sessions', headers: bearer(bare) });
+      expect(res.statusCode, res.body).toBe(200);
+      const groups = new Map((res.json().sessions as { id: string; device_group: string | null }[]).map((s) => [s.id, s.device_group]));
+      const of = (cookieOrToken: string) => groups.get(cookieOrToken.split('.')[0]!);
+      const browserCookie = (r: LightMyRequestResponse) => r.cookies.find((c) => c.name === COOKIE)!.value;
+
+      expect(groups.size).toBe(7);
+      expect(of(browserCookie(first))).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(of(browserCookie(second))).toBe(of(browserCookie(first)));
+      expect(of(desktop)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(of(cli)).toBe(of(desktop));
+      expect(of(bare)).toBeNull();
+      // Four devices, four groups: the two browsers, the machine, the build server.
+      const named = [...groups.values()].filter((g) => g !== null);
+      expect(named).toHaveLength(6);
+      expect(new Set(named).size).toBe(4);
+      expect(of(server)).not.toBe(of(desktop));
+
+      // It names no device: not a stored device id, not a device cookie, and nothing of either in it.
+      const id = (await h.registry.store.findUserByEmailKey(e))!.id;
+      const stored = (await h.registry.store.listActiveSessions(id, h.clock.now())).map((s) => s.deviceId).filter((d) => d !== null);
+      expect(stored).toHaveLength(6);
+      for (const group of named) {
+        for (const deviceId of stored) {
+          expect(group).not.toBe(deviceId);
+          expect(deviceId).not.toContain(group);
+        }
+        expect(group).not.toBe(deviceCookie.value);
+        expect(group).not.toContain(MACHINE.slice(0, 8));
+      }
+      expect(res.body).not.toContain(MACHINE);
+      expect(res.body).not.toContain(deviceCookie.value);
+      for (const deviceId of stored) expect(res.body).not.toContain(deviceId!);
+    });
+
+    it('differs between two people on the same device id, and is the same on the next read', async () => {
+      const [a, b] = [email('group-a'), email('group-b')];
+      await h.signUp(a);
+      await h.signUp(b);
+      const ta = await h.bearerSignIn(a, { clientId: 'desktop', device: { id: MACHINE } });
+      const tb = await h.bearerSignIn(b, { clientId: 'desktop', device: { id: MACHINE } });
+      const groupOf = async (token: string) =>
+        (
+          (await h.request({ method: 'GET', url: '/v1/me/sessions', headers: bearer(token) })).json().sessions as { device_group: string }[]
+        )[0]!.device_group;
+      const ga = await groupOf(ta);
+      expect(ga).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(await groupOf(tb)).not.toBe(ga);
+      expect(await groupOf(ta)).toBe(ga);
     });
   });
 });

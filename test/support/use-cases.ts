@@ -119,12 +119,13 @@ export async function useCases(): Promise<UseCases> {
   });
   const revocation = new Revocation({ store, sessions, recorder, clock, crypto });
   const mfaStore = kyselyMfaStore(db);
+  const secretBox = aesGcmSecretBox([crypto.randomBytes(32)]);
   const mfa = new Mfa({
     store: mfaStore,
     users: store,
     clock,
     crypto,
-    secretBox: aesGcmSecretBox([crypto.randomBytes(32)]),
+    secretBox,
     totp: otpauthTotp(crypto),
     passwords,
     rateLimiter,
@@ -167,7 +168,7 @@ export async function useCases(): Promise<UseCases> {
   const reviewStore = kyselyReviewStore(db);
   const reviews = new Reviews({ store: reviewStore, clock, crypto, recorder });
   recorder.add(reviews.onEvent);
-  const devices = new Devices({ store, revocation, mfa });
+  const devices = new Devices({ store, revocation, mfa, crypto, secretBox });
   const apiKeyStore = kyselyApiKeyStore(db);
   const workspaces = new Workspaces({
     apiKeys: apiKeyStore,

@@ -1106,6 +1106,7 @@ export interface components {
       trusted_until?: string | null;
       current: boolean;
       auth_method: string;
+      device_group?: string | null;
     };
     TrustedDevice: {
       /** @description Names the device in `DELETE /v1/me/trusted-devices/:id` (not the device id, which stays on the server) */
@@ -1257,6 +1258,7 @@ export interface components {
       trusted_until?: string | null;
       current: boolean;
       auth_method: string;
+      device_group?: string | null;
       /** @description The member whose session it is */
       user_id: string;
     };

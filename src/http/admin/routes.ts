@@ -258,7 +258,7 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
         const { ws, userId } = request.params;
         const found = await workspaces.memberSessions(callerOf(request), ws, userId);
         // No session is the caller's here: none is `current`.
-        return { sessions: found.map((s) => sessionView(s, null, config.clients, sessions.policy)) };
+        return { sessions: found.map((s) => sessionView(s, null, config.clients, sessions.policy, registry.devices)) };
       },
     );
 

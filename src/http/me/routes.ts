@@ -82,7 +82,7 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const { user, session } = authOf(request);
-        const view = (s: SessionRecord) => sessionView(s, session.id, config.clients, sessions.policy);
+        const view = (s: SessionRecord) => sessionView(s, session.id, config.clients, sessions.policy, registry.devices);
         if (request.query.limit === undefined) {
           if (request.query.cursor !== undefined) throw new SessiondError('invalid_request', 'A cursor needs a limit.');
           return { sessions: (await sessions.listUserSessions(user.id, session.id)).map(view) };
