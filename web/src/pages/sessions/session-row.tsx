@@ -24,6 +24,8 @@ export interface SessionRowProps {
   /** The lost-device button's words when they are not the member's own ("Lost this device?"). */
   replaceDeviceText?: string;
   replaceDeviceLabel?: (what: string) => string;
+  /** 4 when the row sits under a device's own heading (several sessions on one device); 3 otherwise. */
+  headingLevel?: 3 | 4;
 }
 
 function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string | undefined }) {
@@ -47,12 +49,14 @@ export function SessionRow({
   onReplaceDevice,
   replaceDeviceText,
   replaceDeviceLabel,
+  headingLevel = 3,
 }: SessionRowProps) {
   const m = messages.sessions;
   const nameId = `session-${session.id}-name`;
   const location = formatLocation(session.location);
   const detail = formatDeviceDetail(session.device);
   const deviceName = session.device.name.trim() === '' ? m.unknownDevice : session.device.name;
+  const Heading = headingLevel === 4 ? 'h4' : 'h3';
 
   return (
     <li className={session.current ? 'session session-current' : 'session'} aria-labelledby={nameId} data-session-id={session.id}>
@@ -62,9 +66,9 @@ export function SessionRow({
       </div>
       <div className="session-main">
         <div className="session-head">
-          <h3 id={nameId} className="session-name">
+          <Heading id={nameId} className="session-name">
             {deviceName}
-          </h3>
+          </Heading>
           {session.current && <span className="badge badge-current">{m.thisDevice}</span>}
           {session.trusted && (
             <span className="badge badge-trusted" title={m.trustedHint}>
