@@ -9,7 +9,6 @@
  *
  * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
  */
-import { createRequire } from 'node:module';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,13 +16,12 @@ import {
   IPHONE_SAFARI,
   SPAWN_HOOK_TIMEOUT_MS,
   WINDOWS_CHROME,
+  axeViolations,
   launchChromium,
   signUp,
   startSessiond,
   type RunningServer,
 } from './support.js';
-
-const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 const EMAIL = 'katherine@example.com';
 const PASSWORD = 'correct horse battery staple';
@@ -78,19 +76,6 @@ async function newDevice(kind: Kind): Promise<Device> {
     if (message.type() === 'error') device.consoleErrors.push(`${message.location().url} ${message.text()}`);
   });
   return device;
-}
-
-/** axe-core's violations on the page as it is now, as "rule: targets" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SOURCE });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }
-    ).axe;
-    const result = await axe.run(document);
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
-  });
-  return violations;
 }
 
 /** In light and dark. */

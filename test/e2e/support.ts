@@ -3,6 +3,7 @@
  * driven by playwright-core (never a downloaded browser). One of each per test file.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -22,11 +23,18 @@ export type Device = { context: BrowserContext; page: Page };
 
 /**
  * A browser context that looks like a Windows desktop or an iPhone, presenting `ip` as its public
- * address (the server trusts 127.0.0.1 as a proxy in these suites).
+ * address (the server trusts 127.0.0.1 as a proxy in these suites). `axe`: the page's CSP lets
+ * the test inject axe-core (`axeViolations`).
  */
-export async function newDevice(browser: Browser, kind: 'windows' | 'iphone', ip: string): Promise<Device> {
-  const context = await browser.newContext(
-    kind === 'windows'
+export async function newDevice(
+  browser: Browser,
+  kind: 'windows' | 'iphone',
+  ip: string,
+  options: { axe?: boolean } = {},
+): Promise<Device> {
+  const context = await browser.newContext({
+    ...(options.axe ? { bypassCSP: true } : {}),
+    ...(kind === 'windows'
       ? { userAgent: WINDOWS_CHROME, viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { 'X-Forwarded-For': ip } }
       : {
           userAgent: IPHONE_SAFARI,
@@ -35,8 +43,8 @@ export async function newDevice(browser: Browser, kind: 'windows' | 'iphone', ip
           isMobile: true,
           hasTouch: true,
           extraHTTPHeaders: { 'X-Forwarded-For': ip },
-        },
-  );
+        }),
+  });
   // Fail in seconds rather than at the 30 s test timeout, so one broken step does not stall the file.
   context.setDefaultTimeout(10_000);
   return { context, page: await context.newPage() };
@@ -139,4 +147,19 @@ export async function lowContrastText(page: Page): Promise<{ checked: number; ba
     }
     return { checked, bad };
   });
+}
+
+const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's violations on the page as it is now, as "rule: targets" lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (c: Document) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }
+    ).axe;
+    const result = await axe.run(document);
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+  });
+  return violations;
 }

@@ -243,6 +243,14 @@ export const en = {
       `${n === 0 ? 'No session was left on that device to sign out.' : n === 1 ? 'Signed out 1 session on that device.' : `Signed out ${n} sessions on that device.`}${
         untrusted ? ' It is no longer trusted.' : ''
       }`,
+    // Several sessions on one device, under the device's heading (the count is of sessions).
+    deviceSessions: (n: number) => (n === 1 ? '1 session' : `${n} sessions`),
+    deviceSessionsLabel: (device: string) => `Sessions on ${device}`,
+    signOutDevice: 'Sign out of device',
+    signOutDeviceLabel: (device: string, n: number) => `Sign out of device: ${device} (${n === 1 ? '1 session' : `${n} sessions`})`,
+    confirmDeviceTitle: (device: string) => `Sign out of ${device}?`,
+    confirmDeviceLead: (n: number) =>
+      `${n === 1 ? 'Its session is' : `All ${n} of its sessions are`} signed out right away, and any other session on that device.`,
   },
 
   activity: {

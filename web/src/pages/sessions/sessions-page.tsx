@@ -17,6 +17,7 @@ import { describeSession, orderSessions } from '../../format';
 import { messages } from '../../messages';
 import { signInPath, useServices } from '../../services';
 import { RecentActivity } from '../activity/recent-activity';
+import { DeviceGroup, deviceNameOf, groupByDevice } from './device-group';
 import { SessionRow } from './session-row';
 
 /** Narrow screens (styles.css's small-screen breakpoint): the boundary folds into one line. */
@@ -43,7 +44,8 @@ export const REFRESH_INTERVAL_MS = 30_000;
 
 type Pending =
   | { kind: 'one'; session: Session }
-  | { kind: 'device'; session: Session }
+  /** Every session on the device `session` ran on; `group`: started from the device's heading, which listed these. */
+  | { kind: 'device'; session: Session; group?: Session[] }
   | { kind: 'others'; count: number }
   | { kind: 'all'; count: number };
 
@@ -174,7 +176,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         const { id } = pending.session;
         try {
           await reauth.run(() => api.revokeSession(id));
-          setNotice(m.revokedOne(deviceName(pending.session), pending.session.client.name));
+          setNotice(m.revokedOne(deviceNameOf(pending.session), pending.session.client.name));
         } catch (err) {
           // Already ended (elsewhere, or it expired): the goal is met; say so and refresh.
           if (!(err instanceof ApiError && err.code === 'not_found')) throw err;
@@ -184,6 +186,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       } else if (pending.kind === 'device') {
         // "I lost this device": every session on it ends, so the refresh below drops more rows than this one.
         const { id } = pending.session;
+        const gone = new Set(pending.group?.map((s) => s.id) ?? [id]);
         try {
           const done = await reauth.run(() => api.replaceDevice(id));
           setNotice(m.lostDone(done.revoked, done.untrusted));
@@ -191,13 +194,13 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
           if (!(err instanceof ApiError && err.code === 'not_found')) throw err;
           setNotice(m.alreadyGone);
         }
-        setSessions((list) => list?.filter((s) => s.id !== id) ?? null);
+        setSessions((list) => list?.filter((s) => !gone.has(s.id)) ?? null);
       } else {
         const n = await reauth.run(() => api.revokeOtherSessions());
         // One other session that this page listed: say which, as for a single sign-out.
         const listed = sessions?.filter((s) => !s.current) ?? [];
         const only = n === 1 && listed.length === 1 ? listed[0] : undefined;
-        setNotice(n === 0 ? m.revokedNone : only !== undefined ? m.revokedOne(deviceName(only), only.client.name) : m.revokedCount(n));
+        setNotice(n === 0 ? m.revokedNone : only !== undefined ? m.revokedOne(deviceNameOf(only), only.client.name) : m.revokedCount(n));
         setSessions((list) => list?.filter((s) => s.current) ?? null);
       }
       // The button that opened the dialog goes away with its row (or with the other sessions),
@@ -307,18 +310,32 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
 
       {sessions !== null && sessions.length > 0 && (
         <ul className="sessions" aria-labelledby={SESSIONS_HEADING_ID} aria-busy={refreshing}>
-          {sessions.map((s) => (
-            <SessionRow
-              key={s.id}
-              session={s}
-              now={nowDate}
-              timeZone={timeZone}
-              onSignOut={(session, trigger) => open({ kind: 'one', session }, trigger)}
-              onTrust={(session) => void setTrust(session, true)}
-              onUntrust={(session) => void setTrust(session, false)}
-              onReplaceDevice={(session, trigger) => open({ kind: 'device', session }, trigger)}
-            />
-          ))}
+          {groupByDevice(sessions).map((entry) =>
+            entry.kind === 'session' ? (
+              <SessionRow
+                key={entry.session.id}
+                session={entry.session}
+                now={nowDate}
+                timeZone={timeZone}
+                onSignOut={(session, trigger) => open({ kind: 'one', session }, trigger)}
+                onTrust={(session) => void setTrust(session, true)}
+                onUntrust={(session) => void setTrust(session, false)}
+                onReplaceDevice={(session, trigger) => open({ kind: 'device', session }, trigger)}
+              />
+            ) : (
+              <DeviceGroup
+                key={entry.group}
+                group={entry.group}
+                sessions={entry.sessions}
+                now={nowDate}
+                timeZone={timeZone}
+                onSignOut={(session, trigger) => open({ kind: 'one', session }, trigger)}
+                onTrust={(session) => void setTrust(session, true)}
+                onUntrust={(session) => void setTrust(session, false)}
+                onSignOutDevice={(group, trigger) => open({ kind: 'device', session: group[0]!, group }, trigger)}
+              />
+            ),
+          )}
         </ul>
       )}
 
@@ -381,6 +398,20 @@ function dialogText(p: Pending): { title: string; body: ReactNode; confirmLabel:
         ? { title: m.confirmCurrentTitle, body: m.confirmCurrentBody, confirmLabel: m.confirm }
         : { title: m.confirmOneTitle, body: m.confirmOneBody(describeSession(p.session)), confirmLabel: m.confirm };
     case 'device':
+      if (p.group !== undefined)
+        return {
+          title: m.confirmDeviceTitle(deviceNameOf(p.session)),
+          body: (
+            <>
+              <p>{m.confirmDeviceLead(p.group.length)}</p>
+              <ul className="dialog-list">
+                <li>{m.confirmLostTrust}</li>
+              </ul>
+              <p>{m.confirmLostStays}</p>
+            </>
+          ),
+          confirmLabel: m.confirmLost,
+        };
       return {
         title: m.confirmLostTitle,
         body: (
@@ -400,10 +431,6 @@ function dialogText(p: Pending): { title: string; body: ReactNode; confirmLabel:
     case 'all':
       return { title: m.confirmAllTitle, body: m.confirmAllBody(p.count), confirmLabel: m.confirmAll };
   }
-}
-
-function deviceName(session: Session): string {
-  return session.device.name.trim() === '' ? messages.sessions.unknownDevice : session.device.name;
 }
 
 function formatTime(date: Date): string {
