@@ -207,7 +207,7 @@ describe('security signals in Chromium', () => {
     await page.getByRole('link', { name: 'Sign in' }).click();
     await page.waitForURL(/\/sign-in/);
     await signIn(page, PASSWORD);
-    await page.getByRole('alert').waitFor();
+    await page.locator('#password-error').getByText('The email or password is incorrect.').waitFor();
     await signIn(page, NEW_PASSWORD);
     await page.waitForURL(`${baseUrl}/settings/security/sessions`);
     expect(await sessionStatus(page)).toBe(200);
