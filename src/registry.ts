@@ -261,6 +261,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       clock,
       crypto,
       bus,
+      geo,
       policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
     });
     const revocation = new Revocation({ store, sessions, recorder, clock, crypto });
@@ -406,9 +407,13 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
           finished ? 'incident operation finished' : 'incident operation batch committed',
         ),
     });
-    // last_active_at writes fall due at most once a minute per session; they are batched here.
+    // last_active_at writes fall due at most once a minute per session, and so do the addresses
+    // sessions are seen from; both are batched here.
     const flushTouches = () =>
-      sessions.flushTouches().catch((err: unknown) => logger.warn({ err }, 'last-activity writes failed; kept for the next flush'));
+      Promise.all([
+        sessions.flushTouches().catch((err: unknown) => logger.warn({ err }, 'last-activity writes failed; kept for the next flush')),
+        sessions.flushAddresses().catch((err: unknown) => logger.warn({ err }, 'session address writes failed; kept for the next flush')),
+      ]);
     const flushTimer = setInterval(() => void flushTouches(), TOUCH_FLUSH_INTERVAL_MS);
     flushTimer.unref();
 

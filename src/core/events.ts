@@ -9,7 +9,7 @@ import type { Background } from './background.js';
 import type { ErrorCode } from './errors.js';
 import type { ReviewReason } from './reviews.js';
 import type { RiskSignal } from './risk.js';
-import type { Actor } from './security-events.js';
+import type { Actor, SecondFactor } from './security-events.js';
 import type { DeviceInfo, Location, RevokeReason, SessionRecord } from './session.js';
 
 /** Where a request came from, as the entry point saw it. */
@@ -39,7 +39,15 @@ export type SignInStep = 'password' | 'code';
 export type RotationCause = 'reauthenticated' | 'password_changed' | 'mfa_enabled';
 
 export type DomainEvent =
-  | { type: 'signed_in'; at: number; user: Account; session: SessionRecord; risk: RiskSignal[]; secondFactor: 'totp' | 'recovery' | null }
+  | {
+      type: 'signed_in';
+      at: number;
+      user: Account;
+      session: SessionRecord;
+      risk: RiskSignal[];
+      /** How it passed the code step: a code, or skipped on a trusted device; null without two-step verification. */
+      secondFactor: SecondFactor | null;
+    }
   | {
       type: 'sign_in_failed';
       at: number;
@@ -66,7 +74,8 @@ export type DomainEvent =
     }
   /**
    * Token rotation after a privilege change: `previousId` was revoked and `sessionId` carries on
-   * the same sign-in with a new secret (ASVS 7.2.4, 7.4.3). Not on the timeline: its cause is.
+   * the same sign-in with a new secret (ASVS 7.2.4, 7.4.3). On the timeline as its cause is: a
+   * re-authentication as `reauthenticated`, the others as their own change.
    */
   | {
       type: 'session_rotated';
@@ -74,6 +83,8 @@ export type DomainEvent =
       userId: string;
       previousId: string;
       sessionId: string;
+      /** The session as it carries on (its device, app and sign-in place). */
+      session: EndedSession;
       cause: RotationCause;
       actor: Actor;
     }

@@ -207,12 +207,15 @@ describe('Revocation', () => {
           userId: user.id,
           previousId: old.session.id,
           sessionId: next.session.id,
+          session: expect.objectContaining({ id: next.session.id, device: old.session.device, clientId: old.session.clientId }),
           cause: 'reauthenticated',
           actor: self(old.session.id),
         },
       ]);
-      // Not on the timeline: the change that caused it is.
-      expect((await timeline(user.id)).map((e) => e.kind)).not.toContain('session_revoked');
+      // On the timeline as its cause, a re-authentication, about the id that carries on; the old id's end is not.
+      const kinds = (await timeline(user.id)).map((e) => e.kind);
+      expect(kinds).not.toContain('session_revoked');
+      expect((await timeline(user.id)).filter((e) => e.kind === 'reauthenticated').map((e) => e.sessionId)).toEqual([next.session.id]);
     });
 
     it('with endOthers, ends every other session first and counts them', async () => {

@@ -139,7 +139,16 @@ export class Revocation {
     const session = await store.rotateSession(sessionId, userId, { id, secretHash: crypto.sha256(secret) }, at, 'rotated');
     if (!session) throw new SessiondError('unauthenticated');
     await sessions.announce({ kind: 'session', userId, sessionId });
-    await recorder.record({ type: 'session_rotated', at, userId, previousId: sessionId, sessionId: id, cause, actor });
+    await recorder.record({
+      type: 'session_rotated',
+      at,
+      userId,
+      previousId: sessionId,
+      sessionId: id,
+      session: endedSession(session),
+      cause,
+      actor,
+    });
     return { session: { session, token: formatToken(id, secret) }, revoked };
   }
 

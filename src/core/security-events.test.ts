@@ -158,11 +158,21 @@ describe('paging a timeline with cursors', () => {
       { actor: self, place: LONDON },
     );
     await u.revocation.endOtherSessions(user.id, issued[0]!.id, self);
-    await u.revocation.reportSession(user.id, issued[0]!.id, self);
+    const renewed = await u.revocation.rotateSession(user.id, issued[0]!.id, self, 'reauthenticated');
+    await u.revocation.reportSession(user.id, renewed.session.session.id, { ...self, sessionId: renewed.session.session.id });
     await u.idle();
     const recorded = new Set((await u.signals.listEvents(user.id, null, 100)).events.map((e) => e.kind));
     expect([...recorded].sort()).toEqual(
-      ['sign_in', 'new_device', 'sign_in_failed', 'session_revoked', 'password_changed', 'sessions_revoked', 'session_reported'].sort(),
+      [
+        'sign_in',
+        'new_device',
+        'sign_in_failed',
+        'session_revoked',
+        'password_changed',
+        'sessions_revoked',
+        'reauthenticated',
+        'session_reported',
+      ].sort(),
     );
     for (const kind of recorded) expect(SECURITY_EVENT_KINDS).toContain(kind);
     expect(new Set(SECURITY_EVENT_KINDS).size).toBe(SECURITY_EVENT_KINDS.length);
@@ -197,6 +207,7 @@ describe('actors and blank events', () => {
       signals: [],
       count: null,
       reason: null,
+      secondFactor: null,
     });
   });
 });

@@ -26,7 +26,9 @@ export type SecurityEventKind =
   | 'recovery_codes_replaced'
   // Session reviews (reviews.ts): asked, and confirmed.
   | 'review_requested'
-  | 'sessions_reviewed';
+  | 'sessions_reviewed'
+  // A session confirmed it was its owner again (password or code): POST /v1/me/reauthenticate.
+  | 'reauthenticated';
 
 export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'sign_in',
@@ -46,7 +48,30 @@ export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'recovery_codes_replaced',
   'review_requested',
   'sessions_reviewed',
+  'reauthenticated',
 ];
+
+/** The entries a session's own history shows when they name one of its ids (sessions.ts `history`). */
+export const SESSION_EVENT_KINDS: readonly SecurityEventKind[] = [
+  'sign_in',
+  // Not `new_device`: it repeats the sign-in it is about; an unusual sign-in says why it was flagged.
+  'suspicious_sign_in',
+  'reauthenticated',
+  'session_revoked',
+  'session_reported',
+];
+
+/** Trust changes of a device: in a session's history when they are about its device, made by any session. */
+export const DEVICE_TRUST_KINDS: readonly SecurityEventKind[] = ['device_trusted', 'device_untrusted'];
+
+/** What ends many sessions at once, without naming each: in the history of a session that ended with them. */
+export const BULK_END_KINDS: readonly SecurityEventKind[] = ['sessions_revoked', 'password_changed', 'password_reset'];
+
+/**
+ * How a sign-in passed the code step: an authenticator or a recovery code, or skipped because its
+ * device was trusted; null without two-step verification (or recorded before this was).
+ */
+export type SecondFactor = 'totp' | 'recovery' | 'trusted_device';
 
 /**
  * Who caused an event: the account's owner from one of their sessions (`session`, "self"), or
@@ -92,6 +117,8 @@ export interface SecurityEvent {
   count: number | null;
   /** Why a session ended (sign_out, revoked_by_user, …). */
   reason: string | null;
+  /** How a sign-in passed the code step (`sign_in` only). */
+  secondFactor: SecondFactor | null;
 }
 
 export interface EventCursor {
@@ -124,6 +151,7 @@ export function blankEvent(id: string, userId: string, kind: SecurityEventKind, 
     signals: [],
     count: null,
     reason: null,
+    secondFactor: null,
   };
 }
 

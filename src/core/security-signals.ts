@@ -25,7 +25,7 @@ import type { SecurityStore } from './ports/security-store.js';
 import type { UserStore } from './ports/store.js';
 import { assessRisk, isSuspicious, type RiskSignal, type RiskThresholds } from './risk.js';
 import type { Account, DomainEvent, EndedSession, RequestPlace } from './events.js';
-import type { EventCursor, EventPage, SecurityEvent, SecurityEventKind } from './security-events.js';
+import type { EventCursor, EventPage, SecondFactor, SecurityEvent, SecurityEventKind } from './security-events.js';
 import { actorIp, blankEvent } from './security-events.js';
 import type { Client, SessionOrigin, SessionRecord } from './session.js';
 import { newId } from './token.js';
@@ -102,7 +102,7 @@ export class SecuritySignals {
     const { crypto } = this.#deps;
     switch (event.type) {
       case 'signed_in':
-        return this.#signedIn(event.user, event.session, event.risk);
+        return this.#signedIn(event.user, event.session, event.risk, event.secondFactor);
       case 'sign_in_failed':
         // Only a wrong password on a known account, looked up after the response so timing says nothing.
         if (event.step === 'password' && event.outcome === 'invalid_credentials' && event.email !== null)
@@ -163,8 +163,9 @@ export class SecuritySignals {
         // The sessions it ended are on the timeline (sessions_ended); the switch itself is logged.
         return;
       case 'session_rotated':
-        // A new token for the same sign-in: the change that caused it is on the timeline.
-        return;
+        // A new token for the same sign-in: the change that caused it is on the timeline, a
+        // re-authentication as its own entry, about the id the session carries on with.
+        return event.cause === 'reauthenticated' ? this.#reauthenticated(event) : undefined;
     }
   };
 
@@ -172,15 +173,36 @@ export class SecuritySignals {
    * The sign-in and what the rules found, and at most one alert: "unusual sign-in" when a
    * suspicious rule fired, else "new sign-in" for a new device or app.
    */
-  async #signedIn(user: Account, session: SessionRecord, signals: RiskSignal[]): Promise<void> {
+  async #signedIn(user: Account, session: SessionRecord, signals: RiskSignal[], secondFactor: SecondFactor | null): Promise<void> {
     const event = (kind: SecurityEventKind, evidence: RiskSignal[] = []) => ({ ...this.#sessionEvent(kind, session), signals: evidence });
     const newDevice = signals.filter((s) => s.kind === 'new_device');
     const suspicious = isSuspicious(signals);
-    await this.#append(event('sign_in'));
+    await this.#append({ ...event('sign_in'), secondFactor });
     if (newDevice.length) await this.#append(event('new_device', newDevice));
     if (suspicious) await this.#append(event('suspicious_sign_in', signals));
     const alert = suspicious ? 'suspicious' : signals.some((s) => s.kind === 'new_device' || s.kind === 'new_client') ? 'new_device' : null;
     if (alert) this.#deps.background.run('sign-in alert', () => this.#sendAlert(user, session, alert, signals));
+  }
+
+  /**
+   * A session confirmed it was its owner again (password or code) and carries on under a new id:
+   * the entry names that id, and so does its actor, so the page of the session that did it
+   * says "by you, on this device". Its place is the session's when it came from the same
+   * address; the address it came from is the actor's.
+   */
+  async #reauthenticated(event: Extract<DomainEvent, { type: 'session_rotated' }>): Promise<void> {
+    const { actor, session } = event;
+    const ip = actorIp(actor);
+    await this.#append({
+      ...blankEvent(newId(this.#deps.crypto), event.userId, 'reauthenticated', event.at),
+      sessionId: event.sessionId,
+      ip,
+      clientId: session.clientId,
+      deviceId: session.deviceId,
+      device: session.device,
+      location: ip === session.ip ? session.location : null,
+      actor: actor.kind === 'session' && actor.sessionId === event.previousId ? { ...actor, sessionId: event.sessionId } : actor,
+    });
   }
 
   #failedSignIn(email: string, at: number, place: RequestPlace, clientId: string | null): void {

@@ -15,7 +15,7 @@ import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { SessionWithUser, Store } from './ports/store.js';
 import type { SessionOrigin, SessionRecord } from './session.js';
 import type { SessionCacheLimits } from './session-cache.js';
-import { Sessions, type SessionDeps } from './sessions.js';
+import { MAX_SESSION_ADDRESSES, Sessions, type SessionDeps } from './sessions.js';
 import { Background } from './background.js';
 import { Recorder } from './events.js';
 import { Revocation } from './revocation.js';
@@ -692,6 +692,144 @@ describe('Sessions on a real store', () => {
       expect(await sessions.purgeEndedSessions(day)).toBe(0);
       expect(await sessions.purgeEndedSessions(0)).toBe(1);
       expect(await stored(active.id)).not.toBeNull();
+    });
+
+    describe('addresses a session is used from', () => {
+      const geo = { locate: (ip: string) => ({ city: `City of ${ip}`, region: null, country: 'FR', latitude: 1, longitude: 2 }) };
+      /** A node whose store counts address writes (transactions) and how many pairs each carried. */
+      function addressNode() {
+        const writes: number[] = [];
+        const counted = Object.create(store) as typeof store;
+        counted.recordSessionAddresses = async (seen, keep) => {
+          writes.push(seen.length);
+          await raw.recordSessionAddresses(seen, keep);
+        };
+        return { sessions: node({ store: counted, geo }), writes };
+      }
+      const ips = async (id: string) => (await raw.listSessionAddresses(id)).map((a) => a.ip);
+
+      it('notes a new address without I/O and writes every pair due in one batch, placed by GeoIP', async () => {
+        const { sessions, writes } = addressNode();
+        const a = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+        const b = await sessions.createSession(userId, 'cli', 'password', ORIGIN);
+        clock.advance(1_000);
+        for (let i = 0; i < 10; i++) {
+          sessions.noteAddress(a.session.id, '198.51.100.1');
+          sessions.noteAddress(b.session.id, '198.51.100.2');
+          sessions.noteAddress(a.session.id, ORIGIN.ip);
+        }
+        expect(writes).toEqual([]);
+        expect(await sessions.flushAddresses()).toBe(3);
+        expect(writes).toEqual([3]);
+        expect(await raw.listSessionAddresses(a.session.id)).toEqual([
+          {
+            ip: ORIGIN.ip,
+            place: { city: 'London', region: null, country: 'GB' },
+            firstSeenAt: a.session.signedInAt,
+            lastSeenAt: clock.now(),
+          },
+          {
+            ip: '198.51.100.1',
+            place: { city: 'City of 198.51.100.1', region: null, country: 'FR' },
+            firstSeenAt: clock.now(),
+            lastSeenAt: clock.now(),
+          },
+        ]);
+        expect(await ips(b.session.id)).toEqual(['198.51.100.2', ORIGIN.ip]);
+        expect(await sessions.flushAddresses()).toBe(0);
+        expect(writes).toEqual([3]);
+      });
+
+      it('writes a known pair again at most once a touch interval, moving its last seen time', async () => {
+        const { sessions, writes } = addressNode();
+        const a = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+        sessions.noteAddress(a.session.id, '198.51.100.1');
+        await sessions.flushAddresses();
+        const first = clock.now();
+        clock.advance(POLICY.touchIntervalMs - 1);
+        sessions.noteAddress(a.session.id, '198.51.100.1');
+        expect(await sessions.flushAddresses()).toBe(0);
+        clock.advance(1);
+        sessions.noteAddress(a.session.id, '198.51.100.1');
+        expect(await sessions.flushAddresses()).toBe(1);
+        expect(writes).toEqual([1, 1]);
+        expect((await raw.listSessionAddresses(a.session.id))[0]).toMatchObject({
+          ip: '198.51.100.1',
+          firstSeenAt: first,
+          lastSeenAt: clock.now(),
+        });
+      });
+
+      it(`keeps the ${MAX_SESSION_ADDRESSES} most recently seen addresses of a session`, async () => {
+        const { sessions } = addressNode();
+        const a = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+        for (let i = 0; i < MAX_SESSION_ADDRESSES + 10; i++) {
+          clock.advance(1);
+          sessions.noteAddress(a.session.id, `2001:db8::${i.toString(16)}`);
+        }
+        await sessions.flushAddresses();
+        const kept = await ips(a.session.id);
+        expect(kept).toHaveLength(MAX_SESSION_ADDRESSES);
+        expect(kept[0]).toBe(`2001:db8::${(MAX_SESSION_ADDRESSES + 9).toString(16)}`);
+        expect(kept).not.toContain(ORIGIN.ip);
+        expect(kept).not.toContain('2001:db8::9');
+        expect(kept).toContain('2001:db8::a');
+      });
+
+      it('keeps what a failed write held for the next flush', async () => {
+        const a = await node().createSession(userId, 'web', 'password', ORIGIN);
+        const failing = Object.create(store) as typeof store;
+        failing.recordSessionAddresses = () => Promise.reject(new Error('database away'));
+        const flaky = node({ store: failing, geo });
+        flaky.noteAddress(a.session.id, '198.51.100.7');
+        await expect(flaky.flushAddresses()).rejects.toThrow('database away');
+        failing.recordSessionAddresses = (seen, keep) => raw.recordSessionAddresses(seen, keep);
+        expect(await flaky.flushAddresses()).toBe(1);
+        expect(await ips(a.session.id)).toContain('198.51.100.7');
+      });
+    });
+
+    describe('history()', () => {
+      it("is the user's session, live or ended, by any id it has had; null for another user's or an unknown id", async () => {
+        const sessions = node({ cache: false });
+        const revocation = new Revocation({
+          store,
+          sessions,
+          recorder: new Recorder(new Background(() => undefined)),
+          clock,
+          crypto: nodeCrypto,
+        });
+        const mine = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+        const theirs = await sessions.createSession(strangerId, 'web', 'password', ORIGIN);
+        clock.advance(5_000);
+        const renewed = await revocation.rotateSession(userId, mine.session.id, SELF, 'reauthenticated');
+        const live = await sessions.history(userId, mine.session.id);
+        expect(live?.session).toMatchObject({ id: renewed.session.session.id, revokedAt: null });
+        expect(live?.ended).toBeNull();
+        expect(live?.addresses.map((a) => a.ip)).toEqual([ORIGIN.ip]);
+        expect(await sessions.history(userId, theirs.session.id)).toBeNull();
+        expect(await sessions.history(strangerId, mine.session.id)).toBeNull();
+        expect(await sessions.history(userId, 'no-such-session-00000')).toBeNull();
+
+        clock.advance(1_000);
+        await revocation.endSession(userId, renewed.session.session.id, SELF);
+        expect((await sessions.history(userId, mine.session.id))?.ended).toEqual({
+          at: clock.now(),
+          reason: 'revoked_by_user',
+          detail: null,
+        });
+      });
+
+      it('says a session that ran out of time ended then, as expired', async () => {
+        const sessions = node({ cache: false });
+        const idle = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+        clock.advance(POLICY.idleTimeoutMs + 5);
+        expect((await sessions.history(userId, idle.session.id))?.ended).toEqual({
+          at: idle.session.signedInAt + POLICY.idleTimeoutMs,
+          reason: 'expired',
+          detail: null,
+        });
+      });
     });
 
     it('counts the active sessions of every user', async () => {

@@ -5,16 +5,21 @@
  */
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
+import type { Geo } from './ports/geo.js';
 import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
-import type { SessionCursor, SessionStore, SessionWithUser } from './ports/store.js';
+import type { SecurityStore } from './ports/security-store.js';
+import type { SeenAddress, SessionAddress, SessionCursor, SessionStore, SessionWithUser } from './ports/store.js';
+import type { SecurityEvent } from './security-events.js';
 import type { AuthMethod, RevokeReason, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
-import { isActive, isTrusted, shouldTouch } from './session.js';
+import { effectiveExpiry, isActive, isTrusted, shouldTouch } from './session.js';
 import { DEFAULT_CACHE_LIMITS, SessionCache, type SessionCacheLimits } from './session-cache.js';
 import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
 
 export interface SessionDeps {
-  store: SessionStore;
+  store: SessionStore & Pick<SecurityStore, 'listSessionEvents'>;
   clock: Clock;
+  /** Places the addresses a session is seen from (at flush time, off the request path); without it they are recorded without one. */
+  geo?: Geo;
   crypto: Crypto;
   policy: SessionPolicy;
   /** Revocations fan out here; the cache is trusted only while the bus is live. */
@@ -49,10 +54,47 @@ export interface IssuedSession {
  */
 const MAX_TRACKED_ACTIVITY = 200_000;
 
+/**
+ * (session, address) pairs this node has noted, with when: a pair is written when new and then
+ * at most once a touch interval. Bounded like activity: when full it is cleared, which costs at
+ * most one more write per pair.
+ */
+const MAX_TRACKED_ADDRESSES = 200_000;
+
+/** A session keeps its most recently seen addresses, this many (older ones are dropped as new ones come). */
+export const MAX_SESSION_ADDRESSES = 50;
+
+/** A session's history shows at most this many timeline entries, newest first. */
+export const MAX_SESSION_HISTORY = 200;
+
+/** Revocations that end many sessions at once: their timeline entry does not name each session. */
+const BULK_REASONS: ReadonlySet<RevokeReason> = new Set([
+  'revoke_others',
+  'revoke_all',
+  'password_changed',
+  'password_reset',
+  'admin',
+  'policy',
+]);
+
+/** One session of a user with what happened to it (`history`): the session's own page. */
+export interface SessionHistory {
+  /** As the list shows it, or as it ended. */
+  session: SessionRecord;
+  /** Null while it is active; else when it ended and why (`expired` when it ran out of time). */
+  ended: { at: number; reason: RevokeReason | 'expired'; detail: string | null } | null;
+  /** Every address it was seen from, most recently seen first. */
+  addresses: SessionAddress[];
+  /** Its sign-in, re-authentications, trust changes of its device and its end, newest first. */
+  events: SecurityEvent[];
+}
+
 export class Sessions {
   readonly #deps: SessionDeps;
   readonly #recentActivity = new Map<string, number>();
   readonly #pendingTouches = new Map<string, number>();
+  readonly #notedAddresses = new Map<string, number>();
+  readonly #pendingAddresses = new Map<string, { sessionId: string; ip: string; at: number }>();
   readonly #cache: SessionCache | null;
   #generation = 0;
   #wasLive = false;
@@ -201,6 +243,88 @@ export class Sessions {
           : top
             ? { lastActiveAt: top.lastActiveAt + 1, id: top.id }
             : null,
+    };
+  }
+
+  /**
+   * The request of a valid session came from `ip` (the address the server trusts: X-Forwarded-For
+   * only from a trusted proxy). No I/O: a pair this node has not seen, or has not written for a
+   * touch interval, waits for `flushAddresses`, which writes every pair due in one transaction.
+   */
+  noteAddress(sessionId: string, ip: string): void {
+    const now = this.#deps.clock.now();
+    const key = `${sessionId} ${ip}`;
+    const noted = this.#notedAddresses.get(key);
+    if (noted !== undefined && !shouldTouch(noted, this.#deps.policy, now)) return;
+    if (this.#notedAddresses.size >= MAX_TRACKED_ADDRESSES && noted === undefined) this.#notedAddresses.clear();
+    this.#notedAddresses.set(key, now);
+    this.#pendingAddresses.set(key, { sessionId, ip, at: now });
+  }
+
+  /**
+   * Writes the addresses noted since the last flush, each with its approximate place, in one
+   * transaction (the composition root calls it with flushTouches); each session keeps its
+   * MAX_SESSION_ADDRESSES most recent. A failed write keeps them for the next flush.
+   */
+  async flushAddresses(): Promise<number> {
+    if (this.#pendingAddresses.size === 0) return 0;
+    const pending = [...this.#pendingAddresses];
+    this.#pendingAddresses.clear();
+    const { geo } = this.#deps;
+    const seen: SeenAddress[] = pending.map(([, p]) => {
+      const place = geo?.locate(p.ip);
+      return { ...p, place: { city: place?.city ?? null, region: place?.region ?? null, country: place?.country ?? null } };
+    });
+    try {
+      await this.#deps.store.recordSessionAddresses(seen, MAX_SESSION_ADDRESSES);
+    } catch (err) {
+      for (const [key, p] of pending) if (!this.#pendingAddresses.has(key)) this.#pendingAddresses.set(key, p);
+      throw err;
+    }
+    return seen.length;
+  }
+
+  /**
+   * One session of the user, live or ended, with its history: null for an id that is not one of
+   * theirs (another user's answers the same as none). Any id the sign-in has had (token
+   * rotation) names it; the session is shown as it is now.
+   */
+  async history(userId: string, id: string): Promise<SessionHistory | null> {
+    const { store, clock, policy } = this.#deps;
+    const chain = await store.findSessionChain(userId, id);
+    if (!chain) return null;
+    const now = clock.now();
+    const stored = chain.session;
+    const lastActiveAt = this.#lastActivity(stored);
+    const session = { ...stored, lastActiveAt, trusted: isTrusted(stored, now) };
+    const live = isActive(stored, policy, now, lastActiveAt);
+    const endedAt = live ? null : (stored.revokedAt ?? effectiveExpiry(stored, policy, lastActiveAt));
+    const [addresses, events] = await Promise.all([
+      store.listSessionAddresses(stored.id),
+      store.listSessionEvents(
+        userId,
+        {
+          sessionIds: chain.ids,
+          deviceId: stored.deviceId,
+          from: stored.signedInAt,
+          to: endedAt ?? now,
+          endedAt: stored.revokeReason !== null && BULK_REASONS.has(stored.revokeReason) ? stored.revokedAt : null,
+        },
+        MAX_SESSION_HISTORY,
+      ),
+    ]);
+    return {
+      session,
+      ended:
+        endedAt === null
+          ? null
+          : {
+              at: endedAt,
+              reason: stored.revokedAt === null ? 'expired' : (stored.revokeReason ?? 'expired'),
+              detail: stored.revokeDetail ?? null,
+            },
+      addresses,
+      events,
     };
   }
 

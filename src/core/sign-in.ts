@@ -15,6 +15,7 @@ import { limitKeyForIp } from './ip-limit-key.js';
 import type { Recorder, RequestPlace, SignInStep } from './events.js';
 import type { Mfa } from './mfa.js';
 import type { Clock } from './ports/clock.js';
+import type { SecondFactor } from './security-events.js';
 import type { SecuritySignals } from './security-signals.js';
 import type { AuthMethod, Client, NativeDevice, SessionOrigin, SessionRecord } from './session.js';
 import type { Sessions } from './sessions.js';
@@ -94,10 +95,8 @@ export class SignIn {
       await this.#gate(verified);
       return verified;
     });
-    if (
-      (await mfa.isEnabled(user.id)) &&
-      !(await mfa.isTrustHonoured(user.id, client, context.knownDeviceId(client, input.device), input.deviceToken ?? null))
-    ) {
+    const mfaOn = await mfa.isEnabled(user.id);
+    if (mfaOn && !(await mfa.isTrustHonoured(user.id, client, context.knownDeviceId(client, input.device), input.deviceToken ?? null))) {
       const device = client.kind === 'browser' || input.device === null ? null : JSON.stringify(input.device);
       const challenge = await mfa.createChallenge(user.id, client.id, input.transport, device);
       await this.#deps.recorder.record({
@@ -111,7 +110,8 @@ export class SignIn {
     // The account's failure count clears only when the sign-in is over (with MFA, at the code
     // step), else a known password would reset it between guesses at the code.
     await accounts.signInSucceeded(user);
-    return this.#open(user, client, 'password', input.transport, input.device, null, context);
+    // With two-step verification on, a sign-in that gets here skipped the code: its device is trusted.
+    return this.#open(user, client, 'password', input.transport, input.device, mfaOn ? 'trusted_device' : null, context);
   }
 
   /** The code step: the token from the password step and an authenticator or recovery code. */
@@ -163,7 +163,7 @@ export class SignIn {
     method: AuthMethod,
     transport: Transport,
     native: NativeDevice | null,
-    secondFactor: 'totp' | 'recovery' | null,
+    secondFactor: SecondFactor | null,
     context: SignInContext,
   ): Promise<SignedIn> {
     const { sessions, signals, revocation, recorder, clock } = this.#deps;

@@ -493,6 +493,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me/sessions/{id}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the caller's sessions, live or ended, with its history
+     * @description The session as the list shows it (or as it ended, with when and why), every address it was used from with its approximate place, first and last seen, and its entries of the security timeline: its sign-in, re-authentications, trust changes of its device and its end, newest first. Any id the session has had across token rotations names it. 404 `not_found` for any id that is not a session of the caller, another user's included.
+     */
+    get: operations['getMySessionHistory'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/sessions/{id}/report': {
     parameters: {
       query?: never;
@@ -1144,7 +1164,8 @@ export interface components {
         | 'device_untrusted'
         | 'recovery_codes_replaced'
         | 'review_requested'
-        | 'sessions_reviewed';
+        | 'sessions_reviewed'
+        | 'reauthenticated';
       /** @description ISO 8601 UTC */
       at: string;
       session_id: string | null;
@@ -1190,6 +1211,8 @@ export interface components {
       }[];
       count: number | null;
       reason: string | null;
+      /** @description sign_in only, when recorded: how it passed two-step verification (an authenticator code, a recovery code) or skipped it on a trusted device; absent without two-step verification */
+      second_factor?: 'totp' | 'recovery' | 'trusted_device';
     };
     Workspace: {
       id: string;
@@ -2637,6 +2660,73 @@ export interface operations {
           'application/json': {
             events: components['schemas']['SecurityEvent'][];
             next_cursor: string | null;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getMySessionHistory: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            session: components['schemas']['Session'];
+            ended: {
+              /** @description ISO 8601 UTC */
+              at: string;
+              /** @description sign_out, revoked_by_user, revoke_others, revoke_all, password_changed, password_reset, admin, reported, policy, or expired (idle or absolute expiry) */
+              reason: string;
+              /** @description Which rule of a workspace session policy ended it (reason `policy`) */
+              policy?: string;
+            } | null;
+            /** @description Every address the session was used from, most recently seen first (at most 50) */
+            addresses: {
+              ip: string;
+              location: {
+                city: string | null;
+                region: string | null;
+                country: string | null;
+                /** @enum {boolean} */
+                approximate: true;
+              };
+              /** @description ISO 8601 UTC */
+              first_seen_at: string;
+              /** @description ISO 8601 UTC; written at most once a minute */
+              last_seen_at: string;
+            }[];
+            /** @description Its sign-in, re-authentications, trust changes of its device and its end, newest first (at most 200) */
+            events: components['schemas']['SecurityEvent'][];
           };
         };
       };

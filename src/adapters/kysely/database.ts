@@ -57,6 +57,19 @@ export interface SessionsTable {
   password_change_required?: number;
   /** Which policy rule ended the session, when `revoke_reason` is `policy` (0015). */
   revoke_detail?: string | null;
+  /** The id the session had at sign-in; token rotation copies it to each new id (0019). */
+  sign_in_id?: string | null;
+}
+
+/** Each distinct address a session was used from (0019); deleted with the session. */
+export interface SessionAddressesTable {
+  session_id: string;
+  ip: string;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
 }
 
 export interface DevicesTable {
@@ -269,6 +282,7 @@ export interface WorkspaceApiKeysTable {
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
+  session_addresses: SessionAddressesTable;
   devices: DevicesTable;
   service_keys: ServiceKeysTable;
   security_events: SecurityEventsTable;

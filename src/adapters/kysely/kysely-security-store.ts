@@ -1,11 +1,13 @@
 /** The SecurityStore port over Kysely (SQLite and PostgreSQL alike). */
 import type { ActionTokenRecord, SecurityStore, SignUpRequestRecord } from '../../core/ports/security-store.js';
 import type { PastSignIn } from '../../core/risk.js';
-import type { SecurityEvent } from '../../core/security-events.js';
+import { BULK_END_KINDS, DEVICE_TRUST_KINDS, SESSION_EVENT_KINDS, type SecurityEvent } from '../../core/security-events.js';
 import type { Db, SecurityEventsTable } from './database.js';
 
 /** What `data` holds: the parts of an event that are shown but never queried by. */
-type EventData = Pick<SecurityEvent, 'location' | 'device' | 'actor' | 'signals' | 'count' | 'reason'>;
+type EventData = Pick<SecurityEvent, 'location' | 'device' | 'actor' | 'signals' | 'count' | 'reason'> & {
+  secondFactor?: SecurityEvent['secondFactor'];
+};
 
 export function kyselySecurityStore(db: Db): SecurityStore {
   return {
@@ -17,6 +19,8 @@ export function kyselySecurityStore(db: Db): SecurityStore {
         signals: e.signals,
         count: e.count,
         reason: e.reason,
+        // Only where there is one: the other entries' data stays as it was.
+        ...(e.secondFactor !== null ? { secondFactor: e.secondFactor } : {}),
       };
       await db
         .insertInto('security_events')
@@ -48,6 +52,48 @@ export function kyselySecurityStore(db: Db): SecurityStore {
       const events = rows.slice(0, limit).map(fromEventRow);
       const last = events.at(-1);
       return { events, next: rows.length > limit && last ? { at: last.at, id: last.id } : null };
+    },
+
+    async listSessionEvents(userId, about, limit) {
+      // Three small indexed reads rather than one OR that no index serves: by session (user,
+      // session), the device's trust changes within the session's life, and the bulk ends at its
+      // end (user, at).
+      const events = () => db.selectFrom('security_events').selectAll().where('user_id', '=', userId);
+      const [bySession, byDevice, byEnd] = await Promise.all([
+        about.sessionIds.length === 0
+          ? []
+          : events()
+              .where('session_id', 'in', [...about.sessionIds])
+              .where('kind', 'in', [...SESSION_EVENT_KINDS])
+              .orderBy('at', 'desc')
+              .orderBy('id', 'desc')
+              .limit(limit)
+              .execute(),
+        about.deviceId === null
+          ? []
+          : events()
+              .where('at', '>=', about.from)
+              .where('at', '<=', about.to)
+              .where('device_id', '=', about.deviceId)
+              .where('kind', 'in', [...DEVICE_TRUST_KINDS])
+              .orderBy('at', 'desc')
+              .orderBy('id', 'desc')
+              .limit(limit)
+              .execute(),
+        about.endedAt === null
+          ? []
+          : events()
+              .where('at', '=', about.endedAt)
+              .where('kind', 'in', [...BULK_END_KINDS])
+              .limit(limit)
+              .execute(),
+      ]);
+      const rows = new Map<string, SecurityEventsTable>();
+      for (const row of [...bySession, ...byDevice, ...byEnd]) rows.set(row.id, row);
+      return [...rows.values()]
+        .map(fromEventRow)
+        .sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+        .slice(0, limit);
     },
 
     async recentSignIns(userId, limit) {
@@ -233,5 +279,6 @@ function fromEventRow(r: SecurityEventsTable): SecurityEvent {
     signals: data.signals ?? [],
     count: data.count ?? null,
     reason: data.reason ?? null,
+    secondFactor: data.secondFactor ?? null,
   };
 }

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '../../core/ports/store.js';
 import type { RevokeReason, SessionRecord } from '../../core/session.js';
 import type { UserProfile, UserRecord } from '../../core/user.js';
-import type { Db, ServiceKeysTable, SessionsTable, UsersTable } from './database.js';
+import type { Db, ServiceKeysTable, SessionAddressesTable, SessionsTable, UsersTable } from './database.js';
 import { kyselySecurityStore } from './kysely-security-store.js';
 
 export interface KyselyStoreOptions {
@@ -53,6 +53,8 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     async insertSession(s) {
       await db.transaction().execute(async (trx) => {
         await trx.insertInto('sessions').values(toSessionRow(s)).execute();
+        // Its first address, seen at sign-in; later ones come in batches (recordSessionAddresses).
+        await trx.insertInto('session_addresses').values(signInAddressRow(s)).execute();
         if (s.deviceId) {
           await trx
             .insertInto('devices')
@@ -227,6 +229,11 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
             .insertInto('sessions')
             .values(list.slice(i, i + INSERT_CHUNK).map(toSessionRow))
             .execute();
+        for (let i = 0; i < list.length; i += INSERT_CHUNK)
+          await trx
+            .insertInto('session_addresses')
+            .values(list.slice(i, i + INSERT_CHUNK).map(signInAddressRow))
+            .execute();
         // One row per device (a statement may not upsert the same row twice), last seen at its latest sign-in.
         const devices = new Map<string, SessionRecord>();
         for (const s of list) {
@@ -279,6 +286,8 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
           revoke_reason: null,
         };
         await trx.insertInto('sessions').values(row).execute();
+        // The addresses it was seen from go with it: they are the sign-in's, whatever its id.
+        await trx.updateTable('session_addresses').set({ session_id: next.id }).where('session_id', '=', id).execute();
         const device = ended.device_id
           ? await trx
               .selectFrom('devices')
@@ -289,6 +298,119 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
           : undefined;
         return fromSessionRow({ ...row, d_trusted_until: device?.trusted_until ?? null });
       });
+    },
+
+    async recordSessionAddresses(seen, keep) {
+      if (seen.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        const ids = [...new Set(seen.map((s) => s.sessionId))];
+        // The id each address is recorded against: the session's own, or, when a rotation
+        // replaced it after the address was noted, the id its sign-in carries on with.
+        const target = new Map<string, string>();
+        const rotated = new Map<string, string>();
+        for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+          const rows = await trx
+            .selectFrom('sessions')
+            .select(['id', 'sign_in_id', 'revoke_reason'])
+            .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+            .execute();
+          for (const r of rows) {
+            if (r.revoke_reason === 'rotated') rotated.set(r.id, r.sign_in_id ?? r.id);
+            else target.set(r.id, r.id);
+          }
+        }
+        const signIns = [...new Set(rotated.values())];
+        const successor = new Map<string, string>();
+        for (let i = 0; i < signIns.length; i += INSERT_CHUNK) {
+          const rows = await trx
+            .selectFrom('sessions')
+            .select(['id', 'sign_in_id'])
+            .where('sign_in_id', 'in', signIns.slice(i, i + INSERT_CHUNK))
+            .where((eb) => eb.or([eb('revoke_reason', 'is', null), eb('revoke_reason', '<>', 'rotated')]))
+            .execute();
+          for (const r of rows) if (r.sign_in_id != null) successor.set(r.sign_in_id, r.id);
+        }
+        for (const [id, signIn] of rotated) {
+          const next = successor.get(signIn);
+          if (next !== undefined) target.set(id, next);
+        }
+        for (const s of seen) {
+          const sessionId = target.get(s.sessionId);
+          // Purged since it was seen: nothing to record it against.
+          if (sessionId === undefined) continue;
+          await trx
+            .insertInto('session_addresses')
+            .values({
+              session_id: sessionId,
+              ip: s.ip,
+              city: s.place.city,
+              region: s.place.region,
+              country: s.place.country,
+              first_seen_at: s.at,
+              last_seen_at: s.at,
+            })
+            // Monotonic, as for last activity: a late write from a slower node never moves it back.
+            .onConflict((oc) =>
+              oc
+                .columns(['session_id', 'ip'])
+                .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') }))
+                .where((eb) => eb('session_addresses.last_seen_at', '<', eb.ref('excluded.last_seen_at'))),
+            )
+            .execute();
+        }
+        for (const id of new Set(target.values())) {
+          const kept = trx
+            .selectFrom('session_addresses')
+            .select('ip')
+            .where('session_id', '=', id)
+            .orderBy('last_seen_at', 'desc')
+            .orderBy('ip', 'desc')
+            .limit(keep);
+          await trx.deleteFrom('session_addresses').where('session_id', '=', id).where('ip', 'not in', kept).execute();
+        }
+      });
+    },
+
+    async listSessionAddresses(sessionId) {
+      const rows = await db
+        .selectFrom('session_addresses')
+        .selectAll()
+        .where('session_id', '=', sessionId)
+        .orderBy('last_seen_at', 'desc')
+        .orderBy('ip', 'desc')
+        .execute();
+      return rows.map((r) => ({
+        ip: r.ip,
+        place: { city: r.city, region: r.region, country: r.country },
+        firstSeenAt: Number(r.first_seen_at),
+        lastSeenAt: Number(r.last_seen_at),
+      }));
+    },
+
+    async findSessionChain(userId, id) {
+      const found = await db
+        .selectFrom('sessions')
+        .select(['id', 'sign_in_id'])
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!found) return null;
+      const signInId = found.sign_in_id ?? found.id;
+      const rows = await db
+        .selectFrom('sessions')
+        .leftJoin('devices', (join) =>
+          join.onRef('devices.user_id', '=', 'sessions.user_id').onRef('devices.id', '=', 'sessions.device_id'),
+        )
+        .selectAll('sessions')
+        .select('devices.trusted_until as d_trusted_until')
+        .where('sessions.user_id', '=', userId)
+        .where((eb) => eb.or([eb('sessions.sign_in_id', '=', signInId), eb('sessions.id', '=', found.id)]))
+        .orderBy('sessions.last_active_at', 'desc')
+        .execute();
+      // The id it goes by now: the one no rotation replaced (live, or as it ended).
+      const last = rows.find((r) => r.revoke_reason !== 'rotated') ?? rows[0]!;
+      const ids = [signInId, ...rows.map((r) => r.id).filter((rowId) => rowId !== signInId)];
+      return { session: fromSessionRow(last), signInId, ids };
     },
 
     async holdForPasswordChange(id, userId, now) {
@@ -498,6 +620,21 @@ function toSessionRow(s: SessionRecord): SessionsTable {
     revoked_at: s.revokedAt,
     revoke_reason: s.revokeReason,
     password_change_required: s.passwordChangeRequired ? 1 : 0,
+    // A new sign-in is its own; rotation copies the column to each successor.
+    sign_in_id: s.id,
+  };
+}
+
+/** A session's sign-in address, first and last seen at its sign-in. */
+function signInAddressRow(s: SessionRecord): SessionAddressesTable {
+  return {
+    session_id: s.id,
+    ip: s.ip,
+    city: s.location.city,
+    region: s.location.region,
+    country: s.location.country,
+    first_seen_at: s.signedInAt,
+    last_seen_at: s.signedInAt,
   };
 }
 

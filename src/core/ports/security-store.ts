@@ -32,10 +32,26 @@ export interface SignUpRequestRecord {
   usedAt: number | null;
 }
 
+/** Which entries of the timeline belong to a session's history (SecurityStore.listSessionEvents). */
+export interface SessionEventQuery {
+  sessionIds: readonly string[];
+  deviceId: string | null;
+  from: number;
+  to: number;
+  endedAt: number | null;
+}
+
 export interface SecurityStore {
   appendSecurityEvent(event: SecurityEvent): Promise<void>;
   /** Newest first, strictly after `cursor` in that order; `next` is set when more may follow. */
   listSecurityEvents(userId: string, cursor: EventCursor | null, limit: number): Promise<EventPage>;
+  /**
+   * The timeline entries of one session's history, newest first, at most `limit`: those about any
+   * of `sessionIds` (its ids across token rotations), trust changes of `deviceId` between `from`
+   * and `to`, and the bulk revocations and password changes recorded at `endedAt` (what ended it,
+   * when it ended with others).
+   */
+  listSessionEvents(userId: string, about: SessionEventQuery, limit: number): Promise<SecurityEvent[]>;
   /** Earlier successful sign-ins, newest first. */
   recentSignIns(userId: string, limit: number): Promise<PastSignIn[]>;
   /** Times of failed sign-ins at or after `since`, newest first. */

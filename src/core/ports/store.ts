@@ -58,6 +58,33 @@ export interface SessionPageQuery {
   exceptId: string | null;
 }
 
+/** An address a session was used from: where (approximately) and when first and last. */
+export interface SessionAddress {
+  ip: string;
+  place: { city: string | null; region: string | null; country: string | null };
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+/** A session seen from an address at `at`, as Sessions.flushAddresses writes it. */
+export interface SeenAddress {
+  sessionId: string;
+  ip: string;
+  place: SessionAddress['place'];
+  at: number;
+}
+
+/**
+ * One sign-in of a user across its token rotations: the session as it is now (the id that was
+ * not rotated away: live, or as it ended) and every id it has had that is still stored, the
+ * sign-in's own first.
+ */
+export interface SessionChain {
+  session: SessionRecord;
+  signInId: string;
+  ids: string[];
+}
+
 export interface ServiceKeyRecord {
   id: string;
   name: string;
@@ -124,6 +151,20 @@ export interface SessionStore {
    * when there is no such active session.
    */
   holdForPasswordChange(id: string, userId: string, now: number): Promise<boolean>;
+  /**
+   * Records addresses sessions were seen from, in one transaction: a new (session, address)
+   * pair is inserted, a known one moves its last-seen time forward (never back). Afterwards each
+   * session named keeps only its `keep` most recently seen addresses. A session that no longer
+   * exists (purged) is skipped.
+   */
+  recordSessionAddresses(seen: readonly SeenAddress[], keep: number): Promise<void>;
+  /** The addresses a session was seen from, most recently seen first. */
+  listSessionAddresses(sessionId: string): Promise<SessionAddress[]>;
+  /**
+   * The sign-in that `id` (live, ended or rotated away) belongs to, if it is a session of
+   * `userId`; null for any other id, another user's session included.
+   */
+  findSessionChain(userId: string, id: string): Promise<SessionChain | null>;
   /** For the active-sessions gauge. */
   countActiveSessions(now: number): Promise<number>;
   /** Deletes up to `limit` sessions that ended (revoked or expired) before `endedBefore`; returns how many. */

@@ -50,6 +50,7 @@ function event(userId: string, kind: SecurityEventKind, at: number, overrides: P
     signals: [],
     count: null,
     reason: null,
+    secondFactor: null,
     ...overrides,
   };
 }
@@ -212,6 +213,34 @@ export function runSecurityStoreContract(name: string, makeStore: () => Promise<
         await append(event(other.id, 'sign_in', T0 - MINUTE));
         const page = await security.listSecurityEvents(user.id, { at: T0, id: 'zzzzzzzzzzzzzzzzzzzzzz' }, 10);
         expect(page).toEqual({ events: [], next: null });
+      });
+    });
+
+    describe("one session's history", () => {
+      it('listSessionEvents() finds the entries about its ids, its device’s trust changes in its life and the bulk end at its end, newest first', async () => {
+        const user = await newUser();
+        const other = await newUser();
+        const [a, b, elsewhere] = ['sa', 'sb', 'sc'].map((p) => uniqueId(p)) as [string, string, string];
+        const ours = await append(
+          event(user.id, 'sign_in', T0, { sessionId: a, deviceId: 'dev-1', secondFactor: 'trusted_device' }),
+          event(user.id, 'reauthenticated', T0 + MINUTE, { sessionId: b, deviceId: 'dev-1' }),
+          // Trust of its device, made from another session.
+          event(user.id, 'device_trusted', T0 + 2 * MINUTE, { sessionId: elsewhere, deviceId: 'dev-1' }),
+          event(user.id, 'sessions_revoked', T0 + 3 * MINUTE, { count: 2, reason: 'revoke_others' }),
+        );
+        await append(
+          // Not its kind of entry, another device's trust, trust after it ended, another session, another account.
+          event(user.id, 'password_changed', T0 + MINUTE, { sessionId: b }),
+          event(user.id, 'device_untrusted', T0 + MINUTE, { sessionId: b, deviceId: 'dev-2' }),
+          event(user.id, 'device_untrusted', T0 + 4 * MINUTE, { sessionId: elsewhere, deviceId: 'dev-1' }),
+          event(user.id, 'sign_in', T0, { sessionId: elsewhere, deviceId: 'dev-3' }),
+          event(other.id, 'sign_in', T0, { sessionId: a }),
+        );
+        const about = { sessionIds: [a, b], deviceId: 'dev-1', from: T0, to: T0 + 3 * MINUTE, endedAt: T0 + 3 * MINUTE };
+        expect(await security.listSessionEvents(user.id, about, 50)).toEqual([...ours].reverse());
+        expect(await security.listSessionEvents(user.id, about, 2)).toEqual([ours[3], ours[2]]);
+        expect(await security.listSessionEvents(user.id, { ...about, deviceId: null, endedAt: null }, 50)).toEqual([ours[1], ours[0]]);
+        expect(await security.listSessionEvents(user.id, { ...about, sessionIds: [], deviceId: null, endedAt: null }, 50)).toEqual([]);
       });
     });
 

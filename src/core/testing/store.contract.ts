@@ -4,7 +4,7 @@
  * in core rely on exactly these promises, so an adapter that passes here can be swapped in.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServiceKeyRecord, Store } from '../ports/store.js';
+import type { SessionAddress, ServiceKeyRecord, Store } from '../ports/store.js';
 import type { SessionRecord } from '../session.js';
 import type { UserRecord } from '../user.js';
 
@@ -426,6 +426,123 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         );
         expect(results.filter((r) => r !== null)).toHaveLength(1);
         expect(await store.listActiveSessions(user.id, T0 + 4)).toHaveLength(1);
+      });
+    });
+
+    describe('session addresses', () => {
+      const PARIS = { city: 'Paris', region: 'Île-de-France', country: 'FR' };
+      const seen = (sessionId: string, ip: string, at: number, place: SessionAddress['place'] = PARIS) => ({ sessionId, ip, at, place });
+
+      it('a session starts with its sign-in address, first and last seen at its sign-in', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id, { ip: '2001:db8::7' });
+        expect(await store.listSessionAddresses(s.id)).toEqual([
+          { ip: '2001:db8::7', place: { city: 'London', region: 'England', country: 'GB' }, firstSeenAt: T0, lastSeenAt: T0 },
+        ]);
+      });
+
+      it('recordSessionAddresses() inserts new pairs, moves a known one forward (never back), most recent first', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id);
+        const other = await newSession(user.id);
+        await store.recordSessionAddresses(
+          [seen(s.id, '198.51.100.1', T0 + 10), seen(s.id, '81.2.69.160', T0 + 20), seen(other.id, '198.51.100.2', T0 + 5)],
+          50,
+        );
+        // A late write from a slower node: last seen stays; a known pair keeps its first place.
+        await store.recordSessionAddresses([seen(s.id, '81.2.69.160', T0 + 15, { city: null, region: null, country: null })], 50);
+        expect(await store.listSessionAddresses(s.id)).toEqual([
+          { ip: '81.2.69.160', place: { city: 'London', region: 'England', country: 'GB' }, firstSeenAt: T0, lastSeenAt: T0 + 20 },
+          { ip: '198.51.100.1', place: PARIS, firstSeenAt: T0 + 10, lastSeenAt: T0 + 10 },
+        ]);
+        expect((await store.listSessionAddresses(other.id)).map((a) => a.ip)).toEqual(['198.51.100.2', '81.2.69.160']);
+      });
+
+      it('keeps only the most recently seen addresses of a session, as many as asked', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id);
+        const batch = Array.from({ length: 6 }, (_, i) => seen(s.id, `203.0.113.${i + 1}`, T0 + 100 + i));
+        await store.recordSessionAddresses(batch, 4);
+        expect((await store.listSessionAddresses(s.id)).map((a) => a.ip)).toEqual([
+          '203.0.113.6',
+          '203.0.113.5',
+          '203.0.113.4',
+          '203.0.113.3',
+        ]);
+        // An old address seen again comes back as the most recent, and the oldest kept one goes.
+        await store.recordSessionAddresses([seen(s.id, '81.2.69.160', T0 + 200)], 4);
+        expect((await store.listSessionAddresses(s.id)).map((a) => a.ip)).toEqual([
+          '81.2.69.160',
+          '203.0.113.6',
+          '203.0.113.5',
+          '203.0.113.4',
+        ]);
+      });
+
+      it('skips a session that no longer exists, and the rest of the batch is written', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id);
+        await store.recordSessionAddresses([seen('purged-session-000000', '198.51.100.9', T0 + 1), seen(s.id, '198.51.100.9', T0 + 1)], 50);
+        expect((await store.listSessionAddresses(s.id)).map((a) => a.ip)).toContain('198.51.100.9');
+        expect(await store.listSessionAddresses('purged-session-000000')).toEqual([]);
+      });
+
+      it('token rotation moves the addresses to the new id, later writes for an old id too; a purge deletes them with the session', async () => {
+        const user = await newUser();
+        const s = await newSession(user.id);
+        await store.recordSessionAddresses([seen(s.id, '198.51.100.3', T0 + 1)], 50);
+        const next = (await store.rotateSession(s.id, user.id, { id: uniqueId('s'), secretHash: 'h' }, T0 + 2, 'rotated'))!;
+        expect((await store.listSessionAddresses(next.id)).map((a) => a.ip)).toEqual(['198.51.100.3', '81.2.69.160']);
+        expect(await store.listSessionAddresses(s.id)).toEqual([]);
+
+        // An address noted under the old id and written after the rotation (the batch was pending
+        // while the session re-authenticated) lands on the id the session carries on with.
+        const third = (await store.rotateSession(next.id, user.id, { id: uniqueId('s'), secretHash: 'h3' }, T0 + 3, 'rotated'))!;
+        await store.recordSessionAddresses([seen(s.id, '198.51.100.5', T0 + 4), seen(next.id, '198.51.100.6', T0 + 5)], 50);
+        expect((await store.listSessionAddresses(third.id)).map((a) => a.ip)).toEqual([
+          '198.51.100.6',
+          '198.51.100.5',
+          '198.51.100.3',
+          '81.2.69.160',
+        ]);
+        expect(await store.listSessionAddresses(next.id)).toEqual([]);
+
+        const DAY = 24 * HOUR;
+        const gone = await newSession(user.id, { signedInAt: T0 - 500 * DAY, lastActiveAt: T0 - 500 * DAY, expiresAt: T0 - 499 * DAY });
+        await store.recordSessionAddresses([seen(gone.id, '198.51.100.4', T0 - 499 * DAY - 1)], 50);
+        expect(await store.listSessionAddresses(gone.id)).toHaveLength(2);
+        while ((await store.purgeEndedSessions(T0 - 498 * DAY, 1_000)) > 0);
+        expect(await store.listSessionAddresses(gone.id)).toEqual([]);
+      });
+    });
+
+    describe('findSessionChain()', () => {
+      it('names one sign-in by any id it has had: the session as it is now, every id, the sign-in first', async () => {
+        const user = await newUser();
+        const first = await newSession(user.id);
+        const second = (await store.rotateSession(first.id, user.id, { id: uniqueId('s'), secretHash: 'h2' }, T0 + 1, 'rotated'))!;
+        const third = (await store.rotateSession(second.id, user.id, { id: uniqueId('s'), secretHash: 'h3' }, T0 + 2, 'rotated'))!;
+        for (const id of [first.id, second.id, third.id]) {
+          const chain = await store.findSessionChain(user.id, id);
+          expect(chain?.session).toEqual(third);
+          expect(chain?.signInId).toBe(first.id);
+          expect([...chain!.ids].sort()).toEqual([first.id, second.id, third.id].sort());
+          expect(chain?.ids[0]).toBe(first.id);
+        }
+        // Ended: as it ended.
+        await store.revokeSession(third.id, user.id, 'sign_out', T0 + 3);
+        expect((await store.findSessionChain(user.id, first.id))?.session).toMatchObject({
+          id: third.id,
+          revokedAt: T0 + 3,
+          revokeReason: 'sign_out',
+        });
+      });
+
+      it("is null for another user's session and for an unknown id", async () => {
+        const user = await newUser();
+        const stranger = await newSession((await newUser()).id);
+        expect(await store.findSessionChain(user.id, stranger.id)).toBeNull();
+        expect(await store.findSessionChain(user.id, 'no-such-session-00000')).toBeNull();
       });
     });
 

@@ -12,6 +12,7 @@ import type { Registry } from '../../registry.js';
 import type { CookiePolicy } from '../cookies.js';
 import type { Metrics } from '../metrics.js';
 import { isStateChanging, requestSite } from './csrf.js';
+import { clientIp } from './request-context.js';
 
 export interface AuthContext {
   user: UserProfile;
@@ -72,6 +73,8 @@ export function requireSession(registry: Registry, cookies: CookiePolicy, metric
       throw new SessiondError('csrf_failed');
     }
     request.auth = auth;
+    // The address it is used from, for its history: noted in memory, written in batches.
+    registry.sessions.noteAddress(auth.session.id, clientIp(request));
   };
 }
 

@@ -13,11 +13,11 @@ import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { SECURITY } from '../openapi.js';
 import { EmptyBody, SessionIdParams, responses } from '../schemas.js';
 import { sessionActor } from './place.js';
-import { EventListQuery, SecurityEventPage } from './schemas.js';
-import { securityEventView } from './views.js';
+import { EventListQuery, SecurityEventPage, SessionHistory } from './schemas.js';
+import { securityEventView, sessionHistoryView } from './views.js';
 
 export function securityMeRoutes({ registry, cookies }: HttpContext): FastifyPluginAsyncTypebox {
-  const { config, signals, revocation } = registry;
+  const { config, signals, revocation, sessions } = registry;
 
   return async (app) => {
     app.get(
@@ -45,6 +45,30 @@ export function securityMeRoutes({ registry, cookies }: HttpContext): FastifyPlu
           events: page.events.map((e) => securityEventView(e, session.id, config.clients)),
           next_cursor: page.next ? encodeCursor(page.next) : null,
         };
+      },
+    );
+
+    app.get(
+      '/sessions/:id/history',
+      {
+        schema: {
+          tags: ['me'],
+          operationId: 'getMySessionHistory',
+          summary: "One of the caller's sessions, live or ended, with its history",
+          description:
+            "The session as the list shows it (or as it ended, with when and why), every address it was used from with its approximate place, first and last seen, and its entries of the security timeline: its sign-in, re-authentications, trust changes of its device and its end, newest first. Any id the session has had across token rotations names it. 404 `not_found` for any id that is not a session of the caller, another user's included.",
+          security: SECURITY.session,
+          params: SessionIdParams,
+          response: responses({ 200: SessionHistory }),
+        },
+      },
+      async (request) => {
+        const { user, session } = authOf(request);
+        const id = request.params.id;
+        // Unknown, malformed and other users' ids answer the same 404: nothing says which exists.
+        const history = isWellFormedId(id) ? await sessions.history(user.id, id) : null;
+        if (!history) throw new SessiondError('not_found', 'No such session.');
+        return sessionHistoryView(history, session.id, config.clients, sessions.policy);
       },
     );
 

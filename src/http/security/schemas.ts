@@ -3,7 +3,7 @@
  * are allowlists: coordinates and device ids (the device cookie's value) never leave the server.
  */
 import { Type, type Static } from 'typebox';
-import { Nullable } from '../schemas.js';
+import { Nullable, Session } from '../schemas.js';
 import { SECURITY_EVENT_KINDS, type SecurityEventKind } from '../../core/security-events.js';
 
 export const PasswordResetBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }) }, { additionalProperties: false });
@@ -74,6 +74,12 @@ export const SecurityEvent = Type.Object(
     signals: Type.Array(Signal),
     count: Nullable(Type.Integer()),
     reason: Nullable(Type.String()),
+    second_factor: Type.Optional(
+      Type.Union([Type.Literal('totp'), Type.Literal('recovery'), Type.Literal('trusted_device')], {
+        description:
+          'sign_in only, when recorded: how it passed two-step verification (an authenticator code, a recovery code) or skipped it on a trusted device; absent without two-step verification',
+      }),
+    ),
   },
   { $id: 'SecurityEvent' },
 );
@@ -84,3 +90,43 @@ export const SecurityEventPage = Type.Object({
 });
 
 export type SecurityEventView = Static<typeof SecurityEvent>;
+
+const Place = Type.Object({
+  city: Nullable(Type.String()),
+  region: Nullable(Type.String()),
+  country: Nullable(Type.String({ description: 'ISO 3166-1 alpha-2' })),
+  approximate: Type.Literal(true),
+});
+
+export const SessionAddress = Type.Object({
+  ip: Type.String(),
+  location: Place,
+  first_seen_at: Type.String({ description: 'ISO 8601 UTC' }),
+  last_seen_at: Type.String({ description: 'ISO 8601 UTC; written at most once a minute' }),
+});
+
+export const SessionHistory = Type.Object(
+  {
+    session: Session,
+    ended: Nullable(
+      Type.Object({
+        at: Type.String({ description: 'ISO 8601 UTC' }),
+        reason: Type.String({
+          description:
+            'sign_out, revoked_by_user, revoke_others, revoke_all, password_changed, password_reset, admin, reported, policy, or expired (idle or absolute expiry)',
+        }),
+        policy: Type.Optional(Type.String({ description: 'Which rule of a workspace session policy ended it (reason `policy`)' })),
+      }),
+      // Null while the session is active.
+    ),
+    addresses: Type.Array(SessionAddress, {
+      description: 'Every address the session was used from, most recently seen first (at most 50)',
+    }),
+    events: Type.Array(SecurityEvent, {
+      description: 'Its sign-in, re-authentications, trust changes of its device and its end, newest first (at most 200)',
+    }),
+  },
+  { $id: 'SessionHistory' },
+);
+
+export type SessionHistoryView = Static<typeof SessionHistory>;

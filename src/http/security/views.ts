@@ -2,9 +2,10 @@
 import { describeClient } from '../../core/clients.js';
 import type { RiskSignal } from '../../core/risk.js';
 import { actorIp, type SecurityEvent } from '../../core/security-events.js';
-import type { Client } from '../../core/session.js';
-import type { SecurityEventView } from './schemas.js';
-import { iso } from '../views.js';
+import type { Client, SessionPolicy } from '../../core/session.js';
+import type { SessionHistory } from '../../core/sessions.js';
+import type { SecurityEventView, SessionHistoryView } from './schemas.js';
+import { iso, sessionView } from '../views.js';
 
 export function securityEventView(e: SecurityEvent, currentSessionId: string, clients: readonly Client[]): SecurityEventView {
   const actor = e.actor;
@@ -29,6 +30,35 @@ export function securityEventView(e: SecurityEvent, currentSessionId: string, cl
     signals: e.signals.map(signalView),
     count: e.count,
     reason: e.reason,
+    ...(e.secondFactor !== null ? { second_factor: e.secondFactor } : {}),
+  };
+}
+
+/** One session's page: the session as the list shows it (or as it ended), where it was used from, and its timeline entries. */
+export function sessionHistoryView(
+  history: SessionHistory,
+  currentSessionId: string,
+  clients: readonly Client[],
+  policy: SessionPolicy,
+): SessionHistoryView {
+  const { ended } = history;
+  return {
+    session: sessionView(history.session, currentSessionId, clients, policy),
+    ended:
+      ended === null
+        ? null
+        : {
+            at: iso(ended.at),
+            reason: ended.reason,
+            ...(ended.reason === 'policy' && ended.detail !== null ? { policy: ended.detail } : {}),
+          },
+    addresses: history.addresses.map((a) => ({
+      ip: a.ip,
+      location: { ...a.place, approximate: true as const },
+      first_seen_at: iso(a.firstSeenAt),
+      last_seen_at: iso(a.lastSeenAt),
+    })),
+    events: history.events.map((e) => securityEventView(e, currentSessionId, clients)),
   };
 }
 

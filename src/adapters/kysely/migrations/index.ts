@@ -17,6 +17,7 @@ import { workspacePolicies } from './0015-workspace-policies.js';
 import { workspaceApiKeys } from './0016-workspace-api-keys.js';
 import { auditRetention } from './0017-audit-retention.js';
 import { deviceTrustedAt } from './0018-device-trusted-at.js';
+import { sessionAddresses } from './0019-session-addresses.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016-workspace-api-keys': workspaceApiKeys,
   '0017-audit-retention': auditRetention,
   '0018-device-trusted-at': deviceTrustedAt,
+  '0019-session-addresses': sessionAddresses,
 };
 
 export const migrationProvider: MigrationProvider = {
