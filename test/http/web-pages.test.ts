@@ -45,7 +45,7 @@ describe('web pages', () => {
   describe('a mistyped address', () => {
     const HTML = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 
-    it.each(['/settings/security/session', '/sessions', '/settings/nope', '/settings/security/sessions/x', '/favicon.png'])(
+    it.each(['/settings/security/sesions', '/sessions', '/settings/nope', '/settings/security/sessions/x', '/favicon.png'])(
       'gives a browser the app’s Page not found for %s: HTML, status 404',
       async (url) => {
         const res = await h.request({ method: 'GET', url, headers: HTML });
@@ -93,7 +93,7 @@ describe('web pages', () => {
     );
 
     it('keeps JSON for a client that does not ask for HTML, and for a state change', async () => {
-      const api = await h.request({ method: 'GET', url: '/settings/security/session', headers: { accept: 'application/json' } });
+      const api = await h.request({ method: 'GET', url: '/settings/security/sesions', headers: { accept: 'application/json' } });
       expect(api.statusCode).toBe(404);
       expect(api.json()).toMatchObject({ error: { code: 'not_found' } });
       const post = await h.request({

@@ -43,6 +43,9 @@ export type SecurityEvent = components['schemas']['SecurityEvent'];
 /** Why a sign-in was flagged: new_device, new_country, impossible_travel, failures_then_success, new_client. */
 export type SecuritySignal = SecurityEvent['signals'][number];
 export type SecurityEventPage = Answer<'listMySecurityEvents'>;
+/** One session, live or ended, with the addresses it was used from and its entries of the timeline. */
+export type SessionHistory = Answer<'getMySessionHistory'>;
+export type SessionAddress = SessionHistory['addresses'][number];
 
 export type MyWorkspace = Answer<'listMyWorkspaces'>['workspaces'][number];
 export type WorkspaceRole = MyWorkspace['role'];
@@ -128,6 +131,7 @@ export interface Api {
   getCurrentSession(): Promise<CurrentSession>;
   listSessions(): Promise<Session[]>;
   revokeSession(id: string): Promise<void>;
+  getSessionHistory(id: string): Promise<SessionHistory>;
   revokeOtherSessions(): Promise<number>;
   revokeAllSessions(): Promise<number>;
   /** A lost or replaced device: ends every session on the device `sessionId` ran on and untrusts it. */
@@ -255,6 +259,7 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     getCurrentSession: () => call<'getCurrentSession'>('GET', '/v1/me/session'),
     listSessions: async () => (await call<'listMySessions'>('GET', '/v1/me/sessions')).sessions,
     revokeSession: (id) => call<'revokeMySession'>('DELETE', `/v1/me/sessions/${encodeURIComponent(id)}`),
+    getSessionHistory: (id) => call<'getMySessionHistory'>('GET', `/v1/me/sessions/${encodeURIComponent(id)}/history`),
     revokeOtherSessions: async () => (await call<'revokeMyOtherSessions'>('POST', '/v1/me/sessions/revoke-others', {})).revoked,
     revokeAllSessions: async () => (await call<'revokeAllMySessions'>('POST', '/v1/me/sessions/revoke-all', {})).revoked,
     replaceDevice: (id) => call<'replaceMyDevice'>('POST', `/v1/me/sessions/${encodeURIComponent(id)}/replace-device`, {}),

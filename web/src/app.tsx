@@ -8,6 +8,7 @@ import { NotFoundPage } from './pages/not-found/not-found-page';
 import { PasswordPage } from './pages/password/password-page';
 import { ReportPage } from './pages/report/report-page';
 import { ResetConfirmPage, ResetRequestPage } from './pages/reset-password/reset-password-pages';
+import { SessionPage } from './pages/sessions/session-page';
 import { SessionsPage } from './pages/sessions/sessions-page';
 import { SignInPage } from './pages/sign-in/sign-in-page';
 import { SignUpConfirmPage } from './pages/sign-up/sign-up-confirm-page';
@@ -84,6 +85,9 @@ export function App(props: { api?: Api; now?: () => Date }) {
     case routes.sessions:
     case '/':
       page = <SessionsPage />;
+      break;
+    case routes.session:
+      page = <SessionPage />;
       break;
     case routes.activity:
       page = <ActivityPage />;

@@ -294,6 +294,13 @@ export const en = {
       recovery_codes_replaced: 'New recovery codes made: the old ones no longer work',
       review_requested: 'You were asked to review your sessions',
       sessions_reviewed: 'You reviewed your sessions',
+      reauthenticated: 'Confirmed it was you (password or code) before a sensitive change',
+    } as Record<string, string>,
+    /** A sign-in's code step, when it was recorded (SecurityEvent.second_factor). */
+    secondFactor: {
+      totp: 'With a code from the authenticator app.',
+      recovery: 'With a recovery code.',
+      trusted_device: 'No code asked: the device was trusted.',
     } as Record<string, string>,
     /** review_requested, by its reason (the event does not name the workspace). */
     reviewRequested: {
@@ -359,6 +366,55 @@ export const en = {
       failures: (n: number) => (n === 1 ? 'Right after 1 failed attempt' : `Right after ${n} failed attempts`),
       unknown: (kind: string) => kind.replace(/_/g, ' '),
     },
+  },
+
+  /** One session's own page (pages/sessions/session-page.tsx), reached from its row of Active sessions. */
+  sessionPage: {
+    /** The row's link to it, named for the session it is about. */
+    details: 'Details',
+    detailsLabel: (what: string) => `Details and history of ${what}`,
+    back: 'Active sessions',
+    backLabel: 'Back to Active sessions',
+    title: (device: string, app: string) => `${device} · ${app}`,
+    loading: 'Loading this session…',
+    loadError: 'This session could not be loaded.',
+    notFoundTitle: 'Session not found',
+    notFound: 'There is no such session on your account. It may have ended long ago, or the link is wrong.',
+    noId: 'No session was named. Open one from the list of Active sessions.',
+    ended: 'Ended',
+    endedAt: (when: string) => `Ended ${when}`,
+    endedReasons: {
+      sign_out: 'Signed out on that device',
+      revoked_by_user: 'Signed out from another of your sessions',
+      revoke_others: 'Signed out with all other sessions',
+      revoke_all: 'Signed out everywhere',
+      password_changed: 'Ended when your password was changed',
+      password_reset: 'Ended when your password was reset',
+      admin: 'Ended by an administrator of your workspace',
+      reported: 'Reported as not you, and signed out',
+      policy: 'Ended by your workspace’s session policy',
+      expired: 'Expired: it was unused too long, or reached its longest life',
+    } as Record<string, string>,
+    endedHow: 'How it ended',
+    expires: 'Ends',
+    signInMethods: {
+      password: 'Password',
+      mfa: 'Password and two-step verification',
+      passkey: 'Passkey',
+    } as Record<string, string>,
+    signOutThis: 'Sign out this session',
+    signOutHere: 'Sign out on this device',
+    signedOut: (device: string, app: string) => `Signed out ${device} · ${app}. The history below now shows how it ended.`,
+    addressesTitle: 'Addresses and places',
+    addressesIntro: 'Every address this session was used from, with its approximate place. The most recent is first.',
+    addressesLabel: 'Addresses this session was used from',
+    firstSeen: 'First seen',
+    lastSeen: 'Last seen',
+    noAddresses: 'No address was recorded for this session.',
+    historyTitle: 'History',
+    historyIntro: 'Its sign-in, each time it confirmed it was you, changes to its device’s trust and how it ended, newest first.',
+    historyLabel: 'History of this session',
+    noHistory: 'Nothing was recorded about this session.',
   },
 
   /** The banner on every signed-in page while a review of the sessions is pending (components/review-banner.tsx). */

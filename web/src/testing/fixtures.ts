@@ -165,6 +165,7 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     }),
     listSessions: vi.fn<Api['listSessions']>().mockResolvedValue(sessions),
     revokeSession: vi.fn<Api['revokeSession']>().mockResolvedValue(undefined),
+    getSessionHistory: vi.fn<Api['getSessionHistory']>(),
     revokeOtherSessions: vi.fn<Api['revokeOtherSessions']>().mockResolvedValue(sessions.filter((s) => !s.current).length),
     revokeAllSessions: vi.fn<Api['revokeAllSessions']>().mockResolvedValue(sessions.length),
     replaceDevice: vi.fn<Api['replaceDevice']>().mockResolvedValue({ revoked: 1, untrusted: false }),

@@ -234,6 +234,27 @@ describe('describeEvent', () => {
     expect(describeSignal({ kind: 'new_client', client_id: 'cli' })).toBe('An app not used on this account before');
   });
 
+  it('words a re-authentication as done by the session itself, marking this device when it is the reader’s', () => {
+    const mine = describeEvent(makeEvent({ id: 'r1', kind: 'reauthenticated' }));
+    expect(mine).toMatchObject({ title: 'Confirmed it was you (password or code) before a sensitive change', by: null, thisDevice: true });
+    const other = describeEvent(
+      makeEvent({ id: 'r2', kind: 'reauthenticated', actor: { kind: 'session', session_id: 'x', ip: '198.51.100.1', current: false } }),
+    );
+    expect(other).toMatchObject({ by: null, thisDevice: false });
+  });
+
+  it.each([
+    ['totp', 'With a code from the authenticator app.'],
+    ['recovery', 'With a recovery code.'],
+    ['trusted_device', 'No code asked: the device was trusted.'],
+  ] as const)('says how a sign-in passed the code step (%s)', (second_factor, text) => {
+    expect(describeEvent(makeEvent({ id: 's', second_factor })).note).toBe(text);
+  });
+
+  it('says nothing of a code step a sign-in did not record', () => {
+    expect(describeEvent(makeEvent({ id: 's' })).note).toBeNull();
+  });
+
   it('leaves out what the event does not have', () => {
     const w = describeEvent(makeEvent({ id: 'n', kind: 'password_reset_requested', device: null, client: null, location: null, ip: null }));
     expect(w).toMatchObject({ device: null, app: null, location: null, ip: null, by: null });

@@ -31,6 +31,8 @@ export interface EventWording {
 }
 
 const SIGN_IN_KINDS = new Set(['sign_in', 'sign_in_failed', 'new_device', 'suspicious_sign_in']);
+/** Done by the session the entry is about, to itself: who did it goes without saying, and "This device" marks the reader's own. */
+const OWN_KINDS = new Set([...SIGN_IN_KINDS, 'reauthenticated']);
 
 export function describeEvent(event: SecurityEvent, m: Messages = defaultMessages): EventWording {
   const tone: EventTone =
@@ -48,8 +50,8 @@ export function describeEvent(event: SecurityEvent, m: Messages = defaultMessage
     tone,
     reasons: tone === 'unusual' ? event.signals.map((s) => describeSignal(s, m)) : [],
     note: note(event, m),
-    by: SIGN_IN_KINDS.has(event.kind) || event.kind === 'password_reset_requested' || selfSignOut(event) ? null : actorText(event, m),
-    thisDevice: SIGN_IN_KINDS.has(event.kind) && event.kind !== 'sign_in_failed' && event.actor?.current === true,
+    by: OWN_KINDS.has(event.kind) || event.kind === 'password_reset_requested' || selfSignOut(event) ? null : actorText(event, m),
+    thisDevice: OWN_KINDS.has(event.kind) && event.kind !== 'sign_in_failed' && event.actor?.current === true,
     // A request to review the sessions leads there as an unusual sign-in does.
     review: tone === 'unusual' || tone === 'new_device' || event.kind === 'review_requested',
     device: deviceText(event),
@@ -90,6 +92,7 @@ function endedSession(event: SecurityEvent, m: Messages): string | null {
 }
 
 function note(event: SecurityEvent, m: Messages): string | null {
+  if (event.kind === 'sign_in' && event.second_factor !== undefined) return m.activity.secondFactor[event.second_factor] ?? null;
   if (event.count === null) return null;
   if (event.kind === 'password_changed') return m.activity.passwordChangedCount(event.count);
   if (event.kind === 'password_reset') return m.activity.passwordResetCount(event.count);

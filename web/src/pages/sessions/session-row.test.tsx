@@ -1,7 +1,24 @@
-import { render, screen, within } from '@testing-library/react';
+import { render as renderUi, screen, within } from '@testing-library/react';
+import type { ReactElement, ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import { makeSession, NOW } from '../../testing/fixtures';
+import { ServicesProvider } from '../../services';
+import { fakeApi, makeSession, NOW } from '../../testing/fixtures';
 import { SessionRow } from './session-row';
+
+/** The row's "Details" is an in-page link: it navigates through the services, as in the app. */
+const navigate = vi.fn();
+function Services({ children }: { children: ReactNode }) {
+  const services = {
+    api: fakeApi(),
+    now: () => NOW,
+    navigate,
+    onUnauthenticated: vi.fn(),
+    signInReason: () => null,
+    markSignedIn: vi.fn(),
+  };
+  return <ServicesProvider value={services}>{children}</ServicesProvider>;
+}
+const render = (ui: ReactElement) => renderUi(ui, { wrapper: Services });
 
 function row(session = makeSession({ id: 's1' })) {
   const onSignOut = vi.fn();
@@ -120,6 +137,32 @@ describe('SessionRow', () => {
     expect(within(item).getByRole('heading').textContent).toBe('Unknown device');
     expect(item.textContent).toContain('Location unknown');
     expect(item.textContent).not.toContain('approximate');
+  });
+});
+
+describe('SessionRow: its own page', () => {
+  it('links to the session’s page with a name that says which session, and moves there in the page', () => {
+    const { item } = row();
+    const link = within(item).getByRole('link', { name: 'Details and history of Chrome on Windows (Web, near Cambridge, GB)' });
+    expect(link.getAttribute('href')).toBe('/settings/security/session?id=s1');
+    expect(link.textContent).toBe('Details');
+    link.click();
+    expect(navigate).toHaveBeenCalledWith('/settings/security/session?id=s1');
+  });
+
+  it('names the current session "this device", and has no link where it is turned off (an admin’s view)', () => {
+    const { rerender } = render(
+      <ul>
+        <SessionRow session={makeSession({ id: 'me', current: true })} now={NOW} onSignOut={vi.fn()} />
+      </ul>,
+    );
+    expect(screen.getByRole('link', { name: 'Details and history of this device' })).toBeTruthy();
+    rerender(
+      <ul>
+        <SessionRow session={makeSession({ id: 's2' })} now={NOW} onSignOut={vi.fn()} detailsLink={false} />
+      </ul>,
+    );
+    expect(screen.queryByRole('link')).toBeNull();
   });
 });
 

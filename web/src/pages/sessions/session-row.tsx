@@ -1,5 +1,6 @@
 import type { Session } from '../../api';
 import { AppIcon, DeviceIcon } from '../../components/icons';
+import { Link } from '../../components/link';
 import { formatDay, formatDeviceDetail, formatExact, formatLocation, formatRelative, describeSession } from '../../format';
 import { messages } from '../../messages';
 
@@ -26,6 +27,13 @@ export interface SessionRowProps {
   replaceDeviceLabel?: (what: string) => string;
   /** 4 when the row sits under a device's own heading (several sessions on one device); 3 otherwise. */
   headingLevel?: 3 | 4;
+  /** "Details": the session's own page (its history). Off where the session is not the reader's (an admin's view of a member). */
+  detailsLink?: boolean;
+}
+
+/** The page of one of the reader's sessions (session-page.tsx). */
+export function sessionPagePath(id: string): string {
+  return `/settings/security/session?id=${encodeURIComponent(id)}`;
 }
 
 function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string | undefined }) {
@@ -50,6 +58,7 @@ export function SessionRow({
   replaceDeviceText,
   replaceDeviceLabel,
   headingLevel = 3,
+  detailsLink = true,
 }: SessionRowProps) {
   const m = messages.sessions;
   const nameId = `session-${session.id}-name`;
@@ -127,6 +136,15 @@ export function SessionRow({
         </dl>
       </div>
       <div className="session-actions">
+        {detailsLink && (
+          <Link
+            href={sessionPagePath(session.id)}
+            className="button button-quiet session-details-link"
+            aria-label={messages.sessionPage.detailsLabel(session.current ? m.thisDevice.toLowerCase() : describeSession(session))}
+          >
+            {messages.sessionPage.details}
+          </Link>
+        )}
         {onTrust !== undefined && session.current && session.auth_method === 'mfa' && !session.trusted && (
           <button type="button" className="button" title={m.trustThisHint} onClick={() => onTrust(session)}>
             {m.trustThis}

@@ -419,6 +419,7 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
                         timeZone={timeZone}
                         signOutText={m.endSession}
                         signOutLabel={m.endSessionLabel}
+                        detailsLink={false}
                         onSignOut={(session, trigger) => open({ kind: 'one', member: opened, session }, trigger)}
                         replaceDeviceText={m.lostDevice}
                         replaceDeviceLabel={m.lostDeviceLabel}
