@@ -51,6 +51,17 @@ export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'reauthenticated',
 ];
 
+const KIND_ORDER = new Map(SECURITY_EVENT_KINDS.map((kind, i) => [kind, i]));
+
+/**
+ * Newest first; entries of one instant (a sign-in writes its entry, then a new device's, a flag,
+ * a trust granted at the code step, all at one time) latest-recorded first, in the order
+ * SECURITY_EVENT_KINDS lists them, so a flag always sits above the sign-in it is about; then by id.
+ */
+export function newestFirst(a: SecurityEvent, b: SecurityEvent): number {
+  return b.at - a.at || KIND_ORDER.get(b.kind)! - KIND_ORDER.get(a.kind)! || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
 /** The entries a session's own history shows when they name one of its ids (sessions.ts `history`). */
 export const SESSION_EVENT_KINDS: readonly SecurityEventKind[] = [
   'sign_in',

@@ -1,7 +1,7 @@
 /** The SecurityStore port over Kysely (SQLite and PostgreSQL alike). */
 import type { ActionTokenRecord, SecurityStore, SignUpRequestRecord } from '../../core/ports/security-store.js';
 import type { PastSignIn } from '../../core/risk.js';
-import { BULK_END_KINDS, DEVICE_TRUST_KINDS, SESSION_EVENT_KINDS, type SecurityEvent } from '../../core/security-events.js';
+import { BULK_END_KINDS, DEVICE_TRUST_KINDS, SESSION_EVENT_KINDS, newestFirst, type SecurityEvent } from '../../core/security-events.js';
 import type { Db, SecurityEventsTable } from './database.js';
 
 /** What `data` holds: the parts of an event that are shown but never queried by. */
@@ -90,10 +90,7 @@ export function kyselySecurityStore(db: Db): SecurityStore {
       ]);
       const rows = new Map<string, SecurityEventsTable>();
       for (const row of [...bySession, ...byDevice, ...byEnd]) rows.set(row.id, row);
-      return [...rows.values()]
-        .map(fromEventRow)
-        .sort((a, b) => b.at - a.at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-        .slice(0, limit);
+      return [...rows.values()].map(fromEventRow).sort(newestFirst).slice(0, limit);
     },
 
     async recentSignIns(userId, limit) {

@@ -242,6 +242,19 @@ export function runSecurityStoreContract(name: string, makeStore: () => Promise<
         expect(await security.listSessionEvents(user.id, { ...about, deviceId: null, endedAt: null }, 50)).toEqual([ours[1], ours[0]]);
         expect(await security.listSessionEvents(user.id, { ...about, sessionIds: [], deviceId: null, endedAt: null }, 50)).toEqual([]);
       });
+
+      it('listSessionEvents() keeps the order a sign-in recorded its entries when they share an instant: the flag above the sign-in', async () => {
+        const user = await newUser();
+        const s = uniqueId('s');
+        // Ids that sort against the recording order, so only the kinds can order them.
+        const [signIn, flagged, trusted] = await append(
+          event(user.id, 'sign_in', T0, { id: uniqueId('ez'), sessionId: s, deviceId: 'dev-9' }),
+          event(user.id, 'suspicious_sign_in', T0, { id: uniqueId('em'), sessionId: s, deviceId: 'dev-9' }),
+          event(user.id, 'device_trusted', T0, { id: uniqueId('ea'), sessionId: s, deviceId: 'dev-9' }),
+        );
+        const about = { sessionIds: [s], deviceId: 'dev-9', from: T0, to: T0 + MINUTE, endedAt: null };
+        expect(await security.listSessionEvents(user.id, about, 50)).toEqual([trusted, flagged, signIn]);
+      });
     });
 
     describe('history for the risk rules', () => {
