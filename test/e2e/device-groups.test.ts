@@ -14,6 +14,7 @@ import {
   axeViolations,
   launchChromium,
   lowContrastText,
+  screenshot,
   newDevice,
   signUp,
   startSessiond,
@@ -146,6 +147,7 @@ describe('sessions grouped by device in Chromium', () => {
     await group.getByRole('button', { name: `Sign out of device: ${LAPTOP} (2 sessions)` }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
     await expectAccessible(page, 'grouped sessions at 1280 px');
+    await screenshot(page, 'device-groups-1280-light');
   });
 
   it('fits 375 px with no sideways scrolling, every control on screen, and stays accessible', async () => {

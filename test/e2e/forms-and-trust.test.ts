@@ -11,7 +11,7 @@
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SPAWN_HOOK_TIMEOUT_MS, WINDOWS_CHROME, launchChromium, signUp, startSessiond, type RunningServer } from './support.js';
+import { SPAWN_HOOK_TIMEOUT_MS, WINDOWS_CHROME, launchChromium, screenshot, signUp, startSessiond, type RunningServer } from './support.js';
 
 const EMAIL = 'katherine@example.com';
 const PASSWORD = 'correct horse battery staple';
@@ -84,6 +84,7 @@ describe('forms, recovery codes and trusted devices in Chromium', () => {
     const described = ((await password.getAttribute('aria-describedby')) ?? '').split(' ');
     const texts = await Promise.all(described.map((id) => page.locator(`[id="${id}"]`).textContent()));
     expect(texts.join(' ')).toMatch(/incorrect|not right|wrong/i);
+    await screenshot(page, 'sign-in-error-1280-light');
   });
 
   it('copies and downloads the recovery codes while they are shown', async () => {
@@ -100,6 +101,7 @@ describe('forms, recovery codes and trusted devices in Chromium', () => {
     const items = page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem');
     await expect.poll(() => items.count()).toBe(10);
     const codes = (await items.allTextContents()).map((c) => c.trim());
+    await screenshot(page, 'recovery-codes-1280-light');
 
     await page.getByRole('button', { name: 'Copy' }).click();
     await page.getByText('Recovery codes copied.').waitFor();
@@ -139,6 +141,7 @@ describe('forms, recovery codes and trusted devices in Chromium', () => {
     const stop = list.getByRole('button', { name: /^Stop trusting/ });
     await expect.poll(() => stop.count()).toBe(1);
     await list.getByText(/Trusted since .* · Trusted until /).waitFor();
+    await screenshot(a.page, 'trusted-devices-1280-light');
     await stop.click();
     await a.page.getByText(/is no longer trusted\. Its next sign-in asks for a code\./).waitFor();
     await a.page.getByText('No device is trusted.').waitFor();

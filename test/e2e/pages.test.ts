@@ -21,6 +21,7 @@ import {
   signUp,
   startSessiond,
   type RunningServer,
+  screenshot,
 } from './support.js';
 
 const EMAIL = 'katherine@example.com';
@@ -126,12 +127,13 @@ describe('pages as a new user finds them, in Chromium', () => {
   it('shows the app’s Page not found for a mistyped address (HTML, 404, 0 axe violations) and leads /settings to Active sessions', async () => {
     desktop = await newDevice('desktop');
     const { page } = desktop;
-    const res = await page.goto(`${baseUrl}/settings/security/session`);
+    const res = await page.goto(`${baseUrl}/settings/security/sesions`);
     expect(res?.status()).toBe(404);
     expect(res?.headers()['content-type']).toMatch(/^text\/html/);
     await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
     expect(await page.title()).toContain('Page not found');
     await expectNoAxeViolations(page, 'Page not found at 1280 px');
+    await screenshot(page, 'not-found-1280-light');
     await page.setViewportSize(SIZES.phone);
     await expectNoAxeViolations(page, 'Page not found at 375 px');
     await page.setViewportSize(SIZES.desktop);
@@ -299,8 +301,8 @@ describe('pages as a new user finds them, in Chromium', () => {
       const icon = await device.page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? null);
       expect(icon).toMatch(/\/assets\/favicon-[\w-]+\.svg$/);
       expect((await device.page.request.get(icon!)).status()).toBe(200);
-      expect(device.notFound.filter((p) => p !== '/settings/security/session')).toEqual([]);
-      expect(device.consoleErrors.filter((e) => /404|favicon/i.test(e) && !e.startsWith(`${baseUrl}/settings/security/session `))).toEqual(
+      expect(device.notFound.filter((p) => p !== '/settings/security/sesions')).toEqual([]);
+      expect(device.consoleErrors.filter((e) => /404|favicon/i.test(e) && !e.startsWith(`${baseUrl}/settings/security/sesions `))).toEqual(
         [],
       );
     }

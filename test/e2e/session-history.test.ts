@@ -16,6 +16,7 @@ import {
   launchChromium,
   lowContrastText,
   newDevice,
+  screenshot,
   signUp,
   startSessiond,
   type Device,
@@ -79,9 +80,10 @@ async function tabTo(page: Page, name: RegExp, limit = 60): Promise<boolean> {
 }
 
 /** axe-core and the contrast check, light and dark; no sideways scrolling at the page's width. */
-async function checkPage(page: Page, what: string, width: number): Promise<void> {
+async function checkPage(page: Page, what: string, width: number, shot?: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
+    if (shot !== undefined) await screenshot(page, `${shot}-${scheme}`);
     expect(await axeViolations(page), `${what}, ${scheme}`).toEqual([]);
     expect((await lowContrastText(page)).bad, `${what} contrast, ${scheme}`).toEqual([]);
   }
@@ -167,7 +169,7 @@ describe("a session's own page in Chromium", () => {
     expect(await history.nth(0).textContent()).toContain(IP_MONTREAL);
     expect(await history.nth(2).textContent()).toContain('Signed in');
 
-    await checkPage(page, "the phone's page at 1280 px", 1280);
+    await checkPage(page, "the phone's page at 1280 px", 1280, 'session-page-1280');
   });
 
   it('works at 375 px: the phone opens its own page from its row', async () => {
@@ -176,7 +178,7 @@ describe("a session's own page in Chromium", () => {
     await page.getByRole('link', { name: 'Details and history of this device' }).click();
     await page.getByRole('button', { name: 'Sign out on this device' }).waitFor();
     expect(await page.getByText('This device', { exact: true }).count()).toBeGreaterThan(0);
-    await checkPage(page, 'its own page at 375 px', 375);
+    await checkPage(page, 'its own page at 375 px', 375, 'session-page-375');
   });
 
   it('signs the phone out from its page with the keyboard; the page then says how it ended', async () => {

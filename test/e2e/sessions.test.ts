@@ -8,12 +8,10 @@
  *
  * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  REPO,
+  screenshot,
   SPAWN_HOOK_TIMEOUT_MS,
   launchChromium,
   lowContrastText,
@@ -22,12 +20,6 @@ import {
   startSessiond,
   type RunningServer,
 } from './support.js';
-
-/**
- * The README's screenshots are written only when asked (`npm run screenshots` sets
- * SESSIOND_SCREENSHOTS=1): a plain test run leaves the tracked images alone.
- */
-const SCREENSHOTS = process.env.SESSIOND_SCREENSHOTS === '1' ? path.join(REPO, 'docs/screenshots') : undefined;
 
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'correct horse battery staple';
@@ -247,7 +239,6 @@ describe('sign-in and Active sessions in Chromium', () => {
       );
       expect(res.status, await res.clone().text()).toBe(200);
     }
-    if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
     const shots: [Page, string][] = [
       [a.page, '1280'],
       [b.page, '375'],
@@ -257,14 +248,7 @@ describe('sign-in and Active sessions in Chromium', () => {
       await expectRows(page, 4);
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
-        await page.mouse.move(0, 0);
-        // Taken on every run (it also settles animations before the contrast check), kept only when asked.
-        await page.screenshot({
-          ...(SCREENSHOTS ? { path: path.join(SCREENSHOTS, `sessions-${width}-${scheme}.png`) } : {}),
-          fullPage: true,
-          scale: 'css',
-          animations: 'disabled',
-        });
+        await screenshot(page, `sessions-${width}-${scheme}`);
         const contrast = await lowContrastText(page);
         expect(contrast.checked).toBeGreaterThan(40);
         expect(contrast.bad, `text below WCAG AA contrast at ${width} px, ${scheme}`).toEqual([]);

@@ -3,6 +3,7 @@
  * driven by playwright-core (never a downloaded browser). One of each per test file.
  */
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +99,25 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--disable-quic',
     ],
+  });
+}
+
+/** The README's screenshots: written only by `npm run screenshots` (SESSIOND_SCREENSHOTS=1). */
+const SCREENSHOTS = process.env.SESSIOND_SCREENSHOTS === '1' ? path.join(REPO, 'docs/screenshots') : undefined;
+
+/**
+ * The whole page as it is now, pointer out of the way and animations settled. Taken on every run
+ * (it also settles the page before a contrast check); kept as docs/screenshots/`name`.png only
+ * when `npm run screenshots` asks, so a plain test run leaves the tracked images alone.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
+  await page.mouse.move(0, 0);
+  await page.screenshot({
+    ...(SCREENSHOTS ? { path: path.join(SCREENSHOTS, `${name}.png`) } : {}),
+    fullPage: true,
+    scale: 'css',
+    animations: 'disabled',
   });
 }
 

@@ -10,13 +10,11 @@
  *
  * Needs `npm run build` (npm test does it) and Debian's chromium at /usr/bin/chromium.
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import {
-  REPO,
+  screenshot,
   SPAWN_HOOK_TIMEOUT_MS,
   launchChromium,
   lowContrastText,
@@ -26,9 +24,6 @@ import {
   type Device,
   type RunningServer,
 } from './support.js';
-
-/** Written only by `npm run screenshots` (SESSIOND_SCREENSHOTS=1), like the sessions page's. */
-const SCREENSHOTS = process.env.SESSIOND_SCREENSHOTS === '1' ? path.join(REPO, 'docs/screenshots') : undefined;
 
 const PASSWORD = 'correct horse battery staple';
 const OWNER = 'ada@example.com';
@@ -340,7 +335,6 @@ describe('workspaces in Chromium: invite, join, offboard', () => {
     await phone.page.waitForURL(/\/sign-in\?/);
     await signIn(phone.page, OWNER);
     await phone.page.waitForURL(workspaceUrl);
-    if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
     for (const [page, width] of [
       [owner.page, '1280'],
       [phone.page, '375'],
@@ -350,13 +344,7 @@ describe('workspaces in Chromium: invite, join, offboard', () => {
       await page.getByRole('list', { name: 'Audit trail entries' }).waitFor();
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
-        await page.mouse.move(0, 0);
-        await page.screenshot({
-          ...(SCREENSHOTS ? { path: path.join(SCREENSHOTS, `workspaces-${width}-${scheme}.png`) } : {}),
-          fullPage: true,
-          scale: 'css',
-          animations: 'disabled',
-        });
+        await screenshot(page, `workspaces-${width}-${scheme}`);
         const contrast = await lowContrastText(page);
         expect(contrast.checked).toBeGreaterThan(30);
         expect(contrast.bad, `workspace page contrast at ${width} px, ${scheme}`).toEqual([]);
