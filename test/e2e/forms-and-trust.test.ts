@@ -142,6 +142,12 @@ describe('forms, recovery codes and trusted devices in Chromium', () => {
     await expect.poll(() => stop.count()).toBe(1);
     await list.getByText(/Trusted since .* · Trusted until /).waitFor();
     await screenshot(a.page, 'trusted-devices-1280-light');
+    // The card of two-step verification's state and the trusted devices' card do not touch.
+    const [state, trusted] = await Promise.all([
+      a.page.getByRole('region', { name: 'Two-step verification' }).boundingBox(),
+      a.page.getByRole('region', { name: 'Trusted devices' }).boundingBox(),
+    ]);
+    expect(trusted!.y - (state!.y + state!.height)).toBeGreaterThanOrEqual(12);
     await stop.click();
     await a.page.getByText(/is no longer trusted\. Its next sign-in asks for a code\./).waitFor();
     await a.page.getByText('No device is trusted.').waitFor();
