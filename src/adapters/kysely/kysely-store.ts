@@ -334,21 +334,27 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
           const next = successor.get(signIn);
           if (next !== undefined) target.set(id, next);
         }
+        // One row per (session, address): two old ids of one sign-in may name the same pair.
+        const rows = new Map<string, SessionAddressesTable>();
         for (const s of seen) {
           const sessionId = target.get(s.sessionId);
           // Purged since it was seen: nothing to record it against.
           if (sessionId === undefined) continue;
+          const key = `${sessionId} ${s.ip}`;
+          const known = rows.get(key);
+          if (known) {
+            known.first_seen_at = Math.min(known.first_seen_at, s.at);
+            known.last_seen_at = Math.max(known.last_seen_at, s.at);
+            continue;
+          }
+          const { city, region, country } = s.place;
+          rows.set(key, { session_id: sessionId, ip: s.ip, city, region, country, first_seen_at: s.at, last_seen_at: s.at });
+        }
+        const list = [...rows.values()];
+        for (let i = 0; i < list.length; i += INSERT_CHUNK)
           await trx
             .insertInto('session_addresses')
-            .values({
-              session_id: sessionId,
-              ip: s.ip,
-              city: s.place.city,
-              region: s.place.region,
-              country: s.place.country,
-              first_seen_at: s.at,
-              last_seen_at: s.at,
-            })
+            .values(list.slice(i, i + INSERT_CHUNK))
             // Monotonic, as for last activity: a late write from a slower node never moves it back.
             .onConflict((oc) =>
               oc
@@ -357,17 +363,17 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
                 .where((eb) => eb('session_addresses.last_seen_at', '<', eb.ref('excluded.last_seen_at'))),
             )
             .execute();
-        }
-        for (const id of new Set(target.values())) {
-          const kept = trx
-            .selectFrom('session_addresses')
-            .select('ip')
-            .where('session_id', '=', id)
-            .orderBy('last_seen_at', 'desc')
-            .orderBy('ip', 'desc')
-            .limit(keep);
-          await trx.deleteFrom('session_addresses').where('session_id', '=', id).where('ip', 'not in', kept).execute();
-        }
+        // Each session keeps its `keep` most recently seen: one statement per chunk of sessions.
+        const written = [...new Set(list.map((r) => r.session_id))];
+        for (let i = 0; i < written.length; i += INSERT_CHUNK)
+          await sql`delete from session_addresses where (session_id, ip) in (
+                      select session_id, ip from (
+                        select session_id, ip,
+                               row_number() over (partition by session_id order by last_seen_at desc, ip desc) as n
+                        from session_addresses
+                        where session_id in (${sql.join(written.slice(i, i + INSERT_CHUNK))})
+                      ) ranked
+                      where n > ${keep})`.execute(trx);
       });
     },
 
