@@ -8,6 +8,7 @@ import {
   formatRelative,
   orderSessions,
   safeNextPath,
+  signInMethodText,
 } from './format';
 import { makeSession, NOW } from './testing/fixtures';
 
@@ -137,5 +138,16 @@ describe('safeNextPath', () => {
     '/sign-in?next=/x',
   ])('refuses %j and goes to the sessions page', (input) => {
     expect(safeNextPath(input)).toBe('/settings/security/sessions');
+  });
+});
+
+describe('signInMethodText', () => {
+  it('names each way a session was signed in, one wording for every page', () => {
+    expect(signInMethodText('passkey')).toBe('Passkey');
+    expect(signInMethodText('mfa')).toBe('Password + authenticator code');
+    expect(signInMethodText('mfa', 'totp')).toBe('Password + authenticator code');
+    expect(signInMethodText('mfa', 'passkey')).toBe('Password + passkey');
+    expect(signInMethodText('password')).toBe('Password');
+    expect(signInMethodText('magic_link')).toBe('magic link');
   });
 });

@@ -123,3 +123,14 @@ export function safeNextPath(next: string | null | undefined, fallback = '/setti
   if (next === '/sign-in' || next.startsWith('/sign-in?') || next.startsWith('/sign-in#')) return fallback;
   return next;
 }
+
+/**
+ * How a session was signed in, the one wording for every page: "Passkey", "Password +
+ * authenticator code" (or "Password + passkey" when its sign-in says the second step was a
+ * passkey), "Password". An unknown method is shown as the server names it.
+ */
+export function signInMethodText(authMethod: string, secondFactor?: string | null, m: Messages = defaultMessages): string {
+  const labels = m.sessionPage.signInMethods;
+  if (authMethod === 'mfa' && secondFactor === 'passkey') return labels.mfaPasskey!;
+  return labels[authMethod] ?? authMethod.replace(/_/g, ' ');
+}

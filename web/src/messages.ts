@@ -17,6 +17,7 @@ export const en = {
     activity: 'Security activity',
     password: 'Password',
     mfa: 'Two-step verification',
+    passkeys: 'Passkeys',
     workspaces: 'Workspaces',
     sectionNav: 'Security settings',
     signOut: 'Sign out',
@@ -72,6 +73,13 @@ export const en = {
     back: 'Back to email and password',
     rememberDevice: (days: number) => `Remember this device for ${days} ${days === 1 ? 'day' : 'days'}`,
     rememberDeviceHint: 'Sign-ins from this browser skip the code until then. Leave it unticked on a shared or public computer.',
+    /** Passkeys: the button of the modal request (the email field's autofill offers them too). */
+    or: 'or',
+    passkey: 'Sign in with a passkey',
+    passkeyWorking: 'Waiting for your passkey…',
+    /** At the code step, the passkey as the second step. */
+    usePasskey: 'Use a passkey instead',
+    passkeyHint: 'Your browser or phone asks you to unlock a passkey saved for this site.',
   },
 
   forms: {
@@ -89,6 +97,66 @@ export const en = {
     submit: 'Confirm',
     submitting: 'Checking…',
     cancelled: 'Not done: you did not confirm it’s you.',
+    usePasskey: 'Use a passkey',
+    passkeyWorking: 'Waiting for your passkey…',
+  },
+
+  /** What the browser's passkey step can end with (webauthn.ts). The browser does not say more on purpose. */
+  webauthn: {
+    cancelled: 'No passkey was used. The request was cancelled or timed out; try again when you are ready.',
+    exists: 'This device already holds a passkey for your account. Use it, or add one on another device.',
+    unsupported: 'This browser cannot use passkeys. Try another browser, or your phone.',
+    failed: (detail: string | null) =>
+      detail === null ? 'The passkey could not be used. Try again.' : `The passkey could not be used: ${detail}`,
+  },
+
+  passkeys: {
+    title: 'Passkeys',
+    intro:
+      'A passkey signs you in with your fingerprint, face or screen lock instead of a password. It is saved by your device or password manager, works only on this site, and cannot be phished.',
+    loading: 'Loading your passkeys…',
+    loadError: 'Your passkeys could not be loaded.',
+    listLabel: 'Your passkeys',
+    empty: 'You have no passkeys yet.',
+    count: (n: number, limit: number) => `${n} of ${limit} passkeys`,
+    atLimit: (limit: number) => `You have the most passkeys an account can have (${limit}). Remove one to add another.`,
+    add: 'Add a passkey',
+    adding: 'Adding…',
+    addWaiting: 'Follow your browser’s steps to create the passkey…',
+    added: (name: string) => `The passkey “${name}” was added. You can sign in with it now.`,
+    nameLabel: 'Name of the new passkey',
+    nameHint: 'So you can tell your passkeys apart, e.g. “Work laptop”. You can rename it later.',
+    nameInvalid: 'Give the passkey a name of 1 to 64 characters.',
+    defaultName: (device: string) => `Passkey on ${device}`,
+    defaultNameGeneric: 'My passkey',
+    created: (when: string) => `Added ${when}`,
+    lastUsed: (when: string) => `Last used ${when}`,
+    neverUsed: 'Never used',
+    synced: 'Synced',
+    syncedHint: 'Saved by a password manager that copies it to your other devices.',
+    deviceBound: 'This device only',
+    deviceBoundHint: 'Kept on one device or security key; it is not copied anywhere.',
+    authenticator: (name: string) => `Saved in ${name}`,
+    rename: 'Rename',
+    renameLabel: (name: string) => `Rename ${name}`,
+    renameField: (name: string) => `New name for ${name}`,
+    renameSave: 'Save',
+    renameSaving: 'Saving…',
+    renamed: (name: string) => `Renamed to “${name}”.`,
+    remove: 'Remove',
+    removeLabel: (name: string) => `Remove ${name}`,
+    removeTitle: (name: string) => `Remove the passkey “${name}”?`,
+    removeBody:
+      'It stops working here at once. Your device or password manager may still list it: delete it there too. Your other ways to sign in stay as they are.',
+    removeConfirm: 'Remove passkey',
+    removing: 'Removing…',
+    removed: (name: string) => `The passkey “${name}” was removed.`,
+    disabledTitle: 'Passkeys are not available at this address',
+    disabledBody: (origin: string) =>
+      `This server is opened at ${origin}, an IP address. Passkeys belong to a domain name, so browsers refuse them at an IP address.`,
+    disabledFix: (port: string) =>
+      `On this computer, open it at http://localhost${port} instead. For other devices, the administrator sets --public-url to a domain name (with HTTPS).`,
+    unsupported: 'This browser cannot create passkeys. Try another browser or device.',
   },
 
   mfa: {
@@ -294,13 +362,16 @@ export const en = {
       recovery_codes_replaced: 'New recovery codes made: the old ones no longer work',
       review_requested: 'You were asked to review your sessions',
       sessions_reviewed: 'You reviewed your sessions',
-      reauthenticated: 'Confirmed it was you (password or code) before a sensitive change',
+      reauthenticated: 'Confirmed it was you (password, code or passkey) before a sensitive change',
+      passkey_added: 'A passkey was added: it can sign in to your account',
+      passkey_removed: 'A passkey was removed: it no longer signs in to your account',
     } as Record<string, string>,
     /** A sign-in's code step, when it was recorded (SecurityEvent.second_factor). */
     secondFactor: {
       totp: 'With a code from the authenticator app.',
       recovery: 'With a recovery code.',
       trusted_device: 'No code asked: the device was trusted.',
+      passkey: 'With a passkey as the second step.',
     } as Record<string, string>,
     /** review_requested, by its reason (the event does not name the workspace). */
     reviewRequested: {
@@ -397,9 +468,12 @@ export const en = {
     } as Record<string, string>,
     endedHow: 'How it ended',
     expires: 'Ends',
+    /** How a session was signed in (format.ts signInMethodText picks one). */
     signInMethods: {
       password: 'Password',
-      mfa: 'Password and two-step verification',
+      mfa: 'Password + authenticator code',
+      /** The second step was a passkey (the sign-in event's second_factor says so). */
+      mfaPasskey: 'Password + passkey',
       passkey: 'Passkey',
     } as Record<string, string>,
     signOutThis: 'Sign out this session',

@@ -228,15 +228,19 @@ describe('describeEvent', () => {
     expect(describeEvent(makeEvent({ id: 'r', kind: 'recovery_codes_replaced' })).title).toBe(
       'New recovery codes made: the old ones no longer work',
     );
-    expect(describeEvent(makeEvent({ id: 'z', kind: 'passkey_added' as SecurityEvent['kind'] })).title).toBe(
-      'Security event (passkey added)',
+    expect(describeEvent(makeEvent({ id: 'z', kind: 'webauthn_thing' as SecurityEvent['kind'] })).title).toBe(
+      'Security event (webauthn thing)',
     );
     expect(describeSignal({ kind: 'new_client', client_id: 'cli' })).toBe('An app not used on this account before');
   });
 
   it('words a re-authentication as done by the session itself, marking this device when it is the reader’s', () => {
     const mine = describeEvent(makeEvent({ id: 'r1', kind: 'reauthenticated' }));
-    expect(mine).toMatchObject({ title: 'Confirmed it was you (password or code) before a sensitive change', by: null, thisDevice: true });
+    expect(mine).toMatchObject({
+      title: 'Confirmed it was you (password, code or passkey) before a sensitive change',
+      by: null,
+      thisDevice: true,
+    });
     const other = describeEvent(
       makeEvent({ id: 'r2', kind: 'reauthenticated', actor: { kind: 'session', session_id: 'x', ip: '198.51.100.1', current: false } }),
     );
@@ -258,5 +262,17 @@ describe('describeEvent', () => {
   it('leaves out what the event does not have', () => {
     const w = describeEvent(makeEvent({ id: 'n', kind: 'password_reset_requested', device: null, client: null, location: null, ip: null }));
     expect(w).toMatchObject({ device: null, app: null, location: null, ip: null, by: null });
+  });
+
+  it('words passkeys: added and removed, and a passkey as the second step of a sign-in', () => {
+    expect(describeEvent(makeEvent({ id: 'pa', kind: 'passkey_added' as SecurityEvent['kind'] }))).toMatchObject({
+      title: 'A passkey was added: it can sign in to your account',
+      by: 'By you, on this device',
+    });
+    expect(describeEvent(makeEvent({ id: 'pr', kind: 'passkey_removed' as SecurityEvent['kind'] })).title).toBe(
+      'A passkey was removed: it no longer signs in to your account',
+    );
+    const signIn = makeEvent({ id: 'ps', second_factor: 'passkey' as SecurityEvent['second_factor'] });
+    expect(describeEvent(signIn).note).toBe('With a passkey as the second step.');
   });
 });

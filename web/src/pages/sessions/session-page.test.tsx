@@ -80,7 +80,7 @@ describe('one session’s page', () => {
     expect(heading).toBeTruthy();
     expect(api.getSessionHistory).toHaveBeenCalledWith('phone');
     expect(document.title).toBe('Pixel 8 · Mobile app · sessiond');
-    expect(screen.getByText('Password and two-step verification')).toBeTruthy();
+    expect(screen.getByText('Password + authenticator code')).toBeTruthy();
 
     const addresses = within(screen.getByRole('list', { name: 'Addresses this session was used from' })).getAllByRole('listitem');
     expect(addresses.map((li) => li.querySelector('.address-ip')?.textContent)).toEqual(['1.0.16.1', '81.2.69.160']);
@@ -92,7 +92,7 @@ describe('one session’s page', () => {
 
     const events = within(screen.getByRole('list', { name: 'History of this session' })).getAllByRole('listitem');
     expect(events.map((li) => li.getAttribute('data-event-kind'))).toEqual(['reauthenticated', 'sign_in']);
-    expect(events[0]!.textContent).toContain('Confirmed it was you (password or code) before a sensitive change');
+    expect(events[0]!.textContent).toContain('Confirmed it was you (password, code or passkey) before a sensitive change');
     expect(events[1]!.textContent).toContain('With a code from the authenticator app.');
     expect(events[0]!.querySelector('time')?.getAttribute('title')).toBe('Jan 15, 2026, 11:30 AM UTC');
 

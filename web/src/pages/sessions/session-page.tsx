@@ -15,7 +15,15 @@ import { AppIcon, DeviceIcon } from '../../components/icons';
 import { Link } from '../../components/link';
 import { ReauthCancelled, useReauth } from '../../components/reauth-dialog';
 import { SignedInLayout } from '../../components/signed-in-layout';
-import { describeSession, formatDay, formatDeviceDetail, formatExact, formatLocation, formatRelative } from '../../format';
+import {
+  describeSession,
+  formatDay,
+  formatDeviceDetail,
+  formatExact,
+  formatLocation,
+  formatRelative,
+  signInMethodText,
+} from '../../format';
 import { messages } from '../../messages';
 import { useLocation } from '../../router';
 import { signInPath, useServices } from '../../services';
@@ -227,7 +235,7 @@ function SessionContent({ timeZone }: { timeZone: string | undefined }) {
         </div>
         <div className="fact">
           <dt>{m.signInMethod}</dt>
-          <dd>{p.signInMethods[session.auth_method] ?? session.auth_method}</dd>
+          <dd>{signInMethodText(session.auth_method, history.events.find((e) => e.kind === 'sign_in')?.second_factor)}</dd>
         </div>
         {ended === null ? (
           <div className="fact">

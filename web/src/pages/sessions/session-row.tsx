@@ -1,7 +1,15 @@
 import type { Session } from '../../api';
 import { AppIcon, DeviceIcon } from '../../components/icons';
 import { Link } from '../../components/link';
-import { formatDay, formatDeviceDetail, formatExact, formatLocation, formatRelative, describeSession } from '../../format';
+import {
+  formatDay,
+  formatDeviceDetail,
+  formatExact,
+  formatLocation,
+  formatRelative,
+  describeSession,
+  signInMethodText,
+} from '../../format';
 import { messages } from '../../messages';
 
 export interface SessionRowProps {
@@ -132,6 +140,10 @@ export function SessionRow({
                 <Time iso={session.last_active_at} now={now} timeZone={timeZone} />
               )}
             </dd>
+          </div>
+          <div className="fact fact-method">
+            <dt>{m.signInMethod}</dt>
+            <dd>{signInMethodText(session.auth_method)}</dd>
           </div>
         </dl>
       </div>
