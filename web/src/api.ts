@@ -4,6 +4,12 @@
  * stores nothing in localStorage or sessionStorage. State-changing calls rely on the browser's
  * Origin header for the server's CSRF check, so they are plain same-origin fetches.
  */
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/browser';
 import type { components, operations } from './api-types';
 import { messages } from './messages';
 
@@ -72,6 +78,11 @@ export type WorkspacePolicyRules = RequestBody<'setWorkspacePolicy'>;
 /** The policy as saved, and how many member sessions broke it and ended at once. */
 export type WorkspacePolicySet = Answer<'setWorkspacePolicy'>;
 
+/** One of the caller's passkeys: name, when added and last used, synced or bound to one device, its authenticator where known. */
+export type Passkey = Answer<'listMyPasskeys'>['passkeys'][number];
+/** The caller's passkeys, newest first, and how many an account may have. */
+export type PasskeyList = Answer<'listMyPasskeys'>;
+
 /** A request to review one's sessions that is not confirmed yet (the banner shows these). */
 export type PendingReview = Answer<'listMyReviews'>['reviews'][number];
 /** Why: workspace_request, onboarding, password_reset, suspicious_sign_in. */
@@ -139,7 +150,25 @@ export interface Api {
   signIn(email: string, password: string): Promise<SignInResult>;
   /** The code step; with `rememberDevice` the new session trusts this device (for `remember_device_days`). */
   signInWithCode(mfaToken: string, code: string, rememberDevice?: boolean): Promise<SignedIn>;
+  /** With a password, an authenticator code, or a passkey's answer to beginPasskeyReauthentication's options. */
   reauthenticate(proof: RequestBody<'reauthenticate'>): Promise<void>;
+  listPasskeys(): Promise<PasskeyList>;
+  /** The creation options for the browser (needs a recent authentication). */
+  beginPasskeyRegistration(): Promise<PublicKeyCredentialCreationOptionsJSON>;
+  /** Saves the passkey the browser created (needs a recent authentication); no name: the server names it. */
+  addPasskey(response: RegistrationResponseJSON, name?: string): Promise<Passkey>;
+  renamePasskey(id: string, name: string): Promise<Passkey>;
+  /** Needs a recent authentication. */
+  removePasskey(id: string): Promise<void>;
+  /** Request options allowing the caller's passkeys, for "Confirm it's you". */
+  beginPasskeyReauthentication(): Promise<PublicKeyCredentialRequestOptionsJSON>;
+  /**
+   * Request options for signing in: without `mfaToken` a discoverable request (the email field's
+   * autofill, "Sign in with a passkey"); with the password step's token, that account's passkeys.
+   */
+  beginPasskeySignIn(mfaToken?: string): Promise<PublicKeyCredentialRequestOptionsJSON>;
+  /** Signs in with the browser's answer; with `mfaToken` it is the code step done by a passkey. */
+  signInWithPasskey(response: AuthenticationResponseJSON, step?: { mfaToken: string; rememberDevice: boolean }): Promise<SignedIn>;
   getMfaStatus(): Promise<MfaStatus>;
   startTotpEnrolment(): Promise<TotpEnrolment>;
   /** Turns MFA on; the other sessions end too when `signOutOthers` (the server renews this one). */
@@ -269,6 +298,33 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     reauthenticate: async (proof) => {
       await call<'reauthenticate'>('POST', '/v1/me/reauthenticate', proof);
     },
+    // The options and the browser's answers are W3C WebAuthn JSON, described by the server's
+    // schema; @simplewebauthn/browser has its own (narrower) names for the same shapes.
+    listPasskeys: () => call<'listMyPasskeys'>('GET', '/v1/me/passkeys'),
+    beginPasskeyRegistration: async () =>
+      (await call<'beginPasskeyRegistration'>('POST', '/v1/me/passkeys/registration-options', {}))
+        .options as unknown as PublicKeyCredentialCreationOptionsJSON,
+    addPasskey: async (response, name) =>
+      (
+        await call<'addMyPasskey'>('POST', '/v1/me/passkeys', {
+          ...(name === undefined ? {} : { name }),
+          response: response as unknown as RequestBody<'addMyPasskey'>['response'],
+        })
+      ).passkey,
+    renamePasskey: async (id, name) =>
+      (await call<'renameMyPasskey'>('PATCH', `/v1/me/passkeys/${encodeURIComponent(id)}`, { name })).passkey,
+    removePasskey: (id) => call<'removeMyPasskey'>('DELETE', `/v1/me/passkeys/${encodeURIComponent(id)}`),
+    beginPasskeyReauthentication: async () =>
+      (await call<'beginPasskeyReauthentication'>('POST', '/v1/me/passkeys/authentication-options', {}))
+        .options as unknown as PublicKeyCredentialRequestOptionsJSON,
+    beginPasskeySignIn: async (mfaToken) =>
+      (await call<'beginPasskeySignIn'>('POST', '/v1/auth/passkey/options', mfaToken === undefined ? {} : { mfa_token: mfaToken }))
+        .options as unknown as PublicKeyCredentialRequestOptionsJSON,
+    signInWithPasskey: (response, step) =>
+      call<'signInWithPasskey'>('POST', '/v1/auth/passkey', {
+        response: response as unknown as RequestBody<'signInWithPasskey'>['response'],
+        ...(step === undefined ? {} : { mfa_token: step.mfaToken, remember_device: step.rememberDevice }),
+      }),
     getMfaStatus: () => call<'getMyMfaStatus'>('GET', '/v1/me/mfa'),
     startTotpEnrolment: () => call<'startTotpEnrolment'>('POST', '/v1/me/mfa/totp', {}),
     confirmTotpEnrolment: async (code, signOutOthers) =>

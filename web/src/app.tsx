@@ -5,6 +5,7 @@ import type { Api } from './api';
 import { ActivityPage } from './pages/activity/activity-page';
 import { MfaPage } from './pages/mfa/mfa-page';
 import { NotFoundPage } from './pages/not-found/not-found-page';
+import { PasskeysPage } from './pages/passkeys/passkeys-page';
 import { PasswordPage } from './pages/password/password-page';
 import { ReportPage } from './pages/report/report-page';
 import { ResetConfirmPage, ResetRequestPage } from './pages/reset-password/reset-password-pages';
@@ -18,15 +19,18 @@ import pageRoutes from './page-routes.json';
 import { navigate as historyNavigate, useLocation } from './router';
 import { ServicesProvider, signInPath } from './services';
 import type { Services } from './services';
+import { browserWebAuthn } from './webauthn';
+import type { WebAuthn } from './webauthn';
 
 /** Every page, by name; the server serves the app document at the same list (page-routes.json). */
 export const routes = pageRoutes.pages;
 
 const systemNow = () => new Date();
 
-export function App(props: { api?: Api; now?: () => Date }) {
+export function App(props: { api?: Api; now?: () => Date; webauthn?: WebAuthn }) {
   const [api] = useState(() => props.api ?? createApi());
   const now = props.now ?? systemNow;
+  const webauthn = props.webauthn ?? browserWebAuthn;
   const location = useLocation();
   const signedInSeen = useRef(false);
   const redirecting = useRef(false);
@@ -38,6 +42,7 @@ export function App(props: { api?: Api; now?: () => Date }) {
     () => ({
       api,
       now,
+      webauthn,
       navigate: (to, options) => {
         redirecting.current = false;
         // A deliberate move (signing out, signing in) leaves an earlier reason behind.
@@ -59,7 +64,7 @@ export function App(props: { api?: Api; now?: () => Date }) {
       },
       signInReason: () => reason.current,
     }),
-    [api, now],
+    [api, now, webauthn],
   );
 
   // After an in-page navigation, put focus at the top of the new page, as a page load would.
@@ -109,6 +114,9 @@ export function App(props: { api?: Api; now?: () => Date }) {
       break;
     case routes.mfa:
       page = <MfaPage />;
+      break;
+    case routes.passkeys:
+      page = <PasskeysPage />;
       break;
     case routes.workspaces:
       page = <WorkspacesPage />;

@@ -1,15 +1,19 @@
 /**
- * What the pages get from outside: the API client, the clock and navigation. Tests pass fakes
- * (a fixed "now", a scripted API) through the same provider.
+ * What the pages get from outside: the API client, the clock, navigation and the browser's
+ * passkey calls. Tests pass fakes (a fixed "now", a scripted API, a scripted authenticator)
+ * through the same provider.
  */
 import { createContext, useContext } from 'react';
 import type { Api } from './api';
+import type { WebAuthn } from './webauthn';
 
 export type NoticeCode = 'signed_out' | 'session_ended' | 'signed_out_everywhere' | 'sign_in_required' | 'workspace_invitation';
 
 export interface Services {
   api: Api;
   now: () => Date;
+  /** Creating and using passkeys (webauthn.ts): the browser's, or a test's fake. */
+  webauthn: WebAuthn;
   navigate: (to: string, options?: { replace?: boolean }) => void;
   /**
    * A call answered 401: the session is gone. Sends the person to sign-in and back after (to

@@ -15,7 +15,7 @@ import { Link } from './link';
 import { ReviewBanner, ReviewsContext } from './review-banner';
 import type { ReviewsContextValue } from './review-banner';
 
-export type Section = 'sessions' | 'activity' | 'password' | 'mfa' | 'workspaces';
+export type Section = 'sessions' | 'activity' | 'password' | 'mfa' | 'passkeys' | 'workspaces';
 
 /** `security` pages sit under Settings › Security; the others directly under Settings. */
 const sections: { id: Section; href: string; label: string; security: boolean }[] = [
@@ -23,6 +23,7 @@ const sections: { id: Section; href: string; label: string; security: boolean }[
   { id: 'activity', href: '/settings/security/activity', label: messages.nav.activity, security: true },
   { id: 'password', href: '/settings/security/password', label: messages.nav.password, security: true },
   { id: 'mfa', href: '/settings/security/mfa', label: messages.nav.mfa, security: true },
+  { id: 'passkeys', href: '/settings/security/passkeys', label: messages.nav.passkeys, security: true },
   { id: 'workspaces', href: '/settings/workspaces', label: messages.nav.workspaces, security: false },
 ];
 

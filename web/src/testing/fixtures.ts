@@ -5,6 +5,7 @@ import type {
   Api,
   AuditEntry,
   MyWorkspace,
+  Passkey,
   PendingReview,
   ReviewStatus,
   SecurityEvent,
@@ -14,6 +15,7 @@ import type {
   WorkspaceMember,
   WorkspacePolicy,
 } from '../api';
+import type { WebAuthn } from '../webauthn';
 
 export const NOW = new Date('2026-01-15T12:00:00Z');
 
@@ -129,8 +131,78 @@ export function makePolicy(overrides: Partial<WorkspacePolicy> = {}): WorkspaceP
   };
 }
 
+/** A passkey as the list has it: synced, from iCloud Keychain, never used, unless overridden. */
+export function makePasskey(overrides: Partial<Passkey> & { id: string }): Passkey {
+  return {
+    name: 'MacBook · Safari',
+    created_at: '2026-01-10T09:00:00Z',
+    last_used_at: null,
+    backed_up: true,
+    authenticator: 'iCloud Keychain',
+    ...overrides,
+  };
+}
+
+/** What a browser's authenticator answers, opaque to the pages (the server checks it). */
+export const REGISTRATION_RESPONSE = {
+  id: 'cred-1',
+  rawId: 'cred-1',
+  type: 'public-key' as const,
+  response: { clientDataJSON: 'cdj', attestationObject: 'ao', transports: ['internal' as const] },
+  clientExtensionResults: {},
+};
+export const AUTHENTICATION_RESPONSE = {
+  id: 'cred-1',
+  rawId: 'cred-1',
+  type: 'public-key' as const,
+  response: { clientDataJSON: 'cdj', authenticatorData: 'ad', signature: 'sig', userHandle: 'u1' },
+  clientExtensionResults: {},
+};
+export const CREATION_OPTIONS = {
+  challenge: 'reg-challenge',
+  rp: { id: 'localhost', name: 'sessiond' },
+  user: { id: 'dTE', name: 'ada@example.com', displayName: 'ada@example.com' },
+  pubKeyCredParams: [{ type: 'public-key' as const, alg: -7 }],
+};
+export const REQUEST_OPTIONS = {
+  challenge: 'auth-challenge',
+  rpId: 'localhost',
+  allowCredentials: [],
+  userVerification: 'required' as const,
+};
+
+/** The browser's refusal when the person cancels (or the request times out): a NotAllowedError. */
+export function notAllowed(): DOMException {
+  return new DOMException('The operation either timed out or was not allowed.', 'NotAllowedError');
+}
+
+export type FakeWebAuthn = { [K in keyof WebAuthn]: ReturnType<typeof vi.fn<WebAuthn[K]>> };
+
+/**
+ * A browser with passkeys and their autofill: it creates and signs at once, unless a test
+ * scripts otherwise. An autofill request waits (as a real one does until a passkey is picked)
+ * until cancel() aborts it.
+ */
+export function fakeWebAuthn(options: { supported?: boolean; autofill?: boolean } = {}): FakeWebAuthn {
+  const pending = new Set<(err: unknown) => void>();
+  return {
+    supported: vi.fn<WebAuthn['supported']>().mockReturnValue(options.supported ?? true),
+    supportsAutofill: vi.fn<WebAuthn['supportsAutofill']>().mockResolvedValue(options.autofill ?? false),
+    register: vi.fn<WebAuthn['register']>().mockResolvedValue(REGISTRATION_RESPONSE),
+    authenticate: vi.fn<WebAuthn['authenticate']>().mockImplementation((_options, autofill) => {
+      if (autofill !== true) return Promise.resolve(AUTHENTICATION_RESPONSE);
+      return new Promise((_resolve, reject) => pending.add(reject));
+    }),
+    cancel: vi.fn<WebAuthn['cancel']>().mockImplementation(() => {
+      for (const reject of pending) reject(new DOMException('The request was aborted.', 'AbortError'));
+      pending.clear();
+    }),
+  };
+}
+
 export const uiConfig: UiConfig = {
   product_name: 'sessiond',
+  passkeys: true,
   sessions_page: {
     covers: 'Sign-ins to sessiond’s own apps: web, desktop, mobile and CLI.',
     excludes: 'Third-party apps you connected, and sign-ins to other services made with this account.',
@@ -174,6 +246,16 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     changePassword: vi.fn<Api['changePassword']>().mockResolvedValue(undefined),
     signInWithCode: vi.fn<Api['signInWithCode']>(),
     reauthenticate: vi.fn<Api['reauthenticate']>().mockResolvedValue(undefined),
+    listPasskeys: vi.fn<Api['listPasskeys']>().mockResolvedValue({ passkeys: [], limit: 10 }),
+    beginPasskeyRegistration: vi.fn<Api['beginPasskeyRegistration']>().mockResolvedValue(CREATION_OPTIONS),
+    addPasskey: vi
+      .fn<Api['addPasskey']>()
+      .mockImplementation(async (_response, name) => makePasskey({ id: 'new', name: name ?? 'Passkey', created_at: NOW.toISOString() })),
+    renamePasskey: vi.fn<Api['renamePasskey']>().mockImplementation(async (id, name) => makePasskey({ id, name })),
+    removePasskey: vi.fn<Api['removePasskey']>().mockResolvedValue(undefined),
+    beginPasskeyReauthentication: vi.fn<Api['beginPasskeyReauthentication']>().mockResolvedValue(REQUEST_OPTIONS),
+    beginPasskeySignIn: vi.fn<Api['beginPasskeySignIn']>().mockResolvedValue(REQUEST_OPTIONS),
+    signInWithPasskey: vi.fn<Api['signInWithPasskey']>(),
     getMfaStatus: vi
       .fn<Api['getMfaStatus']>()
       .mockResolvedValue({ enabled: false, enabled_at: null, recovery_codes_remaining: 0, methods: [] }),

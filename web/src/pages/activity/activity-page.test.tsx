@@ -63,7 +63,7 @@ describe('Security activity page', () => {
       within(nav)
         .getAllByRole('link')
         .map((a) => a.textContent),
-    ).toEqual(['Active sessions', 'Security activity', 'Password', 'Two-step verification', 'Workspaces']);
+    ).toEqual(['Active sessions', 'Security activity', 'Password', 'Two-step verification', 'Passkeys', 'Workspaces']);
     expect(within(nav).getByRole('link', { name: 'Security activity' }).getAttribute('aria-current')).toBe('page');
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Recent security activity');
     await items();

@@ -2,7 +2,7 @@ import { render as renderUi, screen, within } from '@testing-library/react';
 import type { ReactElement, ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { ServicesProvider } from '../../services';
-import { fakeApi, makeSession, NOW } from '../../testing/fixtures';
+import { fakeApi, fakeWebAuthn, makeSession, NOW } from '../../testing/fixtures';
 import { SessionRow } from './session-row';
 
 /** The row's "Details" is an in-page link: it navigates through the services, as in the app. */
@@ -11,6 +11,7 @@ function Services({ children }: { children: ReactNode }) {
   const services = {
     api: fakeApi(),
     now: () => NOW,
+    webauthn: fakeWebAuthn(),
     navigate,
     onUnauthenticated: vi.fn(),
     signInReason: () => null,
