@@ -151,7 +151,7 @@ export interface Api {
   /** The code step; with `rememberDevice` the new session trusts this device (for `remember_device_days`). */
   signInWithCode(mfaToken: string, code: string, rememberDevice?: boolean): Promise<SignedIn>;
   /** With a password, an authenticator code, or a passkey's answer to beginPasskeyReauthentication's options. */
-  reauthenticate(proof: RequestBody<'reauthenticate'>): Promise<void>;
+  reauthenticate(proof: { password: string } | { code: string } | { passkey: AuthenticationResponseJSON }): Promise<void>;
   listPasskeys(): Promise<PasskeyList>;
   /** The creation options for the browser (needs a recent authentication). */
   beginPasskeyRegistration(): Promise<PublicKeyCredentialCreationOptionsJSON>;
@@ -296,7 +296,7 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     signInWithCode: (mfaToken, code, rememberDevice = false) =>
       call<'signInWithCode'>('POST', '/v1/auth/sign-in/mfa', { mfa_token: mfaToken, code, remember_device: rememberDevice }),
     reauthenticate: async (proof) => {
-      await call<'reauthenticate'>('POST', '/v1/me/reauthenticate', proof);
+      await call<'reauthenticate'>('POST', '/v1/me/reauthenticate', proof as RequestBody<'reauthenticate'>);
     },
     // The options and the browser's answers are W3C WebAuthn JSON, described by the server's
     // schema; @simplewebauthn/browser has its own (narrower) names for the same shapes.

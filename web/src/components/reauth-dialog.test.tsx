@@ -2,7 +2,17 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api';
 import { App } from '../app';
-import { fakeApi, makeSession, NOW, reauthRequired } from '../testing/fixtures';
+import {
+  AUTHENTICATION_RESPONSE,
+  fakeApi,
+  fakeWebAuthn,
+  makePasskey,
+  makeSession,
+  notAllowed,
+  NOW,
+  reauthRequired,
+  REQUEST_OPTIONS,
+} from '../testing/fixtures';
 
 const me = makeSession({ id: 'me', current: true });
 const phone = makeSession({
@@ -78,5 +88,52 @@ describe('Confirm it’s you (re-authentication)', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect((await screen.findByRole('alert')).textContent).toContain('you did not confirm it’s you');
     expect(api.revokeSession).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('Confirm it’s you with a passkey', () => {
+  async function open(passkeys: ReturnType<typeof makePasskey>[]) {
+    const api = fakeApi([me, phone]);
+    api.listPasskeys.mockResolvedValue({ passkeys, limit: 10 });
+    api.revokeSession.mockRejectedValueOnce(reauthRequired());
+    const webauthn = fakeWebAuthn();
+    window.history.replaceState(null, '', '/settings/security/sessions');
+    render(<App api={api} now={() => NOW} webauthn={webauthn} />);
+    fireEvent.click(await screen.findByRole('button', { name: /^Sign out .*Lyon/ }));
+    fireEvent.click(
+      within(await screen.findByRole('dialog', { name: 'Sign out this session?' })).getByRole('button', { name: 'Sign out' }),
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'Confirm it’s you' });
+    return { api, webauthn, dialog };
+  }
+
+  it('"Use a passkey": the options for the account’s passkeys, the browser, then the re-authentication; the action is repeated', async () => {
+    const { api, webauthn, dialog } = await open([makePasskey({ id: 'pk1' })]);
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Use a passkey' }));
+    expect(await screen.findByText('Signed out iPhone · Web.')).toBeTruthy();
+    expect(api.beginPasskeyReauthentication).toHaveBeenCalledOnce();
+    expect(webauthn.authenticate).toHaveBeenCalledWith(REQUEST_OPTIONS);
+    expect(api.reauthenticate).toHaveBeenCalledWith({ passkey: AUTHENTICATION_RESPONSE });
+    expect(api.revokeSession).toHaveBeenCalledTimes(2);
+  });
+
+  it('a cancelled passkey prompt leaves the dialog open with a calm word; the password still works', async () => {
+    const { api, webauthn, dialog } = await open([makePasskey({ id: 'pk1' })]);
+    webauthn.authenticate.mockRejectedValueOnce(notAllowed());
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Use a passkey' }));
+    await waitFor(() => expect(within(dialog).getByRole('status').textContent).toContain('No passkey was used.'));
+    expect(within(dialog).queryByRole('alert')).toBeNull();
+    expect(api.reauthenticate).not.toHaveBeenCalled();
+    fireEvent.change(within(dialog).getByLabelText('Password'), { target: { value: 'correct horse battery staple' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByText('Signed out iPhone · Web.')).toBeTruthy();
+  });
+
+  it('is not offered to an account without passkeys', async () => {
+    const { api, dialog } = await open([]);
+    await waitFor(() => expect(api.listPasskeys).toHaveBeenCalled());
+    await Promise.resolve();
+    expect(within(dialog).queryByRole('button', { name: 'Use a passkey' })).toBeNull();
+    expect(within(dialog).getByLabelText('Password')).toBeTruthy();
   });
 });

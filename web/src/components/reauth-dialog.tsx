@@ -1,6 +1,7 @@
 /**
  * "Confirm it's you" (sudo mode). When an action answers 403 `reauth_required`, `useReauth`
- * opens this modal, and after a right password or code it repeats the action. The modal is the
+ * opens this modal, and after a right password, code or passkey ("Use a passkey", offered when the
+ * account has passkeys and the browser can use them) it repeats the action. The modal is the
  * native <dialog> like ConfirmDialog: focus starts in the field, Tab stays inside, Escape
  * cancels, and focus returns to the control that started the action (run() notes it).
  */
@@ -9,6 +10,7 @@ import type { FormEvent, ReactNode } from 'react';
 import { ApiError, isReauthRequired } from '../api';
 import { messages } from '../messages';
 import { useServices } from '../services';
+import { passkeyFailureText } from '../webauthn';
 import { TextField } from './text-field';
 
 export interface ReauthDialogProps {
@@ -23,7 +25,7 @@ export interface ReauthDialogProps {
 }
 
 export function ReauthDialog({ onDone, onCancel, returnFocusTo }: ReauthDialogProps) {
-  const { api } = useServices();
+  const { api, webauthn } = useServices();
   const m = messages.reauth;
   const ref = useRef<HTMLDialogElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -33,6 +35,22 @@ export function ReauthDialog({ onDone, onCancel, returnFocusTo }: ReauthDialogPr
   const [value, setValue] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // A calm word after the passkey prompt was cancelled.
+  const [info, setInfo] = useState<string | null>(null);
+  const [hasPasskeys, setHasPasskeys] = useState(false);
+
+  // "Use a passkey" only for an account that has one, in a browser that can use it.
+  useEffect(() => {
+    if (!webauthn.supported()) return;
+    let live = true;
+    api.listPasskeys().then(
+      (list) => live && setHasPasskeys(list.passkeys.length > 0),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, webauthn]);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -62,6 +80,22 @@ export function ReauthDialog({ onDone, onCancel, returnFocusTo }: ReauthDialogPr
       onDone();
     } catch (err) {
       setError(err instanceof ApiError ? withRetry(err) : String(err));
+      setBusy(false);
+    }
+  }
+
+  async function usePasskey() {
+    setBusy(true);
+    setError(null);
+    setInfo(null);
+    try {
+      const options = await api.beginPasskeyReauthentication();
+      const response = await webauthn.authenticate(options);
+      await api.reauthenticate({ passkey: response });
+      onDone();
+    } catch (err) {
+      if (err instanceof ApiError) setError(withRetry(err));
+      else setInfo(passkeyFailureText(err));
       setBusy(false);
     }
   }
@@ -108,10 +142,14 @@ export function ReauthDialog({ onDone, onCancel, returnFocusTo }: ReauthDialogPr
             {error}
           </p>
         )}
+        <div role="status" aria-live="polite" className="notice-slot">
+          {info !== null && <p className="alert alert-info">{info}</p>}
+        </div>
         <p>
           <button
             type="button"
             className="button button-small"
+            disabled={busy}
             onClick={() => {
               setMode(mode === 'password' ? 'code' : 'password');
               setValue('');
@@ -121,6 +159,13 @@ export function ReauthDialog({ onDone, onCancel, returnFocusTo }: ReauthDialogPr
             {mode === 'password' ? m.useCode : m.usePassword}
           </button>
         </p>
+        {hasPasskeys && (
+          <p className="reauth-passkey">
+            <button type="button" className="button" disabled={busy} aria-busy={busy} onClick={() => void usePasskey()}>
+              {m.usePasskey}
+            </button>
+          </p>
+        )}
         <div className="dialog-actions">
           <button type="button" className="button" onClick={onCancel} disabled={busy}>
             {messages.common.cancel}

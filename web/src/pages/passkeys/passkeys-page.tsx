@@ -122,13 +122,16 @@ function PasskeySettings() {
     setNotice(null);
     try {
       const options = await reauth.run(() => api.beginPasskeyRegistration());
+      setNotice({ text: m.addWaiting, tone: 'info' });
       const response = await webauthn.register(options);
+      setNotice(null);
       const passkey = await reauth.run(() => api.addPasskey(response, chosen));
       setNotice({ text: m.added(passkey.name), tone: 'success' });
       setNameTouched(false);
       await load();
     } catch (err) {
       if (isUnauthenticated(err)) return onUnauthenticated(err);
+      setNotice(null);
       if (err instanceof ReauthCancelled) setError(err.message);
       else if (isBrowserStep(err)) {
         const text = passkeyErrorText(err);
@@ -252,7 +255,7 @@ function PasskeySettings() {
               }}
             />
             <button type="submit" className="button button-primary" disabled={busy !== null} aria-busy={busy === 'add'}>
-              {busy === 'add' ? m.adding : m.add}
+              {m.add}
             </button>
           </form>
         )}

@@ -1,4 +1,4 @@
-import { render as renderUi, screen, within } from '@testing-library/react';
+import { cleanup, render as renderUi, screen, within } from '@testing-library/react';
 import type { ReactElement, ReactNode } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { ServicesProvider } from '../../services';
@@ -182,5 +182,17 @@ describe('SessionRow: trust expiry', () => {
   it('an untrusted device shows no expiry', () => {
     const { item } = row(makeSession({ id: 's1', trusted: false, trusted_until: null }));
     expect(item.textContent).not.toContain('Trusted until');
+  });
+
+  it('says how each session was signed in: Passkey, Password + authenticator code, Password', () => {
+    const method = (auth_method: string) => {
+      const { item } = row(makeSession({ id: `s-${auth_method}`, auth_method }));
+      const text = within(item).getByText('Sign-in method').nextElementSibling?.textContent;
+      cleanup();
+      return text;
+    };
+    expect(method('passkey')).toBe('Passkey');
+    expect(method('mfa')).toBe('Password + authenticator code');
+    expect(method('password')).toBe('Password');
   });
 });

@@ -1,8 +1,18 @@
-import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../api';
 import { App } from '../../app';
-import { fakeApi, makeSession, makeUser, NOW } from '../../testing/fixtures';
+import {
+  AUTHENTICATION_RESPONSE,
+  fakeApi,
+  fakeWebAuthn,
+  makeSession,
+  makeUser,
+  notAllowed,
+  NOW,
+  REQUEST_OPTIONS,
+  uiConfig,
+} from '../../testing/fixtures';
 
 function open(path: string) {
   const api = fakeApi([makeSession({ id: 'me', current: true })]);
@@ -139,5 +149,108 @@ describe('Sign-in page: two-step verification', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
     expect(await screen.findByLabelText('Email')).toBeTruthy();
     expect((await screen.findByRole('alert')).textContent).toContain('The sign-in took too long');
+  });
+});
+
+describe('Sign-in page: passkeys', () => {
+  function openWithPasskeys(path: string, options: { autofill?: boolean; supported?: boolean; served?: boolean } = {}) {
+    const api = fakeApi([makeSession({ id: 'me', current: true })]);
+    if (options.served === false) api.getUiConfig.mockResolvedValue({ ...uiConfig, passkeys: false });
+    const webauthn = fakeWebAuthn({ autofill: options.autofill ?? false, supported: options.supported ?? true });
+    window.history.replaceState(null, '', path);
+    const view = render(<App api={api} now={() => NOW} webauthn={webauthn} />);
+    return { api, webauthn, view };
+  }
+  const signedIn = { user: makeUser(), session: makeSession({ id: 'me', current: true, auth_method: 'passkey' }) };
+
+  it('the email field offers passkeys in its autofill', () => {
+    openWithPasskeys('/sign-in');
+    expect(screen.getByLabelText('Email').getAttribute('autocomplete')).toBe('username webauthn');
+  });
+
+  it('"Sign in with a passkey": discoverable options, the browser, then the sign-in; goes on to next like a password sign-in', async () => {
+    const { api, webauthn } = openWithPasskeys('/sign-in?next=%2Fsettings%2Fsecurity%2Fpasskeys');
+    api.signInWithPasskey.mockResolvedValue(signedIn);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign in with a passkey' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/settings/security/passkeys'));
+    expect(api.beginPasskeySignIn).toHaveBeenCalledWith(undefined);
+    expect(webauthn.authenticate).toHaveBeenCalledWith(REQUEST_OPTIONS);
+    expect(api.signInWithPasskey).toHaveBeenCalledWith(AUTHENTICATION_RESPONSE, undefined);
+    expect(api.signIn).not.toHaveBeenCalled();
+  });
+
+  it('a cancelled passkey prompt is said calmly, not as an error, and the password form still works', async () => {
+    const { api, webauthn } = openWithPasskeys('/sign-in');
+    webauthn.authenticate.mockRejectedValueOnce(notAllowed());
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign in with a passkey' }));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('No passkey was used.'));
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(api.signInWithPasskey).not.toHaveBeenCalled();
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Sign in' }).disabled).toBe(false);
+  });
+
+  it('a passkey the server refuses is the sign-in’s error', async () => {
+    const { api } = openWithPasskeys('/sign-in');
+    api.signInWithPasskey.mockRejectedValue(new ApiError(401, 'invalid_credentials', 'That passkey could not sign you in.'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign in with a passkey' }));
+    expect((await screen.findByRole('alert')).textContent).toContain('That passkey could not sign you in.');
+    expect(window.location.pathname).toBe('/sign-in');
+  });
+
+  it('offers no passkey where the server does not serve them or the browser cannot', async () => {
+    const { api } = openWithPasskeys('/sign-in', { served: false });
+    await waitFor(() => expect(api.getUiConfig).toHaveBeenCalled());
+    await Promise.resolve();
+    expect(screen.queryByRole('button', { name: 'Sign in with a passkey' })).toBeNull();
+    cleanup();
+    const other = openWithPasskeys('/sign-in', { supported: false });
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Sign in with a passkey' })).toBeNull();
+    expect(other.api.beginPasskeySignIn).not.toHaveBeenCalled();
+  });
+
+  it('the autofill request is aborted when the page closes, and when the button starts a modal request', async () => {
+    const { api, webauthn, view } = openWithPasskeys('/sign-in', { autofill: true });
+    await waitFor(() => expect(webauthn.authenticate).toHaveBeenCalledWith(REQUEST_OPTIONS, true));
+    api.signInWithPasskey.mockResolvedValue(signedIn);
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in with a passkey' }));
+    await waitFor(() => expect(api.signInWithPasskey).toHaveBeenCalledOnce());
+    // Aborted before the modal request asked the browser.
+    expect(webauthn.cancel.mock.invocationCallOrder[0]!).toBeLessThan(webauthn.authenticate.mock.invocationCallOrder[1]!);
+    expect(webauthn.authenticate).toHaveBeenLastCalledWith(REQUEST_OPTIONS);
+    expect(screen.queryByRole('alert')).toBeNull();
+    view.unmount();
+
+    const again = openWithPasskeys('/sign-in', { autofill: true });
+    await waitFor(() => expect(again.webauthn.authenticate).toHaveBeenCalledWith(REQUEST_OPTIONS, true));
+    expect(again.webauthn.cancel).not.toHaveBeenCalled();
+    again.view.unmount();
+    expect(again.webauthn.cancel).toHaveBeenCalledOnce();
+  });
+
+  it('with autofill, a conditional request starts when the page opens; a passkey picked from it signs in and follows next', async () => {
+    const api = fakeApi([makeSession({ id: 'me', current: true })]);
+    const webauthn = fakeWebAuthn({ autofill: true });
+    webauthn.authenticate.mockResolvedValue(AUTHENTICATION_RESPONSE);
+    api.signInWithPasskey.mockResolvedValue(signedIn);
+    window.history.replaceState(null, '', '/sign-in?next=%2Fsettings%2Fsecurity%2Fmfa');
+    render(<App api={api} now={() => NOW} webauthn={webauthn} />);
+    await waitFor(() => expect(window.location.pathname).toBe('/settings/security/mfa'));
+    expect(webauthn.authenticate).toHaveBeenCalledWith(REQUEST_OPTIONS, true);
+    expect(api.signInWithPasskey).toHaveBeenCalledWith(AUTHENTICATION_RESPONSE, undefined);
+  });
+
+  it('at the code step, "Use a passkey instead" asks for that account’s passkeys and sends the step’s token and Remember this device', async () => {
+    const { api, webauthn } = openWithPasskeys('/sign-in?next=%2Fsettings%2Fsecurity%2Fmfa');
+    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z', remember_device_days: 30 });
+    api.signInWithPasskey.mockResolvedValue({ ...signedIn, session: makeSession({ id: 'me', current: true, auth_method: 'mfa' }) });
+    fill('ada@example.com', 'correct horse battery staple');
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Remember this device for 30 days' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Use a passkey instead' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/settings/security/mfa'));
+    expect(api.beginPasskeySignIn).toHaveBeenCalledWith('tok');
+    expect(webauthn.authenticate).toHaveBeenCalledWith(REQUEST_OPTIONS);
+    expect(api.signInWithPasskey).toHaveBeenCalledWith(AUTHENTICATION_RESPONSE, { mfaToken: 'tok', rememberDevice: true });
+    expect(api.signInWithCode).not.toHaveBeenCalled();
   });
 });
