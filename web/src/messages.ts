@@ -152,10 +152,12 @@ export const en = {
     removing: 'Removing…',
     removed: (name: string) => `The passkey “${name}” was removed.`,
     disabledTitle: 'Passkeys are not available at this address',
-    disabledBody: (origin: string) =>
-      `This server is opened at ${origin}, an IP address. Passkeys belong to a domain name, so browsers refuse them at an IP address.`,
+    disabledBody: (origin: string, ipAddress: boolean) =>
+      ipAddress
+        ? `This server is opened at ${origin}, an IP address. Passkeys belong to a domain name, so browsers refuse them at an IP address.`
+        : `This server does not offer passkeys at ${origin}: its public address (--public-url) is not a domain name.`,
     disabledFix: (port: string) =>
-      `On this computer, open it at http://localhost${port} instead. For other devices, the administrator sets --public-url to a domain name (with HTTPS).`,
+      `To use them on the computer sessiond runs on, start it with --public-url http://localhost${port} and open http://localhost${port}. For other devices, give it a domain name with HTTPS as its --public-url.`,
     unsupported: 'This browser cannot create passkeys. Try another browser or device.',
   },
 

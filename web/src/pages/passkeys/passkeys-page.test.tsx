@@ -163,7 +163,7 @@ describe('Passkeys page', () => {
   it('when the server is opened at an IP address, says passkeys cannot work there and how to fix it, with no Add button', async () => {
     open({ passkeys: [laptop], passkeysEnabled: false });
     expect(await screen.findByRole('heading', { name: 'Passkeys are not available at this address' })).toBeTruthy();
-    expect(screen.getByText(/open it at http:\/\/localhost/)).toBeTruthy();
+    expect(screen.getByText(/start it with --public-url http:\/\/localhost/)).toBeTruthy();
     await screen.findByRole('list', { name: 'Your passkeys' });
     expect(screen.queryByRole('button', { name: 'Add a passkey' })).toBeNull();
   });

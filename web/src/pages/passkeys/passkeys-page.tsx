@@ -22,6 +22,11 @@ import { passkeyFailureText } from '../../webauthn';
 
 const NAME_MAX = 64;
 
+/** 127.0.0.1, [::1]: a host a WebAuthn RP ID cannot be (it must be a domain). */
+function isIpAddress(hostname: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname) || hostname.startsWith('[') || hostname.includes(':');
+}
+
 /** A failure in words: the server's message, or a calm sentence for the browser's refusal (null: nothing to say). */
 export function passkeyErrorText(err: unknown): string | null {
   if (err instanceof ApiError)
@@ -183,11 +188,11 @@ function PasskeySettings() {
       )}
 
       {disabled && (
-        <section className="card form-card alert-card" aria-labelledby="passkeys-disabled-title">
+        <section className="card form-card passkeys-off" aria-labelledby="passkeys-disabled-title">
           <h2 id="passkeys-disabled-title" className="section-title">
             {m.disabledTitle}
           </h2>
-          <p>{m.disabledBody(window.location.origin)}</p>
+          <p>{m.disabledBody(window.location.origin, isIpAddress(window.location.hostname))}</p>
           <p>{m.disabledFix(window.location.port === '' ? '' : `:${window.location.port}`)}</p>
         </section>
       )}
