@@ -53,6 +53,8 @@ export interface Config {
   sessionsPageExcludes: string;
   reauthWindowMs: number;
   trustedDeviceMs: number;
+  /** How many passkeys one account may register. */
+  maxPasskeys: number;
   secretKeyFile: string | null;
 }
 
@@ -493,6 +495,17 @@ export const SETTINGS: readonly AnySetting[] = [
     default: '30d',
     doc: 'How long "Trust this device" lasts: sign-ins from a trusted device skip the two-step verification code.',
     parse: duration('trusted-device-duration'),
+  },
+  {
+    key: 'maxPasskeys',
+    flag: 'max-passkeys',
+    env: 'SESSIOND_MAX_PASSKEYS',
+    default: '10',
+    doc: 'How many passkeys one account may register (1-100). Passkeys work when the --public-url host is a domain name (`localhost` included), not an IP address: its host is the WebAuthn RP ID.',
+    parse: (v) => {
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 1 && n <= 100 ? ok(n) : fail(`max-passkeys must be an integer 1-100 (got ${JSON.stringify(v)})`);
+    },
   },
   {
     key: 'secretKeyFile',

@@ -33,7 +33,8 @@ export interface EndedSession {
   location: Location;
 }
 
-export type SignInStep = 'password' | 'code';
+/** Which proof failed: the password, the code step (a code or a passkey after the password), a passkey alone. */
+export type SignInStep = 'password' | 'code' | 'passkey';
 
 /** The privilege changes that give a session a new token. */
 export type RotationCause = 'reauthenticated' | 'password_changed' | 'mfa_enabled';
@@ -106,7 +107,14 @@ export type DomainEvent =
       type: 'mfa_changed';
       at: number;
       userId: string;
-      change: 'mfa_enabled' | 'mfa_disabled' | 'recovery_codes_replaced' | 'device_trusted' | 'device_untrusted';
+      change:
+        | 'mfa_enabled'
+        | 'mfa_disabled'
+        | 'recovery_codes_replaced'
+        | 'device_trusted'
+        | 'device_untrusted'
+        | 'passkey_added'
+        | 'passkey_removed';
       deviceId: string | null;
       actor: Actor;
     };

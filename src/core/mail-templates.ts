@@ -201,7 +201,7 @@ export function passwordChangedMail(d: PasswordChangedDetails): MailContent {
 
 export interface MfaChangedDetails {
   product: string;
-  change: 'mfa_enabled' | 'mfa_disabled' | 'recovery_codes_replaced';
+  change: 'mfa_enabled' | 'mfa_disabled' | 'recovery_codes_replaced' | 'passkey_added' | 'passkey_removed';
   at: number;
   /** The address the change came from; null when the actor had none (an admin tool, the system). */
   ip: string | null;
@@ -224,11 +224,20 @@ const MFA_CHANGES: Record<MfaChangedDetails['change'], { subject: (product: stri
     subject: (product) => `New recovery codes for your ${product} account`,
     lead: 'New recovery codes were made for your account; the old ones no longer work.',
   },
+  passkey_added: {
+    subject: (product) => `A passkey was added to your ${product} account`,
+    lead: 'A passkey was added to your account: it can now sign in without the password.',
+  },
+  passkey_removed: {
+    subject: (product) => `A passkey was removed from your ${product} account`,
+    lead: 'A passkey was removed from your account: it can no longer sign in.',
+  },
 };
 
 /**
- * Two-step verification turned on or off, or its recovery codes replaced: each changes what it
- * takes to sign in, so the owner hears of it as of a password change (ASVS 6.3.7).
+ * Two-step verification turned on or off, its recovery codes replaced, a passkey added or
+ * removed: each changes what it takes to sign in, so the owner hears of it as of a password
+ * change (ASVS 6.3.7).
  */
 export function mfaChangedMail(d: MfaChangedDetails): MailContent {
   const { subject: subjectOf, lead } = MFA_CHANGES[d.change];

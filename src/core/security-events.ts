@@ -24,6 +24,9 @@ export type SecurityEventKind =
   | 'device_trusted'
   | 'device_untrusted'
   | 'recovery_codes_replaced'
+  // Passkeys (passkeys.ts): one added to, or removed from, the account.
+  | 'passkey_added'
+  | 'passkey_removed'
   // Session reviews (reviews.ts): asked, and confirmed.
   | 'review_requested'
   | 'sessions_reviewed'
@@ -46,6 +49,8 @@ export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'device_trusted',
   'device_untrusted',
   'recovery_codes_replaced',
+  'passkey_added',
+  'passkey_removed',
   'review_requested',
   'sessions_reviewed',
   'reauthenticated',
@@ -79,10 +84,10 @@ export const DEVICE_TRUST_KINDS: readonly SecurityEventKind[] = ['device_trusted
 export const BULK_END_KINDS: readonly SecurityEventKind[] = ['sessions_revoked', 'password_changed', 'password_reset'];
 
 /**
- * How a sign-in passed the code step: an authenticator or a recovery code, or skipped because its
- * device was trusted; null without two-step verification (or recorded before this was).
+ * How a sign-in passed the code step: an authenticator or a recovery code, a passkey, or skipped
+ * because its device was trusted; null without two-step verification (or recorded before this was).
  */
-export type SecondFactor = 'totp' | 'recovery' | 'trusted_device';
+export type SecondFactor = 'totp' | 'recovery' | 'passkey' | 'trusted_device';
 
 /**
  * Who caused an event: the account's owner from one of their sessions (`session`, "self"), or

@@ -272,7 +272,7 @@ export class SecuritySignals {
       actor: event.actor,
     });
     const { change } = event;
-    if (change !== 'mfa_enabled' && change !== 'mfa_disabled' && change !== 'recovery_codes_replaced') return;
+    if (change === 'device_trusted' || change === 'device_untrusted') return;
     background.run(`${change} mail`, async () => {
       const user = await store.findUserById(event.userId);
       if (!user) return;

@@ -1163,6 +1163,8 @@ export interface components {
         | 'device_trusted'
         | 'device_untrusted'
         | 'recovery_codes_replaced'
+        | 'passkey_added'
+        | 'passkey_removed'
         | 'review_requested'
         | 'sessions_reviewed'
         | 'reauthenticated';
@@ -1211,8 +1213,8 @@ export interface components {
       }[];
       count: number | null;
       reason: string | null;
-      /** @description sign_in only, when recorded: how it passed two-step verification (an authenticator code, a recovery code) or skipped it on a trusted device; absent without two-step verification */
-      second_factor?: 'totp' | 'recovery' | 'trusted_device';
+      /** @description sign_in only, when recorded: how it passed two-step verification (an authenticator code, a recovery code, a passkey as the second step) or skipped it on a trusted device; absent without two-step verification and for a sign-in with a passkey alone */
+      second_factor?: 'totp' | 'recovery' | 'passkey' | 'trusted_device';
     };
     Workspace: {
       id: string;

@@ -6,6 +6,7 @@
  */
 import type { Generated, Kysely } from 'kysely';
 import type { MfaChallengeRecord } from '../../core/ports/mfa-store.js';
+import type { PasskeyRecord, WebauthnPurpose } from '../../core/ports/passkey-store.js';
 import type { ActionPurpose } from '../../core/ports/security-store.js';
 import type { SecurityEventKind } from '../../core/security-events.js';
 import type { AuthMethod, DeviceType, RevokeReason } from '../../core/session.js';
@@ -279,6 +280,32 @@ export interface WorkspaceApiKeysTable {
   revoked_by: string | null;
 }
 
+/** A passkey (0020): the COSE public key base64url, transports a JSON array, backed_up 0/1. */
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  counter: number;
+  transports: string;
+  backed_up: number;
+  device_type: PasskeyRecord['deviceType'];
+  aaguid: string;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** A WebAuthn challenge handed out (0020), by the sha256 of the challenge. */
+export interface WebauthnChallengesTable {
+  challenge_hash: string;
+  purpose: WebauthnPurpose;
+  user_id: string | null;
+  session_id: string | null;
+  mfa_token_hash: string | null;
+  expires_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -303,6 +330,8 @@ export interface Database {
   incident_operations: IncidentOperationsTable;
   workspace_settings: WorkspaceSettingsTable;
   workspace_policies: WorkspacePoliciesTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }
 
 export type Db = Kysely<Database>;

@@ -75,9 +75,9 @@ export const SecurityEvent = Type.Object(
     count: Nullable(Type.Integer()),
     reason: Nullable(Type.String()),
     second_factor: Type.Optional(
-      Type.Union([Type.Literal('totp'), Type.Literal('recovery'), Type.Literal('trusted_device')], {
+      Type.Union([Type.Literal('totp'), Type.Literal('recovery'), Type.Literal('passkey'), Type.Literal('trusted_device')], {
         description:
-          'sign_in only, when recorded: how it passed two-step verification (an authenticator code, a recovery code) or skipped it on a trusted device; absent without two-step verification',
+          'sign_in only, when recorded: how it passed two-step verification (an authenticator code, a recovery code, a passkey as the second step) or skipped it on a trusted device; absent without two-step verification and for a sign-in with a passkey alone',
       }),
     ),
   },

@@ -18,6 +18,7 @@ import { workspaceApiKeys } from './0016-workspace-api-keys.js';
 import { auditRetention } from './0017-audit-retention.js';
 import { deviceTrustedAt } from './0018-device-trusted-at.js';
 import { sessionAddresses } from './0019-session-addresses.js';
+import { passkeys } from './0020-passkeys.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017-audit-retention': auditRetention,
   '0018-device-trusted-at': deviceTrustedAt,
   '0019-session-addresses': sessionAddresses,
+  '0020-passkeys': passkeys,
 };
 
 export const migrationProvider: MigrationProvider = {
