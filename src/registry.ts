@@ -45,6 +45,8 @@ import { SecuritySignals } from './core/security-signals.js';
 import { ConfigError, type Config } from './config.js';
 import { Accounts } from './core/accounts.js';
 import { Mfa } from './core/mfa.js';
+import { Passkeys } from './core/passkeys.js';
+import { kyselyPasskeyStore } from './adapters/kysely/kysely-passkey-store.js';
 import type { Clock } from './core/ports/clock.js';
 import type { Crypto } from './core/ports/crypto.js';
 import type { SecretBox } from './core/ports/secret-box.js';
@@ -93,6 +95,8 @@ export interface Registry {
   /** Sign-up from the API: rate limited; direct, or proven by a mailed link. */
   signUp: SignUp;
   mfa: Mfa;
+  /** Passkeys: registered from the account's settings; sign-in, the second step and re-authentication use them through signIn and mfa. */
+  passkeys: Passkeys;
   /** Workspaces, their members, admins' actions on members' sessions, and the audit log. */
   workspaces: Workspaces;
   /** Requests to review one's sessions, and their confirmation. */
@@ -265,6 +269,18 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
     });
     const revocation = new Revocation({ store, sessions, recorder, clock, crypto });
+    const passkeys = new Passkeys({
+      store: kyselyPasskeyStore(db),
+      users: store,
+      clock,
+      crypto,
+      rateLimiter,
+      signInLimits,
+      recorder,
+      publicUrl: config.publicUrl,
+      rpName: 'sessiond',
+      maxPerAccount: config.maxPasskeys,
+    });
     const mfa = new Mfa({
       store: kyselyMfaStore(db),
       users: store,
@@ -278,6 +294,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       policy: { reauthWindowMs: config.reauthWindowMs, trustedDeviceMs: config.trustedDeviceMs, issuer: 'sessiond' },
       recorder,
       sessions,
+      passkeys,
     });
     const accounts = new Accounts({ store, clock, crypto, passwords, rateLimiter, passwordPolicy, signInLimits, sessions, recorder });
     // Security signals: mail is queued and retried in the background; nothing here blocks a response.
@@ -338,6 +355,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       clients: config.clients,
       accounts,
       mfa,
+      passkeys,
       signals,
       sessions,
       revocation,
@@ -436,6 +454,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       recorder,
       accounts,
       mfa,
+      passkeys,
       mailer,
       signals,
       passwordReset,

@@ -4,10 +4,12 @@
  * arithmetic behind the Totp port. Every wrong code counts toward the same per-account and
  * per-IP limits as a wrong password, so a second factor cannot be guessed faster than a first.
  */
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { reserveAttempt, signInAccountKey, type SignInLimits } from './accounts.js';
 import { SessiondError } from './errors.js';
 import type { DomainEvent, Recorder } from './events.js';
 import type { Actor } from './security-events.js';
+import type { Passkeys } from './passkeys.js';
 import type { Sessions } from './sessions.js';
 import type { Clock } from './ports/clock.js';
 import type { Crypto } from './ports/crypto.js';
@@ -59,6 +61,8 @@ export interface MfaDeps {
   recorder: Recorder;
   /** Sessions.announce: device trust is cached with sessions on every node, so changes are announced. */
   sessions: Pick<Sessions, 'announce'>;
+  /** Passkeys as the second step and for re-authentication; absent, a passkey proves nothing here. */
+  passkeys?: Pick<Passkeys, 'authenticate' | 'authenticationOptions'>;
 }
 
 export interface MfaStatus {
@@ -67,7 +71,8 @@ export interface MfaStatus {
   recoveryCodesRemaining: number;
 }
 
-export type Proof = { password: string } | { code: string };
+/** A re-authentication's proof: the password, a code (MFA on), or a passkey's assertion. */
+export type Proof = { password: string } | { code: string } | { passkey: AuthenticationResponseJSON };
 
 /**
  * A trusted device as its owner sees it. `handle` names it to the client: a digest of the device
@@ -190,26 +195,69 @@ export class Mfa {
     code: string,
     ip: string,
   ): Promise<{ user: UserRecord; challenge: MfaChallengeRecord; method: 'totp' | 'recovery' }> {
+    const { user, challenge } = await this.#liveChallenge(token);
+    const method = await this.#checkSecondFactor(user, code, ip);
+    if (!(await this.#deps.store.consumeChallenge(challenge.id, this.#deps.clock.now()))) throw new SessiondError('mfa_token_invalid');
+    return { user, challenge, method };
+  }
+
+  /**
+   * Request options for the code step done with a passkey: they allow the account's passkeys, and
+   * their challenge is bound to this password step's token.
+   */
+  async passkeyOptions(token: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const { user, challenge } = await this.#liveChallenge(token);
+    return this.#passkeys().authenticationOptions({ purpose: 'second_factor', userId: user.id, mfaTokenHash: challenge.secretHash });
+  }
+
+  /**
+   * The code step done with a passkey of the account (`completeChallenge` with a passkey for the
+   * code): a wrong one counts as a failed sign-in, a right one uses the token up.
+   */
+  async completeChallengeWithPasskey(
+    token: string,
+    response: AuthenticationResponseJSON,
+    ip: string,
+  ): Promise<{ user: UserRecord; challenge: MfaChallengeRecord; method: 'passkey' }> {
+    const { user, challenge } = await this.#liveChallenge(token);
+    await this.#passkeys().authenticate(response, { purpose: 'second_factor', userId: user.id, mfaTokenHash: challenge.secretHash }, ip);
+    if (!(await this.#deps.store.consumeChallenge(challenge.id, this.#deps.clock.now()))) throw new SessiondError('mfa_token_invalid');
+    return { user, challenge, method: 'passkey' };
+  }
+
+  /** The password step's challenge a token names, live and unused, and its account; else `mfa_token_invalid`. */
+  async #liveChallenge(token: string): Promise<{ user: UserRecord; challenge: MfaChallengeRecord }> {
     const { store, users, crypto, clock } = this.#deps;
     const parsed = parseToken(token);
     const challenge = parsed ? await store.findChallenge(parsed.id) : null;
-    const now = clock.now();
     if (
       !parsed ||
       !challenge ||
       !constantTimeEqual(crypto.sha256(parsed.secret), challenge.secretHash) ||
       challenge.usedAt !== null ||
-      now >= challenge.expiresAt
+      clock.now() >= challenge.expiresAt
     )
       throw new SessiondError('mfa_token_invalid');
     const user = await users.findUserById(challenge.userId);
     if (!user) throw new SessiondError('mfa_token_invalid');
-    const method = await this.#checkSecondFactor(user, code, ip);
-    if (!(await store.consumeChallenge(challenge.id, now))) throw new SessiondError('mfa_token_invalid');
-    return { user, challenge, method };
+    return { user, challenge };
   }
 
-  /** `POST /v1/me/reauthenticate`: the password, or a code when MFA is on. Rate limited like sign-in. */
+  #passkeys(): NonNullable<MfaDeps['passkeys']> {
+    const { passkeys } = this.#deps;
+    if (!passkeys) throw new SessiondError('not_found', 'Passkeys are not available here.');
+    return passkeys;
+  }
+
+  /**
+   * Request options for re-authenticating a session with a passkey: they allow the account's
+   * passkeys, and their challenge is bound to the session.
+   */
+  async reauthenticationOptions(userId: string, sessionId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.#passkeys().authenticationOptions({ purpose: 'reauth', userId, sessionId });
+  }
+
+  /** `POST /v1/me/reauthenticate`: the password, a code when MFA is on, or a passkey of the account. Rate limited like sign-in. */
   async reauthenticate(userId: string, sessionId: string, proof: Proof, ip: string): Promise<number> {
     const { users, passwords, store, clock } = this.#deps;
     const user = await users.findUserById(userId);
@@ -218,6 +266,9 @@ export class Mfa {
       await this.#reserve(user, ip);
       if (!(await passwords.verify(user.passwordHash, proof.password))) throw new SessiondError('incorrect_password');
       await this.#clearFailures(user);
+    } else if ('passkey' in proof) {
+      // Counted like a password; a wrong, unknown or cloned passkey is `invalid_credentials`.
+      await this.#passkeys().authenticate(proof.passkey, { purpose: 'reauth', userId, sessionId }, ip);
     } else {
       if (!(await this.isEnabled(userId)))
         throw new SessiondError('mfa_not_enabled', 'Two-step verification is off: confirm with your password.');
@@ -240,7 +291,7 @@ export class Mfa {
   }
 
   /**
-   * "Trust this device": only from a session that passed MFA (a session is never worth more than
+   * "Trust this device": only from a session that passed MFA or signed in with a passkey (a session is never worth more than
    * the authentication that made it, NIST SP 800-63B §5.1), on a known device, recently authenticated.
    * The trust is bound to the session's client. A browser proves its device with its device
    * cookie (stored hashed as the device id); a native app's `device.id` is its own choice, so
@@ -248,7 +299,8 @@ export class Mfa {
    * only that token, from that client, skips the code step.
    */
   async trust(session: SessionRecord, actor: Actor, native: boolean): Promise<{ until: number; token: string | null }> {
-    if (session.authMethod !== 'mfa')
+    // A passkey sign-in is multi-factor too: the device and its user verification (PIN, biometric).
+    if (session.authMethod !== 'mfa' && session.authMethod !== 'passkey')
       throw new SessiondError('aal_required', 'Only a session that signed in with two-step verification can trust its device.');
     if (!session.deviceId) throw new SessiondError('invalid_request', 'This session has no device to trust.');
     await this.requireRecentAuth(session);

@@ -1,6 +1,6 @@
 /**
- * Signing in, for every method: password, password + authenticator code or recovery code (and
- * later passkeys and OAuth device approval). One order, written once:
+ * Signing in, for every method: password, password + authenticator code, recovery code or
+ * passkey, a passkey alone (and later OAuth device approval). One order, written once:
  *
  *   verify the proof (rate limited) → gate ("This wasn't me" unanswered) → second factor needed?
  *   → end the session this browser had (no fixation) → where it comes from → assess risk
@@ -9,11 +9,13 @@
  * A failed step is recorded too. Entry points (HTTP today) pass what they saw of the request and
  * get back either a session with its token or the token for the code step.
  */
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Accounts } from './accounts.js';
 import { isSessiondError, SessiondError } from './errors.js';
 import { limitKeyForIp } from './ip-limit-key.js';
 import type { Recorder, RequestPlace, SignInStep } from './events.js';
 import type { Mfa } from './mfa.js';
+import type { Passkeys } from './passkeys.js';
 import type { Clock } from './ports/clock.js';
 import type { SecondFactor } from './security-events.js';
 import type { SecuritySignals } from './security-signals.js';
@@ -36,6 +38,14 @@ export interface SignInContext {
   origin(client: Client, native: NativeDevice | null): SessionOrigin;
   /** The session this browser already has: it ends when the new one starts (ASVS 7.2.4). */
   replaces: { userId: string; sessionId: string } | null;
+}
+
+/** A sign-in with a passkey alone: the browser's answer to a discoverable-credential request. */
+export interface PasskeySignIn {
+  response: AuthenticationResponseJSON;
+  clientId: string;
+  transport: Transport;
+  device: NativeDevice | null;
 }
 
 export interface PasswordSignIn {
@@ -68,7 +78,18 @@ export type SignInResult = SignedIn | { kind: 'second_factor'; token: string; ex
 export interface SignInDeps {
   clients: readonly Client[];
   accounts: Pick<Accounts, 'verifyCredentials' | 'signInSucceeded' | 'isDisabled'>;
-  mfa: Pick<Mfa, 'isEnabled' | 'deviceTrustedUntil' | 'isTrustHonoured' | 'createChallenge' | 'completeChallenge' | 'trust'>;
+  mfa: Pick<
+    Mfa,
+    | 'isEnabled'
+    | 'deviceTrustedUntil'
+    | 'isTrustHonoured'
+    | 'createChallenge'
+    | 'completeChallenge'
+    | 'completeChallengeWithPasskey'
+    | 'trust'
+  >;
+  /** Absent: no passkey signs in (`withPasskey` answers `not_found`). */
+  passkeys?: Pick<Passkeys, 'authenticate'>;
   signals: Pick<SecuritySignals, 'checkSignInAllowed' | 'assessSignIn'>;
   sessions: Pick<Sessions, 'createSession'>;
   revocation: Pick<Revocation, 'endSession'>;
@@ -114,20 +135,44 @@ export class SignIn {
     return this.#open(user, client, 'password', input.transport, input.device, mfaOn ? 'trusted_device' : null, context);
   }
 
-  /** The code step: the token from the password step and an authenticator or recovery code. */
   /**
-   * The code step. With `rememberDevice`, the session it makes trusts its device at once, by the
-   * rules of `Mfa.trust` (an MFA session, bound to its client; a native app gets a device token).
+   * A passkey alone (a discoverable credential). User verification is required, so it is two
+   * factors by itself: no code step follows, and the session is `passkey` (multi-factor for
+   * workspace policies and for trusting its device).
+   */
+  async withPasskey(input: PasskeySignIn, context: SignInContext): Promise<SignedIn> {
+    const { accounts, passkeys } = this.#deps;
+    if (!passkeys) throw new SessiondError('not_found', 'Passkeys are not available here.');
+    const client = this.#client(input.clientId);
+    const failed = { step: 'passkey' as const, email: null, userId: null, clientId: client.id, place: context.place };
+    const user = await this.#attempt(failed, async () => {
+      const { user: owner } = await passkeys.authenticate(input.response, { purpose: 'sign_in' }, this.#limitIp(context));
+      await this.#gate(owner);
+      return owner;
+    });
+    await accounts.signInSucceeded(user);
+    return this.#open(user, client, 'passkey', input.transport, input.device, null, context);
+  }
+
+  /**
+   * The code step: the token from the password step and an authenticator or recovery code, or a
+   * passkey of the account. With `rememberDevice`, the session it makes trusts its device at
+   * once, by the rules of `Mfa.trust` (an MFA session, bound to its client; a native app gets a
+   * device token).
    */
   async withSecondFactor(
     mfaToken: string,
-    code: string,
+    proof: string | { passkey: AuthenticationResponseJSON },
     context: SignInContext,
     options: { rememberDevice?: boolean } = {},
   ): Promise<SignedIn> {
     const failed = { step: 'code' as const, email: null, userId: null, clientId: null, place: context.place };
     const done = await this.#attempt(failed, async () => {
-      const completed = await this.#deps.mfa.completeChallenge(mfaToken, code, this.#limitIp(context));
+      const ip = this.#limitIp(context);
+      const completed =
+        typeof proof === 'string'
+          ? await this.#deps.mfa.completeChallenge(mfaToken, proof, ip)
+          : await this.#deps.mfa.completeChallengeWithPasskey(mfaToken, proof.passkey, ip);
       await this.#gate(completed.user);
       return completed;
     });
