@@ -37,6 +37,7 @@ export function openApiOptions(publicUrl: string, cookies: CookiePolicy): Fastif
         { name: 'auth', description: 'Sign up, sign in (with a second step when MFA is on), sign out, password reset, "This wasn\'t me".' },
         { name: 'me', description: "The caller's own sessions, password and security timeline." },
         { name: 'mfa', description: 'Two-step verification, recovery codes and trusted devices.' },
+        { name: 'passkeys', description: "The caller's passkeys (WebAuthn): add, rename, remove, re-authenticate." },
         { name: 'workspaces', description: "The caller's workspaces, and joining one by an invitation link." },
         {
           name: 'admin',

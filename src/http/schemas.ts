@@ -169,6 +169,16 @@ export const UiConfig = Type.Object({
   sessions_page: Type.Object({ covers: Type.String(), excludes: Type.String() }),
   /** The deployment's apps (`--clients`): what a workspace policy may name, as the pages name them. */
   apps: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), kind: ClientKind })),
+  /**
+   * Whether passkeys work here: false when the public URL's host is an IP address (a WebAuthn RP
+   * ID is a domain, so http://127.0.0.1 cannot use passkeys; http://localhost can).
+   */
+  passkeys: Type.Optional(
+    Type.Boolean({
+      description:
+        "Whether passkeys work on this deployment: false when the public URL's host is an IP address (WebAuthn RP IDs are domains; use http://localhost, not http://127.0.0.1)",
+    }),
+  ),
 });
 
 export type UserView = Static<typeof User>;

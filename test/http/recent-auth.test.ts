@@ -45,6 +45,22 @@ const SENSITIVE: Record<string, (t: Target) => InjectOptions> = {
   'POST /v1/me/mfa/recovery-codes': () => ({ method: 'POST', url: '/v1/me/mfa/recovery-codes', payload: {} }),
   'DELETE /v1/me/mfa': () => ({ method: 'DELETE', url: '/v1/me/mfa' }),
   'POST /v1/me/devices/current/trust': () => ({ method: 'POST', url: '/v1/me/devices/current/trust', payload: {} }),
+  // Adding or removing a passkey changes what signs in to the account (issue 15).
+  'POST /v1/me/passkeys/registration-options': () => ({ method: 'POST', url: '/v1/me/passkeys/registration-options', payload: {} }),
+  'POST /v1/me/passkeys': () => ({
+    method: 'POST',
+    url: '/v1/me/passkeys',
+    payload: {
+      response: {
+        id: 'AAAA',
+        rawId: 'AAAA',
+        type: 'public-key',
+        response: { clientDataJSON: 'e30', attestationObject: 'oA' },
+        clientExtensionResults: {},
+      },
+    },
+  }),
+  'DELETE /v1/me/passkeys/{id}': () => ({ method: 'DELETE', url: '/v1/me/passkeys/any-passkey-id' }),
 };
 
 const NOT_SENSITIVE: Record<string, string> = {
@@ -52,6 +68,8 @@ const NOT_SENSITIVE: Record<string, string> = {
   'DELETE /v1/me/sessions/{id}/trust': 'takes trust away; it grants nothing (ending a session of the caller’s own is signing out)',
   'POST /v1/me/reviews/complete': 'records that the user looked at their sessions; it ends nothing and grants nothing',
   'POST /v1/me/workspaces/join': 'is proved by the invitation token mailed to the account’s address, not by the session',
+  'PATCH /v1/me/passkeys/{id}': 'renames a passkey; what signs in is unchanged',
+  'POST /v1/me/passkeys/authentication-options': 'starts a re-authentication (its challenge proves nothing until a passkey answers it)',
 };
 
 /** Sensitive for some targets only; each is pinned where its targets are set up. */

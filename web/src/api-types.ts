@@ -132,6 +132,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/auth/passkey/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start signing in with a passkey: request options (discoverable, or the account of an `mfa_token`) */
+    post: operations['beginPasskeySignIn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/auth/passkey': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign in with a passkey: the browser's authentication response makes the session */
+    post: operations['signInWithPasskey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/auth/password-reset': {
     parameters: {
       query?: never;
@@ -471,6 +505,76 @@ export interface paths {
     post?: never;
     /** Stop trusting the device of one of the caller's sessions */
     delete: operations['untrustSessionDevice'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/passkeys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's passkeys, newest first, and how many an account may have */
+    get: operations['listMyPasskeys'];
+    put?: never;
+    /** Finish adding a passkey with the browser's registration response (needs recent authentication) */
+    post: operations['addMyPasskey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/passkeys/registration-options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start adding a passkey: the creation options for the browser (needs recent authentication) */
+    post: operations['beginPasskeyRegistration'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/passkeys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove one of the caller's passkeys (needs recent authentication) */
+    delete: operations['removeMyPasskey'];
+    options?: never;
+    head?: never;
+    /** Rename one of the caller's passkeys */
+    patch: operations['renameMyPasskey'];
+    trace?: never;
+  };
+  '/v1/me/passkeys/authentication-options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start re-authenticating with a passkey: request options allowing the caller's passkeys */
+    post: operations['beginPasskeyReauthentication'];
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1144,6 +1248,16 @@ export interface components {
       /** @description The device of the calling session */
       current: boolean;
     };
+    Passkey: {
+      id: string;
+      name: string;
+      created_at: string;
+      last_used_at: string | null;
+      /** @description Synced (a multi-device passkey) rather than bound to one device */
+      backed_up: boolean;
+      /** @description The authenticator, from its AAGUID where it is a well-known one (e.g. "iCloud Keychain") */
+      authenticator: string | null;
+    };
     SecurityEvent: {
       id: string;
       /** @enum {string} */
@@ -1719,6 +1833,147 @@ export interface operations {
       };
     };
   };
+  beginPasskeySignIn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description The password step's `mfa_token`: the options then allow that account's passkeys (the passkey as the second step) */
+          mfa_token?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description PublicKeyCredentialRequestOptionsJSON (W3C WebAuthn Level 3): pass as `startAuthentication({ optionsJSON })` */
+            options: {
+              challenge: string;
+              timeout?: number;
+              rpId?: string;
+              allowCredentials?: {
+                id: string;
+                /** @enum {string} */
+                type: 'public-key';
+                transports?: string[];
+              }[];
+              userVerification?: string;
+              hints?: string[];
+              extensions?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  signInWithPasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What @simplewebauthn/browser `startAuthentication` answers (AuthenticationResponseJSON) */
+          response: {
+            id: string;
+            rawId: string;
+            /** @enum {string} */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              authenticatorData: string;
+              signature: string;
+              userHandle?: string;
+            };
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+            clientExtensionResults: {
+              [key: string]: unknown;
+            };
+          };
+          client_id?: string;
+          transport?: 'cookie' | 'bearer';
+          device?: {
+            id?: string;
+            name?: string;
+            model?: string;
+            os?: string;
+            /** @description The `device_token` given when this device was trusted; it skips the code step. */
+            trust_token?: string;
+          };
+          mfa_token?: string;
+          remember_device?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            user: components['schemas']['User'];
+            session: components['schemas']['Session'];
+            token?: string;
+            /** @description Native (bearer) clients that sent `remember_device: true`: the proof of trust, shown once; send it as `device.trust_token` at sign-in. */
+            device_token?: string;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   requestPasswordReset: {
     parameters: {
       query?: never;
@@ -2218,6 +2473,25 @@ export interface operations {
             }
           | {
               code: string;
+            }
+          | {
+              /** @description What @simplewebauthn/browser `startAuthentication` answers (AuthenticationResponseJSON) */
+              passkey: {
+                id: string;
+                rawId: string;
+                /** @enum {string} */
+                type: 'public-key';
+                response: {
+                  clientDataJSON: string;
+                  authenticatorData: string;
+                  signature: string;
+                  userHandle?: string;
+                };
+                authenticatorAttachment?: 'platform' | 'cross-platform';
+                clientExtensionResults: {
+                  [key: string]: unknown;
+                };
+              };
             };
       };
     };
@@ -2620,6 +2894,339 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listMyPasskeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Newest first */
+            passkeys: components['schemas']['Passkey'][];
+            /** @description How many passkeys an account may have (`--max-passkeys`) */
+            limit: number;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  addMyPasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name?: string;
+          /** @description What @simplewebauthn/browser `startRegistration` answers (RegistrationResponseJSON) */
+          response: {
+            id: string;
+            rawId: string;
+            /** @enum {string} */
+            type: 'public-key';
+            response: {
+              clientDataJSON: string;
+              attestationObject: string;
+              authenticatorData?: string;
+              transports?: string[];
+              publicKeyAlgorithm?: number;
+              publicKey?: string;
+            };
+            authenticatorAttachment?: 'platform' | 'cross-platform';
+            clientExtensionResults: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            passkey: components['schemas']['Passkey'];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  beginPasskeyRegistration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description PublicKeyCredentialCreationOptionsJSON (W3C WebAuthn Level 3): pass as `startRegistration({ optionsJSON })` */
+            options: {
+              rp: {
+                id?: string;
+                name: string;
+              };
+              user: {
+                id: string;
+                name: string;
+                displayName: string;
+              };
+              challenge: string;
+              pubKeyCredParams: {
+                /** @enum {string} */
+                type: 'public-key';
+                alg: number;
+              }[];
+              timeout?: number;
+              excludeCredentials?: {
+                id: string;
+                /** @enum {string} */
+                type: 'public-key';
+                transports?: string[];
+              }[];
+              authenticatorSelection?: {
+                authenticatorAttachment?: string;
+                residentKey?: string;
+                requireResidentKey?: boolean;
+                userVerification?: string;
+              };
+              hints?: string[];
+              attestation?: string;
+              extensions?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  removeMyPasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  renameMyPasskey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            passkey: components['schemas']['Passkey'];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  beginPasskeyReauthentication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description PublicKeyCredentialRequestOptionsJSON (W3C WebAuthn Level 3): pass as `startAuthentication({ optionsJSON })` */
+            options: {
+              challenge: string;
+              timeout?: number;
+              rpId?: string;
+              allowCredentials?: {
+                id: string;
+                /** @enum {string} */
+                type: 'public-key';
+                transports?: string[];
+              }[];
+              userVerification?: string;
+              hints?: string[];
+              extensions?: {
+                [key: string]: unknown;
+              };
+            };
+          };
+        };
       };
       /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
       '4XX': {
@@ -4565,6 +5172,8 @@ export interface operations {
               name: string;
               kind: 'browser' | 'desktop' | 'mobile' | 'cli' | 'service';
             }[];
+            /** @description Whether passkeys work on this deployment: false when the public URL's host is an IP address (WebAuthn RP IDs are domains; use http://localhost, not http://127.0.0.1) */
+            passkeys?: boolean;
           };
         };
       };

@@ -5,6 +5,7 @@ import { clearSessionCookie } from '../cookies.js';
 import type { HttpContext } from '../context.js';
 import { resolveSession } from '../plugins/authenticate.js';
 import { mfaSignInRoute } from './mfa-sign-in.js';
+import { passkeyAuthRoutes } from '../passkeys/auth-routes.js';
 import { signInAnswer, signInContext } from './sign-in-context.js';
 import { requestSite } from '../plugins/csrf.js';
 import { SignInAnswer } from '../mfa/schemas.js';
@@ -105,6 +106,7 @@ export function authRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
     );
 
     await app.register(mfaSignInRoute(ctx));
+    await app.register(passkeyAuthRoutes(ctx));
     await app.register(securityAuthRoutes(ctx));
 
     app.post(

@@ -11,6 +11,7 @@ import { holdUntilPasswordChange } from '../plugins/password-change-hold.js';
 import { requireRecentAuth } from '../plugins/recent-auth.js';
 import { SECURITY } from '../openapi.js';
 import { mfaRoutes } from './mfa-routes.js';
+import { passkeyMeRoutes } from '../passkeys/me-routes.js';
 import { reviewRoutes } from './review-routes.js';
 import {
   DeviceReplaced,
@@ -224,6 +225,7 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
     );
 
     await app.register(mfaRoutes(ctx));
+    await app.register(passkeyMeRoutes(ctx));
     await app.register(securityMeRoutes(ctx));
     await app.register(reviewRoutes(ctx));
   };

@@ -1,6 +1,7 @@
 /** Request and response allowlists of MFA, re-authentication and trusted devices (see docs/mfa.md). */
 import { Type } from 'typebox';
 import { RenewedToken, SignInResponse } from '../schemas.js';
+import { AuthenticationResponseJSON } from '../passkeys/schemas.js';
 
 /** 6 digits, or a recovery code (`xxxxx-xxxxx`); spaces and dashes are ignored. */
 const Code = Type.String({ minLength: 6, maxLength: 32, pattern: '^[A-Za-z0-9 -]+$' });
@@ -50,6 +51,10 @@ export const CodeBody = Type.Object({ code: Code }, { additionalProperties: fals
 export const ReauthBody = Type.Union([
   Type.Object({ password: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
   Type.Object({ code: Code }, { additionalProperties: false }),
+  Type.Object(
+    { passkey: AuthenticationResponseJSON },
+    { additionalProperties: false, description: 'With the options of `POST /v1/me/passkeys/authentication-options`' },
+  ),
 ]);
 
 export const ReauthResponse = Type.Object({
