@@ -159,10 +159,23 @@ describe('Passkeys', () => {
       'invalid_credentials',
     );
     // Another account's re-authentication cannot be done with this account's passkey.
+    await registered(other);
     const theirs = await passkeys.authenticationOptions({ purpose: 'reauth', userId: other.id, sessionId: 'session-9' });
-    expect(await code(passkeys.authenticate(auth.get(theirs), { purpose: 'reauth', userId: other.id, sessionId: 'session-9' }, IP))).toBe(
-      'invalid_credentials',
-    );
+    expect(
+      await code(
+        passkeys.authenticate(
+          auth.get(theirs, { credential: auth.credentials[0]! }),
+          { purpose: 'reauth', userId: other.id, sessionId: 'session-9' },
+          IP,
+        ),
+      ),
+    ).toBe('invalid_credentials');
+  });
+
+  it('has no options for the passkeys of an account that has none', async () => {
+    const owner = await user();
+    expect(await code(passkeys.authenticationOptions({ purpose: 'reauth', userId: owner.id, sessionId: 'session-1' }))).toBe('not_found');
+    expect(await code(passkeys.authenticationOptions({ purpose: 'sign_in' }))).toBe('ok');
   });
 
   it('refuses an assertion whose user handle names another account', async () => {

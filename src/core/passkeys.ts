@@ -245,11 +245,13 @@ export class Passkeys {
   /**
    * Request options. A sign-in names no account (a discoverable credential: empty
    * allowCredentials, for the browser's autofill); the second step and re-authentication allow
-   * the account's own passkeys.
+   * the account's own passkeys (`not_found` when it has none).
    */
   async authenticationOptions(binding: CeremonyBinding): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const rp = this.#rp();
     const owned = binding.userId ? await this.#deps.store.listPasskeys(binding.userId) : [];
+    // An empty list would make the browser offer any passkey of the site: say there is none instead.
+    if (binding.userId && owned.length === 0) throw new SessiondError('not_found', 'This account has no passkey.');
     const challenge = await this.#issue(binding);
     return generateAuthenticationOptions({
       rpID: rp.id,

@@ -143,6 +143,23 @@ describe.each(ENGINES)('passkeys (%s)', (engine) => {
     expect(trust.statusCode, trust.body).toBe(200);
   });
 
+  it('a first passkey sign-in from a new device is a new device, as a password sign-in would be', async () => {
+    const { b } = await signUpAndIn('new-device');
+    const auth = new SoftAuthenticator({ origin: PUBLIC });
+    await register(b, auth);
+    const before = (await kinds(b)).filter((k) => k === 'new_device').length;
+    h.clock.advance(MINUTE);
+    const options = await signInOptions();
+    const res = await h.request({
+      method: 'POST',
+      url: '/v1/auth/passkey',
+      headers: { origin: PUBLIC, 'user-agent': UA.iphoneSafari, 'x-forwarded-for': IP.london },
+      payload: { response: auth.get(options) },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await kinds(b)).filter((k) => k === 'new_device').length).toBe(before + 1);
+  });
+
   it('completes the second step after a password: an "mfa" session whose sign-in says passkey', async () => {
     const { e, b } = await signUpAndIn('second-step');
     const auth = new SoftAuthenticator({ origin: PUBLIC });
@@ -171,6 +188,7 @@ describe.each(ENGINES)('passkeys (%s)', (engine) => {
 
   it('re-authenticates with a passkey; removing one needs it; the owner hears of the removal', async () => {
     const { b } = await signUpAndIn('reauth');
+    expectError(await b.request({ method: 'POST', url: '/v1/me/passkeys/authentication-options', payload: {} }), 404, 'not_found');
     const auth = new SoftAuthenticator({ origin: PUBLIC });
     const passkey = await register(b, auth);
     h.clock.advance(11 * MINUTE);
@@ -313,6 +331,26 @@ describe.each(ENGINES)('passkeys (%s)', (engine) => {
       'invalid_request',
     );
     expectError(await send({ method: 'POST', url: '/v1/auth/passkey/options', payload: { mfa_token: 5 } }), 400, 'invalid_request');
+  });
+});
+
+describe.each(ENGINES)('passkey sign-in options, limited per IP (%s)', (engine) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness(engine, { publicUrl: PUBLIC, signInIpLimit: '3/1m' });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('answers 429 with Retry-After past the limit, and again after the window', async () => {
+    const ask = () => h.request({ method: 'POST', url: '/v1/auth/passkey/options', headers: HEADERS, payload: {} });
+    for (let i = 0; i < 3; i++) expect((await ask()).statusCode).toBe(200);
+    const refused = await ask();
+    expectError(refused, 429, 'rate_limited');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    h.clock.advance(MINUTE + 1);
+    expect((await ask()).statusCode).toBe(200);
   });
 });
 
