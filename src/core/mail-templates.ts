@@ -209,6 +209,8 @@ export interface MfaChangedDetails {
   resetUrl: string;
   sessionsUrl: string;
   mfaUrl: string;
+  /** The passkeys page: the settings link of a passkey change (else the two-step verification page). */
+  passkeysUrl?: string;
 }
 
 const MFA_CHANGES: Record<MfaChangedDetails['change'], { subject: (product: string) => string; lead: string }> = {
@@ -242,6 +244,9 @@ const MFA_CHANGES: Record<MfaChangedDetails['change'], { subject: (product: stri
 export function mfaChangedMail(d: MfaChangedDetails): MailContent {
   const { subject: subjectOf, lead } = MFA_CHANGES[d.change];
   const subject = subjectOf(d.product);
+  const passkey = d.change === 'passkey_added' || d.change === 'passkey_removed';
+  const [settingsText, settingsUrl] =
+    passkey && d.passkeysUrl !== undefined ? ['Passkeys settings', d.passkeysUrl] : ['Two-step verification settings', d.mfaUrl];
   const facts: [string, string][] = [['Time', formatTime(d.at)], ...(d.ip === null ? [] : [['IP address', d.ip] as [string, string]])];
   const text = [
     lead,
@@ -250,7 +255,7 @@ export function mfaChangedMail(d: MfaChangedDetails): MailContent {
     '',
     `If this was not you, reset your password now: ${d.resetUrl}`,
     `See where your account is signed in: ${d.sessionsUrl}`,
-    `Two-step verification settings: ${d.mfaUrl}`,
+    `${settingsText}: ${settingsUrl}`,
   ].join('\n');
   const html = page(
     subject,
@@ -259,7 +264,7 @@ export function mfaChangedMail(d: MfaChangedDetails): MailContent {
       `<table>${facts.map(([k, v]) => `<tr><th align="left">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`,
       `<p>If this was not you, <a href="${esc(d.resetUrl)}">reset your password now</a>.</p>`,
       `<p><a href="${esc(d.sessionsUrl)}">See where your account is signed in</a></p>`,
-      `<p><a href="${esc(d.mfaUrl)}">Two-step verification settings</a></p>`,
+      `<p><a href="${esc(settingsUrl)}">${esc(settingsText)}</a></p>`,
     ].join('\n'),
   );
   return { subject, text, html };

@@ -284,6 +284,7 @@ export class SecuritySignals {
         resetUrl: `${links.publicUrl}/reset-password`,
         sessionsUrl: `${links.publicUrl}/settings/security/sessions`,
         mfaUrl: `${links.publicUrl}/settings/security/mfa`,
+        passkeysUrl: `${links.publicUrl}/settings/security/passkeys`,
       });
       await mailer.send({ to: user.email, ...content });
     });

@@ -112,6 +112,7 @@ describe.each(ENGINES)('passkeys (%s)', (engine) => {
     expect(await kinds(b)).toContain('passkey_added');
     await h.registry.signals.idle();
     expect(h.logs.join('')).toContain('A passkey was added to your sessiond account');
+    expect(h.logs.join('')).toContain(`Passkeys settings: ${PUBLIC}/settings/security/passkeys`);
     expect(h.logs.join('')).toContain(e);
   });
 
