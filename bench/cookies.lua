@@ -3,6 +3,9 @@
 --   wrk -t1 -c50 -d10s -s bench/cookies.lua http://127.0.0.1:PORT/v1/me/session -- tokens.txt
 -- With `raw` after the file, each line is a whole Cookie header (Better Auth's cookies):
 --   wrk … http://127.0.0.1:PORT/api/auth/get-session -- cookies.txt raw
+-- With `introspect <service-key>` after the file, each request is sessiond's introspection call
+-- instead: a POST of `{"token":"<token>"}` as JSON, with the service key as a Bearer token:
+--   wrk … http://127.0.0.1:PORT/v1/introspect -- tokens.txt introspect sk_…
 
 local requests = {}
 local count = 0
@@ -12,10 +15,16 @@ function init(args)
   local file = assert(io.open(args[1], "r"), "cannot open tokens file")
   local path = wrk.path
   local prefix = args[2] == "raw" and "" or "__Host-sessiond="
+  local introspect = args[2] == "introspect"
   for token in file:lines() do
     if token ~= "" then
       count = count + 1
-      requests[count] = wrk.format("GET", path, { ["Cookie"] = prefix .. token })
+      if introspect then
+        local headers = { ["Authorization"] = "Bearer " .. args[3], ["Content-Type"] = "application/json" }
+        requests[count] = wrk.format("POST", path, headers, '{"token":"' .. token .. '"}')
+      else
+        requests[count] = wrk.format("GET", path, { ["Cookie"] = prefix .. token })
+      end
     end
   end
   file:close()

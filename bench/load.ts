@@ -3,21 +3,23 @@
  * own `node` process pinned to the other core. Same contract as bench/cookies.lua: every request
  * carries a session cookie rotating over the tokens file; prints one `BENCH_RESULT {json}` line.
  *
- *   node load.mjs <url> <tokens-file> <connections> <seconds> [raw]
+ *   node load.mjs <url> <tokens-file> <connections> <seconds> [raw | introspect <service-key>]
  *
- * With `raw`, each line of the file is a whole Cookie header (Better Auth's cookies).
+ * With `raw`, each line of the file is a whole Cookie header (Better Auth's cookies). With
+ * `introspect`, each request is sessiond's introspection call: a POST of `{"token":"<token>"}`
+ * with the service key as a Bearer token.
  */
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-const [url, tokensFile, connections, seconds, raw] = process.argv.slice(2);
+const [url, tokensFile, connections, seconds, raw, serviceKey] = process.argv.slice(2);
 if (!url || !tokensFile) throw new Error('usage: load.mjs <url> <tokens-file> <connections> <seconds>');
 
-const cookies = readFileSync(tokensFile, 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((token) => (raw === 'raw' ? token : `__Host-sessiond=${token}`));
+const lines = readFileSync(tokensFile, 'utf8').split('\n').filter(Boolean);
+const cookies = lines.map((token) => (raw === 'raw' ? token : `__Host-sessiond=${token}`));
+const bodies = lines.map((token) => JSON.stringify({ token }));
 let next = Math.floor(Math.random() * cookies.length);
+const introspect = raw === 'introspect';
 
 const result = await autocannon({
   url,
@@ -25,11 +27,17 @@ const result = await autocannon({
   duration: Number(seconds ?? 10),
   requests: [
     {
-      method: 'GET',
+      method: introspect ? 'POST' : 'GET',
       setupRequest(request) {
-        const cookie = cookies[next]!;
+        const i = next;
         next = (next + 1) % cookies.length;
-        return { ...request, headers: { ...request.headers, cookie } };
+        if (introspect)
+          return {
+            ...request,
+            headers: { ...request.headers, authorization: `Bearer ${serviceKey}`, 'content-type': 'application/json' },
+            body: bodies[i]!,
+          };
+        return { ...request, headers: { ...request.headers, cookie: cookies[i]! } };
       },
     },
   ],

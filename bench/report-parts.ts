@@ -8,6 +8,7 @@ import {
   TARGET_REVOCATION_MAX_MS,
   TARGET_REVOCATION_P99_MS,
   TARGET_VS_BETTER_AUTH,
+  ceilingLines,
   int,
   median,
   mediansOf,
@@ -49,6 +50,50 @@ function runsTable(runs: RunResult[]): string[] {
         `| ${i + 1} | ${r.target} | ${int(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${pct(r.serverCpu)} | ${pct(r.core0Busy)} | ${pct(r.core1Busy)} |`,
     ),
   ];
+}
+
+/** Issue 13: `POST /v1/introspect` against its same-bytes ceiling, from the validation part's runs. */
+export function renderIntrospection(all: SessionVsBare): Section {
+  const r = { ...all, runs: all.runs.filter((x) => x.target === 'introspect' || x.target === 'introspect-ceiling' || x.target === 'bare') };
+  const own = mediansOf(r.runs, 'introspect');
+  const ceiling = mediansOf(r.runs, 'introspect-ceiling');
+  const bare = mediansOf(r.runs, 'bare');
+  const c = ceilingLines(r.introspectionCeiling!, own, ceiling, 'Introspection');
+  const runsPerTarget = r.runs.filter((x) => x.target === 'introspect').length;
+  const markdown = [
+    '## Introspection vs same-bytes ceiling',
+    '',
+    machineLine(r.machine, r.benchSeconds) +
+      ' These runs alternated with the session validation and Better Auth runs above, in the same part.',
+    '',
+    `- Load: ${r.loader} ${r.machine.loaderVersion}, ${r.connections} connections, ${r.warmupSeconds} s warm-up per target, then ${runsPerTarget} runs of ${r.durationSeconds} s per target, alternating; medians shown`,
+    `- Requests: \`POST /v1/introspect\` with a service key (\`Authorization: Bearer …\`) and \`{"token":"…"}\`, rotating over the same ${int(r.rotated)} of ${int(r.sessions)} sessions in the SQLite file as the validation runs, to the same sessiond process`,
+    ...(r.loadAverageRuns
+      ? [`- Load average just before the measured runs: ${r.loadAverageRuns[0]}; just after: ${r.loadAverageRuns[1]}`]
+      : []),
+    '',
+    '| Target | Requests/s | p50 | p99 | Server CPU | Requests per CPU-second |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    medianRow('`POST /v1/introspect` (introspect)', r.runs, 'introspect'),
+    c.table,
+    medianRow('Bare Fastify route (constant, `GET`)', r.runs, 'bare'),
+    '',
+    c.verdict,
+    '',
+    `- ${c.method}`,
+    `- The ceiling's route receives the same request as sessiond, so Fastify parses the same JSON body for it; it does not look at it.`,
+    '',
+    'Every run, in the order run:',
+    '',
+    ...runsTable(r.runs.filter((x) => x.target !== 'bare')),
+  ].join('\n');
+  const summary = [
+    `Introspection vs same-bytes ceiling (${r.loader}, ${r.connections} connections, median of ${runsPerTarget})`,
+    `  introspect ${int(own.rps).padStart(8)} req/s  p50 ${ms(own.p50Ms)}  p99 ${ms(own.p99Ms)}  ${int(own.reqPerCpuSecond)} req/CPU-s`,
+    c.summary,
+    `  bare     ${int(bare.rps).padStart(8)} req/s  p50 ${ms(bare.p50Ms)}  p99 ${ms(bare.p99Ms)}  ${int(bare.reqPerCpuSecond)} req/CPU-s`,
+  ].join('\n');
+  return { id: 'introspection', markdown, summary };
 }
 
 export interface BetterAuthResult extends SessionVsBare {

@@ -9,7 +9,17 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import * as prettier from 'prettier';
 
-export type TargetName = 'session' | 'bare' | 'better-auth' | 'better-auth-cc' | 'list' | 'list-paged' | 'better-auth-list';
+export type TargetName =
+  | 'session'
+  | 'ceiling'
+  | 'bare'
+  | 'introspect'
+  | 'introspect-ceiling'
+  | 'better-auth'
+  | 'better-auth-cc'
+  | 'list'
+  | 'list-paged'
+  | 'better-auth-list';
 
 export interface RunResult {
   target: TargetName;
@@ -51,6 +61,23 @@ export interface SessionVsBare {
   runs: RunResult[];
   touchesDuringRuns: number;
   benchSeconds: number;
+  /** The same-bytes ceilings (issue 13): what was replayed, for validation and introspection. */
+  ceiling?: Ceiling & { rotatedBodyBytes: number };
+  introspectionCeiling?: Ceiling;
+  /** Load average (1, 5, 15 min) just before and just after the measured runs. */
+  loadAverageRuns?: [string, string];
+}
+
+/** A response sessiond sent, replayed byte for byte by the ceiling's server. */
+export interface Ceiling {
+  status: number;
+  /** Header names in the order sent. */
+  headers: string[];
+  /** Status line and headers, with the blank line. */
+  headBytes: number;
+  bodyBytes: number;
+  /** Headers made per response (same length). */
+  regenerated: string[];
 }
 
 /** Issue 5's targets. */
@@ -59,6 +86,9 @@ export const TARGET_VS_BETTER_AUTH = 15;
 export const TARGET_REVOCATION_P99_MS = 50;
 export const TARGET_REVOCATION_MAX_MS = 250;
 export const TARGET_LIST_P99_MS = 50;
+/** Issue 13's targets 2 and 3: at least 80% of the same-bytes ceiling per CPU-second; p99 at most 2x its p99. */
+export const TARGET_CEILING_RATIO = 0.8;
+export const TARGET_CEILING_P99 = 2;
 
 export interface Section {
   id: string;
@@ -111,7 +141,7 @@ function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-interface Medians {
+export interface Medians {
   rps: number;
   p50Ms: number;
   p99Ms: number;
@@ -135,10 +165,40 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 const pct = (n: number) => (Number.isFinite(n) ? `${Math.round(100 * n)}%` : 'n/a');
 
+/** What a ceiling replays, and how it compares with sessiond, in words (for both sections). */
+export function ceilingLines(
+  c: Ceiling,
+  own: Medians,
+  ceiling: Medians,
+  what: string,
+): { table: string; verdict: string; summary: string; method: string } {
+  const ratio = own.reqPerCpuSecond / ceiling.reqPerCpuSecond;
+  const p99 = own.p99Ms / ceiling.p99Ms;
+  const met = ratio >= TARGET_CEILING_RATIO;
+  const p99Met = p99 <= TARGET_CEILING_P99;
+  return {
+    table: `| Same bytes as sessiond (ceiling) | ${int(ceiling.rps)} | ${ms(ceiling.p50Ms)} | ${ms(ceiling.p99Ms)} | ${pct(ceiling.serverCpu)} | ${int(ceiling.reqPerCpuSecond)} |`,
+    verdict:
+      `**${what} per CPU-second: ${pct(ratio)} of its same-bytes ceiling** (issue 13: at least ${pct(TARGET_CEILING_RATIO)}: ${met ? 'met' : 'not met'}); ` +
+      `throughput ${pct(own.rps / ceiling.rps)} of the ceiling's; p99 ${p99.toFixed(1)}x the ceiling's (at most ${TARGET_CEILING_P99}x: ${p99Met ? 'met' : 'not met'}).`,
+    summary:
+      `  ceiling  ${int(ceiling.rps).padStart(8)} req/s  p50 ${ms(ceiling.p50Ms)}  p99 ${ms(ceiling.p99Ms)}  ${int(ceiling.reqPerCpuSecond)} req/CPU-s\n` +
+      `  vs ceiling  ${pct(ratio)} per CPU-second (target >= ${pct(TARGET_CEILING_RATIO)}: ${met ? 'met' : 'NOT met'}); ` +
+      `p99 ${p99.toFixed(1)}x the ceiling's (target <= ${TARGET_CEILING_P99}x: ${p99Met ? 'met' : 'NOT met'})`,
+    method:
+      `The ceiling is a bare Fastify route (same \`node_modules\`, own process, pinned like the others) that answers with the bytes sessiond sent for this request, captured off the socket at the start of the run: ` +
+      `status ${c.status}, ${c.headers.length} headers in sessiond's order and letter case (${c.headers.map((h) => `\`${h}\``).join(', ')}; ${c.headBytes} B with the status line) and the ${c.bodyBytes} B body, precomputed; ` +
+      `it hijacks the reply and sends them with one \`writeHead\` and \`end\`. Before measuring, the bench checks the ceiling's answer to the same request is sessiond's byte for byte, ` +
+      `except ${c.regenerated.length ? c.regenerated.map((h) => `\`${h}\``).join(', ') : 'nothing'}, made per response at the same length (the current second, as Node makes it)` +
+      (c.headers.some((h) => /request-?id/i.test(h)) ? '.' : '; sessiond sends no request id.'),
+  };
+}
+
 export function renderSessionVsBare(all: SessionVsBare): Section {
-  const r = { ...all, runs: all.runs.filter((x) => x.target === 'session' || x.target === 'bare') };
+  const r = { ...all, runs: all.runs.filter((x) => x.target === 'session' || x.target === 'bare' || x.target === 'ceiling') };
   const session = mediansOf(r.runs, 'session');
   const bare = mediansOf(r.runs, 'bare');
+  const c = r.ceiling ? ceilingLines(r.ceiling, session, mediansOf(r.runs, 'ceiling'), 'Validation') : undefined;
   const ratio = session.rps / bare.rps;
   const cpuRatio = session.reqPerCpuSecond / bare.reqPerCpuSecond;
   const met = ratio >= TARGET_RATIO;
@@ -165,9 +225,19 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
         'the bare figure may be limited by the load generator, which flatters the throughput ratio; the per-CPU-second ratio is not affected.',
     );
   if (!r.pinned) notes.push('`taskset` was not available: the server and load generator were not pinned to separate cores.');
+  if (c && r.ceiling) {
+    notes.push(c.method);
+    notes.push(
+      `The ceiling replays the answer for one session (like the rotated ones, outside the rotation); a rotated session's body was ${r.ceiling.rotatedBodyBytes} B.`,
+    );
+  }
+  if (r.loadAverageRuns)
+    notes.push(
+      `Load average just before the measured runs: ${r.loadAverageRuns[0]}; just after: ${r.loadAverageRuns[1]}. Other work on the machine hits all targets alike (they alternate), so the ratios stay comparable.`,
+    );
 
   const markdown = [
-    '## Session validation vs bare route',
+    c ? '## Session validation vs same-bytes ceiling and bare route' : '## Session validation vs bare route',
     '',
     `Measured ${m.date} by \`npm run bench\` (this part took ${Math.round(r.benchSeconds)} s, together with the Better Auth runs below, which alternated with these).`,
     '',
@@ -180,10 +250,12 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
     '| Target | Requests/s | p50 | p99 | Server CPU | Requests per CPU-second |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     `| \`GET /v1/me/session\` (session) | ${int(session.rps)} | ${ms(session.p50Ms)} | ${ms(session.p99Ms)} | ${pct(session.serverCpu)} | ${int(session.reqPerCpuSecond)} |`,
+    ...(c ? [c.table] : []),
     `| Bare Fastify route (constant) | ${int(bare.rps)} | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | ${pct(bare.serverCpu)} | ${int(bare.reqPerCpuSecond)} |`,
     '',
     `**Session route throughput: ${pct(ratio)} of the bare route** (target at least ${pct(TARGET_RATIO)}: ${met ? 'met' : 'not met'}). ` +
       `Per CPU-second of the server: ${pct(cpuRatio)}.`,
+    ...(c ? ['', c.verdict] : []),
     '',
     ...notes.map((n) => `- ${n}`),
     '',
@@ -198,8 +270,9 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
   ].join('\n');
 
   const summary = [
-    `Session validation vs bare route (${m.cpu}, ${m.cores} cores, Node ${m.node}, ${r.loader}, ${r.connections} connections, median of ${runsPerTarget})`,
+    `Session validation vs ${c ? 'same-bytes ceiling and ' : ''}bare route (${m.cpu}, ${m.cores} cores, Node ${m.node}, ${r.loader}, ${r.connections} connections, median of ${runsPerTarget})`,
     `  session  ${int(session.rps).padStart(8)} req/s  p50 ${ms(session.p50Ms)}  p99 ${ms(session.p99Ms)}  ${int(session.reqPerCpuSecond)} req/CPU-s`,
+    ...(c ? [c.summary] : []),
     `  bare     ${int(bare.rps).padStart(8)} req/s  p50 ${ms(bare.p50Ms)}  p99 ${ms(bare.p99Ms)}  ${int(bare.reqPerCpuSecond)} req/CPU-s`,
     `  ratio    ${pct(ratio)} of bare throughput (target >= ${pct(TARGET_RATIO)}: ${met ? 'met' : 'NOT met'}); ${pct(cpuRatio)} per CPU-second`,
     ...notes.map((n) => `  note: ${n}`),

@@ -2,9 +2,13 @@
  * `npm run bench`: sessiond's performance on this machine, in parts (all by default; choose with
  * `--only=validation,list,revocation,scale,sdk`), one file each under bench/parts/:
  *
- * - validation: `GET /v1/me/session` with valid cookies (10,000 sessions in a SQLite file) against
- *   a bare Fastify route returning a constant, and Better Auth's `GET /api/auth/get-session` on
- *   SQLite too, with its defaults and with its cookie cache on (bench/better-auth-server.ts).
+ * - validation: `GET /v1/me/session` with valid cookies (10,000 sessions in a SQLite file), and
+ *   `POST /v1/introspect` with a service key for the same sessions, each against its same-bytes
+ *   ceiling (a bare Fastify route replaying byte for byte the answer sessiond sent for that
+ *   request, captured at start: bench/server.ts `replay`), against a bare Fastify route returning
+ *   a constant, and Better Auth's `GET /api/auth/get-session` on SQLite too, with its defaults and
+ *   with its cookie cache on (bench/better-auth-server.ts); requests per server CPU-second beside
+ *   throughput for each.
  * - list: `GET /v1/me/sessions` for a user with 1,000 sessions, and Better Auth's list-sessions.
  * - revocation: time to effect across three `sessiond serve` nodes on PostgreSQL, with Redis and
  *   with LISTEN/NOTIFY; and Better Auth's cookie cache accepting a revoked session.

@@ -6,18 +6,27 @@
  *   node server.mjs service-key <dist> <db>                            prints a new service key (for the SDK)
  *   node server.mjs session     <dist> <db> [stats]                    serves the real sessiond app
  *   node server.mjs bare        <dist>                                 serves a constant on the same path
+ *   node server.mjs replay      <dist> <capture.json>                  serves a captured response (the ceiling)
  *
  * `<db>` is a SQLite file or a `postgres://` URL. With `stats`, the app also answers
  * `GET /bench/cache-stats` (bench-only: the node's `cacheStats()` and its heap after a GC when
  * node runs with `--expose-gc`), for the scale benchmark.
  *
+ * `replay` is the same-bytes ceiling: a bare Fastify route (same `node_modules`) on the captured
+ * request's method and path that answers with exactly the bytes sessiond answered that request
+ * with, as `captureResponse` (bench/parts/shared.ts) read them off the socket: the status line,
+ * every header in sessiond's order and letter case, and the body, all precomputed. Only the
+ * headers named in `regenerate` are made per response, at the same length (`Date`, as Node makes
+ * it: the current second). It hijacks the reply and writes the head and body with one
+ * `writeHead`/`end`, the least Fastify can do to send those bytes.
+ *
  * `serve` modes listen on 127.0.0.1 with an ephemeral port and print `READY <port>` once
  * listening; SIGTERM closes the server (and the database) and exits.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type * as AppModule from '../src/http/app.js';
 import type * as ConfigModule from '../src/config.js';
 import type * as RegistryModule from '../src/registry.js';
@@ -26,6 +35,20 @@ import type { DeviceInfo, SessionOrigin } from '../src/core/session.js';
 
 export const BENCH_PATH = '/v1/me/session';
 const HOST = '127.0.0.1';
+
+/** One HTTP/1.1 response exactly as it came off the socket (written by the bench, read by `replay`). */
+export interface CapturedResponse {
+  method: 'GET' | 'POST';
+  path: string;
+  status: number;
+  statusMessage: string;
+  /** Every header line, in order, with its letter case: [name, value]. */
+  headers: [string, string][];
+  /** The body's bytes, base64. */
+  body: string;
+  /** Lower-case names of headers whose value must change per response (made at the same length). */
+  regenerate: string[];
+}
 
 const [mode, dist, dbFile, tokensFile, count] = process.argv.slice(2);
 
@@ -183,6 +206,33 @@ async function main(): Promise<void> {
     const app = Fastify({ logger: false });
     const body = { ok: true };
     app.get(BENCH_PATH, async () => body);
+    await serve(app, async () => {});
+  } else if (mode === 'replay' && dbFile) {
+    const captured = JSON.parse(readFileSync(dbFile, 'utf8')) as CapturedResponse;
+    const { default: Fastify } = await import('fastify');
+    const app = Fastify({ logger: false });
+    const body = Buffer.from(captured.body, 'base64');
+    // Node's writeHead takes a flat [name, value, name, value…] list and writes it as given (order
+    // and case kept); with Date, Connection, Keep-Alive and Content-Length in it, Node adds none.
+    const flat = captured.headers.flat();
+    const unknown = captured.regenerate.filter((n) => n !== 'date');
+    if (unknown.length) throw new Error(`replay: no way to regenerate ${unknown.join(', ')}`);
+    const dateAt = captured.headers.findIndex(([n]) => n.toLowerCase() === 'date');
+    let second = 0;
+    const handler = (_request: unknown, reply: FastifyReply) => {
+      if (dateAt >= 0) {
+        const now = Math.floor(Date.now() / 1000);
+        if (now !== second) {
+          second = now;
+          flat[2 * dateAt + 1] = new Date(now * 1000).toUTCString();
+        }
+      }
+      reply.hijack();
+      reply.raw.writeHead(captured.status, captured.statusMessage, flat);
+      reply.raw.end(body);
+    };
+    if (captured.method === 'POST') app.post(captured.path, handler);
+    else app.get(captured.path, handler);
     await serve(app, async () => {});
   } else {
     throw new Error(`unknown mode ${JSON.stringify(mode)}`);

@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request, type Agent } from 'node:http';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -19,6 +20,7 @@ import {
   type SpawnedProcess,
 } from '../../test/support/serve-process.js';
 import type { Machine, RunResult, Section, TargetName } from '../report.js';
+import type { CapturedResponse } from '../server.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CACHE = path.join(ROOT, 'node_modules', '.cache', 'sessiond-bench');
@@ -133,6 +135,8 @@ export interface Target {
   cookies: string;
   /** Each line of `cookies` is a whole Cookie header (Better Auth), not a sessiond token. */
   raw?: boolean;
+  /** Each request is an introspection call (POST `{"token":…}`) with this service key, not a cookie. */
+  serviceKey?: string;
 }
 
 export interface Server extends Target {
@@ -259,6 +263,12 @@ interface LoaderOutput {
   errors: { connect: number; read: number; write: number; status: number; timeout: number };
 }
 
+/** The load generators' last arguments: what each request carries besides the path. */
+function loaderMode(target: Target): string[] {
+  if (target.serviceKey) return ['introspect', target.serviceKey];
+  return target.raw ? ['raw'] : [];
+}
+
 export async function load(options: BenchOptions, server: Server, seconds: number, connections = CONNECTIONS): Promise<RunResult> {
   const url = `http://${HOST}:${server.port}${server.path}`;
   // A long timeout: a slow target's latency is measured, not dropped as an error.
@@ -275,7 +285,7 @@ export async function load(options: BenchOptions, server: Server, seconds: numbe
           url,
           '--',
           server.cookies,
-          ...(server.raw ? ['raw'] : []),
+          ...loaderMode(server),
         ])
       : pinned(options, 1, process.execPath, [
           path.join(CACHE, 'load.mjs'),
@@ -283,7 +293,7 @@ export async function load(options: BenchOptions, server: Server, seconds: numbe
           server.cookies,
           String(connections),
           String(seconds),
-          ...(server.raw ? ['raw'] : []),
+          ...loaderMode(server),
         ]);
   const cores0 = coreTimes();
   const cpu0 = processCpuSeconds(server.process.pid);
@@ -316,10 +326,104 @@ export async function load(options: BenchOptions, server: Server, seconds: numbe
 export function fmtRun(r: RunResult): string {
   const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(100 * x)}%` : '?');
   return (
-    `${r.target.padEnd(14)} ${Math.round(r.rps).toLocaleString('en-US').padStart(8)} req/s  ` +
+    `${r.target.padEnd(18)} ${Math.round(r.rps).toLocaleString('en-US').padStart(8)} req/s  ` +
     `p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms  server CPU ${pct(r.serverCpu)}  ` +
     `core0 ${pct(r.core0Busy)} core1 ${pct(r.core1Busy)}` +
     (r.errors || r.non2xx ? `  errors ${r.errors} non-2xx ${r.non2xx}` : '')
+  );
+}
+
+/**
+ * One request, as the load generator sends it, on a fresh connection, and the response exactly as
+ * it comes off the socket: status line, every header line in order and letter case, body bytes.
+ * The response must have a Content-Length (sessiond's JSON answers do).
+ */
+export function captureResponse(
+  port: number,
+  method: 'GET' | 'POST',
+  at: string,
+  headers: Record<string, string>,
+  body = '',
+): Promise<{ captured: CapturedResponse; raw: Buffer }> {
+  const lines = [`${method} ${at} HTTP/1.1`, `Host: ${HOST}:${port}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+  if (body) lines.push(`Content-Length: ${Buffer.byteLength(body)}`);
+  const requestBytes = `${lines.join('\r\n')}\r\n\r\n${body}`;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, HOST);
+    let received = Buffer.alloc(0);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no complete response from port ${port} within 10 s: ${received.toString('latin1')}`));
+    }, 10_000);
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const end = received.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const [statusLine, ...headerLines] = received.subarray(0, end).toString('latin1').split('\r\n');
+      const head: [string, string][] = headerLines.map((l) => {
+        const colon = l.indexOf(':');
+        return [l.slice(0, colon), l.slice(colon + 1).trim()];
+      });
+      const length = head.find(([n]) => n.toLowerCase() === 'content-length');
+      if (!length) {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new Error(`response without Content-Length: ${statusLine}`));
+        return;
+      }
+      const total = end + 4 + Number(length[1]);
+      if (received.length < total) return;
+      clearTimeout(timer);
+      socket.destroy();
+      const m = /^HTTP\/1\.1 (\d{3}) (.*)$/.exec(statusLine!);
+      if (!m) {
+        reject(new Error(`not an HTTP/1.1 status line: ${statusLine}`));
+        return;
+      }
+      const raw = received.subarray(0, total);
+      resolve({
+        raw,
+        captured: {
+          method,
+          path: at,
+          status: Number(m[1]),
+          statusMessage: m[2]!,
+          headers: head,
+          body: raw.subarray(end + 4).toString('base64'),
+          regenerate: head.map(([n]) => n.toLowerCase()).filter((n) => PER_RESPONSE_HEADERS.includes(n)),
+        },
+      });
+    });
+    socket.write(requestBytes);
+  });
+}
+
+/** Headers whose value legitimately differs per response (Node's Date: the current second). */
+const PER_RESPONSE_HEADERS = ['date'];
+
+/**
+ * The ceiling's response must be sessiond's, byte for byte, except the values of the headers it
+ * regenerates, which must keep their length. Throws with the first difference otherwise.
+ */
+export function assertSameBytes(sessiond: Buffer, ceiling: Buffer, regenerate: string[]): void {
+  const mask = (raw: Buffer) => {
+    let text = raw.toString('latin1');
+    for (const name of regenerate)
+      text = text.replace(new RegExp(`^(${name}: )(.*)$`, 'im'), (_, prefix: string, value: string) => prefix + '#'.repeat(value.length));
+    return text;
+  };
+  const a = mask(sessiond);
+  const b = mask(ceiling);
+  if (a === b) return;
+  let i = 0;
+  while (a[i] === b[i]) i++;
+  throw new Error(
+    `the ceiling's response is not sessiond's bytes (${sessiond.length} vs ${ceiling.length} bytes; first difference at byte ${i}):\n` +
+      `sessiond: ${JSON.stringify(a.slice(Math.max(0, i - 60), i + 60))}\nceiling:  ${JSON.stringify(b.slice(Math.max(0, i - 60), i + 60))}`,
   );
 }
 

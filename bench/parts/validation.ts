@@ -1,15 +1,20 @@
 /**
- * Part `validation` (items 1 and 2): `GET /v1/me/session` with valid cookies (10,000 sessions in
- * a SQLite file) against a bare Fastify route returning a constant, and Better Auth's
- * `GET /api/auth/get-session` on SQLite too, with its defaults and with its cookie cache on.
- * With --profile: one run per target under the V8 CPU profiler instead, summary printed.
+ * Part `validation` (items 1 and 2; issue 13's same-bytes ceiling): `GET /v1/me/session` with
+ * valid cookies (10,000 sessions in a SQLite file) and `POST /v1/introspect` with a service key
+ * for the same sessions, each against its same-bytes ceiling (a bare Fastify route answering
+ * exactly the bytes sessiond answered that request with, captured from the real server at start:
+ * bench/server.ts `replay`), a bare Fastify route returning a constant, and Better Auth's
+ * `GET /api/auth/get-session` on SQLite too, with its defaults and with its cookie cache on. All
+ * alternate in the same runs. With --profile: one run per target under the V8 CPU profiler
+ * instead, summary printed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { formatProfile, summariseProfile } from '../profile.js';
-import { renderBetterAuth } from '../report-parts.js';
-import { renderSessionVsBare, type RunResult, type SessionVsBare } from '../report.js';
+import { renderBetterAuth, renderIntrospection } from '../report-parts.js';
+import { renderSessionVsBare, type Ceiling, type RunResult, type SessionVsBare } from '../report.js';
 import { BA_PATH, BA_SESSIONS, COOKIE_CACHE_MAX_AGE_S, betterAuthQueries, seedBetterAuth, startBetterAuth } from './better-auth.js';
 import {
   CACHE,
@@ -18,10 +23,13 @@ import {
   ROOT,
   WARMUP_S,
   alternate,
+  assertSameBytes,
+  captureResponse,
   fmtRun,
   get,
   load,
   log,
+  runToEnd,
   seedSessiond,
   startServer,
   stopServer,
@@ -31,6 +39,57 @@ import {
 
 const SESSIONS = 10_000;
 const ROTATED = 1_000;
+const INTROSPECT_PATH = '/v1/introspect';
+
+/**
+ * Captures sessiond's answer to one request (after one identical request first, so that the
+ * session's touch is behind it), starts the replay server on it, and checks that the replay
+ * answers the same request with the same bytes.
+ */
+async function sameBytesCeiling(
+  bench: Bench,
+  name: 'ceiling' | 'introspect-ceiling',
+  session: Server,
+  request: { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string },
+  target: Omit<Server, 'name' | 'process' | 'port'>,
+): Promise<{ server: Server; ceiling: Ceiling }> {
+  const { method, path: at, headers, body } = request;
+  await captureResponse(session.port, method, at, headers, body);
+  const { captured, raw } = await captureResponse(session.port, method, at, headers, body);
+  if (captured.status !== 200) throw new Error(`${name}: sessiond answered ${captured.status}: ${raw.toString('latin1')}`);
+  const file = path.join(bench.tmp, `${name}.json`);
+  writeFileSync(file, JSON.stringify(captured));
+  const server = await startServer(bench.options, name, ['replay', bench.options.dist, file], target);
+  const replayed = await captureResponse(server.port, method, at, headers, body);
+  assertSameBytes(raw, replayed.raw, captured.regenerate);
+  const bodyBytes = Buffer.from(captured.body, 'base64').length;
+  const ceiling: Ceiling = {
+    status: captured.status,
+    headers: captured.headers.map(([n]) => n),
+    headBytes: raw.length - bodyBytes,
+    bodyBytes,
+    regenerated: captured.headers.map(([n]) => n).filter((n) => captured.regenerate.includes(n.toLowerCase())),
+  };
+  log(
+    `${name}: replaying sessiond's ${method} ${at} answer, ${ceiling.headers.length} headers (${ceiling.headBytes} B with the status line) ` +
+      `and a ${bodyBytes} B body; same bytes checked (regenerated per response: ${ceiling.regenerated.join(', ') || 'none'})`,
+  );
+  return { server, ceiling };
+}
+
+const introspectHeaders = (key: string) => ({ Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' });
+const tokenBody = (token: string) => JSON.stringify({ token });
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** sessiond's count of validations that found no session (from its /metrics). */
+async function invalidValidations(port: number): Promise<number> {
+  const m = /^sessiond_session_validations_total\{outcome="invalid"\} (\d+)$/m.exec((await get(port, '', '/metrics')).body);
+  return Number(m?.[1] ?? 0);
+}
 
 /** One measured run under the CPU profiler; returns the run and the profile's file. */
 async function profiledRun(bench: Bench, server: Server, file: string): Promise<RunResult> {
@@ -60,10 +119,41 @@ export async function validationPart(bench: Bench): Promise<void> {
     const ba = await seedBetterAuth(bench, BA_SESSIONS);
     const ccCookiesTxt = path.join(tmp, 'better-auth-cc-cookies.txt');
 
+    const serviceKey = (await runToEnd(process.execPath, [path.join(CACHE, 'server.mjs'), 'service-key', options.dist, dbFile]))
+      .trim()
+      .split('\n')
+      .pop()!;
+
     const session = await startServer(options, 'session', ['session', options.dist, dbFile], { path: PATH, cookies: tokensTxt });
     servers.push(session);
+    // The same process, called as another service would: introspection of the same sessions.
+    const introspect: Server = { ...session, name: 'introspect', path: INTROSPECT_PATH, serviceKey };
     const bare = await startServer(options, 'bare', ['bare', options.dist], { path: PATH, cookies: tokensTxt });
     servers.push(bare);
+    // The ceilings replay the answer for a session like the rotated ones (same origin) but outside
+    // the rotation, so capturing it does not touch a rotated session before the warm-up.
+    const sample = all[Math.floor(SESSIONS / ROTATED) / 2]!;
+    const validationCeiling = await sameBytesCeiling(
+      bench,
+      'ceiling',
+      session,
+      { method: 'GET', path: PATH, headers: { Cookie: `__Host-sessiond=${sample}` } },
+      { path: PATH, cookies: tokensTxt },
+    );
+    servers.push(validationCeiling.server);
+    const introspectCeiling = await sameBytesCeiling(
+      bench,
+      'introspect-ceiling',
+      session,
+      {
+        method: 'POST',
+        path: INTROSPECT_PATH,
+        headers: introspectHeaders(serviceKey),
+        body: tokenBody(sample),
+      },
+      { path: INTROSPECT_PATH, cookies: tokensTxt, serviceKey },
+    );
+    servers.push(introspectCeiling.server);
     const baDefault = await startBetterAuth(bench, 'better-auth', ba.db, 'default', { path: BA_PATH, cookies: ba.cookiesTxt });
     servers.push(baDefault);
     // Started last: its session_data cookies (made at start-up) are valid for 300 s.
@@ -81,6 +171,31 @@ export async function validationPart(bench: Bench): Promise<void> {
     if (ok.status !== 200 || !ok.body.includes('"current":true') || bad.status !== 401)
       throw new Error(`session route sanity check failed: ${ok.status} ${ok.body} / ${bad.status}`);
     if ((await get(bare.port, `__Host-sessiond=${probe}`)).status !== 200) throw new Error('bare route sanity check failed');
+    // Introspection must really check the service key and the token.
+    const introspectOk = await captureResponse(session.port, 'POST', INTROSPECT_PATH, introspectHeaders(serviceKey), tokenBody(probe));
+    const introspectBad = await captureResponse(
+      session.port,
+      'POST',
+      INTROSPECT_PATH,
+      introspectHeaders(serviceKey),
+      tokenBody(`${probe}x`),
+    );
+    const introspectNoKey = await captureResponse(
+      session.port,
+      'POST',
+      INTROSPECT_PATH,
+      introspectHeaders(`${serviceKey}x`),
+      tokenBody(probe),
+    );
+    const bodyOf = (r: { captured: { body: string } }) => Buffer.from(r.captured.body, 'base64').toString('utf8');
+    if (
+      !bodyOf(introspectOk).includes('"active":true') ||
+      bodyOf(introspectBad) !== '{"active":false}' ||
+      introspectNoKey.captured.status !== 401
+    )
+      throw new Error(
+        `introspection sanity check failed: ${bodyOf(introspectOk)} / ${bodyOf(introspectBad)} / ${introspectNoKey.captured.status}`,
+      );
     // Better Auth answers 200 with `null` for no session: check the body, for every cookie.
     const ccCookies = readFileSync(ccCookiesTxt, 'utf8').split('\n').filter(Boolean);
     for (const [server, cookies] of [
@@ -118,13 +233,18 @@ export async function validationPart(bench: Bench): Promise<void> {
       }
       log(`warm-up reached ${n} of ${rotated.length} sessions; warming up again`);
     }
+    await load(options, validationCeiling.server, WARMUP_S);
+    await load(options, introspect, WARMUP_S);
+    await load(options, introspectCeiling.server, WARMUP_S);
     await load(options, baDefault, WARMUP_S);
     await load(options, baCache, WARMUP_S);
+    // How the replayed answer compares with what the rotated cookies get (same shape, own ids).
+    const rotatedBodyBytes = Buffer.byteLength((await get(session.port, `__Host-sessiond=${rotated[0]!}`)).body);
     const measuredFrom = Date.now();
 
     if (options.profile) {
       // One measured run per target under the profiler; nothing is written to the docs.
-      for (const server of [session, bare]) {
+      for (const server of [session, validationCeiling.server, bare]) {
         const file = path.join(CACHE, `${server.name}.cpuprofile`);
         const result = await profiledRun(bench, server, file);
         log(`profiled  ${fmtRun(result)}`);
@@ -136,7 +256,16 @@ export async function validationPart(bench: Bench): Promise<void> {
 
     const runs: RunResult[] = [];
     const queries0 = await betterAuthQueries(baCache);
-    await alternate(options, [session, bare, baDefault, baCache], runs);
+    const invalid0 = await invalidValidations(session.port);
+    // The sanity checks above were refused: a count of 0 means the metric was not read.
+    if (!(invalid0 > 0)) throw new Error('sessiond_session_validations_total{outcome="invalid"} not found in /metrics');
+    const loadAverageBefore = loadAverage();
+    await alternate(options, [session, validationCeiling.server, bare, introspect, introspectCeiling.server, baDefault, baCache], runs);
+    const loadAverageAfter = loadAverage();
+    // Every measured request, cookie or introspection, must have been a valid session: an
+    // introspection answer `{"active":false}` is a 200 too, so count sessiond's own outcomes.
+    const invalidDuringRuns = (await invalidValidations(session.port)) - invalid0;
+    if (invalidDuringRuns > 0) throw new Error(`${invalidDuringRuns} validations during the runs found no session: results discarded`);
     const cacheQueries = (await betterAuthQueries(baCache)) - queries0;
     const ccAgeS = (Date.now() - measuredFrom) / 1000;
 
@@ -158,8 +287,12 @@ export async function validationPart(bench: Bench): Promise<void> {
       runs,
       touchesDuringRuns: touches,
       benchSeconds: (Date.now() - partStarted) / 1000,
+      ceiling: { ...validationCeiling.ceiling, rotatedBodyBytes },
+      introspectionCeiling: introspectCeiling.ceiling,
+      loadAverageRuns: [loadAverageBefore, loadAverageAfter],
     };
     sections.push(renderSessionVsBare(result));
+    sections.push(renderIntrospection(result));
     sections.push(
       renderBetterAuth({
         ...result,
