@@ -148,6 +148,11 @@ export class Passkeys {
     return this.#deps.store.listPasskeys(userId);
   }
 
+  /** The account a credential id belongs to; null for an unknown one. */
+  async ownerOf(credentialId: string): Promise<string | null> {
+    return (await this.#deps.store.findByCredentialId(credentialId))?.userId ?? null;
+  }
+
   async hasPasskeys(userId: string): Promise<boolean> {
     return (await this.#deps.store.countPasskeys(userId)) > 0;
   }

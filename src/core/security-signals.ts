@@ -107,6 +107,14 @@ export class SecuritySignals {
         // Only a wrong password on a known account, looked up after the response so timing says nothing.
         if (event.step === 'password' && event.outcome === 'invalid_credentials' && event.email !== null)
           this.#failedSignIn(event.email, event.at, event.place, event.clientId);
+        // A refused passkey of a known account: its owner sees the attempt as a failed sign-in.
+        if (event.step === 'passkey' && event.outcome === 'invalid_credentials' && event.userId !== null)
+          return this.#append({
+            ...blankEvent(newId(crypto), event.userId, 'sign_in_failed', event.at),
+            ip: event.place.ip,
+            location: event.place.location,
+            clientId: event.clientId,
+          });
         return;
       case 'session_ended':
         return this.#append({

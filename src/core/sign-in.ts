@@ -89,7 +89,7 @@ export interface SignInDeps {
     | 'trust'
   >;
   /** Absent: no passkey signs in (`withPasskey` answers `not_found`). */
-  passkeys?: Pick<Passkeys, 'authenticate'>;
+  passkeys?: Pick<Passkeys, 'authenticate' | 'ownerOf'>;
   signals: Pick<SecuritySignals, 'checkSignInAllowed' | 'assessSignIn'>;
   sessions: Pick<Sessions, 'createSession'>;
   revocation: Pick<Revocation, 'endSession'>;
@@ -144,11 +144,17 @@ export class SignIn {
     const { accounts, passkeys } = this.#deps;
     if (!passkeys) throw new SessiondError('not_found', 'Passkeys are not available here.');
     const client = this.#client(input.clientId);
-    const failed = { step: 'passkey' as const, email: null, userId: null, clientId: client.id, place: context.place };
+    const failed = { step: 'passkey' as const, email: null, userId: null as string | null, clientId: client.id, place: context.place };
     const user = await this.#attempt(failed, async () => {
-      const { user: owner } = await passkeys.authenticate(input.response, { purpose: 'sign_in' }, this.#limitIp(context));
-      await this.#gate(owner);
-      return owner;
+      try {
+        const { user: owner } = await passkeys.authenticate(input.response, { purpose: 'sign_in' }, this.#limitIp(context));
+        await this.#gate(owner);
+        return owner;
+      } catch (err) {
+        // A refused credential of a known account (a clone, a replay) goes on that account's timeline.
+        failed.userId = await passkeys.ownerOf(input.response.id);
+        throw err;
+      }
     });
     await accounts.signInSucceeded(user);
     return this.#open(user, client, 'passkey', input.transport, input.device, null, context);

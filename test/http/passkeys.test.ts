@@ -248,8 +248,11 @@ describe.each(ENGINES)('passkeys (%s)', (engine) => {
     await register(b, auth);
     const clone = auth.clone(auth.credentials[0]!);
     expect((await passkeySignIn({ response: auth.get(await signInOptions()) })).statusCode).toBe(200);
+    h.clock.advance(MINUTE);
     // The clone signs with the counter the original already used.
     expectError(await passkeySignIn({ response: auth.get(await signInOptions(), { credential: clone }) }), 401, 'invalid_credentials');
+    // The owner sees the refused attempt on their timeline.
+    expect((await kinds(b))[0]).toBe('sign_in_failed');
     expect((await passkeySignIn({ response: auth.get(await signInOptions()) })).statusCode).toBe(200);
   });
 
@@ -278,6 +281,10 @@ describe.each(ENGINES)('passkeys (%s)', (engine) => {
     const response = auth.get(options);
     expect((await passkeySignIn({ response })).statusCode).toBe(200);
     expectError(await passkeySignIn({ response }), 401, 'invalid_credentials');
+    // Sent twice at once, one answer makes one session.
+    const raced = auth.get(await signInOptions());
+    const both = await Promise.all([passkeySignIn({ response: raced }), passkeySignIn({ response: raced })]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 401]);
 
     // A registration challenge is as short-lived (within the session's recent authentication).
     const registration = (await b.request({ method: 'POST', url: '/v1/me/passkeys/registration-options', payload: {} })).json().options;
