@@ -41,13 +41,14 @@ function medianRow(label: string, runs: RunResult[], target: TargetName): string
   return `| ${label} | ${int(m.rps)} | ${ms(m.p50Ms)} | ${ms(m.p99Ms)} | ${pct(m.serverCpu)} | ${int(m.reqPerCpuSecond)} |`;
 }
 
-function runsTable(runs: RunResult[]): string[] {
+function runsTable(runs: RunResult[], perCpuSecond = false): string[] {
+  const cpu = (r: RunResult) => (perCpuSecond ? ` ${int(r.reqPerCpuSecond)} |` : '');
   return [
-    '| # | Target | Requests/s | p50 | p99 | Server CPU | Core 0 busy | Core 1 busy |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| # | Target | Requests/s | p50 | p99 | Server CPU |${perCpuSecond ? ' Requests per CPU-second |' : ''} Core 0 busy | Core 1 busy |`,
+    `| ---: | --- | ---: | ---: | ---: | ---: |${perCpuSecond ? ' ---: |' : ''} ---: | ---: |`,
     ...runs.map(
       (r, i) =>
-        `| ${i + 1} | ${r.target} | ${int(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${pct(r.serverCpu)} | ${pct(r.core0Busy)} | ${pct(r.core1Busy)} |`,
+        `| ${i + 1} | ${r.target} | ${int(r.rps)} | ${ms(r.p50Ms)} | ${ms(r.p99Ms)} | ${pct(r.serverCpu)} |${cpu(r)} ${pct(r.core0Busy)} | ${pct(r.core1Busy)} |`,
     ),
   ];
 }
@@ -58,7 +59,9 @@ export function renderIntrospection(all: SessionVsBare): Section {
   const own = mediansOf(r.runs, 'introspect');
   const ceiling = mediansOf(r.runs, 'introspect-ceiling');
   const bare = mediansOf(r.runs, 'bare');
-  const c = ceilingLines(r.introspectionCeiling!, own, ceiling, 'Introspection');
+  const mine = r.runs.filter((x) => x.target !== 'bare');
+  const contended = mine.filter((x) => x.serverCpu < 0.9 || x.core0Busy - x.serverCpu > 0.1).length;
+  const c = ceilingLines(r.introspectionCeiling!, own, ceiling, 'Introspection', contended);
   const runsPerTarget = r.runs.filter((x) => x.target === 'introspect').length;
   const markdown = [
     '## Introspection vs same-bytes ceiling',
@@ -82,10 +85,15 @@ export function renderIntrospection(all: SessionVsBare): Section {
     '',
     `- ${c.method}`,
     `- The ceiling's route receives the same request as sessiond, so Fastify parses the same JSON body for it; it does not look at it.`,
+    ...(contended
+      ? [
+          `- ${contended} of ${mine.length} runs had the server below 90% of core 0 or other processes using core 0: the machine was not quiet, so throughput and p99 are less reliable than requests per CPU-second.`,
+        ]
+      : []),
     '',
     'Every run, in the order run:',
     '',
-    ...runsTable(r.runs.filter((x) => x.target !== 'bare')),
+    ...runsTable(mine, true),
   ].join('\n');
   const summary = [
     `Introspection vs same-bytes ceiling (${r.loader}, ${r.connections} connections, median of ${runsPerTarget})`,
