@@ -173,12 +173,10 @@ export const UiConfig = Type.Object({
    * Whether passkeys work here: false when the public URL's host is an IP address (a WebAuthn RP
    * ID is a domain, so http://127.0.0.1 cannot use passkeys; http://localhost can).
    */
-  passkeys: Type.Optional(
-    Type.Boolean({
-      description:
-        "Whether passkeys work on this deployment: false when the public URL's host is an IP address (WebAuthn RP IDs are domains; use http://localhost, not http://127.0.0.1)",
-    }),
-  ),
+  passkeys: Type.Boolean({
+    description:
+      "Whether passkeys work on this deployment: false when the public URL's host is an IP address (WebAuthn RP IDs are domains; use http://localhost, not http://127.0.0.1)",
+  }),
 });
 
 export type UserView = Static<typeof User>;

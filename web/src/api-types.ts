@@ -5173,7 +5173,7 @@ export interface operations {
               kind: 'browser' | 'desktop' | 'mobile' | 'cli' | 'service';
             }[];
             /** @description Whether passkeys work on this deployment: false when the public URL's host is an IP address (WebAuthn RP IDs are domains; use http://localhost, not http://127.0.0.1) */
-            passkeys?: boolean;
+            passkeys: boolean;
           };
         };
       };

@@ -18,6 +18,7 @@ import { UiConfig, responses } from '../schemas.js';
 // web/, and web/ may not import from src/. It is read at run time from web/src (three levels up
 // from src/http/web and dist/http/web alike), which is why package.json ships it.
 import pageRoutes from '../../../web/src/page-routes.json' with { type: 'json' };
+import { passkeysAvailable } from '../../core/passkeys.js';
 
 export const PAGES = pageRoutes.pages;
 export const PAGE_ROUTES: readonly string[] = Object.values(PAGES);
@@ -79,6 +80,7 @@ export function webRoutes({ registry }: HttpContext): FastifyPluginAsyncTypebox 
         product_name: 'sessiond',
         sessions_page: { covers: config.sessionsPageCovers, excludes: config.sessionsPageExcludes },
         apps: config.clients.map(({ id, name, kind }) => ({ id, name, kind })),
+        passkeys: passkeysAvailable(config.publicUrl),
       }),
     );
 
