@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -63,15 +64,37 @@ export interface RunningServer {
  * 127.0.0.1 is a trusted proxy so each browser context can present its own public IP in
  * X-Forwarded-For, as a real deployment behind a proxy would.
  */
-export async function startSessiond(options: { trustProxy?: boolean; extraArgs?: string[] } = {}): Promise<RunningServer> {
+export async function startSessiond(
+  options: { trustProxy?: boolean; extraArgs?: string[]; publicHost?: string } = {},
+): Promise<RunningServer> {
   if (!existsSync(path.join(REPO, 'dist/cli/main.js')) || !existsSync(path.join(REPO, 'web/dist/index.html'))) {
     throw new Error('sessiond is not built: run `npm run build` (npm test does) before the e2e suite');
   }
-  const args = ['--db', 'sqlite::memory:', '--port', '0', '--host', '127.0.0.1'];
+  const args = ['--db', 'sqlite::memory:', '--host', '127.0.0.1'];
+  if (options.publicHost === undefined) args.push('--port', '0');
+  else {
+    // A name, not 127.0.0.1: WebAuthn relying-party ids are domains. Chromium sends `localhost`
+    // and `*.localhost` to the loopback address; the port is chosen first, so the URL is known.
+    const port = await freePort();
+    args.push('--port', String(port), '--public-url', `http://${options.publicHost}:${port}`);
+  }
   if (options.trustProxy) args.push('--trust-proxy', '127.0.0.1/32');
   // Started and tracked by test/support/serve-process.ts: ended with the file whatever happens.
   const server = await spawnSessiond({ args: [...args, ...(options.extraArgs ?? [])], env: { ...process.env, NODE_ENV: 'test' } });
-  return { url: server.url, output: () => server.output(), stop: () => server.stop() };
+  const url = options.publicHost === undefined ? server.url : `http://${options.publicHost}:${server.port}`;
+  return { url, output: () => server.output(), stop: () => server.stop() };
+}
+
+/** A TCP port nothing listens on right now (the kernel's choice), for a server whose URL must be known before it starts. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Creates the suite's account through the API, as the product's own page would (same Origin). */
