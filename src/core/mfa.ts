@@ -19,7 +19,7 @@ import type { PasswordHasher } from './ports/password-hasher.js';
 import type { RateLimiter } from './ports/rate-limiter.js';
 import type { UserStore } from './ports/store.js';
 import type { Totp } from './ports/totp.js';
-import type { Client, SessionRecord } from './session.js';
+import { isMultiFactor, type Client, type SessionRecord } from './session.js';
 import { constantTimeEqual, formatToken, newId, newSecret, parseToken } from './token.js';
 import type { UserRecord } from './user.js';
 
@@ -300,7 +300,7 @@ export class Mfa {
    */
   async trust(session: SessionRecord, actor: Actor, native: boolean): Promise<{ until: number; token: string | null }> {
     // A passkey sign-in is multi-factor too: the device and its user verification (PIN, biometric).
-    if (session.authMethod !== 'mfa' && session.authMethod !== 'passkey')
+    if (!isMultiFactor(session.authMethod))
       throw new SessiondError('aal_required', 'Only a session that signed in with two-step verification can trust its device.');
     if (!session.deviceId) throw new SessiondError('invalid_request', 'This session has no device to trust.');
     await this.requireRecentAuth(session);

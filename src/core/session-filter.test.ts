@@ -128,4 +128,13 @@ describe('the matcher', () => {
     expect(matchesSessionFilter(s, { countries: ['FR'] }, now)).toBe(false);
     expect(matchesSessionFilter(s, { memberIds: ['u2'] }, now)).toBe(false);
   });
+
+  it('counts a passkey sign-in as multi-factor, a password alone as not', () => {
+    const passkey = { ...s, authMethod: 'passkey' as const };
+    const password = { ...s, authMethod: 'password' as const };
+    expect(matchesSessionFilter(passkey, { mfa: true }, now)).toBe(true);
+    expect(matchesSessionFilter(passkey, { mfa: false }, now)).toBe(false);
+    expect(matchesSessionFilter(password, { mfa: true }, now)).toBe(false);
+    expect(matchesSessionFilter(password, { mfa: false }, now)).toBe(true);
+  });
 });

@@ -6,7 +6,7 @@
  * and the one the use cases apply to what the store returns.
  */
 import { SessiondError } from './errors.js';
-import type { AuthMethod, SessionRecord } from './session.js';
+import { isMultiFactor, type AuthMethod, type SessionRecord } from './session.js';
 
 export const AUTH_METHODS: readonly AuthMethod[] = ['password', 'passkey', 'mfa'];
 
@@ -126,7 +126,7 @@ export function matchesSessionFilter(session: SessionRecord, filter: SessionFilt
   if (f.clientIds && !f.clientIds.includes(session.clientId)) return false;
   if (f.countries && !f.countries.includes(session.location.country ?? '')) return false;
   if (f.trusted !== undefined && f.trusted !== (session.deviceTrustedUntil !== null && session.deviceTrustedUntil > now)) return false;
-  if (f.mfa !== undefined && f.mfa !== (session.authMethod === 'mfa')) return false;
+  if (f.mfa !== undefined && f.mfa !== isMultiFactor(session.authMethod)) return false;
   if (f.signInMethods && !f.signInMethods.includes(session.authMethod)) return false;
   if (f.signedInBefore !== undefined && !(session.signedInAt < f.signedInBefore)) return false;
   if (f.signedInAfter !== undefined && !(session.signedInAt >= f.signedInAfter)) return false;

@@ -4,6 +4,16 @@
 export type ClientKind = 'browser' | 'desktop' | 'mobile' | 'cli' | 'service';
 export type DeviceType = 'desktop' | 'mobile' | 'tablet' | 'unknown';
 export type AuthMethod = 'password' | 'passkey' | 'mfa';
+/**
+ * The sign-ins that proved more than a password: a password and a second factor (`mfa`), or a
+ * passkey (a device the person holds, unlocked by their biometric or PIN: user verification).
+ * Policies, trusted devices and the incident search's "MFA" all read this one list.
+ */
+export const MULTI_FACTOR_METHODS: readonly AuthMethod[] = ['mfa', 'passkey'];
+
+export function isMultiFactor(method: AuthMethod): boolean {
+  return MULTI_FACTOR_METHODS.includes(method);
+}
 export type RevokeReason =
   | 'sign_out'
   | 'revoked_by_user'

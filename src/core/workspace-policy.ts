@@ -5,7 +5,7 @@
  * Enforcement (ending the session with reason `policy`) is policies.ts's.
  */
 import { SessiondError } from './errors.js';
-import type { SessionRecord } from './session.js';
+import { isMultiFactor, type SessionRecord } from './session.js';
 
 export interface WorkspacePolicy {
   /** Absolute lifetime from sign-in; null: the deployment's `--max-age` only. */
@@ -96,7 +96,7 @@ function brokenRule(state: SessionState, policy: WorkspacePolicy, now: number): 
     if (country === null || !policy.allowedCountries.includes(country)) return 'allowed_countries';
   }
   const pastGrace = now - session.signedInAt >= POLICY_SETUP_GRACE_MS;
-  if (policy.mfaRequired && pastGrace && session.authMethod === 'password' && !trusted) return 'mfa_required';
+  if (policy.mfaRequired && pastGrace && !isMultiFactor(session.authMethod) && !trusted) return 'mfa_required';
   if (pastGrace && !trusted && policy.trustedDeviceApps.includes(session.clientId)) return 'trusted_device';
   return null;
 }

@@ -1409,7 +1409,7 @@ export interface components {
       country?: string[];
       /** @description On a device trusted now (true) or not (false) */
       trusted?: boolean;
-      /** @description Signed in with a second factor (true) or not (false) */
+      /** @description Signed in with more than a password (true: a second factor or a passkey) or with a password alone (false) */
       mfa?: boolean;
       /** @description How it signed in: any of password, passkey, mfa */
       method?: string[];
@@ -4338,7 +4338,7 @@ export interface operations {
         country?: string;
         /** @description On a device trusted now (true) or not (false) */
         trusted?: string;
-        /** @description Signed in with a second factor (true) or not (false) */
+        /** @description Signed in with more than a password (true: a second factor or a passkey) or with a password alone (false) */
         mfa?: string;
         /** @description How it signed in: any of password, passkey, mfa; comma-separated */
         method?: string;

@@ -9,6 +9,7 @@ import { sql, type Selectable } from 'kysely';
 import type { IncidentRecord } from '../../core/incidents.js';
 import type { IncidentStore } from '../../core/ports/incident-store.js';
 import type { SessionFilter } from '../../core/session-filter.js';
+import { MULTI_FACTOR_METHODS } from '../../core/session.js';
 import type { NewAuditEntry } from '../../core/workspaces.js';
 import type { Db, IncidentOperationsTable } from './database.js';
 import { fromSessionRow } from './kysely-store.js';
@@ -38,7 +39,7 @@ export function kyselyIncidentStore(db: Db): IncidentStore {
         query = filter.countries.length > 0 ? query.where('s.country', 'in', [...filter.countries]) : query.where(NOTHING);
       if (filter.signInMethods)
         query = filter.signInMethods.length > 0 ? query.where('s.auth_method', 'in', [...filter.signInMethods]) : query.where(NOTHING);
-      if (filter.mfa !== undefined) query = query.where('s.auth_method', filter.mfa ? '=' : '!=', 'mfa');
+      if (filter.mfa !== undefined) query = query.where('s.auth_method', filter.mfa ? 'in' : 'not in', [...MULTI_FACTOR_METHODS]);
       if (filter.trusted === true) query = query.where('d.trusted_until', '>', now);
       if (filter.trusted === false)
         query = query.where((eb) => eb.or([eb('d.trusted_until', 'is', null), eb('d.trusted_until', '<=', now)]));

@@ -22,7 +22,7 @@ const FILTER_DESCRIPTIONS = {
   app: 'The session’s app (client id): any of these',
   country: 'ISO 3166-1 alpha-2 of where it signed in: any of these',
   trusted: 'On a device trusted now (true) or not (false)',
-  mfa: 'Signed in with a second factor (true) or not (false)',
+  mfa: 'Signed in with more than a password (true: a second factor or a passkey) or with a password alone (false)',
   method: `How it signed in: any of ${AUTH_METHODS.join(', ')}`,
   signed_in_before: 'Signed in before this time',
   signed_in_after: 'Signed in at or after this time',
