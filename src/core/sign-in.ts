@@ -73,7 +73,8 @@ export interface SignedIn {
   remembered?: { until: number; deviceToken: string | null };
 }
 
-export type SignInResult = SignedIn | { kind: 'second_factor'; token: string; expiresAt: number };
+/** `passkeys`: the account has a passkey that may do the code step instead of a code. */
+export type SignInResult = SignedIn | { kind: 'second_factor'; token: string; expiresAt: number; passkeys: boolean };
 
 export interface SignInDeps {
   clients: readonly Client[];
@@ -89,7 +90,7 @@ export interface SignInDeps {
     | 'trust'
   >;
   /** Absent: no passkey signs in (`withPasskey` answers `not_found`). */
-  passkeys?: Pick<Passkeys, 'authenticate' | 'ownerOf'>;
+  passkeys?: Pick<Passkeys, 'authenticate' | 'ownerOf' | 'list'>;
   signals: Pick<SecuritySignals, 'checkSignInAllowed' | 'assessSignIn'>;
   sessions: Pick<Sessions, 'createSession'>;
   revocation: Pick<Revocation, 'endSession'>;
@@ -126,7 +127,9 @@ export class SignIn {
         userId: user.id,
         clientId: client.id,
       });
-      return { kind: 'second_factor', token: challenge.token, expiresAt: challenge.expiresAt };
+      // Whether to offer "Use a passkey instead": told only to whoever knew the password.
+      const passkeys = this.#deps.passkeys ? (await this.#deps.passkeys.list(user.id)).length > 0 : false;
+      return { kind: 'second_factor', token: challenge.token, expiresAt: challenge.expiresAt, passkeys };
     }
     // The account's failure count clears only when the sign-in is over (with MFA, at the code
     // step), else a known password would reset it between guesses at the code.

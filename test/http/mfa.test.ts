@@ -97,6 +97,8 @@ describe.each(ENGINES)('MFA and trusted devices (%s)', (engine) => {
       mfa_token: expect.any(String),
       expires_at: expect.any(String),
       remember_device_days: 30,
+      // No passkey on this account: the code step offers none.
+      passkeys: false,
     });
     expect(first.cookies.find((c) => c.name === COOKIE)).toBeUndefined();
     const second = await codeStep(first.json().mfa_token, codeFor(secret));

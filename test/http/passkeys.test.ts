@@ -173,6 +173,8 @@ describe.each(ENGINES)('passkeys (%s)', (engine) => {
     const password = await send({ method: 'POST', url: '/v1/auth/sign-in', payload: { email: e, password: PASSWORD } });
     const token = password.json().mfa_token as string;
     expect(token).toEqual(expect.any(String));
+    // The code step's answer says a passkey may do it.
+    expect(password.json().passkeys).toBe(true);
     const options = await signInOptions({ mfa_token: token });
     expect(options.allowCredentials).toHaveLength(1);
     const res = await passkeySignIn({ response: auth.get(options), mfa_token: token });

@@ -1757,6 +1757,8 @@ export interface operations {
                 expires_at: string;
                 /** @description How long the device stays trusted, in days, when the code step is sent with `remember_device: true` */
                 remember_device_days: number;
+                /** @description The account has a passkey: the code step may be done with it instead (POST /v1/auth/passkey/options with this mfa_token) */
+                passkeys: boolean;
               };
         };
       };

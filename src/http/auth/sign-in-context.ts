@@ -34,7 +34,7 @@ type SessionAnswer = {
   token?: string;
   device_token?: string;
 };
-type CodeStepAnswer = { mfa_required: true; mfa_token: string; expires_at: string; remember_device_days: number };
+type CodeStepAnswer = { mfa_required: true; mfa_token: string; expires_at: string; remember_device_days: number; passkeys: boolean };
 
 /** Sets the cookie for a browser session; the token is in the body only for bearer clients. */
 export function signInAnswer(ctx: HttpContext, reply: FastifyReply, result: SignedIn): SessionAnswer;
@@ -51,6 +51,7 @@ export function signInAnswer(
       mfa_token: result.token,
       expires_at: new Date(result.expiresAt).toISOString(),
       remember_device_days: Math.round(registry.mfa.policy.trustedDeviceMs / 86_400_000),
+      passkeys: result.passkeys,
     };
   if (result.transport === 'cookie') setSessionCookie(reply, cookies, result.token, Math.floor(config.maxAgeMs / 1000));
   return {

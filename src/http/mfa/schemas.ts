@@ -14,6 +14,9 @@ export const MfaRequired = Type.Object({
   remember_device_days: Type.Integer({
     description: 'How long the device stays trusted, in days, when the code step is sent with `remember_device: true`',
   }),
+  passkeys: Type.Boolean({
+    description: 'The account has a passkey: the code step may be done with it instead (POST /v1/auth/passkey/options with this mfa_token)',
+  }),
 });
 
 /** `POST /v1/auth/sign-in` answers a session, or (MFA on, device not trusted) the code step. */

@@ -104,7 +104,13 @@ describe('Sign-in page', () => {
 describe('Sign-in page: two-step verification', () => {
   it('asks for a code after the password, then goes on', async () => {
     const api = open('/sign-in?next=%2Fsettings%2Fsecurity%2Fmfa');
-    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z', remember_device_days: 30 });
+    api.signIn.mockResolvedValue({
+      mfa_required: true,
+      mfa_token: 'tok',
+      expires_at: '2026-01-15T12:05:00Z',
+      remember_device_days: 30,
+      passkeys: false,
+    });
     api.signInWithCode.mockResolvedValue({
       user: makeUser(),
       session: makeSession({ id: 'me', current: true }),
@@ -119,7 +125,13 @@ describe('Sign-in page: two-step verification', () => {
 
   it('offers "Remember this device" for the configured days, unticked; ticked, the code step asks for it', async () => {
     const api = open('/sign-in');
-    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z', remember_device_days: 14 });
+    api.signIn.mockResolvedValue({
+      mfa_required: true,
+      mfa_token: 'tok',
+      expires_at: '2026-01-15T12:05:00Z',
+      remember_device_days: 14,
+      passkeys: false,
+    });
     api.signInWithCode.mockResolvedValue({ user: makeUser(), session: makeSession({ id: 'me', current: true, trusted: true }) });
     fill('ada@example.com', 'correct horse battery staple');
     const remember = await screen.findByRole<HTMLInputElement>('checkbox', { name: 'Remember this device for 14 days' });
@@ -132,7 +144,13 @@ describe('Sign-in page: two-step verification', () => {
 
   it('shows a wrong code and stays; an expired step goes back to the password', async () => {
     const api = open('/sign-in');
-    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z', remember_device_days: 30 });
+    api.signIn.mockResolvedValue({
+      mfa_required: true,
+      mfa_token: 'tok',
+      expires_at: '2026-01-15T12:05:00Z',
+      remember_device_days: 30,
+      passkeys: false,
+    });
     fill('ada@example.com', 'correct horse battery staple');
     await screen.findByLabelText('Authentication code');
     api.signInWithCode.mockRejectedValueOnce(new ApiError(401, 'invalid_code', 'The code is incorrect or has already been used.'));
@@ -240,9 +258,29 @@ describe('Sign-in page: passkeys', () => {
     expect(api.signInWithPasskey).toHaveBeenCalledWith(AUTHENTICATION_RESPONSE, undefined);
   });
 
+  it('at the code step, offers no passkey to an account that has none', async () => {
+    const { api } = openWithPasskeys('/sign-in');
+    api.signIn.mockResolvedValue({
+      mfa_required: true,
+      mfa_token: 'tok',
+      expires_at: '2026-01-15T12:05:00Z',
+      remember_device_days: 30,
+      passkeys: false,
+    });
+    fill('ada@example.com', 'correct horse battery staple');
+    await screen.findByLabelText('Authentication code');
+    expect(screen.queryByRole('button', { name: 'Use a passkey instead' })).toBeNull();
+  });
+
   it('at the code step, "Use a passkey instead" asks for that account’s passkeys and sends the step’s token and Remember this device', async () => {
     const { api, webauthn } = openWithPasskeys('/sign-in?next=%2Fsettings%2Fsecurity%2Fmfa');
-    api.signIn.mockResolvedValue({ mfa_required: true, mfa_token: 'tok', expires_at: '2026-01-15T12:05:00Z', remember_device_days: 30 });
+    api.signIn.mockResolvedValue({
+      mfa_required: true,
+      mfa_token: 'tok',
+      expires_at: '2026-01-15T12:05:00Z',
+      remember_device_days: 30,
+      passkeys: true,
+    });
     api.signInWithPasskey.mockResolvedValue({ ...signedIn, session: makeSession({ id: 'me', current: true, auth_method: 'mfa' }) });
     fill('ada@example.com', 'correct horse battery staple');
     fireEvent.click(await screen.findByRole('checkbox', { name: 'Remember this device for 30 days' }));

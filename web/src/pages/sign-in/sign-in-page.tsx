@@ -60,6 +60,8 @@ export function SignInPage() {
   const [code, setCode] = useState('');
   // "Remember this device for 30 days" at the code step: the days come with the password step's answer.
   const [rememberDays, setRememberDays] = useState(30);
+  // The account has a passkey that may do the code step (the password step's answer says so).
+  const [codePasskeys, setCodePasskeys] = useState(false);
   const [remember, setRemember] = useState(false);
   // A wrong password or code is the field's error, read with it and focused.
   const [passwordError, setPasswordError] = useState<string | null>(null);
@@ -208,6 +210,7 @@ export function SignInPage() {
         setCodeError(null);
         setRemember(false);
         setRememberDays(result.remember_device_days);
+        setCodePasskeys(result.passkeys);
         setMfaToken(result.mfa_token);
         setBusy(false);
         return;
@@ -307,7 +310,7 @@ export function SignInPage() {
               {busy && !passkeyBusy ? m.codeSubmitting : m.codeSubmit}
             </button>
           </form>
-          {passkeys.modal && (
+          {passkeys.modal && codePasskeys && (
             <>
               <p className="auth-or">{m.or}</p>
               <button
