@@ -117,6 +117,8 @@ describe('Sign-in page: two-step verification', () => {
     });
     fill('ada@example.com', 'correct horse battery staple');
     expect(await screen.findByRole('heading', { level: 1, name: 'Two-step verification' })).toBeTruthy();
+    // The code field is new, and takes focus (not the password field's input, reused).
+    expect(document.activeElement).toBe(screen.getByLabelText('Authentication code'));
     fireEvent.change(screen.getByLabelText('Authentication code'), { target: { value: ' 123456 ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Verify' }));
     await waitFor(() => expect(window.location.pathname).toBe('/settings/security/mfa'));

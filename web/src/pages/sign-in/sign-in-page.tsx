@@ -261,7 +261,9 @@ export function SignInPage() {
 
   if (mfaToken !== null) {
     return (
-      <div className="auth-page">
+      // Keyed apart from the password step: React would otherwise reuse its form and fields (same
+      // places), and the code field, updated rather than mounted, would not take focus.
+      <div className="auth-page" key="code-step">
         <main id="main" className="auth-card" tabIndex={-1}>
           <p className="brand brand-large">{messages.productName}</p>
           <h1 className="page-title">{m.codeTitle}</h1>
@@ -346,7 +348,7 @@ export function SignInPage() {
   }
 
   return (
-    <div className="auth-page">
+    <div className="auth-page" key="password-step">
       <main id="main" className="auth-card" tabIndex={-1}>
         <p className="brand brand-large">{messages.productName}</p>
         <h1 className="page-title">{m.title}</h1>
