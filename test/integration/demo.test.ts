@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_EMAIL, DEMO_PASSWORD, demoAccountLine, seedDemo } from '../../src/cli/demo.js';
 import { harness, type Harness } from '../support/harness.js';
+import { SPAWN_HOOK_TIMEOUT_MS, spawnSessiond } from '../support/serve-process.js';
 
 describe('the demo account line of serve --demo', () => {
   let h: Harness;
@@ -41,4 +42,20 @@ describe('the demo account line of serve --demo', () => {
     expect(line).toMatch(/its password was changed .* and is kept/);
     expect(line).toMatch(/Forgot password\?/);
   });
+
+  it(
+    'tells people to open the public URL (npm start uses http://localhost:7400, where passkeys work), not the bound address',
+    async () => {
+      const server = await spawnSessiond({
+        args: ['--demo', '--db', 'sqlite::memory:', '--host', '127.0.0.1', '--port', '0', '--public-url', 'http://localhost:7999'],
+      });
+      try {
+        await server.waitFor(/^open http:\/\/localhost:7999\/settings\/security\/sessions and sign in as /, { printed: true });
+        expect(server.output()).not.toMatch(/^open http:\/\/127\.0\.0\.1/m);
+      } finally {
+        await server.stop();
+      }
+    },
+    SPAWN_HOOK_TIMEOUT_MS,
+  );
 });

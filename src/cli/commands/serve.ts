@@ -47,7 +47,8 @@ export function serveCommand(): Command {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     console.log(`sessiond listening on http://${host}:${port}`);
-    if (config.demo) console.log(`open http://${host}:${port}/settings/security/sessions and sign in as ${DEMO_EMAIL}`);
+    // The address people open is the public URL: the CSRF check and passkeys both hold them to it.
+    if (config.demo) console.log(`open ${config.publicUrl}/settings/security/sessions and sign in as ${DEMO_EMAIL}`);
 
     // Ended sessions are deleted in bounded batches once past retention; every node may run it.
     const purge = () =>
