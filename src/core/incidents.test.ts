@@ -117,8 +117,10 @@ describe('the workspace-wide search', () => {
     expect(await ids({ ipRanges: ['10.1.0.0/16', '2001:db8::/32'] })).toEqual(sorted(v4!, v6!));
     expect(await ids({ countries: ['FR'] })).toEqual(sorted(v4!));
     expect(await ids({ clientIds: ['cli'] })).toEqual(sorted(v6!));
-    expect(await ids({ mfa: true })).toEqual(sorted(v6!));
-    expect(await ids({ mfa: false, signInMethods: ['passkey', 'mfa'] })).toEqual(sorted(passkey!));
+    // A passkey sign-in is multi-factor too.
+    expect(await ids({ mfa: true })).toEqual(sorted(v6!, passkey!));
+    expect(await ids({ mfa: true, signInMethods: ['passkey'] })).toEqual(sorted(passkey!));
+    expect(await ids({ mfa: false, signInMethods: ['passkey', 'mfa'] })).toEqual([]);
     expect(await ids({ signedInBefore: now - 86_400_000 })).toEqual(sorted(old!));
     expect(await ids({ signedInAfter: now - 86_400_000, memberIds: [admin.id, owner.id] })).toEqual(sorted(passkey!));
     expect(await ids({ lastActiveBefore: now - 120_000 })).toEqual(sorted(old!));
