@@ -59,6 +59,7 @@ import type { UserAgentParser } from './core/ports/user-agent.js';
 import { DEFAULT_TOUCH_INTERVAL_MS } from './core/session.js';
 import { DEFAULT_CACHE_LIMITS } from './core/session-cache.js';
 import { Sessions } from './core/sessions.js';
+import { ServiceKeys } from './core/service-keys.js';
 import { Recorder } from './core/events.js';
 import { Revocation } from './core/revocation.js';
 import { SignIn } from './core/sign-in.js';
@@ -82,6 +83,8 @@ export interface Registry {
   redisPrefix: string | null;
   bus: RevocationBus;
   sessions: Sessions;
+  /** Keys other services call introspection with: verified from this node's cache, revoked on every node at once. */
+  serviceKeys: ServiceKeys;
   /** Every way in to ending sessions. */
   revocation: Revocation;
   /** Every way in to signing in. */
@@ -268,6 +271,10 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       geo,
       policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
     });
+    // A SQLite file with Redis carries revocations on Redis only, which `service-keys revoke` run
+    // without --redis does not reach: there, keys are read from the database on every call.
+    const busOnRedisOnly = engine === 'sqlite' && (overrides.bus ?? (config.redisUrl ? 'redis' : null)) === 'redis';
+    const serviceKeys = new ServiceKeys({ store, clock, crypto, bus, ...(busOnRedisOnly ? { cache: false as const } : {}) });
     const revocation = new Revocation({ store, sessions, recorder, clock, crypto });
     const passkeys = new Passkeys({
       store: kyselyPasskeyStore(db),
@@ -449,6 +456,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       redisPrefix,
       bus,
       sessions,
+      serviceKeys,
       revocation,
       signIn,
       recorder,

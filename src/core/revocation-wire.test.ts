@@ -11,6 +11,7 @@ describe('revocation wire format', () => {
       { kind: 'session', userId: 'u1', sessionId: 's1' },
       { kind: 'user', userId: 'u1' },
       { kind: 'policies', workspaceId: 'w1' },
+      { kind: 'service-key', keyId: 'k1' },
       { kind: 'heartbeat', node: 'node-a' },
     ];
     for (const m of messages) expect(decode(encode(m))).toEqual(m);
@@ -34,6 +35,7 @@ describe('revocation wire format', () => {
     expect(decode('{"kind":"heartbeat","node":"n","userId":"u1"}')).toEqual({ kind: 'heartbeat', node: 'n' });
     expect(decode('{"kind":"policies","workspaceId":"w1","userId":"u1"}')).toEqual({ kind: 'policies', workspaceId: 'w1' });
     expect(decode('{"kind":"policies"}')).toBeNull();
+    expect(decode('{"kind":"service-key","keyId":"k1","secret":"s"}')).toEqual({ kind: 'service-key', keyId: 'k1' });
   });
 
   it('ignores a message missing a field, or with a field of the wrong type', () => {
@@ -46,6 +48,9 @@ describe('revocation wire format', () => {
       '{"kind":"user","userId":42}',
       '{"kind":"heartbeat"}',
       '{"kind":"heartbeat","node":7}',
+      '{"kind":"service-key"}',
+      '{"kind":"service-key","keyId":7}',
+      '{"kind":"service-key","userId":"u1"}',
     ]) {
       expect(decode(text), text).toBeNull();
     }

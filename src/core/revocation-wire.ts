@@ -29,6 +29,7 @@ export function decode(text: string): WireMessage | null {
       return { kind: 'session', userId: m.userId, sessionId: m.sessionId };
     if (m.kind === 'user' && typeof m.userId === 'string') return { kind: 'user', userId: m.userId };
     if (m.kind === 'policies' && typeof m.workspaceId === 'string') return { kind: 'policies', workspaceId: m.workspaceId };
+    if (m.kind === 'service-key' && typeof m.keyId === 'string') return { kind: 'service-key', keyId: m.keyId };
     if (m.kind === 'heartbeat' && typeof m.node === 'string') return { kind: 'heartbeat', node: m.node };
   } catch {
     // fall through: a message we cannot read is ignored

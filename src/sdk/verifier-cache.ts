@@ -65,6 +65,8 @@ export class VerifierCache {
   }
 
   revoke(event: RevocationEvent, now: number): void {
+    // A service key was revoked: sessiond's own business; this cache holds sessions only.
+    if (event.kind === 'service-key') return;
     // A workspace policy changed: any cached session may now break it. Ask sessiond again for each.
     if (event.kind === 'policies') return this.clear();
     this.#generation++;

@@ -12,7 +12,9 @@ export type RevocationEvent =
    * A workspace's session policy changed: what each node holds of members' policies is stale.
    * Rare; nodes drop every policy they cached and check each session again on its next request.
    */
-  | { kind: 'policies'; workspaceId: string };
+  | { kind: 'policies'; workspaceId: string }
+  /** A service key was revoked: every node drops what it cached of it (service-keys.ts). */
+  | { kind: 'service-key'; keyId: string };
 
 export interface RevocationBus {
   publish(event: RevocationEvent): Promise<void>;
