@@ -15,19 +15,12 @@ import { AppIcon, DeviceIcon } from '../../components/icons';
 import { Link } from '../../components/link';
 import { ReauthCancelled, useReauth } from '../../components/reauth-dialog';
 import { SignedInLayout } from '../../components/signed-in-layout';
-import {
-  describeSession,
-  formatDay,
-  formatDeviceDetail,
-  formatExact,
-  formatLocation,
-  formatRelative,
-  signInMethodText,
-} from '../../format';
+import { describeSession, formatDay, formatDeviceDetail, formatExact, formatLocation } from '../../format';
 import { messages } from '../../messages';
 import { useLocation } from '../../router';
 import { signInPath, useServices } from '../../services';
 import { EventItem } from '../activity/event-item';
+import { SessionFacts, Time } from './session-row';
 
 export const SESSIONS_PATH = '/settings/security/sessions';
 
@@ -38,14 +31,6 @@ function errorText(err: unknown): string {
     return err.retryAfterSeconds !== undefined ? `${err.message} ${messages.common.retryAfter(err.retryAfterSeconds)}` : err.message;
   }
   return err instanceof Error ? err.message : String(err);
-}
-
-function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string | undefined }) {
-  return (
-    <time dateTime={iso} title={formatExact(iso, messages.locale, timeZone)}>
-      {formatRelative(iso, now, messages.locale)}
-    </time>
-  );
 }
 
 export function SessionPage({ timeZone }: { timeZone?: string } = {}) {
@@ -174,7 +159,6 @@ function SessionContent({ timeZone }: { timeZone: string | undefined }) {
 
   const m = messages.sessions;
   const ended = history.ended;
-  const location = formatLocation(session.location);
   const detail = formatDeviceDetail(session.device);
 
   return (
@@ -205,38 +189,13 @@ function SessionContent({ timeZone }: { timeZone: string | undefined }) {
         {notice !== null && <p className="alert alert-success">{notice}</p>}
       </div>
 
-      <dl className="facts session-page-facts">
-        <div className="fact fact-location">
-          <dt>{m.location}</dt>
-          <dd title={location.detail}>
-            {location.text}
-            {location.known && <span className="muted"> ({m.approximate})</span>}
-          </dd>
-        </div>
-        <div className="fact fact-ip">
-          <dt>{m.ip}</dt>
-          <dd className="mono">{session.ip}</dd>
-        </div>
-        <div className="fact">
-          <dt>{m.signedIn}</dt>
-          <dd>
-            <Time iso={session.signed_in_at} now={nowDate} timeZone={timeZone} />
-          </dd>
-        </div>
-        <div className="fact">
-          <dt>{m.lastActive}</dt>
-          <dd>
-            {session.current ? (
-              <span title={formatExact(session.last_active_at, messages.locale, timeZone)}>{m.activeNow}</span>
-            ) : (
-              <Time iso={session.last_active_at} now={nowDate} timeZone={timeZone} />
-            )}
-          </dd>
-        </div>
-        <div className="fact">
-          <dt>{m.signInMethod}</dt>
-          <dd>{signInMethodText(session.auth_method, history.events.find((e) => e.kind === 'sign_in')?.second_factor)}</dd>
-        </div>
+      <SessionFacts
+        className="session-page-facts"
+        session={session}
+        now={nowDate}
+        timeZone={timeZone}
+        secondFactor={history.events.find((e) => e.kind === 'sign_in')?.second_factor}
+      >
         {ended === null ? (
           <div className="fact">
             <dt>{p.expires}</dt>
@@ -254,7 +213,7 @@ function SessionContent({ timeZone }: { timeZone: string | undefined }) {
             </dd>
           </div>
         )}
-      </dl>
+      </SessionFacts>
 
       {ended === null && (
         <div className="session-page-actions">

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { Session } from '../../api';
 import { AppIcon, DeviceIcon } from '../../components/icons';
 import { Link } from '../../components/link';
@@ -44,11 +45,72 @@ export function sessionPagePath(id: string): string {
   return `/settings/security/session?id=${encodeURIComponent(id)}`;
 }
 
-function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string | undefined }) {
+/** A relative time ("3 minutes ago") with the exact one on hover. */
+export function Time({ iso, now, timeZone }: { iso: string; now: Date; timeZone: string | undefined }) {
   return (
     <time dateTime={iso} title={formatExact(iso, messages.locale, timeZone)}>
       {formatRelative(iso, now, messages.locale)}
     </time>
+  );
+}
+
+/**
+ * Where and when a session signed in, its last activity and how it signed in: the facts its row
+ * and its own page show alike. `secondFactor`: the sign-in's, where known (its history); `children`
+ * are further facts of the same list.
+ */
+export function SessionFacts({
+  session,
+  now,
+  timeZone,
+  secondFactor,
+  className,
+  children,
+}: {
+  session: Session;
+  now: Date;
+  timeZone: string | undefined;
+  secondFactor?: string;
+  className?: string;
+  children?: ReactNode;
+}) {
+  const m = messages.sessions;
+  const location = formatLocation(session.location);
+  return (
+    <dl className={className === undefined ? 'facts' : `facts ${className}`}>
+      <div className="fact fact-location">
+        <dt>{m.location}</dt>
+        <dd title={location.detail}>
+          {location.text}
+          {location.known && <span className="muted"> ({m.approximate})</span>}
+        </dd>
+      </div>
+      <div className="fact fact-ip">
+        <dt>{m.ip}</dt>
+        <dd className="mono">{session.ip}</dd>
+      </div>
+      <div className="fact fact-signed-in">
+        <dt>{m.signedIn}</dt>
+        <dd>
+          <Time iso={session.signed_in_at} now={now} timeZone={timeZone} />
+        </dd>
+      </div>
+      <div className="fact fact-last-active">
+        <dt>{m.lastActive}</dt>
+        <dd>
+          {session.current ? (
+            <span title={formatExact(session.last_active_at, messages.locale, timeZone)}>{m.activeNow}</span>
+          ) : (
+            <Time iso={session.last_active_at} now={now} timeZone={timeZone} />
+          )}
+        </dd>
+      </div>
+      <div className="fact fact-method">
+        <dt>{m.signInMethod}</dt>
+        <dd>{signInMethodText(session.auth_method, secondFactor)}</dd>
+      </div>
+      {children}
+    </dl>
   );
 }
 
@@ -70,7 +132,6 @@ export function SessionRow({
 }: SessionRowProps) {
   const m = messages.sessions;
   const nameId = `session-${session.id}-name`;
-  const location = formatLocation(session.location);
   const detail = formatDeviceDetail(session.device);
   const deviceName = session.device.name.trim() === '' ? m.unknownDevice : session.device.name;
   const Heading = headingLevel === 4 ? 'h4' : 'h3';
@@ -113,39 +174,7 @@ export function SessionRow({
             </>
           )}
         </p>
-        <dl className="facts">
-          <div className="fact fact-location">
-            <dt>{m.location}</dt>
-            <dd title={location.detail}>
-              {location.text}
-              {location.known && <span className="muted"> ({m.approximate})</span>}
-            </dd>
-          </div>
-          <div className="fact fact-ip">
-            <dt>{m.ip}</dt>
-            <dd className="mono">{session.ip}</dd>
-          </div>
-          <div className="fact fact-signed-in">
-            <dt>{m.signedIn}</dt>
-            <dd>
-              <Time iso={session.signed_in_at} now={now} timeZone={timeZone} />
-            </dd>
-          </div>
-          <div className="fact fact-last-active">
-            <dt>{m.lastActive}</dt>
-            <dd>
-              {session.current ? (
-                <span title={formatExact(session.last_active_at, messages.locale, timeZone)}>{m.activeNow}</span>
-              ) : (
-                <Time iso={session.last_active_at} now={now} timeZone={timeZone} />
-              )}
-            </dd>
-          </div>
-          <div className="fact fact-method">
-            <dt>{m.signInMethod}</dt>
-            <dd>{signInMethodText(session.auth_method)}</dd>
-          </div>
-        </dl>
+        <SessionFacts session={session} now={now} timeZone={timeZone} />
       </div>
       <div className="session-actions">
         {detailsLink && (
