@@ -20,6 +20,7 @@ import {
   launchChromium,
   signUp,
   startSessiond,
+  turnOnTwoStep,
   type RunningServer,
   screenshot,
 } from './support.js';
@@ -153,23 +154,10 @@ describe('pages as a new user finds them, in Chromium', () => {
   });
 
   it('turns on two-step verification through the API, as the MFA page does', async () => {
-    const signIn = await fetch(`${baseUrl}/v1/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: baseUrl },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD, transport: 'bearer', client_id: 'cli' }),
-    });
-    const { token } = (await signIn.json()) as { token: string };
-    const auth = { 'Content-Type': 'application/json', Origin: baseUrl, Authorization: `Bearer ${token}` };
-    const started = await fetch(`${baseUrl}/v1/me/mfa/totp`, { method: 'POST', headers: auth, body: '{}' });
-    expect(started.status).toBe(200);
-    secret = ((await started.json()) as { secret: string }).secret;
-    const confirmed = await fetch(`${baseUrl}/v1/me/mfa/totp/confirm`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ code: nextCode(), sign_out_others: false }),
-    });
-    expect(confirmed.status).toBe(200);
-    recoveryCodes = ((await confirmed.json()) as { recovery_codes: string[] }).recovery_codes;
+    ({ secret, recoveryCodes } = await turnOnTwoStep(baseUrl, { email: EMAIL, password: PASSWORD }, (s) => {
+      secret = s;
+      return nextCode();
+    }));
   });
 
   it('keeps "Verify" and "Back to email and password" apart, at 1280 and at 375', async () => {

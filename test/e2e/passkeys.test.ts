@@ -23,6 +23,7 @@ import {
   screenshot,
   signUp,
   startSessiond,
+  turnOnTwoStep,
   type RunningServer,
 } from './support.js';
 
@@ -164,25 +165,9 @@ describe('passkeys in Chromium with a virtual authenticator', () => {
   });
 
   it('uses the passkey as the second step after the password', async () => {
-    // Two-step verification on, through the API as the two-step page does it (from a CLI session,
-    // without signing this browser out: sign_out_others false).
-    const signIn = await fetch(`${baseUrl}/v1/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Origin: baseUrl },
-      body: JSON.stringify({ email: EMAIL, password: PASSWORD, transport: 'bearer', client_id: 'cli' }),
-    });
-    const { token } = (await signIn.json()) as { token: string };
-    const auth = { 'Content-Type': 'application/json', Origin: baseUrl, Authorization: `Bearer ${token}` };
-    const started = await fetch(`${baseUrl}/v1/me/mfa/totp`, { method: 'POST', headers: auth, body: '{}' });
-    expect(started.status).toBe(200);
-    const { secret } = (await started.json()) as { secret: string };
-    const code = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
-    const confirmed = await fetch(`${baseUrl}/v1/me/mfa/totp/confirm`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ code, sign_out_others: false }),
-    });
-    expect(confirmed.status).toBe(200);
+    await turnOnTwoStep(baseUrl, { email: EMAIL, password: PASSWORD }, (secret) =>
+      new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30 }).generate(),
+    );
 
     await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
     await signOut();

@@ -107,6 +107,36 @@ export async function signUp(baseUrl: string, account: { email: string; password
   if (res.status !== 201) throw new Error(`sign-up answered ${res.status}: ${await res.text()}`);
 }
 
+/**
+ * Turns two-step verification on for an account through the API, as the two-step page does, from
+ * a CLI session of its own (no browser of the test is signed out: sign_out_others false).
+ * `codeFor` gives an authenticator code for the secret. Returns the secret and the recovery codes.
+ */
+export async function turnOnTwoStep(
+  baseUrl: string,
+  account: { email: string; password: string },
+  codeFor: (secret: string) => string,
+): Promise<{ secret: string; recoveryCodes: string[] }> {
+  const json = { 'Content-Type': 'application/json', Origin: baseUrl };
+  const signIn = await fetch(`${baseUrl}/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ ...account, transport: 'bearer', client_id: 'cli' }),
+  });
+  const { token } = (await signIn.json()) as { token: string };
+  const auth = { ...json, Authorization: `Bearer ${token}` };
+  const started = await fetch(`${baseUrl}/v1/me/mfa/totp`, { method: 'POST', headers: auth, body: '{}' });
+  if (started.status !== 200) throw new Error(`two-step enrolment answered ${started.status}: ${await started.text()}`);
+  const { secret } = (await started.json()) as { secret: string };
+  const confirmed = await fetch(`${baseUrl}/v1/me/mfa/totp/confirm`, {
+    method: 'POST',
+    headers: auth,
+    body: JSON.stringify({ code: codeFor(secret), sign_out_others: false }),
+  });
+  if (confirmed.status !== 200) throw new Error(`two-step confirmation answered ${confirmed.status}: ${await confirmed.text()}`);
+  return { secret, recoveryCodes: ((await confirmed.json()) as { recovery_codes: string[] }).recovery_codes };
+}
+
 /** Headless Chromium with this machine's flags; `launch()` gives each run a fresh temporary profile. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt install chromium; never downloaded)`);
