@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: sessiond's performance on this machine, in parts (all by default; choose with
- * `--only=validation,list,revocation,scale,sdk`), one file each under bench/parts/:
+ * `--only=validation,list,revocation,scale,sdk,scale-out`), one file each under bench/parts/:
  *
  * - validation: `GET /v1/me/session` with valid cookies (10,000 sessions in a SQLite file), and
  *   `POST /v1/introspect` with a service key for the same sessions, each against its same-bytes
@@ -14,6 +14,11 @@
  *   with LISTEN/NOTIFY; and Better Auth's cookie cache accepting a revoked session.
  * - scale: 1,000,000 sessions in PostgreSQL: cold and warm validation, cache and table bytes.
  * - sdk: the SDK's `verify` calls per second in-process with a warm cache (bench/sdk-client.ts).
+ * - scale-out (issue 17; about 5 minutes): revocations per second each bus (PostgreSQL
+ *   LISTEN/NOTIFY, Redis pub/sub) sustains before time to effect's p99 passes 50 ms; time to effect
+ *   and subscriber CPU with 10, 50 and 200 subscribing buses; revoke-all of one user's 100,000
+ *   sessions and purge of 1,000,000 ended sessions, each while other sessions are read. The
+ *   capacity model built on them is docs/scale.md.
  *
  * Better Auth's side of the comparisons is in bench/parts/better-auth.ts, and what every part
  * shares (starting servers, the load generator, seeding) in bench/parts/shared.ts.
@@ -27,6 +32,9 @@
  *
  * Options: --only=<parts>, --skip-build (use dist/ as it is), --loader=wrk|autocannon,
  * --duration=<s>, --runs=<n>, --revocations=<n>, --scale-sessions=<n>, --scale-sample=<n>,
+ * --scale-out-step=<s> (each bus step, default 3), --scale-out-rate=<n> (fan-out revocations per
+ * second, 100), --scale-out-subscribers=<n,n,…> (10,50,200), --scale-out-revoke-all=<n> (100,000),
+ * --scale-out-purge=<n> (ended sessions purged, 1,000,000; the issue's 10 M takes about ten times as long),
  * --no-write (print only), --dist=<dir> (measure another build; implies --no-write and
  * --skip-build), --profile (validation only: one run per target under the V8 CPU profiler,
  * summary printed; implies --no-write because the profiler slows the servers down).
@@ -38,6 +46,7 @@ import path from 'node:path';
 import { stopAllSpawned } from '../test/support/serve-process.js';
 import { listPart } from './parts/list.js';
 import { revocationPart } from './parts/revocation.js';
+import { scaleOutPart } from './parts/scale-out.js';
 import { scalePart } from './parts/scale.js';
 import { sdkPart } from './parts/sdk.js';
 import { PARTS, ROOT, build, elapsedSeconds, log, which, type Bench, type BenchOptions, type Part } from './parts/shared.js';
@@ -52,6 +61,7 @@ const RUN: Record<Part, (bench: Bench) => Promise<void>> = {
   revocation: revocationPart,
   scale: scalePart,
   sdk: sdkPart,
+  'scale-out': scaleOutPart,
 };
 
 function parseOptions(argv: string[]): BenchOptions {
@@ -77,6 +87,13 @@ function parseOptions(argv: string[]): BenchOptions {
     revocations: Number(option('revocations') ?? 1_000),
     scaleSessions: Number(option('scale-sessions') ?? 1_000_000),
     scaleSample: Number(option('scale-sample') ?? 3_000),
+    scaleOut: {
+      stepSeconds: Number(option('scale-out-step') ?? 3),
+      fanOutRate: Number(option('scale-out-rate') ?? 100),
+      subscribers: (option('scale-out-subscribers') ?? '10,50,200').split(',').map(Number),
+      revokeAllSessions: Number(option('scale-out-revoke-all') ?? 100_000),
+      purgeSessions: Number(option('scale-out-purge') ?? 1_000_000),
+    },
   };
 }
 

@@ -37,7 +37,7 @@ export const REDIS_URL = process.env.SESSIOND_BENCH_REDIS_URL ?? 'redis://127.0.
 /** A server is given this long to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 15_000;
 
-export const PARTS = ['validation', 'list', 'revocation', 'scale', 'sdk'] as const;
+export const PARTS = ['validation', 'list', 'revocation', 'scale', 'sdk', 'scale-out'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -62,6 +62,8 @@ export interface BenchOptions {
   /** Scale: sessions generated in PostgreSQL, and how many of them are validated. */
   scaleSessions: number;
   scaleSample: number;
+  /** Scale-out (bench/parts/scale-out.ts): seconds per bus step, fan-out rate and sizes, revoke-all and purge sizes. */
+  scaleOut: { stepSeconds: number; fanOutRate: number; subscribers: number[]; revokeAllSessions: number; purgeSessions: number };
 }
 
 /** What a part gets: the options, a scratch directory, the machine, and where its sections go. */
