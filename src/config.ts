@@ -138,11 +138,11 @@ export const SETTINGS: readonly AnySetting[] = [
     flag: 'db',
     env: 'SESSIOND_DATABASE_URL',
     default: 'sqlite:./data/sessiond.db',
-    doc: 'Database: `sqlite:<path>`, `sqlite::memory:` or `postgres://user@host:port/db`.',
+    doc: 'Database: `sqlite:<path>`, `sqlite::memory:`, `postgres://user@host:port/db`, or `mysql://user@host:port/db` (also `mariadb://`; needs `--redis`).',
     parse: (v) =>
-      typeof v === 'string' && /^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(v)
+      typeof v === 'string' && /^(sqlite:.+|postgres(ql)?:\/\/.+|(mysql|mariadb):\/\/.+)$/.test(v)
         ? ok(v)
-        : fail(`db must be sqlite:<path>, sqlite::memory: or postgres://… (got ${JSON.stringify(redactUrl(String(v)))})`),
+        : fail(`db must be sqlite:<path>, sqlite::memory:, postgres://… or mysql://… (got ${JSON.stringify(redactUrl(String(v)))})`),
   },
   {
     key: 'redisUrl',

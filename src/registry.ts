@@ -164,7 +164,7 @@ const TOUCH_FLUSH_INTERVAL_MS = 1_000;
 
 /**
  * The revocation bus. PostgreSQL with Redis: both (dual-revocation-bus.ts says why); PostgreSQL
- * alone: LISTEN/NOTIFY; a SQLite file: its `revocation_log`, which every process on the file
+ * alone: LISTEN/NOTIFY; MySQL: Redis, required; a SQLite file: its `revocation_log`, which every process on the file
  * (the server, the CLI) reads before trusting its cache; in-memory SQLite: in-process; SQLite with
  * Redis configured: Redis, so that SDK clients listening there hear revocations. Failed publishes are retried in the background.
  */
@@ -178,6 +178,12 @@ async function openBus(
   redisPrefix: string | null,
 ): Promise<RevocationBus> {
   const sqliteFile = engine === 'sqlite' ? config.databaseUrl.slice('sqlite:'.length) : null;
+  // MySQL has no LISTEN/NOTIFY and its nodes share no file: without Redis a revocation on one
+  // node (or from the CLI) would not reach the others' caches. Refuse rather than serve stale.
+  if (engine === 'mysql' && !config.redisUrl && choice === undefined)
+    throw new ConfigError([
+      'MySQL and MariaDB carry revocations to every node on Redis: set --redis (SESSIOND_REDIS_URL), the same on every node and for the CLI',
+    ]);
   const kind =
     choice ??
     (config.redisUrl
@@ -215,9 +221,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   // Adapters report the errors they recover from here, from the first connection on.
   const adapterErrors = new AdapterErrors(logger);
   const { db, engine } = connect(config.databaseUrl, { onError: adapterErrors.reporter('postgres-pool') });
-  // PostgreSQL: validation reads and the readiness ping fail closed within a second when the
-  // database goes silent; SQLite is in-process and needs no deadline.
-  const store = kyselyStore(db, engine === 'postgres' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {});
+  // PostgreSQL and MySQL: validation reads and the readiness ping fail closed within a second when
+  // the database goes silent; SQLite is in-process and needs no deadline.
+  const store = kyselyStore(db, engine !== 'sqlite' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {});
   // What is open so far, closed in reverse if a later step fails (GeoIP, the bus): a failed
   // start leaves no pool or Redis connection behind.
   const opened: (() => unknown)[] = [() => store.close()];
@@ -397,7 +403,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
     const policies = new Policies({
       // Validation reads members' policies: the same sub-second deadline as the session lookup.
-      store: kyselyPolicyStore(db, engine === 'postgres' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {}),
+      store: kyselyPolicyStore(db, engine !== 'sqlite' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {}),
       workspaces,
       audit: workspaceStore,
       revocation,

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { fixedClock, type TestClock } from '../../src/core/testing/fakes.js';
 import { buildApp } from '../../src/http/app.js';
 import { createRegistry, type Registry } from '../../src/registry.js';
-import { freshDatabase, type TestDatabase } from './databases.js';
+import { freshDatabase, type Engine, type TestDatabase } from './databases.js';
 import { testKeyFile } from './secret-key.js';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -85,12 +85,12 @@ export function browserWith(
 }
 
 export async function harness(
-  engine: 'sqlite' | 'postgres',
+  engine: Engine,
   overrides: Partial<Record<keyof Config, string | boolean>> = {},
   file?: string,
 ): Promise<Harness> {
   const database = await freshDatabase(engine, file);
-  const keyFile = engine === 'postgres' ? { secretKeyFile: testKeyFile() } : {};
+  const keyFile = engine !== 'sqlite' ? { secretKeyFile: testKeyFile() } : {};
   // Sign-up is direct (201) and effectively unlimited unless a test says otherwise: suites create
   // many accounts from 127.0.0.1, and some configure mail (which would make it `email`).
   const signUpDefaults = { signUpMode: 'direct', signUpIpLimit: '100000/1m' };
@@ -107,7 +107,10 @@ export async function harness(
     },
   });
   const start = async () => {
-    const reg = await createRegistry(config, { clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, logStream });
+    // One node in this process: on MySQL, which otherwise asks for Redis, revocations stay in it
+    // (the multi-node suites run MySQL with Redis).
+    const bus = engine === 'mysql' && !config.redisUrl ? { bus: 'memory' as const } : {};
+    const reg = await createRegistry(config, { clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, logStream, ...bus });
     const built = await buildApp(reg, { logStream });
     await built.ready();
     return { registry: reg, app: built };

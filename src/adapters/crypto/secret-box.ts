@@ -8,6 +8,7 @@ import { createCipheriv, createDecipheriv, createHmac, hash, hkdfSync, randomByt
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { SecretBox } from '../../core/ports/secret-box.js';
+import type { Engine } from '../kysely/engine.js';
 
 export const KEY_BYTES = 32;
 const SEALED = /^v1\.([A-Za-z0-9_-]{8})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]+)$/;
@@ -111,19 +112,19 @@ export function defaultKeyFile(databaseUrl: string): string | null {
   return join(dirname(resolve(databaseUrl.slice('sqlite:'.length))), 'sessiond.key');
 }
 
-/** Where PostgreSQL without a key file keeps its shared key: one key-file line, and whether this call made it. */
+/** Where a shared database (PostgreSQL, MySQL) without a key file keeps its shared key: one key-file line, and whether this call made it. */
 export type SharedKeySource = () => Promise<{ line: string; created: boolean }>;
 
 /**
  * The SecretBox a server starts with. `--secret-key-file` when given (it must exist). Without it:
  * a SQLite file gets `sessiond.key` next to it, created on first start (with a warning: back it up
  * with the database, or sealed secrets are lost); an in-memory SQLite a key that dies with the
- * process, as its data does; PostgreSQL the key kept in the database (`sharedKey`): the first node
+ * process, as its data does; PostgreSQL and MySQL the key kept in the database (`sharedKey`): the first node
  * generates it and every node reads it, so all of them share one key. That key lives with the data
  * it protects, so every start warns that a database dump exposes the TOTP secrets.
  */
 export async function openSecretBox(
-  options: { keyFile: string | null; databaseUrl: string; engine: 'sqlite' | 'postgres'; sharedKey?: SharedKeySource },
+  options: { keyFile: string | null; databaseUrl: string; engine: Engine; sharedKey?: SharedKeySource },
   warn: (message: string) => void,
 ): Promise<SecretBox> {
   if (options.keyFile !== null) {
@@ -133,8 +134,8 @@ export async function openSecretBox(
       );
     return aesGcmSecretBox(readKeyFile(options.keyFile));
   }
-  if (options.engine === 'postgres') {
-    if (!options.sharedKey) throw new Error('PostgreSQL without --secret-key-file needs the database to keep the secret key');
+  if (options.engine !== 'sqlite') {
+    if (!options.sharedKey) throw new Error('A shared database without --secret-key-file needs the database to keep the secret key');
     const { line, created } = await options.sharedKey();
     warn(
       `${created ? 'generated the secret key and stored it in' : 'the secret key is read from'} the database (table secret_keys): ` +

@@ -1,18 +1,21 @@
 /**
- * Opens the database named by a URL: `sqlite:<path>`, `sqlite::memory:` or `postgres://…`.
- * Both engines sit behind the same Kysely query layer; only the dialect differs.
+ * Opens the database named by a URL: `sqlite:<path>`, `sqlite::memory:`, `postgres://…`, or
+ * `mysql://…` / `mariadb://…`. Every engine sits behind the same Kysely query layer; what differs
+ * is in engine.ts.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, MysqlDialect, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import mysql from 'mysql2';
 import pg from 'pg';
 import { redactUrl } from '../../core/redact.js';
 import type { OnAdapterError } from '../adapter-errors.js';
 import type { Database, Db } from './database.js';
+import { mysqlPlugin, type Engine } from './engine.js';
 import { migrationProvider } from './migrations/index.js';
 
-export type Engine = 'sqlite' | 'postgres';
+export type { Engine } from './engine.js';
 
 export interface Connection {
   db: Db;
@@ -61,6 +64,30 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
     pool.on('error', options.onError ?? (() => {}));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
   }
+  if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
+    const pool = mysql.createPool({
+      uri: url.replace(/^mariadb:/, 'mysql:'),
+      connectionLimit: options.poolSize ?? 10,
+      charset: 'utf8mb4',
+      // Sums and products come back as numbers, like PostgreSQL's and SQLite's (times are BIGINT
+      // milliseconds, inside Number's exact range).
+      decimalNumbers: true,
+      connectTimeout: QUERY_TIMEOUT_MS,
+      enableKeepAlive: true,
+    });
+    pool.on('connection', (connection) => connection.on('error', options.onError ?? (() => {})));
+    const dialect = new MysqlDialect({
+      pool,
+      // Read committed, as on PostgreSQL: a statement sees what committed before it (the stores'
+      // conditional writes are written for it), and strict: a value that does not fit is an
+      // error, never silently cut or zeroed.
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw('set session transaction isolation level read committed'));
+        await connection.executeQuery(CompiledQuery.raw("set session sql_mode = 'TRADITIONAL'"));
+      },
+    });
+    return { db: new Kysely<Database>({ dialect, plugins: [mysqlPlugin()] }), engine: 'mysql' };
+  }
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -74,7 +101,7 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
     database.pragma('busy_timeout = 5000');
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), engine: 'sqlite' };
   }
-  throw new Error(`Unsupported database URL (expected sqlite:<path>, sqlite::memory: or postgres://…): ${redactUrl(url)}`);
+  throw new Error(`Unsupported database URL (expected sqlite:<path>, sqlite::memory:, postgres://… or mysql://…): ${redactUrl(url)}`);
 }
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */

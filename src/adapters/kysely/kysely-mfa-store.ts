@@ -1,10 +1,11 @@
 /**
- * The MfaStore port over Kysely (SQLite and PostgreSQL). Single use is enforced by conditional
+ * The MfaStore port over Kysely (SQLite, PostgreSQL and MySQL). Single use is enforced by conditional
  * UPDATEs (`… where used_at is null`), so two concurrent requests cannot both spend one code,
  * one TOTP step or one challenge.
  */
 import type { MfaChallengeRecord, MfaStore } from '../../core/ports/mfa-store.js';
 import type { Db } from './database.js';
+import { engineOf } from './engine.js';
 
 export function kyselyMfaStore(db: Db): MfaStore {
   return {
@@ -25,14 +26,22 @@ export function kyselyMfaStore(db: Db): MfaStore {
       // enabled one is left alone (no row written). Read-then-delete let a restart racing the
       // confirmation delete the factor that had just been enabled, and two racing restarts
       // both insert (a primary-key error).
-      const result = await db
-        .insertInto('mfa_totp')
-        .values({ user_id: userId, secret, created_at: now, enabled_at: null, last_used_step: null })
-        .onConflict((oc) =>
-          oc.column('user_id').doUpdateSet({ secret, created_at: now, last_used_step: null }).where('mfa_totp.enabled_at', 'is', null),
-        )
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+      const save = (trx: Db) =>
+        trx
+          .insertInto('mfa_totp')
+          .values({ user_id: userId, secret, created_at: now, enabled_at: null, last_used_step: null })
+          .onConflict((oc) =>
+            oc.column('user_id').doUpdateSet({ secret, created_at: now, last_used_step: null }).where('mfa_totp.enabled_at', 'is', null),
+          )
+          .executeTakeFirst();
+      if (engineOf(db) !== 'mysql') return Number((await save(db)).numInsertedOrUpdatedRows ?? 0) > 0;
+      // MySQL counts a row its upsert left as it was like an inserted one: ask first, under a lock.
+      return db.transaction().execute(async (trx) => {
+        const found = await trx.selectFrom('mfa_totp').select('enabled_at').where('user_id', '=', userId).forUpdate().executeTakeFirst();
+        if (found && found.enabled_at !== null) return false;
+        await save(trx);
+        return true;
+      });
     },
 
     async enableTotp(userId, step, codeHashes, now) {

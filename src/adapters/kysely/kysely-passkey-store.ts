@@ -1,10 +1,12 @@
 /**
- * The PasskeyStore port over Kysely (SQLite and PostgreSQL). A challenge is consumed by one
- * `delete … returning`, so two answers racing for it cannot both get it; a use is recorded by an
- * UPDATE conditional on the counter it was checked against.
+ * The PasskeyStore port over Kysely (SQLite, PostgreSQL, MySQL). A challenge is consumed by one
+ * `delete … returning` (on MySQL, read locked then deleted in one transaction), so two answers
+ * racing for it cannot both get it; a use is recorded by an UPDATE conditional on the counter it
+ * was checked against.
  */
 import type { PasskeyRecord, PasskeyStore } from '../../core/ports/passkey-store.js';
 import type { Db, PasskeysTable } from './database.js';
+import { engineOf } from './engine.js';
 
 function toRecord(row: PasskeysTable): PasskeyRecord {
   return {
@@ -24,6 +26,8 @@ function toRecord(row: PasskeysTable): PasskeyRecord {
 }
 
 export function kyselyPasskeyStore(db: Db): PasskeyStore {
+  // MySQL has neither UPDATE nor DELETE … RETURNING: there the row is locked and read, then written.
+  const returning = engineOf(db) !== 'mysql';
   return {
     async insertPasskey(p, max) {
       return db.transaction().execute(async (trx) => {
@@ -86,18 +90,25 @@ export function kyselyPasskeyStore(db: Db): PasskeyStore {
     },
 
     async renamePasskey(userId, id, name) {
-      const row = await db
-        .updateTable('passkeys')
-        .set({ name })
-        .where('user_id', '=', userId)
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
+      const rename = (trx: Db) => trx.updateTable('passkeys').set({ name }).where('user_id', '=', userId).where('id', '=', id);
+      const row = returning
+        ? await rename(db).returningAll().executeTakeFirst()
+        : await db.transaction().execute(async (trx) =>
+            Number((await rename(trx).executeTakeFirst()).numUpdatedRows) === 0
+              ? undefined
+              : trx.selectFrom('passkeys').selectAll().where('id', '=', id).executeTakeFirst(),
+          );
       return row ? toRecord(row) : null;
     },
 
     async deletePasskey(userId, id) {
-      const row = await db.deleteFrom('passkeys').where('user_id', '=', userId).where('id', '=', id).returningAll().executeTakeFirst();
+      const row = returning
+        ? await db.deleteFrom('passkeys').where('user_id', '=', userId).where('id', '=', id).returningAll().executeTakeFirst()
+        : await db.transaction().execute(async (trx) => {
+            const found = await trx.selectFrom('passkeys').selectAll().where('user_id', '=', userId).where('id', '=', id).forUpdate().executeTakeFirst();
+            if (found) await trx.deleteFrom('passkeys').where('id', '=', id).execute();
+            return found;
+          });
       return row ? toRecord(row) : null;
     },
 
@@ -126,7 +137,14 @@ export function kyselyPasskeyStore(db: Db): PasskeyStore {
     },
 
     async consumeChallenge(challengeHash, now) {
-      const row = await db.deleteFrom('webauthn_challenges').where('challenge_hash', '=', challengeHash).returningAll().executeTakeFirst();
+      const row = returning
+        ? await db.deleteFrom('webauthn_challenges').where('challenge_hash', '=', challengeHash).returningAll().executeTakeFirst()
+        : await db.transaction().execute(async (trx) => {
+            const found = await trx.selectFrom('webauthn_challenges').selectAll().where('challenge_hash', '=', challengeHash).forUpdate().executeTakeFirst();
+            // Only the transaction whose DELETE removed it gets it: a racing one waited on the lock and reads nothing.
+            if (found) await trx.deleteFrom('webauthn_challenges').where('challenge_hash', '=', challengeHash).execute();
+            return found;
+          });
       if (!row || Number(row.expires_at) <= now) return null;
       return {
         challengeHash: row.challenge_hash,

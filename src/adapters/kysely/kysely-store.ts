@@ -1,13 +1,16 @@
 /**
- * The Store port over Kysely, for SQLite and PostgreSQL alike. Bulk revocations are single
+ * The Store port over Kysely, for SQLite, PostgreSQL and MySQL alike. Bulk revocations are single
  * UPDATE statements (atomic, and never capped by a page size); password change and its
- * revocations share one transaction.
+ * revocations share one transaction. Where MySQL lacks a form (UPDATE … RETURNING, a statement
+ * reading the table it changes), it writes first and reads the rows it holds locked, in one
+ * transaction (engine.ts).
  */
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '../../core/ports/store.js';
 import type { RevokeReason, SessionRecord } from '../../core/session.js';
 import type { UserProfile, UserRecord } from '../../core/user.js';
-import type { Db, ServiceKeysTable, SessionAddressesTable, SessionsTable, UsersTable } from './database.js';
+import type { Database, Db, ServiceKeysTable, SessionAddressesTable, SessionsTable, UsersTable } from './database.js';
+import { deleteBatch, engineOf } from './engine.js';
 import { kyselySecurityStore } from './kysely-security-store.js';
 
 export interface KyselyStoreOptions {
@@ -47,6 +50,8 @@ const INSERT_CHUNK = 500;
 
 export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
   const { readTimeoutMs } = options;
+  // MySQL has no UPDATE … RETURNING: there the row is updated, then read back under its lock.
+  const returning = engineOf(db) !== 'mysql';
   return {
     ...kyselySecurityStore(db),
 
@@ -142,17 +147,25 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async revokeSession(id, userId, reason, now, detail = null) {
+      const end = (trx: Db) =>
+        trx
+          .updateTable('sessions')
+          .set({ revoked_at: now, revoke_reason: reason, revoke_detail: detail })
+          .where('id', '=', id)
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .where('expires_at', '>', now);
       // RETURNING (SQLite 3.35+, PostgreSQL): the ended row comes back with the same statement.
-      const result = await db
-        .updateTable('sessions')
-        .set({ revoked_at: now, revoke_reason: reason, revoke_detail: detail })
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now)
-        .returningAll()
-        .executeTakeFirst();
-      return result ? fromSessionRow(result) : null;
+      if (returning) {
+        const result = await end(db).returningAll().executeTakeFirst();
+        return result ? fromSessionRow(result) : null;
+      }
+      return db.transaction().execute(async (trx) => {
+        const { numUpdatedRows } = await end(trx).executeTakeFirst();
+        if (Number(numUpdatedRows) === 0) return null;
+        const row = await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+        return fromSessionRow(row);
+      });
     },
 
     async revokeSessions(selector, reason, now) {
@@ -164,24 +177,27 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
       return db
         .transaction()
         .execute(async (trx) => {
-          const ended =
-            listed.length === 0
-              ? []
-              : await trx
-                  .updateTable('sessions')
-                  .set({ revoked_at: now, revoke_reason: reason })
-                  .where(
-                    'id',
-                    'in',
-                    listed.map((s) => s.id),
-                  )
-                  .where('user_id', 'in', [...new Set(listed.map((s) => s.userId))])
-                  .where('revoked_at', 'is', null)
-                  .where('expires_at', '>', now)
-                  .returning(['id', 'user_id'])
-                  .execute();
+          const live = (eb: ExpressionBuilder<Database, 'sessions'>) =>
+            eb.and([
+              eb(
+                'id',
+                'in',
+                listed.map((s) => s.id),
+              ),
+              eb('user_id', 'in', [...new Set(listed.map((s) => s.userId))]),
+              eb('revoked_at', 'is', null),
+              eb('expires_at', '>', now),
+            ]);
+          const end = () => trx.updateTable('sessions').set({ revoked_at: now, revoke_reason: reason }).where(live);
+          let ended: { id: string; user_id: string }[] = [];
+          if (listed.length > 0 && returning) ended = await end().returning(['id', 'user_id']).execute();
+          else if (listed.length > 0) {
+            // Locked as they are read: no other writer ends one of them in between.
+            ended = await trx.selectFrom('sessions').select(['id', 'user_id']).where(live).forUpdate().execute();
+            if (ended.length > 0) await end().execute();
+          }
           if (progress) {
-            const moved = await trx
+            const advance = trx
               .updateTable('incident_operations')
               .set((eb) => ({
                 revoked: eb('revoked', '+', ended.length),
@@ -189,9 +205,12 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
                 cursor: progress.cursor,
               }))
               .where('id', '=', progress.incidentId)
-              .where('batches', '=', progress.batchesBefore)
-              .returning('revoked')
-              .executeTakeFirst();
+              .where('batches', '=', progress.batchesBefore);
+            const moved = returning
+              ? await advance.returning('revoked').executeTakeFirst()
+              : Number((await advance.executeTakeFirst()).numUpdatedRows) === 0
+                ? undefined
+                : await trx.selectFrom('incident_operations').select('revoked').where('id', '=', progress.incidentId).executeTakeFirst();
             // Rolls the batch back: its sessions stay as they were.
             if (!moved) throw lost;
             const { revoked } = moved;
@@ -267,15 +286,18 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
       return db.transaction().execute(async (trx) => {
         // The row as it ended comes back with the UPDATE; its successor copies every column, so
         // whatever a session carries (recent authentication, a hold) moves with it.
-        const ended = await trx
+        const end = trx
           .updateTable('sessions')
           .set({ revoked_at: now, revoke_reason: reason })
           .where('id', '=', id)
           .where('user_id', '=', userId)
           .where('revoked_at', 'is', null)
-          .where('expires_at', '>', now)
-          .returningAll()
-          .executeTakeFirst();
+          .where('expires_at', '>', now);
+        const ended = returning
+          ? await end.returningAll().executeTakeFirst()
+          : Number((await end.executeTakeFirst()).numUpdatedRows) === 0
+            ? undefined
+            : await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
         if (!ended) return null;
         const row: SessionsTable = {
           ...ended,
@@ -448,8 +470,7 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
         .select('id')
         .where((eb) => eb.or([eb('revoked_at', '<', endedBefore), eb('expires_at', '<', endedBefore)]))
         .limit(limit);
-      const result = await db.deleteFrom('sessions').where('id', 'in', batch).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deleteBatch(db, 'sessions', 'id', batch);
     },
 
     async insertUser(user) {
@@ -585,18 +606,14 @@ async function revokeMatching(db: Db, selector: RevokeSelector, reason: RevokeRe
     .where('expires_at', '>', now);
   if (selector.exceptSessionId) query = query.where('id', '!=', selector.exceptSessionId);
   const deviceOf = selector.deviceOfSessionId;
-  if (deviceOf !== undefined)
+  if (deviceOf !== undefined) {
     // That session, and the user's others whose device is its device (none when it has no device).
-    query = query.where((eb) =>
-      eb.or([
-        eb('id', '=', deviceOf),
-        eb(
-          'device_id',
-          '=',
-          eb.selectFrom('sessions as d').select('d.device_id').where('d.id', '=', deviceOf).where('d.user_id', '=', selector.userId),
-        ),
-      ]),
-    );
+    const device = db.selectFrom('sessions as d').select('d.device_id').where('d.id', '=', deviceOf).where('d.user_id', '=', selector.userId);
+    // MySQL refuses an UPDATE that reads its own table: there the device is read first (a
+    // session's device never changes, so nothing can move in between).
+    const deviceId = engineOf(db) === 'mysql' ? ((await device.executeTakeFirst())?.device_id ?? null) : device;
+    query = query.where((eb) => eb.or([eb('id', '=', deviceOf), eb('device_id', '=', deviceId)]));
+  }
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -1,14 +1,15 @@
 /**
- * The WorkspaceStore port over Kysely (SQLite and PostgreSQL). An invitation is spent and its
+ * The WorkspaceStore port over Kysely (SQLite, PostgreSQL and MySQL). An invitation is spent and its
  * membership written in one transaction, by a conditional UPDATE (`… where used_at is null and
  * expires_at > now`), so of two racing uses one wins. The audit log is only ever inserted into,
  * but for the purge of entries past their workspace's retention (and the database refuses anything
  * else: migrations 0010 and 0017).
  */
-import { PostgresAdapter, sql, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { WorkspaceStore } from '../../core/ports/workspace-store.js';
 import { higherRole, type AuditEntry, type InvitationRecord, type MembershipRecord, type WorkspaceRecord } from '../../core/workspaces.js';
 import type { AuditLogTable, Db, WorkspaceInvitationsTable, WorkspaceMembersTable, WorkspacesTable } from './database.js';
+import { databaseNowMs, deleteBatch, engineOf } from './engine.js';
 
 export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
   return {
@@ -202,10 +203,11 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
     },
 
     async purgeExpiredAudit(now, limit) {
-      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      const engine = engineOf(db);
+      const postgres = engine === 'postgres';
       // The trigger judges each row's age by the database's clock: ask for no row it would refuse
       // (an application clock a little ahead must not fail the whole batch), as well as by `now`.
-      const databaseNow = postgres ? sql`(extract(epoch from now()) * 1000)::bigint` : sql`(cast(strftime('%s', 'now') as integer) * 1000)`;
+      const databaseNow = databaseNowMs(engine);
       const retention = sql`cast(w.audit_retention_days as bigint) * ${sql.lit(DAY_MS)}`;
       return db.transaction().execute(async (trx) => {
         // The permit the trigger asks for, seen by this transaction only (migration 0017).
@@ -224,9 +226,9 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
           .where(sql<boolean>`a.at < cast(${now} as bigint) - ${retention}`)
           .where(sql<boolean>`a.at < ${databaseNow} - ${retention}`)
           .limit(limit);
-        const result = await trx.deleteFrom('audit_log').where('seq', 'in', batch).executeTakeFirst();
+        const deleted = await deleteBatch(trx, 'audit_log', 'seq', batch);
         if (!postgres) await trx.deleteFrom('audit_purge_permit').execute();
-        return Number(result.numDeletedRows);
+        return deleted;
       });
     },
 

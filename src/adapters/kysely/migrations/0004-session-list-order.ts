@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { dropIndex } from '../engine.js';
 
 /** Paged listings read a user's live sessions newest activity first, resuming after a cursor. */
 export const sessionListOrder: Migration = {
@@ -11,6 +12,6 @@ export const sessionListOrder: Migration = {
       .execute();
   },
   async down(db: Kysely<unknown>) {
-    await db.schema.dropIndex('sessions_user_activity').execute();
+    await dropIndex(db, 'sessions_user_activity', 'sessions').execute();
   },
 };

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { engineOf, sequenceColumn } from '../engine.js';
 
 /**
  * Workspaces (issue "Workspaces and security owners"): the workspace with its security owner,
@@ -7,7 +8,7 @@ import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
  * the audit log.
  *
  * The audit log is append-only in the database as well as in code: a trigger refuses UPDATE and
- * DELETE on both engines (and TRUNCATE on PostgreSQL), so neither a bug nor someone holding the
+ * DELETE on every engine (and TRUNCATE on PostgreSQL), so neither a bug nor someone holding the
  * application's credentials edits history through it.
  */
 export const workspaces: Migration = {
@@ -49,13 +50,12 @@ export const workspaces: Migration = {
       .execute();
     await db.schema.createIndex('workspace_invitations_workspace').on('workspace_invitations').column('workspace_id').execute();
 
-    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    const engine = engineOf(db);
+    const seq = sequenceColumn(engine);
     await db.schema
       .createTable('audit_log')
       // The log's order: entries appended in the same millisecond still read in the order written.
-      .addColumn('seq', postgres ? 'bigint' : 'integer', (c) =>
-        postgres ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement(),
-      )
+      .addColumn('seq', seq.type, seq.build)
       .addColumn('id', 'text', (c) => c.notNull().unique())
       .addColumn('workspace_id', 'text', (c) => c.notNull())
       .addColumn('at', 'bigint', (c) => c.notNull())
@@ -71,7 +71,7 @@ export const workspaces: Migration = {
     // The trail is read per workspace, newest first, by `seq` cursor.
     await db.schema.createIndex('audit_log_workspace_seq').on('audit_log').columns(['workspace_id', 'seq']).execute();
 
-    if (postgres) {
+    if (engine === 'postgres') {
       await sql`
         create function audit_log_append_only() returns trigger language plpgsql as $$
         begin
@@ -82,6 +82,13 @@ export const workspaces: Migration = {
         for each row execute function audit_log_append_only()`.execute(db);
       await sql`create trigger audit_log_no_truncate before truncate on audit_log
         for each statement execute function audit_log_append_only()`.execute(db);
+    } else if (engine === 'mysql') {
+      // MySQL has no TRUNCATE trigger; TRUNCATE needs the DROP privilege, which the application's
+      // account does not need once migrated.
+      await sql`create trigger audit_log_no_update before update on audit_log for each row
+        signal sqlstate '45000' set message_text = 'audit_log is append-only: UPDATE is not allowed'`.execute(db);
+      await sql`create trigger audit_log_no_delete before delete on audit_log for each row
+        signal sqlstate '45000' set message_text = 'audit_log is append-only: DELETE is not allowed'`.execute(db);
     } else {
       await sql`create trigger audit_log_no_update before update on audit_log
         begin select raise(abort, 'audit_log is append-only: UPDATE is not allowed'); end`.execute(db);
@@ -91,7 +98,7 @@ export const workspaces: Migration = {
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('audit_log').execute();
-    if (db.getExecutor().adapter instanceof PostgresAdapter) await sql`drop function if exists audit_log_append_only()`.execute(db);
+    if (engineOf(db) === 'postgres') await sql`drop function if exists audit_log_append_only()`.execute(db);
     await db.schema.dropTable('workspace_invitations').execute();
     await db.schema.dropTable('workspace_members').execute();
     await db.schema.dropTable('workspaces').execute();

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import { dropIndex } from '../engine.js';
 
 /**
  * A session's own history (its page, reachable from its row of Active sessions):
@@ -35,8 +36,8 @@ export const sessionAddresses: Migration = {
     await db.schema.createIndex('security_events_user_session').on('security_events').columns(['user_id', 'session_id']).execute();
   },
   async down(db: Kysely<unknown>) {
-    await db.schema.dropIndex('security_events_user_session').execute();
-    await db.schema.dropIndex('sessions_sign_in').execute();
+    await dropIndex(db, 'security_events_user_session', 'security_events').execute();
+    await dropIndex(db, 'sessions_sign_in', 'sessions').execute();
     await db.schema.alterTable('sessions').dropColumn('sign_in_id').execute();
     await db.schema.dropTable('session_addresses').execute();
   },
