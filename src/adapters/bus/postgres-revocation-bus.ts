@@ -2,12 +2,23 @@
  * Revocation fan-out over PostgreSQL LISTEN/NOTIFY, for deployments with PostgreSQL and no Redis.
  * A dedicated connection listens; notifications are sent on the shared database. Like the Redis
  * bus, a node is live only while it hears its own heartbeat, and reconnects by itself.
+ *
+ * Publishes are batched: one statement is in flight at a time, and every message published while
+ * it runs goes out in the next one (`pg_notify` per message, in order, in one transaction). Each
+ * statement is a round trip and a commit, and PostgreSQL serialises the commits of transactions
+ * that notify; one per revocation capped a node at about 4,000 revocations a second on the bench
+ * machine (docs/scale.md). One per batch lifts that, and keeps the messages in the order they were
+ * published. Each message is still its own notification, so listeners and older nodes read them
+ * as before.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';
 import { DEFAULT_HEARTBEAT, Heartbeat, type BusOptions } from './heartbeat.js';
 import { CHANNEL, decode, encode } from '../../core/revocation-wire.js';
+
+/** Messages per statement at most: payloads are under 200 bytes, so a statement stays under about 200 kB. */
+const MAX_BATCH = 1_000;
 
 export async function postgresRevocationBus(url: string, options: BusOptions = {}): Promise<RevocationBus> {
   const onError = options.onError ?? (() => {});
@@ -21,7 +32,29 @@ export async function postgresRevocationBus(url: string, options: BusOptions = {
   // Known once the database answers; until then nothing is published or heard (not live).
   let channel: string | undefined;
   const channelName = async () => (channel ??= await channelFor(notifier));
-  const notify = async (text: string) => notifier.query('select pg_notify($1, $2)', [await channelName(), text]);
+  const outbox: { text: string; sent: () => void; failed: (err: unknown) => void }[] = [];
+  let flushing: Promise<void> | undefined;
+  const flush = async () => {
+    while (outbox.length > 0) {
+      const batch = outbox.splice(0, MAX_BATCH);
+      try {
+        // unnest keeps the array's order, and so the notifications keep the publishes' order.
+        await notifier.query('select pg_notify($1, payload) from unnest($2::text[]) as payload', [
+          await channelName(),
+          batch.map((m) => m.text),
+        ]);
+        for (const m of batch) m.sent();
+      } catch (err) {
+        for (const m of batch) m.failed(err);
+      }
+    }
+    flushing = undefined;
+  };
+  const notify = (text: string) =>
+    new Promise<void>((sent, failed) => {
+      outbox.push({ text, sent, failed });
+      flushing ??= flush();
+    });
   const heartbeat = new Heartbeat(
     options.heartbeat ?? DEFAULT_HEARTBEAT,
     async () => {
@@ -90,6 +123,8 @@ export async function postgresRevocationBus(url: string, options: BusOptions = {
       const client = listener;
       listener = null;
       await client?.end().catch(() => {});
+      // What was published before close goes out first.
+      await flushing;
       await notifier.end().catch(() => {});
     },
   };
