@@ -38,7 +38,7 @@ import { REDIS_URL, benchSchema, log, pinned, seedSessiond, sleep, type Bench } 
 /** Issue 5's target for time to effect, used as the limit here. */
 const LIMIT_P99_MS = 50;
 /** Offered rates (revocations per second) of the throughput steps, in order; stepping stops at the first failure. */
-const RATES = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000];
+const RATES = [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000];
 /** Subscribers hearing the throughput steps: three nodes, as in the revocation part. */
 const THROUGHPUT_SUBSCRIBERS = 3;
 /** After a step, events still in flight are waited for this long before they count as unheard. */
@@ -237,6 +237,13 @@ const loadAverage = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
+/** Math.max(...values) overflows the stack past about 100,000 values. */
+function maxOf(values: number[]): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);
@@ -259,6 +266,8 @@ interface Step {
   serverCpu: number;
   load: string;
   ok: boolean;
+  /** Failed, and was run again (the next row). */
+  retried?: boolean;
 }
 
 /**
@@ -312,7 +321,7 @@ async function offer(
     heard,
     p50: percentile(effects, 50),
     p99,
-    max: Math.max(...effects),
+    max: maxOf(effects),
     subscriberCpu: heard.cpuSeconds / heard.wallSeconds,
     serverCpu,
     load,
@@ -374,9 +383,15 @@ async function throughput(bench: Bench, run: BusRun): Promise<Step[]> {
     await offer(publisher, subscribers, run.kind, THROUGHPUT_SUBSCRIBERS, 200, 1);
     const steps: Step[] = [];
     for (const rate of RATES) {
-      const step = await offer(publisher, subscribers, run.kind, THROUGHPUT_SUBSCRIBERS, rate, seconds);
-      steps.push(step);
+      let step = await offer(publisher, subscribers, run.kind, THROUGHPUT_SUBSCRIBERS, rate, seconds);
       log(`scale-out: ${fmtStep(step)}`);
+      if (!step.ok) {
+        // Other work on a shared machine can spoil one step: a rate fails only if it fails twice.
+        steps.push({ ...step, retried: true });
+        step = await offer(publisher, subscribers, run.kind, THROUGHPUT_SUBSCRIBERS, rate, seconds);
+        log(`scale-out: again: ${fmtStep(step)}`);
+      }
+      steps.push(step);
       if (!step.ok) break;
     }
     return steps;
@@ -486,6 +501,8 @@ async function generate(
 interface Reads {
   before: number[];
   during: number[];
+  /** Baseline reads per second, and per CPU-second of PostgreSQL's processes and of the reading process. */
+  baseline: { perSecond: number; perPostgresCpuSecond: number; perClientCpuSecond: number };
 }
 
 /**
@@ -498,7 +515,7 @@ async function readWhile<T>(
   baselineMs: number,
   operation: () => Promise<T>,
 ): Promise<{ result: T; seconds: number; reads: Reads }> {
-  const reads: Reads = { before: [], during: [] };
+  const reads: Reads = { before: [], during: [], baseline: { perSecond: NaN, perPostgresCpuSecond: NaN, perClientCpuSecond: NaN } };
   let phase: keyof Reads | 'done' = 'before';
   let missing = 0;
   const loop = async () => {
@@ -510,9 +527,18 @@ async function readWhile<T>(
       if (!found) missing++;
     }
   };
+  const pg0 = cpuOf('postgres');
+  const client0 = process.cpuUsage();
+  const baselineFrom = performance.now();
   const loops = Array.from({ length: VALIDATION_LOOPS }, loop);
   await sleep(baselineMs);
   phase = 'during';
+  const client = process.cpuUsage(client0);
+  reads.baseline = {
+    perSecond: reads.before.length / ((performance.now() - baselineFrom) / 1000),
+    perPostgresCpuSecond: reads.before.length / (cpuOf('postgres') - pg0),
+    perClientCpuSecond: reads.before.length / ((client.user + client.system) / 1e6),
+  };
   const from = performance.now();
   try {
     const result = await operation();
@@ -699,7 +725,12 @@ function limits(steps: Step[]): { kind: BusKind; sustained: number; failedAt: St
   return (['postgres', 'redis'] as const).map((kind) => {
     const mine = steps.filter((s) => s.kind === kind);
     const passed = mine.filter((s) => s.ok);
-    return { kind, sustained: passed.length ? Math.max(...passed.map((s) => s.offered)) : 0, failedAt: mine.find((s) => !s.ok) };
+    const last = mine.at(-1);
+    return {
+      kind,
+      sustained: passed.length ? Math.max(...passed.map((s) => s.offered)) : 0,
+      failedAt: last && !last.ok ? last : undefined,
+    };
   });
 }
 
@@ -707,7 +738,7 @@ function render(m: Machine, bench: Bench, r: Results): Section {
   const { stepSeconds, fanOutRate } = bench.options.scaleOut;
   const lim = limits(r.throughputSteps);
   const p99 = (x: number[]) => ms(percentile(x, 99));
-  const readRow = (what: string, x: number[]) => `| ${what} | ${int(x.length)} | ${ms(median(x))} | ${p99(x)} | ${ms(Math.max(...x))} |`;
+  const readRow = (what: string, x: number[]) => `| ${what} | ${int(x.length)} | ${ms(median(x))} | ${p99(x)} | ${ms(maxOf(x))} |`;
   const purgeRate = r.purged.purged / r.purged.seconds;
   const markdown = [
     '## Scale-out: bus throughput, fan-out, revoke-all, purge',
@@ -716,14 +747,14 @@ function render(m: Machine, bench: Bench, r: Results): Section {
     '',
     '### Revocations per second per bus',
     '',
-    `- One publishing bus (the adapter from \`dist/adapters/bus\`, as one node holds it) in the bench process, ${THROUGHPUT_SUBSCRIBERS} subscribing buses in another process pinned to core 0; PostgreSQL 15 and Redis 7 on the same machine. Each step publishes at the offered rate for ${stepSeconds} s without waiting for one publish before the next, as concurrent requests on a node do; the rate doubles until a step fails: time to effect p99 over ${LIMIT_P99_MS} ms, a publish failed, or an event not heard by every subscriber within ${DRAIN_MS / 1000} s.`,
+    `- One publishing bus (the adapter from \`dist/adapters/bus\`, as one node holds it) in the bench process, ${THROUGHPUT_SUBSCRIBERS} subscribing buses in another process pinned to core 0; PostgreSQL 15 and Redis 7 on the same machine. Each step publishes at the offered rate for ${stepSeconds} s without waiting for one publish before the next, as concurrent requests on a node do; the rate doubles until a step fails: time to effect p99 over ${LIMIT_P99_MS} ms, a publish failed, or an event not heard by every subscriber within ${DRAIN_MS / 1000} s. A failed step is run once more (other work on the shared machine can spoil one); the rate fails when it fails twice.`,
     '- Time to effect: from the call to `publish` (for PostgreSQL, `select pg_notify(…)` in its own transaction, so the publish is the commit) to the moment the last of the subscribers hears the event.',
     '',
     '| Bus | Offered/s | Published/s | p50 | p99 | max | Subscribers\u2019 CPU | Server CPU | Load average | Passed |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...r.throughputSteps.map(
       (s) =>
-        `| ${busName(s.kind)} | ${int(s.offered)} | ${int(s.published)} | ${msOrNever(s.p50)} | ${msOrNever(s.p99)} | ${msOrNever(s.max)} | ${pctOf(s.subscriberCpu)} | ${pctOf(s.serverCpu)} | ${s.load} | ${s.ok ? 'yes' : `no${s.failed ? ` (${int(s.failed)} publishes failed)` : ''}${s.heard.unheard > 0 ? ` (${int(s.heard.unheard)} unheard)` : ''}`} |`,
+        `| ${busName(s.kind)} | ${int(s.offered)} | ${int(s.published)} | ${msOrNever(s.p50)} | ${msOrNever(s.p99)} | ${msOrNever(s.max)} | ${pctOf(s.subscriberCpu)} | ${pctOf(s.serverCpu)} | ${s.load} | ${s.ok ? 'yes' : `${s.retried ? 'no, run again' : 'no'}${s.failed ? ` (${int(s.failed)} publishes failed)` : ''}${s.heard.unheard > 0 ? ` (${int(s.heard.unheard)} unheard)` : ''}`} |`,
     ),
     '',
     ...lim.map(
@@ -756,9 +787,11 @@ function render(m: Machine, bench: Bench, r: Results): Section {
     readRow('before', r.revoke.reads.before),
     readRow('during revoke-all', r.revoke.reads.during),
     '',
+    `Before revoke-all the ${VALIDATION_LOOPS} loops made ${int(r.revoke.reads.baseline.perSecond)} reads a second: ${int(r.revoke.reads.baseline.perPostgresCpuSecond)} per CPU-second of PostgreSQL's processes (all of them, other users of the shared server included), ${int(r.revoke.reads.baseline.perClientCpuSecond)} per CPU-second of the reading process (Kysely and \`pg\`, what a node spends on a cache miss besides the request itself).`,
+    '',
     '### Purge of ended sessions',
     '',
-    `- ${int(r.purged.ended)} ended sessions (half expired, half revoked, 100 days ago) and ${int(r.purged.live)} live ones over 10,000 users, copied in SQL from a session made by sessiond (${r.purged.insertSeconds.toFixed(0)} s; \`sessions\` then ${int(r.purged.bytesBefore / 2 ** 20)} MiB). Deleted as \`serve\` deletes them every 10 minutes: \`purgeEndedSessions\`, 1,000 rows a statement until a statement deletes fewer, while ${VALIDATION_LOOPS} loops read live sessions as above. Load average ${r.purged.load}.`,
+    `- ${int(r.purged.ended)} ended sessions (half expired, half revoked, 100 days ago) and ${int(r.purged.live)} live ones over 10,000 users, copied in SQL from a session made by sessiond (${r.purged.insertSeconds.toFixed(0)} s; \`sessions\` then ${int(r.purged.bytesBefore / 2 ** 20)} MiB, \`pg_total_relation_size\`: ${int(r.purged.bytesBefore / (r.purged.ended + r.purged.live + 1))} bytes per session). Deleted as \`serve\` deletes them every 10 minutes: \`purgeEndedSessions\`, 1,000 rows a statement until a statement deletes fewer, while ${VALIDATION_LOOPS} loops read live sessions as above. Load average ${r.purged.load}.`,
     '',
     `**${int(r.purged.purged)} ended sessions purged in ${r.purged.seconds.toFixed(1)} s** (${int(purgeRate)} a second).`,
     '',
