@@ -14,7 +14,7 @@ import { revokeServiceKey } from '../../src/core/service-keys.js';
 import { fixedClock } from '../../src/core/testing/fakes.js';
 import { buildApp } from '../../src/http/app.js';
 import { createRegistry, type Registry } from '../../src/registry.js';
-import { ENGINES } from '../support/databases.js';
+import { ENGINES, REDIS_URL } from '../support/databases.js';
 import { harness, type Harness } from '../support/harness.js';
 import { testKeyFile } from '../support/secret-key.js';
 
@@ -28,9 +28,11 @@ describe.each(ENGINES)('service keys on /v1/introspect (%s)', (engine) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sessiond-service-keys-'));
-    h = await harness(engine, {}, engine === 'sqlite' ? path.join(dir, 'sessiond.db') : undefined);
+    // Two nodes on one database: MySQL's carry revocations on Redis.
+    const redis = engine === 'mysql' ? { redisUrl: REDIS_URL } : {};
+    h = await harness(engine, redis, engine === 'sqlite' ? path.join(dir, 'sessiond.db') : undefined);
     const config = loadConfig(
-      { databaseUrl: h.database.url, trustProxy: '127.0.0.1', ...(engine === 'postgres' ? { secretKeyFile: testKeyFile() } : {}) },
+      { databaseUrl: h.database.url, trustProxy: '127.0.0.1', ...(engine !== 'sqlite' ? { secretKeyFile: testKeyFile() } : {}), ...redis },
       {},
     );
     const registry = await createRegistry(config, { clock: fixedClock(h.clock.now()), migrate: false });

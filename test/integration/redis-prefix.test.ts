@@ -129,7 +129,7 @@ describe.each(ENGINES)('the default prefix (%s): named after the database', (eng
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sessiond-redis-prefix-'));
     database =
-      engine === 'sqlite' ? { url: `sqlite:${path.join(dir, 'tenant-one.db')}`, drop: async () => {} } : await freshDatabase('postgres');
+      engine === 'sqlite' ? { url: `sqlite:${path.join(dir, 'tenant-one.db')}`, drop: async () => {} } : await freshDatabase(engine);
   });
   afterAll(async () => {
     for (const r of opened) await r.close();
@@ -146,12 +146,14 @@ describe.each(ENGINES)('the default prefix (%s): named after the database', (eng
     return registry;
   };
 
-  it('PostgreSQL: database and schema; SQLite: the file name; an explicit --redis-prefix wins', async () => {
+  it('PostgreSQL: database and schema; MySQL: the database; SQLite: the file name; an explicit --redis-prefix wins', async () => {
     const registry = await open(database.url);
     if (engine === 'postgres') {
       const url = new URL(database.url);
       const schema = /search_path=(\w+)/.exec(decodeURIComponent(url.search))![1];
       expect(registry.redisPrefix).toBe(`sessiond:${url.pathname.slice(1)}:${schema}`);
+    } else if (engine === 'mysql') {
+      expect(registry.redisPrefix).toBe(`sessiond:${new URL(database.url).pathname.slice(1)}`);
     } else {
       expect(registry.redisPrefix).toBe('sessiond:tenant-one.db');
     }

@@ -11,7 +11,9 @@ import { spawnSessiond, stopAllSpawned, type SessiondProcess } from '../support/
 
 export { SPAWN_HOOK_TIMEOUT_MS } from '../support/serve-process.js';
 
-export const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { REDIS_URL } from '../support/databases.js';
+
+export { REDIS_URL };
 export const PASSWORD = 'correct horse battery staple';
 
 export interface NodeOptions {

@@ -1,10 +1,11 @@
 /**
- * Three `sessiond serve` processes sharing the machine's PostgreSQL (and Redis, or not): a
+ * Three `sessiond serve` processes sharing the machine's PostgreSQL (and Redis, or not), or its
+ * MySQL/MariaDB (always with Redis, its only bus): a
  * session revoked through one node is refused by every other node, even one whose cache holds
  * it. The test asserts correctness with a deadline; bench/ measures the delay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, type TestDatabase } from '../support/databases.js';
+import { freshDatabase, SHARED_ENGINES, type TestDatabase } from '../support/databases.js';
 import {
   call,
   client,
@@ -22,15 +23,18 @@ import {
 /** Termination takes effect everywhere (ASVS 5.0 7.4.1): revoked on one instance, refused on another within 1 s. */
 const PROPAGATION_DEADLINE_MS = 1_000;
 
-describe.each([
-  { bus: 'Redis pub/sub', redis: true },
-  { bus: 'PostgreSQL LISTEN/NOTIFY (no Redis)', redis: false },
-])('three nodes, revocations over $bus', ({ redis }) => {
+const BUSES = [
+  { bus: 'Redis pub/sub', engine: 'postgres', redis: true },
+  { bus: 'PostgreSQL LISTEN/NOTIFY (no Redis)', engine: 'postgres', redis: false },
+  { bus: 'Redis pub/sub, on MySQL', engine: 'mysql', redis: true },
+] as const;
+
+describe.each(BUSES.filter((b) => SHARED_ENGINES.includes(b.engine)))('three nodes, revocations over $bus', ({ engine, redis }) => {
   let database: TestDatabase;
   let nodes: [SessiondNode, SessiondNode, SessiondNode];
 
   beforeAll(async () => {
-    database = await freshDatabase('postgres');
+    database = await freshDatabase(engine);
     const options = { db: database.url, ...(redis ? { redis: REDIS_URL } : {}) };
     // The first node migrates the fresh schema; the other two find it up to date.
     const first = await startNode({ ...options, name: 'node-1' });

@@ -14,7 +14,9 @@ import { createRegistry, type Registry, type RegistryOverrides } from '../../src
 import type { Verifier } from '../../src/sdk/index.js';
 import { freshDatabase, type TestDatabase } from '../support/databases.js';
 
-export const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { REDIS_URL } from '../support/databases.js';
+
+export { REDIS_URL };
 /** Nothing listens here: connections are refused at once. */
 export const DEAD_URL = 'http://127.0.0.1:9';
 const PASSWORD = 'correct horse battery staple';

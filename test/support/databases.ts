@@ -14,6 +14,8 @@ export type { Engine };
 
 export const POSTGRES_URL = process.env.SESSIOND_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const MYSQL_URL = process.env.SESSIOND_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+/** The machine's Redis: the bus of many nodes (and MySQL's only bus). */
+export const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const ENGINES: Engine[] = [
   'sqlite',

@@ -86,6 +86,11 @@ export async function deleteBatch(db: Kysely<any>, table: string, key: string, b
   return Number(result.numDeletedRows);
 }
 
+/** The type a CAST to a 64-bit integer names: MySQL calls it SIGNED. */
+export function bigintType(engine: Engine): RawBuilder<unknown> {
+  return sql.raw(engine === 'mysql' ? 'signed' : 'bigint');
+}
+
 /** Drops an index: MySQL names indexes per table, the others per schema. */
 export function dropIndex(db: Kysely<any>, name: string, table: string) {
   const drop = db.schema.dropIndex(name);

@@ -1,8 +1,9 @@
-/** The SecurityStore port over Kysely (SQLite and PostgreSQL alike). */
+/** The SecurityStore port over Kysely (SQLite, PostgreSQL and MySQL alike). */
 import type { ActionTokenRecord, SecurityStore, SignUpRequestRecord } from '../../core/ports/security-store.js';
 import type { PastSignIn } from '../../core/risk.js';
 import { BULK_END_KINDS, DEVICE_TRUST_KINDS, SESSION_EVENT_KINDS, newestFirst, type SecurityEvent } from '../../core/security-events.js';
 import type { Db, SecurityEventsTable } from './database.js';
+import { deleteBatch } from './engine.js';
 
 /** What `data` holds: the parts of an event that are shown but never queried by. */
 type EventData = Pick<SecurityEvent, 'location' | 'device' | 'actor' | 'signals' | 'count' | 'reason'> & {
@@ -240,8 +241,7 @@ export function kyselySecurityStore(db: Db): SecurityStore {
         .select('id')
         .where((eb) => eb.or([eb('used_at', 'is not', null), eb('expires_at', '<=', now)]))
         .limit(limit);
-      const result = await db.deleteFrom('sign_up_requests').where('id', 'in', batch).executeTakeFirst();
-      return Number(result.numDeletedRows);
+      return deleteBatch(db, 'sign_up_requests', 'id', batch);
     },
 
     async setPasswordChangeRequired(userId, required) {

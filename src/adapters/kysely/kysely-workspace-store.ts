@@ -9,7 +9,7 @@ import { sql, type Selectable } from 'kysely';
 import type { WorkspaceStore } from '../../core/ports/workspace-store.js';
 import { higherRole, type AuditEntry, type InvitationRecord, type MembershipRecord, type WorkspaceRecord } from '../../core/workspaces.js';
 import type { AuditLogTable, Db, WorkspaceInvitationsTable, WorkspaceMembersTable, WorkspacesTable } from './database.js';
-import { databaseNowMs, deleteBatch, engineOf } from './engine.js';
+import { bigintType, databaseNowMs, deleteBatch, engineOf } from './engine.js';
 
 export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
   return {
@@ -208,7 +208,7 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
       // The trigger judges each row's age by the database's clock: ask for no row it would refuse
       // (an application clock a little ahead must not fail the whole batch), as well as by `now`.
       const databaseNow = databaseNowMs(engine);
-      const retention = sql`cast(w.audit_retention_days as bigint) * ${sql.lit(DAY_MS)}`;
+      const retention = sql`cast(w.audit_retention_days as ${bigintType(engine)}) * ${sql.lit(DAY_MS)}`;
       return db.transaction().execute(async (trx) => {
         // The permit the trigger asks for, seen by this transaction only (migration 0017).
         if (postgres) await sql`select set_config('sessiond.audit_purge', 'on', true)`.execute(trx);
@@ -223,7 +223,7 @@ export function kyselyWorkspaceStore(db: Db): WorkspaceStore {
           .selectFrom('audit_log as a')
           .innerJoin('workspaces as w', 'w.id', 'a.workspace_id')
           .select('a.seq')
-          .where(sql<boolean>`a.at < cast(${now} as bigint) - ${retention}`)
+          .where(sql<boolean>`a.at < cast(${now} as ${bigintType(engine)}) - ${retention}`)
           .where(sql<boolean>`a.at < ${databaseNow} - ${retention}`)
           .limit(limit);
         const deleted = await deleteBatch(trx, 'audit_log', 'seq', batch);
