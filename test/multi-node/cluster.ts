@@ -6,7 +6,6 @@
  * test/support/serve-process.ts, which also ends them with the file, whatever happens.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import pg from 'pg';
 import { spawnSessiond, stopAllSpawned, type SessiondProcess } from '../support/serve-process.js';
 
 export { SPAWN_HOOK_TIMEOUT_MS } from '../support/serve-process.js';
@@ -137,13 +136,3 @@ export async function untilBusLive(node: { url: string; name?: string }, live: b
   );
 }
 
-/** Runs SQL against a test schema (the URL's `search_path`). */
-export async function query<T extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  await c.connect();
-  try {
-    return (await c.query<T>(text, values)).rows;
-  } finally {
-    await c.end();
-  }
-}

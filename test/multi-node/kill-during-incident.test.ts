@@ -1,5 +1,5 @@
 /**
- * kill -9 of `sessiond serve` in the middle of an incident operation on PostgreSQL: 20,000
+ * kill -9 of `sessiond serve` in the middle of an incident operation on PostgreSQL and MySQL: 20,000
  * sessions of 100 members match (and 2,000 others of theirs do not), the operation is approved by
  * a second admin, and the node is SIGKILLed once a few batches have committed. At that moment the
  * database holds exactly the sessions the recorded progress says (no batch half applied), and a
@@ -15,7 +15,7 @@ import type { Store } from '../../src/core/ports/store.js';
 import type { WorkspaceStore } from '../../src/core/ports/workspace-store.js';
 import { sessionRecord, userRecord } from '../../src/core/testing/store.contract.js';
 import type { WorkspaceRole } from '../../src/core/workspaces.js';
-import { freshDatabase, type TestDatabase } from '../support/databases.js';
+import { freshDatabase, REDIS_URL, SHARED_ENGINES, type TestDatabase } from '../support/databases.js';
 import { call, client, signIn, signUp, SPAWN_HOOK_TIMEOUT_MS, startNode, stopAll } from './cluster.js';
 
 const MEMBERS = 100;
@@ -28,14 +28,14 @@ const KILL_AFTER_BATCHES = 5;
 
 const progressLine = (batches: number) => new RegExp(`"event":"incident_progress".*"batches":${batches}[,}]`);
 
-describe('kill -9 of a node during an incident operation', () => {
+describe.each(SHARED_ENGINES)('kill -9 of a node during an incident operation (%s)', (engine) => {
   let database: TestDatabase;
   let db: Db;
   let store: Store;
   let workspaces: WorkspaceStore;
 
   beforeAll(async () => {
-    database = await freshDatabase('postgres');
+    database = await freshDatabase(engine);
     ({ db } = connect(database.url));
     await migrateToLatest(db);
     store = kyselyStore(db);
@@ -47,7 +47,9 @@ describe('kill -9 of a node during an incident operation', () => {
     await database?.drop();
   });
 
-  const node = (name: string) => startNode({ db: database.url, name, extra: ['--log-level', 'info'] });
+  // MySQL's nodes carry revocations on Redis, their only bus.
+  const node = (name: string) =>
+    startNode({ db: database.url, name, extra: ['--log-level', 'info'], ...(engine === 'mysql' ? { redis: REDIS_URL } : {}) });
 
   /** A membership straight through the store: an invitation spent at once. */
   async function addMember(workspaceId: string, userId: string, role: WorkspaceRole, by: string) {

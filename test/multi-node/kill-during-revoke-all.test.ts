@@ -1,16 +1,21 @@
 /**
  * kill -9 of a node in the middle of "sign out everywhere": a user with 1,500 sessions asks a
  * node to revoke all of them, and the node is SIGKILLed a few milliseconds later, at several
- * delays across the request's lifetime. Afterwards the user's sessions in PostgreSQL are either
- * all revoked or all still active - never some of each - and the survivors' answer matches.
+ * delays across the request's lifetime. Afterwards the user's sessions in the database
+ * (PostgreSQL, MySQL) are either all revoked or all still active - never some of each - and the
+ * survivors' answer matches.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, type TestDatabase } from '../support/databases.js';
+import { connect } from '../../src/adapters/kysely/connect.js';
+import type { Db } from '../../src/adapters/kysely/database.js';
+import { kyselyStore } from '../../src/adapters/kysely/kysely-store.js';
+import type { Store } from '../../src/core/ports/store.js';
+import { userRecord } from '../../src/core/testing/store.contract.js';
+import { freshDatabase, SHARED_ENGINES, type TestDatabase } from '../support/databases.js';
 import {
   call,
   client,
-  query,
   REDIS_URL,
   signIn,
   signUp,
@@ -23,30 +28,26 @@ import {
 
 const SESSIONS = 1_500;
 
-describe('kill -9 of a node during revoke-all', () => {
+describe.each(SHARED_ENGINES)('kill -9 of a node during revoke-all (%s)', (engine) => {
   let database: TestDatabase;
   let survivor: SessiondNode;
+  let db: Db;
+  let store: Store;
 
   beforeAll(async () => {
-    database = await freshDatabase('postgres');
+    database = await freshDatabase(engine);
+    // The first node migrates; the test reads and seeds through the stores, as any engine's.
     survivor = await startNode({ db: database.url, redis: REDIS_URL, name: 'survivor' });
+    ({ db } = connect(database.url));
+    store = kyselyStore(db);
   }, SPAWN_HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await stopAll();
+    await store?.close();
     await database?.drop();
   });
 
   let template: { userId: string; sessionId: string; secret: string };
-
-  async function columns(table: string): Promise<string[]> {
-    const rows = await query<{ column_name: string }>(
-      database.url,
-      `select column_name from information_schema.columns
-        where table_schema = current_schema() and table_name = $1 order by ordinal_position`,
-      [table],
-    );
-    return rows.map((r) => r.column_name);
-  }
 
   /**
    * A user with SESSIONS active sessions, fast: a copy of the template user (one real sign-up
@@ -63,32 +64,23 @@ describe('kill -9 of a node during revoke-all', () => {
     })();
     const userId = `u${randomBytes(12).toString('hex')}`;
     const sessionId = randomBytes(16).toString('base64url').slice(0, 22);
-    const users = await columns('users');
-    const userSelect = users.map((c) => (c === 'id' ? '$2' : c.startsWith('email') ? `$2 || ${c}` : c));
-    await query(database.url, `insert into users (${users.join(', ')}) select ${userSelect.join(', ')} from users where id = $1`, [
-      template.userId,
-      userId,
-    ]);
-    const sessions = await columns('sessions');
-    const sessionSelect = sessions.map((c) =>
-      c === 'id' ? `case when g = 1 then $3 else $3 || '-' || g end` : c === 'user_id' ? '$2' : c,
-    );
-    await query(
-      database.url,
-      `insert into sessions (${sessions.join(', ')})
-       select ${sessionSelect.join(', ')} from sessions, generate_series(1, $4::int) g where id = $1`,
-      [template.sessionId, userId, sessionId, SESSIONS],
+    await store.insertUser(userRecord({ id: userId, createdAt: Date.now(), passwordChangedAt: Date.now() - 1 }));
+    const { session } = (await store.findSession(template.sessionId))!;
+    await store.insertSessions(
+      Array.from({ length: SESSIONS }, (_, g) => ({ ...session, id: g === 0 ? sessionId : `${sessionId}-${g}`, userId })),
     );
     return { userId, token: `${sessionId}.${template.secret}`, ip: client().ip };
   }
 
   async function active(userId: string): Promise<number> {
-    const [row] = await query<{ n: string }>(
-      database.url,
-      'select count(*) as n from sessions where user_id = $1 and revoked_at is null and expires_at > $2',
-      [userId, Date.now()],
-    );
-    return Number(row!.n);
+    const row = await db
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', Date.now())
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   // It starts five nodes: as long as a hook that does.

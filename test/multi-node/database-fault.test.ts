@@ -1,5 +1,6 @@
 /**
- * PostgreSQL outages seen by one node: the node reaches the shared PostgreSQL through a TCP
+ * Database outages seen by one node, on PostgreSQL and on MySQL/MariaDB (with Redis, its only
+ * bus): the node reaches the shared database through a TCP
  * proxy, which the test cuts and restores (a database restart: connections reset, new ones
  * refused) or stalls (a silent partition). The shared server itself is never stopped.
  * Expected: fail closed, fast and honest - 503 `unavailable` with
@@ -8,7 +9,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QUERY_TIMEOUT_MS, VALIDATION_TIMEOUT_MS } from '../../src/adapters/kysely/connect.js';
-import { freshDatabase, type TestDatabase } from '../support/databases.js';
+import { freshDatabase, SHARED_ENGINES, type TestDatabase } from '../support/databases.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import {
   call,
@@ -36,20 +37,23 @@ function expectUnavailable(res: Reply): void {
   expect(res.body?.error?.code).toBe('unavailable');
   expect(typeof res.body.error.message).toBe('string');
   expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-  expect(JSON.stringify(res.body)).not.toMatch(/ECONN|postgres|stack|at \w+ \(/i);
+  expect(JSON.stringify(res.body)).not.toMatch(/ECONN|PROTOCOL|postgres|mysql|maria|stack|at \w+ \(/i);
 }
 
-describe.each([
-  { bus: 'Redis', redis: true },
-  { bus: 'LISTEN/NOTIFY', redis: false },
-])('PostgreSQL link of a node cut, bus over $bus', ({ redis }) => {
+const SETUPS = [
+  { name: 'PostgreSQL', engine: 'postgres', bus: 'Redis', redis: true },
+  { name: 'PostgreSQL', engine: 'postgres', bus: 'LISTEN/NOTIFY', redis: false },
+  { name: 'MySQL', engine: 'mysql', bus: 'Redis', redis: true },
+] as const;
+
+describe.each(SETUPS.filter((s) => SHARED_ENGINES.includes(s.engine)))('$name link of a node cut, bus over $bus', ({ engine, redis }) => {
   let database: TestDatabase;
   let proxy: TcpProxy;
   let node: SessiondNode;
   let direct: SessiondNode;
 
   beforeAll(async () => {
-    database = await freshDatabase('postgres');
+    database = await freshDatabase(engine);
     proxy = await TcpProxy.for(database.url).start();
     const bus = redis ? { redis: REDIS_URL } : {};
     node = await startNode({ db: proxy.url(database.url), ...bus, name: 'behind-proxy' });
