@@ -26,6 +26,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
 import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js';
 import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
+import { tableRevocationBus } from './adapters/bus/table-revocation-bus.js';
 import { dualRevocationBus } from './adapters/bus/dual-revocation-bus.js';
 import { republishingBus } from './adapters/bus/republishing-bus.js';
 import { sqliteRevocationBus } from './adapters/bus/sqlite-revocation-bus.js';
@@ -54,6 +55,7 @@ import type { Geo } from './core/ports/geo.js';
 import type { PasswordHasher } from './core/ports/password-hasher.js';
 import type { RateLimiter } from './core/ports/rate-limiter.js';
 import type { RevocationBus } from './core/ports/revocation-bus.js';
+import type { Db } from './adapters/kysely/database.js';
 import type { Store } from './core/ports/store.js';
 import type { UserAgentParser } from './core/ports/user-agent.js';
 import { DEFAULT_TOUCH_INTERVAL_MS } from './core/session.js';
@@ -124,7 +126,7 @@ export interface RegistryOverrides {
   /** Where background components (bus, mail, signals) log; tests capture it. Default: stdout. */
   logStream?: DestinationStream;
   /** Force a bus (tests): `none` disables every node's cache. */
-  bus?: 'memory' | 'sqlite' | 'redis' | 'postgres' | 'redis+postgres' | 'none';
+  bus?: 'memory' | 'sqlite' | 'redis' | 'postgres' | 'redis+postgres' | 'table' | 'redis+table' | 'none';
   /** Skip running migrations (the CLI's `migrate` runs them itself). */
   migrate?: boolean;
   /** Tests shorten the mail retry backoff. */
@@ -164,12 +166,14 @@ const TOUCH_FLUSH_INTERVAL_MS = 1_000;
 
 /**
  * The revocation bus. PostgreSQL with Redis: both (dual-revocation-bus.ts says why); PostgreSQL
- * alone: LISTEN/NOTIFY; MySQL: Redis, required; a SQLite file: its `revocation_log`, which every process on the file
+ * alone: LISTEN/NOTIFY; MySQL with Redis: Redis and the polled `revocation_log` (table-revocation-bus.ts);
+ * MySQL alone (the CLI; `serve` refuses it): the polled table; a SQLite file: its `revocation_log`, which every process on the file
  * (the server, the CLI) reads before trusting its cache; in-memory SQLite: in-process; SQLite with
  * Redis configured: Redis, so that SDK clients listening there hear revocations. Failed publishes are retried in the background.
  */
 async function openBus(
   config: Readonly<Config>,
+  db: Db,
   engine: Engine,
   choice: RegistryOverrides['bus'],
   clock: Clock,
@@ -178,20 +182,18 @@ async function openBus(
   redisPrefix: string | null,
 ): Promise<RevocationBus> {
   const sqliteFile = engine === 'sqlite' ? config.databaseUrl.slice('sqlite:'.length) : null;
-  // MySQL has no LISTEN/NOTIFY and its nodes share no file: without Redis a revocation on one
-  // node (or from the CLI) would not reach the others' caches. Refuse rather than serve stale.
-  if (engine === 'mysql' && !config.redisUrl && choice === undefined)
-    throw new ConfigError([
-      'MySQL and MariaDB carry revocations to every node on Redis: set --redis (SESSIOND_REDIS_URL), the same on every node and for the CLI',
-    ]);
   const kind =
     choice ??
     (config.redisUrl
       ? engine === 'postgres'
         ? 'redis+postgres'
-        : 'redis'
+        : engine === 'mysql'
+          ? 'redis+table'
+          : 'redis'
       : engine === 'postgres'
         ? 'postgres'
+        : engine === 'mysql'
+          ? 'table'
         : sqliteFile !== null && sqliteFile !== ':memory:'
           ? 'sqlite'
           : 'memory');
@@ -200,9 +202,14 @@ async function openBus(
     if (!config.redisUrl || redisPrefix === null) throw new Error('the redis bus needs --redis');
     return redisRevocationBus(config.redisUrl, { onError: errors.reporter('redis-bus'), channel: redisRevocationChannel(redisPrefix) });
   };
+  const table = () => tableRevocationBus(db, { onError: errors.reporter('table-bus') });
   const bus =
     kind === 'redis+postgres'
       ? dualRevocationBus(await open('redis'), await open('postgres'))
+      : kind === 'redis+table'
+        ? dualRevocationBus(await open('redis'), await table())
+        : kind === 'table'
+          ? await table()
       : kind === 'redis' || kind === 'postgres'
         ? await open(kind)
         : kind === 'none'
@@ -220,7 +227,8 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   const logger = pino({ level: config.logLevel }, overrides.logStream);
   // Adapters report the errors they recover from here, from the first connection on.
   const adapterErrors = new AdapterErrors(logger);
-  const { db, engine } = connect(config.databaseUrl, { onError: adapterErrors.reporter('postgres-pool') });
+  const pool = /^(mysql|mariadb):/.test(config.databaseUrl) ? 'mysql-pool' : 'postgres-pool';
+  const { db, engine } = connect(config.databaseUrl, { onError: adapterErrors.reporter(pool) });
   // PostgreSQL and MySQL: validation reads and the readiness ping fail closed within a second when
   // the database goes silent; SQLite is in-process and needs no deadline.
   const store = kyselyStore(db, engine !== 'sqlite' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {});
@@ -253,6 +261,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
     const bus = await openBus(
       config,
+      db,
       engine,
       overrides.bus,
       clock,
@@ -277,10 +286,13 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       geo,
       policy: { idleTimeoutMs: config.idleTimeoutMs, maxAgeMs: config.maxAgeMs, touchIntervalMs: DEFAULT_TOUCH_INTERVAL_MS },
     });
-    // A SQLite file with Redis carries revocations on Redis only, which `service-keys revoke` run
-    // without --redis does not reach: there, keys are read from the database on every call.
+    // `service-keys revoke` takes no --redis: a SQLite file with Redis carries revocations on
+    // Redis only, which it does not reach, and MySQL's servers hear it only at their next poll of
+    // the revocation log. There, keys are read from the database on every call, so a revoked key
+    // is refused on the very next one.
     const busOnRedisOnly = engine === 'sqlite' && (overrides.bus ?? (config.redisUrl ? 'redis' : null)) === 'redis';
-    const serviceKeys = new ServiceKeys({ store, clock, crypto, bus, ...(busOnRedisOnly ? { cache: false as const } : {}) });
+    const uncachedKeys = busOnRedisOnly || engine === 'mysql';
+    const serviceKeys = new ServiceKeys({ store, clock, crypto, bus, ...(uncachedKeys ? { cache: false as const } : {}) });
     const revocation = new Revocation({ store, sessions, recorder, clock, crypto });
     const passkeys = new Passkeys({
       store: kyselyPasskeyStore(db),

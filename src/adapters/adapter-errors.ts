@@ -11,9 +11,16 @@ import type { Logger } from 'pino';
 import { redactUrl } from '../core/redact.js';
 
 /** A closed set: it is a metric label. */
-export type AdapterComponent = 'redis-limiter' | 'redis-bus' | 'postgres-bus' | 'postgres-pool';
+export type AdapterComponent = 'redis-limiter' | 'redis-bus' | 'postgres-bus' | 'postgres-pool' | 'table-bus' | 'mysql-pool';
 
-export const ADAPTER_COMPONENTS: readonly AdapterComponent[] = ['redis-limiter', 'redis-bus', 'postgres-bus', 'postgres-pool'];
+export const ADAPTER_COMPONENTS: readonly AdapterComponent[] = [
+  'redis-limiter',
+  'redis-bus',
+  'postgres-bus',
+  'postgres-pool',
+  'table-bus',
+  'mysql-pool',
+];
 
 /** How an adapter reports an error it recovers from by itself. */
 export type OnAdapterError = (err: unknown) => void;
@@ -24,6 +31,8 @@ const CONSEQUENCE: Record<AdapterComponent, string> = {
   'redis-bus': 'Redis revocation bus error: this node reads the database for every request until it hears its heartbeat again',
   'postgres-bus': 'PostgreSQL LISTEN/NOTIFY bus error: this node reads the database for every request until it hears its heartbeat again',
   'postgres-pool': 'PostgreSQL connection error on an idle pooled connection: the pool replaces it',
+  'table-bus': 'revocation log read error (MySQL): this node reads the database for every request until it reads the log again',
+  'mysql-pool': 'MySQL connection error on a pooled connection: the pool replaces it',
 };
 
 export const DEFAULT_LOG_EVERY_MS = 30_000;

@@ -93,7 +93,7 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
   const exportedAdapterErrors = new Map<string, number>();
   const adapterErrors = new Counter({
     name: 'sessiond_adapter_errors_total',
-    help: 'Connection errors an adapter recovered from by itself, by component (redis-limiter, redis-bus, postgres-bus, postgres-pool): rising means limits counted per node, a bus not live or a flaky database link',
+    help: 'Connection errors an adapter recovered from by itself, by component (redis-limiter, redis-bus, postgres-bus, postgres-pool, table-bus, mysql-pool): rising means limits counted per node, a bus not live or a flaky database link',
     labelNames: ['component'] as const,
     registers: [registry],
     collect() {

@@ -75,12 +75,16 @@ describe.each(ENGINES)('service keys on /v1/introspect (%s)', (engine) => {
         expect(res.json()).toMatchObject({ active: true });
       }
     }
-    for (const registry of [h.registry, other.registry]) expect(registry.serviceKeys.cacheSize).toBeGreaterThanOrEqual(2);
+    // MySQL reads keys from the database on every call (the CLI's revoke reaches its servers only at their next poll).
+    for (const registry of [h.registry, other.registry])
+      if (engine === 'mysql') expect(registry.serviceKeys.cacheSize).toBe(0);
+      else expect(registry.serviceKeys.cacheSize).toBeGreaterThanOrEqual(2);
 
     const arrived = heard(other.registry, record.id);
     expect(await revokeServiceKey(h.registry, record.id)).toBe(true);
     expect((await introspect(h, key)).statusCode).toBe(401);
-    // SQLite: the other node catches up with the file before its next request trusts its cache.
+    // SQLite: the other node catches up with the file before its next request trusts its cache;
+    // PostgreSQL's NOTIFY tells it; MySQL's holds no key to drop.
     if (engine === 'postgres') await arrived;
     const res = await introspect(other.app, key);
     expect(res.statusCode).toBe(401);

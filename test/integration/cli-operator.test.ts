@@ -78,7 +78,7 @@ describe.each(ENGINES)('operator commands from the CLI (%s)', (engine) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sessiond-cli-op-'));
-    db = engine === 'sqlite' ? `sqlite:${path.join(dir, 'op.db')}` : (await freshDatabase('postgres')).url;
+    db = engine === 'sqlite' ? `sqlite:${path.join(dir, 'op.db')}` : (await freshDatabase(engine)).url;
     server = await spawnSessiond({
       args: ['--db', db, '--port', '0', '--log-level', 'warn', '--sign-up-mode', 'direct', '--sign-in-account-limit', '3/15m'],
       env: envWithoutSessiond({ SESSIOND_REDIS_URL: REDIS_URL, SESSIOND_REDIS_PREFIX: prefix }),

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MYSQL_URL } from '../support/databases.js';
 import { harness, PASSWORD } from '../support/harness.js';
 import { envWithoutSessiond, ROOT, runCli, spawnSessiond, SPAWN_HOOK_TIMEOUT_MS, stopAllSpawned } from '../support/serve-process.js';
 
@@ -304,5 +305,19 @@ describe('sessiond CLI', () => {
     const unknown = await cli(['serve', '--no-such-flag']);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/unknown option/i);
+  });
+
+  it.skipIf(MYSQL_URL === 'off')('serve on MySQL without --redis refuses to start and says why, before touching the database', async () => {
+    // A database that does not exist: the refusal comes first, so it is never reached.
+    const url = new URL(MYSQL_URL);
+    url.pathname = '/sessiond_never_created';
+    const refused = await cli(['serve', '--db', url.toString(), '--port', '0']);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).not.toContain('listening');
+    expect(refused.stderr).toMatch(/MySQL and MariaDB have no LISTEN\/NOTIFY; serving on them needs --redis/);
+    expect(refused.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+    const mariadb = await cli(['serve', '--db', url.toString().replace(/^mysql:/, 'mariadb:'), '--port', '0']);
+    expect(mariadb.code).toBe(2);
+    expect(mariadb.stderr).toMatch(/needs --redis/);
   });
 });

@@ -1,15 +1,13 @@
 /**
- * Two nodes sharing PostgreSQL, each with its own registry and cache, fanning out revocations
- * through Redis pub/sub or through PostgreSQL LISTEN/NOTIFY: a revocation through one node is
- * refused by the other's warm cache, and a node whose bus is down reads the database instead.
+ * Two nodes sharing PostgreSQL or MySQL, each with its own registry and cache, fanning out
+ * revocations through Redis pub/sub, PostgreSQL LISTEN/NOTIFY or MySQL's polled revocation log: a
+ * revocation through one node is refused by the other's warm cache.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import type { SessionOrigin } from '../../src/core/session.js';
 import { createRegistry, type Registry } from '../../src/registry.js';
-import { freshDatabase, type TestDatabase } from '../support/databases.js';
-
-const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { freshDatabase, REDIS_URL, SHARED_ENGINES, type TestDatabase } from '../support/databases.js';
 const ORIGIN: SessionOrigin = {
   ip: '81.2.69.160',
   userAgent: null,
@@ -26,13 +24,21 @@ async function until(condition: () => Promise<boolean>, timeoutMs = 5_000): Prom
   }
 }
 
-describe.each(['redis', 'postgres', 'redis+postgres'] as const)('two nodes with the %s bus', (kind) => {
+const BUSES = [
+  { kind: 'redis', engine: 'postgres' },
+  { kind: 'postgres', engine: 'postgres' },
+  { kind: 'redis+postgres', engine: 'postgres' },
+  { kind: 'table', engine: 'mysql' },
+  { kind: 'redis+table', engine: 'mysql' },
+] as const;
+
+describe.each(BUSES.filter((b) => SHARED_ENGINES.includes(b.engine)))('two nodes with the $kind bus ($engine)', ({ kind, engine }) => {
   let database: TestDatabase;
   let nodes: Registry[];
 
   beforeAll(async () => {
-    database = await freshDatabase('postgres');
-    const config = loadConfig({ databaseUrl: database.url, ...(kind === 'postgres' ? {} : { redisUrl: REDIS_URL }) }, {});
+    database = await freshDatabase(engine);
+    const config = loadConfig({ databaseUrl: database.url, ...(kind.includes('redis') ? { redisUrl: REDIS_URL } : {}) }, {});
     const argon2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
     nodes = [await createRegistry(config, { argon2, bus: kind }), await createRegistry(config, { argon2, bus: kind, migrate: false })];
     await until(async () => nodes.every((n) => n.bus.isLive()));

@@ -1,5 +1,5 @@
 /**
- * PostgreSQL without `--secret-key-file`: the first node to start generates the secret key and
+ * PostgreSQL or MySQL without `--secret-key-file`: the first node to start generates the secret key and
  * keeps it in the database (`secret_keys`), every node reads it. Two nodes starting together on a
  * fresh schema agree on one key: a TOTP secret sealed through one opens through the other. Each
  * start warns that the key lives with the data it protects.
@@ -12,11 +12,11 @@ import { connect } from '../../src/adapters/kysely/connect.js';
 import { loadConfig } from '../../src/config.js';
 import type { Actor } from '../../src/core/security-events.js';
 import { createRegistry, type Registry } from '../../src/registry.js';
-import { ENGINES, freshDatabase, type TestDatabase } from '../support/databases.js';
+import { freshDatabase, SHARED_ENGINES, type TestDatabase } from '../support/databases.js';
 
 const ACTOR: Actor = { kind: 'system' };
 
-describe.skipIf(!ENGINES.includes('postgres'))('PostgreSQL without --secret-key-file', () => {
+describe.each(SHARED_ENGINES)('%s without --secret-key-file', (engine) => {
   let database: TestDatabase;
   let nodes: Registry[];
   const logs: string[] = [];
@@ -28,7 +28,7 @@ describe.skipIf(!ENGINES.includes('postgres'))('PostgreSQL without --secret-key-
   });
 
   beforeAll(async () => {
-    database = await freshDatabase('postgres');
+    database = await freshDatabase(engine);
     // No SESSIOND_SECRET_KEY_FILE from the environment: the configuration comes from here only.
     const config = loadConfig({ databaseUrl: database.url }, {});
     expect(config.secretKeyFile).toBeNull();

@@ -107,10 +107,7 @@ export async function harness(
     },
   });
   const start = async () => {
-    // One node in this process: on MySQL, which otherwise asks for Redis, revocations stay in it
-    // (the multi-node suites run MySQL with Redis).
-    const bus = engine === 'mysql' && !config.redisUrl ? { bus: 'memory' as const } : {};
-    const reg = await createRegistry(config, { clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, logStream, ...bus });
+    const reg = await createRegistry(config, { clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, logStream });
     const built = await buildApp(reg, { logStream });
     await built.ready();
     return { registry: reg, app: built };

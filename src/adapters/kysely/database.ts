@@ -1,6 +1,6 @@
 /**
  * Table types for Kysely. Times are integer milliseconds since the epoch (BIGINT in
- * PostgreSQL, INTEGER in SQLite); booleans are 0/1 integers so both engines read the same.
+ * PostgreSQL and MySQL, INTEGER in SQLite); booleans are 0/1 integers so every engine reads the same.
  * Text columns that hold one of a closed set of values are typed as that set: only this code
  * writes them, so reads need no casts.
  */
@@ -306,6 +306,13 @@ export interface WebauthnChallengesTable {
   expires_at: number;
 }
 
+/** The revocation bus of a SQLite file (sqlite-revocation-bus.ts) and MySQL's second channel (table-revocation-bus.ts). */
+export interface RevocationLogTable {
+  seq: Generated<number>;
+  payload: string;
+  at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -324,7 +331,7 @@ export interface Database {
   workspace_invitations: WorkspaceInvitationsTable;
   audit_log: AuditLogTable;
   workspace_api_keys: WorkspaceApiKeysTable;
-  /** SQLite only: the purging transaction's permit to delete expired audit entries (migration 0017). */
+  /** SQLite and MySQL: the purging transaction's permit to delete expired audit entries (migration 0017). */
   audit_purge_permit: { id: number };
   session_reviews: SessionReviewsTable;
   incident_operations: IncidentOperationsTable;
@@ -332,6 +339,7 @@ export interface Database {
   workspace_policies: WorkspacePoliciesTable;
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
+  revocation_log: RevocationLogTable;
 }
 
 export type Db = Kysely<Database>;

@@ -28,6 +28,7 @@ import {
   MysqlAdapter,
   OnDuplicateKeyNode,
   OperationNodeTransformer,
+  OrActionNode,
   PostgresAdapter,
   RawNode,
   ReferenceNode,
@@ -145,7 +146,7 @@ class MysqlTransformer extends OperationNodeTransformer {
     const conflict = insert.onConflict;
     if (!conflict) return insert;
     const { onConflict: _conflict, ...rest } = insert;
-    if (conflict.doNothing) return { ...rest, ignore: true } as InsertQueryNode;
+    if (conflict.doNothing) return { ...rest, orAction: OrActionNode.create('ignore') } as InsertQueryNode;
     const condition = conflict.updateWhere ? excludedAsValues(conflict.updateWhere.where) : null;
     const updates = (conflict.updates ?? []).map((update) => {
       const value = excludedAsValues(update.value);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createServer } from 'node:net';
-import { loadConfig, type Config } from '../../config.js';
+import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { buildApp } from '../../http/app.js';
 import { cookiePolicy } from '../../http/cookies.js';
 import { createRegistry } from '../../registry.js';
@@ -33,6 +33,12 @@ export function serveCommand(): Command {
   addConfigOptions(command);
   return command.action(async () => {
     const config = await withConcretePort(loadConfig(flagsOf(command)), flagsOf(command));
+    // MySQL has no LISTEN/NOTIFY: its nodes hear revocations on Redis within milliseconds, and
+    // poll the database's revocation log only as a fallback (table-revocation-bus.ts).
+    if (/^(mysql|mariadb):/.test(config.databaseUrl) && !config.redisUrl)
+      throw new ConfigError([
+        'db: MySQL and MariaDB have no LISTEN/NOTIFY; serving on them needs --redis (SESSIOND_REDIS_URL) on every node, so a revocation on one node reaches the others at once',
+      ]);
     const registry = await createRegistry(config);
     const app = await buildApp(registry, { defaultMetrics: true });
     if (!cookiePolicy(config.publicUrl).secure) {
