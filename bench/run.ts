@@ -14,7 +14,7 @@
  *   with LISTEN/NOTIFY; and Better Auth's cookie cache accepting a revoked session.
  * - scale: 1,000,000 sessions in PostgreSQL: cold and warm validation, cache and table bytes.
  * - sdk: the SDK's `verify` calls per second in-process with a warm cache (bench/sdk-client.ts).
- * - scale-out (issue 17; about 5 minutes): revocations per second each bus (PostgreSQL
+ * - scale-out (issue 17; about 3 minutes on 2 cores): revocations per second each bus (PostgreSQL
  *   LISTEN/NOTIFY, Redis pub/sub) sustains before time to effect's p99 passes 50 ms; time to effect
  *   and subscriber CPU with 10, 50 and 200 subscribing buses; revoke-all of one user's 100,000
  *   sessions and purge of 1,000,000 ended sessions, each while other sessions are read. The

@@ -119,6 +119,8 @@ async function subscriberProcess(): Promise<void> {
       pending.delete(seq);
     }
   };
+  // The bench ended without closing us (it failed or was killed): nothing is left running.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (message: ToChild) => {
     void (async () => {
       if (message.op === 'open') {
