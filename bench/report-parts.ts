@@ -264,6 +264,8 @@ export function renderRevocation(r: { machine: Machine; runs: RevocationRun[]; p
 
 export interface ScaleResult {
   machine: Machine;
+  /** The engine's name as a reader knows it, and how its seeding and sizes were obtained. */
+  engine: { id: 'postgres' | 'mysql'; name: string; seeding: string; size: string };
   sessions: number;
   users: number;
   insertSeconds: number;
@@ -284,11 +286,11 @@ export function renderScale(r: ScaleResult): Section {
   const cachePer = r.cacheBytes / r.cacheEntries;
   const heapPer = r.heapDelta / r.cacheEntries;
   const markdown = [
-    `## Scale: ${int(r.sessions)} sessions in PostgreSQL`,
+    `## Scale: ${int(r.sessions)} sessions in ${r.engine.name}`,
     '',
     machineLine(r.machine, r.benchSeconds),
     '',
-    `- A fresh PostgreSQL schema migrated by sessiond; one user and one session created through sessiond, then ${int(r.users)} users and ${int(r.sessions)} sessions copied from them in SQL (\`generate_series\`; every column from the template, each session with its own id, secret hash and device id) in ${r.insertSeconds.toFixed(0)} s, then \`ANALYZE\`.`,
+    `- A fresh ${r.engine.name} ${r.engine.id === 'postgres' ? 'schema' : 'database'} migrated by sessiond; one user and one session created through sessiond, then ${int(r.users)} users and ${int(r.sessions)} sessions copied from them in SQL (${r.engine.seeding}; every column from the template, each session with its own id, secret hash and device id) in ${r.insertSeconds.toFixed(0)} s, then \`ANALYZE\`.`,
     `- One sessiond node (the real app on \`dist/\`, pinned to core 0; a bench-only route reports \`cacheStats()\` and the heap after a GC). ${int(r.sample)} sessions chosen at random are validated with \`GET /v1/me/session\` one request at a time over a keep-alive connection: first each once (cold: not in the node's cache), then each again (warm). Latency as seen by the client.`,
     '',
     '| Validation | p50 | p99 | max |',
@@ -300,17 +302,17 @@ export function renderScale(r: ScaleResult): Section {
     '| --- | ---: |',
     `| Node cache, \`cacheStats()\` estimate (${int(r.cacheEntries)} entries added) | ${int(cachePer)} |`,
     `| Node heap growth after GC, per session validated (cache entry plus the node's activity tracking) | ${Number.isFinite(heapPer) ? int(heapPer) : 'n/a'} |`,
-    `| PostgreSQL \`sessions\`, total (\`pg_total_relation_size\`: ${mib(r.tableBytes)}) | ${int(perSession)} |`,
+    `| ${r.engine.name} \`sessions\`, total (${r.engine.size}: ${mib(r.tableBytes)}) | ${int(perSession)} |`,
     `| of which table (${mib(r.heapBytes)}) / indexes (${mib(r.indexBytes)}) | ${int(r.heapBytes / r.sessions)} / ${int(r.indexBytes / r.sessions)} |`,
     '',
     `At the cache's default limits (100,000 entries, 64 MiB) a node holds ${int(Math.min(100_000, (64 * 2 ** 20) / cachePer))} sessions by this estimate.`,
   ].join('\n');
   const summary = [
-    `Scale (${int(r.sessions)} sessions in PostgreSQL, ${int(r.sample)} sampled)`,
+    `Scale (${int(r.sessions)} sessions in ${r.engine.name}, ${int(r.sample)} sampled)`,
     `  cold p50 ${ms(percentile(r.cold, 50))}  p99 ${ms(percentile(r.cold, 99))};  warm p50 ${ms(percentile(r.warm, 50))}  p99 ${ms(percentile(r.warm, 99))}`,
     `  cache ${int(cachePer)} B/session (estimate), heap ${Number.isFinite(heapPer) ? int(heapPer) : 'n/a'} B/session; database ${int(perSession)} B/session`,
   ].join('\n');
-  return { id: 'scale', markdown, summary };
+  return { id: r.engine.id === 'postgres' ? 'scale' : `scale-${r.engine.id}`, markdown, summary };
 }
 
 export interface SdkRun {

@@ -60,7 +60,7 @@ async function load<T>(relative: string): Promise<T> {
 async function registryFor(db: string, overrides: RegistryModule.RegistryOverrides = {}) {
   const { loadConfig } = await load<typeof ConfigModule>('config.js');
   const { createRegistry } = await load<typeof RegistryModule>('registry.js');
-  const databaseUrl = db.startsWith('postgres://') ? db : `sqlite:${db}`;
+  const databaseUrl = /^(postgres|mysql|mariadb):\/\//.test(db) ? db : `sqlite:${db}`;
   // No environment: the bench must not pick up a developer's SESSIOND_* settings.
   const config = loadConfig({ databaseUrl, host: HOST, port: '0', logLevel: 'warn' }, {});
   return createRegistry(config, overrides);
