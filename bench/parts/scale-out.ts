@@ -621,6 +621,8 @@ interface Purge {
   reads: Reads;
   bytesBefore: number;
   load: string;
+  /** A statement that failed (the purge stops there, as `serve`'s does): what it said, and how long it ran. */
+  failure?: { message: string; afterSeconds: number };
 }
 
 async function purge(bench: Bench): Promise<Purge> {
@@ -657,20 +659,39 @@ async function purge(bench: Bench): Promise<Purge> {
     const load = loadAverage();
     const before = Date.now() - 30 * dayMs;
     log(`scale-out: purge: generated in ${insertSeconds.toFixed(0)} s; purging 1,000 rows a statement`);
+    let failure: Purge['failure'];
     const { result, seconds, reads } = await readWhile(generated, 3_000, async () => {
       // What Sessions.purgeEndedSessions does (batch 1,000, until a batch comes back short).
       let total = 0;
       for (;;) {
-        const n = await store.purgeEndedSessions(before, 1_000);
-        total += n;
-        if (total % 100_000 < 1_000 && n === 1_000) log(`scale-out: purge: ${int(total)} deleted`);
-        if (n < 1_000) return total;
+        const from = performance.now();
+        try {
+          const n = await store.purgeEndedSessions(before, 1_000);
+          total += n;
+          if (total % 100_000 < 1_000 && n === 1_000) log(`scale-out: purge: ${int(total)} deleted`);
+          if (n < 1_000) return total;
+        } catch (err) {
+          // Reported, not thrown: where the purge stops is a result.
+          failure = { message: (err as Error).message, afterSeconds: (performance.now() - from) / 1000 };
+          log(`scale-out: purge: a statement failed after ${failure.afterSeconds.toFixed(1)} s: ${failure.message}`);
+          return total;
+        }
       }
     });
     log(
       `scale-out: purge: ${int(result)} in ${seconds.toFixed(1)} s; reads p99 ${ms(percentile(reads.before, 99))} before, ${ms(percentile(reads.during, 99))} during`,
     );
-    return { ended, live, purged: result, seconds, insertSeconds, reads, bytesBefore: Number(size!.total), load };
+    return {
+      ended,
+      live,
+      purged: result,
+      seconds,
+      insertSeconds,
+      reads,
+      bytesBefore: Number(size!.total),
+      load,
+      ...(failure ? { failure } : {}),
+    };
   } finally {
     await generated?.close();
     await database.drop();
@@ -819,7 +840,10 @@ function render(m: Machine, bench: Bench, r: Results): Section {
     '',
     `- ${int(r.purged.ended)} ended sessions (half expired, half revoked, 100 days ago) and ${int(r.purged.live)} live ones over 10,000 users, copied in SQL from a session made by sessiond (${r.purged.insertSeconds.toFixed(0)} s; \`sessions\` then ${int(r.purged.bytesBefore / 2 ** 20)} MiB, \`pg_total_relation_size\`: ${int(r.purged.bytesBefore / (r.purged.ended + r.purged.live + 1))} bytes per session). Deleted as \`serve\` deletes them every 10 minutes: \`purgeEndedSessions\`, 1,000 rows a statement until a statement deletes fewer, while ${VALIDATION_LOOPS} loops read live sessions as above. Load average ${r.purged.load}.`,
     '',
-    `**${int(r.purged.purged)} ended sessions purged in ${r.purged.seconds.toFixed(1)} s** (${int(purgeRate)} a second).`,
+    `**${int(r.purged.purged)} ended sessions purged in ${r.purged.seconds.toFixed(1)} s** (${int(purgeRate)} a second).` +
+      (r.purged.failure
+        ? ` **Then a statement failed** after ${r.purged.failure.afterSeconds.toFixed(1)} s (\`${r.purged.failure.message}\`), so the purge stopped there, as \`serve\`'s would.`
+        : ''),
     '',
     '| Live sessions\u2019 reads | Reads | p50 | p99 | max |',
     '| --- | ---: | ---: | ---: | ---: |',
@@ -839,7 +863,10 @@ function render(m: Machine, bench: Bench, r: Results): Section {
     ),
     ...r.skipped.map((s) => `  not measured: ${s}`),
     `  revoke-all: ${int(r.revoke.revoked)} sessions in ${r.revoke.seconds.toFixed(2)} s; other users' reads p99 ${p99(r.revoke.reads.before)} before, ${p99(r.revoke.reads.during)} during`,
-    `  purge: ${int(r.purged.purged)} ended sessions in ${r.purged.seconds.toFixed(1)} s (${int(purgeRate)}/s); live reads p99 ${p99(r.purged.reads.before)} before, ${p99(r.purged.reads.during)} during`,
+    `  purge: ${int(r.purged.purged)} ended sessions in ${r.purged.seconds.toFixed(1)} s (${int(purgeRate)}/s); live reads p99 ${p99(r.purged.reads.before)} before, ${p99(r.purged.reads.during)} during` +
+      (r.purged.failure
+        ? `; then a statement failed after ${r.purged.failure.afterSeconds.toFixed(1)} s: ${r.purged.failure.message}`
+        : ''),
   ].join('\n');
   return { id: 'scale-out', markdown, summary };
 }
