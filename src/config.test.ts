@@ -32,7 +32,7 @@ describe('configuration', () => {
 
   it('reports every problem at once', () => {
     try {
-      loadConfig({ port: 'eighty', idleTimeoutMs: 'soon', trustProxy: '10.0.0.0/8,not-an-ip', databaseUrl: 'mysql://x' }, {});
+      loadConfig({ port: 'eighty', idleTimeoutMs: 'soon', trustProxy: '10.0.0.0/8,not-an-ip', databaseUrl: 'oracle://x' }, {});
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
@@ -83,9 +83,14 @@ describe('configuration', () => {
       expect(() => loadConfig({ redisPrefix: bad }, {}), bad).toThrow(/redis-prefix must be 1-100 printable ASCII/);
   });
 
+  it('takes a MySQL or MariaDB URL as the database', () => {
+    for (const url of ['mysql://sessiond:pw@db.internal:3306/sessiond', 'mariadb://root@127.0.0.1/test'])
+      expect(loadConfig({ databaseUrl: url }, {}).databaseUrl).toBe(url);
+  });
+
   it('never prints a database password in an error', () => {
-    expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).toThrow(/admin:\*\*\*@/);
-    expect(() => loadConfig({ databaseUrl: 'mysql://admin:hunter2@db/x' }, {})).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ databaseUrl: 'mssql://admin:hunter2@db/x' }, {})).toThrow(/admin:\*\*\*@/);
+    expect(() => loadConfig({ databaseUrl: 'mssql://admin:hunter2@db/x' }, {})).not.toThrow(/hunter2/);
   });
 
   it('reads the users create password from SESSIOND_PASSWORD, and keeps it out of the settings', () => {

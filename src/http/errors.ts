@@ -85,13 +85,17 @@ const UNAVAILABLE_CODES = new Set([
   '08003',
   '08006',
   'SQLITE_BUSY',
+  // mysql2: a query timed out, the connection was lost, or the server has no connection left.
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_CON_COUNT_ERROR',
 ]);
 
 function isUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
   return (
-    typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i.test(e.message)
+    typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection is in closed state/i.test(e.message)
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * A silent PostgreSQL partition on the validation path (review "Hardening", finding 16): every
+ * A silent PostgreSQL or MySQL partition on the validation path (review "Hardening", finding 16): every
  * read that session validation makes has the sub-second deadline, not only the session lookup.
  * Workspace policies are read at validation too (policies.ts), cached for 30 s while the bus is
  * live, so a session this node still holds in its cache can need the database for its owner's
@@ -15,12 +15,11 @@ import { loadConfig } from '../../src/config.js';
 import { fixedClock } from '../../src/core/testing/fakes.js';
 import { buildApp } from '../../src/http/app.js';
 import { createRegistry, type Registry } from '../../src/registry.js';
-import { ENGINES, freshDatabase, type TestDatabase } from '../support/databases.js';
+import { freshDatabase, REDIS_URL, SHARED_ENGINES, type TestDatabase } from '../support/databases.js';
 import { PASSWORD } from '../support/harness.js';
 import { testKeyFile } from '../support/secret-key.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
-const REDIS_URL = process.env.SESSIOND_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const silent = new Writable({ write: (_c, _e, done) => done() });
 const SECOND = 1_000;
 
@@ -32,7 +31,7 @@ async function until(what: string, condition: () => boolean): Promise<void> {
   }
 }
 
-describe.runIf(ENGINES.includes('postgres'))('a silent database partition on the validation path (PostgreSQL, Redis bus)', () => {
+describe.each(SHARED_ENGINES)('a silent database partition on the validation path (%s, Redis bus)', (engine) => {
   let database: TestDatabase;
   let proxy: TcpProxy;
   let registry: Registry;
@@ -40,7 +39,7 @@ describe.runIf(ENGINES.includes('postgres'))('a silent database partition on the
   const clock = fixedClock('2026-03-01T09:00:00Z');
 
   beforeAll(async () => {
-    database = await freshDatabase('postgres');
+    database = await freshDatabase(engine);
     proxy = await TcpProxy.for(database.url).start();
     const config = loadConfig(
       {

@@ -75,7 +75,10 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
       connectTimeout: QUERY_TIMEOUT_MS,
       enableKeepAlive: true,
     });
-    pool.on('connection', (connection) => connection.on('error', options.onError ?? (() => {})));
+    pool.on('connection', (connection) => {
+      connection.on('error', options.onError ?? (() => {}));
+      withQueryTimeout(connection);
+    });
     const dialect = new MysqlDialect({
       pool,
       // Read committed, as on PostgreSQL: a statement sees what committed before it (the stores'
@@ -102,6 +105,26 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
     return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), engine: 'sqlite' };
   }
   throw new Error(`Unsupported database URL (expected sqlite:<path>, sqlite::memory:, postgres://… or mysql://…): ${redactUrl(url)}`);
+}
+
+/**
+ * MySQL: a query with no answer after QUERY_TIMEOUT_MS fails (503 to the client), as `pg`'s
+ * `query_timeout` does, and its connection is dropped from the pool: mysql2 only reports the
+ * timeout, and the connection would otherwise carry the unanswered query into its next use.
+ * Kysely sends every query as `query(sql, parameters, callback)`; that is the form wrapped.
+ */
+function withQueryTimeout(connection: mysql.PoolConnection): void {
+  type Callback = (err: (Error & { code?: string }) | null, ...rest: unknown[]) => void;
+  const original = connection.query.bind(connection) as unknown as (...args: unknown[]) => unknown;
+  (connection as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+    const [sql, values, callback] = args;
+    if (typeof sql !== 'string' || typeof callback !== 'function') return original(...args);
+    const options: mysql.QueryOptions = { sql, values: values as unknown[], timeout: QUERY_TIMEOUT_MS };
+    return original(options, (err: Parameters<Callback>[0], ...rest: unknown[]) => {
+      if (err?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') connection.destroy();
+      (callback as Callback)(err, ...rest);
+    });
+  };
 }
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
