@@ -102,7 +102,10 @@ export function dropIndex(db: Kysely<any>, name: string, table: string) {
  * An ever-increasing key (an append-only log's order): an identity column on PostgreSQL, SQLite's
  * INTEGER PRIMARY KEY, MySQL's BIGINT AUTO_INCREMENT.
  */
-export function sequenceColumn(engine: Engine): { type: 'integer' | 'bigint'; build: (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder } {
+export function sequenceColumn(engine: Engine): {
+  type: 'integer' | 'bigint';
+  build: (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder;
+} {
   return {
     type: engine === 'sqlite' ? 'integer' : 'bigint',
     build: (c) => (engine === 'postgres' ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement()),
@@ -115,9 +118,12 @@ export function sequenceColumn(engine: Engine): { type: 'integer' | 'bigint'; bu
  * they are `varchar`; every other text column stays TEXT (names, user agents, JSON).
  */
 const KEY_COLUMN = /^(id|ip|purpose|status|created_by|email_key)$|_(id|hash)$/;
-/** Key widths in characters. A WebAuthn credential id may be up to 1,023 bytes (1,364 in base64url): 768 is the longest a utf8mb4 key may be. */
-const KEY_WIDTH: Record<string, number> = { credential_id: 768 };
-const DEFAULT_KEY_WIDTH = 255;
+/**
+ * Key column types other than the default. A WebAuthn credential id may be up to 1,023 bytes
+ * (1,364 characters of base64url); in ASCII a key may be 3,072 characters long, in utf8mb4 only 768.
+ */
+const KEY_TYPE: Record<string, string> = { credential_id: 'varchar(1400) character set ascii collate ascii_bin' };
+const DEFAULT_KEY_TYPE = 'varchar(255)';
 
 /** Every table: InnoDB (transactions, foreign keys), 4-byte UTF-8, compared byte for byte. */
 const TABLE_OPTIONS = RawNode.createWithSql('engine = InnoDB default charset = utf8mb4 collate = utf8mb4_bin');
@@ -133,7 +139,7 @@ class MysqlTransformer extends OperationNodeTransformer {
     const name = column.column.column.name;
     const isKey = column.primaryKey || column.unique || column.references !== undefined || KEY_COLUMN.test(name);
     if (!isKey || !DataTypeNode.is(column.dataType) || column.dataType.dataType !== 'text') return column;
-    return { ...column, dataType: RawNode.createWithSql(`varchar(${KEY_WIDTH[name] ?? DEFAULT_KEY_WIDTH})`) };
+    return { ...column, dataType: RawNode.createWithSql(KEY_TYPE[name] ?? DEFAULT_KEY_TYPE) };
   }
 
   protected override transformCreateIndex(node: CreateIndexNode, queryId?: QueryId) {

@@ -85,6 +85,16 @@ export function runPasskeyStoreContract(name: string, makeStore: () => Promise<P
       expect(await passkeys.findByCredentialId('no-such-credential')).toBeNull();
     });
 
+    it('keeps the longest credential id WebAuthn allows (1,023 bytes, 1,364 characters of base64url) and a large public key exactly', async () => {
+      const user = await newUser();
+      const longest = Buffer.alloc(1023, 0xfb).toString('base64url');
+      const p = passkeyRecord(user.id, { credentialId: longest, publicKey: Buffer.alloc(600, 0xa5).toString('base64url') });
+      expect(await passkeys.insertPasskey(p, 10)).toBe('inserted');
+      expect(await passkeys.findByCredentialId(longest)).toEqual(p);
+      // One character short is another credential, not the same one cut.
+      expect(await passkeys.findByCredentialId(longest.slice(0, -1))).toBeNull();
+    });
+
     it("a passkey is found only by its own account's id", async () => {
       const owner = await newUser();
       const other = await newUser();
