@@ -350,7 +350,8 @@ async function offer(
 
 const fmtStep = (s: Step) =>
   `${s.kind.padEnd(8)} ${String(s.subscribers).padStart(3)} subscribers  offered ${int(s.offered).padStart(6)}/s  published ${int(s.published).padStart(6)}/s  ` +
-  `effect p50 ${ms(s.p50)} p99 ${ms(s.p99)} max ${ms(s.max)}  subscribers' CPU ${Math.round(100 * s.subscriberCpu)}%  ` +
+  (s.offered ? `effect p50 ${ms(s.p50)} p99 ${ms(s.p99)} max ${ms(s.max)}  ` : 'no revocations  ') +
+  `subscribers' CPU ${Math.round(100 * s.subscriberCpu)}%  ` +
   `${s.kind === 'postgres' ? 'PostgreSQL' : 'Redis'} CPU ${Math.round(100 * s.serverCpu)}%` +
   (s.failed ? `  failed ${s.failed}` : '') +
   (s.heard.unheard ? `  unheard ${s.heard.unheard}` : '') +
