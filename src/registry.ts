@@ -194,9 +194,9 @@ async function openBus(
         ? 'postgres'
         : engine === 'mysql'
           ? 'table'
-        : sqliteFile !== null && sqliteFile !== ':memory:'
-          ? 'sqlite'
-          : 'memory');
+          : sqliteFile !== null && sqliteFile !== ':memory:'
+            ? 'sqlite'
+            : 'memory');
   const open = async (which: 'redis' | 'postgres'): Promise<RevocationBus> => {
     if (which === 'postgres') return postgresRevocationBus(config.databaseUrl, { onError: errors.reporter('postgres-bus') });
     if (!config.redisUrl || redisPrefix === null) throw new Error('the redis bus needs --redis');
@@ -210,13 +210,13 @@ async function openBus(
         ? dualRevocationBus(await open('redis'), await table())
         : kind === 'table'
           ? await table()
-      : kind === 'redis' || kind === 'postgres'
-        ? await open(kind)
-        : kind === 'none'
-          ? noRevocationBus()
-          : kind === 'sqlite' && sqliteFile !== null
-            ? sqliteRevocationBus(sqliteFile, clock.now)
-            : memoryRevocationBus();
+          : kind === 'redis' || kind === 'postgres'
+            ? await open(kind)
+            : kind === 'none'
+              ? noRevocationBus()
+              : kind === 'sqlite' && sqliteFile !== null
+                ? sqliteRevocationBus(sqliteFile, clock.now)
+                : memoryRevocationBus();
   return republishingBus(bus, log, DEFAULT_CACHE_LIMITS.maxAgeMs);
 }
 

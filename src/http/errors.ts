@@ -95,7 +95,8 @@ function isUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
   return (
-    typeof e?.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection is in closed state/i.test(e.message)
+    typeof e?.message === 'string' &&
+    /timeout exceeded when trying to connect|Connection terminated|Query read timeout|connection is in closed state/i.test(e.message)
   );
 }
 

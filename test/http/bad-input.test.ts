@@ -58,7 +58,12 @@ describe.each(ENGINES)('bad input (%s)', (engine) => {
 
   /** Every row that a request could have written: users, sessions (live or not), service keys. */
   async function counts() {
-    const { rows } = await sql<{ users: number | string; sessions: number | string; revoked: number | string; service_keys: number | string }>`
+    const { rows } = await sql<{
+      users: number | string;
+      sessions: number | string;
+      revoked: number | string;
+      service_keys: number | string;
+    }>`
       select (select count(*) from users) as users, (select count(*) from sessions) as sessions,
              (select count(*) from sessions where revoked_at is not null) as revoked, (select count(*) from service_keys) as service_keys`.execute(
       observer.db,

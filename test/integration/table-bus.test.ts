@@ -68,12 +68,18 @@ describe.skipIf(!SHARED_ENGINES.includes('mysql'))('the revocation log bus on My
     let inserted!: () => void;
     const insertedSlow = new Promise<void>((r) => (inserted = r));
     const slowCommit = db.transaction().execute(async (trx) => {
-      await trx.insertInto('revocation_log').values({ payload: encode(slow), at: Date.now() }).execute();
+      await trx
+        .insertInto('revocation_log')
+        .values({ payload: encode(slow), at: Date.now() })
+        .execute();
       inserted();
       await released;
     });
     await insertedSlow;
-    await db.insertInto('revocation_log').values({ payload: encode(fast), at: Date.now() }).execute();
+    await db
+      .insertInto('revocation_log')
+      .values({ payload: encode(fast), at: Date.now() })
+      .execute();
     await until(() => heard.length === 1, 'the later key, committed first');
     expect(heard).toEqual([fast]);
     release();

@@ -135,4 +135,3 @@ export async function untilBusLive(node: { url: string; name?: string }, live: b
     `${node.name ?? node.url} ${live ? 'live on' : 'off'} the revocation bus`,
   );
 }
-

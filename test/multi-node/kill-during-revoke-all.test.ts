@@ -13,18 +13,7 @@ import { kyselyStore } from '../../src/adapters/kysely/kysely-store.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { userRecord } from '../../src/core/testing/store.contract.js';
 import { freshDatabase, SHARED_ENGINES, type TestDatabase } from '../support/databases.js';
-import {
-  call,
-  client,
-  REDIS_URL,
-  signIn,
-  signUp,
-  sleep,
-  SPAWN_HOOK_TIMEOUT_MS,
-  startNode,
-  stopAll,
-  type SessiondNode,
-} from './cluster.js';
+import { call, client, REDIS_URL, signIn, signUp, sleep, SPAWN_HOOK_TIMEOUT_MS, startNode, stopAll, type SessiondNode } from './cluster.js';
 
 const SESSIONS = 1_500;
 

@@ -56,9 +56,10 @@ async function dropMysqlDatabases(prefix: string): Promise<void> {
   let c: mysql.Connection | undefined;
   try {
     c = await mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 5000 });
-    const [rows] = await c.query<mysql.RowDataPacket[]>('select schema_name as name from information_schema.schemata where schema_name like ?', [
-      `${prefix}%`,
-    ]);
+    const [rows] = await c.query<mysql.RowDataPacket[]>(
+      'select schema_name as name from information_schema.schemata where schema_name like ?',
+      [`${prefix}%`],
+    );
     for (const { name } of rows) await c.query(`drop database if exists \`${String(name)}\``);
   } catch {
     // MySQL unreachable: the suites that needed it have already failed and said why.

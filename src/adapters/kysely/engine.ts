@@ -18,20 +18,20 @@
  * updates or deletes from, and the database's clock (`databaseNowMs`).
  */
 import {
-  ColumnDefinitionNode,
   ColumnNode,
   ColumnUpdateNode,
-  CreateIndexNode,
   CreateTableNode,
+  type ColumnDefinitionNode,
+  type CreateIndexNode,
+  type InsertQueryNode,
+  type ReferenceNode,
   DataTypeNode,
-  InsertQueryNode,
   MysqlAdapter,
   OnDuplicateKeyNode,
   OperationNodeTransformer,
   OrActionNode,
   PostgresAdapter,
   RawNode,
-  ReferenceNode,
   sql,
   type ColumnDefinitionBuilder,
   type Kysely,
@@ -49,8 +49,14 @@ import {
 
 export type Engine = 'sqlite' | 'postgres' | 'mysql';
 
+/** A Kysely instance and a select whose tables these helpers take by name: the types are the caller's. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely cannot type a table named by a string argument
+type UntypedDb = Kysely<any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+type UntypedSelect = SelectQueryBuilder<any, any, any>;
+
 /** The engine a Kysely instance speaks to (migrations receive `Kysely<unknown>`). */
-export function engineOf(db: Kysely<any>): Engine {
+export function engineOf(db: { getExecutor(): { readonly adapter: unknown } }): Engine {
   const adapter = db.getExecutor().adapter;
   if (adapter instanceof PostgresAdapter) return 'postgres';
   if (adapter instanceof MysqlAdapter) return 'mysql';
@@ -69,7 +75,7 @@ export function databaseNowMs(engine: Engine): RawBuilder<number> {
  * huge delete holding locks). One statement where the engine allows it; MySQL refuses a LIMIT in
  * an IN subquery and a subquery on the table it deletes from, so there the keys are read first.
  */
-export async function deleteBatch(db: Kysely<any>, table: string, key: string, batch: SelectQueryBuilder<any, any, any>): Promise<number> {
+export async function deleteBatch(db: UntypedDb, table: string, key: string, batch: UntypedSelect): Promise<number> {
   if (engineOf(db) !== 'mysql') {
     const result = await db.deleteFrom(table).where(key, 'in', batch).executeTakeFirst();
     return Number(result.numDeletedRows);
@@ -93,7 +99,7 @@ export function bigintType(engine: Engine): RawBuilder<unknown> {
 }
 
 /** Drops an index: MySQL names indexes per table, the others per schema. */
-export function dropIndex(db: Kysely<any>, name: string, table: string) {
+export function dropIndex(db: UntypedDb, name: string, table: string) {
   const drop = db.schema.dropIndex(name);
   return engineOf(db) === 'mysql' ? drop.on(table) : drop;
 }

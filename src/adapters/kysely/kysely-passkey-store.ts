@@ -93,11 +93,13 @@ export function kyselyPasskeyStore(db: Db): PasskeyStore {
       const rename = (trx: Db) => trx.updateTable('passkeys').set({ name }).where('user_id', '=', userId).where('id', '=', id);
       const row = returning
         ? await rename(db).returningAll().executeTakeFirst()
-        : await db.transaction().execute(async (trx) =>
-            Number((await rename(trx).executeTakeFirst()).numUpdatedRows) === 0
-              ? undefined
-              : trx.selectFrom('passkeys').selectAll().where('id', '=', id).executeTakeFirst(),
-          );
+        : await db
+            .transaction()
+            .execute(async (trx) =>
+              Number((await rename(trx).executeTakeFirst()).numUpdatedRows) === 0
+                ? undefined
+                : trx.selectFrom('passkeys').selectAll().where('id', '=', id).executeTakeFirst(),
+            );
       return row ? toRecord(row) : null;
     },
 
@@ -105,7 +107,13 @@ export function kyselyPasskeyStore(db: Db): PasskeyStore {
       const row = returning
         ? await db.deleteFrom('passkeys').where('user_id', '=', userId).where('id', '=', id).returningAll().executeTakeFirst()
         : await db.transaction().execute(async (trx) => {
-            const found = await trx.selectFrom('passkeys').selectAll().where('user_id', '=', userId).where('id', '=', id).forUpdate().executeTakeFirst();
+            const found = await trx
+              .selectFrom('passkeys')
+              .selectAll()
+              .where('user_id', '=', userId)
+              .where('id', '=', id)
+              .forUpdate()
+              .executeTakeFirst();
             if (found) await trx.deleteFrom('passkeys').where('id', '=', id).execute();
             return found;
           });
@@ -140,7 +148,12 @@ export function kyselyPasskeyStore(db: Db): PasskeyStore {
       const row = returning
         ? await db.deleteFrom('webauthn_challenges').where('challenge_hash', '=', challengeHash).returningAll().executeTakeFirst()
         : await db.transaction().execute(async (trx) => {
-            const found = await trx.selectFrom('webauthn_challenges').selectAll().where('challenge_hash', '=', challengeHash).forUpdate().executeTakeFirst();
+            const found = await trx
+              .selectFrom('webauthn_challenges')
+              .selectAll()
+              .where('challenge_hash', '=', challengeHash)
+              .forUpdate()
+              .executeTakeFirst();
             // Only the transaction whose DELETE removed it gets it: a racing one waited on the lock and reads nothing.
             if (found) await trx.deleteFrom('webauthn_challenges').where('challenge_hash', '=', challengeHash).execute();
             return found;

@@ -608,7 +608,11 @@ async function revokeMatching(db: Db, selector: RevokeSelector, reason: RevokeRe
   const deviceOf = selector.deviceOfSessionId;
   if (deviceOf !== undefined) {
     // That session, and the user's others whose device is its device (none when it has no device).
-    const device = db.selectFrom('sessions as d').select('d.device_id').where('d.id', '=', deviceOf).where('d.user_id', '=', selector.userId);
+    const device = db
+      .selectFrom('sessions as d')
+      .select('d.device_id')
+      .where('d.id', '=', deviceOf)
+      .where('d.user_id', '=', selector.userId);
     // MySQL refuses an UPDATE that reads its own table: there the device is read first (a
     // session's device never changes, so nothing can move in between).
     const deviceId = engineOf(db) === 'mysql' ? ((await device.executeTakeFirst())?.device_id ?? null) : device;
