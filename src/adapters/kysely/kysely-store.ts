@@ -464,13 +464,28 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async purgeEndedSessions(endedBefore, limit) {
-      // A bounded batch (DELETE … LIMIT is not portable): never one huge delete holding locks.
-      const batch = db
-        .selectFrom('sessions')
-        .select('id')
-        .where((eb) => eb.or([eb('revoked_at', '<', endedBefore), eb('expires_at', '<', endedBefore)]))
-        .limit(limit);
-      return deleteBatch(db, 'sessions', 'id', batch);
+      // Bounded batches (DELETE … LIMIT is not portable): never one huge delete holding locks.
+      // Expired rows, then revoked ones, each found through its own index (`sessions_expires_at`,
+      // `sessions_revoked_at`): one condition `revoked_at < t or expires_at < t` is served by
+      // neither, and when few rows were left to find it read the whole table.
+      const expired = await deleteBatch(
+        db,
+        'sessions',
+        'id',
+        db.selectFrom('sessions').select('id').where('expires_at', '<', endedBefore).limit(limit),
+      );
+      if (expired >= limit) return expired;
+      const revoked = await deleteBatch(
+        db,
+        'sessions',
+        'id',
+        db
+          .selectFrom('sessions')
+          .select('id')
+          .where('revoked_at', '<', endedBefore)
+          .limit(limit - expired),
+      );
+      return expired + revoked;
     },
 
     async insertUser(user) {

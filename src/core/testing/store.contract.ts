@@ -376,6 +376,30 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(await store.findSession(live.id)).not.toBeNull();
         expect(await store.findSession(recentlyRevoked.id)).not.toBeNull();
       });
+
+      it('one batch takes expired and revoked sessions together, up to its bound', async () => {
+        const DAY = 24 * HOUR;
+        const old = T0 - 450 * DAY;
+        const user = await newUser();
+        const expired = await newSession(user.id, { signedInAt: old - DAY, lastActiveAt: old - DAY, expiresAt: old });
+        const revoked = await newSession(user.id, {
+          signedInAt: old - DAY,
+          lastActiveAt: old - DAY,
+          expiresAt: T0 + DAY,
+          revokedAt: old,
+          revokeReason: 'sign_out',
+        });
+        const both = await newSession(user.id, {
+          signedInAt: old - DAY,
+          lastActiveAt: old - DAY,
+          expiresAt: old,
+          revokedAt: old - 1,
+          revokeReason: 'sign_out',
+        });
+        const cutOff = old + DAY;
+        expect(await store.purgeEndedSessions(cutOff, 10)).toBe(3);
+        for (const s of [expired, revoked, both]) expect(await store.findSession(s.id)).toBeNull();
+      });
     });
 
     describe('rotateSession()', () => {

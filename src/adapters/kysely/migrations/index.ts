@@ -19,6 +19,7 @@ import { auditRetention } from './0017-audit-retention.js';
 import { deviceTrustedAt } from './0018-device-trusted-at.js';
 import { sessionAddresses } from './0019-session-addresses.js';
 import { passkeys } from './0020-passkeys.js';
+import { sessionRevokedAt } from './0021-session-revoked-at.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018-device-trusted-at': deviceTrustedAt,
   '0019-session-addresses': sessionAddresses,
   '0020-passkeys': passkeys,
+  '0021-session-revoked-at': sessionRevokedAt,
 };
 
 export const migrationProvider: MigrationProvider = {
