@@ -12,7 +12,7 @@ import { createServiceKey } from '../../src/core/service-keys.js';
 import { buildApp } from '../../src/http/app.js';
 import { createRegistry, type Registry, type RegistryOverrides } from '../../src/registry.js';
 import type { Verifier } from '../../src/sdk/index.js';
-import { freshDatabase, type TestDatabase } from '../support/databases.js';
+import { freshDatabase, type Engine, type TestDatabase } from '../support/databases.js';
 
 import { REDIS_URL } from '../support/databases.js';
 
@@ -34,9 +34,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(
-  options: { engine?: 'sqlite' | 'postgres'; redis?: boolean; bus?: RegistryOverrides['bus'] } = {},
-): Promise<TestServer> {
+export async function startServer(options: { engine?: Engine; redis?: boolean; bus?: RegistryOverrides['bus'] } = {}): Promise<TestServer> {
   const database: TestDatabase = await freshDatabase(options.engine ?? 'postgres');
   const config = loadConfig(
     {

@@ -1,12 +1,13 @@
 /**
  * What `createVerifier` promises whichever way it hears revocations; run once per transport
- * (verifier-redis.test.ts, verifier-sse.test.ts) against a real sessiond.
+ * (verifier-redis.test.ts, verifier-sse.test.ts) against a real sessiond on PostgreSQL, and again
+ * on MySQL (verifier-mysql.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifier, SessiondUnavailableError, type Verifier, type VerifierOptions } from '../../src/sdk/index.js';
 import { countingFetch, DEAD_URL, eventually, REDIS_URL, startServer, untilLive, type TestServer } from './support.js';
 
-export function runVerifierSuite(transport: 'redis' | 'sse'): { server: () => TestServer } {
+export function runVerifierSuite(transport: 'redis' | 'sse', engine: 'postgres' | 'mysql' = 'postgres'): { server: () => TestServer } {
   let server: TestServer;
   const verifiers: Verifier[] = [];
   const open = (options: Partial<VerifierOptions> = {}) => {
@@ -21,14 +22,14 @@ export function runVerifierSuite(transport: 'redis' | 'sse'): { server: () => Te
   };
 
   beforeAll(async () => {
-    server = await startServer({ redis: transport === 'redis' });
+    server = await startServer({ engine, redis: transport === 'redis' });
   });
   afterAll(async () => {
     await Promise.all(verifiers.map((v) => v.close()));
     await server?.close();
   });
 
-  describe(`createVerifier over ${transport}`, () => {
+  describe(`createVerifier over ${transport}${engine === 'mysql' ? ', sessiond on MySQL' : ''}`, () => {
     it('verifies a valid token, then answers it from the warm cache without a request', async () => {
       const counter = countingFetch();
       const verifier = open({ fetch: counter.fetch });
