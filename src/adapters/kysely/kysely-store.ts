@@ -467,12 +467,14 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
       // Bounded batches (DELETE … LIMIT is not portable): never one huge delete holding locks.
       // Expired rows, then revoked ones, each found through its own index (`sessions_expires_at`,
       // `sessions_revoked_at`): one condition `revoked_at < t or expires_at < t` is served by
-      // neither, and when few rows were left to find it read the whole table.
+      // neither, and when few rows were left to find it read the whole table. Each batch is taken
+      // in index order: unordered, PostgreSQL scans the table while most rows match, and past the
+      // rows the batches before deleted (dead until vacuumed) that scan reads millions of them.
       const expired = await deleteBatch(
         db,
         'sessions',
         'id',
-        db.selectFrom('sessions').select('id').where('expires_at', '<', endedBefore).limit(limit),
+        db.selectFrom('sessions').select('id').where('expires_at', '<', endedBefore).orderBy('expires_at').limit(limit),
       );
       if (expired >= limit) return expired;
       const revoked = await deleteBatch(
@@ -483,6 +485,7 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
           .selectFrom('sessions')
           .select('id')
           .where('revoked_at', '<', endedBefore)
+          .orderBy('revoked_at')
           .limit(limit - expired),
       );
       return expired + revoked;
