@@ -4,11 +4,9 @@
  * node verifies from its cache while its bus is live, and a revocation reaches every node at once.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { memoryRevocationBus } from '../adapters/bus/memory-revocation-bus.js';
 import { nodeCrypto } from '../adapters/crypto/node-crypto.js';
 import { connect, migrateToLatest } from '../adapters/kysely/connect.js';
 import { kyselyStore } from '../adapters/kysely/kysely-store.js';
-import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { Store } from './ports/store.js';
 import {
   createServiceKey,
@@ -18,7 +16,7 @@ import {
   type ServiceKeyCacheLimits,
   type ServiceKeyDeps,
 } from './service-keys.js';
-import { fixedClock } from './testing/fakes.js';
+import { brokerBus, fixedClock } from './testing/fakes.js';
 import { formatToken, newId, newSecret, parseToken } from './token.js';
 
 describe('service keys', () => {
@@ -77,36 +75,6 @@ describe('service keys', () => {
       expect(await verifyServiceKey(deps, bad)).toBeNull();
   });
 });
-
-/**
- * A bus as a shared broker would be: delivery (to this node as well) happens later, the link can
- * drop, and when it comes back the bus says so (resync) because events in the gap may be lost.
- */
-function brokerBus(): RevocationBus & { live: boolean; deliver(): Promise<void>; reconnect(): void } {
-  const inner = memoryRevocationBus();
-  const queued: RevocationEvent[] = [];
-  const resyncs: (() => void)[] = [];
-  const bus = {
-    live: true,
-    publish: async (e: RevocationEvent) => {
-      queued.push(e);
-    },
-    subscribe: (listener: (e: RevocationEvent) => void, resync?: () => void) => {
-      inner.subscribe(listener);
-      if (resync) resyncs.push(resync);
-    },
-    isLive: () => bus.live,
-    deliver: async () => {
-      for (const e of queued.splice(0)) await inner.publish(e);
-    },
-    reconnect: () => {
-      bus.live = true;
-      for (const resync of resyncs) resync();
-    },
-    close: () => inner.close(),
-  };
-  return bus;
-}
 
 describe('service keys verified from each node’s cache', () => {
   let db: ReturnType<typeof connect>['db'];

@@ -20,7 +20,7 @@ import { Background } from './background.js';
 import { Recorder } from './events.js';
 import { Revocation } from './revocation.js';
 import type { Actor } from './security-events.js';
-import { fixedClock } from './testing/fakes.js';
+import { brokerBus, fixedClock } from './testing/fakes.js';
 
 const ORIGIN: SessionOrigin = {
   ip: '81.2.69.160',
@@ -151,36 +151,6 @@ describe('Sessions with a node-local cache', () => {
     expect(sessions.cacheStats().entries).toBe(0);
   });
 });
-
-/**
- * A bus as a shared broker would be: delivery (to this node as well) happens later, the link can
- * drop, and when it comes back the bus says so (resync) because events in the gap may be lost.
- */
-function brokerBus(): RevocationBus & { live: boolean; deliver(): Promise<void>; reconnect(): void } {
-  const inner = memoryRevocationBus();
-  const queued: RevocationEvent[] = [];
-  const resyncs: (() => void)[] = [];
-  const bus = {
-    live: true,
-    publish: async (e: RevocationEvent) => {
-      queued.push(e);
-    },
-    subscribe: (listener: (e: RevocationEvent) => void, resync?: () => void) => {
-      inner.subscribe(listener);
-      if (resync) resyncs.push(resync);
-    },
-    isLive: () => bus.live,
-    deliver: async () => {
-      for (const e of queued.splice(0)) await inner.publish(e);
-    },
-    reconnect: () => {
-      bus.live = true;
-      for (const resync of resyncs) resync();
-    },
-    close: () => inner.close(),
-  };
-  return bus;
-}
 
 describe('Sessions on a real store', () => {
   /** Long-lived entries, so that what a test sees is the cache's answer and not a re-read. */
