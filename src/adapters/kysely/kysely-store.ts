@@ -5,7 +5,7 @@
  * reading the table it changes), it writes first and reads the rows it holds locked, in one
  * transaction (engine.ts).
  */
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Updateable } from 'kysely';
 import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '../../core/ports/store.js';
 import type { RevokeReason, SessionRecord } from '../../core/session.js';
 import type { UserProfile, UserRecord } from '../../core/user.js';
@@ -52,6 +52,23 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
   const { readTimeoutMs } = options;
   // MySQL has no UPDATE … RETURNING: there the row is updated, then read back under its lock.
   const returning = engineOf(db) !== 'mysql';
+  /**
+   * Ends the user's live session `id` and returns its row as ended: with the UPDATE itself where
+   * the engine has RETURNING (SQLite 3.35+, PostgreSQL); on MySQL read back after it, so `trx`
+   * must be a transaction there (the UPDATE's lock holds the row until it commits).
+   */
+  const endLive = async (trx: Db, id: string, userId: string, now: number, set: Updateable<SessionsTable>) => {
+    const end = trx
+      .updateTable('sessions')
+      .set(set)
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now);
+    if (returning) return end.returningAll().executeTakeFirst();
+    if (Number((await end.executeTakeFirst()).numUpdatedRows) === 0) return undefined;
+    return trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  };
   return {
     ...kyselySecurityStore(db),
 
@@ -147,25 +164,11 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async revokeSession(id, userId, reason, now, detail = null) {
-      const end = (trx: Db) =>
-        trx
-          .updateTable('sessions')
-          .set({ revoked_at: now, revoke_reason: reason, revoke_detail: detail })
-          .where('id', '=', id)
-          .where('user_id', '=', userId)
-          .where('revoked_at', 'is', null)
-          .where('expires_at', '>', now);
-      // RETURNING (SQLite 3.35+, PostgreSQL): the ended row comes back with the same statement.
-      if (returning) {
-        const result = await end(db).returningAll().executeTakeFirst();
-        return result ? fromSessionRow(result) : null;
-      }
-      return db.transaction().execute(async (trx) => {
-        const { numUpdatedRows } = await end(trx).executeTakeFirst();
-        if (Number(numUpdatedRows) === 0) return null;
-        const row = await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-        return fromSessionRow(row);
-      });
+      const set = { revoked_at: now, revoke_reason: reason, revoke_detail: detail };
+      const ended = returning
+        ? await endLive(db, id, userId, now, set)
+        : await db.transaction().execute((trx) => endLive(trx, id, userId, now, set));
+      return ended ? fromSessionRow(ended) : null;
     },
 
     async revokeSessions(selector, reason, now) {
@@ -286,18 +289,7 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
       return db.transaction().execute(async (trx) => {
         // The row as it ended comes back with the UPDATE; its successor copies every column, so
         // whatever a session carries (recent authentication, a hold) moves with it.
-        const end = trx
-          .updateTable('sessions')
-          .set({ revoked_at: now, revoke_reason: reason })
-          .where('id', '=', id)
-          .where('user_id', '=', userId)
-          .where('revoked_at', 'is', null)
-          .where('expires_at', '>', now);
-        const ended = returning
-          ? await end.returningAll().executeTakeFirst()
-          : Number((await end.executeTakeFirst()).numUpdatedRows) === 0
-            ? undefined
-            : await trx.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+        const ended = await endLive(trx, id, userId, now, { revoked_at: now, revoke_reason: reason });
         if (!ended) return null;
         const row: SessionsTable = {
           ...ended,
