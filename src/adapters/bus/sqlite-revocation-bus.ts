@@ -13,9 +13,13 @@ import SqliteDatabase from 'better-sqlite3';
 import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';
 import { decode, encode } from '../../core/revocation-wire.js';
 
-/** Rows older than this are pruned; a node that has not validated for that long has no fresh cache entry left. */
-const KEEP_MS = 10 * 60_000;
-const PRUNE_EVERY = 100;
+/**
+ * `revocation_log` rows older than this are pruned (here and by the MySQL table bus); a node that
+ * has not validated for that long has no fresh cache entry left. A publisher prunes every
+ * REVOCATION_LOG_PRUNE_EVERY publishes.
+ */
+export const REVOCATION_LOG_KEEP_MS = 10 * 60_000;
+export const REVOCATION_LOG_PRUNE_EVERY = 100;
 
 export function sqliteRevocationBus(file: string, now: () => number = Date.now): RevocationBus {
   const db = new SqliteDatabase(file);
@@ -60,7 +64,7 @@ export function sqliteRevocationBus(file: string, now: () => number = Date.now):
       insert.run(encode(event), now());
       // This process's own caches hear it before the revoking request answers.
       deliver(event);
-      if (++published % PRUNE_EVERY === 0) prune.run(now() - KEEP_MS);
+      if (++published % REVOCATION_LOG_PRUNE_EVERY === 0) prune.run(now() - REVOCATION_LOG_KEEP_MS);
     },
     subscribe(listener) {
       listeners.push(listener);

@@ -16,6 +16,7 @@ import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation
 import { decode, encode } from '../../core/revocation-wire.js';
 import type { OnAdapterError } from '../adapter-errors.js';
 import type { Db } from '../kysely/database.js';
+import { REVOCATION_LOG_KEEP_MS, REVOCATION_LOG_PRUNE_EVERY } from './sqlite-revocation-bus.js';
 
 export interface TableBusOptions {
   pollMs?: number;
@@ -24,10 +25,6 @@ export interface TableBusOptions {
   onError?: OnAdapterError;
   now?: () => number;
 }
-
-/** Rows older than this are pruned; a node that has not validated for that long has no fresh cache entry left. */
-const KEEP_MS = 10 * 60_000;
-const PRUNE_EVERY = 100;
 
 export async function tableRevocationBus(db: Db, options: TableBusOptions = {}): Promise<RevocationBus> {
   const pollMs = options.pollMs ?? 100;
@@ -99,10 +96,10 @@ export async function tableRevocationBus(db: Db, options: TableBusOptions = {}):
         .execute();
       // This process's own caches hear it before the revoking request answers.
       deliver(event);
-      if (++published % PRUNE_EVERY === 0)
+      if (++published % REVOCATION_LOG_PRUNE_EVERY === 0)
         await db
           .deleteFrom('revocation_log')
-          .where('at', '<', now() - KEEP_MS)
+          .where('at', '<', now() - REVOCATION_LOG_KEEP_MS)
           .execute();
     },
     subscribe(listener, resync) {
