@@ -3,7 +3,7 @@
  * days", 30 to 3650, behind "Confirm it's you" when the server wants a fresh sign-in); security
  * admins read it. Entries older than that are deleted by the server's periodic purge.
  */
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { isUnauthenticated } from '../../api';
 import { TextField } from '../../components/text-field';
@@ -43,10 +43,14 @@ export function AuditRetention({
   const [error, setError] = useState<string | null>(null);
   const id = useId();
 
-  // The workspace was read again: show what it keeps now.
-  useEffect(() => {
+  // The workspace was read again and keeps another number of days: show it. Adjusted while
+  // rendering, not in an effect: an effect runs after the first paint too, and would overwrite
+  // what was typed in between with the same number.
+  const [shownDays, setShownDays] = useState(days);
+  if (days !== shownDays) {
+    setShownDays(days);
     setText(String(days));
-  }, [days]);
+  }
 
   async function submit(event: FormEvent) {
     event.preventDefault();
