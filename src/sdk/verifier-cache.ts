@@ -16,17 +16,30 @@ interface Entry {
  * After a revocation, other sessiond nodes may still answer from their own caches for up to
  * their heartbeat timeout (2 s) plus a request's latency. An answer about a just-revoked session
  * or user is returned but not cached for this long, so a stale answer cannot stick for maxAge.
+ * The same tombstones keep out an answer fetched while its session or user was revoked.
  */
 const TOMBSTONE_MS = 5_000;
 const MAX_TOMBSTONES = 10_000;
+
+/** What `set` needs to know about when its answer was asked for; from `begin`. */
+export interface Fetch {
+  readonly epoch: number;
+  readonly startedAt: number;
+}
 
 export class VerifierCache {
   readonly #entries = new Map<string, Entry>();
   readonly #bySession = new Map<string, string>();
   readonly #byUser = new Map<string, Set<string>>();
   readonly #tombstones = new Map<string, number>();
-  /** Bumped by every revocation and clear: an answer fetched across a bump is not cached. */
-  #generation = 0;
+  /**
+   * Bumped by a clear and when tombstones are forgotten in bulk: an answer fetched across a bump
+   * is not cached. A revocation of one session or user does not bump it; its tombstone keeps out
+   * answers about that session or user only, so an unrelated (or repeated) event costs nothing.
+   */
+  #epoch = 0;
+  /** Bumped by every event: concurrent asks share an introspection only if none came between. */
+  #heard = 0;
 
   constructor(
     private readonly maxAgeMs: number,
@@ -37,8 +50,14 @@ export class VerifierCache {
     return this.#entries.size;
   }
 
-  get generation(): number {
-    return this.#generation;
+  /** Events heard so far (revocations and clears). */
+  get heard(): number {
+    return this.#heard;
+  }
+
+  /** Call before asking sessiond; pass the result to `set` with the answer. */
+  begin(now: number): Fetch {
+    return { epoch: this.#epoch, startedAt: now };
   }
 
   get(key: string, now: number): VerifiedSession | null {
@@ -49,9 +68,13 @@ export class VerifierCache {
     return null;
   }
 
-  /** Caches an answer unless a revocation (or a clear) happened since `generation` was read. */
-  set(key: string, session: VerifiedSession, now: number, generation: number): void {
-    if (generation !== this.#generation || this.#isTombstoned(session, now)) return;
+  /**
+   * Caches an answer unless its session or user was revoked since `fetch` began (or within the
+   * tombstone time), or the cache was cleared meanwhile. A fetch that took as long as a tombstone
+   * lives is not cached: a revocation heard early in it may already be forgotten.
+   */
+  set(key: string, session: VerifiedSession, now: number, fetch: Fetch): void {
+    if (fetch.epoch !== this.#epoch || now - fetch.startedAt >= TOMBSTONE_MS || this.#isTombstoned(session, now)) return;
     if (this.#entries.size >= this.maxEntries && !this.#entries.has(key)) {
       // Map order is insertion order: the oldest entry goes first.
       const oldest = this.#entries.keys().next().value;
@@ -69,8 +92,11 @@ export class VerifierCache {
     if (event.kind === 'service-key') return;
     // A workspace policy changed: any cached session may now break it. Ask sessiond again for each.
     if (event.kind === 'policies') return this.clear();
-    this.#generation++;
-    if (this.#tombstones.size >= MAX_TOMBSTONES) this.#tombstones.clear();
+    this.#heard++;
+    if (this.#tombstones.size >= MAX_TOMBSTONES) {
+      this.#tombstones.clear();
+      this.#epoch++;
+    }
     if (event.kind === 'session') {
       this.#tombstones.set(`s:${event.sessionId}`, now + TOMBSTONE_MS);
       const key = this.#bySession.get(event.sessionId);
@@ -82,7 +108,8 @@ export class VerifierCache {
   }
 
   clear(): void {
-    this.#generation++;
+    this.#epoch++;
+    this.#heard++;
     this.#entries.clear();
     this.#bySession.clear();
     this.#byUser.clear();

@@ -122,19 +122,20 @@ export function createVerifier(options: VerifierOptions): Verifier {
     timeoutMs,
     fetch: fetchImpl,
   };
-  /** Concurrent cold verifies of one token share one introspection (same cache generation only). */
-  const inflight = new Map<string, { generation: number; answer: Promise<VerifiedSession | null> }>();
+  /** Concurrent cold verifies of one token share one introspection, if no event came between them. */
+  const inflight = new Map<string, { heard: number; answer: Promise<VerifiedSession | null> }>();
 
   async function ask(token: string, key: string): Promise<VerifiedSession | null> {
-    const generation = cache.generation;
+    const heard = cache.heard;
     const shared = inflight.get(key);
-    if (shared && shared.generation === generation) return shared.answer;
+    if (shared && shared.heard === heard) return shared.answer;
+    const fetch = cache.begin(Date.now());
     const live = stream.isLive();
     counters.introspections++;
     const answer = introspect(token, introspectOptions).then(
       (session) => {
-        // Cached only if no revocation arrived meanwhile and the stream stayed live throughout.
-        if (session && live && stream.isLive()) cache.set(key, session, Date.now(), generation);
+        // Cached only if its session or user was not revoked meanwhile and the stream stayed live throughout.
+        if (session && live && stream.isLive()) cache.set(key, session, Date.now(), fetch);
         return session;
       },
       (err: unknown) => {
@@ -142,7 +143,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         throw err;
       },
     );
-    inflight.set(key, { generation, answer });
+    inflight.set(key, { heard, answer });
     try {
       return await answer;
     } finally {

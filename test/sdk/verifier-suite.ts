@@ -50,9 +50,8 @@ export function runVerifierSuite(transport: 'redis' | 'sse', engine: 'postgres' 
 
       for (let i = 0; i < 100; i++) expect(await verifier.verify(token)).toEqual(session);
       // Extra requests are allowed only for what makes the cache drop an answer: the stream coming
-      // back after a gap (a server heartbeat missed under load) empties it, and an answer fetched
-      // while any revocation event arrived is not cached. The channel is shared with the other
-      // suites running at the same time, so their revocations count. Without the cache: 101.
+      // back after a gap (a server heartbeat missed under load) empties it. Revocations of other
+      // sessions do not (counted anyway, as a margin). Without the cache: 101.
       const { liveTransitions, revocations } = verifier.stats();
       expect(counter.introspections()).toBeLessThanOrEqual(1 + liveTransitions + revocations);
       expect(counter.introspections()).toBeLessThan(20);
