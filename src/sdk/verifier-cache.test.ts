@@ -14,7 +14,11 @@ const session = (userId: string, sessionId: string): VerifiedSession => ({
 
 function filled() {
   const cache = new VerifierCache(60_000, 100);
-  for (const [key, s] of [['k1', session('u1', 's1')], ['k2', session('u1', 's2')], ['k3', session('u2', 's3')]] as const)
+  for (const [key, s] of [
+    ['k1', session('u1', 's1')],
+    ['k2', session('u1', 's2')],
+    ['k3', session('u2', 's3')],
+  ] as const)
     cache.set(key, s, NOW, cache.begin(NOW));
   return cache;
 }
