@@ -56,6 +56,16 @@ export interface Config {
   /** How many passkeys one account may register. */
   maxPasskeys: number;
   secretKeyFile: string | null;
+  /** `host:port` of a second listener that serves only `/metrics`; null: `/metrics` on the main port. */
+  metricsListen: { host: string; port: number } | null;
+  /** Bearer token `/metrics` asks for on the main port; null: open there (unless metricsListen). */
+  metricsToken: string | null;
+  /** Lower-cased addresses of the accounts that read the instance-wide security overview. */
+  instanceAdmins: readonly string[];
+  /** How long the per-minute and per-hour telemetry history is kept in the database. */
+  telemetryRetentionMs: number;
+  /** OTLP/HTTP traces endpoint (`http://collector:4318/v1/traces`); null: no tracing. */
+  otlpTracesUrl: string | null;
 }
 
 type Raw = string | boolean | undefined;
@@ -514,6 +524,70 @@ export const SETTINGS: readonly AnySetting[] = [
     default: null,
     doc: 'Key file that seals TOTP secrets (AES-256-GCM) and keys recovery-code hashes: one base64 key a line, the first seals, all open (`sessiond keys rotate` adds one). Unset: on a SQLite file, `sessiond.key` next to the database (created on first start, with a warning); on PostgreSQL a key kept in the database (table `secret_keys`: the first node generates it, every node reads it; a warning at start, since a database dump then exposes the TOTP secrets); `sqlite::memory:` uses a key that lives as long as the process.',
     parse: (value) => (typeof value === 'string' && value.trim() ? ok(value.trim()) : ok(null)),
+  },
+  {
+    key: 'metricsListen',
+    flag: 'metrics-listen',
+    env: 'SESSIOND_METRICS_LISTEN',
+    default: null,
+    doc: 'Serve `/metrics` on its own listener, `host:port` (e.g. `127.0.0.1:9464`), reachable only where Prometheus runs; the main port then answers 404 there. Unset: `/metrics` is on the main port (open, or behind `--metrics-token`).',
+    parse: (v) => {
+      if (v === null || v === '' || typeof v === 'boolean') return ok(null);
+      const match = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):([0-9]{1,5})$/.exec(v.trim());
+      const port = Number(match?.[2]);
+      if (!match || !(port >= 0 && port <= 65535))
+        return fail(`metrics-listen must be host:port, e.g. 127.0.0.1:9464 (got ${JSON.stringify(v)})`);
+      return ok({ host: match[1]!.replace(/^\[|\]$/g, ''), port });
+    },
+  },
+  {
+    key: 'metricsToken',
+    flag: 'metrics-token',
+    env: 'SESSIOND_METRICS_TOKEN',
+    default: null,
+    doc: 'Bearer token that `/metrics` on the main port asks for (`Authorization: Bearer <token>`; at least 32 characters, compared in constant time); give Prometheus the same in `authorization.credentials`. Unset: `/metrics` on the main port is open; it shows counts (sessions, sign-ins by outcome), no account data.',
+    parse: (v) => {
+      if (v === null || v === '' || typeof v === 'boolean') return ok(null);
+      return /^[\x21-\x7e]{32,512}$/.test(v)
+        ? ok(v)
+        : fail('metrics-token must be 32 to 512 printable ASCII characters without spaces (e.g. `openssl rand -hex 32`)');
+    },
+  },
+  {
+    key: 'instanceAdmins',
+    flag: 'instance-admins',
+    env: 'SESSIOND_INSTANCE_ADMINS',
+    default: null,
+    doc: "Comma list of account addresses that may read the instance-wide security overview (`GET /v1/admin/overview`, the page Settings › Instance overview): every workspace's figures summed, and the node figures. Unset: no one; workspace owners and admins still read their workspace's.",
+    parse: (v) => {
+      if (v === null || v === '' || typeof v === 'boolean') return ok([]);
+      const entries = v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
+      const bad = entries.filter((e) => !/^[^\s@]+@[^\s@]+$/.test(e));
+      return bad.length ? fail(`instance-admins has entries that are not addresses: ${bad.join(', ')}`) : ok(entries);
+    },
+  },
+  {
+    key: 'telemetryRetentionMs',
+    flag: 'telemetry-retention',
+    env: 'SESSIOND_TELEMETRY_RETENTION',
+    default: '30d',
+    doc: "How long each node's per-minute and per-hour telemetry (the security overview's history) is kept in the database. At least 14d: the overview compares this week with the last.",
+    parse: (v) => {
+      const parsed = duration('telemetry-retention')(v);
+      if ('problem' in parsed) return parsed;
+      return parsed.value >= 14 * 86_400_000 ? parsed : fail('telemetry-retention must be at least 14d: the overview compares this week with the last');
+    },
+  },
+  {
+    key: 'otlpTracesUrl',
+    flag: 'otlp-traces-url',
+    env: 'SESSIOND_OTLP_TRACES_URL',
+    default: null,
+    doc: 'Send an OpenTelemetry trace of every request (OTLP over HTTP, e.g. `http://127.0.0.1:4318/v1/traces`). Unset: no tracing (the default).',
+    parse: optionalUrl('otlp-traces-url', /^https?:\/\/./, 'http(s)://'),
   },
 ];
 
