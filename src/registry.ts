@@ -33,6 +33,7 @@ import { sqliteRevocationBus } from './adapters/bus/sqlite-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
 import { AdapterErrors } from './adapters/adapter-errors.js';
+import { NodeTelemetry } from './telemetry/node-telemetry.js';
 import { otpauthTotp } from './adapters/totp/otpauth-totp.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
 import { logMailer } from './adapters/mail/log-mailer.js';
@@ -81,6 +82,8 @@ export interface Registry {
   rateLimiter: RateLimiter;
   /** Connection errors the adapters recovered from by themselves, per component (logged; a metric). */
   adapterErrors: AdapterErrors;
+  /** What this node measures below the HTTP layer (bus, database, mail); each app's /metrics shows it. */
+  telemetry: NodeTelemetry;
   /** This deployment's Redis names (`--redis-prefix`, else named after the database); null without Redis. */
   redisPrefix: string | null;
   bus: RevocationBus;
@@ -227,6 +230,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   const logger = pino({ level: config.logLevel }, overrides.logStream);
   // Adapters report the errors they recover from here, from the first connection on.
   const adapterErrors = new AdapterErrors(logger);
+  const telemetry = new NodeTelemetry();
   const pool = /^(mysql|mariadb):/.test(config.databaseUrl) ? 'mysql-pool' : 'postgres-pool';
   const { db, engine } = connect(config.databaseUrl, { onError: adapterErrors.reporter(pool) });
   // PostgreSQL and MySQL: validation reads and the readiness ping fail closed within a second when
@@ -471,6 +475,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       passwords,
       rateLimiter,
       adapterErrors,
+      telemetry,
       redisPrefix,
       bus,
       sessions,

@@ -99,6 +99,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
       busLive: () => registry.bus.isLive(),
       cacheStats: () => registry.sessions.cacheStats(),
       adapterErrors: () => registry.adapterErrors.counts(),
+      nodeMetrics: registry.telemetry.metrics,
     },
     { defaultMetrics: options.defaultMetrics ?? false },
   );

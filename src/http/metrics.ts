@@ -3,7 +3,7 @@
  * and the number of active sessions. One prom-client registry per app, so tests that build
  * many apps in one process do not collide.
  */
-import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { DomainEvent, EventSink } from '../core/events.js';
 
 export interface Metrics {
@@ -26,11 +26,14 @@ export interface MetricSources {
   cacheStats(): { entries: number; bytes: number };
   /** Errors each adapter component recovered from by itself so far (a fixed set of components). */
   adapterErrors(): ReadonlyMap<string, number>;
+  /** The node's own metrics (telemetry/node-telemetry.ts), shown beside this app's. */
+  nodeMetrics?: readonly Metric[];
 }
 
 export function createMetrics(sources: MetricSources, options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new PromRegistry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'sessiond_' });
+  for (const metric of sources.nodeMetrics ?? []) registry.registerMetric(metric);
   const requestDuration = new Histogram({
     name: 'sessiond_http_request_duration_seconds',
     help: 'HTTP request latency by route',
