@@ -21,7 +21,7 @@ import { cookiePolicy } from './cookies.js';
 import { handleError, sendError } from './errors.js';
 import { introspectionRoutes } from './introspection/routes.js';
 import { meRoutes } from './me/routes.js';
-import { createMetrics, eventMetrics } from './metrics.js';
+import { createMetrics, eventMetrics, type Metrics } from './metrics.js';
 import { openApiOptions } from './openapi.js';
 import { opsRoutes } from './ops/routes.js';
 import { refuseMalformedClientIp } from './plugins/request-context.js';
@@ -29,6 +29,13 @@ import { revocationRoutes } from './revocations/routes.js';
 import { ErrorResponse } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
 import { answerMissingPage, webRoutes } from './web/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** This app's Prometheus registry and counters. */
+    metrics: Metrics;
+  }
+}
 
 export interface BuildOptions {
   /** Where logs go (tests capture them to prove no secret is ever logged). Default: stdout. */
@@ -104,6 +111,8 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     { defaultMetrics: options.defaultMetrics ?? false },
   );
   const ctx: HttpContext = { registry, cookies, metrics };
+  // `serve` shows them on a listener of their own with --metrics-listen (ops/routes.ts metricsServer).
+  app.decorate('metrics', metrics);
   // This app counts what the use cases record; it stops when the app closes.
   const stopCounting = registry.recorder.add(eventMetrics(metrics));
   app.addHook('onClose', async () => stopCounting());

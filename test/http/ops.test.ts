@@ -2,6 +2,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServiceKey } from '../../src/core/service-keys.js';
+import { metricsServer } from '../../src/http/ops/routes.js';
 import { ENGINES } from '../support/databases.js';
 import { harness, type Harness } from '../support/harness.js';
 
@@ -236,5 +237,84 @@ describe.each(ENGINES)('operations (%s)', (engine) => {
         expectError(res, 400, 'invalid_request');
       }
     });
+  });
+});
+
+/** `/metrics` shows counts an operator may not want public: a token, or a listener of its own. */
+describe('GET /metrics access', () => {
+  const TOKEN = 'metrics-token-0123456789abcdef0123456789';
+
+  it('--metrics-token: 401 in the error shape without the bearer token or with a wrong one, 200 with it', async () => {
+    const h = await harness('sqlite', { metricsToken: TOKEN });
+    try {
+      for (const authorization of [
+        undefined,
+        '',
+        'Bearer',
+        `Bearer ${TOKEN.slice(0, -1)}x`, // same length, last character wrong
+        `Bearer ${TOKEN}x`,
+        `Bearer ${TOKEN.slice(0, 8)}`,
+        `Basic ${Buffer.from(`prometheus:${TOKEN}`).toString('base64')}`,
+        TOKEN,
+      ]) {
+        const res = await h.request({ method: 'GET', url: '/metrics', headers: authorization === undefined ? {} : { authorization } });
+        expectError(res, 401, 'unauthenticated');
+        expect(res.headers['www-authenticate'], String(authorization)).toMatch(/^Bearer /);
+        expect(res.body).not.toContain('sessiond_');
+      }
+      const ok = await h.request({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['content-type']).toMatch(/^text\/plain/);
+      expect(ok.body).toMatch(/^# HELP sessiond_sign_ins_total /m);
+      // The rest of the ops surface stays open, and the token never reaches a log line.
+      expect((await h.request({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
+      expect(h.logs.join('')).not.toContain(TOKEN);
+    } finally {
+      await h.close();
+      await h.database.drop();
+    }
+  });
+
+  it('--metrics-listen: the main port answers 404 for /metrics; the own listener serves only GET /metrics of the same registry', async () => {
+    const h = await harness('sqlite', { metricsListen: '127.0.0.1:0', metricsToken: TOKEN });
+    const server = await metricsServer(h.app.metrics, h.registry.config);
+    try {
+      for (const headers of [{}, { authorization: `Bearer ${TOKEN}` }])
+        expectError(await h.request({ method: 'GET', url: '/metrics', headers: { accept: 'text/plain', ...headers } }), 404, 'not_found');
+      expect((await h.request({ method: 'GET', url: '/openapi.json' })).json().paths['/metrics']).toBeUndefined();
+
+      await server.listen({ host: '127.0.0.1', port: 0 });
+      const address = server.server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const scrape = async () => {
+        const res = await fetch(`${base}/metrics`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+        return res.text();
+      };
+      const before = await scrape();
+      const e = email('listener');
+      await h.signUp(e);
+      await h.bearerSignIn(e);
+      // A sign-in on the main port shows on the metrics listener: one registry, two doors.
+      expect(sample(await scrape(), 'sessiond_sign_ins_total', { outcome: 'success' })).toBe(
+        sample(before, 'sessiond_sign_ins_total', { outcome: 'success' }) + 1,
+      );
+      // Nothing else is served there: not the API, not health, not another method.
+      for (const [method, path] of [
+        ['GET', '/healthz'],
+        ['GET', '/v1/me/session'],
+        ['POST', '/v1/auth/sign-in'],
+        ['POST', '/metrics'],
+      ] as const) {
+        const res = await fetch(`${base}${path}`, { method });
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+      }
+    } finally {
+      await server.close();
+      await h.close();
+      await h.database.drop();
+    }
   });
 });

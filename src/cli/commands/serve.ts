@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
 import { createServer } from 'node:net';
 import { ConfigError, loadConfig, type Config } from '../../config.js';
 import { buildApp } from '../../http/app.js';
 import { cookiePolicy } from '../../http/cookies.js';
+import { metricsServer } from '../../http/ops/routes.js';
 import { createRegistry } from '../../registry.js';
 import { DEMO_EMAIL, demoAccountLine, seedDemo } from '../demo.js';
 import { addConfigOptions, flagsOf, type Flags } from '../options.js';
@@ -24,6 +26,13 @@ async function withConcretePort(config: Readonly<Config>, flags: Flags): Promise
     });
   });
   return loadConfig({ ...flags, port: String(port) });
+}
+
+/** `http://host:port` of a listening server, an IPv6 host in brackets. */
+function httpUrl(server: FastifyInstance, host: string): string {
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 export function serveCommand(): Command {
@@ -48,11 +57,14 @@ export function serveCommand(): Command {
       );
     }
     if (config.demo) console.log(await demoAccountLine(registry, await seedDemo(registry)));
+    // Metrics first: by the "listening" line, everything this process serves is reachable.
+    const metricsApp = config.metricsListen ? await metricsServer(app.metrics, config) : null;
+    if (metricsApp && config.metricsListen) {
+      await metricsApp.listen(config.metricsListen);
+      console.log(`sessiond metrics on ${httpUrl(metricsApp, config.metricsListen.host)}/metrics`);
+    }
     await app.listen({ host: config.host, port: config.port });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    console.log(`sessiond listening on http://${host}:${port}`);
+    console.log(`sessiond listening on ${httpUrl(app, config.host)}`);
     // The address people open is the public URL: the CSRF check and passkeys both hold them to it.
     if (config.demo) console.log(`open ${config.publicUrl}/settings/security/sessions and sign in as ${DEMO_EMAIL}`);
 
@@ -93,6 +105,7 @@ export function serveCommand(): Command {
       if (closing) return;
       closing = true;
       clearInterval(purgeTimer);
+      await metricsApp?.close();
       await app.close();
       await registry.close();
     };
