@@ -93,4 +93,23 @@ describe.each(ENGINES)('migrations (%s)', (engine) => {
     expect((await migrator.migrateTo('0008-session-password-hold')).error).toBeUndefined();
     await expect(sql`select key from secret_keys`.execute(db)).rejects.toThrow();
   });
+  it('0022 keeps security events across it and adds the telemetry buckets; undone, they are gone and the events stay', async () => {
+    const { db, migrator } = await open();
+    expect((await migrator.migrateTo('0021-session-revoked-at')).error).toBeUndefined();
+    await sql`insert into users (id, email, email_key, password_hash, created_at, password_changed_at)
+              values ('u1', 'a@example.com', 'a@example.com', 'h', 1, 1)`.execute(db);
+    await sql`insert into security_events (id, user_id, kind, at, data) values ('e1', 'u1', 'suspicious_sign_in', 5, '{}')`.execute(db);
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    await sql`insert into telemetry_minutes (minute, scope, series, label, value) values (60000, '', 'sign_ins', 'outcome=success', 1.5)`.execute(
+      db,
+    );
+    await sql`insert into telemetry_hours (hour, scope, series, label, value) values (0, 'ws', 'sign_ins', '', 2)`.execute(db);
+    const { rows } = await sql<{ value: number }>`select value from telemetry_minutes`.execute(db);
+    expect(rows.map((r) => Number(r.value))).toEqual([1.5]);
+    expect((await migrator.migrateTo('0021-session-revoked-at')).error).toBeUndefined();
+    await expect(sql`select value from telemetry_minutes`.execute(db)).rejects.toThrow();
+    await expect(sql`select value from telemetry_hours`.execute(db)).rejects.toThrow();
+    const events = await sql<{ id: string }>`select id from security_events where kind = 'suspicious_sign_in'`.execute(db);
+    expect(events.rows).toEqual([{ id: 'e1' }]);
+  });
 });

@@ -340,6 +340,26 @@ export interface Database {
   passkeys: PasskeysTable;
   webauthn_challenges: WebauthnChallengesTable;
   revocation_log: RevocationLogTable;
+  telemetry_minutes: TelemetryMinutesTable;
+  telemetry_hours: TelemetryHoursTable;
+}
+
+/** Per-minute telemetry, summed across nodes (0022; telemetry/history.ts). `scope` '' is the instance. */
+export interface TelemetryMinutesTable {
+  minute: number;
+  scope: string;
+  series: string;
+  label: string;
+  value: number;
+}
+
+/** The same per hour: minutes older than 48 hours are summed here. */
+export interface TelemetryHoursTable {
+  hour: number;
+  scope: string;
+  series: string;
+  label: string;
+  value: number;
 }
 
 export type Db = Kysely<Database>;

@@ -20,6 +20,7 @@ import { deviceTrustedAt } from './0018-device-trusted-at.js';
 import { sessionAddresses } from './0019-session-addresses.js';
 import { passkeys } from './0020-passkeys.js';
 import { sessionRevokedAt } from './0021-session-revoked-at.js';
+import { telemetryHistory } from './0022-telemetry-history.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019-session-addresses': sessionAddresses,
   '0020-passkeys': passkeys,
   '0021-session-revoked-at': sessionRevokedAt,
+  '0022-telemetry-history': telemetryHistory,
 };
 
 export const migrationProvider: MigrationProvider = {
