@@ -91,6 +91,32 @@ export type ReviewCompleted = Answer<'completeMyReviews'>;
 /** An active member of a workspace with the latest review it asked of them (null: never asked). */
 export type ReviewStatus = Answer<'listWorkspaceReviews'>['members'][number];
 
+/** The period a security overview covers; the baseline is the same period one week earlier. */
+export type OverviewRange = '24h' | '7d';
+/** One figure of an overview, this period and last week's (null: none, e.g. no sign-ins to rate). */
+export interface OverviewFigure {
+  id: string;
+  current: number | null;
+  previous: number | null;
+}
+/**
+ * A security overview (GET /v1/admin/workspaces/:ws/overview, GET /v1/admin/overview): figures,
+ * breakdowns and chart series for a period beside the same period one week earlier.
+ */
+export interface Overview {
+  scope: 'workspace' | 'instance';
+  range: OverviewRange;
+  from: number;
+  to: number;
+  previousFrom: number;
+  previousTo: number;
+  stepMs: number;
+  figures: OverviewFigure[];
+  failuresByReason: { key: string; current: number; previous: number }[];
+  revocationsByActor: { key: string; current: number; previous: number }[];
+  series: { id: string; t: number[]; current: (number | null)[]; previous: (number | null)[] }[];
+}
+
 /** Where the browser downloads a workspace's whole audit trail (an ordinary link: the cookie goes with it). */
 export function auditDownloadUrl(workspaceId: string, format: AuditFormat): string {
   return `/v1/admin/workspaces/${encodeURIComponent(workspaceId)}/audit?format=${format}`;
@@ -230,6 +256,10 @@ export interface Api {
   requestWorkspaceReview(workspaceId: string): Promise<number>;
   /** Each active member with the latest review the workspace asked of them. */
   listWorkspaceReviews(workspaceId: string): Promise<ReviewStatus[]>;
+  /** Owners and security admins: the workspace's security overview for the last 24 hours or 7 days. */
+  getWorkspaceOverview(workspaceId: string, range: OverviewRange): Promise<Overview>;
+  /** Instance administrators only (403 for anyone else): the whole instance's security overview. */
+  getInstanceOverview(range: OverviewRange): Promise<Overview>;
 }
 
 /** What an operation answers on success: its 200 or 201 JSON, or nothing (202, 204). */
@@ -395,6 +425,8 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     completeMyReviews: () => call<'completeMyReviews'>('POST', '/v1/me/reviews/complete', {}),
     requestWorkspaceReview: async (ws) => (await call<'requestWorkspaceReview'>('POST', `${workspacePath(ws)}/reviews`, {})).asked,
     listWorkspaceReviews: async (ws) => (await call<'listWorkspaceReviews'>('GET', `${workspacePath(ws)}/reviews`)).members,
+    getWorkspaceOverview: async (ws, range) => (await call('GET', `${workspacePath(ws)}/overview?range=${range}`)) as unknown as Overview,
+    getInstanceOverview: async (range) => (await call('GET', `/v1/admin/overview?range=${range}`)) as unknown as Overview,
   };
 }
 

@@ -1,6 +1,7 @@
 /** The routes and the services every page shares. */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { createApi, unauthenticatedReason } from './api';
+import { messages } from './messages';
 import type { Api } from './api';
 import { ActivityPage } from './pages/activity/activity-page';
 import { MfaPage } from './pages/mfa/mfa-page';
@@ -21,6 +22,10 @@ import { ServicesProvider, signInPath } from './services';
 import type { Services } from './services';
 import { browserWebAuthn } from './webauthn';
 import type { WebAuthn } from './webauthn';
+
+// The overview pages draw charts (uPlot): loaded when opened, so no other page downloads the library.
+const WorkspaceOverviewPage = lazy(async () => ({ default: (await import('./pages/overview/overview-pages')).WorkspaceOverviewPage }));
+const InstanceOverviewPage = lazy(async () => ({ default: (await import('./pages/overview/overview-pages')).InstanceOverviewPage }));
 
 /** Every page, by name; the server serves the app document at the same list (page-routes.json). */
 export const routes = pageRoutes.pages;
@@ -121,11 +126,21 @@ export function App(props: { api?: Api; now?: () => Date; webauthn?: WebAuthn })
     case routes.workspaces:
       page = <WorkspacesPage />;
       break;
+    case routes.workspaceOverview:
+      page = <WorkspaceOverviewPage />;
+      break;
+    case routes.instance:
+      page = <InstanceOverviewPage />;
+      break;
     case routes.workspaceJoin:
       page = <WorkspaceJoinPage />;
       break;
     default:
       page = <NotFoundPage />;
   }
-  return <ServicesProvider value={services}>{page}</ServicesProvider>;
+  return (
+    <ServicesProvider value={services}>
+      <Suspense fallback={<p className="muted page-loading">{messages.common.loadingPage}</p>}>{page}</Suspense>
+    </ServicesProvider>
+  );
 }

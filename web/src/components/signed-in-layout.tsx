@@ -8,14 +8,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { ApiError, isUnauthenticated } from '../api';
-import type { User } from '../api';
+import type { Api, User } from '../api';
 import { messages } from '../messages';
 import { signInPath, useServices } from '../services';
 import { Link } from './link';
 import { ReviewBanner, ReviewsContext } from './review-banner';
 import type { ReviewsContextValue } from './review-banner';
 
-export type Section = 'sessions' | 'activity' | 'password' | 'mfa' | 'passkeys' | 'workspaces';
+export type Section = 'sessions' | 'activity' | 'password' | 'mfa' | 'passkeys' | 'workspaces' | 'instance';
 
 /** `security` pages sit under Settings › Security; the others directly under Settings. */
 const sections: { id: Section; href: string; label: string; security: boolean }[] = [
@@ -25,7 +25,25 @@ const sections: { id: Section; href: string; label: string; security: boolean }[
   { id: 'mfa', href: '/settings/security/mfa', label: messages.nav.mfa, security: true },
   { id: 'passkeys', href: '/settings/security/passkeys', label: messages.nav.passkeys, security: true },
   { id: 'workspaces', href: '/settings/workspaces', label: messages.nav.workspaces, security: false },
+  { id: 'instance', href: '/settings/instance', label: messages.nav.instance, security: false },
 ];
+
+/**
+ * Whether the signed-in person is an instance administrator: the instance's overview answers them
+ * 200 (403 to anyone else). Asked once per page load (per API client), not on every page.
+ */
+const instanceAdmin = new WeakMap<Api, Promise<boolean>>();
+function isInstanceAdmin(api: Api): Promise<boolean> {
+  let known = instanceAdmin.get(api);
+  if (known === undefined) {
+    known = api.getInstanceOverview('24h').then(
+      () => true,
+      () => false,
+    );
+    instanceAdmin.set(api, known);
+  }
+  return known;
+}
 
 export function SignedInLayout({ section, children }: { section: Section; children: ReactNode }) {
   const { api, navigate, onUnauthenticated, markSignedIn } = useServices();
@@ -33,6 +51,8 @@ export function SignedInLayout({ section, children }: { section: Section; childr
   const [signingOut, setSigningOut] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const current = sections.find((s) => s.id === section);
+  const [admin, setAdmin] = useState(false);
+  const shown = sections.filter((s) => s.id !== 'instance' || admin || section === 'instance');
   const [reviewsKey, setReviewsKey] = useState(0);
   const [reviewed, setReviewed] = useState(0);
   const reviews = useMemo<ReviewsContextValue>(() => ({ refreshReviews: () => setReviewsKey((k) => k + 1), reviewed }), [reviewed]);
@@ -55,6 +75,16 @@ export function SignedInLayout({ section, children }: { section: Section; childr
       live = false;
     };
   }, [api, onUnauthenticated, markSignedIn]);
+
+  useEffect(() => {
+    let live = true;
+    void isInstanceAdmin(api).then((yes) => {
+      if (live) setAdmin(yes);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api]);
 
   async function signOut() {
     setSigningOut(true);
@@ -102,7 +132,7 @@ export function SignedInLayout({ section, children }: { section: Section; childr
         </nav>
         <nav aria-label={messages.nav.sectionNav} className="tabs">
           <ul>
-            {sections.map((s) => (
+            {shown.map((s) => (
               <li key={s.id}>
                 <Link href={s.href} aria-current={s.id === section ? 'page' : undefined} className="tab">
                   {s.label}

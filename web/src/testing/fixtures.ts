@@ -5,6 +5,7 @@ import type {
   Api,
   AuditEntry,
   MyWorkspace,
+  Overview,
   Passkey,
   PendingReview,
   ReviewStatus,
@@ -127,6 +128,67 @@ export function makePolicy(overrides: Partial<WorkspacePolicy> = {}): WorkspaceP
     allowed_countries: null,
     updated_at: null,
     updated_by: null,
+    ...overrides,
+  };
+}
+
+/**
+ * A security overview as the server answers it: every figure 0 against 0, four points of empty
+ * series, for the last 24 hours ending at NOW, unless overridden.
+ */
+export function makeOverview(overrides: Partial<Overview> = {}): Overview {
+  const range = overrides.range ?? '24h';
+  const to = NOW.getTime();
+  const span = range === '24h' ? 86_400_000 : 7 * 86_400_000;
+  const stepMs = range === '24h' ? 900_000 : 3_600_000;
+  const week = 7 * 86_400_000;
+  const t = [0, 1, 2, 3].map((i) => to - span + i * stepMs);
+  const ids = [
+    'sign_ins',
+    'sign_in_success_rate',
+    'sign_in_failures',
+    'mfa_failures',
+    'suspicious_sign_ins',
+    'suspicious_confirmed',
+    'suspicious_reported',
+    'median_alert_to_review_ms',
+    'revocations',
+    'validation_p50_seconds',
+    'validation_p99_seconds',
+    'revocation_lag_p99_seconds',
+    'alert_mails_sent',
+    'alert_mails_failed',
+    'database_errors',
+    'unavailable_answers',
+    'rate_limited',
+    'db_statements_per_request',
+    'cpu_seconds_per_1000_validations',
+    'cache_hit_ratio',
+  ];
+  const series = [
+    'sign_ins',
+    'sign_in_failures',
+    'sign_in_success_rate',
+    'validation_p50_seconds',
+    'validation_p99_seconds',
+    'revocation_lag_p99_seconds',
+    'revocations',
+    'suspicious_sign_ins',
+    'alert_mails_sent',
+    'alert_mails_failed',
+  ];
+  return {
+    scope: 'workspace',
+    range,
+    from: to - span,
+    to,
+    previousFrom: to - span - week,
+    previousTo: to - week,
+    stepMs,
+    figures: ids.map((id) => ({ id, current: 0, previous: 0 })),
+    failuresByReason: [],
+    revocationsByActor: [],
+    series: series.map((id) => ({ id, t, current: [0, 0, 0, 0], previous: [0, 0, 0, 0] })),
     ...overrides,
   };
 }
@@ -304,5 +366,12 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     completeMyReviews: vi.fn<Api['completeMyReviews']>().mockResolvedValue({ completed: 0, sign_outs: 0 }),
     requestWorkspaceReview: vi.fn<Api['requestWorkspaceReview']>().mockResolvedValue(0),
     listWorkspaceReviews: vi.fn<Api['listWorkspaceReviews']>().mockResolvedValue([]),
+    getWorkspaceOverview: vi
+      .fn<Api['getWorkspaceOverview']>()
+      .mockImplementation(async (_ws, range) => makeOverview({ scope: 'workspace', range })),
+    // Most people are not instance administrators.
+    getInstanceOverview: vi
+      .fn<Api['getInstanceOverview']>()
+      .mockRejectedValue(new ApiError(403, 'forbidden', 'Only instance administrators may do this.')),
   };
 }

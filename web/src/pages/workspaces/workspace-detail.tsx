@@ -14,11 +14,13 @@ import type { FormEvent } from 'react';
 import { ApiError, isUnauthenticated } from '../../api';
 import type { Session, User, WorkspaceMember, WorkspaceRole, WorkspaceWithRole } from '../../api';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { Link } from '../../components/link';
 import { useReauth } from '../../components/reauth-dialog';
 import { useReviews } from '../../components/review-banner';
 import { TextField } from '../../components/text-field';
 import { describeSession, formatExact, formatRelative, orderSessions } from '../../format';
 import { messages } from '../../messages';
+import pageRoutes from '../../page-routes.json';
 import { useServices } from '../../services';
 import { SessionRow } from '../sessions/session-row';
 import { ApiKeysSection } from './api-keys-section';
@@ -27,6 +29,11 @@ import { AuditSection } from './audit-section';
 import { ReviewSection } from './review-section';
 import { SessionPolicy } from './session-policy';
 import { errorText, invitableRoles, isAdminRole, roleName, securityOwnerCandidates } from './wording';
+
+/** A workspace's security overview (pages/overview), for its owners and security admins. */
+function workspaceOverviewPath(id: string): string {
+  return `${pageRoutes.pages.workspaceOverview}?ws=${encodeURIComponent(id)}`;
+}
 
 type Pending =
   | { kind: 'one'; member: WorkspaceMember; session: Session }
@@ -247,6 +254,13 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
           </dd>
         </div>
       </dl>
+
+      {admin && (
+        <p className="workspace-overview-link">
+          <Link href={workspaceOverviewPath(workspaceId)}>{messages.overview.open}</Link>{' '}
+          <span className="muted">— {messages.overview.openHint}</span>
+        </p>
+      )}
 
       <div className="notice-slot" role="status" aria-live="polite">
         {notice !== null && <p className="alert alert-success">{notice}</p>}
