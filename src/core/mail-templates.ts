@@ -4,7 +4,7 @@
  * HTML part and stripped of line breaks in the text part, so a hostile device name cannot inject
  * markup or fake lines into the mail.
  */
-import type { Mail } from './ports/mailer.js';
+import type { Mail, MailKind } from './ports/mailer.js';
 
 export type MailContent = Omit<Mail, 'to'>;
 
@@ -24,6 +24,7 @@ export interface SignInDetails {
 export function newDeviceAlert(d: SignInDetails): MailContent {
   return signInAlert(
     d,
+    'new_device',
     `New sign-in to your ${d.product} account`,
     'Your account was just signed in to from a device or app it has not used before.',
     [],
@@ -33,13 +34,14 @@ export function newDeviceAlert(d: SignInDetails): MailContent {
 export function suspiciousSignInAlert(d: SignInDetails & { reasons: string[] }): MailContent {
   return signInAlert(
     d,
+    'suspicious_sign_in',
     `Unusual sign-in to your ${d.product} account`,
     'We noticed a sign-in to your account that looks unusual.',
     d.reasons,
   );
 }
 
-function signInAlert(d: SignInDetails, subject: string, lead: string, reasons: string[]): MailContent {
+function signInAlert(d: SignInDetails, kind: MailKind, subject: string, lead: string, reasons: string[]): MailContent {
   const facts: [string, string][] = [
     ['Device', d.device],
     ['App', d.app],
@@ -71,7 +73,7 @@ function signInAlert(d: SignInDetails, subject: string, lead: string, reasons: s
       `<p><a href="${esc(d.reportUrl)}">This wasn't me</a> — signs that session out and asks for a new password. The link works once.</p>`,
     ].join('\n'),
   );
-  return { subject, text, html };
+  return { kind, subject, text, html };
 }
 
 export interface PasswordResetDetails {
@@ -100,7 +102,7 @@ export function passwordResetMail(d: PasswordResetDetails): MailContent {
       '<p>If you did not ask for this, ignore this message: your password stays as it is.</p>',
     ].join('\n'),
   );
-  return { subject, text, html };
+  return { kind: 'password_reset', subject, text, html };
 }
 
 export interface SignUpConfirmDetails {
@@ -125,7 +127,7 @@ export function signUpConfirmMail(d: SignUpConfirmDetails): MailContent {
       `<p>${esc(ignore)}</p>`,
     ].join('\n'),
   );
-  return { subject, text, html };
+  return { kind: 'sign_up_confirm', subject, text, html };
 }
 
 export interface SignUpAttemptDetails {
@@ -154,7 +156,7 @@ export function signUpAttemptMail(d: SignUpAttemptDetails): MailContent {
       `<p><a href="${esc(d.signInUrl)}">Sign in</a> · <a href="${esc(d.resetUrl)}">Reset your password</a></p>`,
     ].join('\n'),
   );
-  return { subject, text, html };
+  return { kind: 'sign_up_attempt', subject, text, html };
 }
 
 export interface PasswordChangedDetails {
@@ -196,7 +198,7 @@ export function passwordChangedMail(d: PasswordChangedDetails): MailContent {
       `<p><a href="${esc(d.sessionsUrl)}">See where your account is signed in</a></p>`,
     ].join('\n'),
   );
-  return { subject, text, html };
+  return { kind: 'password_changed', subject, text, html };
 }
 
 export interface MfaChangedDetails {
@@ -267,7 +269,7 @@ export function mfaChangedMail(d: MfaChangedDetails): MailContent {
       `<p><a href="${esc(settingsUrl)}">${esc(settingsText)}</a></p>`,
     ].join('\n'),
   );
-  return { subject, text, html };
+  return { kind: 'mfa_changed', subject, text, html };
 }
 
 /** "2026-03-01 09:00 UTC": unambiguous in every locale. */
@@ -300,7 +302,7 @@ export function workspaceInvitationMail(d: WorkspaceInvitationDetails): MailCont
       `<p>${esc(ignore)}</p>`,
     ].join('\n'),
   );
-  return { subject, text, html };
+  return { kind: 'workspace_invitation', subject, text, html };
 }
 
 export function formatTime(ms: number): string {

@@ -74,6 +74,25 @@ describe('revocation wire format', () => {
     }
   });
 
+  it('carries the commit time `at` of a revocation when there is one, and reads messages without it as before', () => {
+    const at = 1_780_000_000_123;
+    expect(decode(encode({ kind: 'session', userId: 'u1', sessionId: 's1', at }))).toEqual({
+      kind: 'session',
+      userId: 'u1',
+      sessionId: 's1',
+      at,
+    });
+    expect(decode(encode({ kind: 'user', userId: 'u1', at }))).toEqual({ kind: 'user', userId: 'u1', at });
+    expect(decode(encode({ kind: 'policies', workspaceId: 'w1', at }))).toEqual({ kind: 'policies', workspaceId: 'w1', at });
+    expect(decode(encode({ kind: 'service-key', keyId: 'k1', at }))).toEqual({ kind: 'service-key', keyId: 'k1', at });
+    expect(decode('{"kind":"user","userId":"u1"}')).toEqual({ kind: 'user', userId: 'u1' });
+    // A malformed `at` is dropped, the revocation itself still applies.
+    for (const bad of ['"soon"', 'null', '{}', '1e400'])
+      expect(decode(`{"kind":"user","userId":"u1","at":${bad}}`), bad).toEqual({ kind: 'user', userId: 'u1' });
+    // A heartbeat has no `at`.
+    expect(decode(`{"kind":"heartbeat","node":"n","at":${at}}`)).toEqual({ kind: 'heartbeat', node: 'n' });
+  });
+
   it('publishes on one channel name that every node and SDK agree on', () => {
     expect(CHANNEL).toBe('sessiond_revocations');
   });

@@ -18,19 +18,24 @@ export interface BusOptions {
   heartbeat?: HeartbeatOptions;
   /** Connection, subscription and heartbeat errors; the bus recovers from them by itself. */
   onError?: OnAdapterError;
+  /** Each time the bus is live again after a gap: how long it was not live, in ms (telemetry). */
+  onGap?: (ms: number) => void;
 }
 
 export class Heartbeat {
   #lastHeardAt = 0;
   #subscribed = false;
+  /** When it stopped being live, while it is not (null before it was first live). */
+  #downSince: number | null = null;
   #timer: NodeJS.Timeout | undefined;
   readonly #resyncs: (() => void)[] = [];
 
-  /** `onError` hears each heartbeat that could not be published. */
+  /** `onError` hears each heartbeat that could not be published; `onGap` each gap, as it ends. */
   constructor(
     private readonly options: HeartbeatOptions,
     private readonly beat: () => Promise<void>,
     private readonly onError: OnAdapterError = () => {},
+    private readonly onGap: (ms: number) => void = () => {},
   ) {}
 
   start(): void {
@@ -51,15 +56,28 @@ export class Heartbeat {
 
   /** The connection dropped: not live until resubscribed and heard again. */
   lost(): void {
+    if (this.isLive()) this.#downSince = Date.now();
+    else this.#downSince ??= this.#silentSince();
     this.#subscribed = false;
     this.#lastHeardAt = 0;
   }
 
   heard(): void {
     if (!this.#subscribed) return;
+    const now = Date.now();
     // The first heartbeat after a gap (or the first ever): events may have been lost in the gap.
-    if (!this.isLive()) for (const resync of this.#resyncs) resync();
-    this.#lastHeardAt = Date.now();
+    if (!this.isLive()) {
+      const since = this.#downSince ?? this.#silentSince();
+      this.#downSince = null;
+      if (since !== null) this.onGap(now - since);
+      for (const resync of this.#resyncs) resync();
+    }
+    this.#lastHeardAt = now;
+  }
+
+  /** Heartbeats stopped coming without the connection dropping: not live since the timeout ran out. */
+  #silentSince(): number | null {
+    return this.#lastHeardAt > 0 ? this.#lastHeardAt + this.options.timeoutMs : null;
   }
 
   /** Called each time the node becomes live again; see RevocationBus.subscribe. */

@@ -61,6 +61,7 @@ export async function postgresRevocationBus(url: string, options: BusOptions = {
       await notify(encode({ kind: 'heartbeat', node }));
     },
     onError,
+    options.onGap,
   );
 
   let closed = false;

@@ -39,6 +39,7 @@ export async function redisRevocationBus(url: string, options: RedisBusOptions =
       await publisher.publish(channel, encode({ kind: 'heartbeat', node }));
     },
     onError,
+    options.onGap,
   );
 
   // Errors surface as "not live" and are reported; the client reconnects by itself.

@@ -21,7 +21,12 @@ import { decode, encode } from '../../core/revocation-wire.js';
 export const REVOCATION_LOG_KEEP_MS = 10 * 60_000;
 export const REVOCATION_LOG_PRUNE_EVERY = 100;
 
-export function sqliteRevocationBus(file: string, now: () => number = Date.now): RevocationBus {
+export interface SqliteBusOptions {
+  /** Each time the file is readable again after a gap: how long the bus was not live, in ms (telemetry). */
+  onGap?: (ms: number) => void;
+}
+
+export function sqliteRevocationBus(file: string, now: () => number = Date.now, options: SqliteBusOptions = {}): RevocationBus {
   const db = new SqliteDatabase(file);
   db.pragma('busy_timeout = 5000');
   const insert = db.prepare('insert into revocation_log (payload, at) values (?, ?)');
@@ -34,6 +39,8 @@ export function sqliteRevocationBus(file: string, now: () => number = Date.now):
   let version = db.pragma('data_version', { simple: true }) as number;
   let published = 0;
   let closed = false;
+  /** When reads started failing, while they do (wall clock). */
+  let failingSince: number | null = null;
 
   const deliver = (event: RevocationEvent) => {
     for (const listener of listeners) listener(event);
@@ -44,6 +51,10 @@ export function sqliteRevocationBus(file: string, now: () => number = Date.now):
     if (closed) return false;
     try {
       const current = db.pragma('data_version', { simple: true }) as number;
+      if (failingSince !== null) {
+        options.onGap?.(Date.now() - failingSince);
+        failingSince = null;
+      }
       if (current === version) return true;
       version = current;
       for (const row of unseen.all(seen)) {
@@ -55,6 +66,7 @@ export function sqliteRevocationBus(file: string, now: () => number = Date.now):
     } catch {
       // The file cannot be read (locked for longer than busy_timeout, removed): not live, so the
       // cache is neither trusted nor filled, and is emptied when reads work again.
+      failingSince ??= Date.now();
       return false;
     }
   }

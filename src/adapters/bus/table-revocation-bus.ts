@@ -23,6 +23,8 @@ export interface TableBusOptions {
   liveMs?: number;
   lookbackMs?: number;
   onError?: OnAdapterError;
+  /** Each time reads succeed again after a gap: how long the bus was not live, in ms (telemetry). */
+  onGap?: (ms: number) => void;
   now?: () => number;
 }
 
@@ -54,6 +56,7 @@ export async function tableRevocationBus(db: Db, options: TableBusOptions = {}):
     const from = marks[0]?.seq ?? 0;
     const rows = await db.selectFrom('revocation_log').select(['seq', 'payload']).where('seq', '>', from).orderBy('seq').execute();
     const live = isLive();
+    const okBefore = lastOkAt;
     let top = from;
     for (const row of rows) {
       const seq = Number(row.seq);
@@ -68,7 +71,10 @@ export async function tableRevocationBus(db: Db, options: TableBusOptions = {}):
     lastOkAt = now();
     // Back after a gap: what was published in it may have been missed (pruned, or before the
     // first read), so whatever was cached is dropped.
-    if (!live) for (const resync of resyncs) resync();
+    if (!live) {
+      options.onGap?.(lastOkAt - (okBefore + liveMs));
+      for (const resync of resyncs) resync();
+    }
   }
 
   const poll = () => {

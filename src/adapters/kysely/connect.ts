@@ -6,7 +6,19 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, MysqlDialect, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  MysqlDialect,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+} from 'kysely';
 import mysql from 'mysql2';
 import pg from 'pg';
 import { redactUrl } from '../../core/redact.js';
@@ -43,9 +55,17 @@ export interface ConnectOptions {
   poolSize?: number;
   /** PostgreSQL: an idle pooled connection failed (the pool replaces it). */
   onError?: OnAdapterError;
+  /** Every statement (or connection attempt for one) that failed, by kind (telemetry). */
+  onQueryError?: (kind: QueryErrorKind) => void;
+  /** PostgreSQL and MySQL: QUERY_TIMEOUT_MS unless set (tests shorten it). */
+  queryTimeoutMs?: number;
 }
 
+export type QueryErrorKind = 'error' | 'timeout';
+
 export function connect(url: string, options: ConnectOptions = {}): Connection {
+  const timeoutMs = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
+  const measured = (dialect: Dialect) => (options.onQueryError ? countingErrors(dialect, options.onQueryError) : dialect);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({
       connectionString: url,
@@ -53,16 +73,16 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
       types: pgTypes,
       // Fail when the database is unreachable instead of queueing requests forever. As long as
       // the query bound below: a 2 s limit made connecting fail on a loaded 2-core CI machine.
-      connectionTimeoutMillis: QUERY_TIMEOUT_MS,
+      connectionTimeoutMillis: timeoutMs,
       // ...and when it silently stops answering (a partition, a frozen primary): without this a
       // query on an open connection waits forever and so does the request. Every query sessiond
       // runs is indexed and small; the bound is generous for migrations and the active-sessions
       // count on large tables.
-      query_timeout: QUERY_TIMEOUT_MS,
+      query_timeout: timeoutMs,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', options.onError ?? (() => {}));
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
+    return { db: new Kysely<Database>({ dialect: measured(new PostgresDialect({ pool })) }), engine: 'postgres' };
   }
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
     const pool = mysql.createPool({
@@ -72,23 +92,25 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
       // Sums and products come back as numbers, like PostgreSQL's and SQLite's (times are BIGINT
       // milliseconds, inside Number's exact range).
       decimalNumbers: true,
-      connectTimeout: QUERY_TIMEOUT_MS,
+      connectTimeout: timeoutMs,
       enableKeepAlive: true,
     });
     pool.on('connection', (connection) => {
       connection.on('error', options.onError ?? (() => {}));
-      withQueryTimeout(connection);
+      withQueryTimeout(connection, timeoutMs);
     });
-    const dialect = new MysqlDialect({
-      pool,
-      // Read committed, as on PostgreSQL: a statement sees what committed before it (the stores'
-      // conditional writes are written for it), and strict: a value that does not fit is an
-      // error, never silently cut or zeroed.
-      onCreateConnection: async (connection) => {
-        await connection.executeQuery(CompiledQuery.raw('set session transaction isolation level read committed'));
-        await connection.executeQuery(CompiledQuery.raw("set session sql_mode = 'TRADITIONAL'"));
-      },
-    });
+    const dialect = measured(
+      new MysqlDialect({
+        pool,
+        // Read committed, as on PostgreSQL: a statement sees what committed before it (the stores'
+        // conditional writes are written for it), and strict: a value that does not fit is an
+        // error, never silently cut or zeroed.
+        onCreateConnection: async (connection) => {
+          await connection.executeQuery(CompiledQuery.raw('set session transaction isolation level read committed'));
+          await connection.executeQuery(CompiledQuery.raw("set session sql_mode = 'TRADITIONAL'"));
+        },
+      }),
+    );
     return { db: new Kysely<Database>({ dialect, plugins: [mysqlPlugin()] }), engine: 'mysql' };
   }
   if (url.startsWith('sqlite:')) {
@@ -102,7 +124,7 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), engine: 'sqlite' };
+    return { db: new Kysely<Database>({ dialect: measured(new SqliteDialect({ database })) }), engine: 'sqlite' };
   }
   throw new Error(`Unsupported database URL (expected sqlite:<path>, sqlite::memory:, postgres://… or mysql://…): ${redactUrl(url)}`);
 }
@@ -113,19 +135,77 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
  * timeout, and the connection would otherwise carry the unanswered query into its next use.
  * Kysely sends every query as `query(sql, parameters, callback)`; that is the form wrapped.
  */
-function withQueryTimeout(connection: mysql.PoolConnection): void {
+function withQueryTimeout(connection: mysql.PoolConnection, timeoutMs: number): void {
   type Callback = (err: (Error & { code?: string }) | null, ...rest: unknown[]) => void;
   const original = connection.query.bind(connection) as unknown as (...args: unknown[]) => unknown;
   (connection as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
     const [sql, values, callback] = args;
     if (typeof sql !== 'string' || typeof callback !== 'function') return original(...args);
-    const options: mysql.QueryOptions = { sql, values: values as unknown[], timeout: QUERY_TIMEOUT_MS };
+    const options: mysql.QueryOptions = { sql, values: values as unknown[], timeout: timeoutMs };
     return original(options, (err: Parameters<Callback>[0], ...rest: unknown[]) => {
       if (err?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') connection.destroy();
       (callback as Callback)(err, ...rest);
     });
   };
 }
+
+/**
+ * Database errors counted where every engine's statements pass: the driver. Each statement that
+ * fails (transaction statements included) and each failed attempt to get a connection for one is
+ * reported once, as a timeout or an error. The driver and its connections are otherwise untouched
+ * (proxies: their own methods still run on themselves).
+ */
+function countingErrors(dialect: Dialect, report: (kind: QueryErrorKind) => void): Dialect {
+  const failed = (err: unknown): never => {
+    report(queryErrorKind(err));
+    throw err;
+  };
+  const connection = (c: DatabaseConnection): DatabaseConnection =>
+    new Proxy(c, {
+      get(target, key) {
+        if (key === 'executeQuery')
+          return (...args: Parameters<DatabaseConnection['executeQuery']>) => target.executeQuery(...args).catch(failed);
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  const driver = (d: Driver): Driver =>
+    new Proxy(d, {
+      get(target, key) {
+        if (key === 'acquireConnection') return () => target.acquireConnection().then(connection, failed);
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  return {
+    createDriver: () => driver(dialect.createDriver()),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+  };
+}
+
+/**
+ * A timeout: no answer within the query or connection timeout (PostgreSQL, MySQL), a lock not
+ * granted in time, SQLite busy past its busy_timeout. Anything else is an error.
+ */
+export function queryErrorKind(err: unknown): QueryErrorKind {
+  const { code, message } = (err ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && TIMEOUT_CODES.has(code)) return 'timeout';
+  if (typeof message === 'string' && TIMEOUT_MESSAGES.test(message)) return 'timeout';
+  return 'error';
+}
+
+const TIMEOUT_CODES = new Set([
+  'PROTOCOL_SEQUENCE_TIMEOUT', // mysql2: no answer within the query timeout
+  'ETIMEDOUT', // connecting timed out (mysql2; node)
+  'ER_LOCK_WAIT_TIMEOUT', // MySQL: a row lock not granted within innodb_lock_wait_timeout
+  '57014', // PostgreSQL query_canceled (statement_timeout)
+  '55P03', // PostgreSQL lock_not_available (lock_timeout)
+  'SQLITE_BUSY', // SQLite: locked for longer than busy_timeout
+]);
+/** `pg`'s own timeouts carry no code. */
+const TIMEOUT_MESSAGES = /Query read timeout|timeout exceeded when trying to connect|Connection terminated due to connection timeout/i;
 
 /** Brings the schema up to date; returns the names of the migrations it applied. */
 export async function migrateToLatest(db: Db): Promise<string[]> {

@@ -35,6 +35,7 @@ let n = 0;
 function mail(subject = 'Unusual sign-in'): Mail {
   n++;
   return {
+    kind: 'suspicious_sign_in',
     to: `ada+${n}@example.test`,
     subject: `${subject} #${n}`,
     text: `Not you? https://sessiond.test/report-sign-in?token=secret-token-${n}`,
@@ -72,6 +73,30 @@ describe('retryingMailer over SMTP', () => {
       ['mail not delivered; will retry', 2, 5],
     ]);
     expect(retries.every((l) => l.level === 40)).toBe(true); // warn: it was still delivered
+    await mailer.close!();
+  });
+
+  it('reports each mail once with its kind: sent after retries, failed after its last attempt; and how many wait', async () => {
+    const { log } = memoryLog();
+    const outcomes: [string, string][] = [];
+    const mailer = retryingMailer(smtpMailer(sink.url, FROM), log, { attempts: 2, baseDelayMs: 50, maxQueued: 100 }, (outcome, kind) =>
+      outcomes.push([outcome, kind]),
+    );
+    expect(mailer.queued).toBe(0);
+    sink.failNext(1);
+    await mailer.send({ ...mail(), kind: 'password_reset' });
+    expect(mailer.queued).toBe(1);
+    await mailer.flush!();
+    expect(mailer.queued).toBe(0);
+    expect(outcomes).toEqual([['sent', 'password_reset']]);
+
+    sink.failNext(2);
+    await mailer.send({ ...mail(), kind: 'new_device' });
+    await mailer.flush!();
+    expect(outcomes).toEqual([
+      ['sent', 'password_reset'],
+      ['failed', 'new_device'],
+    ]);
     await mailer.close!();
   });
 

@@ -8,7 +8,7 @@
  * (a retry after a timeout may deliver twice). A durable outbox table would close both gaps.
  */
 import type { Logger } from 'pino';
-import type { Mail, Mailer } from '../../core/ports/mailer.js';
+import type { Mail, Mailer, MailKind } from '../../core/ports/mailer.js';
 
 export interface RetryOptions {
   attempts: number;
@@ -20,7 +20,20 @@ export interface RetryOptions {
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 1_000, maxQueued: 10_000 };
 
-export function retryingMailer(inner: Mailer, log: Logger, options: RetryOptions = DEFAULT_RETRY): Mailer {
+/** Each mail's fate, once: accepted by the mail server, or failed (given up after its retries, or dropped). */
+export type OnMailOutcome = (outcome: 'sent' | 'failed', kind: MailKind) => void;
+
+export interface RetryingMailer extends Mailer {
+  /** Mail waiting to be sent or retried. */
+  readonly queued: number;
+}
+
+export function retryingMailer(
+  inner: Mailer,
+  log: Logger,
+  options: RetryOptions = DEFAULT_RETRY,
+  onOutcome: OnMailOutcome = () => {},
+): RetryingMailer {
   const inFlight = new Set<Promise<void>>();
   const timers = new Map<NodeJS.Timeout, () => void>();
   let closed = false;
@@ -38,12 +51,14 @@ export function retryingMailer(inner: Mailer, log: Logger, options: RetryOptions
     for (let attempt = 1; attempt <= options.attempts; attempt++) {
       try {
         await inner.send(mail);
+        onOutcome('sent', mail.kind);
         return;
       } catch (err) {
         // The subject only: bodies can carry link tokens.
         const context = { err, event: 'mail_failed', subject: mail.subject, attempt, of: options.attempts };
         if (attempt === options.attempts || closed) {
           log.error(context, 'mail not delivered; giving up');
+          onOutcome('failed', mail.kind);
           return;
         }
         log.warn(context, 'mail not delivered; will retry');
@@ -53,9 +68,13 @@ export function retryingMailer(inner: Mailer, log: Logger, options: RetryOptions
   }
 
   return {
+    get queued() {
+      return inFlight.size;
+    },
     async send(mail) {
       if (inFlight.size >= options.maxQueued) {
         log.error({ event: 'mail_dropped', subject: mail.subject }, 'mail queue full; message dropped');
+        onOutcome('failed', mail.kind);
         return;
       }
       const task: Promise<void> = deliver(mail).finally(() => inFlight.delete(task));

@@ -3,7 +3,17 @@
  * the revoking transaction has committed. A node whose bus is not live (disconnected, or not yet
  * caught up) must not trust its cache: it reads the database instead (fail closed).
  */
-export type RevocationEvent =
+export type RevocationEvent = RevocationSubject & {
+  /**
+   * When the revoking node committed (ms since the epoch, its wall clock), set as it publishes.
+   * Each node that hears the event measures the delay to its own eviction from it
+   * (`sessiond_revocation_lag_seconds`). Absent from older nodes' messages.
+   */
+  at?: number;
+};
+
+/** What a revocation concerns. */
+export type RevocationSubject =
   /** One session ended. */
   | { kind: 'session'; userId: string; sessionId: string }
   /** Some or all sessions of a user ended, or the user changed (password): drop them all. */
