@@ -29,6 +29,7 @@ import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
 import { tableRevocationBus } from './adapters/bus/table-revocation-bus.js';
 import { dualRevocationBus } from './adapters/bus/dual-revocation-bus.js';
 import { republishingBus } from './adapters/bus/republishing-bus.js';
+import { measuredBus } from './adapters/bus/measured-bus.js';
 import { sqliteRevocationBus } from './adapters/bus/sqlite-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
@@ -183,7 +184,9 @@ async function openBus(
   log: Logger,
   errors: AdapterErrors,
   redisPrefix: string | null,
+  telemetry: NodeTelemetry,
 ): Promise<RevocationBus> {
+  const onGap = (ms: number) => telemetry.busGap(ms);
   const sqliteFile = engine === 'sqlite' ? config.databaseUrl.slice('sqlite:'.length) : null;
   const kind =
     choice ??
@@ -201,11 +204,15 @@ async function openBus(
             ? 'sqlite'
             : 'memory');
   const open = async (which: 'redis' | 'postgres'): Promise<RevocationBus> => {
-    if (which === 'postgres') return postgresRevocationBus(config.databaseUrl, { onError: errors.reporter('postgres-bus') });
+    if (which === 'postgres') return postgresRevocationBus(config.databaseUrl, { onError: errors.reporter('postgres-bus'), onGap });
     if (!config.redisUrl || redisPrefix === null) throw new Error('the redis bus needs --redis');
-    return redisRevocationBus(config.redisUrl, { onError: errors.reporter('redis-bus'), channel: redisRevocationChannel(redisPrefix) });
+    return redisRevocationBus(config.redisUrl, {
+      onError: errors.reporter('redis-bus'),
+      onGap,
+      channel: redisRevocationChannel(redisPrefix),
+    });
   };
-  const table = () => tableRevocationBus(db, { onError: errors.reporter('table-bus') });
+  const table = () => tableRevocationBus(db, { onError: errors.reporter('table-bus'), onGap });
   const bus =
     kind === 'redis+postgres'
       ? dualRevocationBus(await open('redis'), await open('postgres'))
@@ -218,9 +225,10 @@ async function openBus(
             : kind === 'none'
               ? noRevocationBus()
               : kind === 'sqlite' && sqliteFile !== null
-                ? sqliteRevocationBus(sqliteFile, clock.now)
+                ? sqliteRevocationBus(sqliteFile, clock.now, { onGap })
                 : memoryRevocationBus();
-  return republishingBus(bus, log, DEFAULT_CACHE_LIMITS.maxAgeMs);
+  // Outermost: every revocation leaves stamped with its commit time and is measured where heard.
+  return measuredBus(republishingBus(bus, log, DEFAULT_CACHE_LIMITS.maxAgeMs), (event) => telemetry.revocationHeard(event));
 }
 
 export async function createRegistry(config: Readonly<Config>, overrides: RegistryOverrides = {}): Promise<Registry> {
@@ -232,7 +240,10 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   const adapterErrors = new AdapterErrors(logger);
   const telemetry = new NodeTelemetry();
   const pool = /^(mysql|mariadb):/.test(config.databaseUrl) ? 'mysql-pool' : 'postgres-pool';
-  const { db, engine } = connect(config.databaseUrl, { onError: adapterErrors.reporter(pool) });
+  const { db, engine } = connect(config.databaseUrl, {
+    onError: adapterErrors.reporter(pool),
+    onQueryError: (kind) => telemetry.databaseError(kind),
+  });
   // PostgreSQL and MySQL: validation reads and the readiness ping fail closed within a second when
   // the database goes silent; SQLite is in-process and needs no deadline.
   const store = kyselyStore(db, engine !== 'sqlite' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {});
@@ -272,6 +283,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       logger.child({ component: 'revocation-bus' }),
       adapterErrors,
       redisPrefix,
+      telemetry,
     );
     opened.push(() => bus.close());
     const passwordPolicy = { minLength: config.minPasswordLength, maxLength: MAX_PASSWORD_LENGTH };
@@ -333,7 +345,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
         : logMailer(signalLog.child({ component: 'mail' }), overrides.logStream ?? process.stderr),
       signalLog,
       { attempts: 5, baseDelayMs: overrides.mailRetryDelayMs ?? 1_000, maxQueued: 10_000 },
+      (outcome, kind) => telemetry.mail(outcome, kind),
     );
+    telemetry.mailQueue(() => mailer.queued);
     const links = { productName: 'sessiond', publicUrl: config.publicUrl, reportLinkTtlMs: config.reportLinkTtlMs };
     const signals = new SecuritySignals({
       store,
