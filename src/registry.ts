@@ -34,6 +34,8 @@ import { sqliteRevocationBus } from './adapters/bus/sqlite-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
 import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
 import { AdapterErrors } from './adapters/adapter-errors.js';
+import { adapterMeasures, countingRateLimiter, measuredPasswordHasher } from './adapters/measured.js';
+import { StatementCounter } from './adapters/kysely/statement-counter.js';
 import { NodeTelemetry } from './telemetry/node-telemetry.js';
 import { otpauthTotp } from './adapters/totp/otpauth-totp.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
@@ -85,6 +87,8 @@ export interface Registry {
   adapterErrors: AdapterErrors;
   /** What this node measures below the HTTP layer (bus, database, mail); each app's /metrics shows it. */
   telemetry: NodeTelemetry;
+  /** Counts the database statements each HTTP request issues (http/app.ts runs each request in it). */
+  statements: StatementCounter;
   /** This deployment's Redis names (`--redis-prefix`, else named after the database); null without Redis. */
   redisPrefix: string | null;
   bus: RevocationBus;
@@ -240,10 +244,16 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   const adapterErrors = new AdapterErrors(logger);
   const telemetry = new NodeTelemetry();
   const pool = /^(mysql|mariadb):/.test(config.databaseUrl) ? 'mysql-pool' : 'postgres-pool';
-  const { db, engine } = connect(config.databaseUrl, {
+  const connected = connect(config.databaseUrl, {
     onError: adapterErrors.reporter(pool),
     onQueryError: (kind) => telemetry.databaseError(kind),
   });
+  const { engine } = connected;
+  const statements = new StatementCounter();
+  const db = connected.db.withPlugin(statements);
+  // argon2's time and the rate limits' refusals, shown by every app's /metrics.
+  const measures = adapterMeasures();
+  telemetry.metrics.push(...measures.metrics);
   // PostgreSQL and MySQL: validation reads and the readiness ping fail closed within a second when
   // the database goes silent; SQLite is in-process and needs no deadline.
   const store = kyselyStore(db, engine !== 'sqlite' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {});
@@ -261,7 +271,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     });
     await migrate();
     const geo = overrides.geo ?? (await maxmindGeo());
-    const passwords = argon2PasswordHasher(overrides.argon2);
+    const passwords = measuredPasswordHasher(argon2PasswordHasher(overrides.argon2), measures.passwordHash);
     // Shared counters when nodes share Redis; otherwise this node's own.
     // This deployment's Redis names: deployments sharing one Redis share no counter and hear no
     // one else's revocations (pub/sub ignores the database number).
@@ -273,7 +283,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
         ? redisRateLimiter(config.redisUrl, clock, adapterErrors.reporter('redis-limiter'), { prefix: redisPrefix })
         : null;
     if (redisLimiter) opened.push(() => redisLimiter.close());
-    const rateLimiter = redisLimiter ?? memoryRateLimiter(clock);
+    const rateLimiter = countingRateLimiter(redisLimiter ?? memoryRateLimiter(clock), measures.rateLimited);
     const bus = await openBus(
       config,
       db,
@@ -490,6 +500,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       rateLimiter,
       adapterErrors,
       telemetry,
+      statements,
       redisPrefix,
       bus,
       sessions,

@@ -99,6 +99,8 @@ export class Sessions {
   #generation = 0;
   #wasLive = false;
   #screen: SessionScreen | null = null;
+  #cacheHits = 0;
+  #cacheMisses = 0;
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
@@ -361,6 +363,14 @@ export class Sessions {
   }
 
   /**
+   * For telemetry: validation lookups so far that this node's cache answered (`hits`) or the
+   * database did (`misses`, those while the bus was not live included). Without a cache, none.
+   */
+  cacheLookups(): { hits: number; misses: number } {
+    return { hits: this.#cacheHits, misses: this.#cacheMisses };
+  }
+
+  /**
    * Deletes sessions that ended more than `retentionMs` ago, `batch` rows at a time, until none
    * are left. Revoked rows are kept for the retention period as the record of who ended what.
    */
@@ -392,9 +402,16 @@ export class Sessions {
       cache.clear();
       this.#wasLive = live;
     }
-    if (!live) return { found: await this.#deps.store.findSession(id), live };
+    if (!live) {
+      this.#cacheMisses++;
+      return { found: await this.#deps.store.findSession(id), live };
+    }
     const hit = cache.get(id, this.#deps.clock.now());
-    if (hit) return { found: hit, live };
+    if (hit) {
+      this.#cacheHits++;
+      return { found: hit, live };
+    }
+    this.#cacheMisses++;
     const generation = this.#generation;
     const found = await this.#deps.store.findSession(id);
     if (found && found.session.revokedAt === null && generation === this.#generation && this.#deps.bus.isLive())

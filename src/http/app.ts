@@ -5,10 +5,11 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { trustedProxies } from '../config.js';
 import { SessiondError } from '../core/errors.js';
+import type { StatementCount } from '../adapters/kysely/statement-counter.js';
 import type { Registry } from '../registry.js';
 import { adminRoutes } from './admin/routes.js';
 import { incidentRoutes } from './admin/incident-routes.js';
@@ -31,6 +32,10 @@ import { securityHeaders } from './security-headers.js';
 import { answerMissingPage, webRoutes } from './web/routes.js';
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** The database statements issued while serving this request (StatementCounter). */
+    statements: StatementCount | null;
+  }
   interface FastifyInstance {
     /** This app's Prometheus registry and counters. */
     metrics: Metrics;
@@ -105,6 +110,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
       countActiveSessions: () => registry.sessions.countActiveSessions(),
       busLive: () => registry.bus.isLive(),
       cacheStats: () => registry.sessions.cacheStats(),
+      cacheLookups: () => registry.sessions.cacheLookups(),
       adapterErrors: () => registry.adapterErrors.counts(),
       nodeMetrics: registry.telemetry.metrics,
     },
@@ -114,11 +120,25 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   // `serve` shows them on a listener of their own with --metrics-listen (ops/routes.ts metricsServer).
   app.decorate('metrics', metrics);
   // This app counts what the use cases record; it stops when the app closes.
-  const stopCounting = registry.recorder.add(eventMetrics(metrics));
+  const stopCounting = registry.recorder.add(
+    eventMetrics(
+      metrics,
+      config.clients.map((c) => c.id),
+    ),
+  );
   app.addHook('onClose', async () => stopCounting());
 
   app.decorateRequest('auth', null);
   app.decorateRequest('apiKey', null);
+  app.decorateRequest('statements', null);
+  // The database statements each request issues are counted in its own async context, which the
+  // rest of its hooks and its handler run in (a body read in chunks included); onResponse adds
+  // them to its route.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const count = { statements: 0 };
+    request.statements = count;
+    registry.statements.run(count, done);
+  });
   // A forwarded client address is an IP address or the request goes no further (request-context.ts).
   if (config.trustProxy.length) app.addHook('onRequest', refuseMalformedClientIp);
   await app.register(fastifyCookie);
@@ -136,7 +156,13 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   // JSON only: an HTML form (text/plain, urlencoded, multipart) cannot reach a state change.
   app.removeContentTypeParser('text/plain');
   app.addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+      request.statements?.statements ?? 0,
+    );
     done();
   });
 
@@ -149,7 +175,12 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     for (const method of methods) routePatterns.push({ method, pattern });
   });
 
-  app.setErrorHandler(handleError);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const sent = handleError(error, request, reply);
+    // Every 503 the error handler answers is a dependency that did not answer: the database.
+    if (reply.statusCode === 503) metrics.unavailable.inc({ reason: 'database' });
+    return sent;
+  });
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const allowed = [...new Set(routePatterns.filter((r) => r.pattern.test(path)).map((r) => r.method))];

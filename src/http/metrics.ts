@@ -1,22 +1,65 @@
 /**
- * Telemetry: latency per route, sign-ins and revocations by outcome, validations by outcome,
- * and the number of active sessions. One prom-client registry per app, so tests that build
- * many apps in one process do not collide.
+ * Telemetry: latency per route and per operation, sign-ins by method, client and outcome, MFA
+ * challenges, password resets, revocations, policy denials, fail-closed answers, database
+ * statements per route, session cache lookups, validations by outcome, and the number of active
+ * sessions. One prom-client registry per app, so tests that build many apps in one process do not
+ * collide. docs/metrics.md documents every name. Labels are closed sets: a value outside one is
+ * counted as `other` (or `unknown` for a client), never as itself.
  */
 import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics, type Metric } from 'prom-client';
+import { ERROR_CODES } from '../core/errors.js';
 import type { DomainEvent, EventSink } from '../core/events.js';
+import { POLICY_RULES } from '../core/workspace-policy.js';
+
+/** The operations whose latency is its own histogram (`sessiond_operation_duration_seconds`). */
+export type Operation = 'validation' | 'introspection' | 'sign_in' | 'list' | 'revoke';
+
+/**
+ * The routes each operation is answered by (`METHOD pattern`, as Fastify names the route). A
+ * validation is not a route: it is timed where the token is checked (plugins/authenticate.ts,
+ * the introspection route).
+ */
+export const OPERATION_ROUTES: Readonly<Record<string, Exclude<Operation, 'validation'>>> = {
+  'POST /v1/introspect': 'introspection',
+  'POST /v1/auth/sign-in': 'sign_in',
+  'POST /v1/auth/sign-in/mfa': 'sign_in',
+  'POST /v1/auth/passkey': 'sign_in',
+  'GET /v1/me/sessions': 'list',
+  'GET /v1/admin/workspaces/:ws/sessions': 'list',
+  'GET /v1/admin/workspaces/:ws/members/:userId/sessions': 'list',
+  'DELETE /v1/me/sessions/:id': 'revoke',
+  'POST /v1/me/sessions/revoke-others': 'revoke',
+  'POST /v1/me/sessions/revoke-all': 'revoke',
+  'POST /v1/me/sessions/:id/report': 'revoke',
+  'POST /v1/auth/sign-out': 'revoke',
+  'DELETE /v1/admin/workspaces/:ws/members/:userId/sessions/:id': 'revoke',
+  'DELETE /v1/admin/workspaces/:ws/members/:userId/sessions': 'revoke',
+};
+
+/** Why a request was refused with 503 (fail closed): the database did not answer in time or at all. */
+export type UnavailableReason = 'database';
 
 export interface Metrics {
   registry: PromRegistry;
   requestDuration: Histogram<'method' | 'route' | 'status_code'>;
-  signIns: Counter<'outcome'>;
+  signIns: Counter<'method' | 'client' | 'outcome'>;
+  mfaChallenges: Counter<'outcome'>;
+  passwordResets: Counter<'stage'>;
   revocations: Counter<'kind' | 'outcome'>;
   sessionsEnded: Counter<'reason'>;
+  policyDenials: Counter<'policy'>;
+  unavailable: Counter<'reason'>;
   validations: Counter<'outcome'>;
-  /** Latency of one request; label children are cached, so the hot path hashes no labels. */
-  observeRequest(method: string, route: string, status: number, seconds: number): void;
-  /** One session validation by outcome (valid, invalid, ambiguous), also with cached children. */
-  countValidation(outcome: 'valid' | 'invalid' | 'ambiguous'): void;
+  operationDuration: Histogram<'operation'>;
+  databaseStatements: Counter<'route'>;
+  /**
+   * One answered request: its latency by route (and by operation for the routes of
+   * OPERATION_ROUTES), and the database statements issued while serving it. Label children are
+   * cached, so the hot path hashes no labels.
+   */
+  observeRequest(method: string, route: string, status: number, seconds: number, statements: number): void;
+  /** One session validation by outcome (valid, invalid, ambiguous), and how long it took when it ran. */
+  countValidation(outcome: 'valid' | 'invalid' | 'ambiguous', seconds?: number): void;
 }
 
 /** What the gauges read when scraped. */
@@ -24,6 +67,8 @@ export interface MetricSources {
   countActiveSessions(): Promise<number>;
   busLive(): boolean;
   cacheStats(): { entries: number; bytes: number };
+  /** Validation lookups so far answered by the node's session cache (hits) or the database (misses). */
+  cacheLookups(): { hits: number; misses: number };
   /** Errors each adapter component recovered from by itself so far (a fixed set of components). */
   adapterErrors(): ReadonlyMap<string, number>;
   /** The node's own metrics (telemetry/node-telemetry.ts), shown beside this app's. */
@@ -43,10 +88,65 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
   });
   const signIns = new Counter({
     name: 'sessiond_sign_ins_total',
-    help: 'Sign-in attempts by outcome',
+    help: 'Sign-in attempts by first factor (password, passkey), client id (unknown: not known at the failed step) and outcome (success, or the error code the caller saw)',
+    labelNames: ['method', 'client', 'outcome'] as const,
+    registers: [registry],
+  });
+  const mfaChallenges = new Counter({
+    name: 'sessiond_mfa_challenges_total',
+    help: 'Two-step verification code steps at sign-in by outcome (passed, failed); a trusted device that skipped the step is not counted',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const passwordResets = new Counter({
+    name: 'sessiond_password_resets_total',
+    help: 'Password resets by stage: requested (a link was mailed to an account), completed (the password was set from a link)',
+    labelNames: ['stage'] as const,
+    registers: [registry],
+  });
+  const policyDenials = new Counter({
+    name: 'sessiond_policy_denials_total',
+    help: `Sessions a workspace policy ended, by rule (${POLICY_RULES.join(', ')})`,
+    labelNames: ['policy'] as const,
+    registers: [registry],
+  });
+  const unavailable = new Counter({
+    name: 'sessiond_unavailable_total',
+    help: 'Requests refused with 503 because a dependency did not answer (fail closed), by reason (database)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const operationDuration = new Histogram({
+    name: 'sessiond_operation_duration_seconds',
+    help: 'Latency by operation: validation (the token check alone), introspection, sign_in, list, revoke (whole requests)',
+    labelNames: ['operation'] as const,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const databaseStatements = new Counter({
+    name: 'sessiond_database_statements_total',
+    help: "SQL statements issued while serving requests, by route pattern; divided by the route's request count: statements per request",
+    labelNames: ['route'] as const,
+    registers: [registry],
+  });
+  // Sessions keeps the counts (it exists before any app); this exports what they gained.
+  const exportedLookups = { hits: 0, misses: 0 };
+  const cacheLookups = new Counter({
+    name: 'sessiond_session_cache_lookups_total',
+    help: "Session lookups at validation answered by this node's cache (hit) or the database (miss, those while the bus is not live included)",
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      const now = sources.cacheLookups();
+      if (now.hits > exportedLookups.hits) cacheLookups.inc({ result: 'hit' }, now.hits - exportedLookups.hits);
+      if (now.misses > exportedLookups.misses) cacheLookups.inc({ result: 'miss' }, now.misses - exportedLookups.misses);
+      exportedLookups.hits = Math.max(exportedLookups.hits, now.hits);
+      exportedLookups.misses = Math.max(exportedLookups.misses, now.misses);
+    },
+  });
+  // Both results are shown from the start, so a ratio has a denominator before the first miss.
+  cacheLookups.inc({ result: 'hit' }, 0);
+  cacheLookups.inc({ result: 'miss' }, 0);
   const revocations = new Counter({
     name: 'sessiond_revocations_total',
     help: 'Session revocation requests by kind and outcome; sessions ended are counted in sessiond_sessions_revoked_total',
@@ -108,45 +208,92 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
       }
     },
   });
-  const durationChildren = new Map<string, ReturnType<typeof requestDuration.labels>>();
+  type Children = {
+    duration: ReturnType<typeof requestDuration.labels>;
+    operation: ReturnType<typeof operationDuration.labels> | null;
+    statements: ReturnType<typeof databaseStatements.labels>;
+  };
+  const requestChildren = new Map<string, Children>();
   const validationChildren = new Map<string, ReturnType<typeof validations.labels>>();
+  const validationDuration = operationDuration.labels('validation');
   return {
     registry,
     requestDuration,
     signIns,
+    mfaChallenges,
+    passwordResets,
     revocations,
     sessionsEnded,
+    policyDenials,
+    unavailable,
     validations,
-    observeRequest(method, route, status, seconds) {
+    operationDuration,
+    databaseStatements,
+    observeRequest(method, route, status, seconds, statements) {
       const key = `${method} ${status} ${route}`;
-      let child = durationChildren.get(key);
-      if (!child) durationChildren.set(key, (child = requestDuration.labels(method, route, String(status))));
-      child.observe(seconds);
+      let children = requestChildren.get(key);
+      if (!children) {
+        const operation = OPERATION_ROUTES[`${method} ${route}`];
+        children = {
+          duration: requestDuration.labels(method, route, String(status)),
+          operation: operation ? operationDuration.labels(operation) : null,
+          statements: databaseStatements.labels(route),
+        };
+        requestChildren.set(key, children);
+      }
+      children.duration.observe(seconds);
+      children.operation?.observe(seconds);
+      children.statements.inc(statements);
     },
-    countValidation(outcome) {
+    countValidation(outcome, seconds) {
       let child = validationChildren.get(outcome);
       if (!child) validationChildren.set(outcome, (child = validations.labels(outcome)));
       child.inc();
+      if (seconds !== undefined) validationDuration.observe(seconds);
     },
   };
 }
 
+const SIGN_IN_OUTCOMES: ReadonlySet<string> = new Set([...Object.keys(ERROR_CODES), 'error']);
+const POLICIES: ReadonlySet<string> = new Set(POLICY_RULES);
+
 /**
- * The recorder's metrics sink (core/events.ts): sign-ins by outcome, revocation requests by kind
- * and outcome, sessions ended by reason. Labels are codes from closed sets: no ids, no addresses.
+ * The recorder's metrics sink (core/events.ts): sign-ins by first factor, client and outcome, MFA
+ * code steps, password resets, revocation requests by kind and outcome, sessions ended by reason,
+ * and those a policy ended by rule. Labels are codes from closed sets: no ids, no addresses.
+ * `clientIds`: the configured clients; any other id is `unknown`.
  */
-export function eventMetrics(metrics: Metrics): EventSink {
+export function eventMetrics(metrics: Metrics, clientIds: readonly string[]): EventSink {
+  const clients: ReadonlySet<string> = new Set(clientIds);
+  const client = (id: string | null) => (id !== null && clients.has(id) ? id : 'unknown');
   return (event: DomainEvent) => {
     switch (event.type) {
       case 'signed_in':
-        metrics.signIns.inc({ outcome: 'success' });
+        // The first factor: a passkey alone, else the password (with or without a code step after it).
+        metrics.signIns.inc({
+          method: event.session.authMethod === 'passkey' ? 'passkey' : 'password',
+          client: client(event.session.clientId),
+          outcome: 'success',
+        });
+        if (event.secondFactor !== null && event.secondFactor !== 'trusted_device') metrics.mfaChallenges.inc({ outcome: 'passed' });
         return;
       case 'sign_in_failed':
-        metrics.signIns.inc({ outcome: event.outcome });
+        // The code step follows the password step: its first factor was the password.
+        metrics.signIns.inc({
+          method: event.step === 'passkey' ? 'passkey' : 'password',
+          client: client(event.clientId),
+          outcome: SIGN_IN_OUTCOMES.has(event.outcome) ? event.outcome : 'other',
+        });
+        if (event.step === 'code') metrics.mfaChallenges.inc({ outcome: 'failed' });
+        return;
+      case 'password_reset_requested':
+        metrics.passwordResets.inc({ stage: 'requested' });
         return;
       case 'session_ended':
         metrics.revocations.inc({ kind: event.reason === 'sign_out' ? 'sign_out' : 'one', outcome: 'success' });
         metrics.sessionsEnded.inc({ reason: event.reason });
+        if (event.actor.kind === 'policy')
+          metrics.policyDenials.inc({ policy: POLICIES.has(event.actor.policy) ? event.actor.policy : 'other' });
         return;
       case 'sessions_ended':
         metrics.revocations.inc({ kind: event.scope, outcome: 'success' });
@@ -167,9 +314,9 @@ export function eventMetrics(metrics: Metrics): EventSink {
         metrics.revocations.inc({ kind: event.how === 'reset' ? 'password_reset' : 'password_change', outcome: 'success' });
         if (event.revoked > 0)
           metrics.sessionsEnded.inc({ reason: event.how === 'reset' ? 'password_reset' : 'password_changed' }, event.revoked);
+        if (event.how === 'reset') metrics.passwordResets.inc({ stage: 'completed' });
         return;
       case 'second_factor_required':
-      case 'password_reset_requested':
       case 'sign_up_attempted':
       case 'mfa_changed':
       case 'review_requested':

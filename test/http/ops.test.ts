@@ -14,14 +14,15 @@ function expectError(res: LightMyRequestResponse, status: number, code: string) 
   expect(res.json()).toEqual({ error: { code, message: expect.any(String) } });
 }
 
-/** One sample of a Prometheus text exposition, 0 when absent. */
+/** A sample of a Prometheus text exposition: the sum of the series with these labels, 0 when none. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
     const labelText = line.slice(name.length).split(' ')[0]!;
-    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) return Number(line.split(' ').at(-1));
+    if (Object.entries(labels).every(([k, v]) => labelText.includes(`${k}="${v}"`))) sum += Number(line.split(' ').at(-1));
   }
-  return 0;
+  return sum;
 }
 
 describe.each(ENGINES)('operations (%s)', (engine) => {

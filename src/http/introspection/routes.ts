@@ -26,8 +26,9 @@ export function introspectionRoutes({ registry, metrics }: HttpContext): Fastify
         },
       },
       async (request) => {
+        const started = performance.now();
         const found = await registry.sessions.validateSessionToken(request.body.token);
-        metrics.countValidation(found ? 'valid' : 'invalid');
+        metrics.countValidation(found ? 'valid' : 'invalid', (performance.now() - started) / 1000);
         if (!found) return { active: false };
         const { session, user } = found;
         return {

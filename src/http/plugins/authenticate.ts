@@ -56,8 +56,9 @@ export async function resolveSession(
     throw err;
   }
   if (!credential) return null;
+  const started = performance.now();
   const found = await registry.sessions.validateSessionToken(credential.token);
-  metrics.countValidation(found ? 'valid' : 'invalid');
+  metrics.countValidation(found ? 'valid' : 'invalid', (performance.now() - started) / 1000);
   return found ? { ...found, via: credential.via } : null;
 }
 
