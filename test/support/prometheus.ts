@@ -3,9 +3,11 @@
  * Grafana dashboard and alert rules under deploy/, and a real Prometheus server (Debian's
  * `prometheus`) started on a loopback port with its own data directory, ended with the file.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from './serve-process.js';
+import { ROOT, spawnNode, type SpawnedProcess } from './serve-process.js';
 
 export const PROMETHEUS_DIR = path.join(ROOT, 'deploy', 'prometheus');
 export const DASHBOARD = path.join(ROOT, 'deploy', 'grafana', 'sessiond.json');
@@ -66,4 +68,80 @@ export interface Panel {
 export function dashboardPanels(): Panel[] {
   const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: Panel[] };
   return dashboard.panels.filter((p) => p.type !== 'row');
+}
+
+export interface PrometheusServer {
+  /** `http://127.0.0.1:PORT` */
+  url: string;
+  /** An instant query through the HTTP API (`/api/v1/query`); throws on an error answer. */
+  query(promql: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** A GET of the HTTP API, e.g. `/api/v1/rules`; its `data`. */
+  api<T = unknown>(pathAndQuery: string): Promise<T>;
+  /** Ends the server and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/** A free loopback port (bound, read, released): Prometheus takes no port 0. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * Debian's `prometheus` on a loopback port with `configYaml` (written beside its own data
+ * directory in a temp folder, which `stop()` removes), ready when it says so. Also ended by
+ * stopAllSpawned (every file importing serve-process.ts does so after all its tests).
+ */
+export async function startPrometheus(configYaml: string): Promise<PrometheusServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sessiond-prometheus-'));
+  const configFile = path.join(dir, 'prometheus.yml');
+  writeFileSync(configFile, configYaml);
+  let server: SpawnedProcess | undefined;
+  const stop = async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const port = await freePort();
+    server = await spawnNode({
+      name: 'prometheus',
+      command: 'prometheus',
+      args: [
+        `--config.file=${configFile}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--web.console.templates=',
+        '--web.console.libraries=',
+      ],
+      ready: /Server is ready to receive web requests/,
+      deadlineMs: 60_000,
+    });
+    const url = `http://127.0.0.1:${port}`;
+    const api = async <T>(pathAndQuery: string): Promise<T> => {
+      const res = await fetch(url + pathAndQuery, { signal: AbortSignal.timeout(10_000) });
+      const body = (await res.json()) as { status: string; data: T; error?: string };
+      if (body.status !== 'success') throw new Error(`prometheus ${pathAndQuery}: ${body.error ?? res.status}`);
+      return body.data;
+    };
+    return {
+      url,
+      api,
+      async query(promql) {
+        const data = await api<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
+          `/api/v1/query?query=${encodeURIComponent(promql)}`,
+        );
+        return data.result;
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
 }
