@@ -91,7 +91,8 @@ async function signIn(page: Page, code?: () => string): Promise<void> {
 }
 
 beforeAll(async () => {
-  server = await startSessiond({ trustProxy: true });
+  // Mary is an instance administrator, so the instance's security overview is hers to check too.
+  server = await startSessiond({ trustProxy: true, extraArgs: ['--instance-admins', EMAIL] });
   baseUrl = server.url;
   await signUp(baseUrl, { email: EMAIL, password: PASSWORD, name: 'Mary Jackson' });
   browser = await launchChromium();
@@ -120,7 +121,7 @@ describe('axe-core on every page and dialog, 1280 and 375 px, light and dark', (
     }
   });
 
-  it('signed in: Active sessions, a session’s page, activity, password, two-step verification, passkeys, workspaces', async () => {
+  it('signed in: Active sessions, a session’s page, activity, password, two-step verification, passkeys, workspaces, the instance’s security overview', async () => {
     for (const [device] of devices()) await signIn(device.page);
     const sessions = await desktop!.page.evaluate(
       async () => (await (await fetch('/v1/me/sessions')).json()) as { sessions: { id: string }[] },
@@ -137,6 +138,7 @@ describe('axe-core on every page and dialog, 1280 and 375 px, light and dark', (
       // At 127.0.0.1 the page says why passkeys cannot work there (passkeys.test.ts checks it at localhost).
       await checkPage(device, width, 'passkeys', '', /^Passkeys$/);
       await checkPage(device, width, 'workspaces', '', /^Workspaces$/);
+      await checkPage(device, width, 'instance', '', /^Instance security overview$/);
       // An invitation link that is not one: the page says so.
       await checkPage(device, width, 'workspaceJoin', '', /^Join a workspace$/);
     }
@@ -203,7 +205,7 @@ describe('axe-core on every page and dialog, 1280 and 375 px, light and dark', (
     );
   });
 
-  it('a workspace: its page, ending a member’s sessions and saving a session policy', async () => {
+  it('a workspace: its page, its security overview, ending a member’s sessions and saving a session policy', async () => {
     let workspaceUrl = '';
     for (const [device, width] of devices()) {
       const { page } = device;
@@ -224,6 +226,15 @@ describe('axe-core on every page and dialog, 1280 and 375 px, light and dark', (
       await page.getByRole('region', { name: 'Audit trail' }).waitFor();
       await expect.poll(() => page.getByText(/^Loading/).count()).toBe(0);
       await expectAccessible(page, `a workspace at ${width}`);
+      await checkPage(
+        device,
+        width,
+        'workspaceOverview',
+        `?ws=${new URL(workspaceUrl).searchParams.get('ws')}`,
+        /^Security overview: Acme$/,
+      );
+      await page.goto(workspaceUrl);
+      await page.getByRole('heading', { level: 2, name: 'Acme' }).waitFor();
 
       await page.getByRole('button', { name: `Show the sessions of ${EMAIL}` }).click();
       await page.getByRole('list', { name: `Signed-in sessions of ${EMAIL}` }).waitFor();

@@ -156,10 +156,10 @@ function OverviewBody({ overview, scope }: { overview: Overview; scope: 'workspa
                     {scope === 'workspace' && info.instanceWide && <span className="badge badge-instance">{o.instanceWideBadge}</span>}
                   </th>
                   <td data-label={o.columns.current} className="figure-current">
-                    {formatValue(f.current, info.kind)}
+                    <Value value={f.current} kind={info.kind} />
                   </td>
                   <td data-label={o.columns.previous} className="figure-previous">
-                    {formatValue(f.previous, info.kind)}
+                    <Value value={f.previous} kind={info.kind} />
                   </td>
                   <td data-label={o.columns.change} className="figure-change">
                     <ChangeText current={f.current} previous={f.previous} info={info} />
@@ -200,6 +200,12 @@ function OverviewBody({ overview, scope }: { overview: Overview; scope: 'workspa
       <Charts overview={overview} scope={scope} />
     </>
   );
+}
+
+/** A figure as a person reads it, in a <data> element that keeps the exact number the server sent. */
+function Value({ value, kind }: { value: number | null; kind: FigureKind }) {
+  const text = formatValue(value, kind);
+  return value === null ? <>{text}</> : <data value={String(value)}>{text}</data>;
 }
 
 /** "▲ 20% (worse)": the arrow is a picture, so screen readers hear "up 20%, worse". */
@@ -268,8 +274,12 @@ function Breakdown({
             {rows.map((r) => (
               <tr key={r.key} data-key={r.key}>
                 <th scope="row">{breakdownName(r.key, names)}</th>
-                <td data-label={o.columns.current}>{formatValue(r.current, 'count')}</td>
-                <td data-label={o.columns.previous}>{formatValue(r.previous, 'count')}</td>
+                <td data-label={o.columns.current}>
+                  <Value value={r.current} kind="count" />
+                </td>
+                <td data-label={o.columns.previous}>
+                  <Value value={r.previous} kind="count" />
+                </td>
                 <td data-label={o.columns.change}>
                   <ChangeText current={r.current} previous={r.previous} info={info} />
                 </td>
