@@ -16,6 +16,9 @@ import { kyselyWorkspaceStore } from './adapters/kysely/kysely-workspace-store.j
 import { kyselyReviewStore } from './adapters/kysely/kysely-review-store.js';
 import { kyselyIncidentStore } from './adapters/kysely/kysely-incident-store.js';
 import { kyselyApiKeyStore } from './adapters/kysely/kysely-api-key-store.js';
+import { kyselyTelemetryStore } from './adapters/kysely/kysely-telemetry-store.js';
+import { Overview } from './core/overview.js';
+import type { TelemetryStore } from './core/ports/telemetry-store.js';
 import { ApiKeys } from './core/api-keys.js';
 import { Incidents } from './core/incidents.js';
 import { Policies } from './core/policies.js';
@@ -122,6 +125,10 @@ export interface Registry {
   policies: Policies;
   /** Workspace API keys: made and revoked by owners, verified on the admin plane. */
   apiKeys: ApiKeys;
+  /** The built-in telemetry history: each HTTP app rolls its measures into it (telemetry/history.ts). */
+  telemetryHistory: TelemetryStore;
+  /** The security overview of a workspace or the instance, read from that history. */
+  overview: Overview;
   close(): Promise<void>;
 }
 
@@ -441,6 +448,8 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
     });
     const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
+    const telemetryHistory = kyselyTelemetryStore(db);
+    const overview = new Overview({ store: telemetryHistory, workspaces, clock, instanceAdmins: config.instanceAdmins });
     const policies = new Policies({
       // Validation reads members' policies: the same sub-second deadline as the session lookup.
       store: kyselyPolicyStore(db, engine !== 'sqlite' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {}),
@@ -521,6 +530,8 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       incidents,
       apiKeys,
       policies,
+      telemetryHistory,
+      overview,
       async close() {
         clearInterval(flushTimer);
         // A running incident operation stops after its current batch; the next start resumes it.

@@ -63,6 +63,7 @@ const ALL_ACTIONS: WorkspaceAction[] = [
   'set_incident_threshold',
   'approve_incidents',
   'manage_api_keys',
+  'view_overview',
 ];
 
 describe('the scope table', () => {
@@ -73,7 +74,7 @@ describe('the scope table', () => {
       'members:write': ['invite_members', 'offboard_members'],
       'sessions:write': ['manage_sessions'],
       'incidents:write': ['respond_to_incidents'],
-      'audit:read': ['view_audit'],
+      'audit:read': ['view_audit', 'view_overview'],
     });
   });
 

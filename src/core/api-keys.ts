@@ -46,7 +46,7 @@ const SCOPE_ACTIONS: Record<ApiKeyScope, readonly WorkspaceAction[]> = {
   'members:write': ['invite_members', 'offboard_members'],
   'sessions:write': ['manage_sessions'],
   'incidents:write': ['respond_to_incidents'],
-  'audit:read': ['view_audit'],
+  'audit:read': ['view_audit', 'view_overview'],
 };
 
 export function keyMayTake(scopes: readonly ApiKeyScope[], action: WorkspaceAction): boolean {

@@ -66,7 +66,9 @@ export type WorkspaceAction =
   /** Set how many days the workspace's audit entries are kept. */
   | 'set_audit_retention'
   /** Set the workspace's session policy (core/policies.ts). */
-  | 'set_session_policy';
+  | 'set_session_policy'
+  /** Read the workspace's security overview (core/overview.ts). */
+  | 'view_overview';
 
 /** The one authorisation table: the lowest role that may take each action. */
 const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
@@ -83,6 +85,7 @@ const LOWEST_ROLE: Record<WorkspaceAction, WorkspaceRole> = {
   manage_api_keys: 'owner',
   set_audit_retention: 'owner',
   set_session_policy: 'security_admin',
+  view_overview: 'security_admin',
 };
 
 export function mayTake(role: WorkspaceRole, action: WorkspaceAction): boolean {

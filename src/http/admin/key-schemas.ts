@@ -23,7 +23,7 @@ export const CreateApiKeyBody = Type.Object(
       description:
         'What the key may do, within its creator’s role: `members:read` (the workspace, members, their sessions, reviews), ' +
         '`members:write` (invite as member, offboard), `sessions:write` (end members’ sessions, replace devices, ask for reviews), ' +
-        '`incidents:write` (search sessions, dry-run, request, refuse and resume incident operations; never approve), `audit:read`.',
+        '`incidents:write` (search sessions, dry-run, request, refuse and resume incident operations; never approve), `audit:read` (the audit log, the security overview).',
     }),
     expires_in_days: Type.Optional(
       Type.Integer({ minimum: 1, maximum: MAX_API_KEY_DAYS, description: `Every key expires; default ${DEFAULT_API_KEY_DAYS} days` }),
