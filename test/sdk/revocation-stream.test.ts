@@ -54,8 +54,9 @@ describe('GET /v1/revocations/stream', () => {
     expect((await server.call('POST', '/v1/me/sessions/revoke-all', other.token, {})).status).toBe(200);
     const revocations = (await stream.next(2, 'revocation')).map((m) => JSON.parse(m.data));
     expect(revocations).toEqual([
-      { kind: 'session', userId: expect.any(String), sessionId },
-      { kind: 'user', userId: revocations[0].userId },
+      // With when the revoking node committed (`at`, ms): a subscriber can measure the delay too.
+      { kind: 'session', userId: expect.any(String), sessionId, at: expect.any(Number) },
+      { kind: 'user', userId: revocations[0].userId, at: expect.any(Number) },
     ]);
     expect(JSON.stringify(stream.messages)).not.toContain(token.split('.')[1]);
 
