@@ -45,7 +45,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Prometheus metrics */
+    /**
+     * Prometheus metrics
+     * @description Open unless `--metrics-token` is set (then `Authorization: Bearer <token>` or 401); absent (404) when `--metrics-listen` serves it on its own listener.
+     */
     get: operations['getMetrics'];
     put?: never;
     post?: never;
@@ -1123,6 +1126,40 @@ export interface paths {
     post?: never;
     /** Revoke an API key (owners only): refused from its very next request on */
     delete: operations['revokeWorkspaceApiKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/workspaces/{ws}/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace’s security overview: figures and charts of the last 24 hours or 7 days beside the week before */
+    get: operations['getWorkspaceOverview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/overview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The instance’s security overview (instance admins: --instance-admins): every account, and the nodes */
+    get: operations['getInstanceOverview'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -4977,7 +5014,7 @@ export interface operations {
       content: {
         'application/json': {
           name: string;
-          /** @description What the key may do, within its creator’s role: `members:read` (the workspace, members, their sessions, reviews), `members:write` (invite as member, offboard), `sessions:write` (end members’ sessions, replace devices, ask for reviews), `incidents:write` (search sessions, dry-run, request, refuse and resume incident operations; never approve), `audit:read`. */
+          /** @description What the key may do, within its creator’s role: `members:read` (the workspace, members, their sessions, reviews), `members:write` (invite as member, offboard), `sessions:write` (end members’ sessions, replace devices, ask for reviews), `incidents:write` (search sessions, dry-run, request, refuse and resume incident operations; never approve), `audit:read` (the audit log, the security overview). */
           scopes: ('members:read' | 'members:write' | 'sessions:write' | 'incidents:write' | 'audit:read')[];
           /** @description Every key expires; default 90 days */
           expires_in_days?: number;
@@ -5036,6 +5073,242 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getWorkspaceOverview: {
+    parameters: {
+      query?: {
+        /** @description The last 24 hours (15-minute steps) or the last 7 days (hourly steps); default 24h */
+        range?: '24h' | '7d';
+      };
+      header?: never;
+      path: {
+        ws: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            scope: 'workspace' | 'instance';
+            /**
+             * @description The last 24 hours (15-minute steps) or the last 7 days (hourly steps); default 24h
+             * @enum {string}
+             */
+            range: '24h' | '7d';
+            /** @description Start of this period, ms since the epoch */
+            from: number;
+            /** @description End of this period (exclusive): the end of the current step */
+            to: number;
+            /** @description Start of the same period one week earlier */
+            previousFrom: number;
+            /** @description End of the same period one week earlier */
+            previousTo: number;
+            /** @description Chart step: 900000 (24h) or 3600000 (7d) */
+            stepMs: number;
+            /** @description Fixed ids in a fixed order. Counts, rates (0..1), seconds, milliseconds (median_alert_to_review_ms). Latency, revocation lag, mail, database and cost figures are the instance’s, also on a workspace’s overview. */
+            figures: {
+              /** @enum {string} */
+              id:
+                | 'sign_ins'
+                | 'sign_in_success_rate'
+                | 'sign_in_failures'
+                | 'mfa_failures'
+                | 'suspicious_sign_ins'
+                | 'suspicious_confirmed'
+                | 'suspicious_reported'
+                | 'median_alert_to_review_ms'
+                | 'revocations'
+                | 'validation_p50_seconds'
+                | 'validation_p99_seconds'
+                | 'revocation_lag_p99_seconds'
+                | 'alert_mails_sent'
+                | 'alert_mails_failed'
+                | 'database_errors'
+                | 'unavailable_answers'
+                | 'rate_limited'
+                | 'db_statements_per_request'
+                | 'cpu_seconds_per_1000_validations'
+                | 'cache_hit_ratio';
+              current: number | null;
+              previous: number | null;
+            }[];
+            /** @description Failed sign-ins by the error code the caller saw, largest first */
+            failuresByReason: {
+              key: string;
+              current: number;
+              previous: number;
+            }[];
+            /** @description Sessions ended by who ended them: user, admin, policy, system */
+            revocationsByActor: {
+              key: string;
+              current: number;
+              previous: number;
+            }[];
+            series: {
+              /** @enum {string} */
+              id:
+                | 'sign_ins'
+                | 'sign_in_failures'
+                | 'sign_in_success_rate'
+                | 'validation_p50_seconds'
+                | 'validation_p99_seconds'
+                | 'revocation_lag_p99_seconds'
+                | 'revocations'
+                | 'suspicious_sign_ins'
+                | 'alert_mails_sent'
+                | 'alert_mails_failed';
+              /** @description Start of each step, ms since the epoch */
+              t: number[];
+              /** @description One value per step of this period */
+              current: (number | null)[];
+              /** @description The same steps one week earlier */
+              previous: (number | null)[];
+            }[];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getInstanceOverview: {
+    parameters: {
+      query?: {
+        /** @description The last 24 hours (15-minute steps) or the last 7 days (hourly steps); default 24h */
+        range?: '24h' | '7d';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            scope: 'workspace' | 'instance';
+            /**
+             * @description The last 24 hours (15-minute steps) or the last 7 days (hourly steps); default 24h
+             * @enum {string}
+             */
+            range: '24h' | '7d';
+            /** @description Start of this period, ms since the epoch */
+            from: number;
+            /** @description End of this period (exclusive): the end of the current step */
+            to: number;
+            /** @description Start of the same period one week earlier */
+            previousFrom: number;
+            /** @description End of the same period one week earlier */
+            previousTo: number;
+            /** @description Chart step: 900000 (24h) or 3600000 (7d) */
+            stepMs: number;
+            /** @description Fixed ids in a fixed order. Counts, rates (0..1), seconds, milliseconds (median_alert_to_review_ms). Latency, revocation lag, mail, database and cost figures are the instance’s, also on a workspace’s overview. */
+            figures: {
+              /** @enum {string} */
+              id:
+                | 'sign_ins'
+                | 'sign_in_success_rate'
+                | 'sign_in_failures'
+                | 'mfa_failures'
+                | 'suspicious_sign_ins'
+                | 'suspicious_confirmed'
+                | 'suspicious_reported'
+                | 'median_alert_to_review_ms'
+                | 'revocations'
+                | 'validation_p50_seconds'
+                | 'validation_p99_seconds'
+                | 'revocation_lag_p99_seconds'
+                | 'alert_mails_sent'
+                | 'alert_mails_failed'
+                | 'database_errors'
+                | 'unavailable_answers'
+                | 'rate_limited'
+                | 'db_statements_per_request'
+                | 'cpu_seconds_per_1000_validations'
+                | 'cache_hit_ratio';
+              current: number | null;
+              previous: number | null;
+            }[];
+            /** @description Failed sign-ins by the error code the caller saw, largest first */
+            failuresByReason: {
+              key: string;
+              current: number;
+              previous: number;
+            }[];
+            /** @description Sessions ended by who ended them: user, admin, policy, system */
+            revocationsByActor: {
+              key: string;
+              current: number;
+              previous: number;
+            }[];
+            series: {
+              /** @enum {string} */
+              id:
+                | 'sign_ins'
+                | 'sign_in_failures'
+                | 'sign_in_success_rate'
+                | 'validation_p50_seconds'
+                | 'validation_p99_seconds'
+                | 'revocation_lag_p99_seconds'
+                | 'revocations'
+                | 'suspicious_sign_ins'
+                | 'alert_mails_sent'
+                | 'alert_mails_failed';
+              /** @description Start of each step, ms since the epoch */
+              t: number[];
+              /** @description One value per step of this period */
+              current: (number | null)[];
+              /** @description The same steps one week earlier */
+              previous: (number | null)[];
+            }[];
+          };
+        };
       };
       /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
       '4XX': {

@@ -13,33 +13,24 @@ export const OverviewQuery = Type.Object({ range: Type.Optional(Range) }, { addi
 
 const Ms = (description: string) => Type.Integer({ description });
 
-const Figure = Type.Object(
-  {
-    id: Type.Unsafe<FigureId>({ type: 'string', enum: [...FIGURE_IDS] }),
-    current: Nullable(
-      Type.Number({
-        description: 'This period; null when it cannot be computed (no sign-ins for a rate, no observations for a percentile)',
-      }),
-    ),
-    previous: Nullable(Type.Number({ description: 'The same period one week earlier' })),
-  },
-  { $id: 'OverviewFigure' },
-);
+const Figure = Type.Object({
+  id: Type.Unsafe<FigureId>({ type: 'string', enum: [...FIGURE_IDS] }),
+  current: Nullable(
+    Type.Number({
+      description: 'This period; null when it cannot be computed (no sign-ins for a rate, no observations for a percentile)',
+    }),
+  ),
+  previous: Nullable(Type.Number({ description: 'The same period one week earlier' })),
+});
 
-const Breakdown = Type.Object(
-  { key: Type.String(), current: Type.Number({ minimum: 0 }), previous: Type.Number({ minimum: 0 }) },
-  { $id: 'OverviewBreakdown' },
-);
+const Breakdown = Type.Object({ key: Type.String(), current: Type.Number({ minimum: 0 }), previous: Type.Number({ minimum: 0 }) });
 
-const Series = Type.Object(
-  {
-    id: Type.Unsafe<SeriesId>({ type: 'string', enum: [...SERIES_IDS] }),
-    t: Type.Array(Type.Integer(), { description: 'Start of each step, ms since the epoch' }),
-    current: Type.Array(Nullable(Type.Number()), { description: 'One value per step of this period' }),
-    previous: Type.Array(Nullable(Type.Number()), { description: 'The same steps one week earlier' }),
-  },
-  { $id: 'OverviewSeries' },
-);
+const Series = Type.Object({
+  id: Type.Unsafe<SeriesId>({ type: 'string', enum: [...SERIES_IDS] }),
+  t: Type.Array(Type.Integer(), { description: 'Start of each step, ms since the epoch' }),
+  current: Type.Array(Nullable(Type.Number()), { description: 'One value per step of this period' }),
+  previous: Type.Array(Nullable(Type.Number()), { description: 'The same steps one week earlier' }),
+});
 
 export const OverviewAnswer = Type.Object(
   {
