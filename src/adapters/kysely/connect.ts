@@ -160,15 +160,23 @@ function countingErrors(dialect: Dialect, report: (kind: QueryErrorKind) => void
     report(queryErrorKind(err));
     throw err;
   };
-  const connection = (c: DatabaseConnection): DatabaseConnection =>
-    new Proxy(c, {
-      get(target, key) {
-        if (key === 'executeQuery')
-          return (...args: Parameters<DatabaseConnection['executeQuery']>) => target.executeQuery(...args).catch(failed);
-        const value: unknown = Reflect.get(target, key, target);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+  // Drivers hand out the same few pooled connections again and again: one proxy each.
+  const proxies = new WeakMap<DatabaseConnection, DatabaseConnection>();
+  const connection = (c: DatabaseConnection): DatabaseConnection => {
+    let proxy = proxies.get(c);
+    if (!proxy) {
+      const executeQuery = (...args: Parameters<DatabaseConnection['executeQuery']>) => c.executeQuery(...args).catch(failed);
+      proxy = new Proxy(c, {
+        get(target, key) {
+          if (key === 'executeQuery') return executeQuery;
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      proxies.set(c, proxy);
+    }
+    return proxy;
+  };
   const driver = (d: Driver): Driver =>
     new Proxy(d, {
       get(target, key) {
