@@ -163,7 +163,9 @@ export class Overview {
   async #report(kind: OverviewReport['scope'], scope: string, range: OverviewRange): Promise<OverviewReport> {
     const { lengthMs, stepMs } = RANGE_SHAPE[range];
     const now = this.#deps.clock.now();
-    const to = Math.ceil((now + 1) / stepMs) * stepMs;
+    // Periods end at the end of the current hour: the week before is kept per hour, and its
+    // figures are then whole hours too. Steps after now have no value yet (null).
+    const to = Math.ceil((now + 1) / HOUR_MS) * HOUR_MS;
     const from = to - lengthMs;
     const [current, previous] = await Promise.all([
       this.#period(scope, from, to, stepMs),
@@ -173,7 +175,7 @@ export class Overview {
     const series = SERIES_IDS.map((id) => ({
       id,
       t: current.t,
-      current: current.series[id],
+      current: current.series[id].map((v, i) => (current.t[i]! > now ? null : v)),
       previous: previous.series[id],
     }));
     return {
@@ -319,7 +321,6 @@ function histogram(
     if (Number.isNaN(le)) continue;
     for (let i = 0; i < n; i++) {
       const v = values[i]!;
-      if (v === 0) continue;
       total.set(le, (total.get(le) ?? 0) + v);
       perStep[i]!.set(le, (perStep[i]!.get(le) ?? 0) + v);
     }

@@ -188,7 +188,6 @@ export class TelemetryHistory {
       this.#last.set(fullKey, value);
       // A counter that went down was reset: all of it is new.
       const delta = value >= last ? value - last : value;
-      if (delta === 0) return;
       const kept: Record<string, string | number> = {};
       for (const k of keep) if (labels[k] !== undefined) kept[k] = labels[k];
       if (labels.le !== undefined) kept.le = labels.le;
@@ -210,7 +209,14 @@ export class TelemetryHistory {
         add(series, v.labels as Record<string, string | number>, keep, v.value);
       }
     }
-    return [...sums.values()];
+    // Nothing that did not change, but every bucket of a histogram that did: a percentile needs
+    // each bucket's lower bound, also of the empty ones.
+    const observed = new Set<string>();
+    for (const v of sums.values())
+      if (v.value !== 0 && v.series.endsWith('_bucket')) observed.add(`${v.series}\u0000${withoutLe(v.label)}`);
+    return [...sums.values()].filter(
+      (v) => v.value !== 0 || (v.series.endsWith('_bucket') && observed.has(`${v.series}\u0000${withoutLe(v.label)}`)),
+    );
   }
 
   #cpuSeconds(): number {
@@ -295,6 +301,14 @@ export function startHistory(app: FastifyInstance, registry: Registry, metrics: 
 /** The history an app started (tests roll it, or stop it, when they choose). */
 export function historyOf(app: FastifyInstance): TelemetryHistory | undefined {
   return HISTORIES.get(app);
+}
+
+/** A stored label key without its `le` pair. */
+function withoutLe(label: string): string {
+  return label
+    .split(',')
+    .filter((pair) => !pair.startsWith('le='))
+    .join(',');
 }
 
 interface EventCount {

@@ -34,7 +34,7 @@ export function kyselyTelemetryStore(db: Db): TelemetryStore {
   async function addRows(executor: Db, table: 'telemetry_minutes' | 'telemetry_hours', rows: readonly Row[]): Promise<void> {
     const merged = new Map<string, Row>();
     for (const row of rows) {
-      if (!Number.isFinite(row.value) || row.value === 0) continue;
+      if (!Number.isFinite(row.value)) continue;
       const key = `${row.time}\u0000${row.scope}\u0000${row.series}\u0000${row.label}`;
       const seen = merged.get(key);
       if (seen) seen.value += row.value;

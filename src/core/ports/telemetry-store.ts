@@ -79,7 +79,7 @@ export interface AlertTimelineEntry {
 }
 
 export interface TelemetryStore {
-  /** Adds each value to its minute's bucket (`value = value + added`: every node adds its own). */
+  /** Adds each value to its minute's bucket (`value = value + added`: every node adds its own); zeros too (a histogram's empty buckets). */
   add(minute: number, values: readonly TelemetryValue[]): Promise<void>;
   /** Sums of the scope's series over [from, to), per step and label, ordered by time. */
   read(query: TelemetryQuery): Promise<TelemetryBucket[]>;
