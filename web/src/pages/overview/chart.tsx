@@ -42,6 +42,11 @@ function canDraw(): boolean {
   }
 }
 
+/** The indices of values whose neighbours are both missing. */
+function isolated(values: (number | null)[]): number[] {
+  return values.flatMap((v, i) => (v !== null && (values[i - 1] ?? null) === null && (values[i + 1] ?? null) === null ? [i] : []));
+}
+
 export function Chart({ title, summary, t, lines, format, ratio = false }: ChartProps) {
   const id = useId();
   const plotRef = useRef<HTMLDivElement>(null);
@@ -75,7 +80,11 @@ export function Chart({ title, summary, t, lines, format, ratio = false }: Chart
               stroke: css(`--chart-${line.color}`),
               width: 2,
               ...(line.dashed ? { dash: [6, 4] } : {}),
-              points: { show: false },
+              // A value with no neighbour (the steps around it have no data) is a dot: a line needs two.
+              points:
+                isolated(line.values).length === 0
+                  ? { show: false }
+                  : { show: true, size: 6, fill: css(`--chart-${line.color}`), filter: isolated(line.values) },
               spanGaps: false,
             })),
           ],
