@@ -62,6 +62,8 @@ const REQUEST_HISTOGRAM = 'sessiond_http_request_duration_seconds';
 const MAX_QUEUED = 10_000;
 /** A user's workspaces are read again after this long. */
 const WORKSPACE_CACHE_MS = 60_000;
+/** A closing app waits this long for its last roll at most. */
+const FINAL_ROLL_MS = 2_000;
 /** Values kept from rolls that could not write, at most. */
 const MAX_CARRIED = 50_000;
 
@@ -127,13 +129,22 @@ export class TelemetryHistory {
     this.#timer.unref();
   }
 
-  /** Stops counting and rolls what is left. */
+  /**
+   * Stops counting and rolls what is left, waiting at most FINAL_ROLL_MS: a database that does not
+   * answer must not hold a shutdown (the roll goes on meanwhile; its values are lost if it fails).
+   */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     this.#removeSink?.();
     this.#removeSink = null;
-    await this.roll();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, FINAL_ROLL_MS);
+      timer.unref();
+    });
+    await Promise.race([this.roll(), deadline]);
+    clearTimeout(timer);
   }
 
   /** One roll (rolls never overlap: a second waits for the first). */
