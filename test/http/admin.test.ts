@@ -177,6 +177,19 @@ const MATRIX: Row[] = [
     expected: { ...ADMINS_ONLY, ...byKey(200) },
   },
   {
+    route: 'GET /v1/admin/workspaces/{ws}/overview',
+    request: (t) => ({ method: 'GET', url: `${ws(t)}/overview?range=7d` }),
+    scope: 'audit:read',
+    expected: { ...ADMINS_ONLY, ...byKey(200) },
+  },
+  {
+    // The instance's: only --instance-admins (none here), whatever their role in a workspace.
+    route: 'GET /v1/admin/overview',
+    request: () => ({ method: 'GET', url: '/v1/admin/overview' }),
+    scope: null,
+    expected: { owner: 403, security_admin: 403, member: 403, other_admin: 403, disabled: 403, ...NOT_A_KEY_ROUTE },
+  },
+  {
     route: 'PUT /v1/admin/workspaces/{ws}/audit/retention',
     request: (t) => ({ method: 'PUT', url: `${ws(t)}/audit/retention`, payload: { days: 400 } }),
     scope: null,
