@@ -91,31 +91,16 @@ export type ReviewCompleted = Answer<'completeMyReviews'>;
 /** An active member of a workspace with the latest review it asked of them (null: never asked). */
 export type ReviewStatus = Answer<'listWorkspaceReviews'>['members'][number];
 
-/** The period a security overview covers; the baseline is the same period one week earlier. */
-export type OverviewRange = '24h' | '7d';
-/** One figure of an overview, this period and last week's (null: none, e.g. no sign-ins to rate). */
-export interface OverviewFigure {
-  id: string;
-  current: number | null;
-  previous: number | null;
-}
 /**
  * A security overview (GET /v1/admin/workspaces/:ws/overview, GET /v1/admin/overview): figures,
  * breakdowns and chart series for a period beside the same period one week earlier.
  */
-export interface Overview {
-  scope: 'workspace' | 'instance';
-  range: OverviewRange;
-  from: number;
-  to: number;
-  previousFrom: number;
-  previousTo: number;
-  stepMs: number;
-  figures: OverviewFigure[];
-  failuresByReason: { key: string; current: number; previous: number }[];
-  revocationsByActor: { key: string; current: number; previous: number }[];
-  series: { id: string; t: number[]; current: (number | null)[]; previous: (number | null)[] }[];
-}
+export type Overview = Answer<'getWorkspaceOverview'>;
+/** The period an overview covers; the baseline is the same period one week earlier. */
+export type OverviewRange = Overview['range'];
+/** One figure, this period and last week's (null: none, e.g. no sign-ins to rate). */
+export type OverviewFigure = Overview['figures'][number];
+export type OverviewFigureId = OverviewFigure['id'];
 
 /** Where the browser downloads a workspace's whole audit trail (an ordinary link: the cookie goes with it). */
 export function auditDownloadUrl(workspaceId: string, format: AuditFormat): string {
@@ -425,8 +410,8 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     completeMyReviews: () => call<'completeMyReviews'>('POST', '/v1/me/reviews/complete', {}),
     requestWorkspaceReview: async (ws) => (await call<'requestWorkspaceReview'>('POST', `${workspacePath(ws)}/reviews`, {})).asked,
     listWorkspaceReviews: async (ws) => (await call<'listWorkspaceReviews'>('GET', `${workspacePath(ws)}/reviews`)).members,
-    getWorkspaceOverview: async (ws, range) => (await call('GET', `${workspacePath(ws)}/overview?range=${range}`)) as unknown as Overview,
-    getInstanceOverview: async (range) => (await call('GET', `/v1/admin/overview?range=${range}`)) as unknown as Overview,
+    getWorkspaceOverview: (ws, range) => call<'getWorkspaceOverview'>('GET', `${workspacePath(ws)}/overview?range=${range}`),
+    getInstanceOverview: (range) => call<'getInstanceOverview'>('GET', `/v1/admin/overview?range=${range}`),
   };
 }
 

@@ -143,7 +143,7 @@ export function makeOverview(overrides: Partial<Overview> = {}): Overview {
   const stepMs = range === '24h' ? 900_000 : 3_600_000;
   const week = 7 * 86_400_000;
   const t = [0, 1, 2, 3].map((i) => to - span + i * stepMs);
-  const ids = [
+  const ids: Overview['figures'][number]['id'][] = [
     'sign_ins',
     'sign_in_success_rate',
     'sign_in_failures',
@@ -165,7 +165,7 @@ export function makeOverview(overrides: Partial<Overview> = {}): Overview {
     'cpu_seconds_per_1000_validations',
     'cache_hit_ratio',
   ];
-  const series = [
+  const series: Overview['series'][number]['id'][] = [
     'sign_ins',
     'sign_in_failures',
     'sign_in_success_rate',

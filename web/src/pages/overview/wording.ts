@@ -2,7 +2,7 @@
  * Pure wording for the security overview: what each figure is, how it is written, which way is
  * better, and the change against last week. No DOM; tested beside this file.
  */
-import type { Overview } from '../../api';
+import type { Overview, OverviewFigureId } from '../../api';
 import { messages as defaultMessages } from '../../messages';
 import type { Messages } from '../../messages';
 
@@ -18,8 +18,8 @@ export interface FigureInfo {
   instanceWide: boolean;
 }
 
-/** Every figure the API answers, in its order. An id not listed here is shown as a plain number. */
-export const FIGURES: Record<string, FigureInfo> = {
+/** Every figure the API answers (a new one fails the type check until it is described here). */
+export const FIGURES: Record<OverviewFigureId, FigureInfo> = {
   sign_ins: { kind: 'count', better: 'none', instanceWide: false },
   sign_in_success_rate: { kind: 'ratio', better: 'higher', instanceWide: false },
   sign_in_failures: { kind: 'count', better: 'lower', instanceWide: false },
@@ -43,7 +43,7 @@ export const FIGURES: Record<string, FigureInfo> = {
 };
 
 export function figureInfo(id: string): FigureInfo {
-  return FIGURES[id] ?? { kind: 'decimal', better: 'none', instanceWide: false };
+  return (FIGURES as Record<string, FigureInfo | undefined>)[id] ?? { kind: 'decimal', better: 'none', instanceWide: false };
 }
 
 export function figureName(id: string, m: Messages = defaultMessages): string {
