@@ -1,6 +1,7 @@
 /**
  * The frame of every signed-in page: product name, who is signed in, a Sign out button,
- * the Settings › Security breadcrumb (Settings › Workspaces there) and the section tabs. It asks the server who is signed in;
+ * the Settings › Security breadcrumb (Settings › Workspaces there) and the section tabs (Instance
+ * only for instance administrators). It asks the server who is signed in;
  * a 401 there sends the person to sign-in like any other call. Above each page, the "Review your
  * sessions" banner while a review is pending (review-banner.tsx); pages reach it through
  * `useReviews()`.

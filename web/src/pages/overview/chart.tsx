@@ -29,7 +29,12 @@ export interface ChartProps {
   format: (value: number) => string;
   /** Axis from 0 to 1 (a ratio), not fitted to the data. */
   ratio?: boolean;
+  /** Counts: the axis marks whole numbers only. */
+  whole?: boolean;
 }
+
+/** Steps between a count axis's marks: whole numbers, 1-2-5 (uPlot would also try 0.2, 0.5). */
+const WHOLE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 1e7];
 
 const HEIGHT = 200;
 
@@ -47,7 +52,7 @@ function isolated(values: (number | null)[]): number[] {
   return values.flatMap((v, i) => (v !== null && (values[i - 1] ?? null) === null && (values[i + 1] ?? null) === null ? [i] : []));
 }
 
-export function Chart({ title, summary, t, lines, format, ratio = false }: ChartProps) {
+export function Chart({ title, summary, t, lines, format, ratio = false, whole = false }: ChartProps) {
   const id = useId();
   const plotRef = useRef<HTMLDivElement>(null);
 
@@ -72,7 +77,10 @@ export function Chart({ title, summary, t, lines, format, ratio = false }: Chart
           legend: { show: false },
           cursor: { show: false },
           scales: { x: { time: true }, y: ratio ? { range: [0, 1] } : { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max : 1] } },
-          axes: [axis, { ...axis, size: 64, values: (_u, splits) => splits.map((v) => format(v)) }],
+          axes: [
+            axis,
+            { ...axis, size: 64, ...(whole ? { incrs: WHOLE_STEPS } : {}), values: (_u, splits) => splits.map((v) => format(v)) },
+          ],
           series: [
             {},
             ...lines.map((line): uPlot.Series => ({
@@ -108,7 +116,7 @@ export function Chart({ title, summary, t, lines, format, ratio = false }: Chart
       scheme?.removeEventListener('change', draw);
       plot?.destroy();
     };
-  }, [t, lines, format, ratio]);
+  }, [t, lines, format, ratio, whole]);
 
   return (
     <figure className="chart card" aria-labelledby={`${id}-title`}>

@@ -336,7 +336,7 @@ function Charts({ overview, scope }: { overview: Overview; scope: 'workspace' | 
       if (spec.kind === 'count' && step !== undefined) title = `${title}, ${o.perStep(step)}`;
       if (scope === 'workspace' && instanceWide) title = `${title} (${o.instanceWideBadge.toLowerCase()})`;
       const format = (v: number) => formatValue(v, spec.kind);
-      return [{ key: spec.key, title, summary, t: first.t, lines, format, ratio: spec.kind === 'ratio' }];
+      return [{ key: spec.key, title, summary, t: first.t, lines, format, ratio: spec.kind === 'ratio', whole: spec.kind === 'count' }];
     });
   }, [overview, scope, step, o]);
 
@@ -348,7 +348,16 @@ function Charts({ overview, scope }: { overview: Overview; scope: 'workspace' | 
       <p className="muted">{o.chartsIntro}</p>
       <div className="chart-grid">
         {charts.map((c) => (
-          <Chart key={c.key} title={c.title} summary={c.summary} t={c.t} lines={c.lines} format={c.format} ratio={c.ratio} />
+          <Chart
+            key={c.key}
+            title={c.title}
+            summary={c.summary}
+            t={c.t}
+            lines={c.lines}
+            format={c.format}
+            ratio={c.ratio}
+            whole={c.whole}
+          />
         ))}
       </div>
     </section>

@@ -4,7 +4,8 @@
  * security admins also see the members table; per member, the same session rows as the member's
  * own Active sessions page, with "End session" and "End all sessions"; offboarding in one step
  * after a dialog that says exactly what will happen; invitations; session reviews
- * (review-section.tsx) and the audit trail, with how long it is kept (audit-retention.tsx). Owners
+ * (review-section.tsx), the audit trail, with how long it is kept (audit-retention.tsx), and a link
+ * to the workspace's security overview (pages/overview). Owners
  * name the security owner and change members' roles. Beside "End session", "Lost device" ends
  * every session of the member on that session's device and untrusts it. Sensitive actions ask "Confirm it's you" when the server wants a
  * fresh password or code, as the member's own sessions page does.
