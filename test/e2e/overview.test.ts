@@ -295,6 +295,26 @@ describe('the security overview in Chromium, with seeded history', () => {
     await expectAccessible(page, 'the instance’s security overview');
   });
 
+  it('under the pages’ own Content-Security-Policy (not bypassed for axe), the charts load and draw and nothing is refused', async () => {
+    const strict = await newDevice(browser!, 'windows', '81.2.69.144');
+    try {
+      const { page } = strict;
+      const refused: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') refused.push(message.text());
+      });
+      await page.goto(`${baseUrl}/sign-in`);
+      await signIn(page);
+      await page.waitForURL(`${baseUrl}/settings/security/sessions`);
+      await page.goto(`${baseUrl}/settings/workspaces/overview?ws=${workspaceId}`);
+      await page.getByRole('heading', { level: 1, name: 'Security overview: Acme' }).waitFor();
+      await expect.poll(async () => (await chartPixels(page)).filter((p) => p.line > 20).length).toBe(7);
+      expect(refused.filter((text) => /Content Security Policy|Refused/i.test(text))).toEqual([]);
+    } finally {
+      await strict.context.close();
+    }
+  });
+
   it('a member who is not an instance administrator has no such link and is refused the page', async () => {
     const other = await newDevice(browser!, 'windows', '81.2.69.143');
     try {
