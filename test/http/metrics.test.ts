@@ -261,6 +261,20 @@ describe('what /metrics records (sqlite)', () => {
     // Liveness touches no database, and its series is shown at 0.
     expect(has(after, 'sessiond_database_statements_total', { route: '/healthz' })).toBe(true);
     expect(statements('/healthz')).toBe(0);
+
+    // Requests served at the same time, counted and not, each count only their own.
+    const each = statements('/v1/me/sessions') / requests;
+    const mid = await scrape();
+    const auth = { authorization: `Bearer ${token}` };
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, () => fetch(`${base}/v1/me/sessions`, { headers: auth })),
+      ...Array.from({ length: 5 }, () => fetch(`${base}/v1/me/session`, { headers: auth })),
+      ...Array.from({ length: 5 }, () => fetch(`${base}/healthz`)),
+    ]);
+    for (const answer of answers) expect(answer.status).toBe(200);
+    const end = await scrape();
+    expect(delta(mid, end, 'sessiond_database_statements_total', { route: '/v1/me/sessions' })).toBe(5 * each);
+    expect(delta(mid, end, 'sessiond_database_statements_total', { route: '/healthz' })).toBe(0);
   });
 
   it('session cache lookups: the first validation of a session misses, the next ones hit', async () => {
