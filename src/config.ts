@@ -578,7 +578,9 @@ export const SETTINGS: readonly AnySetting[] = [
     parse: (v) => {
       const parsed = duration('telemetry-retention')(v);
       if ('problem' in parsed) return parsed;
-      return parsed.value >= 14 * 86_400_000 ? parsed : fail('telemetry-retention must be at least 14d: the overview compares this week with the last');
+      return parsed.value >= 14 * 86_400_000
+        ? parsed
+        : fail('telemetry-retention must be at least 14d: the overview compares this week with the last');
     },
   },
   {
