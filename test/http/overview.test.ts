@@ -43,12 +43,12 @@ interface Answer {
   range: string;
   from: number;
   to: number;
-  previousFrom: number;
-  previousTo: number;
-  stepMs: number;
+  previous_from: number;
+  previous_to: number;
+  step_ms: number;
   figures: { id: string; current: number | null; previous: number | null }[];
-  failuresByReason: { key: string; current: number; previous: number }[];
-  revocationsByActor: { key: string; current: number; previous: number }[];
+  failures_by_reason: { key: string; current: number; previous: number }[];
+  revocations_by_actor: { key: string; current: number; previous: number }[];
   series: { id: string; t: number[]; current: (number | null)[]; previous: (number | null)[] }[];
 }
 
@@ -207,10 +207,10 @@ for (const engine of ENGINES.filter((e) => e !== 'mysql')) {
         range: '24h',
         from: to - DAY,
         to,
-        previousFrom: to - DAY - WEEK,
-        previousTo: to - WEEK,
+        previous_from: to - DAY - WEEK,
+        previous_to: to - WEEK,
       });
-      expect(a.stepMs).toBe(15 * MIN);
+      expect(a.step_ms).toBe(15 * MIN);
       expect(a.figures.map((f) => f.id)).toEqual([
         'sign_ins',
         'sign_in_success_rate',
@@ -258,11 +258,11 @@ for (const engine of ENGINES.filter((e) => e !== 'mysql')) {
       expect(f.db_statements_per_request).toEqual([3, null]);
       expect(f.cache_hit_ratio).toEqual([0.9, null]);
 
-      expect(a.failuresByReason).toEqual([
+      expect(a.failures_by_reason).toEqual([
         { key: 'invalid_credentials', current: 2, previous: 5 },
         { key: 'rate_limited', current: 1, previous: 0 },
       ]);
-      expect(a.revocationsByActor).toEqual([
+      expect(a.revocations_by_actor).toEqual([
         { key: 'admin', current: 3, previous: 0 },
         { key: 'user', current: 0, previous: 1 },
       ]);
@@ -302,7 +302,7 @@ for (const engine of ENGINES.filter((e) => e !== 'mysql')) {
 
     it('answers the last 7 days per hour against the week before; 24 hours without a range', async () => {
       const week = (await overview(owner.token, ws, '?range=7d')).json() as Answer;
-      expect(week.stepMs).toBe(HOUR);
+      expect(week.step_ms).toBe(HOUR);
       expect(week.to).toBe(Date.parse('2026-03-01T10:00:00Z'));
       expect(week.series[0]!.t).toHaveLength(168);
       expect(figuresOf(week).sign_ins).toEqual([111, 10]);

@@ -5126,11 +5126,11 @@ export interface operations {
             /** @description End of this period (exclusive): the end of the current step */
             to: number;
             /** @description Start of the same period one week earlier */
-            previousFrom: number;
+            previous_from: number;
             /** @description End of the same period one week earlier */
-            previousTo: number;
+            previous_to: number;
             /** @description Chart step: 900000 (24h) or 3600000 (7d) */
-            stepMs: number;
+            step_ms: number;
             /** @description Fixed ids in a fixed order. Counts, rates (0..1), seconds, milliseconds (median_alert_to_review_ms). Latency, revocation lag, mail, database and cost figures are the instance’s, also on a workspace’s overview. */
             figures: {
               /** @enum {string} */
@@ -5159,13 +5159,13 @@ export interface operations {
               previous: number | null;
             }[];
             /** @description Failed sign-ins by the error code the caller saw, largest first */
-            failuresByReason: {
+            failures_by_reason: {
               key: string;
               current: number;
               previous: number;
             }[];
             /** @description Sessions ended by who ended them: user, admin, policy, system */
-            revocationsByActor: {
+            revocations_by_actor: {
               key: string;
               current: number;
               previous: number;
@@ -5243,11 +5243,11 @@ export interface operations {
             /** @description End of this period (exclusive): the end of the current step */
             to: number;
             /** @description Start of the same period one week earlier */
-            previousFrom: number;
+            previous_from: number;
             /** @description End of the same period one week earlier */
-            previousTo: number;
+            previous_to: number;
             /** @description Chart step: 900000 (24h) or 3600000 (7d) */
-            stepMs: number;
+            step_ms: number;
             /** @description Fixed ids in a fixed order. Counts, rates (0..1), seconds, milliseconds (median_alert_to_review_ms). Latency, revocation lag, mail, database and cost figures are the instance’s, also on a workspace’s overview. */
             figures: {
               /** @enum {string} */
@@ -5276,13 +5276,13 @@ export interface operations {
               previous: number | null;
             }[];
             /** @description Failed sign-ins by the error code the caller saw, largest first */
-            failuresByReason: {
+            failures_by_reason: {
               key: string;
               current: number;
               previous: number;
             }[];
             /** @description Sessions ended by who ended them: user, admin, policy, system */
-            revocationsByActor: {
+            revocations_by_actor: {
               key: string;
               current: number;
               previous: number;

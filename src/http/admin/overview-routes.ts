@@ -5,6 +5,7 @@
  * core/overview.ts authorises and computes.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { OverviewReport } from '../../core/overview.js';
 import type { HttpContext } from '../context.js';
 import { SECURITY } from '../openapi.js';
 import { authOf } from '../plugins/authenticate.js';
@@ -16,6 +17,23 @@ import { OverviewAnswer, OverviewQuery } from './overview-schemas.js';
 import { WorkspaceParams } from './schemas.js';
 
 const TAGS = ['admin'];
+
+/** The report in the API's wire style (snake_case); chart times stay numbers, ms since the epoch. */
+function overviewView(r: OverviewReport) {
+  return {
+    scope: r.scope,
+    range: r.range,
+    from: r.from,
+    to: r.to,
+    previous_from: r.previousFrom,
+    previous_to: r.previousTo,
+    step_ms: r.stepMs,
+    figures: r.figures,
+    failures_by_reason: r.failuresByReason,
+    revocations_by_actor: r.revocationsByActor,
+    series: r.series,
+  };
+}
 
 export function overviewRoutes({ registry, cookies, metrics }: HttpContext): FastifyPluginAsyncTypebox {
   const { overview } = registry;
@@ -37,7 +55,7 @@ export function overviewRoutes({ registry, cookies, metrics }: HttpContext): Fas
           response: responses({ 200: OverviewAnswer }),
         },
       },
-      async (request) => overview.workspace(callerOf(request), request.params.ws, request.query.range ?? '24h'),
+      async (request) => overviewView(await overview.workspace(callerOf(request), request.params.ws, request.query.range ?? '24h')),
     );
 
     app.get(
@@ -52,7 +70,7 @@ export function overviewRoutes({ registry, cookies, metrics }: HttpContext): Fas
           response: responses({ 200: OverviewAnswer }),
         },
       },
-      async (request) => overview.instance(authOf(request).user.email, request.query.range ?? '24h'),
+      async (request) => overviewView(await overview.instance(authOf(request).user.email, request.query.range ?? '24h')),
     );
   };
 }

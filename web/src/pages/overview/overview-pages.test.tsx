@@ -50,8 +50,8 @@ describe('a workspace’s security overview', () => {
       if (f.id === 'validation_p99_seconds') return { id: f.id, current: 0.012, previous: 0.01 };
       return f;
     });
-    answer.failuresByReason = [{ key: 'invalid_credentials', current: 3, previous: 1 }];
-    answer.revocationsByActor = [{ key: 'admin', current: 2, previous: 0 }];
+    answer.failures_by_reason = [{ key: 'invalid_credentials', current: 3, previous: 1 }];
+    answer.revocations_by_actor = [{ key: 'admin', current: 2, previous: 0 }];
     api.getWorkspaceOverview.mockResolvedValue(answer);
     open(api, '/settings/workspaces/overview?ws=ws1');
 

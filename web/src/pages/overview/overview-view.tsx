@@ -101,7 +101,7 @@ export function OverviewView({ scope, load, timeZone }: OverviewViewProps) {
         </div>
         {overview !== null && (
           <p className="muted overview-period">
-            {o.period(when(overview.from, overview.to), when(overview.previousFrom, overview.previousTo))}
+            {o.period(when(overview.from, overview.to), when(overview.previous_from, overview.previous_to))}
           </p>
         )}
       </div>
@@ -181,7 +181,7 @@ function OverviewBody({ overview, scope }: { overview: Overview; scope: 'workspa
           caption={o.failuresCaption}
           column={o.reasonColumn}
           none={o.failuresNone}
-          rows={overview.failuresByReason}
+          rows={overview.failures_by_reason}
           names={o.reasons}
           better="lower"
         />
@@ -191,7 +191,7 @@ function OverviewBody({ overview, scope }: { overview: Overview; scope: 'workspa
           caption={o.actorsCaption}
           column={o.actorColumn}
           none={o.actorsNone}
-          rows={overview.revocationsByActor}
+          rows={overview.revocations_by_actor}
           names={o.actors}
           better="none"
         />
@@ -312,7 +312,7 @@ const CHARTS: ChartSpec[] = [
 
 function Charts({ overview, scope }: { overview: Overview; scope: 'workspace' | 'instance' }) {
   const o = messages.overview;
-  const step = o.steps[overview.stepMs];
+  const step = o.steps[overview.step_ms];
   const charts = useMemo(() => {
     const byId = seriesById(overview);
     return CHARTS.flatMap((spec) => {
