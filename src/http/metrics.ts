@@ -170,7 +170,9 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     help: 'Sessions neither revoked nor past their absolute expiry',
     registers: [registry],
     async collect() {
-      this.set(await sources.countActiveSessions());
+      // /metrics must answer while the database does not: that outage is what it has to show
+      // (sessiond_database_errors_total). The count is then unknown: NaN, not a stale number.
+      this.set(await sources.countActiveSessions().catch(() => NaN));
     },
   });
   new Gauge({
