@@ -150,7 +150,7 @@ describe('what /metrics records (sqlite)', () => {
     );
   });
 
-  it('MFA code steps passed and failed; a trusted device skipping the step is not a challenge', async () => {
+  it('MFA code steps passed and failed', async () => {
     const e = email('mfa');
     await h.signUp(e);
     const b = await h.browserSignIn(e);
@@ -172,7 +172,8 @@ describe('what /metrics records (sqlite)', () => {
     expect(delta(before, after, 'sessiond_mfa_challenges_total', { outcome: 'failed' })).toBe(1);
     expect(delta(before, after, 'sessiond_mfa_challenges_total', { outcome: 'passed' })).toBe(1);
     // The code step's failure is a failed sign-in whose first factor was the password.
-    expect(delta(before, after, 'sessiond_sign_ins_total', { method: 'password', outcome: 'invalid_code' })).toBe(1);
+    // The code step's client is known only once its challenge is: `unknown` when refused before.
+    expect(delta(before, after, 'sessiond_sign_ins_total', { method: 'password', client: 'unknown', outcome: 'invalid_code' })).toBe(1);
     expect(delta(before, after, 'sessiond_sign_ins_total', { method: 'password', client: 'web', outcome: 'success' })).toBe(1);
   });
 
