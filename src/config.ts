@@ -326,7 +326,7 @@ export const SETTINGS: readonly AnySetting[] = [
     flag: 'demo',
     env: 'SESSIOND_DEMO',
     default: false,
-    doc: 'Create a demo account (printed at start) with sessions from several devices, apps and places. `npm start` sets it.',
+    doc: 'Create a demo account (printed at start) with sessions from several devices, apps and places, and a workspace it owns; it also reads the instance’s Security overview. `npm start` sets it.',
     parse: (v) => parseBoolean('demo', v),
   },
   {

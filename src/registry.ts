@@ -75,6 +75,7 @@ import { SignIn } from './core/sign-in.js';
 import { DEFAULT_INVITATION_TTL_MS, Workspaces } from './core/workspaces.js';
 import { redisRevocationChannel } from './core/revocation-wire.js';
 import { logEvent } from './adapters/log/log-events.js';
+import { DEMO_EMAIL } from './cli/demo.js';
 
 export interface Registry {
   config: Readonly<Config>;
@@ -449,7 +450,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     });
     const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
     const telemetryHistory = kyselyTelemetryStore(db);
-    const overview = new Overview({ store: telemetryHistory, workspaces, clock, instanceAdmins: config.instanceAdmins });
+    // A demo (`npm start`) shows its account the instance's overview as well.
+    const instanceAdmins = config.demo ? [...config.instanceAdmins, DEMO_EMAIL] : config.instanceAdmins;
+    const overview = new Overview({ store: telemetryHistory, workspaces, clock, instanceAdmins });
     const policies = new Policies({
       // Validation reads members' policies: the same sub-second deadline as the session lookup.
       store: kyselyPolicyStore(db, engine !== 'sqlite' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {}),

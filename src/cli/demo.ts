@@ -1,6 +1,7 @@
 /**
  * `npm start` seeds a demo account whose sessions come from several devices, apps and places,
- * so a first look at the Active sessions page shows what the product does. Idempotent: an
+ * so a first look at the Active sessions page shows what the product does, and a workspace it
+ * owns; with `--demo` it also reads the instance's Security overview (registry.ts). Idempotent: an
  * existing demo account is left as it is.
  */
 import { emailKey } from '../core/user.js';
@@ -11,6 +12,7 @@ import type { Registry } from '../registry.js';
 
 export const DEMO_EMAIL = 'demo@sessiond.local';
 export const DEMO_PASSWORD = 'demo password 1234';
+export const DEMO_WORKSPACE = 'Demo workspace';
 
 interface DemoSession {
   clientId: string;
@@ -113,5 +115,7 @@ export async function seedDemo(registry: Registry): Promise<boolean> {
     await registry.store.touchSessions([{ id: session.id, lastActiveAt: at }]);
     void token; // nobody holds these tokens: the sessions exist to be seen and revoked
   }
+  // A workspace it owns, so the admin pages (members, audit, policy, Security overview) open too.
+  await registry.workspaces.create({ userId: user.id, ip: null, userAgent: 'sessiond-demo', requestId: null }, DEMO_WORKSPACE);
   return true;
 }

@@ -43,6 +43,46 @@ describe('the demo account line of serve --demo', () => {
     expect(line).toMatch(/Forgot password\?/);
   });
 
+  it('the demo account owns a demo workspace and reads its Security overview and the instance’s', async () => {
+    const demo = await harness('sqlite', { demo: true });
+    try {
+      expect(await seedDemo(demo.registry)).toBe(true);
+      const signedIn = await demo.request({
+        method: 'POST',
+        url: '/v1/auth/sign-in',
+        payload: { email: DEMO_EMAIL, password: DEMO_PASSWORD, transport: 'bearer', client_id: 'cli' },
+      });
+      const headers = { authorization: `Bearer ${signedIn.json().token}` };
+      const mine = await demo.request({ method: 'GET', url: '/v1/me/workspaces', headers });
+      expect(mine.json().workspaces).toMatchObject([{ name: 'Demo workspace', role: 'owner' }]);
+      const ws = mine.json().workspaces[0].id as string;
+      const workspace = await demo.request({ method: 'GET', url: `/v1/admin/workspaces/${ws}/overview?range=7d`, headers });
+      expect(workspace.statusCode, workspace.body).toBe(200);
+      const instance = await demo.request({ method: 'GET', url: '/v1/admin/overview', headers });
+      expect(instance.statusCode, instance.body).toBe(200);
+    } finally {
+      await demo.close();
+    }
+    // Only in a demo: without --demo the instance's overview is for --instance-admins alone.
+    const plain = await harness('sqlite');
+    try {
+      await seedDemo(plain.registry);
+      const signedIn = await plain.request({
+        method: 'POST',
+        url: '/v1/auth/sign-in',
+        payload: { email: DEMO_EMAIL, password: DEMO_PASSWORD, transport: 'bearer', client_id: 'cli' },
+      });
+      const refused = await plain.request({
+        method: 'GET',
+        url: '/v1/admin/overview',
+        headers: { authorization: `Bearer ${signedIn.json().token}` },
+      });
+      expect(refused.statusCode).toBe(403);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it(
     'tells people to open the public URL (npm start uses http://localhost:7400, where passkeys work), not the bound address',
     async () => {
