@@ -42,6 +42,10 @@ export interface Config {
   signInIpLimit: Limit;
   ipv6LimitPrefix: number;
   signInAccountLimit: Limit;
+  /** argon2 calls run at once; null: every core but one (adapters/password/hashing-queue.ts). */
+  passwordHashConcurrency: number | null;
+  /** A password check that would wait longer than this for argon2 is refused with 503 at once. */
+  passwordHashMaxWaitMs: number;
   mailFrom: string;
   passwordResetTtlMs: number;
   passwordResetIpLimit: Limit;
@@ -409,6 +413,28 @@ export const SETTINGS: readonly AnySetting[] = [
     default: '10/15m',
     doc: 'Failed sign-ins allowed against one account per window; a good sign-in clears the count.',
     parse: limit('sign-in-account-limit'),
+  },
+  {
+    key: 'passwordHashConcurrency',
+    flag: 'password-hash-concurrency',
+    env: 'SESSIOND_PASSWORD_HASH_CONCURRENCY',
+    default: null,
+    doc: 'Password hashes (argon2: sign-in, sign-up, password changes) run at once. Default: every core but one, at least one, so the event loop keeps a core during a sign-in flood and sessions still validate in milliseconds.',
+    parse: (v) => {
+      if (v === null) return ok(null);
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 1 && n <= 256
+        ? ok(n)
+        : fail(`password-hash-concurrency must be an integer 1-256 (got ${JSON.stringify(v)})`);
+    },
+  },
+  {
+    key: 'passwordHashMaxWaitMs',
+    flag: 'password-hash-max-wait',
+    env: 'SESSIOND_PASSWORD_HASH_MAX_WAIT',
+    default: '2s',
+    doc: 'A password check that would wait longer than this for a free hashing slot (judged by how long recent hashes took) is refused at once with 503 `unavailable` and Retry-After, before any hashing, alike for known and unknown addresses.',
+    parse: duration('password-hash-max-wait'),
   },
   {
     key: 'mailFrom',

@@ -3,7 +3,9 @@
  * the CLI use. Tests pass overrides for time, password-hashing cost and GeoIP; nothing else
  * is faked.
  */
+import { availableParallelism } from 'node:os';
 import { argon2PasswordHasher, type Argon2Params } from './adapters/password/argon2-password-hasher.js';
+import { boundedPasswordHasher, defaultHashConcurrency } from './adapters/password/hashing-queue.js';
 import { nodeCrypto } from './adapters/crypto/node-crypto.js';
 import { newKeyLine, openSecretBox, type SharedKeySource } from './adapters/crypto/secret-box.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
@@ -279,7 +281,11 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     });
     await migrate();
     const geo = overrides.geo ?? (await maxmindGeo());
-    const passwords = measuredPasswordHasher(argon2PasswordHasher(overrides.argon2), measures.passwordHash);
+    // At most so many argon2 calls at once, so a sign-in flood leaves the event loop a core.
+    const passwords = boundedPasswordHasher(measuredPasswordHasher(argon2PasswordHasher(overrides.argon2), measures.passwordHash), {
+      concurrency: config.passwordHashConcurrency ?? defaultHashConcurrency(availableParallelism()),
+      maxWaitMs: config.passwordHashMaxWaitMs,
+    });
     // Shared counters when nodes share Redis; otherwise this node's own.
     // This deployment's Redis names: deployments sharing one Redis share no counter and hear no
     // one else's revocations (pub/sub ignores the database number).

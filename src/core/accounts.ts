@@ -112,7 +112,15 @@ export class Accounts {
     const user = isPlausibleEmail(email) ? await store.findUserByEmailKey(key) : null;
     const tooLong = [...password].length > passwordPolicy.maxLength;
     // Verify against a dummy hash when there is no user, so both failures take as long.
-    const ok = await passwords.verify(user?.passwordHash ?? (await this.#dummy()), tooLong ? '' : password);
+    let ok: boolean;
+    try {
+      ok = await passwords.verify(user?.passwordHash ?? (await this.#dummy()), tooLong ? '' : password);
+    } catch (err) {
+      // The hasher was too busy to check (`unavailable`): nothing was checked, so, as with a
+      // refusal by a rate limit, the attempt is not a failure of the account (known or not, alike).
+      await rateLimiter.refund(signInAccountKey(key));
+      throw err;
+    }
     if (!user || !ok || tooLong) throw new SessiondError('invalid_credentials');
     // Not a failure: the reserved attempt is given back. The count clears only when the sign-in
     // is over (signInSucceeded), else a known password would clear it between guesses at a code.
@@ -190,7 +198,11 @@ export class Accounts {
   }
 
   #dummy(): Promise<string> {
-    this.#dummyHash ??= this.#deps.passwords.hash(newId(this.#deps.crypto));
+    // A hash refused while the hasher is busy is made again next time, not kept as a failure.
+    this.#dummyHash ??= this.#deps.passwords.hash(newId(this.#deps.crypto)).catch((err: unknown) => {
+      this.#dummyHash = undefined;
+      throw err;
+    });
     return this.#dummyHash;
   }
 }

@@ -1,0 +1,105 @@
+/**
+ * Bounds argon2's CPU: at most `concurrency` hashes or verifications run at once, and at most as
+ * many wait as can start within `maxWaitMs`; one more is refused at once with `unavailable` (503,
+ * Retry-After) before any hashing. Without it a sign-in flood runs as many argon2 calls as libuv
+ * has threads (4 by default, each a whole core's work) and the event loop gets a share of the CPU
+ * like any of them: on 2 cores `/healthz` took 11.6 s (issue 13).
+ *
+ * Off the main thread already: @node-rs/argon2 runs each call on libuv's thread pool. What this
+ * adds is the bound: with `concurrency` below the core count, the event loop keeps a core of its
+ * own, and the thread pool keeps threads for what else uses it (file system, DNS lookups).
+ *
+ * Refusing says nothing about the account: it depends only on the queue, is decided before the
+ * password or the stored hash is looked at, and a known address, an unknown one (its dummy hash)
+ * and a sign-up are queued and refused alike.
+ *
+ * Why 503 `unavailable` and not 429 `rate_limited`: the refusal is about the server's load, not
+ * about what this client sent; the user did nothing too often and should retry shortly with the
+ * same credentials, which is what `unavailable` tells a client (docs/errors.md).
+ */
+import { SessiondError } from '../../core/errors.js';
+import type { PasswordHasher } from '../../core/ports/password-hasher.js';
+
+export interface HashingQueueOptions {
+  /** Hashes run at once. */
+  concurrency: number;
+  /** A call that would wait longer than this (by the recent duration of a hash) is refused. */
+  maxWaitMs: number;
+  /** The duration of one hash assumed until one was measured. */
+  initialEstimateMs?: number;
+  /** Reads the time, in milliseconds (tests may pass a fake clock). */
+  now?: () => number;
+}
+
+export interface HashingQueueStats {
+  running: number;
+  waiting: number;
+  /** Recent duration of one hash (moving average), ms. */
+  estimateMs: number;
+  refused: number;
+}
+
+export interface BoundedPasswordHasher extends PasswordHasher {
+  stats(): HashingQueueStats;
+}
+
+/** The message of a refusal: the server is busy, not the password wrong. */
+export const BUSY_MESSAGE = 'The server is busy checking other sign-ins. Try again in a few seconds.';
+
+/** Weight of the newest duration in the moving average. */
+const EWMA_WEIGHT = 0.2;
+
+/** The default: every core but one, which the event loop keeps; at least one. */
+export function defaultHashConcurrency(cores: number): number {
+  return Math.max(1, cores - 1);
+}
+
+export function boundedPasswordHasher(inner: PasswordHasher, options: HashingQueueOptions): BoundedPasswordHasher {
+  const { concurrency, maxWaitMs } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`hash concurrency must be a positive integer (got ${concurrency})`);
+  const now = options.now ?? (() => performance.now());
+  let estimateMs = options.initialEstimateMs ?? 50;
+  let running = 0;
+  let refused = 0;
+  const waiting: (() => void)[] = [];
+
+  /** How long a call queued now would wait: the hashes ahead of it, `concurrency` at a time. */
+  const waitMs = (ahead: number) => Math.ceil(ahead / concurrency) * estimateMs;
+
+  const release = () => {
+    running--;
+    const next = waiting.shift();
+    if (next) {
+      running++;
+      next();
+    }
+  };
+
+  async function run<T>(task: () => Promise<T>): Promise<T> {
+    if (running >= concurrency) {
+      // This call would start once every waiting call and one running call are done.
+      if (waitMs(waiting.length + 1) > maxWaitMs) {
+        refused++;
+        const retryAfterSeconds = Math.max(1, Math.ceil(waitMs(waiting.length + running) / 1000));
+        throw new SessiondError('unavailable', BUSY_MESSAGE, { retryAfterSeconds });
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    } else {
+      running++;
+    }
+    const started = now();
+    try {
+      return await task();
+    } finally {
+      estimateMs += EWMA_WEIGHT * (now() - started - estimateMs);
+      release();
+    }
+  }
+
+  return {
+    hash: (password) => run(() => inner.hash(password)),
+    verify: (stored, password) => run(() => inner.verify(stored, password)),
+    stats: () => ({ running, waiting: waiting.length, estimateMs, refused }),
+  };
+}
