@@ -29,15 +29,12 @@ import { Reviews } from './core/reviews.js';
 import { Devices } from './core/devices.js';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { memoryRevocationBus, noRevocationBus } from './adapters/bus/memory-revocation-bus.js';
-import { postgresRevocationBus } from './adapters/bus/postgres-revocation-bus.js';
-import { redisRevocationBus } from './adapters/bus/redis-revocation-bus.js';
 import { tableRevocationBus } from './adapters/bus/table-revocation-bus.js';
 import { dualRevocationBus } from './adapters/bus/dual-revocation-bus.js';
 import { republishingBus } from './adapters/bus/republishing-bus.js';
 import { measuredBus } from './adapters/bus/measured-bus.js';
 import { sqliteRevocationBus } from './adapters/bus/sqlite-revocation-bus.js';
 import { memoryRateLimiter } from './adapters/rate-limit/memory-rate-limiter.js';
-import { redisRateLimiter } from './adapters/rate-limit/redis-rate-limiter.js';
 import { AdapterErrors } from './adapters/adapter-errors.js';
 import { adapterMeasures, countingRateLimiter, measuredPasswordHasher } from './adapters/measured.js';
 import { StatementCounter } from './adapters/kysely/statement-counter.js';
@@ -46,7 +43,6 @@ import { otpauthTotp } from './adapters/totp/otpauth-totp.js';
 import { bowserUserAgentParser } from './adapters/user-agent/bowser-user-agent.js';
 import { logMailer } from './adapters/mail/log-mailer.js';
 import { retryingMailer } from './adapters/mail/retrying-mailer.js';
-import { smtpMailer } from './adapters/smtp/smtp-mailer.js';
 import { Background } from './core/background.js';
 import type { Mailer } from './core/ports/mailer.js';
 import { PasswordReset } from './core/password-reset.js';
@@ -217,9 +213,15 @@ async function openBus(
           : sqliteFile !== null && sqliteFile !== ':memory:'
             ? 'sqlite'
             : 'memory');
+  // Imported when used, like the Redis limiter and SMTP: a node without them does not load their clients at start.
   const open = async (which: 'redis' | 'postgres'): Promise<RevocationBus> => {
-    if (which === 'postgres') return postgresRevocationBus(config.databaseUrl, { onError: errors.reporter('postgres-bus'), onGap });
+    if (which === 'postgres')
+      return (await import('./adapters/bus/postgres-revocation-bus.js')).postgresRevocationBus(config.databaseUrl, {
+        onError: errors.reporter('postgres-bus'),
+        onGap,
+      });
     if (!config.redisUrl || redisPrefix === null) throw new Error('the redis bus needs --redis');
+    const { redisRevocationBus } = await import('./adapters/bus/redis-revocation-bus.js');
     return redisRevocationBus(config.redisUrl, {
       onError: errors.reporter('redis-bus'),
       onGap,
@@ -294,7 +296,12 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       logger.info({ redis_prefix: redisPrefix, redis_channel: redisRevocationChannel(redisPrefix) }, 'redis keys and revocation channel');
     const redisLimiter =
       config.redisUrl && redisPrefix !== null
-        ? redisRateLimiter(config.redisUrl, clock, adapterErrors.reporter('redis-limiter'), { prefix: redisPrefix })
+        ? (await import('./adapters/rate-limit/redis-rate-limiter.js')).redisRateLimiter(
+            config.redisUrl,
+            clock,
+            adapterErrors.reporter('redis-limiter'),
+            { prefix: redisPrefix },
+          )
         : null;
     if (redisLimiter) opened.push(() => redisLimiter.close());
     const rateLimiter = countingRateLimiter(redisLimiter ?? memoryRateLimiter(clock), measures.rateLimited);
@@ -365,7 +372,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
     // Security signals: mail is queued and retried in the background; nothing here blocks a response.
     const mailer = retryingMailer(
       config.smtpUrl
-        ? smtpMailer(config.smtpUrl, config.mailFrom)
+        ? (await import('./adapters/smtp/smtp-mailer.js')).smtpMailer(config.smtpUrl, config.mailFrom)
         : logMailer(signalLog.child({ component: 'mail' }), overrides.logStream ?? process.stderr),
       signalLog,
       { attempts: 5, baseDelayMs: overrides.mailRetryDelayMs ?? 1_000, maxQueued: 10_000 },
