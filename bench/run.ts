@@ -19,6 +19,8 @@
  *   and subscriber CPU with 10, 50 and 200 subscribing buses; revoke-all of one user's 100,000
  *   sessions and purge of 1,000,000 ended sessions, each while other sessions are read. The
  *   capacity model built on them is docs/scale.md.
+ * - start (issue 13 target 6): time from `sessiond serve`'s spawn to its listening line, and its
+ *   RSS then and idle, on a new SQLite file and on a restart (bench/parts/start.ts).
  *
  * Better Auth's side of the comparisons is in bench/parts/better-auth.ts, and what every part
  * shares (starting servers, the load generator, seeding) in bench/parts/shared.ts.
@@ -49,6 +51,7 @@ import { revocationPart } from './parts/revocation.js';
 import { scaleOutPart } from './parts/scale-out.js';
 import { scalePart } from './parts/scale.js';
 import { sdkPart } from './parts/sdk.js';
+import { startPart } from './parts/start.js';
 import { PARTS, ROOT, build, elapsedSeconds, log, which, type Bench, type BenchOptions, type Part } from './parts/shared.js';
 import { validationPart } from './parts/validation.js';
 import { machineInfo, writeSections, type Section } from './report.js';
@@ -62,6 +65,7 @@ const RUN: Record<Part, (bench: Bench) => Promise<void>> = {
   scale: scalePart,
   sdk: sdkPart,
   'scale-out': scaleOutPart,
+  start: startPart,
 };
 
 function parseOptions(argv: string[]): BenchOptions {
