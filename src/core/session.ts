@@ -121,11 +121,20 @@ export const DEFAULT_TOUCH_INTERVAL_MS = 60_000;
  * current max-age policy, so tightening the policy applies to existing sessions) and its idle
  * deadline measured from the most recent activity known.
  */
-export function effectiveExpiry(session: SessionRecord, policy: SessionPolicy, lastActiveAt = session.lastActiveAt): number {
+export function effectiveExpiry(
+  session: Pick<SessionRecord, 'expiresAt' | 'signedInAt' | 'lastActiveAt'>,
+  policy: SessionPolicy,
+  lastActiveAt = session.lastActiveAt,
+): number {
   return Math.min(session.expiresAt, session.signedInAt + policy.maxAgeMs, lastActiveAt + policy.idleTimeoutMs);
 }
 
-export function isActive(session: SessionRecord, policy: SessionPolicy, now: number, lastActiveAt = session.lastActiveAt): boolean {
+export function isActive(
+  session: Pick<SessionRecord, 'revokedAt' | 'expiresAt' | 'signedInAt' | 'lastActiveAt'>,
+  policy: SessionPolicy,
+  now: number,
+  lastActiveAt = session.lastActiveAt,
+): boolean {
   return session.revokedAt === null && now < effectiveExpiry(session, policy, lastActiveAt);
 }
 

@@ -8,7 +8,7 @@ import type { Crypto } from './ports/crypto.js';
 import type { Geo } from './ports/geo.js';
 import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { SecurityStore } from './ports/security-store.js';
-import type { SeenAddress, SessionAddress, SessionCursor, SessionStore, SessionWithUser } from './ports/store.js';
+import type { SeenAddress, SessionAddress, SessionCursor, SessionState, SessionStore, SessionWithUser } from './ports/store.js';
 import type { SecurityEvent } from './security-events.js';
 import type { AuthMethod, RevokeReason, SessionOrigin, SessionPolicy, SessionRecord } from './session.js';
 import { effectiveExpiry, isActive, isTrusted, shouldTouch } from './session.js';
@@ -36,6 +36,12 @@ export interface SessionDeps {
  */
 export type SessionScreen = (found: SessionWithUser, lastActiveAt: number, now: number, live: boolean) => boolean | Promise<boolean>;
 
+/** A listed session's state as the list shows it: activity on this node included, trust as of now. */
+export interface ListedSessionState extends SessionState {
+  trusted: boolean;
+  deviceTrustedUntil: number | null;
+}
+
 export interface SessionPage {
   sessions: SessionRecord[];
   nextCursor: SessionCursor | null;
@@ -60,6 +66,16 @@ const MAX_TRACKED_ACTIVITY = 200_000;
  * most one more write per pair.
  */
 const MAX_TRACKED_ADDRESSES = 200_000;
+
+/**
+ * Session lists (listUserSessionStates) reuse what they read of a user's sessions for this long,
+ * while the bus is live and nothing of the user was revoked: a revocation on any node drops it at
+ * once, as it does the validation cache; a session issued or touched on another node, or a device
+ * trusted there, shows within this time (touches already wait for their batch). Bounded like
+ * activity: when more sessions are held, it is cleared.
+ */
+const LIST_STATES_MAX_AGE_MS = 1_000;
+const MAX_LISTED_STATES = 200_000;
 
 /** A session keeps its most recently seen addresses, this many (older ones are dropped as new ones come). */
 export const MAX_SESSION_ADDRESSES = 50;
@@ -98,9 +114,13 @@ export class Sessions {
   readonly #cache: SessionCache | null;
   #generation = 0;
   #wasLive = false;
+  #wasListLive = false;
   #screen: SessionScreen | null = null;
   #cacheHits = 0;
   #cacheMisses = 0;
+  /** Per user: what listUserSessionStates last read, and when (LIST_STATES_MAX_AGE_MS). */
+  readonly #listedStates = new Map<string, { states: SessionState[]; readAt: number }>();
+  #listedStateCount = 0;
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
@@ -147,6 +167,7 @@ export class Sessions {
       passwordChangeRequired: false,
     };
     await store.insertSession(session);
+    this.#forgetListed(userId);
     return { session, token: formatToken(id, secret) };
   }
 
@@ -205,11 +226,80 @@ export class Sessions {
 
   /** Active sessions of a user: the current one first, then by most recent activity. */
   async listUserSessions(userId: string, currentSessionId: string | null): Promise<SessionRecord[]> {
-    const { store, clock, policy } = this.#deps;
-    const now = clock.now();
-    const rows = await store.listActiveSessions(userId, now);
+    const now = this.#deps.clock.now();
+    const rows = await this.#deps.store.listActiveSessions(userId, now);
+    return this.#listed(
+      rows.map((s) => ({ ...s, lastActiveAt: this.#lastActivity(s), trusted: isTrusted(s, now) })),
+      currentSessionId,
+      now,
+    );
+  }
+
+  /**
+   * The same list, in the same order, with only what can change while a session lives (a narrow
+   * read): for a view that keeps the rest of each session from an earlier listUserSessions.
+   */
+  async listUserSessionStates(userId: string, currentSessionId: string | null): Promise<ListedSessionState[]> {
+    const now = this.#deps.clock.now();
+    // Trust is read on every request (it is not announced on the bus), and so the database is.
+    const [rows, trusted] = await Promise.all([this.#statesOf(userId, now), this.#deps.store.listTrustedDevices(userId, now)]);
+    const states = rows.map((s) => {
+      const deviceTrustedUntil = (s.deviceId !== null && trusted.get(s.deviceId)) || null;
+      return {
+        id: s.id,
+        signedInAt: s.signedInAt,
+        lastActiveAt: this.#lastActivity(s),
+        expiresAt: s.expiresAt,
+        deviceId: s.deviceId,
+        deviceTrustedUntil,
+        trusted: isTrusted({ deviceTrustedUntil }, now),
+        revokedAt: null,
+      };
+    });
+    return this.#listed(states, currentSessionId, now);
+  }
+
+  /**
+   * A user's unrevoked sessions as the store has them: read again when older than
+   * LIST_STATES_MAX_AGE_MS, and kept only when read while the bus was live and no revocation
+   * landed during the read (the generation, as #findSession).
+   */
+  async #statesOf(userId: string, now: number): Promise<SessionState[]> {
+    const { store, bus } = this.#deps;
+    const kept = this.#listedStates.get(userId);
+    const live = bus.isLive();
+    if (live !== this.#wasListLive) {
+      this.#clearListed();
+      this.#wasListLive = live;
+    }
+    if (kept && live && now - kept.readAt < LIST_STATES_MAX_AGE_MS && now >= kept.readAt) return kept.states;
+    const generation = this.#generation;
+    const states = await store.listActiveSessionStates(userId, now);
+    if (live && generation === this.#generation && bus.isLive()) {
+      this.#forgetListed(userId);
+      if (this.#listedStateCount + states.length > MAX_LISTED_STATES) this.#clearListed();
+      this.#listedStates.set(userId, { states, readAt: now });
+      this.#listedStateCount += states.length;
+    }
+    return states;
+  }
+
+  #forgetListed(userId: string): void {
+    const kept = this.#listedStates.get(userId);
+    if (!kept) return;
+    this.#listedStates.delete(userId);
+    this.#listedStateCount -= kept.states.length;
+  }
+
+  #clearListed(): void {
+    this.#listedStates.clear();
+    this.#listedStateCount = 0;
+  }
+
+  /** Rows as listed (activity on this node and trust as of now applied): live ones only, the current first, then by activity. */
+  #listed<T extends ListedSessionState & Pick<SessionRecord, 'revokedAt'>>(rows: T[], currentSessionId: string | null, now: number): T[] {
+    const { policy } = this.#deps;
     return rows
-      .map((s) => ({ ...s, lastActiveAt: this.#lastActivity(s), trusted: isTrusted(s, now) }))
       .filter((s) => isActive(s, policy, now))
       .sort((a, b) => rank(b, currentSessionId) - rank(a, currentSessionId) || b.lastActiveAt - a.lastActiveAt);
   }
@@ -421,6 +511,7 @@ export class Sessions {
 
   #onRevocation(event: RevocationEvent): void {
     this.#generation++;
+    if (event.kind === 'session' || event.kind === 'user') this.#forgetListed(event.userId);
     if (event.kind === 'session') {
       this.#cache?.delete(event.sessionId);
       this.#recentActivity.delete(event.sessionId);
@@ -434,9 +525,10 @@ export class Sessions {
   #resync(): void {
     this.#generation++;
     this.#cache?.clear();
+    this.#clearListed();
   }
 
-  #lastActivity(session: SessionRecord): number {
+  #lastActivity(session: Pick<SessionRecord, 'id' | 'lastActiveAt'>): number {
     return Math.max(session.lastActiveAt, this.#recentActivity.get(session.id) ?? 0);
   }
 
@@ -446,6 +538,6 @@ export class Sessions {
   }
 }
 
-function rank(session: SessionRecord, currentSessionId: string | null): number {
+function rank(session: Pick<SessionRecord, 'id'>, currentSessionId: string | null): number {
   return session.id === currentSessionId ? 1 : 0;
 }

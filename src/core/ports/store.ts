@@ -52,6 +52,13 @@ export interface BatchProgress {
   audit: NewAuditEntry;
 }
 
+/**
+ * What a list needs of a live session besides what is fixed when it is issued: its activity and
+ * expiry (with its sign-in time), and its device, whose trust is read on its own
+ * (listTrustedDevices).
+ */
+export type SessionState = Pick<SessionRecord, 'id' | 'signedInAt' | 'lastActiveAt' | 'expiresAt' | 'deviceId'>;
+
 export interface SessionPageQuery {
   limit: number;
   after: SessionCursor | null;
@@ -100,6 +107,10 @@ export interface SessionStore {
   findSession(id: string): Promise<SessionWithUser | null>;
   /** Sessions of a user that are neither revoked nor past their absolute expiry. */
   listActiveSessions(userId: string, now: number): Promise<SessionRecord[]>;
+  /** The same sessions as listActiveSessions, with only what can change (a narrow read). */
+  listActiveSessionStates(userId: string, now: number): Promise<SessionState[]>;
+  /** The user's devices trusted after `now`: device id -> until when. */
+  listTrustedDevices(userId: string, now: number): Promise<Map<string, number>>;
   /**
    * One page of a user's unrevoked sessions, newest stored activity first (ties by id,
    * descending), strictly after `after` in that order, leaving out `exceptId`. It may include

@@ -26,7 +26,7 @@ import {
   UserAndSession,
   responses,
 } from '../schemas.js';
-import { sessionView, userView } from '../views.js';
+import { SessionListView, sessionView, userView } from '../views.js';
 import { requestPlace, sessionActor } from '../security/place.js';
 import { securityMeRoutes } from '../security/me-routes.js';
 import { renewedCredential } from './renewed-session.js';
@@ -45,6 +45,8 @@ function decodeSessionCursor(text: string): SessionCursor {
 export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
   const { registry, cookies, metrics } = ctx;
   const { config, sessions, accounts, revocation } = registry;
+
+  const sessionList = new SessionListView(sessions, config.clients, sessions.policy, registry.devices);
 
   return async (app) => {
     app.addHook('onRequest', requireSession(registry, cookies, metrics));
@@ -81,13 +83,16 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
           response: responses({ 200: SessionList }),
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { user, session } = authOf(request);
-        const view = (s: SessionRecord) => sessionView(s, session.id, config.clients, sessions.policy, registry.devices);
         if (request.query.limit === undefined) {
           if (request.query.cursor !== undefined) throw new SessiondError('invalid_request', 'A cursor needs a limit.');
-          return { sessions: (await sessions.listUserSessions(user.id, session.id)).map(view) };
+          // Already the schema's JSON (SessionListView): sent as bytes, not serialised again
+          // (`never`: the typed reply only knows the object form).
+          const body = await sessionList.body(user.id, session.id);
+          return reply.type('application/json; charset=utf-8').send(body as never);
         }
+        const view = (s: SessionRecord) => sessionView(s, session.id, config.clients, sessions.policy, registry.devices);
         const limit = Number(request.query.limit);
         if (limit > MAX_PAGE_SIZE) throw new SessiondError('invalid_request', `limit must be at most ${MAX_PAGE_SIZE}.`);
         const cursor = request.query.cursor === undefined ? null : decodeSessionCursor(request.query.cursor);
