@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { argon2PasswordHasher, type Argon2Params } from './adapters/password/argon2-password-hasher.js';
-import { boundedPasswordHasher, defaultHashConcurrency } from './adapters/password/hashing-queue.js';
+import { boundedPasswordHasher, defaultHashConcurrency, type BoundedPasswordHasher } from './adapters/password/hashing-queue.js';
 import { nodeCrypto } from './adapters/crypto/node-crypto.js';
 import { newKeyLine, openSecretBox, type SharedKeySource } from './adapters/crypto/secret-box.js';
 import { maxmindGeo } from './adapters/geo/maxmind-geo.js';
@@ -57,7 +57,6 @@ import type { Clock } from './core/ports/clock.js';
 import type { Crypto } from './core/ports/crypto.js';
 import type { SecretBox } from './core/ports/secret-box.js';
 import type { Geo } from './core/ports/geo.js';
-import type { PasswordHasher } from './core/ports/password-hasher.js';
 import type { RateLimiter } from './core/ports/rate-limiter.js';
 import type { RevocationBus } from './core/ports/revocation-bus.js';
 import type { Db } from './adapters/kysely/database.js';
@@ -83,7 +82,8 @@ export interface Registry {
   store: Store;
   geo: Geo;
   userAgents: UserAgentParser;
-  passwords: PasswordHasher;
+  /** argon2 behind its bounded queue (`stats()`: what runs, waits, was refused). */
+  passwords: BoundedPasswordHasher;
   rateLimiter: RateLimiter;
   /** Connection errors the adapters recovered from by themselves, per component (logged; a metric). */
   adapterErrors: AdapterErrors;

@@ -3,11 +3,11 @@
  * the test opens its gate, so which calls run, wait or are refused is decided by the queue alone,
  * with no timing involved; the queue's clock is fixed, so its wait estimate stays the initial one.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isSessiondError } from '../../core/errors.js';
 import type { PasswordHasher } from '../../core/ports/password-hasher.js';
 import { argon2PasswordHasher } from './argon2-password-hasher.js';
-import { BUSY_MESSAGE, boundedPasswordHasher, defaultHashConcurrency } from './hashing-queue.js';
+import { BUSY_MESSAGE, REFUSAL_DELAY_MS, boundedPasswordHasher, defaultHashConcurrency } from './hashing-queue.js';
 
 const CHEAP = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 
@@ -38,8 +38,11 @@ function gated(inner: PasswordHasher = argon2PasswordHasher(CHEAP)) {
   return { hasher, reached, open };
 }
 
-/** One at a time, a hash assumed to take 100 ms, at most 250 ms of wait: one runs, two wait. */
-const options = { concurrency: 1, maxWaitMs: 250, initialEstimateMs: 100, now: () => 0 };
+/**
+ * One at a time, a hash assumed to take 100 ms, at most 250 ms of wait: one runs, two wait; a
+ * refusal answered at once (its hold has a test of its own).
+ */
+const options = { concurrency: 1, maxWaitMs: 250, initialEstimateMs: 100, now: () => 0, refusalDelayMs: 0 };
 
 /** Lets the calls a released slot started reach argon2 (they do so within one turn of the loop). */
 const settled = () => new Promise((resolve) => setImmediate(resolve));
@@ -125,6 +128,30 @@ describe('boundedPasswordHasher', () => {
     expect(argon2.reached.at(-1)).toBe('again');
     argon2.open('again');
     await expect(again).rejects.toThrow(/memory cost/i);
+  });
+
+  describe('with a fake clock', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('holds a refusal a second before answering it, so a flood cannot come back at once', async () => {
+      vi.useFakeTimers();
+      const argon2 = gated();
+      const queue = boundedPasswordHasher(argon2.hasher, { concurrency: 1, maxWaitMs: 0, now: () => 0 });
+      const running = queue.hash('running');
+      let answered = false;
+      const refused = refusal(queue.hash('refused')).finally(() => (answered = true));
+      // Decided at once: counted, never queued, never hashed.
+      expect(queue.stats()).toMatchObject({ running: 1, waiting: 0, refused: 1 });
+      await vi.advanceTimersByTimeAsync(REFUSAL_DELAY_MS - 1);
+      expect(answered).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await refused).code).toBe('unavailable');
+      expect(argon2.reached).toEqual(['running']);
+      argon2.open('running');
+      await running;
+    });
   });
 
   it('leaves the event loop a core by default', () => {

@@ -1,9 +1,16 @@
 /**
  * Bounds argon2's CPU: at most `concurrency` hashes or verifications run at once, and at most as
- * many wait as can start within `maxWaitMs`; one more is refused at once with `unavailable` (503,
- * Retry-After) before any hashing. Without it a sign-in flood runs as many argon2 calls as libuv
- * has threads (4 by default, each a whole core's work) and the event loop gets a share of the CPU
- * like any of them: on 2 cores `/healthz` took 11.6 s (issue 13).
+ * many wait as can start within `maxWaitMs`; one more is refused with `unavailable` (503,
+ * Retry-After), decided at once and before any hashing. Without it a sign-in flood runs as many
+ * argon2 calls as libuv has threads (4 by default, each a whole core's work), the event loop gets
+ * a share of the CPU like any of them, and every call waits without bound: on 2 cores `/healthz`
+ * took 11.6 s (issue 13), and the node went on hashing the backlog long after the flood.
+ *
+ * The refusal is answered a second later (`refusalDelayMs`; a timer, no work): measured with
+ * 2,000 connections that retry as soon as they are answered (bench/parts/flood.ts), an instant
+ * refusal let them come back ~3,200 times a second, the refusals alone filled the event loop, and
+ * validation waited ~370 ms (p50) — while a held one lets each connection come back at most once
+ * a second.
  *
  * Off the main thread already: @node-rs/argon2 runs each call on libuv's thread pool. What this
  * adds is the bound: with `concurrency` below the core count, the event loop keeps a core of its
@@ -25,6 +32,12 @@ export interface HashingQueueOptions {
   concurrency: number;
   /** A call that would wait longer than this (by the recent duration of a hash) is refused. */
   maxWaitMs: number;
+  /**
+   * A refusal is decided at once but answered this much later (a timer, no work): a flood's
+   * connections retry as soon as they are answered, so an instant refusal would only turn an
+   * argon2 flood into a flood of refusals that keeps the event loop as busy.
+   */
+  refusalDelayMs?: number;
   /** The duration of one hash assumed until one was measured. */
   initialEstimateMs?: number;
   /** Reads the time, in milliseconds (tests may pass a fake clock). */
@@ -46,6 +59,9 @@ export interface BoundedPasswordHasher extends PasswordHasher {
 /** The message of a refusal: the server is busy, not the password wrong. */
 export const BUSY_MESSAGE = 'The server is busy checking other sign-ins. Try again in a few seconds.';
 
+/** How long a refusal is held before it is answered (`refusalDelayMs`). */
+export const REFUSAL_DELAY_MS = 1_000;
+
 /** Weight of the newest duration in the moving average. */
 const EWMA_WEIGHT = 0.2;
 
@@ -55,7 +71,7 @@ export function defaultHashConcurrency(cores: number): number {
 }
 
 export function boundedPasswordHasher(inner: PasswordHasher, options: HashingQueueOptions): BoundedPasswordHasher {
-  const { concurrency, maxWaitMs } = options;
+  const { concurrency, maxWaitMs, refusalDelayMs = REFUSAL_DELAY_MS } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new Error(`hash concurrency must be a positive integer (got ${concurrency})`);
   const now = options.now ?? (() => performance.now());
@@ -82,6 +98,7 @@ export function boundedPasswordHasher(inner: PasswordHasher, options: HashingQue
       if (waitMs(waiting.length + 1) > maxWaitMs) {
         refused++;
         const retryAfterSeconds = Math.max(1, Math.ceil(waitMs(waiting.length + running) / 1000));
+        if (refusalDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, refusalDelayMs));
         throw new SessiondError('unavailable', BUSY_MESSAGE, { retryAfterSeconds });
       }
       await new Promise<void>((resolve) => waiting.push(resolve));
