@@ -53,7 +53,11 @@ export function sessionView(
   };
 }
 
-/** A session as the list shows it, in the schema's key order, as JSON (the same bytes Fastify's serializer writes). */
+/**
+ * A session as the list shows it, as JSON: the same bytes Fastify's serializer writes for the
+ * Session schema, which puts the required keys first, then the optional ones (`trusted_until`,
+ * `device_group`), each in the schema's order. test/http/session-list.test.ts compares the two.
+ */
 function sessionJson(v: SessionView): string {
   return JSON.stringify({
     id: v.id,
@@ -65,9 +69,9 @@ function sessionJson(v: SessionView): string {
     last_active_at: v.last_active_at,
     expires_at: v.expires_at,
     trusted: v.trusted,
-    trusted_until: v.trusted_until,
     current: v.current,
     auth_method: v.auth_method,
+    trusted_until: v.trusted_until,
     device_group: v.device_group,
   });
 }
