@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: sessiond's performance on this machine, in parts (all by default; choose with
- * `--only=validation,list,revocation,scale,sdk,scale-out`), one file each under bench/parts/:
+ * `--only=validation,list,revocation,scale,sdk,scale-out,flood`), one file each under bench/parts/:
  *
  * - validation: `GET /v1/me/session` with valid cookies (10,000 sessions in a SQLite file), and
  *   `POST /v1/introspect` with a service key for the same sessions, each against its same-bytes
@@ -21,6 +21,8 @@
  *   capacity model built on them is docs/scale.md.
  * - start (issue 13 target 6): time from `sessiond serve`'s spawn to its listening line, and its
  *   RSS then and idle, on a new SQLite file and on a restart (bench/parts/start.ts).
+ * - flood (issue 13 target 5): validation and `/healthz` latency during a 2,000-connection sign-in
+ *   flood at OWASP argon2id, with the hashing queue and without; sign-ins checked per second.
  *
  * Better Auth's side of the comparisons is in bench/parts/better-auth.ts, and what every part
  * shares (starting servers, the load generator, seeding) in bench/parts/shared.ts.
@@ -46,6 +48,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { stopAllSpawned } from '../test/support/serve-process.js';
+import { floodPart } from './parts/flood.js';
 import { listPart } from './parts/list.js';
 import { revocationPart } from './parts/revocation.js';
 import { scaleOutPart } from './parts/scale-out.js';
@@ -66,6 +69,7 @@ const RUN: Record<Part, (bench: Bench) => Promise<void>> = {
   sdk: sdkPart,
   'scale-out': scaleOutPart,
   start: startPart,
+  flood: floodPart,
 };
 
 function parseOptions(argv: string[]): BenchOptions {

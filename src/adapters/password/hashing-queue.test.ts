@@ -152,6 +152,28 @@ describe('boundedPasswordHasher', () => {
       argon2.open('running');
       await running;
     });
+
+    it('holds refusals longer when many are held, so they are answered at a bounded rate', async () => {
+      vi.useFakeTimers();
+      const argon2 = gated();
+      // One answer a second at most: the n-th held refusal waits n - 1 seconds (at least 1).
+      const queue = boundedPasswordHasher(argon2.hasher, { concurrency: 1, maxWaitMs: 0, now: () => 0, refusalsPerSecond: 1 });
+      const running = queue.hash('running');
+      let answered = 0;
+      const refusals = ['a', 'b', 'c', 'd'].map((p) => refusal(queue.hash(p)).finally(() => answered++));
+      expect(queue.stats()).toMatchObject({ refused: 4, held: 4 });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(answered).toBe(2);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(answered).toBe(3);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(answered).toBe(4);
+      for (const r of await Promise.all(refusals)) expect(r.code).toBe('unavailable');
+      expect(queue.stats()).toMatchObject({ held: 0 });
+      expect(argon2.reached).toEqual(['running']);
+      argon2.open('running');
+      await running;
+    });
   });
 
   it('leaves the event loop a core by default', () => {
