@@ -29,6 +29,7 @@ import { refuseMalformedClientIp } from './plugins/request-context.js';
 import { revocationRoutes } from './revocations/routes.js';
 import { ErrorResponse } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
+import { deferredCompilers } from './deferred-compilers.js';
 import { startHistory } from '../telemetry/history.js';
 import { overviewRoutes } from './admin/overview-routes.js';
 import { answerMissingPage, webRoutes } from './web/routes.js';
@@ -94,6 +95,8 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
       connectionsCheckingInterval: Math.max(250, Math.min(5_000, Math.floor(config.headersTimeoutMs / 4))),
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    // Each route's validator and serializer is compiled at its first request, not before listening.
+    schemaController: { compilersFactory: deferredCompilers() },
     return503OnClosing: true,
     // Open revocation streams would otherwise hold a graceful close open indefinitely.
     forceCloseConnections: true,
