@@ -21,7 +21,8 @@ function deferred<F extends (...args: never[]) => (route: never) => unknown>(fac
     return (route: unknown) => {
       let compiled: Compiled | undefined;
       const get = () => (compiled ??= compile(route));
-      const run = (...a: unknown[]) => get()(...a);
+      // Two arguments at most (a validator's data and Ajv's context, a serializer's payload): no rest array per request.
+      const run = (data: unknown, context?: unknown) => get()(data, context);
       // Fastify reads a failed validation's errors off the function, and Ajv's schemaEnv to let a
       // validator set defaults on the request part itself.
       Object.defineProperties(run, {
