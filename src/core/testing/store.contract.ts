@@ -203,6 +203,27 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(seen).toEqual(expected);
       });
 
+      it('listActiveSessionStates() lists the same sessions as listActiveSessions(), with their activity, expiry and device', async () => {
+        const user = await newUser();
+        const other = await newUser();
+        await newSession(user.id, { deviceId: 'device-states-0001', lastActiveAt: T0 + 5 });
+        await newSession(user.id, { expiresAt: T0 + HOUR + 1 });
+        await newSession(user.id, { revokedAt: T0, revokeReason: 'sign_out' });
+        await newSession(user.id, { expiresAt: T0 + HOUR });
+        await newSession(other.id);
+        const whole = await store.listActiveSessions(user.id, T0 + HOUR);
+        const states = await store.listActiveSessionStates(user.id, T0 + HOUR);
+        const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+        expect(states.sort(byId)).toEqual(
+          whole
+            .map(({ id, signedInAt, lastActiveAt, expiresAt, deviceId }) => ({ id, signedInAt, lastActiveAt, expiresAt, deviceId }))
+            .sort(byId),
+        );
+        expect(states).toHaveLength(2);
+        // No device of the user is trusted.
+        expect(await store.listTrustedDevices(user.id, T0)).toEqual(new Map());
+      });
+
       it('listActiveSessions() is empty for a user without sessions', async () => {
         const user = await newUser();
         expect(await store.listActiveSessions(user.id, T0)).toEqual([]);
