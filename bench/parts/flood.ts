@@ -5,11 +5,13 @@
  * times `GET /v1/me/session` with a valid token and `GET /healthz` on a connection it opened
  * before the flood, and `GET /healthz` on a new connection, one request at a time.
  *
- * Two nodes on the same build, the floods alternating between them: `unbounded`, as sessiond was
- * before the hashing queue (as many argon2 calls at once as libuv has threads, 4, and every other
- * call waiting without bound: `--password-hash-concurrency 4 --password-hash-max-wait 3650d`), and
+ * Two nodes on the same build, the floods alternating between them: `unbounded`, close to
+ * sessiond before the hashing queue (as many argon2 calls at once as libuv has threads, 4, and
+ * every other call waiting without bound: `--password-hash-concurrency 4 --password-hash-max-wait
+ * 3650d`; before the queue the waiting calls sat in libuv's pool instead, which measured worse
+ * still: run that build with --dist), and
  * `bounded`, the defaults (every core but one hashing; a call that would wait over 2 s refused
- * with 503, decided at once, answered a second later). Reported for each: validation and
+ * with 503, decided at once, answered a second or more later, at most 200 refusals a second). Reported for each: validation and
  * `/healthz` p50/p99/max during the flood, sign-ins checked per second (answers after argon2: 200
  * or 401) and refused (503), and how long the node stayed busy after the flood.
  *
@@ -320,7 +322,7 @@ function render(bench: Bench, variants: Variant[], runs: FloodRun[], seconds: nu
     `${CONNECTIONS.toLocaleString('en-US')} connections (wrk -t2) sign in for ${bench.options.durationS} s (a quarter the right password, a quarter a wrong one, half unknown addresses), ` +
       `argon2id at OWASP's parameters; meanwhile one client times \`GET /v1/me/session\` (a valid bearer token) and \`GET /healthz\` on a connection opened before the flood, and \`GET /healthz\` on a new connection, in turn, one request at a time, ${PROBE_PAUSE_MS} ms apart. ` +
       `Busy after: how long after the flood's end until a sign-in was checked within a second again (an unbounded node goes on hashing what queued). ` +
-      `\`unbounded\`: as before the hashing queue (4 argon2 calls at once, libuv's threads; the rest wait without bound); \`bounded\`: the defaults (${Math.max(1, machine.cores - 1)} at once on ${machine.cores} cores, a call that would wait over 2 s refused with 503, the refusal answered a second later). ` +
+      `\`unbounded\`: close to before the hashing queue (4 argon2 calls at once, libuv's threads; the rest wait without bound, though here outside libuv's pool); \`bounded\`: the defaults (${Math.max(1, machine.cores - 1)} at once on ${machine.cores} cores, a call that would wait over 2 s refused with 503, decided at once, answered a second or more later, at most 200 a second). ` +
       `Nothing pinned. Medians of ${bench.options.runs} floods each, alternating; bench/parts/flood.ts.`,
     '',
     ...table,
