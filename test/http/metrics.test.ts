@@ -233,15 +233,15 @@ describe('what /metrics records (sqlite)', () => {
     await h.signUp(e);
     const token = await h.bearerSignIn(e);
     // Its first validation also reads the session into this node's cache: the next ones do not.
-    expect((await h.request({ method: 'GET', url: '/v1/me/sessions', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(
-      200,
-    );
+    expect(
+      (await h.request({ method: 'GET', url: '/v1/me/security-events', headers: { authorization: `Bearer ${token}` } })).statusCode,
+    ).toBe(200);
     const before = await scrape();
     const requests = 3;
     for (let i = 0; i < requests; i++)
-      expect((await h.request({ method: 'GET', url: '/v1/me/sessions', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(
-        200,
-      );
+      expect(
+        (await h.request({ method: 'GET', url: '/v1/me/security-events', headers: { authorization: `Bearer ${token}` } })).statusCode,
+      ).toBe(200);
     // Over a real connection the body arrives in chunks after the request began: its statements
     // still count for it.
     const base = await h.app.listen({ host: '127.0.0.1', port: 0 });
@@ -254,9 +254,10 @@ describe('what /metrics records (sqlite)', () => {
     expect((await h.request({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     const after = await scrape();
     const statements = (route: string) => delta(before, after, 'sessiond_database_statements_total', { route });
-    // Listing reads the sessions each time; a multiple of the requests, at least one each.
-    expect(statements('/v1/me/sessions')).toBeGreaterThanOrEqual(requests);
-    expect(statements('/v1/me/sessions') % requests).toBe(0);
+    // The timeline is read from the database each time (no cache in front of it): a multiple of
+    // the requests, at least one each.
+    expect(statements('/v1/me/security-events')).toBeGreaterThanOrEqual(requests);
+    expect(statements('/v1/me/security-events') % requests).toBe(0);
     // A sign-in (a route with a body) reads the account and writes the session.
     expect(statements('/v1/auth/sign-in')).toBeGreaterThanOrEqual(2);
     // Liveness touches no database, and its series is shown at 0.
@@ -264,17 +265,17 @@ describe('what /metrics records (sqlite)', () => {
     expect(statements('/healthz')).toBe(0);
 
     // Requests served at the same time, counted and not, each count only their own.
-    const each = statements('/v1/me/sessions') / requests;
+    const each = statements('/v1/me/security-events') / requests;
     const mid = await scrape();
     const auth = { authorization: `Bearer ${token}` };
     const answers = await Promise.all([
-      ...Array.from({ length: 5 }, () => fetch(`${base}/v1/me/sessions`, { headers: auth })),
+      ...Array.from({ length: 5 }, () => fetch(`${base}/v1/me/security-events`, { headers: auth })),
       ...Array.from({ length: 5 }, () => fetch(`${base}/v1/me/session`, { headers: auth })),
       ...Array.from({ length: 5 }, () => fetch(`${base}/healthz`)),
     ]);
     for (const answer of answers) expect(answer.status).toBe(200);
     const end = await scrape();
-    expect(delta(mid, end, 'sessiond_database_statements_total', { route: '/v1/me/sessions' })).toBe(5 * each);
+    expect(delta(mid, end, 'sessiond_database_statements_total', { route: '/v1/me/security-events' })).toBe(5 * each);
     expect(delta(mid, end, 'sessiond_database_statements_total', { route: '/healthz' })).toBe(0);
   });
 
