@@ -171,7 +171,9 @@ export function renderList(r: ListResult): Section {
   const mine = mediansOf(r.runs, 'list');
   const page = mediansOf(r.runs, 'list-paged');
   const theirs = mediansOf(r.runs, 'better-auth-list');
-  const met = page.p99Ms < TARGET_LIST_P99_MS;
+  // Issue 13 target 4: the whole list, unpaged (issue 5's target was the paged one; still shown).
+  const met = mine.p99Ms < TARGET_LIST_P99_MS;
+  const pageMet = page.p99Ms < TARGET_LIST_P99_MS;
   const runsPerTarget = r.runs.filter((x) => x.target === 'list').length;
   const markdown = [
     '## Listing a user’s 1,000 sessions',
@@ -188,7 +190,7 @@ export function renderList(r: ListResult): Section {
     medianRow(`sessiond \`GET /v1/me/sessions?limit=${r.pageSize}\` (one page)`, r.runs, 'list-paged'),
     medianRow('Better Auth `GET /api/auth/list-sessions`', r.runs, 'better-auth-list'),
     '',
-    `**Paged: p99 ${ms(page.p99Ms)} per page at ${r.connections} connections** (target under ${TARGET_LIST_P99_MS} ms: ${verdict(met)}). The complete list, fetched page by page (${r.walk.pages} requests of ${r.pageSize}, one client, no other load): p50 ${ms(r.walk.p50Ms)}, p99 ${ms(r.walk.p99Ms)}. Unpaged, all 1,000 in one response: p99 ${ms(mine.p99Ms)}, ${x(mine.rps / theirs.rps)} Better Auth's throughput.`,
+    `**Unpaged, all 1,000 in one response: p99 ${ms(mine.p99Ms)} at ${r.connections} connections** (target under ${TARGET_LIST_P99_MS} ms: ${verdict(met)}), ${x(mine.rps / theirs.rps)} Better Auth's throughput. Paged: p99 ${ms(page.p99Ms)} per page (under ${TARGET_LIST_P99_MS} ms: ${verdict(pageMet)}). The complete list, fetched page by page (${r.walk.pages} requests of ${r.pageSize}, one client, no other load): p50 ${ms(r.walk.p50Ms)}, p99 ${ms(r.walk.p99Ms)}.`,
     ...(met
       ? []
       : [
@@ -200,8 +202,8 @@ export function renderList(r: ListResult): Section {
   ].join('\n');
   const summary = [
     `Listing 1,000 sessions (${r.connections} connections, median of ${runsPerTarget})`,
-    `  sessiond     ${int(mine.rps).padStart(6)} req/s  p50 ${ms(mine.p50Ms)}  p99 ${ms(mine.p99Ms)} (all in one response)`,
-    `  paged        ${int(page.rps).padStart(6)} req/s  p50 ${ms(page.p50Ms)}  p99 ${ms(page.p99Ms)} per page of ${r.pageSize} (target < ${TARGET_LIST_P99_MS} ms: ${met ? 'met' : 'NOT met'}); whole list page by page p50 ${ms(r.walk.p50Ms)} p99 ${ms(r.walk.p99Ms)}`,
+    `  sessiond     ${int(mine.rps).padStart(6)} req/s  p50 ${ms(mine.p50Ms)}  p99 ${ms(mine.p99Ms)} (all in one response; target < ${TARGET_LIST_P99_MS} ms: ${met ? 'met' : 'NOT met'})`,
+    `  paged        ${int(page.rps).padStart(6)} req/s  p50 ${ms(page.p50Ms)}  p99 ${ms(page.p99Ms)} per page of ${r.pageSize} (< ${TARGET_LIST_P99_MS} ms: ${pageMet ? 'met' : 'NOT met'}); whole list page by page p50 ${ms(r.walk.p50Ms)} p99 ${ms(r.walk.p99Ms)}`,
     `  better-auth  ${int(theirs.rps).padStart(6)} req/s  p50 ${ms(theirs.p50Ms)}  p99 ${ms(theirs.p99Ms)}`,
   ].join('\n');
   return { id: 'list', markdown, summary };
