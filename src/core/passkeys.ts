@@ -16,17 +16,18 @@
  * - a wrong, unknown or cloned credential is `invalid_credentials`, counted by the same per-IP
  *   and per-account limits as a wrong password (accounts.ts, reserveAttempt).
  */
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  VerifiedAuthenticationResponse,
+  VerifiedRegistrationResponse,
+  AuthenticationResponseJSON,
+  AuthenticatorTransportFuture,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
+
+/** The WebAuthn library (~0.25 s to import) is loaded by the first passkey ceremony, not at start. */
+const webauthn = () => import('@simplewebauthn/server');
 import { reserveAttempt, signInAccountKey, signInIpKey, type SignInLimits } from './accounts.js';
 import { SessiondError } from './errors.js';
 import type { DomainEvent, Recorder } from './events.js';
@@ -167,7 +168,7 @@ export class Passkeys {
     const existing = await store.listPasskeys(user.id);
     if (existing.length >= this.limit) throw this.#limitError();
     const challenge = await this.#issue({ purpose: 'register', userId: user.id, sessionId });
-    return generateRegistrationOptions({
+    return (await webauthn()).generateRegistrationOptions({
       rpName: this.#deps.rpName,
       rpID: rp.id,
       // The user handle is the account id: random, no personal data (WebAuthn §14.6.1).
@@ -195,9 +196,11 @@ export class Passkeys {
     const { store, clock, crypto } = this.#deps;
     const challenge = await this.#consume(response.response.clientDataJSON, { purpose: 'register', userId: user.id, sessionId });
     if (challenge === null) throw new SessiondError('invalid_request', 'The passkey request expired or was already used. Try again.');
-    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    let verified: VerifiedRegistrationResponse;
     try {
-      verified = await verifyRegistrationResponse({
+      verified = await (
+        await webauthn()
+      ).verifyRegistrationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: rp.origin,
@@ -258,7 +261,7 @@ export class Passkeys {
     // An empty list would make the browser offer any passkey of the site: say there is none instead.
     if (binding.userId && owned.length === 0) throw new SessiondError('not_found', 'This account has no passkey.');
     const challenge = await this.#issue(binding);
-    return generateAuthenticationOptions({
+    return (await webauthn()).generateAuthenticationOptions({
       rpID: rp.id,
       challenge,
       timeout: CEREMONY_TIMEOUT_MS,
@@ -288,9 +291,11 @@ export class Passkeys {
     // A discoverable credential names its account by the user handle it was created with (§7.2 step 6).
     const handle = response.response.userHandle;
     if (handle !== undefined && Buffer.from(handle, 'base64url').toString('utf8') !== passkey.userId) throw refused();
-    let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    let verified: VerifiedAuthenticationResponse;
     try {
-      verified = await verifyAuthenticationResponse({
+      verified = await (
+        await webauthn()
+      ).verifyAuthenticationResponse({
         response,
         expectedChallenge: challenge,
         expectedOrigin: rp.origin,

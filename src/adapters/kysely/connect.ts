@@ -19,8 +19,8 @@ import {
   type Dialect,
   type Driver,
 } from 'kysely';
-import mysql from 'mysql2';
-import pg from 'pg';
+import type mysql from 'mysql2';
+import type pg from 'pg';
 import { redactUrl } from '../../core/redact.js';
 import type { OnAdapterError } from '../adapter-errors.js';
 import type { Database, Db } from './database.js';
@@ -36,10 +36,10 @@ export interface Connection {
 
 const INT8_OID = 20;
 /** Times are BIGINT milliseconds, well inside Number's exact range; read them as numbers. */
-const pgTypes = {
+const pgTypes = (types: typeof pg.types) => ({
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
+    oid === INT8_OID ? (value: string) => Number(value) : types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+});
 
 /** A PostgreSQL query with no answer after this long fails (503 to the client). */
 export const QUERY_TIMEOUT_MS = 5_000;
@@ -67,38 +67,47 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
   const timeoutMs = options.queryTimeoutMs ?? QUERY_TIMEOUT_MS;
   const measured = (dialect: Dialect) => (options.onQueryError ? countingErrors(dialect, options.onQueryError) : dialect);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: options.poolSize ?? 10,
-      types: pgTypes,
-      // Fail when the database is unreachable instead of queueing requests forever. As long as
-      // the query bound below: a 2 s limit made connecting fail on a loaded 2-core CI machine.
-      connectionTimeoutMillis: timeoutMs,
-      // ...and when it silently stops answering (a partition, a frozen primary): without this a
-      // query on an open connection waits forever and so does the request. Every query sessiond
-      // runs is indexed and small; the bound is generous for migrations and the active-sessions
-      // count on large tables.
-      query_timeout: timeoutMs,
-    });
-    // An idle client losing its connection must not crash the process; the pool replaces it.
-    pool.on('error', options.onError ?? (() => {}));
+    // Each client is imported by the first query on its engine, not at every start (~0.2 s for both).
+    const pool = async () => {
+      const { default: pg } = await import('pg');
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: options.poolSize ?? 10,
+        types: pgTypes(pg.types),
+        // Fail when the database is unreachable instead of queueing requests forever. As long as
+        // the query bound below: a 2 s limit made connecting fail on a loaded 2-core CI machine.
+        connectionTimeoutMillis: timeoutMs,
+        // ...and when it silently stops answering (a partition, a frozen primary): without this a
+        // query on an open connection waits forever and so does the request. Every query sessiond
+        // runs is indexed and small; the bound is generous for migrations and the active-sessions
+        // count on large tables.
+        query_timeout: timeoutMs,
+      });
+      // An idle client losing its connection must not crash the process; the pool replaces it.
+      pool.on('error', options.onError ?? (() => {}));
+      return pool;
+    };
     return { db: new Kysely<Database>({ dialect: measured(new PostgresDialect({ pool })) }), engine: 'postgres' };
   }
   if (url.startsWith('mysql://') || url.startsWith('mariadb://')) {
-    const pool = mysql.createPool({
-      uri: url.replace(/^mariadb:/, 'mysql:'),
-      connectionLimit: options.poolSize ?? 10,
-      charset: 'utf8mb4',
-      // Sums and products come back as numbers, like PostgreSQL's and SQLite's (times are BIGINT
-      // milliseconds, inside Number's exact range).
-      decimalNumbers: true,
-      connectTimeout: timeoutMs,
-      enableKeepAlive: true,
-    });
-    pool.on('connection', (connection) => {
-      connection.on('error', options.onError ?? (() => {}));
-      withQueryTimeout(connection, timeoutMs);
-    });
+    const pool = async () => {
+      const { default: mysql } = await import('mysql2');
+      const pool = mysql.createPool({
+        uri: url.replace(/^mariadb:/, 'mysql:'),
+        connectionLimit: options.poolSize ?? 10,
+        charset: 'utf8mb4',
+        // Sums and products come back as numbers, like PostgreSQL's and SQLite's (times are BIGINT
+        // milliseconds, inside Number's exact range).
+        decimalNumbers: true,
+        connectTimeout: timeoutMs,
+        enableKeepAlive: true,
+      });
+      pool.on('connection', (connection) => {
+        connection.on('error', options.onError ?? (() => {}));
+        withQueryTimeout(connection, timeoutMs);
+      });
+      return pool;
+    };
     const dialect = measured(
       new MysqlDialect({
         pool,
