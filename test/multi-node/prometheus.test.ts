@@ -192,20 +192,31 @@ describe.skipIf(!SHARED_ENGINES.includes('postgres'))('Prometheus scraping three
     for (const name of named) expect(exported, name).toContain(name);
     for (const name of Object.keys(SESSIOND_METRICS)) expect(exported, name).toContain(name);
 
-    // Grafana's variables as Grafana would fill them for "All nodes" over a short range.
+    // Grafana's variables as Grafana would fill them for "All nodes" over a short range. A rate
+    // needs two samples of a series in its window, and the sign-in series began with the traffic
+    // a second ago: the panels that must show data are asked until they do (one scrape later).
     const failed: string[] = [];
-    const withData: string[] = [];
-    for (const panel of dashboardPanels())
-      for (const target of panel.targets ?? []) {
-        const promql = target.expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '1m').replaceAll('$instance', '.*');
-        try {
-          if ((await prometheus!.query(promql)).length > 0) withData.push(panel.title);
-        } catch (err) {
-          failed.push(`${panel.title}: ${(err as Error).message}`);
-        }
-      }
+    let withData: string[] = [];
+    const required = ['Sign-ins per second by outcome', 'Sign-in success rate', 'Revocation bus live', 'Memory'];
+    await until(
+      async () => {
+        failed.length = 0;
+        withData = [];
+        for (const panel of dashboardPanels())
+          for (const target of panel.targets ?? []) {
+            const promql = target.expr.replaceAll('$__rate_interval', '1m').replaceAll('$__interval', '1m').replaceAll('$instance', '.*');
+            try {
+              if ((await prometheus!.query(promql)).length > 0) withData.push(panel.title);
+            } catch (err) {
+              failed.push(`${panel.title}: ${(err as Error).message}`);
+            }
+          }
+        return failed.length > 0 || required.every((title) => withData.includes(title));
+      },
+      PROMETHEUS_WAIT_MS,
+      'the dashboard panels to show data',
+    ).catch(() => {});
     expect(failed).toEqual([]);
-    for (const title of ['Sign-ins per second by outcome', 'Sign-in success rate', 'Revocation bus live', 'Memory'])
-      expect(withData).toContain(title);
+    for (const title of required) expect(withData).toContain(title);
   });
 });
