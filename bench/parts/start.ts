@@ -114,7 +114,7 @@ export async function startPart(bench: Bench): Promise<void> {
     '',
     `Measured ${machine.date} by \`npm run bench\` (this part took ${Math.round((Date.now() - partStarted) / 1000)} s; load average ${loadBefore} before and ${loadAfter} after this part; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, commit ${machine.commit}).`,
     '',
-    `- \`node bin/sessiond.js serve --db sqlite:<file>\` pinned to core 0, timed from the spawn to its \`sessiond listening on\` line; RSS (VmRSS) and CPU time (user + system) read from /proc at that line, RSS again after ${IDLE_S} s with no request. City-level locations are on (the DB-IP city database, read on demand). "New database": a new file, migrated at start; "restart": the same file started again. Median of ${RUNS} runs of each.`,
+    `- \`node bin/sessiond.js serve --db sqlite:<file>\` pinned to core 0, timed from the spawn to the line it prints once it listens; RSS (VmRSS) and CPU time (user + system) read from /proc at that line, RSS again after ${IDLE_S} s with no request. City-level locations are on (the DB-IP city database, read on demand). "New database": a new file, migrated at start; "restart": the same file started again. Median of ${RUNS} runs of each.`,
     '',
     '| Start | Time to listen | CPU time to listen | RSS at listen | RSS idle |',
     '| --- | ---: | ---: | ---: | ---: |',
