@@ -134,4 +134,39 @@ describe.skipIf(!ENGINES.includes('postgres'))('PostgreSQL links cut', () => {
       await database.drop();
     }
   });
+
+  it('a connection lost between two statements of a transaction fails that transaction, not the process', async () => {
+    // A pooled client that is checked out, between statements, has no query to fail: pg emits
+    // its error on the client, which crashed a node whose database link was cut at that moment.
+    const database = await freshDatabase('postgres');
+    const link = (proxy = await TcpProxy.for(POSTGRES_URL).start());
+    const { errors } = capture();
+    const { db } = connect(link.url(database.url), { onError: errors.reporter('postgres-pool') });
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const outcome = await db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`select 1`.execute(trx);
+          const dropped = link.connections;
+          link.cut();
+          // The client sees its socket close before the next statement is sent.
+          await until(() => link.connections < dropped, 'the connection to drop');
+          await new Promise((resolve) => setImmediate(resolve));
+          await sql`select 1`.execute(trx);
+        })
+        .then(
+          () => 'committed',
+          () => 'failed',
+        );
+      expect(outcome).toBe('failed');
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await db.destroy().catch(() => {});
+      await database.drop();
+    }
+  });
 });

@@ -53,7 +53,7 @@ export interface Reply {
 
 /** One request, with a deadline so a hang is a failure with a time, not a stuck test. */
 export async function call(
-  node: { url: string },
+  node: { url: string; output?: () => string },
   method: string,
   url: string,
   opts: { token?: string; body?: unknown; ip?: string; timeoutMs?: number } = {},
@@ -68,6 +68,11 @@ export async function call(
     headers,
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+  }).catch((err: Error) => {
+    // A node that stopped answering (it crashed, say): what it printed last says why.
+    throw new Error(`${method} ${url}: ${err.message}${node.output ? `; the node's last output:\n${node.output().slice(-4000)}` : ''}`, {
+      cause: err,
+    });
   });
   const text = await res.text();
   let body: unknown = text;

@@ -85,6 +85,10 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
       });
       // An idle client losing its connection must not crash the process; the pool replaces it.
       pool.on('error', options.onError ?? (() => {}));
+      // Nor may a checked-out one between two statements (a transaction awaiting its next step):
+      // pg then emits the error on the client, which has no listener but this. The transaction's
+      // next statement fails, and the pool discards the client when it is released.
+      pool.on('connect', (client) => client.on('error', () => {}));
       return pool;
     };
     return { db: new Kysely<Database>({ dialect: measured(new PostgresDialect({ pool })) }), engine: 'postgres' };
