@@ -117,7 +117,30 @@ export type DomainEvent =
         | 'passkey_removed';
       deviceId: string | null;
       actor: Actor;
+    }
+  /**
+   * A credential past the session list changed (issue 11): an OAuth app connected or removed, a
+   * device (CLI) sign-in approved, a "Sign in with" session ended, a personal access token made or
+   * revoked. `name` is what the user knows it by (the app's or the token's name).
+   */
+  | {
+      type: 'credential_changed';
+      at: number;
+      userId: string;
+      change: CredentialChange;
+      name: string;
+      /** Where it happened from (the approving browser, the device that signed in); null when unknown. */
+      place: RequestPlace | null;
+      actor: Actor;
     };
+
+export type CredentialChange =
+  | 'app_connected'
+  | 'app_removed'
+  | 'device_sign_in_approved'
+  | 'relying_party_signed_out'
+  | 'token_created'
+  | 'token_revoked';
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -31,7 +31,14 @@ export type SecurityEventKind =
   | 'review_requested'
   | 'sessions_reviewed'
   // A session confirmed it was its owner again (password or code): POST /v1/me/reauthenticate.
-  | 'reauthenticated';
+  | 'reauthenticated'
+  // Credentials past the session list (issue 11): OAuth grants, device sign-ins, "Sign in with" sessions, tokens.
+  | 'app_connected'
+  | 'app_removed'
+  | 'device_sign_in_approved'
+  | 'relying_party_signed_out'
+  | 'token_created'
+  | 'token_revoked';
 
 export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'sign_in',
@@ -54,6 +61,12 @@ export const SECURITY_EVENT_KINDS: readonly SecurityEventKind[] = [
   'review_requested',
   'sessions_reviewed',
   'reauthenticated',
+  'app_connected',
+  'app_removed',
+  'device_sign_in_approved',
+  'relying_party_signed_out',
+  'token_created',
+  'token_revoked',
 ];
 
 const KIND_ORDER = new Map(SECURITY_EVENT_KINDS.map((kind, i) => [kind, i]));

@@ -148,6 +148,16 @@ export class SecuritySignals {
         });
       case 'mfa_changed':
         return this.#mfaChanged(event);
+      case 'credential_changed':
+        // The app's or token's name is what the timeline shows (`reason` carries it for these kinds).
+        return this.#append({
+          ...blankEvent(newId(crypto), event.userId, event.change, event.at),
+          sessionId: event.actor.kind === 'session' ? event.actor.sessionId : null,
+          ip: event.place?.ip ?? actorIp(event.actor),
+          location: event.place?.location ?? null,
+          actor: event.actor,
+          reason: event.name,
+        });
       case 'sign_up_attempted':
         return this.#signUpAttempted(event);
       case 'review_requested':

@@ -321,6 +321,7 @@ export function eventMetrics(metrics: Metrics, clientIds: readonly string[]): Ev
       case 'second_factor_required':
       case 'sign_up_attempted':
       case 'mfa_changed':
+      case 'credential_changed':
       case 'review_requested':
       case 'sessions_reviewed':
       case 'account_status_changed':

@@ -342,6 +342,83 @@ export interface Database {
   revocation_log: RevocationLogTable;
   telemetry_minutes: TelemetryMinutesTable;
   telemetry_hours: TelemetryHoursTable;
+  oidc_payloads: OidcPayloadsTable;
+  oidc_keys: OidcKeysTable;
+  oauth_grant_info: OauthGrantInfoTable;
+  oauth_clients: OauthClientsTable;
+  personal_tokens: PersonalTokensTable;
+}
+
+/** What oidc-provider stores (0023; adapters/kysely/kysely-oidc-adapter.ts): one row per model and id. */
+export interface OidcPayloadsTable {
+  model: string;
+  id: string;
+  /** The payload as JSON. */
+  payload: string;
+  grant_id: string | null;
+  user_code: string | null;
+  uid: string | null;
+  account_id: string | null;
+  client_id: string | null;
+  /** Epoch ms; null: never expires. */
+  expires_at: number | null;
+  /** Epoch ms when it was consumed (codes, rotated refresh tokens). */
+  consumed_at: number | null;
+}
+
+/** The provider's signing keys (0023): sealed by the secret box, published from `published_at`, signing from `activates_at`. */
+export interface OidcKeysTable {
+  kid: string;
+  alg: string;
+  private_jwk_sealed: string;
+  created_at: number;
+  activates_at: number;
+  retires_at: number | null;
+}
+
+/** What sessiond knows about each grant beyond oidc-provider's payload (0023): how it was made, where it was last used. */
+export interface OauthGrantInfoTable {
+  grant_id: string;
+  user_id: string;
+  client_id: string;
+  /** 'authorization_code' | 'device_code' */
+  via: string;
+  device_name: string | null;
+  created_at: number;
+  created_ip: string | null;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+}
+
+/** Registered OAuth/OIDC clients (0024; core/oauth-clients.ts). JSON arrays as text. */
+export interface OauthClientsTable {
+  id: string;
+  name: string;
+  logo_uri: string | null;
+  /** 'web' | 'native' | 'device' */
+  kind: string;
+  first_party: number;
+  redirect_uris: string;
+  post_logout_redirect_uris: string;
+  backchannel_logout_uri: string | null;
+  /** Confidential clients' secret, sealed by the secret box (oidc-provider compares it itself); null for public clients. */
+  secret_sealed: string | null;
+  created_at: number;
+}
+
+/** Personal access tokens (0025; core/personal-tokens.ts): only the sha256 of the secret is kept. */
+export interface PersonalTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  /** JSON array of scope names. */
+  scopes: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  last_used_ip: string | null;
+  revoked_at: number | null;
 }
 
 /** Per-minute telemetry, summed across nodes (0022; telemetry/history.ts). `scope` '' is the instance. */

@@ -21,6 +21,9 @@ import { sessionAddresses } from './0019-session-addresses.js';
 import { passkeys } from './0020-passkeys.js';
 import { sessionRevokedAt } from './0021-session-revoked-at.js';
 import { telemetryHistory } from './0022-telemetry-history.js';
+import { oauth } from './0023-oauth.js';
+import { oauthClients } from './0024-oauth-clients.js';
+import { personalTokens } from './0025-personal-tokens.js';
 
 /** Versioned migrations, applied in name order; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +49,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020-passkeys': passkeys,
   '0021-session-revoked-at': sessionRevokedAt,
   '0022-telemetry-history': telemetryHistory,
+  '0023-oauth': oauth,
+  '0024-oauth-clients': oauthClients,
+  '0025-personal-tokens': personalTokens,
 };
 
 export const migrationProvider: MigrationProvider = {
