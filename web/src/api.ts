@@ -12,6 +12,17 @@ import type {
 } from '@simplewebauthn/browser';
 import type { components, operations } from './api-types';
 import { messages } from './messages';
+import type {
+  ConnectedApp,
+  ConsentAnswer,
+  ConsentDecision,
+  ConsentInteraction,
+  PersonalTokenCreated,
+  PersonalTokenInput,
+  PersonalTokenList,
+  RelyingPartySession,
+  RevokeInclude,
+} from './pages/credentials/types';
 
 /**
  * The wire types are the server's: api-types.ts is generated from its OpenAPI document
@@ -154,8 +165,9 @@ export interface Api {
   listSessions(): Promise<Session[]>;
   revokeSession(id: string): Promise<void>;
   getSessionHistory(id: string): Promise<SessionHistory>;
-  revokeOtherSessions(): Promise<number>;
-  revokeAllSessions(): Promise<number>;
+  /** With `include`, connected apps and personal access tokens end too (issue 11). */
+  revokeOtherSessions(include?: RevokeInclude[]): Promise<number>;
+  revokeAllSessions(include?: RevokeInclude[]): Promise<number>;
   /** A lost or replaced device: ends every session on the device `sessionId` ran on and untrusts it. */
   replaceDevice(sessionId: string): Promise<DeviceReplaced>;
   signIn(email: string, password: string): Promise<SignInResult>;
@@ -245,6 +257,21 @@ export interface Api {
   getWorkspaceOverview(workspaceId: string, range: OverviewRange): Promise<Overview>;
   /** Instance administrators only (403 for anyone else): the whole instance's security overview. */
   getInstanceOverview(range: OverviewRange): Promise<Overview>;
+  /** Apps the person let use their account, and device (command-line) sign-ins they approved. */
+  listConnectedApps(): Promise<ConnectedApp[]>;
+  /** Ends the grant, every token from it, and the person's session at that app. */
+  removeConnectedApp(id: string): Promise<void>;
+  /** Apps the person signed in to with this account ("Signed in with your account"). */
+  listRelyingPartySessions(): Promise<RelyingPartySession[]>;
+  signOutRelyingPartySession(id: string): Promise<void>;
+  listPersonalTokens(): Promise<PersonalTokenList>;
+  /** Needs a recent authentication; answers the secret, which is never sent again. */
+  createPersonalToken(input: PersonalTokenInput): Promise<PersonalTokenCreated>;
+  revokePersonalToken(id: string): Promise<void>;
+  /** The consent page's request: which app asks for what, from which device. */
+  getConsentInteraction(uid: string): Promise<ConsentInteraction>;
+  /** Approving needs a recent authentication. */
+  answerConsentInteraction(uid: string, decision: ConsentDecision): Promise<ConsentAnswer>;
 }
 
 /** What an operation answers on success: its 200 or 201 JSON, or nothing (202, 204). */
@@ -266,6 +293,14 @@ export function parseRetryAfter(value: string | null, now: Date = new Date()): n
 export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, init)): Api {
   /** One operation, named by its operationId so that its body and answer are the server's types. */
   async function call<Op extends keyof operations = never>(method: string, path: string, body?: RequestBody<Op>): Promise<Success<Op>> {
+    return (await send(method, path, body)) as Success<Op>;
+  }
+
+  /**
+   * A call by its wire shape alone: for issue 11's routes until api-types.ts is generated with
+   * them (pages/credentials/types.ts holds their shapes meanwhile).
+   */
+  async function send(method: string, path: string, body?: unknown): Promise<unknown> {
     const init: RequestInit = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
     if (body !== undefined) {
       init.headers = { Accept: 'application/json', 'Content-Type': 'application/json' };
@@ -278,7 +313,7 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
       throw new ApiError(0, 'network_error', messages.common.networkError);
     }
     // 202 (a reset link is on its way) and 204 have no body.
-    if (res.status === 202 || res.status === 204) return undefined as Success<Op>;
+    if (res.status === 202 || res.status === 204) return undefined;
     const text = await res.text().catch(() => '');
     let json: unknown;
     try {
@@ -286,7 +321,7 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     } catch {
       json = undefined;
     }
-    if (res.ok && json !== undefined) return json as Success<Op>;
+    if (res.ok && json !== undefined) return json;
     const error = (json as Partial<components['schemas']['Error']> | undefined)?.error as { code?: unknown; message?: unknown } | undefined;
     if (!res.ok && typeof error?.code === 'string' && typeof error.message === 'string') {
       const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
@@ -304,8 +339,13 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     listSessions: async () => (await call<'listMySessions'>('GET', '/v1/me/sessions')).sessions,
     revokeSession: (id) => call<'revokeMySession'>('DELETE', `/v1/me/sessions/${encodeURIComponent(id)}`),
     getSessionHistory: (id) => call<'getMySessionHistory'>('GET', `/v1/me/sessions/${encodeURIComponent(id)}/history`),
-    revokeOtherSessions: async () => (await call<'revokeMyOtherSessions'>('POST', '/v1/me/sessions/revoke-others', {})).revoked,
-    revokeAllSessions: async () => (await call<'revokeAllMySessions'>('POST', '/v1/me/sessions/revoke-all', {})).revoked,
+    // `include` goes only when asked: a server without issue 11 refuses fields it does not know.
+    revokeOtherSessions: async (include) =>
+      ((await send('POST', '/v1/me/sessions/revoke-others', include === undefined || include.length === 0 ? {} : { include })) as { revoked: number })
+        .revoked,
+    revokeAllSessions: async (include) =>
+      ((await send('POST', '/v1/me/sessions/revoke-all', include === undefined || include.length === 0 ? {} : { include })) as { revoked: number })
+        .revoked,
     replaceDevice: (id) => call<'replaceMyDevice'>('POST', `/v1/me/sessions/${encodeURIComponent(id)}/replace-device`, {}),
     signIn: (email, password) => call<'signIn'>('POST', '/v1/auth/sign-in', { email, password }),
     signInWithCode: (mfaToken, code, rememberDevice = false) =>
@@ -412,6 +452,23 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     listWorkspaceReviews: async (ws) => (await call<'listWorkspaceReviews'>('GET', `${workspacePath(ws)}/reviews`)).members,
     getWorkspaceOverview: (ws, range) => call<'getWorkspaceOverview'>('GET', `${workspacePath(ws)}/overview?range=${range}`),
     getInstanceOverview: (range) => call<'getInstanceOverview'>('GET', `/v1/admin/overview?range=${range}`),
+    listConnectedApps: async () => ((await send('GET', '/v1/me/connected-apps')) as { apps: ConnectedApp[] }).apps,
+    removeConnectedApp: async (id) => {
+      await send('DELETE', `/v1/me/connected-apps/${encodeURIComponent(id)}`);
+    },
+    listRelyingPartySessions: async () =>
+      ((await send('GET', '/v1/me/relying-party-sessions')) as { sessions: RelyingPartySession[] }).sessions,
+    signOutRelyingPartySession: async (id) => {
+      await send('DELETE', `/v1/me/relying-party-sessions/${encodeURIComponent(id)}`);
+    },
+    listPersonalTokens: async () => (await send('GET', '/v1/me/tokens')) as PersonalTokenList,
+    createPersonalToken: async (input) => (await send('POST', '/v1/me/tokens', input)) as PersonalTokenCreated,
+    revokePersonalToken: async (id) => {
+      await send('DELETE', `/v1/me/tokens/${encodeURIComponent(id)}`);
+    },
+    getConsentInteraction: async (uid) => (await send('GET', `/v1/oauth/interactions/${encodeURIComponent(uid)}`)) as ConsentInteraction,
+    answerConsentInteraction: async (uid, decision) =>
+      (await send('POST', `/v1/oauth/interactions/${encodeURIComponent(uid)}`, { decision })) as ConsentAnswer,
   };
 }
 

@@ -4,6 +4,7 @@ import { createApi, unauthenticatedReason } from './api';
 import { messages } from './messages';
 import type { Api } from './api';
 import { ActivityPage } from './pages/activity/activity-page';
+import { ConsentPage } from './pages/consent/consent-page';
 import { MfaPage } from './pages/mfa/mfa-page';
 import { NotFoundPage } from './pages/not-found/not-found-page';
 import { PasskeysPage } from './pages/passkeys/passkeys-page';
@@ -134,6 +135,9 @@ export function App(props: { api?: Api; now?: () => Date; webauthn?: WebAuthn })
       break;
     case routes.workspaceJoin:
       page = <WorkspaceJoinPage />;
+      break;
+    case routes.oauthConsent:
+      page = <ConsentPage />;
       break;
     default:
       page = <NotFoundPage />;

@@ -391,6 +391,22 @@ export const en = {
         : n === 1
           ? '1 session was signed out before you confirmed.'
           : `${n} sessions were signed out before you confirmed.`,
+    /**
+     * Issue 11's credential changes; `name` is the event's `reason` (the app's or token's name),
+     * `place` where it happened ("near Frankfurt, DE") when known.
+     */
+    credential: {
+      app_connected: (name: string | null) => (name === null ? 'A new app was connected' : `A new app was connected: ${name}`),
+      app_removed: (name: string | null) =>
+        name === null ? 'An app’s access was removed' : `An app’s access was removed: ${name} can no longer use your account`,
+      device_sign_in_approved: (place: string | null) => `A command-line sign-in was approved${place === null ? '' : ` ${place}`}`,
+      relying_party_signed_out: (name: string | null) =>
+        name === null ? 'Signed out of an app you signed in to with this account' : `Signed out of ${name}`,
+      token_created: (name: string | null) =>
+        name === null ? 'A personal access token was created' : `A personal access token was created: ${name}`,
+      token_revoked: (name: string | null) =>
+        name === null ? 'A personal access token was revoked' : `A personal access token was revoked: ${name}`,
+    },
     unknownKind: (kind: string) => `Security event (${kind.replace(/_/g, ' ')})`,
     /** A revocation that names the session it ended: "Pixel 8 · Mobile app · near Amsterdam was signed out". */
     sessionEnded: (session: string) => `${session} was signed out`,
@@ -441,6 +457,141 @@ export const en = {
       failures: (n: number) => (n === 1 ? 'Right after 1 failed attempt' : `Right after ${n} failed attempts`),
       unknown: (kind: string) => kind.replace(/_/g, ' '),
     },
+  },
+
+  /**
+   * Issue 11 on Active sessions (pages/credentials/): device sign-ins, connected apps, "Signed in
+   * with your account", personal access tokens, and what the bulk sign-outs may end besides.
+   */
+  credentials: {
+    /** OAuth scopes in words; any other scope is shown as the server names it. */
+    scopeWords: {
+      openid: 'Confirm it’s you',
+      profile: 'Your name',
+      email: 'Your email address',
+      offline_access: 'Stay connected when you’re away',
+    } as Record<string, string>,
+    logoAlt: (app: string) => `Logo of ${app}`,
+    loading: 'Loading…',
+    near: (place: string) => `near ${place}`,
+    // Device (command-line) sign-ins, in the signed-in sessions area.
+    devicesTitle: 'Command-line and device sign-ins',
+    devicesIntro: 'Sign-ins you approved with a code, for example from a terminal.',
+    devicesEmpty: 'No command-line or device sign-in is active.',
+    deviceApproved: (when: string) => `Approved ${when}`,
+    deviceSignOutTitle: 'Sign out this device sign-in?',
+    deviceSignOutBody: (what: string) =>
+      `${what} will be signed out right away: it can no longer use your account until you approve a new sign-in.`,
+    // Connected apps.
+    appsTitle: 'Connected apps',
+    appsIntro: 'Apps you allowed to use your account. Remove any you no longer use.',
+    appsEmpty: 'No app is connected to your account.',
+    appsLoadError: 'Your connected apps could not be loaded.',
+    firstParty: 'Made by us',
+    thirdParty: 'Third-party app',
+    mayAccess: 'It may',
+    authorized: (when: string) => `Connected ${when}`,
+    lastUsed: (when: string) => `Last used ${when}`,
+    neverUsed: 'Not used yet',
+    removeAccess: 'Remove access',
+    removeAccessLabel: (app: string) => `Remove access for ${app}`,
+    removeTitle: (app: string) => `Remove access for ${app}?`,
+    removeBody: (app: string) =>
+      `This ends ${app}’s access to your account right away and signs you out there. To use it again you will have to connect it again.`,
+    removeConfirm: 'Remove access',
+    removing: 'Removing…',
+    removed: (app: string) => `${app} can no longer use your account.`,
+    // "Sign in with" sessions at other apps.
+    rpTitle: 'Signed in with your account',
+    rpIntro: 'Apps you signed in to with this account.',
+    rpEmpty: 'You are not signed in to any app with this account.',
+    rpLoadError: 'The apps you signed in to could not be loaded.',
+    rpSignedIn: (when: string) => `Signed in ${when}`,
+    rpSignOutLabel: (app: string) => `Sign out of ${app}`,
+    rpSignOutTitle: (app: string) => `Sign out of ${app}?`,
+    rpSignOutBody: (app: string) => `${app} is told to sign you out right away. You can sign in to it again with your account.`,
+    rpSignedOut: (app: string) => `Signed out of ${app}.`,
+    signOut: 'Sign out',
+    signingOut: 'Signing out…',
+    alreadyGone: 'That had already ended. The list is up to date now.',
+    // Personal access tokens.
+    tokensTitle: 'Personal access tokens',
+    tokensIntro: 'Tokens that scripts and tools use to reach the API as you. Anyone who has one can act as you within its scopes.',
+    tokensEmpty: 'You have no personal access tokens.',
+    tokensLoadError: 'Your personal access tokens could not be loaded.',
+    tokenScopes: 'Scopes',
+    tokenCreated: (when: string) => `Created ${when}`,
+    tokenExpires: (day: string) => `Expires ${day}`,
+    tokenExpired: (day: string) => `Expired ${day}`,
+    tokenNoExpiry: 'Never expires',
+    tokenLastUsed: (when: string, ip: string | null) => `Last used ${when}${ip === null ? '' : ` from ${ip}`}`,
+    tokenNeverUsed: 'Never used',
+    createTitle: 'Create a token',
+    tokenName: 'Token name',
+    tokenNameHint: 'What it is for, so you recognise it later (up to 64 characters).',
+    tokenNameMissing: 'Give the token a name of 1 to 64 characters.',
+    scopesLegend: 'What it may do',
+    scopesMissing: 'Choose at least one scope.',
+    expiry: 'Expires after',
+    expiryDays: (n: number) => (n === 1 ? '1 day' : `${n} days`),
+    noExpiry: 'No expiry',
+    create: 'Create token',
+    creating: 'Creating…',
+    createError: 'The token was not created.',
+    createdTitle: (name: string) => `Token “${name}” created`,
+    createdBody: 'Copy it now and keep it somewhere safe: you won’t see it again. If you lose it, revoke it and create a new one.',
+    secretLabel: 'Your new token',
+    copy: 'Copy',
+    copied: 'Token copied.',
+    copyFailed: 'The token could not be copied. Select it and copy it yourself.',
+    done: 'I have copied it',
+    revoke: 'Revoke',
+    revokeLabel: (name: string) => `Revoke ${name}`,
+    revokeTitle: (name: string) => `Revoke “${name}”?`,
+    revokeBody: 'Anything that uses this token stops working right away. This cannot be undone.',
+    revokeConfirm: 'Revoke token',
+    revoking: 'Revoking…',
+    revoked: (name: string) => `“${name}” was revoked.`,
+    // The bulk sign-outs' extra choice.
+    alsoCredentials: 'Also remove connected apps and revoke personal access tokens',
+    alsoEnds: (apps: number, devices: number, tokens: number) => {
+      const parts: string[] = [];
+      if (apps > 0) parts.push(apps === 1 ? '1 connected app loses access' : `${apps} connected apps lose access`);
+      if (devices > 0) parts.push(devices === 1 ? '1 command-line sign-in ends' : `${devices} command-line sign-ins end`);
+      if (tokens > 0) parts.push(tokens === 1 ? '1 personal access token stops working' : `${tokens} personal access tokens stop working`);
+      if (parts.length === 0) return 'There are no connected apps or personal access tokens to end.';
+      const list = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]!}`;
+      return `With this ticked, ${list} as well.`;
+    },
+    keptCredentials: 'Your connected apps and personal access tokens keep working.',
+    alsoEnded: (apps: number, tokens: number) => {
+      const parts: string[] = [];
+      if (apps > 0) parts.push(apps === 1 ? 'Removed 1 connected app.' : `Removed ${apps} connected apps.`);
+      if (tokens > 0) parts.push(tokens === 1 ? 'Revoked 1 personal access token.' : `Revoked ${tokens} personal access tokens.`);
+      return parts.join(' ');
+    },
+  },
+
+  /** The consent page (`/oauth/consent?uid=…`): an app asks to use the account. */
+  consent: {
+    title: 'Allow access?',
+    loading: 'Loading the request…',
+    wants: (app: string) => `${app} wants to use your account`,
+    firstParty: 'An app made by us.',
+    thirdParty: 'A third-party app, not made by us. Allow it only if you trust it.',
+    device: (device: string | null, place: string | null) =>
+      `A sign-in on ${device ?? 'a device'}${place === null ? '' : ` ${place}`} is asking for access.`,
+    deviceWarning: 'Allow it only if you started this sign-in yourself, just now.',
+    scopesTitle: 'It will be able to',
+    noScopes: 'Know that it is you.',
+    allow: 'Allow',
+    deny: 'Deny',
+    working: 'One moment…',
+    expired: 'This request has expired or was already answered.',
+    expiredHint: 'Go back to the app and start again.',
+    loadError: 'The request could not be loaded.',
+    noUid: 'This address is missing the request. Go back to the app and start again.',
+    cancelled: 'Nothing was allowed: you did not confirm it was you.',
   },
 
   /** One session's own page (pages/sessions/session-page.tsx), reached from its row of Active sessions. */

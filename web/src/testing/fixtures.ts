@@ -17,6 +17,7 @@ import type {
   WorkspacePolicy,
 } from '../api';
 import type { WebAuthn } from '../webauthn';
+import type { ConnectedApp, ConsentInteraction, PersonalToken, RelyingPartySession } from '../pages/credentials/types';
 
 export const NOW = new Date('2026-01-15T12:00:00Z');
 
@@ -267,7 +268,7 @@ export const uiConfig: UiConfig = {
   passkeys: true,
   sessions_page: {
     covers: 'Sign-ins to sessiond’s own apps: web, desktop, mobile and CLI.',
-    excludes: 'Third-party apps you connected, and sign-ins to other services made with this account.',
+    excludes: 'What other services keep on their side: signing out below tells them, but one that ignores it may keep you signed in there.',
   },
   apps: [
     { id: 'web', name: 'Web', kind: 'browser' },
@@ -277,6 +278,63 @@ export const uiConfig: UiConfig = {
     { id: 'cli', name: 'Command line', kind: 'cli' },
   ],
 };
+
+/** An app connected with the authorization code flow: a third-party notes app unless overridden. */
+export function makeConnectedApp(overrides: Partial<ConnectedApp> & { id: string }): ConnectedApp {
+  return {
+    client: { id: 'notes', name: 'Notes Pro', logo_uri: null, first_party: false },
+    via: 'authorization_code',
+    scopes: ['openid', 'profile', 'email'],
+    device_name: null,
+    first_authorized_at: '2026-01-10T09:00:00Z',
+    last_used_at: '2026-01-15T11:00:00Z',
+    last_used_location: { city: 'Lyon', region: null, country: 'FR', approximate: true },
+    ...overrides,
+  };
+}
+
+/** A command-line sign-in (device flow) on a build server near Frankfurt unless overridden. */
+export function makeDeviceSignIn(overrides: Partial<ConnectedApp> & { id: string }): ConnectedApp {
+  return makeConnectedApp({
+    client: { id: 'cli', name: 'Command line', logo_uri: null, first_party: true },
+    via: 'device_code',
+    scopes: ['openid', 'offline_access'],
+    device_name: 'build-server',
+    last_used_location: { city: 'Frankfurt', region: 'Hesse', country: 'DE', approximate: true },
+    ...overrides,
+  });
+}
+
+export function makeRelyingPartySession(overrides: Partial<RelyingPartySession> & { id: string }): RelyingPartySession {
+  return {
+    client: { id: 'wiki', name: 'Team wiki', logo_uri: null },
+    signed_in_at: '2026-01-14T08:00:00Z',
+    ...overrides,
+  };
+}
+
+export function makePersonalToken(overrides: Partial<PersonalToken> & { id: string }): PersonalToken {
+  return {
+    name: 'Deploy script',
+    scopes: ['api:read'],
+    created_at: '2026-01-05T10:00:00Z',
+    expires_at: '2026-02-04T10:00:00Z',
+    last_used_at: null,
+    last_used_ip: null,
+    ...overrides,
+  };
+}
+
+/** A third-party app asking for the basic scopes from a browser (no device) unless overridden. */
+export function makeConsentInteraction(overrides: Partial<ConsentInteraction> = {}): ConsentInteraction {
+  return {
+    uid: 'uid-1',
+    client: { id: 'notes', name: 'Notes Pro', logo_uri: null, first_party: false },
+    scopes: ['openid', 'profile', 'email'],
+    device: null,
+    ...overrides,
+  };
+}
 
 export const RECOVERY_CODES = Array.from({ length: 10 }, (_, i) => `abcde-fgh${String(i).padStart(2, '0')}`);
 
@@ -373,5 +431,25 @@ export function fakeApi(sessions: Session[] = []): FakeApi {
     getInstanceOverview: vi
       .fn<Api['getInstanceOverview']>()
       .mockRejectedValue(new ApiError(403, 'forbidden', 'Only instance administrators may do this.')),
+    listConnectedApps: vi.fn<Api['listConnectedApps']>().mockResolvedValue([]),
+    removeConnectedApp: vi.fn<Api['removeConnectedApp']>().mockResolvedValue(undefined),
+    listRelyingPartySessions: vi.fn<Api['listRelyingPartySessions']>().mockResolvedValue([]),
+    signOutRelyingPartySession: vi.fn<Api['signOutRelyingPartySession']>().mockResolvedValue(undefined),
+    listPersonalTokens: vi.fn<Api['listPersonalTokens']>().mockResolvedValue({ tokens: [] }),
+    createPersonalToken: vi.fn<Api['createPersonalToken']>().mockImplementation(async (input) => ({
+      token: makePersonalToken({
+        id: 'new-token',
+        name: input.name,
+        scopes: input.scopes,
+        created_at: NOW.toISOString(),
+        expires_at: input.expires_in_days === null ? null : new Date(NOW.getTime() + input.expires_in_days * 86_400_000).toISOString(),
+      }),
+      secret: 'sdpat_0123456789abcdefghijklmnopqrstuv',
+    })),
+    revokePersonalToken: vi.fn<Api['revokePersonalToken']>().mockResolvedValue(undefined),
+    getConsentInteraction: vi.fn<Api['getConsentInteraction']>().mockResolvedValue(makeConsentInteraction()),
+    answerConsentInteraction: vi
+      .fn<Api['answerConsentInteraction']>()
+      .mockResolvedValue({ redirect_to: 'https://notes.example/callback?code=abc' }),
   };
 }

@@ -7,6 +7,7 @@ import { formatLocation } from '../../format';
 import { messages as defaultMessages } from '../../messages';
 import type { Messages } from '../../messages';
 import type { SecurityEvent, SecuritySignal } from '../../api';
+import type { CredentialEventKind } from '../credentials/types';
 
 /** How an event is marked: suspicious and new-device sign-ins stand out and link to the sessions list. */
 export type EventTone = 'plain' | 'unusual' | 'new_device' | 'failed';
@@ -75,7 +76,43 @@ function title(event: SecurityEvent, m: Messages): string {
   if (event.kind === 'session_revoked' && event.reason === 'sign_out') return a.titles.session_signed_out!;
   if (event.kind === 'sessions_revoked') return a.sessionsRevoked(event.count, event.reason);
   if (event.kind === 'review_requested' && event.reason !== null) return a.reviewRequested[event.reason] ?? a.titles.review_requested!;
+  const credential = credentialTitle(event, m);
+  if (credential !== null) return credential;
   return a.titles[event.kind] ?? a.unknownKind(event.kind);
+}
+
+/** The kinds of issue 11's `credential_changed` event (`reason` names the app or token). */
+const CREDENTIAL_KINDS: ReadonlySet<string> = new Set<CredentialEventKind>([
+  'app_connected',
+  'app_removed',
+  'device_sign_in_approved',
+  'relying_party_signed_out',
+  'token_created',
+  'token_revoked',
+]);
+
+function credentialTitle(event: SecurityEvent, m: Messages): string | null {
+  // A string, not the generated union: these kinds arrive before api-types.ts lists them.
+  const kind: string = event.kind;
+  if (!CREDENTIAL_KINDS.has(kind)) return null;
+  const c = m.activity.credential;
+  const name = event.reason?.trim() || null;
+  switch (kind as CredentialEventKind) {
+    case 'app_connected':
+      return c.app_connected(name);
+    case 'app_removed':
+      return c.app_removed(name);
+    case 'device_sign_in_approved': {
+      const place = event.location === null ? null : formatLocation({ ...event.location, approximate: true }, m);
+      return c.device_sign_in_approved(place?.known === true ? place.text : null);
+    }
+    case 'relying_party_signed_out':
+      return c.relying_party_signed_out(name);
+    case 'token_created':
+      return c.token_created(name);
+    case 'token_revoked':
+      return c.token_revoked(name);
+  }
 }
 
 /**

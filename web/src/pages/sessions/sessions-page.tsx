@@ -17,6 +17,12 @@ import { describeSession, orderSessions } from '../../format';
 import { messages } from '../../messages';
 import { signInPath, useServices } from '../../services';
 import { RecentActivity } from '../activity/recent-activity';
+import { ConnectedAppsSection } from '../credentials/connected-apps-section';
+import { DeviceSignIns } from '../credentials/device-sign-ins';
+import { RelyingPartySection } from '../credentials/relying-party-section';
+import { TokensSection } from '../credentials/tokens-section';
+import type { RevokeInclude } from '../credentials/types';
+import { credentialCounts, useCredentials } from '../credentials/use-credentials';
 import { DeviceGroup, deviceNameOf, groupByDevice } from './device-group';
 import { SessionRow } from './session-row';
 
@@ -93,6 +99,11 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
   const [activityKey, setActivityKey] = useState(0);
   // Confirming a review (the banner above) is on the timeline too.
   const { reviewed } = useReviews();
+  // Connected apps, "Signed in with your account" and personal access tokens (issue 11).
+  const credentials = useCredentials();
+  const reloadCredentials = credentials.reload;
+  // "Also remove connected apps and revoke personal access tokens" in the bulk dialogs.
+  const [alsoCredentials, setAlsoCredentials] = useState(false);
 
   const refresh = useCallback(async () => {
     if (inFlight.current) return;
@@ -125,13 +136,17 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         setConfigError(m.configError(errorText(err)));
       },
     );
-    const onFocus = () => void refresh();
+    const refreshAll = () => {
+      void refresh();
+      void reloadCredentials();
+    };
+    const onFocus = refreshAll;
     const onVisible = () => {
-      if (document.visibilityState === 'visible') void refresh();
+      if (document.visibilityState === 'visible') refreshAll();
     };
     // A hidden tab skips the timer; it catches up on the focus/visibility event when shown.
     const timer = window.setInterval(() => {
-      if (document.visibilityState !== 'hidden') void refresh();
+      if (document.visibilityState !== 'hidden') refreshAll();
     }, REFRESH_INTERVAL_MS);
     window.addEventListener('focus', onFocus);
     window.addEventListener('online', onFocus);
@@ -143,11 +158,12 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
       window.removeEventListener('online', onFocus);
       document.removeEventListener('visibilitychange', onVisible);
     };
-  }, [api, refresh, m]);
+  }, [api, refresh, reloadCredentials, m]);
 
   function open(next: Pending, trigger: HTMLElement) {
     triggerRef.current = trigger;
     setActionError(null);
+    setAlsoCredentials(false);
     setPending(next);
   }
 
@@ -167,8 +183,9 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         navigate(signInPath('signed_out', null), { replace: true });
         return;
       }
+      const include: RevokeInclude[] | undefined = alsoCredentials && counts !== null ? ['connected_apps', 'tokens'] : undefined;
       if (pending.kind === 'all') {
-        const n = await reauth.run(() => api.revokeAllSessions());
+        const n = await reauth.run(() => api.revokeAllSessions(include));
         navigate(signInPath('signed_out_everywhere', null, n), { replace: true });
         return;
       }
@@ -196,12 +213,17 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         }
         setSessions((list) => list?.filter((s) => !gone.has(s.id)) ?? null);
       } else {
-        const n = await reauth.run(() => api.revokeOtherSessions());
+        const n = await reauth.run(() => api.revokeOtherSessions(include));
         // One other session that this page listed: say which, as for a single sign-out.
         const listed = sessions?.filter((s) => !s.current) ?? [];
         const only = n === 1 && listed.length === 1 ? listed[0] : undefined;
-        setNotice(n === 0 ? m.revokedNone : only !== undefined ? m.revokedOne(deviceNameOf(only), only.client.name) : m.revokedCount(n));
+        const sessionsText = n === 0 ? m.revokedNone : only !== undefined ? m.revokedOne(deviceNameOf(only), only.client.name) : m.revokedCount(n);
+        // What else ended, as the dialog said (the lists are read again below).
+        const also =
+          include !== undefined && counts !== null ? messages.credentials.alsoEnded(counts.apps + counts.devices, counts.tokens) : '';
+        setNotice(also === '' ? sessionsText : `${sessionsText} ${also}`);
         setSessions((list) => list?.filter((s) => s.current) ?? null);
+        if (include !== undefined) void reloadCredentials();
       }
       // The button that opened the dialog goes away with its row (or with the other sessions),
       // so focus moves to the list heading instead of falling back to <body>.
@@ -232,6 +254,8 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
   }
 
   const others = sessions?.filter((s) => !s.current).length ?? 0;
+  const counts = credentialCounts(credentials);
+  const credentialsTotal = counts === null ? 0 : counts.apps + counts.devices + counts.tokens;
   const nowDate = now();
   const boundaryItems = (
     <>
@@ -339,6 +363,8 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         </ul>
       )}
 
+      <DeviceSignIns credentials={credentials} timeZone={timeZone} onChanged={() => setActivityKey((k) => k + 1)} />
+
       {sessions !== null && sessions.length > 0 && (
         <section className="bulk" aria-labelledby="bulk-heading">
           <h2 id="bulk-heading" className="section-title">
@@ -367,6 +393,10 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         </section>
       )}
 
+      <ConnectedAppsSection credentials={credentials} timeZone={timeZone} onChanged={() => setActivityKey((k) => k + 1)} />
+      <RelyingPartySection credentials={credentials} timeZone={timeZone} onChanged={() => setActivityKey((k) => k + 1)} />
+      <TokensSection credentials={credentials} timeZone={timeZone} onChanged={() => setActivityKey((k) => k + 1)} />
+
       <RecentActivity refreshKey={activityKey + reviewed} timeZone={timeZone} />
 
       <p className="attribution">
@@ -375,7 +405,13 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
 
       {pending !== null && (
         <ConfirmDialog
-          {...dialogText(pending)}
+          {...withCredentialsChoice(
+            dialogText(pending),
+            (pending.kind === 'others' || pending.kind === 'all') && counts !== null && credentialsTotal > 0 ? counts : null,
+            alsoCredentials,
+            setAlsoCredentials,
+            actionBusy,
+          )}
           busyLabel={m.working}
           busy={actionBusy}
           error={actionError}
@@ -431,6 +467,44 @@ function dialogText(p: Pending): { title: string; body: ReactNode; confirmLabel:
     case 'all':
       return { title: m.confirmAllTitle, body: m.confirmAllBody(p.count), confirmLabel: m.confirmAll };
   }
+}
+
+/**
+ * The bulk sign-outs' body with "Also remove connected apps and revoke personal access tokens"
+ * (off by default) and, beside it, exactly what ticking it ends, counted from the lists on the
+ * page. `counts` null: nothing of the kind to end (or a server without them), so no choice.
+ */
+function withCredentialsChoice(
+  text: { title: string; body: ReactNode; confirmLabel: string },
+  counts: { apps: number; devices: number; tokens: number } | null,
+  checked: boolean,
+  onChange: (checked: boolean) => void,
+  busy: boolean,
+): { title: string; body: ReactNode; confirmLabel: string } {
+  if (counts === null) return text;
+  const c = messages.credentials;
+  return {
+    ...text,
+    body: (
+      <>
+        {typeof text.body === 'string' ? <p>{text.body}</p> : text.body}
+        <div className="field-check bulk-credentials">
+          <input
+            id="bulk-also-credentials"
+            type="checkbox"
+            checked={checked}
+            disabled={busy}
+            aria-describedby="bulk-also-credentials-what"
+            onChange={(e) => onChange(e.target.checked)}
+          />
+          <label htmlFor="bulk-also-credentials">{c.alsoCredentials}</label>
+        </div>
+        <p id="bulk-also-credentials-what" className="hint" aria-live="polite">
+          {checked ? c.alsoEnds(counts.apps, counts.devices, counts.tokens) : c.keptCredentials}
+        </p>
+      </>
+    ),
+  };
 }
 
 function formatTime(date: Date): string {
