@@ -20,6 +20,8 @@ import { kyselyIncidentStore } from './adapters/kysely/kysely-incident-store.js'
 import { kyselyApiKeyStore } from './adapters/kysely/kysely-api-key-store.js';
 import { kyselyTelemetryStore } from './adapters/kysely/kysely-telemetry-store.js';
 import { Overview } from './core/overview.js';
+import { OAuthClients } from './core/oauth-clients.js';
+import { kyselyOAuthClientStore } from './adapters/kysely/kysely-oauth-client-store.js';
 import type { TelemetryStore } from './core/ports/telemetry-store.js';
 import { ApiKeys } from './core/api-keys.js';
 import { Incidents } from './core/incidents.js';
@@ -128,6 +130,8 @@ export interface Registry {
   telemetryHistory: TelemetryStore;
   /** The security overview of a workspace or the instance, read from that history. */
   overview: Overview;
+  /** OAuth/OIDC clients registered by instance admins (CLI, admin API); oidc-provider reads their metadata here. */
+  oauthClients: OAuthClients;
   close(): Promise<void>;
 }
 
@@ -548,6 +552,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       policies,
       telemetryHistory,
       overview,
+      oauthClients: new OAuthClients({ store: kyselyOAuthClientStore(db), secretBox, clock, crypto }),
       async close() {
         clearInterval(flushTimer);
         // A running incident operation stops after its current batch; the next start resumes it.
