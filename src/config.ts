@@ -70,6 +70,8 @@ export interface Config {
   telemetryRetentionMs: number;
   /** OTLP/HTTP traces endpoint (`http://collector:4318/v1/traces`); null: no tracing. */
   otlpTracesUrl: string | null;
+  /** The scopes a personal access token may be given (core/personal-tokens.ts), in this order. */
+  tokenScopes: readonly string[];
 }
 
 type Raw = string | boolean | undefined;
@@ -616,6 +618,23 @@ export const SETTINGS: readonly AnySetting[] = [
     default: null,
     doc: 'Send an OpenTelemetry trace of every request (OTLP over HTTP, e.g. `http://127.0.0.1:4318/v1/traces`). Unset: no tracing (the default).',
     parse: optionalUrl('otlp-traces-url', /^https?:\/\/./, 'http(s)://'),
+  },
+  {
+    key: 'tokenScopes',
+    flag: 'token-scopes',
+    env: 'SESSIOND_TOKEN_SCOPES',
+    default: 'api:read,api:write',
+    doc: 'Comma list of the scopes a personal access token may be given (Settings › Security; `POST /v1/me/tokens`), in the order they are shown. Introspection (`POST /v1/introspect`) answers a token’s scopes space-separated, for the services that check them. Each is an OAuth scope name (RFC 6749 §3.3: printable ASCII without spaces, quotes or backslashes), at most 64 characters, no commas.',
+    parse: (v) => {
+      const entries = typeof v === 'string' ? [...new Set(v.split(',').map((s) => s.trim()))].filter(Boolean) : [];
+      // RFC 6749's scope-token, less the comma this list is separated by.
+      const bad = entries.filter((e) => e.length > 64 || !/^[\x21\x23-\x2b\x2d-\x5b\x5d-\x7e]+$/.test(e));
+      if (entries.length === 0) return fail('token-scopes must name at least one scope');
+      if (entries.length > 32) return fail('token-scopes may name at most 32 scopes');
+      return bad.length
+        ? fail(`token-scopes has entries that are not scope names: ${bad.map((e) => JSON.stringify(e)).join(', ')}`)
+        : ok(entries);
+    },
   },
 ];
 
