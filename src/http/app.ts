@@ -32,6 +32,7 @@ import { securityHeaders } from './security-headers.js';
 import { deferredCompilers } from './deferred-compilers.js';
 import { startHistory } from '../telemetry/history.js';
 import { overviewRoutes } from './admin/overview-routes.js';
+import { oauthClientRoutes } from './admin/oauth-client-routes.js';
 import { answerMissingPage, webRoutes } from './web/routes.js';
 
 declare module 'fastify' {
@@ -212,6 +213,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   await app.register(policyRoutes(ctx), { prefix: '/v1' });
   await app.register(apiKeyRoutes(ctx), { prefix: '/v1' });
   await app.register(overviewRoutes(ctx), { prefix: '/v1' });
+  await app.register(oauthClientRoutes(ctx), { prefix: '/v1' });
   await app.register(introspectionRoutes(ctx), { prefix: '/v1' });
   await app.register(revocationRoutes(ctx), { prefix: '/v1' });
   await app.register(webRoutes(ctx));
