@@ -24,6 +24,8 @@ import { OAuthClients } from './core/oauth-clients.js';
 import { kyselyOAuthClientStore } from './adapters/kysely/kysely-oauth-client-store.js';
 import type { TelemetryStore } from './core/ports/telemetry-store.js';
 import { ApiKeys } from './core/api-keys.js';
+import { PersonalTokens } from './core/personal-tokens.js';
+import { kyselyPersonalTokenStore } from './adapters/kysely/kysely-personal-token-store.js';
 import { Incidents } from './core/incidents.js';
 import { Policies } from './core/policies.js';
 import { kyselyPolicyStore } from './adapters/kysely/kysely-policy-store.js';
@@ -126,6 +128,8 @@ export interface Registry {
   policies: Policies;
   /** Workspace API keys: made and revoked by owners, verified on the admin plane. */
   apiKeys: ApiKeys;
+  /** Personal access tokens: made and revoked by their owner (/v1/me/tokens), answered by introspection. */
+  personalTokens: PersonalTokens;
   /** The built-in telemetry history: each HTTP app rolls its measures into it (telemetry/history.ts). */
   telemetryHistory: TelemetryStore;
   /** The security overview of a workspace or the instance, read from that history. */
@@ -466,6 +470,14 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
     });
     const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
+    const personalTokens = new PersonalTokens({
+      store: kyselyPersonalTokenStore(db),
+      users: store,
+      clock,
+      crypto,
+      recorder,
+      scopes: config.tokenScopes,
+    });
     const telemetryHistory = kyselyTelemetryStore(db);
     // A demo (`npm start`) shows its account the instance's overview as well.
     const instanceAdmins = config.demo ? [...config.instanceAdmins, DEMO_EMAIL] : config.instanceAdmins;
@@ -549,6 +561,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       devices,
       incidents,
       apiKeys,
+      personalTokens,
       policies,
       telemetryHistory,
       overview,
