@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { isSessiondError } from '../core/errors.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
+import { oauthClientsCommand } from './commands/oauth-clients.js';
 import { serveCommand } from './commands/serve.js';
 import { serviceKeysCommand } from './commands/service-keys.js';
 import { usersCommand } from './commands/users.js';
@@ -27,6 +28,7 @@ export function program(): Command {
     .addCommand(usersCommand())
     .addCommand(serviceKeysCommand())
     .addCommand(keysCommand())
+    .addCommand(oauthClientsCommand())
     .addCommand(workspacesCommand())
     .addCommand(membersCommand())
     .addCommand(sessionsCommand())
