@@ -341,11 +341,17 @@ export function createApi(fetchImpl: FetchLike = (input, init) => fetch(input, i
     getSessionHistory: (id) => call<'getMySessionHistory'>('GET', `/v1/me/sessions/${encodeURIComponent(id)}/history`),
     // `include` goes only when asked: a server without issue 11 refuses fields it does not know.
     revokeOtherSessions: async (include) =>
-      ((await send('POST', '/v1/me/sessions/revoke-others', include === undefined || include.length === 0 ? {} : { include })) as { revoked: number })
-        .revoked,
+      (
+        (await send('POST', '/v1/me/sessions/revoke-others', include === undefined || include.length === 0 ? {} : { include })) as {
+          revoked: number;
+        }
+      ).revoked,
     revokeAllSessions: async (include) =>
-      ((await send('POST', '/v1/me/sessions/revoke-all', include === undefined || include.length === 0 ? {} : { include })) as { revoked: number })
-        .revoked,
+      (
+        (await send('POST', '/v1/me/sessions/revoke-all', include === undefined || include.length === 0 ? {} : { include })) as {
+          revoked: number;
+        }
+      ).revoked,
     replaceDevice: (id) => call<'replaceMyDevice'>('POST', `/v1/me/sessions/${encodeURIComponent(id)}/replace-device`, {}),
     signIn: (email, password) => call<'signIn'>('POST', '/v1/auth/sign-in', { email, password }),
     signInWithCode: (mfaToken, code, rememberDevice = false) =>

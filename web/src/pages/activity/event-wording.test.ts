@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SecurityEvent } from '../../api';
 import { makeEvent } from '../../testing/fixtures';
+import type { CredentialEventKind } from '../credentials/types';
 import { describeEvent, describeSignal } from './event-wording';
 
 describe('describeEvent', () => {
@@ -274,5 +275,47 @@ describe('describeEvent', () => {
     );
     const signIn = makeEvent({ id: 'ps', second_factor: 'passkey' as SecurityEvent['second_factor'] });
     expect(describeEvent(signIn).note).toBe('With a passkey as the second step.');
+  });
+});
+
+describe('describeEvent: credential changes (issue 11)', () => {
+  /** A credential change on the timeline; `reason` carries the app's or token's name. */
+  const credential = (kind: CredentialEventKind, reason: string | null, overrides: Partial<SecurityEvent> = {}) =>
+    describeEvent(
+      makeEvent({
+        id: kind,
+        // Cast: these kinds reach the web before api-types.ts is generated with them.
+        kind: kind as string as SecurityEvent['kind'],
+        reason,
+        device: null,
+        client: null,
+        actor: { kind: 'session', session_id: 'me', ip: '203.0.113.7', current: true },
+        ...overrides,
+      }),
+    );
+
+  it('names the app that was connected or removed, and who did it', () => {
+    expect(credential('app_connected', 'Notes Pro')).toMatchObject({
+      title: 'A new app was connected: Notes Pro',
+      by: 'By you, on this device',
+    });
+    expect(credential('app_removed', 'Notes Pro').title).toBe('An app’s access was removed: Notes Pro can no longer use your account');
+    expect(credential('app_connected', null).title).toBe('A new app was connected');
+  });
+
+  it('says a command-line sign-in was approved, and from about where', () => {
+    expect(credential('device_sign_in_approved', 'Command line').title).toBe('A command-line sign-in was approved near Cambridge, GB');
+    expect(credential('device_sign_in_approved', 'Command line', { location: null }).title).toBe('A command-line sign-in was approved');
+  });
+
+  it('names the app signed out of, and the token created or revoked', () => {
+    expect(credential('relying_party_signed_out', 'Team wiki').title).toBe('Signed out of Team wiki');
+    expect(credential('token_created', 'Deploy script').title).toBe('A personal access token was created: Deploy script');
+    expect(credential('token_revoked', 'Deploy script').title).toBe('A personal access token was revoked: Deploy script');
+    expect(credential('token_revoked', ' ').title).toBe('A personal access token was revoked');
+  });
+
+  it('is not a sign-in: no "This device" mark, no review offered', () => {
+    expect(credential('app_connected', 'Notes Pro')).toMatchObject({ tone: 'plain', thisDevice: false, review: false });
   });
 });

@@ -96,9 +96,4 @@ export interface ConsentAnswer {
 
 /** The timeline kinds of the `credential_changed` event; `reason` carries the app's or token's name. */
 export type CredentialEventKind =
-  | 'app_connected'
-  | 'app_removed'
-  | 'device_sign_in_approved'
-  | 'relying_party_signed_out'
-  | 'token_created'
-  | 'token_revoked';
+  'app_connected' | 'app_removed' | 'device_sign_in_approved' | 'relying_party_signed_out' | 'token_created' | 'token_revoked';

@@ -217,7 +217,8 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
         // One other session that this page listed: say which, as for a single sign-out.
         const listed = sessions?.filter((s) => !s.current) ?? [];
         const only = n === 1 && listed.length === 1 ? listed[0] : undefined;
-        const sessionsText = n === 0 ? m.revokedNone : only !== undefined ? m.revokedOne(deviceNameOf(only), only.client.name) : m.revokedCount(n);
+        const sessionsText =
+          n === 0 ? m.revokedNone : only !== undefined ? m.revokedOne(deviceNameOf(only), only.client.name) : m.revokedCount(n);
         // What else ended, as the dialog said (the lists are read again below).
         const also =
           include !== undefined && counts !== null ? messages.credentials.alsoEnded(counts.apps + counts.devices, counts.tokens) : '';
