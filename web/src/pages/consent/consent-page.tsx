@@ -60,8 +60,7 @@ export function ConsentPage({ assign = browserAssign }: { assign?: Assign } = {}
       if (isUnauthenticated(err)) return onUnauthenticated(err, { next: path });
       setState(isGone(err) ? { kind: 'expired' } : { kind: 'error', message: errorText(err) });
     }
-    // `path` is the same page's address; read when the call fails.
-  }, [api, uid, markSignedIn, onUnauthenticated]);
+  }, [api, uid, path, markSignedIn, onUnauthenticated]);
 
   useEffect(() => {
     live.current = true;
