@@ -564,9 +564,10 @@ export const en = {
       return `With this ticked, ${list} as well.`;
     },
     keptCredentials: 'Your connected apps and personal access tokens keep working.',
-    alsoEnded: (apps: number, tokens: number) => {
+    alsoEnded: (apps: number, devices: number, tokens: number) => {
       const parts: string[] = [];
       if (apps > 0) parts.push(apps === 1 ? 'Removed 1 connected app.' : `Removed ${apps} connected apps.`);
+      if (devices > 0) parts.push(devices === 1 ? 'Ended 1 command-line sign-in.' : `Ended ${devices} command-line sign-ins.`);
       if (tokens > 0) parts.push(tokens === 1 ? 'Revoked 1 personal access token.' : `Revoked ${tokens} personal access tokens.`);
       return parts.join(' ');
     },

@@ -344,7 +344,11 @@ describe('Active sessions: connected apps, device sign-ins, apps signed in with 
     api.listConnectedApps.mockResolvedValue([]);
     api.listPersonalTokens.mockResolvedValue({ tokens: [] });
     fireEvent.click(within(d).getByRole('button', { name: 'Sign out other sessions' }));
-    expect(await screen.findByText(/Removed 3 connected apps\. Revoked 1 personal access token\./)).toBeTruthy();
+    expect(
+      await screen.findByText(
+        'Signed out iPhone · sessiond for iOS. Removed 2 connected apps. Ended 1 command-line sign-in. Revoked 1 personal access token.',
+      ),
+    ).toBeTruthy();
     expect(api.revokeOtherSessions).toHaveBeenCalledWith(['connected_apps', 'tokens']);
     expect(await screen.findByText('No app is connected to your account.')).toBeTruthy();
   });

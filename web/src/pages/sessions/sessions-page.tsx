@@ -221,7 +221,7 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
           n === 0 ? m.revokedNone : only !== undefined ? m.revokedOne(deviceNameOf(only), only.client.name) : m.revokedCount(n);
         // What else ended, as the dialog said (the lists are read again below).
         const also =
-          include !== undefined && counts !== null ? messages.credentials.alsoEnded(counts.apps + counts.devices, counts.tokens) : '';
+          include !== undefined && counts !== null ? messages.credentials.alsoEnded(counts.apps, counts.devices, counts.tokens) : '';
         setNotice(also === '' ? sessionsText : `${sessionsText} ${also}`);
         setSessions((list) => list?.filter((s) => s.current) ?? null);
         if (include !== undefined) void reloadCredentials();
