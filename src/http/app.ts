@@ -22,6 +22,7 @@ import { cookiePolicy } from './cookies.js';
 import { handleError, sendError } from './errors.js';
 import { introspectionRoutes } from './introspection/routes.js';
 import { meRoutes } from './me/routes.js';
+import { personalTokenRoutes } from './me/token-routes.js';
 import { createMetrics, eventMetrics, type Metrics } from './metrics.js';
 import { openApiOptions } from './openapi.js';
 import { opsRoutes } from './ops/routes.js';
@@ -207,6 +208,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   await app.register(opsRoutes(ctx));
   await app.register(authRoutes(ctx), { prefix: '/v1/auth' });
   await app.register(meRoutes(ctx), { prefix: '/v1/me' });
+  await app.register(personalTokenRoutes(ctx), { prefix: '/v1/me' });
   // Workspaces: /v1/me/workspaces (the caller's memberships) and /v1/admin/workspaces (admins).
   await app.register(adminRoutes(ctx), { prefix: '/v1' });
   await app.register(incidentRoutes(ctx), { prefix: '/v1' });
