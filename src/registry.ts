@@ -77,6 +77,8 @@ import { DEFAULT_INVITATION_TTL_MS, Workspaces } from './core/workspaces.js';
 import { redisRevocationChannel } from './core/revocation-wire.js';
 import { logEvent } from './adapters/log/log-events.js';
 import { DEMO_EMAIL } from './cli/demo.js';
+import { OAuth } from './oauth/oauth.js';
+import { kyselyOidcStore } from './adapters/kysely/kysely-oidc-store.js';
 
 export interface Registry {
   config: Readonly<Config>;
@@ -134,6 +136,8 @@ export interface Registry {
   telemetryHistory: TelemetryStore;
   /** The security overview of a workspace or the instance, read from that history. */
   overview: Overview;
+  /** sessiond as an OAuth 2.1 / OpenID Connect provider, and the panel's view of what it issued. */
+  oauth: OAuth;
   /** OAuth/OIDC clients registered by instance admins (CLI, admin API); oidc-provider reads their metadata here. */
   oauthClients: OAuthClients;
   close(): Promise<void>;
@@ -528,6 +532,32 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       ]);
     const flushTimer = setInterval(() => void flushTouches(), TOUCH_FLUSH_INTERVAL_MS);
     flushTimer.unref();
+    const oauthClients = new OAuthClients({ store: kyselyOAuthClientStore(db), secretBox, clock, crypto });
+    // sessiond as an OAuth/OIDC provider (oauth/): the provider is built on first use.
+    const oauth = new OAuth({
+      issuer: `${config.publicUrl.replace(/\/$/, '')}/oidc`,
+      secure: new URL(config.publicUrl).protocol === 'https:',
+      store: kyselyOidcStore(db),
+      clock,
+      secretBox,
+      geo,
+      recorder,
+      clients: {
+        metadata: async (id) => (await oauthClients.metadata(id)) as Record<string, unknown> | null,
+        view: async (id) => {
+          const client = await oauthClients.find(id);
+          return client && { id: client.id, name: client.name, logoUri: client.logoUri, firstParty: client.firstParty };
+        },
+      },
+      accounts: {
+        async claims(userId) {
+          const user = await store.findUserById(userId);
+          if (!user || (await store.isUserDisabled(userId))) return null;
+          return { sub: user.id, email: user.email, email_verified: true, ...(user.name ? { name: user.name } : {}) };
+        },
+      },
+      report: (err, what) => background.report(err, what),
+    });
 
     return {
       config,
@@ -565,9 +595,11 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       policies,
       telemetryHistory,
       overview,
-      oauthClients: new OAuthClients({ store: kyselyOAuthClientStore(db), secretBox, clock, crypto }),
+      oauthClients,
+      oauth,
       async close() {
         clearInterval(flushTimer);
+        oauth.close();
         // A running incident operation stops after its current batch; the next start resumes it.
         incidents.stop();
         await flushTouches();

@@ -35,6 +35,7 @@ import { startHistory } from '../telemetry/history.js';
 import { overviewRoutes } from './admin/overview-routes.js';
 import { oauthClientRoutes } from './admin/oauth-client-routes.js';
 import { answerMissingPage, webRoutes } from './web/routes.js';
+import { mountProvider, oauthRoutes } from '../oauth/routes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -161,6 +162,8 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
     done();
   });
+  // /oidc/* is oidc-provider's: handed over before any body is read (oauth/routes.ts).
+  mountProvider(app, ctx, headers);
   await app.register(fastifySwagger, openApiOptions(config.publicUrl, cookies));
   // The error envelope is one component of the document (openapi.ts refers to it by `$id`).
   app.addSchema(ErrorResponse);
@@ -218,6 +221,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   await app.register(oauthClientRoutes(ctx), { prefix: '/v1' });
   await app.register(introspectionRoutes(ctx), { prefix: '/v1' });
   await app.register(revocationRoutes(ctx), { prefix: '/v1' });
+  await app.register(oauthRoutes(ctx));
   await app.register(webRoutes(ctx));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

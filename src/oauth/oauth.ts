@@ -1,0 +1,283 @@
+/**
+ * The OAuth/OIDC side of sessiond, as use cases: the provider (rebuilt when the signing keys
+ * change), and what the user's panel does with what it issued — list connected apps, device
+ * sign-ins and "Sign in with" sessions, and end any of them: the grant and every token from it
+ * go at once (every node reads tokens from the store, so the next call anywhere is refused), and
+ * the app hears it through back-channel logout.
+ */
+import type Provider from 'oidc-provider';
+import type { Clock } from '../core/ports/clock.js';
+import type { Geo } from '../core/ports/geo.js';
+import type { OauthGrantInfoRecord, OauthGrantVia, OidcPayload, OidcStore } from '../core/ports/oidc-store.js';
+import type { SecretBox } from '../core/ports/secret-box.js';
+import type { Recorder, RequestPlace } from '../core/events.js';
+import type { Actor } from '../core/security-events.js';
+import type { Location } from '../core/session.js';
+import { SessiondError } from '../core/errors.js';
+import { createProvider, type ProviderDeps } from './provider.js';
+import { currentSigningKeys } from './signing-keys.js';
+
+/** How often a node looks for a key rotation another node made (and makes one when due). */
+const KEY_CHECK_INTERVAL_MS = 10 * 60 * 1000;
+/** A grant's "last used" is written at most this often. */
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export interface OAuthClientView {
+  id: string;
+  name: string;
+  logoUri: string | null;
+  firstParty: boolean;
+}
+
+export interface ConnectedApp {
+  id: string;
+  client: OAuthClientView;
+  via: OauthGrantVia;
+  scopes: string[];
+  deviceName: string | null;
+  firstAuthorizedAt: number;
+  lastUsedAt: number | null;
+  lastUsedLocation: Location | null;
+}
+
+export interface RelyingPartySession {
+  /** The session id (`sid`) the app was given in its ID token. */
+  id: string;
+  client: OAuthClientView;
+  signedInAt: number;
+}
+
+export interface OAuthDeps {
+  issuer: string;
+  secure: boolean;
+  store: OidcStore;
+  clock: Clock;
+  secretBox: SecretBox;
+  geo: Geo;
+  recorder: Recorder;
+  clients: {
+    metadata(id: string): Promise<Record<string, unknown> | null>;
+    view(id: string): Promise<OAuthClientView | null>;
+  };
+  accounts: ProviderDeps['accounts'];
+  report(err: unknown, what: string): void;
+}
+
+export class OAuth {
+  readonly #deps: OAuthDeps;
+  #provider: Provider | null = null;
+  #fingerprint = '';
+  #timer: NodeJS.Timeout | null = null;
+  readonly #touched = new Map<string, number>();
+
+  constructor(deps: OAuthDeps) {
+    this.#deps = deps;
+  }
+
+  /** The provider with the current keys (made on first use, then checked every ten minutes). */
+  async provider(): Promise<Provider> {
+    if (!this.#provider) {
+      await this.refreshKeys();
+      this.#timer = setInterval(() => {
+        this.refreshKeys().catch((err: unknown) => this.#deps.report(err, 'oidc signing keys'));
+      }, KEY_CHECK_INTERVAL_MS);
+      this.#timer.unref();
+    }
+    return this.#provider!;
+  }
+
+  /** Rotates the keys when due and rebuilds the provider when the published set changed (state is all in the store). */
+  async refreshKeys(): Promise<void> {
+    const { store, secretBox, clock } = this.#deps;
+    const keys = await currentSigningKeys(store, secretBox, clock.now());
+    if (this.#provider && keys.fingerprint === this.#fingerprint) return;
+    this.#provider = createProvider({
+      ...this.#deps,
+      jwks: keys.jwks,
+      onGrantUsed: (grantId, ip) => this.#touch(grantId, ip),
+    });
+    this.#fingerprint = keys.fingerprint;
+  }
+
+  close(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  #touch(grantId: string, ip: string): void {
+    const now = this.#deps.clock.now();
+    if ((this.#touched.get(grantId) ?? 0) + TOUCH_INTERVAL_MS > now) return;
+    this.#touched.set(grantId, now);
+    if (this.#touched.size > 10_000) this.#touched.clear();
+    this.#deps.store.touchGrant(grantId, now, ip).catch((err: unknown) => this.#deps.report(err, 'grant last used'));
+  }
+
+  /** Notes a grant the user just gave (consent), for the panel; and tells the timeline. */
+  async noteGrant(record: OauthGrantInfoRecord, clientName: string, place: RequestPlace | null, actor: Actor): Promise<void> {
+    await this.#deps.store.upsertGrantInfo(record);
+    await this.#deps.recorder.record({
+      type: 'credential_changed',
+      at: this.#deps.clock.now(),
+      userId: record.userId,
+      change: record.via === 'device_code' ? 'device_sign_in_approved' : 'app_connected',
+      name: record.deviceName ? `${clientName} · ${record.deviceName}` : clientName,
+      place,
+      actor,
+    });
+  }
+
+  async connectedApps(userId: string): Promise<ConnectedApp[]> {
+    const { store, clock } = this.#deps;
+    const grants = await store.listByAccount('Grant', userId, clock.now());
+    const infos = new Map((await store.findGrantInfo(grants.map((g) => g.id))).map((i) => [i.grantId, i]));
+    const apps: ConnectedApp[] = [];
+    for (const { id, payload } of grants) {
+      const client = await this.clientView(String(payload.clientId));
+      const info = infos.get(id);
+      const lastIp = info?.lastUsedIp ?? null;
+      apps.push({
+        id,
+        client,
+        via: info?.via ?? 'authorization_code',
+        scopes: grantScopes(payload),
+        deviceName: info?.deviceName ?? null,
+        firstAuthorizedAt: info?.createdAt ?? Number(payload.iat) * 1000,
+        lastUsedAt: info?.lastUsedAt ?? null,
+        lastUsedLocation: lastIp ? this.#deps.geo.locate(lastIp) : null,
+      });
+    }
+    return apps.sort((a, b) => b.firstAuthorizedAt - a.firstAuthorizedAt || (a.id < b.id ? -1 : 1));
+  }
+
+  /**
+   * "Remove access": the grant, every token from it, and the app's sign-ins through it end at
+   * once; each app with a back-channel logout URI is told. 404 for a grant that is not the user's.
+   */
+  async removeApp(userId: string, grantId: string, actor: Actor): Promise<void> {
+    const { store, clock } = this.#deps;
+    const grant = await store.find('Grant', grantId, clock.now());
+    if (!grant || grant.accountId !== userId) throw new SessiondError('not_found');
+    const clientId = String(grant.clientId);
+    await store.revokeByGrantId(grantId);
+    await store.destroy('Grant', grantId);
+    const [info] = await store.findGrantInfo([grantId]);
+    await store.deleteGrantInfo(grantId);
+    await this.#endSignIns(userId, (authorization) => authorization.grantId === grantId);
+    const client = await this.clientView(clientId);
+    await this.#deps.recorder.record({
+      type: 'credential_changed',
+      at: clock.now(),
+      userId,
+      change: 'app_removed',
+      name: info?.deviceName ? `${client.name} · ${info.deviceName}` : client.name,
+      place: null,
+      actor,
+    });
+  }
+
+  /** Every grant of the user ("Sign out everywhere", including connected apps); how many. */
+  async removeAllApps(userId: string, actor: Actor): Promise<number> {
+    const grants = await this.#deps.store.listByAccount('Grant', userId, this.#deps.clock.now());
+    for (const { id } of grants) await this.removeApp(userId, id, actor);
+    return grants.length;
+  }
+
+  async relyingPartySessions(userId: string): Promise<RelyingPartySession[]> {
+    const { store, clock } = this.#deps;
+    const sessions = await store.listByAccount('Session', userId, clock.now());
+    const out: RelyingPartySession[] = [];
+    for (const { payload } of sessions) {
+      for (const [clientId, authorization] of Object.entries(authorizationsOf(payload))) {
+        if (!authorization.sid) continue;
+        out.push({
+          id: authorization.sid,
+          client: await this.clientView(clientId),
+          signedInAt: Number(payload.loginTs ?? payload.iat) * 1000,
+        });
+      }
+    }
+    return out.sort((a, b) => b.signedInAt - a.signedInAt || (a.id < b.id ? -1 : 1));
+  }
+
+  /** Signs the user out of one app they signed in to with sessiond; the app is told (back-channel). */
+  async endRelyingPartySession(userId: string, sid: string, actor: Actor): Promise<void> {
+    const ended = await this.#endSignIns(userId, (authorization) => authorization.sid === sid);
+    if (ended.length === 0) throw new SessiondError('not_found');
+    for (const { clientId, grantId } of ended) {
+      // Tokens of a grant without offline access live only as long as the sign-in.
+      const grant = grantId ? await this.#deps.store.find('Grant', grantId, this.#deps.clock.now()) : null;
+      if (grantId && grant && !grantScopes(grant).includes('offline_access')) await this.#deps.store.revokeByGrantId(grantId);
+      const client = await this.clientView(clientId);
+      await this.#deps.recorder.record({
+        type: 'credential_changed',
+        at: this.#deps.clock.now(),
+        userId,
+        change: 'relying_party_signed_out',
+        name: client.name,
+        place: null,
+        actor,
+      });
+    }
+  }
+
+  /**
+   * Removes the matching authorizations from the user's provider sessions and sends each app its
+   * back-channel logout token. A logout the app does not acknowledge is reported, not retried:
+   * the tokens are gone either way.
+   */
+  async #endSignIns(userId: string, matches: (a: Authorization) => boolean): Promise<{ clientId: string; grantId: string | null }[]> {
+    const { store, clock } = this.#deps;
+    const provider = await this.provider();
+    const ended: { clientId: string; grantId: string | null; sid: string }[] = [];
+    for (const { id, payload } of await store.listByAccount('Session', userId, clock.now())) {
+      const authorizations = authorizationsOf(payload);
+      const remaining: Record<string, Authorization> = {};
+      for (const [clientId, authorization] of Object.entries(authorizations)) {
+        if (matches(authorization)) ended.push({ clientId, grantId: authorization.grantId ?? null, sid: authorization.sid ?? '' });
+        else remaining[clientId] = authorization;
+      }
+      if (Object.keys(remaining).length === Object.keys(authorizations).length) continue;
+      const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : null;
+      await store.upsert('Session', id, { ...payload, authorizations: remaining }, exp);
+    }
+    await Promise.all(
+      ended.map(async ({ clientId, sid }) => {
+        try {
+          const client = await provider.Client.find(clientId);
+          // Client#backchannelLogout is oidc-provider's own (its end_session uses it); the types omit it.
+          const withLogout = client as unknown as
+            { backchannelLogoutUri?: string; backchannelLogout(sub: string, sid: string): Promise<void> } | undefined;
+          if (withLogout?.backchannelLogoutUri) await withLogout.backchannelLogout(userId, sid);
+        } catch (err) {
+          this.#deps.report(err, `back-channel logout to ${clientId}`);
+        }
+      }),
+    );
+    return ended;
+  }
+
+  async clientView(clientId: string): Promise<OAuthClientView> {
+    return (await this.#deps.clients.view(clientId)) ?? { id: clientId, name: clientId, logoUri: null, firstParty: false };
+  }
+}
+
+interface Authorization {
+  sid?: string;
+  grantId?: string;
+  persistsLogout?: boolean;
+}
+
+function authorizationsOf(payload: OidcPayload): Record<string, Authorization> {
+  const value = payload.authorizations;
+  return value && typeof value === 'object' ? (value as Record<string, Authorization>) : {};
+}
+
+/** The scopes a grant holds: its OpenID scopes and those of each resource. */
+export function grantScopes(payload: OidcPayload): string[] {
+  const scopes = new Set<string>();
+  const openid = payload.openid as { scope?: string } | undefined;
+  for (const s of openid?.scope?.split(' ') ?? []) if (s) scopes.add(s);
+  const resources = payload.resources as Record<string, string> | undefined;
+  for (const scope of Object.values(resources ?? {})) for (const s of scope.split(' ')) if (s) scopes.add(s);
+  return [...scopes];
+}
