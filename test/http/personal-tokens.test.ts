@@ -240,6 +240,20 @@ describe.each(ENGINES)('personal access tokens over HTTP (%s)', (engine) => {
     expect((await list(browser)).json()).toEqual({ tokens: [] });
   });
 
+  it('refuses a 51st active token with 403 in the contract’s shape; revoking one makes room', async () => {
+    const { browser, id } = await person();
+    const actor = { kind: 'session' as const, sessionId: browser.sessionId, ip: IP.london };
+    for (let i = 0; i < 50; i++)
+      await h.registry.personalTokens.create(id, { name: `t${i}`, scopes: ['api:read'], expiresInDays: 30 }, actor, null);
+    const refused = await create(browser, { name: 'one too many', scopes: ['api:read'], expires_in_days: 30 });
+    expectError(refused, 403, 'forbidden');
+    expect(refused.json().error.message).toContain('50');
+    const tokens = (await list(browser)).json().tokens as { id: string }[];
+    expect(tokens).toHaveLength(50);
+    expect((await browser.request({ method: 'DELETE', url: `/v1/me/tokens/${tokens[0]!.id}` })).statusCode).toBe(204);
+    expect((await create(browser, { name: 'room again', scopes: ['api:read'], expires_in_days: 30 })).statusCode).toBe(201);
+  });
+
   it('a disabled account’s tokens are inactive, and active again when it is enabled', async () => {
     const { browser, id } = await person();
     const made = (await create(browser, { name: 'bot', scopes: ['api:read'], expires_in_days: 30 })).json();
