@@ -20,7 +20,7 @@ import { kyselyIncidentStore } from './adapters/kysely/kysely-incident-store.js'
 import { kyselyApiKeyStore } from './adapters/kysely/kysely-api-key-store.js';
 import { kyselyTelemetryStore } from './adapters/kysely/kysely-telemetry-store.js';
 import { Overview } from './core/overview.js';
-import { OAuthClients } from './core/oauth-clients.js';
+import { OAuthClients, oidcClientMetadata } from './core/oauth-clients.js';
 import { kyselyOAuthClientStore } from './adapters/kysely/kysely-oauth-client-store.js';
 import type { TelemetryStore } from './core/ports/telemetry-store.js';
 import { ApiKeys } from './core/api-keys.js';
@@ -557,6 +557,10 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
         },
       },
       report: (err, what) => background.report(err, what),
+    });
+    // A removed client's grants and tokens end with it, whoever removed it (CLI or admin API).
+    oauthClients.onRemoved(async (client) => {
+      await oauth.removeClientGrants(client.id, { ...oidcClientMetadata(client, null) });
     });
 
     return {

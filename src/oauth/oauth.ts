@@ -91,7 +91,7 @@ export class OAuth {
     const { store, secretBox, clock } = this.#deps;
     const keys = await currentSigningKeys(store, secretBox, clock.now());
     if (this.#provider && keys.fingerprint === this.#fingerprint) return;
-    this.#provider = createProvider({
+    this.#provider = await createProvider({
       ...this.#deps,
       jwks: keys.jwks,
       onGrantUsed: (grantId, ip) => this.#touch(grantId, ip),
@@ -153,7 +153,7 @@ export class OAuth {
    * "Remove access": the grant, every token from it, and the app's sign-ins through it end at
    * once; each app with a back-channel logout URI is told. 404 for a grant that is not the user's.
    */
-  async removeApp(userId: string, grantId: string, actor: Actor): Promise<void> {
+  async removeApp(userId: string, grantId: string, actor: Actor, removedClient?: Record<string, unknown>): Promise<void> {
     const { store, clock } = this.#deps;
     const grant = await store.find('Grant', grantId, clock.now());
     if (!grant || grant.accountId !== userId) throw new SessiondError('not_found');
@@ -162,8 +162,10 @@ export class OAuth {
     await store.destroy('Grant', grantId);
     const [info] = await store.findGrantInfo([grantId]);
     await store.deleteGrantInfo(grantId);
-    await this.#endSignIns(userId, (authorization) => authorization.grantId === grantId);
-    const client = await this.clientView(clientId);
+    await this.#endSignIns(userId, (authorization) => authorization.grantId === grantId, removedClient);
+    const client = removedClient
+      ? { id: clientId, name: String(removedClient.client_name ?? clientId), logoUri: null, firstParty: false }
+      : await this.clientView(clientId);
     await this.#deps.recorder.record({
       type: 'credential_changed',
       at: clock.now(),
@@ -173,6 +175,30 @@ export class OAuth {
       place: null,
       actor,
     });
+  }
+
+  /**
+   * A client was removed (CLI or admin API): every grant it held ends as if each user removed it,
+   * so each user's timeline says so and the app hears of each sign-in ending. Returns how many.
+   */
+  async removeClientGrants(clientId: string, removed: Record<string, unknown>): Promise<number> {
+    const grants = await this.#deps.store.listByClient('Grant', clientId, this.#deps.clock.now());
+    for (const { id, payload } of grants) {
+      await this.removeApp(String(payload.accountId), id, { kind: 'system' }, removed).catch((err: unknown) => {
+        if (!(err instanceof SessiondError && err.code === 'not_found')) throw err;
+      });
+    }
+    return grants.length;
+  }
+
+  /** Deletes what the provider stored that has expired, in bounded batches; how many rows. */
+  async purgeExpired(batch = 1_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.#deps.store.purgeExpired(this.#deps.clock.now(), batch);
+      total += n;
+      if (n < batch) return total;
+    }
   }
 
   /** Every grant of the user ("Sign out everywhere", including connected apps); how many. */
@@ -225,7 +251,11 @@ export class OAuth {
    * back-channel logout token. A logout the app does not acknowledge is reported, not retried:
    * the tokens are gone either way.
    */
-  async #endSignIns(userId: string, matches: (a: Authorization) => boolean): Promise<{ clientId: string; grantId: string | null }[]> {
+  async #endSignIns(
+    userId: string,
+    matches: (a: Authorization) => boolean,
+    removedClient?: Record<string, unknown>,
+  ): Promise<{ clientId: string; grantId: string | null }[]> {
     const { store, clock } = this.#deps;
     const provider = await this.provider();
     const ended: { clientId: string; grantId: string | null; sid: string }[] = [];
@@ -243,7 +273,17 @@ export class OAuth {
     await Promise.all(
       ended.map(async ({ clientId, sid }) => {
         try {
-          const client = await provider.Client.find(clientId);
+          // A client being removed is already unknown to the provider: its logout is signed from the
+          // metadata it had (as a public client: no secret is needed to sign a logout token).
+          const client =
+            (await provider.Client.find(clientId)) ??
+            (removedClient
+              ? new (provider.Client as unknown as new (metadata: Record<string, unknown>) => object)({
+                  ...removedClient,
+                  token_endpoint_auth_method: 'none',
+                  client_secret: undefined,
+                })
+              : undefined);
           // Client#backchannelLogout is oidc-provider's own (its end_session uses it); the types omit it.
           const withLogout = client as unknown as
             { backchannelLogoutUri?: string; backchannelLogout(sub: string, sid: string): Promise<void> } | undefined;

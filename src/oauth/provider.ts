@@ -13,7 +13,8 @@
  * - the provider's own session ends with sessiond's: an authorization request from a browser whose
  *   sessiond session has ended asks it to sign in again (the `sessiond_session` login check).
  */
-import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { IncomingMessage } from 'node:http';
 import type { OidcStore } from '../core/ports/oidc-store.js';
 import type { SecretBox } from '../core/ports/secret-box.js';
@@ -59,7 +60,7 @@ export const TTL = {
 
 export const SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
-function loginCheck() {
+function loginCheck(interactionPolicy: typeof import('oidc-provider').interactionPolicy) {
   const policy = interactionPolicy.base();
   const login = policy.get('login')!;
   login.checks.add(
@@ -73,7 +74,12 @@ function loginCheck() {
   return policy;
 }
 
-export function createProvider(deps: ProviderDeps): Provider {
+/**
+ * oidc-provider is imported by the first OAuth request, not at every start (~0.3 s of imports;
+ * it also warns on Node 20, which it does not list as supported: every flow here is tested on it).
+ */
+export async function createProvider(deps: ProviderDeps): Promise<Provider> {
+  const { default: Provider, interactionPolicy } = await import('oidc-provider');
   const { secretBox } = deps;
   const cookieNames = deps.secure
     ? { session: '__Host-sessiond-oidc', interaction: '__Secure-sessiond-oidc-interaction', resume: '__Secure-sessiond-oidc-resume' }
@@ -106,7 +112,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     interactions: {
       url: (_ctx, interaction) => `/oauth/interaction/${interaction.uid}`,
-      policy: loginCheck(),
+      policy: loginCheck(interactionPolicy),
     },
     // A grant the user already gave this app is reused: consent is asked for what it lacks only.
     async loadExistingGrant(ctx) {
@@ -204,4 +210,3 @@ function safeOrigin(uri: string): string | null {
   }
 }
 
-export { errors as oidcErrors };

@@ -253,6 +253,28 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
       expect(timeline).toContain('app_connected');
     });
 
+    it('removing a client (CLI, admin API) ends every grant it held: gone from the panel, its sign-ins told', async () => {
+      const config = await oidc.discovery(new URL(issuer), webClientId, webSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+      const jar = await signedInBrowser();
+      const tokens = await codeFlow(jar, config, 'openid offline_access');
+      const sid = tokens.claims()!.sid as string;
+      const seen = rp.received.length + rp.errors.length;
+      expect(await h.registry.oauthClients.remove(webClientId)).toBe(true);
+      await rp.next(seen + 1);
+      expect(rp.received.find((t) => t.sid === sid)).toBeDefined();
+      const apps = ((await (await jar.fetch('/v1/me/connected-apps')).json()) as { apps: { client: { id: string } }[] }).apps;
+      expect(apps.filter((a) => a.client.id === webClientId)).toEqual([]);
+      // Registered again for the tests that follow.
+      const web = await h.registry.oauthClients.register({
+        name: 'Notes Cloud',
+        kind: 'web',
+        redirectUris: [redirectUri],
+        backchannelLogoutUri: rp.url,
+      });
+      webClientId = web.client.id;
+      webSecret = web.secret!;
+    });
+
     it('device grant (RFC 8628): the CLI polls while the browser enters the code, approves, and the sign-in shows as the CLI', async () => {
       const config = await oidc.discovery(new URL(issuer), deviceClientId, undefined, oidc.None(), {
         execute: [oidc.allowInsecureRequests],

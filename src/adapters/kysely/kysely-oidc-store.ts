@@ -107,6 +107,18 @@ export function kyselyOidcStore(db: Db): OidcStore {
       return rows.map((r) => ({ id: r.id, payload: toPayload(r) }));
     },
 
+    async listByClient(model, clientId, now) {
+      const rows = await db
+        .selectFrom('oidc_payloads')
+        .select(['id', 'payload', 'consumed_at'])
+        .where('model', '=', model)
+        .where('client_id', '=', clientId)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({ id: r.id, payload: toPayload(r) }));
+    },
+
     async purgeExpired(now, limit) {
       const expired = await db
         .selectFrom('oidc_payloads')

@@ -86,9 +86,16 @@ export function serveCommand(): Command {
         (n) => n > 0 && app.log.info({ event: 'audit_purged', count: n }, "purged audit entries past their workspace's retention"),
         (err: unknown) => app.log.warn({ err }, 'purging audit entries failed; will retry'),
       );
+    // ...and what the OpenID provider stored that has expired (codes, tokens, interactions).
+    const purgeOidc = () =>
+      registry.oauth.purgeExpired().then(
+        (n) => n > 0 && app.log.info({ event: 'oidc_purged', count: n }, 'purged expired OAuth codes, tokens and sessions'),
+        (err: unknown) => app.log.warn({ err }, 'purging expired OAuth objects failed; will retry'),
+      );
     void purge();
     void purgeSignUps();
     void purgeAudit();
+    void purgeOidc();
     // Incident operations a stopped (or killed) process left running go on from their recorded progress.
     void registry.incidents.resumeAll().then(
       (n) => n > 0 && app.log.info({ event: 'incidents_resumed', count: n }, 'resuming incident operations'),
@@ -98,6 +105,7 @@ export function serveCommand(): Command {
       void purge();
       void purgeSignUps();
       void purgeAudit();
+      void purgeOidc();
     }, PURGE_INTERVAL_MS).unref();
 
     let closing = false;

@@ -77,6 +77,8 @@ export interface OidcStore {
   revokeByGrantId(grantId: string): Promise<number>;
   /** The account's unexpired objects of one model (its Grants, its Sessions), by id. */
   listByAccount(model: string, accountId: string, now: number): Promise<{ id: string; payload: OidcPayload }[]>;
+  /** The client's unexpired objects of one model (its Grants, when the client is removed), by id. */
+  listByClient(model: string, clientId: string, now: number): Promise<{ id: string; payload: OidcPayload }[]>;
   /**
    * Deletes up to `limit` objects expired at `now` (call until it returns less than `limit`),
    * and the grant information of expired grants. Returns how many objects it deleted.

@@ -189,6 +189,16 @@ export function runOidcStoreContract(name: string, make: () => Promise<OidcStore
       expect(await f.oidc.listByAccount('Grant', uniqueId('u'), T0)).toEqual([]);
     });
 
+    it('lists a client’s unexpired objects of one model (a removed client’s grants)', async () => {
+      const clientId = uniqueId('c');
+      const [mine, theirs, expired] = [uniqueId('g'), uniqueId('g'), uniqueId('g')];
+      await f.oidc.upsert('Grant', mine, { jti: mine, accountId: uniqueId('u'), clientId }, null);
+      await f.oidc.upsert('Grant', expired, { jti: expired, accountId: uniqueId('u'), clientId }, T0);
+      await f.oidc.upsert('Grant', theirs, { jti: theirs, accountId: uniqueId('u'), clientId: uniqueId('c') }, null);
+      await f.oidc.upsert('AccessToken', uniqueId('at'), { accountId: uniqueId('u'), clientId, grantId: mine }, T0 + MINUTE);
+      expect((await f.oidc.listByClient('Grant', clientId, T0)).map((g) => g.id)).toEqual([mine]);
+    });
+
     it('purges expired objects in bounded batches, and expired grants’ records with them', async () => {
       // Everything before this case expired long before `late`.
       const late = T0 + 10_000 * MINUTE;
