@@ -20,14 +20,20 @@ export interface NodeOptions {
   redis?: string;
   name?: string;
   extra?: string[];
+  /** A fixed port instead of a free one the OS picks. */
+  port?: number;
+  /** `--public-url`: several nodes behind one address (the OpenID issuer is derived from it). */
+  publicUrl?: string;
 }
 
 /** A running node: `url`, `name`, `output()` for failure messages, `kill()` (SIGKILL) and `stop()`. */
 export type SessiondNode = SessiondProcess;
 
 export async function startNode(options: NodeOptions): Promise<SessiondNode> {
-  const args = ['--host', '127.0.0.1', '--port', '0', '--db', options.db, '--trust-proxy', '127.0.0.1', '--log-level', 'warn'];
+  const port = String(options.port ?? 0);
+  const args = ['--host', '127.0.0.1', '--port', port, '--db', options.db, '--trust-proxy', '127.0.0.1', '--log-level', 'warn'];
   if (options.redis) args.push('--redis', options.redis);
+  if (options.publicUrl) args.push('--public-url', options.publicUrl);
   args.push(...(options.extra ?? []));
   return spawnSessiond({ args, name: options.name ?? 'node' });
 }
