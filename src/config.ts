@@ -505,7 +505,8 @@ export const SETTINGS: readonly AnySetting[] = [
     key: 'sessionsPageCovers',
     flag: 'sessions-page-covers',
     env: 'SESSIOND_SESSIONS_PAGE_COVERS',
-    default: 'Every sign-in to our own apps: the web app, the desktop and mobile apps, the platform console and the command line.',
+    default:
+      'Every sign-in to our own apps (the web app, the desktop and mobile apps, the platform console and the command line, device sign-ins included) and, below the list, the apps you connected, the apps you signed in to with this account, and your personal access tokens.',
     doc: 'Text on the Active sessions page saying what the list covers.',
     parse: text('sessions-page-covers'),
   },
@@ -514,7 +515,7 @@ export const SETTINGS: readonly AnySetting[] = [
     flag: 'sessions-page-excludes',
     env: 'SESSIOND_SESSIONS_PAGE_EXCLUDES',
     default:
-      'Third-party apps you connected to your account, and sign-ins to other services made with this account, are not listed here and are not ended by these buttons. Manage them where you granted them access.',
+      'What other services keep on their own side: signing out of an app below tells it to end your session there, but an app that does not support that may keep you signed in until its own session ends.',
     doc: 'Text on the Active sessions page saying what the list does not cover.',
     parse: text('sessions-page-excludes'),
   },

@@ -159,6 +159,25 @@ export const RenewedToken = Type.String({
 /** `POST /v1/me/password` for a bearer caller: the new token (a browser gets 204 and the cookie). */
 export const PasswordChanged = Type.Object({ token: RenewedToken });
 export const RevokedCount = Type.Object({ revoked: Type.Integer() });
+
+/**
+ * "Sign out everywhere" may take the credentials past the session list with it (issue 11):
+ * `connected_apps` removes every app's access (device sign-ins included), `tokens` revokes every
+ * personal access token. Without `include`, only sessions end, as the contract says.
+ */
+export const BulkSignOutBody = Type.Object(
+  {
+    include: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('connected_apps'), Type.Literal('tokens')]), { maxItems: 2, uniqueItems: true }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export const BulkSignedOut = Type.Object({
+  revoked: Type.Integer({ description: 'Sessions ended' }),
+  apps_removed: Type.Optional(Type.Integer({ description: 'With include connected_apps: apps (and device sign-ins) whose access ended' })),
+  tokens_revoked: Type.Optional(Type.Integer({ description: 'With include tokens: personal access tokens revoked' })),
+});
 export const DeviceReplaced = Type.Object({
   revoked: Type.Integer({ description: 'Sessions on that device that ended now.' }),
   untrusted: Type.Boolean({ description: 'The device was trusted, and is no longer.' }),

@@ -22,7 +22,8 @@ export function securityHeaders(): Readonly<Record<string, string>> {
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // Connected apps' logos (https only: their URIs are checked at registration, oauth-clients.ts).
+        imgSrc: ["'self'", 'data:', 'https:'],
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],

@@ -61,6 +61,8 @@ const SENSITIVE: Record<string, (t: Target) => InjectOptions> = {
     },
   }),
   'DELETE /v1/me/passkeys/{id}': () => ({ method: 'DELETE', url: '/v1/me/passkeys/any-passkey-id' }),
+  // A personal access token acts for the account (issue 11).
+  'POST /v1/me/tokens': () => ({ method: 'POST', url: '/v1/me/tokens', payload: { name: 'x', scopes: ['api:read'], expires_in_days: 30 } }),
 };
 
 const NOT_SENSITIVE: Record<string, string> = {
@@ -70,6 +72,9 @@ const NOT_SENSITIVE: Record<string, string> = {
   'POST /v1/me/workspaces/join': 'is proved by the invitation token mailed to the account’s address, not by the session',
   'PATCH /v1/me/passkeys/{id}': 'renames a passkey; what signs in is unchanged',
   'POST /v1/me/passkeys/authentication-options': 'starts a re-authentication (its challenge proves nothing until a passkey answers it)',
+  'DELETE /v1/me/tokens/{id}': 'revokes a token; it takes a credential away and grants nothing, and cannot lock the owner out',
+  'DELETE /v1/me/connected-apps/{id}': 'ends an app’s access; it takes a credential away and grants nothing, and cannot lock the owner out',
+  'DELETE /v1/me/relying-party-sessions/{id}': 'signs out of an app signed in to with this account; the account itself is untouched',
 };
 
 /** Sensitive for some targets only; each is pinned where its targets are set up. */

@@ -1,5 +1,6 @@
 /** The caller's own plane: their session, their sessions, their password. Every route needs a session. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { SessiondError } from '../../core/errors.js';
 import type { SessionCursor } from '../../core/ports/store.js';
 import type { SessionRecord } from '../../core/session.js';
@@ -19,7 +20,8 @@ import {
   MAX_PAGE_SIZE,
   PasswordChangeBody,
   PasswordChanged,
-  RevokedCount,
+  BulkSignOutBody,
+  BulkSignedOut,
   SessionIdParams,
   SessionList,
   SessionListQuery,
@@ -47,6 +49,18 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
   const { config, sessions, accounts, revocation } = registry;
 
   const sessionList = new SessionListView(sessions, config.clients, sessions.policy, registry.devices);
+
+  /** The credentials past the session list a bulk sign-out was asked to include (BulkSignOutBody). */
+  const endCredentials = async (request: FastifyRequest, include: readonly ('connected_apps' | 'tokens')[] = []) => {
+    const auth = authOf(request);
+    const actor = sessionActor(request, auth);
+    return {
+      ...(include.includes('connected_apps') ? { apps_removed: await registry.oauth.removeAllApps(auth.user.id, actor) } : {}),
+      ...(include.includes('tokens')
+        ? { tokens_revoked: await registry.personalTokens.revokeAll(auth.user.id, actor, requestPlace(request, registry)) }
+        : {}),
+    };
+  };
 
   return async (app) => {
     app.addHook('onRequest', requireSession(registry, cookies, metrics));
@@ -161,15 +175,15 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
           operationId: 'revokeMyOtherSessions',
           summary: 'End every session of the caller but this one',
           security: SECURITY.session,
-          body: EmptyBody,
-          response: responses({ 200: RevokedCount }),
+          body: BulkSignOutBody,
+          response: responses({ 200: BulkSignedOut }),
         },
       },
       async (request) => {
         await requireRecentAuth(request, registry);
         const { user, session } = authOf(request);
         const revoked = await revocation.endOtherSessions(user.id, session.id, sessionActor(request, authOf(request)));
-        return { revoked };
+        return { revoked, ...(await endCredentials(request, request.body.include)) };
       },
     );
 
@@ -181,16 +195,17 @@ export function meRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
           operationId: 'revokeAllMySessions',
           summary: 'End every session of the caller, this one too',
           security: SECURITY.session,
-          body: EmptyBody,
-          response: responses({ 200: RevokedCount }),
+          body: BulkSignOutBody,
+          response: responses({ 200: BulkSignedOut }),
         },
       },
       async (request, reply) => {
         await requireRecentAuth(request, registry);
         const { user } = authOf(request);
         const revoked = await revocation.endAllSessions(user.id, sessionActor(request, authOf(request)));
+        const ended = await endCredentials(request, request.body.include);
         clearSessionCookie(reply, cookies);
-        return { revoked };
+        return { revoked, ...ended };
       },
     );
 

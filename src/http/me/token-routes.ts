@@ -59,7 +59,10 @@ export function personalTokenRoutes({ registry, cookies, metrics }: HttpContext)
           response: responses({ 200: PersonalTokenList }),
         },
       },
-      async (request) => ({ tokens: (await personalTokens.list(authOf(request).user.id)).map(personalTokenView) }),
+      async (request) => ({
+        tokens: (await personalTokens.list(authOf(request).user.id)).map(personalTokenView),
+        available_scopes: [...personalTokens.scopes],
+      }),
     );
 
     app.post(

@@ -40,7 +40,12 @@ export const PersonalToken = Type.Object(
   { $id: 'PersonalAccessToken' },
 );
 
-export const PersonalTokenList = Type.Object({ tokens: Type.Array(PersonalToken) });
+export const PersonalTokenList = Type.Object({
+  tokens: Type.Array(PersonalToken),
+  available_scopes: Type.Array(Type.String(), {
+    description: 'The scopes a new token may have (`--token-scopes`), for the form that makes one',
+  }),
+});
 
 export const PersonalTokenCreated = Type.Object({
   token: PersonalToken,
