@@ -671,6 +671,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/me/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The caller's active personal access tokens, newest first, with their last use (never their secrets) */
+    get: operations['listMyPersonalTokens'];
+    put?: never;
+    /** Make a personal access token (needs recent authentication); its secret is in this answer only */
+    post: operations['createMyPersonalToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke one of the caller’s personal access tokens: introspection answers inactive from now on */
+    delete: operations['revokeMyPersonalToken'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/me/workspaces': {
     parameters: {
       query?: never;
@@ -1165,6 +1200,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/admin/oauth-clients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The OAuth/OIDC clients registered with this instance, newest first (instance admins: --instance-admins) */
+    get: operations['listOAuthClients'];
+    put?: never;
+    /** Register an OAuth/OIDC client (instance admins); a web client’s secret is shown in this answer only */
+    post: operations['createOAuthClient'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/oauth-clients/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove an OAuth/OIDC client (instance admins): it can no longer sign in, and its grants and tokens end */
+    delete: operations['deleteOAuthClient'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/introspect': {
     parameters: {
       query?: never;
@@ -1174,7 +1244,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Whether a session token is active, and whose (RFC 7662 style) */
+    /** Whether a session token or personal access token is active, and whose (RFC 7662) */
     post: operations['introspectToken'];
     delete?: never;
     options?: never;
@@ -1197,6 +1267,92 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/oauth/interactions/{uid}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What an app asks for: shown on the consent page */
+    get: operations['getOAuthInteraction'];
+    put?: never;
+    /** Allow or deny an app; approving needs recent authentication */
+    post: operations['answerOAuthInteraction'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/connected-apps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Apps given access to the account, and device (command-line) sign-ins */
+    get: operations['listConnectedApps'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/connected-apps/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove an app’s access: the grant and every token from it end on every node; the app is told (back-channel logout) */
+    delete: operations['removeConnectedApp'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/relying-party-sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Apps the user signed in to with this account ("Sign in with") */
+    get: operations['listRelyingPartySessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me/relying-party-sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Sign out of one app signed in to with this account; the app is told (back-channel logout) */
+    delete: operations['endRelyingPartySession'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1318,7 +1474,13 @@ export interface components {
         | 'passkey_removed'
         | 'review_requested'
         | 'sessions_reviewed'
-        | 'reauthenticated';
+        | 'reauthenticated'
+        | 'app_connected'
+        | 'app_removed'
+        | 'device_sign_in_approved'
+        | 'relying_party_signed_out'
+        | 'token_created'
+        | 'token_revoked';
       /** @description ISO 8601 UTC */
       at: string;
       session_id: string | null;
@@ -1366,6 +1528,16 @@ export interface components {
       reason: string | null;
       /** @description sign_in only, when recorded: how it passed two-step verification (an authenticator code, a recovery code, a passkey as the second step) or skipped it on a trusted device; absent without two-step verification and for a sign-in with a passkey alone */
       second_factor?: 'totp' | 'recovery' | 'passkey' | 'trusted_device';
+    };
+    PersonalAccessToken: {
+      id: string;
+      name: string;
+      scopes: string[];
+      /** @description ISO 8601 UTC */
+      created_at: string;
+      expires_at: string | null;
+      last_used_at: string | null;
+      last_used_ip: string | null;
     };
     Workspace: {
       id: string;
@@ -1508,6 +1680,25 @@ export interface components {
       expires_at: string;
       last_used_at: string | null;
       revoked_at: string | null;
+    };
+    RegisteredOAuthClient: {
+      /** @description The client_id */
+      id: string;
+      name: string;
+      logo_uri: string | null;
+      /**
+       * @description `web`: a server-side app with a secret (client_secret_basic); `native`: an installed app, public, PKCE, redirecting to http on a loopback host or a private-use scheme like `com.example.app:/callback`; `device`: a command line or TV signing in with a code entered on another screen (no redirect URIs)
+       * @enum {string}
+       */
+      kind: 'web' | 'native' | 'device';
+      first_party: boolean;
+      redirect_uris: string[];
+      post_logout_redirect_uris: string[];
+      backchannel_logout_uri: string | null;
+      /** @description Holds a secret (web clients) */
+      confidential: boolean;
+      /** @description ISO 8601 UTC */
+      created_at: string;
     };
   };
   responses: never;
@@ -2362,7 +2553,9 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': Record<string, never>;
+        'application/json': {
+          include?: ('connected_apps' | 'tokens')[];
+        };
       };
     };
     responses: {
@@ -2373,7 +2566,12 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Sessions ended */
             revoked: number;
+            /** @description With include connected_apps: apps (and device sign-ins) whose access ended */
+            apps_removed?: number;
+            /** @description With include tokens: personal access tokens revoked */
+            tokens_revoked?: number;
           };
         };
       };
@@ -2406,7 +2604,9 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': Record<string, never>;
+        'application/json': {
+          include?: ('connected_apps' | 'tokens')[];
+        };
       };
     };
     responses: {
@@ -2417,7 +2617,12 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description Sessions ended */
             revoked: number;
+            /** @description With include connected_apps: apps (and device sign-ins) whose access ended */
+            apps_removed?: number;
+            /** @description With include tokens: personal access tokens revoked */
+            tokens_revoked?: number;
           };
         };
       };
@@ -3514,6 +3719,138 @@ export interface operations {
             sign_outs: number;
           };
         };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listMyPersonalTokens: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            tokens: components['schemas']['PersonalAccessToken'][];
+            /** @description The scopes a new token may have (`--token-scopes`), for the form that makes one */
+            available_scopes: string[];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createMyPersonalToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What you call it, 1-64 characters on one line */
+          name: string;
+          /** @description One or more of the configured scopes (`--token-scopes`); each counts once */
+          scopes: string[];
+          expires_in_days: number | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            token: components['schemas']['PersonalAccessToken'];
+            /** @description The token (`sdpat_…`), for the tool that uses it. Shown this once: only a hash of its secret is kept. Services check it with `POST /v1/introspect`. */
+            secret: string;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  revokeMyPersonalToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
       '4XX': {
@@ -5330,6 +5667,145 @@ export interface operations {
       };
     };
   };
+  listOAuthClients: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            clients: components['schemas']['RegisteredOAuthClient'][];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createOAuthClient: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description Shown on the consent screen and in Settings › Security */
+          name: string;
+          /**
+           * @description `web`: a server-side app with a secret (client_secret_basic); `native`: an installed app, public, PKCE, redirecting to http on a loopback host or a private-use scheme like `com.example.app:/callback`; `device`: a command line or TV signing in with a code entered on another screen (no redirect URIs)
+           * @enum {string}
+           */
+          kind: 'web' | 'native' | 'device';
+          /** @description A first-party app skips the consent screen; default false */
+          first_party?: boolean;
+          /** @description web and native: 1 to 10, each exact (no wildcards, no fragment) */
+          redirect_uris?: string[];
+          post_logout_redirect_uris?: string[];
+          logo_uri?: string | null;
+          backchannel_logout_uri?: string | null;
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            client: components['schemas']['RegisteredOAuthClient'];
+            /** @description Web clients only. Shown this once: the server keeps it sealed, and it is never shown again. */
+            client_secret?: string;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  deleteOAuthClient: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   introspectToken: {
     parameters: {
       query?: never;
@@ -5341,6 +5817,11 @@ export interface operations {
       content: {
         'application/json': {
           token: string;
+          token_type_hint?: string;
+        };
+        'application/x-www-form-urlencoded': {
+          token: string;
+          token_type_hint?: string;
         };
       };
     };
@@ -5360,6 +5841,12 @@ export interface operations {
             exp?: number;
             /** @description Unix seconds */
             iat?: number;
+            /** @description `personal_access_token` for a personal access token */
+            token_type?: string;
+            /** @description A personal access token’s scopes, space-separated */
+            scope?: string;
+            /** @description A personal access token’s id */
+            token_id?: string;
           };
         };
       };
@@ -5400,6 +5887,303 @@ export interface operations {
         content: {
           'text/event-stream': string;
         };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getOAuthInteraction: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        uid: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            uid: string;
+            client: {
+              id: string;
+              name: string;
+              logo_uri: string | null;
+              first_party: boolean;
+            };
+            scopes: string[];
+            device: {
+              name: string | null;
+              ip: string | null;
+              location: {
+                city: string | null;
+                region: string | null;
+                country: string | null;
+                /** @enum {boolean} */
+                approximate: true;
+              } | null;
+            } | null;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  answerOAuthInteraction: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        uid: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          decision: 'approve' | 'deny';
+        };
+      };
+    };
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            redirect_to: string;
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listConnectedApps: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            apps: {
+              /** @description The grant */
+              id: string;
+              client: {
+                id: string;
+                name: string;
+                logo_uri: string | null;
+                first_party: boolean;
+              };
+              /** @description `device_code`: a sign-in on a device or command line (RFC 8628), shown among signed-in sessions */
+              via: 'authorization_code' | 'device_code';
+              scopes: string[];
+              device_name: string | null;
+              /** @description ISO 8601 UTC */
+              first_authorized_at: string;
+              last_used_at: string | null;
+              last_used_location: {
+                city: string | null;
+                region: string | null;
+                country: string | null;
+                /** @enum {boolean} */
+                approximate: true;
+              } | null;
+            }[];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  removeConnectedApp: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listRelyingPartySessions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            sessions: {
+              /** @description The session id (`sid`) the app holds */
+              id: string;
+              client: {
+                id: string;
+                name: string;
+                logo_uri: string | null;
+              };
+              /** @description ISO 8601 UTC */
+              signed_in_at: string;
+            }[];
+          };
+        };
+      };
+      /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Failed: the error envelope */
+      '5XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  endRelyingPartySession: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Default Response */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Refused: the error envelope, with a snake_case `code` (docs/errors.md lists them) */
       '4XX': {
