@@ -36,6 +36,8 @@ export function ConnectedAppsSection({
       credentials.drop('apps', app.id);
       onChanged();
       void credentials.reload('apps');
+      // Removing access also signs the person out of the app: "Signed in with your account" changes too.
+      void credentials.reload('rp');
     },
     text: (app) => ({
       title: c.removeTitle(app.client.name),

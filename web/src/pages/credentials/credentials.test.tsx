@@ -130,6 +130,8 @@ describe('Active sessions: connected apps, device sign-ins, apps signed in with 
     expect(screen.queryByRole('button', { name: 'Remove access for Notes Pro' })).toBeNull();
     // The timeline below is read again, so the removal shows there too.
     await waitFor(() => expect(api.listSecurityEvents.mock.calls.length).toBeGreaterThan(1));
+    // And so is "Signed in with your account": removing access signed the person out of the app.
+    await waitFor(() => expect(api.listRelyingPartySessions.mock.calls.length).toBeGreaterThan(1));
   });
 
   it('cancels a removal with Escape and ends nothing', async () => {
