@@ -472,6 +472,13 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
       background,
       links,
       invitationTtlMs: DEFAULT_INVITATION_TTL_MS,
+      // Built below (they need the workspaces' neighbours); called only when an admin offboards.
+      credentials: {
+        endAll: async (userId, actor) => ({
+          appsRemoved: await oauth.removeAllApps(userId, actor),
+          tokensRevoked: await personalTokens.revokeAll(userId, actor),
+        }),
+      },
     });
     const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
     const personalTokens = new PersonalTokens({

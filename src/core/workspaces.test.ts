@@ -282,7 +282,14 @@ describe('Workspaces', () => {
         secretHash: null,
       });
       const result = await u.workspaces.offboard(owner.caller, ws.id, member.id);
-      expect(result).toEqual({ sessionsEnded: 2, devicesUntrusted: 1, keysRevoked: 0, membershipDisabled: true });
+      expect(result).toEqual({
+        sessionsEnded: 2,
+        devicesUntrusted: 1,
+        keysRevoked: 0,
+        appsRemoved: 0,
+        tokensRevoked: 0,
+        membershipDisabled: true,
+      });
       expect(await u.sessions.validateSessionToken(a.token)).toBeNull();
       expect(await u.sessions.validateSessionToken(b.token)).toBeNull();
       expect(await u.mfa.trustedDeviceIds(member.id)).toEqual(new Set());
@@ -297,7 +304,7 @@ describe('Workspaces', () => {
       expect((await u.workspaces.audit(owner.caller, ws.id, null, 1))[0]).toMatchObject({
         action: 'member.offboarded',
         targetId: member.id,
-        details: { sessionsEnded: 2, devicesUntrusted: 1, keysRevoked: 0, membershipDisabled: true },
+        details: { sessionsEnded: 2, devicesUntrusted: 1, keysRevoked: 0, appsRemoved: 0, tokensRevoked: 0, membershipDisabled: true },
       });
       // A second run finishes whatever is left: a session signed in since then ends too.
       const c = await signIn(member, 'device-cookie-0000000003');
@@ -305,6 +312,8 @@ describe('Workspaces', () => {
         sessionsEnded: 1,
         devicesUntrusted: 0,
         keysRevoked: 0,
+        appsRemoved: 0,
+        tokensRevoked: 0,
         membershipDisabled: false,
       });
       expect(await u.sessions.validateSessionToken(c.token)).toBeNull();

@@ -206,6 +206,11 @@ export interface WorkspaceDeps {
   reviewStore: Pick<ReviewStore, 'latestWorkspaceReviews'>;
   /** Offboarding revokes the keys the member made. */
   apiKeys: Pick<ApiKeyStore, 'revokeApiKeysOf'>;
+  /**
+   * Offboarding also ends what acts for the member past the session list (issue 11): their
+   * connected apps and device sign-ins, and their personal access tokens. Absent: nothing to end.
+   */
+  credentials?: { endAll(userId: string, actor: Actor): Promise<{ appsRemoved: number; tokensRevoked: number }> };
   clock: Clock;
   crypto: Crypto;
   mailer: Mailer;
@@ -237,6 +242,10 @@ export interface OffboardResult {
   devicesUntrusted: number;
   /** The member's workspace API keys revoked now. */
   keysRevoked: number;
+  /** The member's connected apps and device sign-ins ended now. */
+  appsRemoved: number;
+  /** The member's personal access tokens revoked now. */
+  tokensRevoked: number;
   /** False when the membership was already disabled (a second run finishes what the first began). */
   membershipDisabled: boolean;
 }
@@ -458,7 +467,8 @@ export class Workspaces {
     const devices = [...(await mfa.trustedDeviceIds(memberId))];
     for (const deviceId of devices) await mfa.untrustDevice(memberId, deviceId, actor);
     const keysRevoked = await this.#deps.apiKeys.revokeApiKeysOf(workspaceId, memberId, clock.now(), caller.userId);
-    const result = { sessionsEnded, devicesUntrusted: devices.length, keysRevoked, membershipDisabled };
+    const { appsRemoved, tokensRevoked } = (await this.#deps.credentials?.endAll(memberId, actor)) ?? { appsRemoved: 0, tokensRevoked: 0 };
+    const result = { sessionsEnded, devicesUntrusted: devices.length, keysRevoked, appsRemoved, tokensRevoked, membershipDisabled };
     await this.#audit(caller, workspaceId, 'member.offboarded', 'member', memberId, { ...result });
     return result;
   }

@@ -189,6 +189,26 @@ const MATRIX: Row[] = [
     scope: null,
     expected: { owner: 403, security_admin: 403, member: 403, other_admin: 403, disabled: 403, ...NOT_A_KEY_ROUTE },
   },
+  // OAuth clients (issue 11): the instance's, like its overview; none of these actors is an instance admin.
+  ...(
+    [
+      ['GET /v1/admin/oauth-clients', () => ({ method: 'GET', url: '/v1/admin/oauth-clients' })],
+      [
+        'POST /v1/admin/oauth-clients',
+        () => ({
+          method: 'POST',
+          url: '/v1/admin/oauth-clients',
+          payload: { name: 'App', kind: 'web', redirect_uris: ['https://app.example/cb'] },
+        }),
+      ],
+      ['DELETE /v1/admin/oauth-clients/{id}', () => ({ method: 'DELETE', url: '/v1/admin/oauth-clients/oc_AAAAAAAAAAAAAAAAAAAAAA' })],
+    ] as const
+  ).map(([route, request]): Row => ({
+    route,
+    request,
+    scope: null,
+    expected: { owner: 403, security_admin: 403, member: 403, other_admin: 403, disabled: 403, ...NOT_A_KEY_ROUTE },
+  })),
   {
     route: 'PUT /v1/admin/workspaces/{ws}/audit/retention',
     request: (t) => ({ method: 'PUT', url: `${ws(t)}/audit/retention`, payload: { days: 400 } }),
@@ -655,6 +675,28 @@ describe('workspaces over HTTP (sqlite)', () => {
   });
 
   describe('offboarding through HTTP', () => {
+    it('ends what acts for the member past the session list: their connected apps and personal tokens', async () => {
+      const owner = await person('owner');
+      const workspace = await createWorkspace(owner, 'Acme');
+      const leaver = await join(owner, workspace, 'member');
+      const made = await as(leaver, {
+        method: 'POST',
+        url: '/v1/me/tokens',
+        payload: { name: 'ci', scopes: ['api:read'], expires_in_days: 30 },
+      });
+      expect(made.statusCode).toBe(201);
+      const { client } = await h.registry.oauthClients.register({ name: 'Notes', kind: 'device' });
+      const provider = await h.registry.oauth.provider();
+      const grant = new provider.Grant({ accountId: leaver.id, clientId: client.id });
+      grant.addOIDCScope('openid offline_access');
+      await grant.save();
+
+      const done = await offboard(owner, workspace, leaver);
+      expect(done).toMatchObject({ apps_removed: 1, tokens_revoked: 1 });
+      expect(await h.registry.oauth.connectedApps(leaver.id)).toEqual([]);
+      expect(await h.registry.personalTokens.verify(made.json().secret as string, null)).toBeNull();
+    });
+
     it('refuses the member’s token on their very next request, and their timeline says an admin ended it', async () => {
       const owner = await person('owner');
       const workspace = await createWorkspace(owner, 'Acme');
@@ -664,7 +706,14 @@ describe('workspaces over HTTP (sqlite)', () => {
       expect((await as(leaver, { method: 'GET', url: '/v1/me/session' })).statusCode).toBe(200);
 
       const done = await offboard(admin, workspace, leaver);
-      expect(done).toEqual({ sessions_ended: 2, devices_untrusted: 0, keys_revoked: 0, membership_disabled: true });
+      expect(done).toEqual({
+        sessions_ended: 2,
+        devices_untrusted: 0,
+        keys_revoked: 0,
+        apps_removed: 0,
+        tokens_revoked: 0,
+        membership_disabled: true,
+      });
 
       expectError(await as(leaver, { method: 'GET', url: '/v1/me/session' }), 401, 'unauthenticated');
       expectError(await as(second, { method: 'GET', url: '/v1/me/sessions' }), 401, 'unauthenticated');
@@ -693,6 +742,8 @@ describe('workspaces over HTTP (sqlite)', () => {
         sessions_ended: 1,
         devices_untrusted: 0,
         keys_revoked: 0,
+        apps_removed: 0,
+        tokens_revoked: 0,
         membership_disabled: false,
       });
     });

@@ -225,13 +225,14 @@ export function membersCommand(): Command {
   members.addCommand(
     adminCommand<{ as: string; workspace: string; user: string }>(
       'offboard',
-      'End every session of the member, untrust their devices, revoke their API keys and disable their membership.',
+      'End every session of the member, untrust their devices, revoke their API keys, end their connected apps and personal tokens, and disable their membership.',
       (c) => c.addOption(workspaceOption()).addOption(new Option('--user <email>', 'The member to offboard.').makeOptionMandatory()),
       async (registry, caller, options) => {
         const result = await registry.workspaces.offboard(caller, options.workspace, await userIdFor(registry, options.user));
         console.log(
           `offboarded ${options.user}: ${result.sessionsEnded} session(s) ended, ${result.devicesUntrusted} device(s) untrusted, ` +
-            `${result.keysRevoked} API key(s) revoked, ` +
+            `${result.keysRevoked} API key(s) revoked, ${result.appsRemoved} connected app(s) and device sign-in(s) ended, ` +
+            `${result.tokensRevoked} personal token(s) revoked, ` +
             (result.membershipDisabled ? 'membership disabled' : 'membership was already disabled'),
         );
       },

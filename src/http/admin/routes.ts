@@ -347,6 +347,8 @@ export function adminRoutes({ registry, cookies, metrics }: HttpContext): Fastif
           sessions_ended: done.sessionsEnded,
           devices_untrusted: done.devicesUntrusted,
           keys_revoked: done.keysRevoked,
+          apps_removed: done.appsRemoved,
+          tokens_revoked: done.tokensRevoked,
           membership_disabled: done.membershipDisabled,
         };
       },

@@ -175,6 +175,8 @@ export const OffboardResult = Type.Object({
   sessions_ended: Type.Integer(),
   devices_untrusted: Type.Integer(),
   keys_revoked: Type.Integer({ description: 'The workspace API keys the member made, revoked now' }),
+  apps_removed: Type.Integer({ description: 'The member’s connected apps and device sign-ins, ended now (back-channel logout sent)' }),
+  tokens_revoked: Type.Integer({ description: 'The member’s personal access tokens, revoked now' }),
   membership_disabled: Type.Boolean({ description: 'False when it was already disabled (a second run finishes what a first began)' }),
 });
 
