@@ -272,6 +272,66 @@ export function mfaChangedMail(d: MfaChangedDetails): MailContent {
   return { kind: 'mfa_changed', subject, text, html };
 }
 
+export interface CredentialAddedDetails {
+  product: string;
+  change: 'app_connected' | 'device_sign_in_approved' | 'token_created';
+  /** The app's or token's name: chosen by others (an app's registrar) or the user; kept on one line. */
+  name: string;
+  at: number;
+  ip: string | null;
+  /** "near Frankfurt, DE", when known. */
+  place: string | null;
+  sessionsUrl: string;
+  resetUrl: string;
+}
+
+const CREDENTIAL_CHANGES = {
+  app_connected: {
+    subject: (p: string) => `A new app was connected to your ${p} account`,
+    lead: 'An app was given access to your account:',
+  },
+  device_sign_in_approved: {
+    subject: (p: string) => `A command-line or device sign-in to your ${p} account was approved`,
+    lead: 'A sign-in on a device or command line was approved for your account:',
+  },
+  token_created: {
+    subject: (p: string) => `A personal access token was made for your ${p} account`,
+    lead: 'A personal access token was made for your account:',
+  },
+} as const;
+
+/**
+ * Something new can now act for the account past the session list (an app, a device, a token):
+ * the owner hears of it, as of a new device, with one place to end it (the Active sessions page).
+ */
+export function credentialAddedMail(d: CredentialAddedDetails): MailContent {
+  const { subject: subjectOf, lead } = CREDENTIAL_CHANGES[d.change];
+  const subject = subjectOf(d.product);
+  const facts: [string, string][] = [
+    ['Name', line(d.name)],
+    ['Time', formatTime(d.at)],
+    ...(d.place === null ? [] : [['Place', line(d.place)] as [string, string]]),
+    ...(d.ip === null ? [] : [['IP address', d.ip] as [string, string]]),
+  ];
+  const text = [
+    lead,
+    '',
+    ...facts.map(([k, v]) => `${k}: ${line(v)}`),
+    '',
+    `If this was not you, end it and reset your password: ${d.sessionsUrl}`,
+    `Reset your password: ${d.resetUrl}`,
+  ].join('\n');
+  const html = page(
+    subject,
+    [
+      `<p>${esc(lead)}</p>`,
+      `<table>${facts.map(([k, v]) => `<tr><th align="left">${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`,
+      `<p>If this was not you, <a href="${esc(d.sessionsUrl)}">end it on the Active sessions page</a> and <a href="${esc(d.resetUrl)}">reset your password</a>.</p>`,
+    ].join('\n'),
+  );
+  return { kind: 'credential_added', subject, text, html };
+}
+
 /** "2026-03-01 09:00 UTC": unambiguous in every locale. */
 export interface WorkspaceInvitationDetails {
   product: string;

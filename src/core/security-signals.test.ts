@@ -229,3 +229,83 @@ describe('explain', () => {
     ).toBe('Too far from the previous sign-in (London, GB) to have travelled: 16990 km in 1 h.');
   });
 });
+
+describe('credentials past the session list', () => {
+  it('an app connected, a device signed in or a token made lands on the timeline with its name and is mailed; removals only land', async () => {
+    const { e, user, signIn } = await account();
+    const a = await signIn('device-a-000000000000006');
+    u.mail.length = 0;
+    const actor = { kind: 'session' as const, sessionId: a.session.id, ip: '203.0.113.5' };
+    const at = () => (u.clock.advance(1_000), u.clock.now());
+    const FRANKFURT: RequestPlace = {
+      ip: '5.9.0.1',
+      location: { city: 'Frankfurt', region: null, country: 'DE', latitude: 50.1, longitude: 8.7 },
+    };
+    await u.recorder.record({
+      type: 'credential_changed',
+      at: at(),
+      userId: user.id,
+      change: 'app_connected',
+      name: 'Notes Cloud',
+      place: LONDON,
+      actor,
+    });
+    await u.recorder.record({
+      type: 'credential_changed',
+      at: at(),
+      userId: user.id,
+      change: 'device_sign_in_approved',
+      name: 'Build CLI · build-server',
+      place: FRANKFURT,
+      actor,
+    });
+    await u.recorder.record({
+      type: 'credential_changed',
+      at: at(),
+      userId: user.id,
+      change: 'token_created',
+      name: 'ci',
+      place: null,
+      actor,
+    });
+    await u.recorder.record({
+      type: 'credential_changed',
+      at: at(),
+      userId: user.id,
+      change: 'app_removed',
+      name: 'Notes Cloud',
+      place: null,
+      actor,
+    });
+    await u.recorder.record({
+      type: 'credential_changed',
+      at: at(),
+      userId: user.id,
+      change: 'token_revoked',
+      name: 'ci',
+      place: null,
+      actor,
+    });
+    await u.idle();
+
+    expect(u.mail.map((m) => [m.to, m.subject])).toEqual([
+      [e, 'A new app was connected to your sessiond account'],
+      [e, 'A command-line or device sign-in to your sessiond account was approved'],
+      [e, 'A personal access token was made for your sessiond account'],
+    ]);
+    expect(u.mail[1]!.text).toContain('Name: Build CLI · build-server');
+    expect(u.mail[1]!.text).toContain('Place: near Frankfurt, DE');
+    expect(u.mail[1]!.text).toContain('IP address: 5.9.0.1');
+    expect(u.mail[2]!.text).toContain('IP address: 203.0.113.5');
+    for (const m of u.mail) expect(m.text).toContain('https://sessiond.test/settings/security/sessions');
+    const entries = (await u.signals.listEvents(user.id, null, 5)).events;
+    expect(entries.map((ev) => [ev.kind, ev.reason])).toEqual([
+      ['token_revoked', 'ci'],
+      ['app_removed', 'Notes Cloud'],
+      ['token_created', 'ci'],
+      ['device_sign_in_approved', 'Build CLI · build-server'],
+      ['app_connected', 'Notes Cloud'],
+    ]);
+    expect(entries[3]).toMatchObject({ ip: '5.9.0.1', location: { city: 'Frankfurt' }, sessionId: a.session.id });
+  });
+});

@@ -13,6 +13,7 @@ import {
   describeDevice,
   describeLocation,
   mfaChangedMail,
+  credentialAddedMail,
   newDeviceAlert,
   passwordChangedMail,
   signUpAttemptMail,
@@ -149,15 +150,7 @@ export class SecuritySignals {
       case 'mfa_changed':
         return this.#mfaChanged(event);
       case 'credential_changed':
-        // The app's or token's name is what the timeline shows (`reason` carries it for these kinds).
-        return this.#append({
-          ...blankEvent(newId(crypto), event.userId, event.change, event.at),
-          sessionId: event.actor.kind === 'session' ? event.actor.sessionId : null,
-          ip: event.place?.ip ?? actorIp(event.actor),
-          location: event.place?.location ?? null,
-          actor: event.actor,
-          reason: event.name,
-        });
+        return this.#credentialChanged(event);
       case 'sign_up_attempted':
         return this.#signUpAttempted(event);
       case 'review_requested':
@@ -272,6 +265,44 @@ export class SecuritySignals {
       resetUrl: `${links.publicUrl}/reset-password`,
     });
     background.run('sign-up attempt mail', () => mailer.send({ to: event.user.email, ...content }));
+  }
+
+  /**
+   * A credential past the session list on the timeline (`reason` carries the app's or token's
+   * name). One that can now act for the account (an app connected, a device signed in, a token
+   * made) is also mailed, with the place it came from, as a new device is.
+   */
+  async #credentialChanged(event: Extract<DomainEvent, { type: 'credential_changed' }>): Promise<void> {
+    const { crypto, links, background, mailer, store } = this.#deps;
+    await this.#append({
+      ...blankEvent(newId(crypto), event.userId, event.change, event.at),
+      sessionId: event.actor.kind === 'session' ? event.actor.sessionId : null,
+      ip: event.place?.ip ?? actorIp(event.actor),
+      location: event.place?.location ?? null,
+      actor: event.actor,
+      reason: event.name,
+    });
+    const { change } = event;
+    if (change !== 'app_connected' && change !== 'device_sign_in_approved' && change !== 'token_created') return;
+    background.run(`${change} mail`, async () => {
+      const user = await store.findUserById(event.userId);
+      if (!user) return;
+      const location = event.place?.location;
+      const place = location?.city
+        ? `near ${location.city}${location.country ? `, ${location.country}` : ''}`
+        : (location?.country ?? null);
+      const content = credentialAddedMail({
+        product: links.productName,
+        change,
+        name: event.name,
+        at: event.at,
+        ip: event.place?.ip ?? actorIp(event.actor),
+        place,
+        sessionsUrl: `${links.publicUrl}/settings/security/sessions`,
+        resetUrl: `${links.publicUrl}/reset-password`,
+      });
+      await mailer.send({ to: user.email, ...content });
+    });
   }
 
   /**

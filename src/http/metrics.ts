@@ -45,6 +45,7 @@ export interface Metrics {
   signIns: Counter<'method' | 'client' | 'outcome'>;
   mfaChallenges: Counter<'outcome'>;
   passwordResets: Counter<'stage'>;
+  credentialChanges: Counter<'change'>;
   revocations: Counter<'kind' | 'outcome'>;
   sessionsEnded: Counter<'reason'>;
   policyDenials: Counter<'policy'>;
@@ -102,6 +103,12 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     name: 'sessiond_password_resets_total',
     help: 'Password resets by stage: requested (a link was mailed to an account), completed (the password was set from a link)',
     labelNames: ['stage'] as const,
+    registers: [registry],
+  });
+  const credentialChanges = new Counter({
+    name: 'sessiond_credential_changes_total',
+    help: 'Credentials past the session list, by change: app_connected, app_removed, device_sign_in_approved, relying_party_signed_out, token_created, token_revoked',
+    labelNames: ['change'] as const,
     registers: [registry],
   });
   const policyDenials = new Counter({
@@ -224,6 +231,7 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     signIns,
     mfaChallenges,
     passwordResets,
+    credentialChanges,
     revocations,
     sessionsEnded,
     policyDenials,
@@ -318,10 +326,12 @@ export function eventMetrics(metrics: Metrics, clientIds: readonly string[]): Ev
           metrics.sessionsEnded.inc({ reason: event.how === 'reset' ? 'password_reset' : 'password_changed' }, event.revoked);
         if (event.how === 'reset') metrics.passwordResets.inc({ stage: 'completed' });
         return;
+      case 'credential_changed':
+        metrics.credentialChanges.inc({ change: event.change });
+        return;
       case 'second_factor_required':
       case 'sign_up_attempted':
       case 'mfa_changed':
-      case 'credential_changed':
       case 'review_requested':
       case 'sessions_reviewed':
       case 'account_status_changed':

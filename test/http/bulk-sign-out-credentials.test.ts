@@ -68,6 +68,9 @@ describe.each(['sqlite', 'postgres'] as const)('bulk sign-out with connected app
     const timeline = (await browser.request({ method: 'GET', url: '/v1/me/security-events' })).body;
     expect(timeline).toContain('app_removed');
     expect(timeline).toContain('token_revoked');
+    const metrics = (await h.request({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/sessiond_credential_changes_total\{change="app_removed"\} [1-9]/);
+    expect(metrics).toMatch(/sessiond_credential_changes_total\{change="token_created"\} [1-9]/);
   });
 
   it('"Sign out everywhere" with only tokens leaves the apps; an unknown include is a 400', async () => {

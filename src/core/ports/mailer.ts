@@ -11,6 +11,7 @@ export const MAIL_KINDS = [
   'password_changed',
   'mfa_changed',
   'workspace_invitation',
+  'credential_added',
 ] as const;
 
 export type MailKind = (typeof MAIL_KINDS)[number];
