@@ -164,6 +164,8 @@ describe('Active sessions: connected apps, device sign-ins, apps signed in with 
     expect(await screen.findByText('Signed out build-server · Command line.')).toBeTruthy();
     expect(api.removeConnectedApp).toHaveBeenCalledWith('grant-cli');
     expect(screen.queryByRole('list', { name: 'Command-line and device sign-ins' })).toBeNull();
+    // Its OpenID session ended with it: "Signed in with your account" is read again.
+    await waitFor(() => expect(api.listRelyingPartySessions.mock.calls.length).toBeGreaterThan(1));
   });
 
   it('lists the apps signed in with the account and signs out of one', async () => {

@@ -36,6 +36,8 @@ export function DeviceSignIns({
       credentials.drop('apps', app.id);
       onChanged();
       void credentials.reload('apps');
+      // Its OpenID session ends with it: "Signed in with your account" changes too.
+      void credentials.reload('rp');
     },
     text: (app) => ({
       title: c.deviceSignOutTitle,
