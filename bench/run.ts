@@ -70,6 +70,8 @@ const RUN: Record<Part, (bench: Bench) => Promise<void>> = {
   'scale-out': scaleOutPart,
   start: startPart,
   flood: floodPart,
+  // Loaded only when run: it brings openid-client in (bench/parts/oauth-revocation.ts, issue 11).
+  'oauth-revocation': async (bench) => (await import('./parts/oauth-revocation.js')).oauthRevocationPart(bench),
 };
 
 function parseOptions(argv: string[]): BenchOptions {

@@ -37,7 +37,7 @@ export const REDIS_URL = process.env.SESSIOND_BENCH_REDIS_URL ?? 'redis://127.0.
 /** A server is given this long to exit after SIGTERM before it is killed. */
 const STOP_GRACE_MS = 15_000;
 
-export const PARTS = ['validation', 'list', 'revocation', 'scale', 'sdk', 'scale-out', 'flood', 'start'] as const;
+export const PARTS = ['validation', 'list', 'revocation', 'scale', 'sdk', 'scale-out', 'flood', 'start', 'oauth-revocation'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface BenchOptions {
