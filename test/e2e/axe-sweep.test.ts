@@ -141,6 +141,8 @@ describe('axe-core on every page and dialog, 1280 and 375 px, light and dark', (
       await checkPage(device, width, 'instance', '', /^Instance security overview$/);
       // An invitation link that is not one: the page says so.
       await checkPage(device, width, 'workspaceJoin', '', /^Join a workspace$/);
+      // A consent request that has expired (credentials.test.ts checks it with a real app's request).
+      await checkPage(device, width, 'oauthConsent', '?uid=expired-or-unknown', /^Allow access\?$/);
     }
   });
 
