@@ -480,6 +480,8 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
         }),
       },
     });
+    // Members' credential changes go to their workspaces' audit trails.
+    recorder.add(workspaces.onEvent);
     const apiKeys = new ApiKeys({ store: apiKeyStore, workspaces, audit: workspaceStore, users: store, clock, crypto });
     const personalTokens = new PersonalTokens({
       store: kyselyPersonalTokenStore(db),

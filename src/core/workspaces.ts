@@ -27,7 +27,8 @@ import type { Devices, DeviceReplaced } from './devices.js';
 import type { ReviewStore } from './ports/review-store.js';
 import type { Reviews } from './reviews.js';
 import type { Revocation } from './revocation.js';
-import type { Actor } from './security-events.js';
+import { actorIp, type Actor } from './security-events.js';
+import type { DomainEvent } from './events.js';
 import type { LinkSettings } from './security-signals.js';
 import type { SessionRecord } from './session.js';
 import type { Sessions } from './sessions.js';
@@ -168,7 +169,14 @@ export type AuditAction =
   | 'api_key.created'
   | 'api_key.revoked'
   | 'audit.retention_changed'
-  | 'policy.changed';
+  | 'policy.changed'
+  // A member's own credentials past the session list (issue 11), in each workspace they belong to.
+  | 'credential.app_connected'
+  | 'credential.app_removed'
+  | 'credential.device_sign_in_approved'
+  | 'credential.relying_party_signed_out'
+  | 'credential.token_created'
+  | 'credential.token_revoked';
 
 export interface AuditEntry {
   /** The log's own order, assigned by the store as entries are appended: the cursor pages by it. */
@@ -297,6 +305,28 @@ export class Workspaces {
   }
 
   /** The workspaces the user is an active member of, with their role. */
+  /**
+   * A recorder sink: a member's credential changes (an app connected, a device sign-in approved, a
+   * token made, each one ended) go to the audit trail of every workspace they are an active member
+   * of, so its security owners see what can act for their members. The actor is the member (or the
+   * admin who ended it).
+   */
+  readonly onEvent = async (event: DomainEvent): Promise<void> => {
+    if (event.type !== 'credential_changed') return;
+    const { store } = this.#deps;
+    // Active memberships only: the removals an offboarding makes are counted by its own entry.
+    const workspaces = await store.listWorkspacesOf(event.userId);
+    const actorId = (event.actor.kind === 'admin' ? event.actor.adminId : null) ?? event.userId;
+    const ip = event.place?.ip ?? actorIp(event.actor);
+    for (const { workspace } of workspaces) {
+      const entry = newAuditEntry(this.#deps, null, actorId, workspace.id, `credential.${event.change}`, 'member', event.userId, {
+        name: event.name,
+        country: event.place?.location.country ?? null,
+      });
+      await store.appendAudit({ ...entry, ip });
+    }
+  };
+
   async listMine(userId: string): Promise<{ workspace: WorkspaceRecord; role: WorkspaceRole }[]> {
     return this.#deps.store.listWorkspacesOf(userId);
   }

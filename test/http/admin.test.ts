@@ -691,6 +691,18 @@ describe('workspaces over HTTP (sqlite)', () => {
       grant.addOIDCScope('openid offline_access');
       await grant.save();
 
+      // The workspace's trail shows what can act for its member.
+      const trail = (await as(owner, { method: 'GET', url: `/v1/admin/workspaces/${workspace}/audit` })).json().entries as Record<
+        string,
+        unknown
+      >[];
+      expect(trail[0]).toMatchObject({
+        action: 'credential.token_created',
+        actor_id: leaver.id,
+        target_id: leaver.id,
+        details: { name: 'ci' },
+      });
+
       const done = await offboard(owner, workspace, leaver);
       expect(done).toMatchObject({ apps_removed: 1, tokens_revoked: 1 });
       expect(await h.registry.oauth.connectedApps(leaver.id)).toEqual([]);

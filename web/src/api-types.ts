@@ -4444,6 +4444,10 @@ export interface operations {
             devices_untrusted: number;
             /** @description The workspace API keys the member made, revoked now */
             keys_revoked: number;
+            /** @description The member’s connected apps and device sign-ins, ended now (back-channel logout sent) */
+            apps_removed: number;
+            /** @description The member’s personal access tokens, revoked now */
+            tokens_revoked: number;
             /** @description False when it was already disabled (a second run finishes what a first began) */
             membership_disabled: boolean;
           };
@@ -4669,7 +4673,13 @@ export interface operations {
                 | 'api_key.created'
                 | 'api_key.revoked'
                 | 'audit.retention_changed'
-                | 'policy.changed';
+                | 'policy.changed'
+                | 'credential.app_connected'
+                | 'credential.app_removed'
+                | 'credential.device_sign_in_approved'
+                | 'credential.relying_party_signed_out'
+                | 'credential.token_created'
+                | 'credential.token_revoked';
               target_kind: 'workspace' | 'member' | 'invitation' | 'session' | 'incident' | 'api_key';
               target_id: string;
               ip: string | null;

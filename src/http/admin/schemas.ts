@@ -43,6 +43,12 @@ const AUDIT_ACTIONS = Object.keys({
   'api_key.revoked': true,
   'audit.retention_changed': true,
   'policy.changed': true,
+  'credential.app_connected': true,
+  'credential.app_removed': true,
+  'credential.device_sign_in_approved': true,
+  'credential.relying_party_signed_out': true,
+  'credential.token_created': true,
+  'credential.token_revoked': true,
 } satisfies Record<AuditAction, true>) as AuditAction[];
 
 /** Routes that take no query string still refuse one they do not understand. */
