@@ -134,7 +134,8 @@ export class OAuth {
     for (const { id, payload } of grants) {
       const client = await this.clientView(String(payload.clientId));
       const info = infos.get(id);
-      const lastIp = info?.lastUsedIp ?? null;
+      // Where it was last used; before its first use, where it was approved from (a device: the device).
+      const lastIp = info?.lastUsedIp ?? info?.createdIp ?? null;
       apps.push({
         id,
         client,
