@@ -191,6 +191,12 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
       const jar = await signedInBrowser();
       const tokens = await codeFlow(jar, config, 'openid email offline_access');
       const claims = tokens.claims()!;
+      // The ID token is signed by a published key; the JWKS carries no private part.
+      const jwks = (await (await fetch(`${issuer}/jwks`)).json()) as { keys: Record<string, unknown>[] };
+      const header = JSON.parse(Buffer.from(tokens.id_token!.split('.')[0]!, 'base64url').toString()) as { kid: string; alg: string };
+      expect(header.alg).toBe('RS256');
+      expect(jwks.keys.map((k) => k.kid)).toContain(header.kid);
+      for (const key of jwks.keys) expect(Object.keys(key)).not.toEqual(expect.arrayContaining(['d']));
       const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
       expect(userinfo.email).toBe('ada@example.com');
 
