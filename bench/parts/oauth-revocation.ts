@@ -26,17 +26,21 @@
  *   CPU per request, for session validation (`GET /v1/me/session`, bearer), session introspection,
  *   userinfo, OAuth introspection and personal-token introspection, each with one credential.
  *
- * Options: --oauth-revocations=<n> (rounds measured per kind, default 200).
+ * Options: --oauth-revocations=<n> (rounds measured per kind, default 200). With --profile, node 1
+ * runs under the V8 CPU profiler (`--cpu-prof`), only the OAuth cost targets run, and the summary
+ * of where its CPU went is printed instead of written.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import * as oidc from 'openid-client';
 import { envWithoutSessiond, runCli, spawnSessiond, type SessiondProcess } from '../../test/support/serve-process.js';
 import { testKeyFile } from '../../test/support/secret-key.js';
 import { int, ms, type Section } from '../report.js';
+import { formatProfile, summariseProfile } from '../profile.js';
 import { percentile } from '../report-parts.js';
 import { HOST, benchSchema, log, pinned, stopNode, type Bench, type BenchOptions } from './shared.js';
 
@@ -78,8 +82,9 @@ async function freePort(): Promise<number> {
 }
 
 /** A node of the cluster: every one answers as `publicUrl`; node 1 listens on its port. */
-function startOidcNode(options: BenchOptions, db: string, publicUrl: string, port = 0): Promise<SessiondProcess> {
+function startOidcNode(options: BenchOptions, db: string, publicUrl: string, port = 0, nodeArgs: string[] = []): Promise<SessiondProcess> {
   return spawnSessiond({
+    nodeArgs,
     name: 'sessiond serve',
     args: ['--host', HOST, '--port', String(port), '--log-level', 'warn', '--db', db, '--public-url', publicUrl],
     env: envWithoutSessiond(),
@@ -289,7 +294,10 @@ export async function oauthRevocationPart(bench: Bench): Promise<void> {
     const port = await freePort();
     const publicUrl = `http://${HOST}:${port}`;
     const issuer = `${publicUrl}/oidc`;
-    nodes.push(await startOidcNode(options, database.url, publicUrl, port));
+    // --profile: node 1's CPU profile, written by node when it exits.
+    const profileDir = options.profile ? mkdtempSync(path.join(bench.tmp, 'oauth-profile-')) : null;
+    const profileArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    nodes.push(await startOidcNode(options, database.url, publicUrl, port, profileArgs));
     nodes.push(...(await Promise.all([startOidcNode(options, database.url, publicUrl), startOidcNode(options, database.url, publicUrl)])));
     const [n1, n2, n3] = nodes as [SessiondProcess, SessiondProcess, SessiondProcess];
     // The key file spawnSessiond gives every node: the CLI seals the client's secret with it too.
@@ -473,6 +481,7 @@ export async function oauthRevocationPart(bench: Bench): Promise<void> {
       ['OAuth introspection: `POST /oidc/token/introspection` (client secret)', oauthIntrospectionProbe(basic, live.access)],
       ['Personal token introspection: `POST /v1/introspect` (service key)', sessiondIntrospectionProbe(serviceKey, pat.secret)],
     ] as const) {
+      if (profileDir && !target.startsWith('OAuth')) continue;
       const c = await cost(n1, target, p, COST_S);
       costs.push(c);
       log(
@@ -481,6 +490,15 @@ export async function oauthRevocationPart(bench: Bench): Promise<void> {
       if (c.errors) throw new Error(`${target}: ${c.errors} requests were not answered 200 for a live credential`);
     }
     const loadAfter = loadavg();
+    if (profileDir) {
+      await stopNode(n1);
+      const file = readdirSync(profileDir).find((f) => f.endsWith('.cpuprofile'));
+      if (!file) throw new Error(`node 1 wrote no CPU profile into ${profileDir}`);
+      log(
+        `oauth-revocation: node 1's CPU (removal rounds, then the OAuth cost runs)\n${formatProfile(summariseProfile(path.join(profileDir, file)))}`,
+      );
+      return;
+    }
     sections.push(
       renderOauthRevocation({
         bench,
