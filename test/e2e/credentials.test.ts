@@ -11,7 +11,8 @@
  * - "Remove access" on the page: the app's refresh token is refused and the app gets a verified
  *   logout token; signing the device sign-in out: the command line's next refresh fails;
  * - axe-core on the consent page and on the page with every section filled, light and dark
- *   (and `npm run screenshots` keeps docs/screenshots/connected-apps.png).
+ *   (and `npm run screenshots` keeps docs/screenshots/connected-apps.png);
+ * - a signed-out phone: sessiond's sign-in on the way to the consent page, and Deny.
  *
  * The clients and the service key are made with the CLI (`sessiond oauth-clients add`,
  * `sessiond service-keys create`) on the SQLite file the server then serves, as an operator would.
@@ -431,4 +432,45 @@ describe('connected apps, device sign-ins and personal tokens in Chromium', () =
     await signedIn.getByText('You are not signed in to any app with this account.').waitFor();
     await expect(oidc.refreshTokenGrant(cli, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
+
+  // KNOWN BUG, expected to fail until fixed: after sign-in the page pushes `next`
+  // (/oauth/interaction/…) into its own router, which shows Page not found instead of loading the
+  // server's route (web/src/router.ts; a fix is proposed to the lead). Drop `.fails` once fixed.
+  it.fails(
+    'a signed-out browser goes through sessiond’s sign-in on the way to the consent page, and Deny sends the app access_denied',
+    async () => {
+      const phone = await newDevice(browser!, 'iphone', IP_LONDON, { axe: true });
+      const { page } = phone;
+      const config = await appConfig();
+      const state = oidc.randomState();
+      const authorize = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: app!.redirectUri,
+        scope: 'openid email',
+        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+        code_challenge_method: 'S256',
+        state,
+      });
+      await page.goto(authorize.href);
+      await page.waitForURL(/\/sign-in\?/);
+      expect(new URL(page.url()).searchParams.get('next')).toMatch(/^\/oauth\/interaction\//);
+      await page.getByLabel('Email').fill(EMAIL);
+      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+
+      // Signed in, the browser carries on with the app's request: the consent page, at 375 px.
+      await page.waitForURL(/\/oauth\/consent\?uid=/);
+      await page.getByRole('heading', { level: 1, name: `${APP} wants to use your account` }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      await expectAccessible(page, 'the consent page at 375 px');
+      const before = app!.callbacks.length;
+      await page.getByRole('button', { name: 'Deny' }).click();
+      await page.waitForURL(`${app!.redirectUri}?**`);
+      expect(app!.callbacks).toHaveLength(before + 1);
+      const back = app!.callbacks[before]!;
+      expect(back.searchParams.get('error')).toBe('access_denied');
+      expect(back.searchParams.get('state')).toBe(state);
+      expect(back.searchParams.get('code')).toBeNull();
+      await phone.context.close();
+    },
+  );
 });
