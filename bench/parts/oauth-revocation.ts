@@ -23,7 +23,7 @@
  *   (`DELETE /v1/me/tokens/:id`) and polls nodes 2 and 3 from the 204 until both say inactive.
  * - Cost: node 1 alone under a closed loop of CONCURRENCY keep-alive connections from this process
  *   (COST_S seconds per target after a 1 s warm-up): requests per second, latency, and the node's
- *   CPU per request, for session validation (`GET /v1/me/session`, bearer), session introspection,
+ *   CPU and SQL statements (its /metrics) per request, for session validation (`GET /v1/me/session`, bearer), session introspection,
  *   userinfo, OAuth introspection and personal-token introspection, each with one credential.
  *
  * Options: --oauth-revocations=<n> (rounds measured per kind, default 200). With --profile, node 1
@@ -245,10 +245,20 @@ export interface CostRun {
   p50: number;
   p99: number;
   cpuMsPerRequest: number;
+  /** SQL statements per request, from the node's `sessiond_database_statements_total` (0: answered from its cache). */
+  statementsPerRequest: number;
   errors: number;
 }
 
 /** A closed loop of CONCURRENCY connections on one node for `seconds`; requests per second, latency, CPU per request. */
+/** Every SQL statement the node has issued while serving requests, over all routes (its /metrics). */
+async function statementsServed(node: SessiondProcess): Promise<number> {
+  const text = (await send(new Agent(), node.port, 'GET', '/metrics', {})).body;
+  let total = 0;
+  for (const m of text.matchAll(/^sessiond_database_statements_total(?:\{[^}]*\})? (\S+)$/gm)) total += Number(m[1]);
+  return total;
+}
+
 async function cost(node: SessiondProcess, target: string, p: Probe, seconds: number): Promise<CostRun> {
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const latencies: number[] = [];
@@ -267,11 +277,13 @@ async function cost(node: SessiondProcess, target: string, p: Probe, seconds: nu
     );
   };
   await run(performance.now() + 1_000, false);
+  const statements0 = await statementsServed(node);
   const cpu0 = cpuSeconds(node.pid);
   const t0 = performance.now();
   await run(t0 + seconds * 1_000, true);
   const wall = (performance.now() - t0) / 1000;
   const cpu = cpuSeconds(node.pid) - cpu0;
+  const statements = (await statementsServed(node)) - statements0;
   agent.destroy();
   return {
     target,
@@ -279,6 +291,7 @@ async function cost(node: SessiondProcess, target: string, p: Probe, seconds: nu
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     cpuMsPerRequest: (1000 * cpu) / latencies.length,
+    statementsPerRequest: statements / latencies.length,
     errors,
   };
 }
@@ -485,7 +498,7 @@ export async function oauthRevocationPart(bench: Bench): Promise<void> {
       const c = await cost(n1, target, p, COST_S);
       costs.push(c);
       log(
-        `oauth-revocation: ${target}: ${int(c.rps)} req/s, p50 ${ms(c.p50)}, p99 ${ms(c.p99)}, ${c.cpuMsPerRequest.toFixed(3)} ms CPU/request`,
+        `oauth-revocation: ${target}: ${int(c.rps)} req/s, p50 ${ms(c.p50)}, p99 ${ms(c.p99)}, ${c.cpuMsPerRequest.toFixed(3)} ms CPU/request, ${c.statementsPerRequest.toFixed(1)} SQL statements/request`,
       );
       if (c.errors) throw new Error(`${target}: ${c.errors} requests were not answered 200 for a live credential`);
     }
@@ -575,13 +588,13 @@ function renderOauthRevocation(r: {
     ...rows
       .filter((x) => x.lost)
       .map((x) => `- ${label[x.key] ?? x.key}: ${x.lost} removals not refused by both nodes within ${GIVE_UP_MS / 1000} s.`),
-    `**Cost on one node** (node 1; ${CONCURRENCY} keep-alive connections in a closed loop from the bench process, which is not pinned; ${COST_S} s per target after 1 s of warm-up; one credential per target, so a session is answered from the node's cache while OAuth and personal tokens are read from PostgreSQL on every call):`,
+    `**Cost on one node** (node 1; ${CONCURRENCY} keep-alive connections in a closed loop from the bench process, which is not pinned; ${COST_S} s per target after 1 s of warm-up; one credential per target, so a session is answered from the node's cache while OAuth and personal tokens are read from PostgreSQL on every call; statements counted by the node's \`sessiond_database_statements_total\`):`,
     '',
-    '| Request | Requests/s | p50 | p99 | Node CPU per request | vs. session validation (CPU) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    '| Request | Requests/s | p50 | p99 | Node CPU per request | vs. session validation (CPU) | SQL statements per request |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...r.costs.map(
       (c) =>
-        `| ${c.target} | ${int(c.rps)} | ${ms(c.p50)} | ${ms(c.p99)} | ${c.cpuMsPerRequest.toFixed(3)} ms | ${(c.cpuMsPerRequest / session.cpuMsPerRequest).toFixed(1)}x |`,
+        `| ${c.target} | ${int(c.rps)} | ${ms(c.p50)} | ${ms(c.p99)} | ${c.cpuMsPerRequest.toFixed(3)} ms | ${(c.cpuMsPerRequest / session.cpuMsPerRequest).toFixed(1)}x | ${c.statementsPerRequest.toFixed(1)} |`,
     ),
   ].join('\n');
   const summary = [
