@@ -35,6 +35,7 @@ import {
   SPAWN_HOOK_TIMEOUT_MS,
   axeViolations,
   launchChromium,
+  lowContrastText,
   newDevice,
   screenshot,
   signUp,
@@ -379,6 +380,11 @@ describe('connected apps, device sign-ins and personal tokens in Chromium', () =
       .getByRole('heading', { name: APP })
       .waitFor();
     await expectAccessible(page, 'Active sessions with a device sign-in, a connected app, a "Sign in with" session and a token');
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect((await lowContrastText(page)).bad, `text below WCAG AA contrast, ${scheme}`).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     await screenshot(page, 'connected-apps');
 
     const listed = section(page, /^Personal access tokens/);
