@@ -23,8 +23,9 @@
  *   (`DELETE /v1/me/tokens/:id`) and polls nodes 2 and 3 from the 204 until both say inactive.
  * - Cost: node 1 alone under a closed loop of CONCURRENCY keep-alive connections from this process
  *   (COST_S seconds per target after a 1 s warm-up): requests per second, latency, and the node's
- *   CPU and SQL statements (its /metrics) per request, for session validation (`GET /v1/me/session`, bearer), session introspection,
- *   userinfo, OAuth introspection and personal-token introspection, each with one credential.
+ *   CPU and SQL statements (its /metrics) per request, for session validation (`GET
+ *   /v1/me/session`, bearer), session introspection, userinfo, OAuth introspection and
+ *   personal-token introspection, each with one credential.
  *
  * Options: --oauth-revocations=<n> (rounds measured per kind, default 200). With --profile, node 1
  * runs under the V8 CPU profiler (`--cpu-prof`), only the OAuth cost targets run, and the summary
