@@ -135,12 +135,7 @@ export type DomainEvent =
     };
 
 export type CredentialChange =
-  | 'app_connected'
-  | 'app_removed'
-  | 'device_sign_in_approved'
-  | 'relying_party_signed_out'
-  | 'token_created'
-  | 'token_revoked';
+  'app_connected' | 'app_removed' | 'device_sign_in_approved' | 'relying_party_signed_out' | 'token_created' | 'token_revoked';
 
 export type DomainEventType = DomainEvent['type'];
 

@@ -14,7 +14,7 @@
  *   sessiond session has ended asks it to sign in again (the `sessiond_session` login check).
  */
 import type Provider from 'oidc-provider';
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC, interactionPolicy as InteractionPolicy } from 'oidc-provider';
 import type { IncomingMessage } from 'node:http';
 import type { OidcStore } from '../core/ports/oidc-store.js';
 import type { SecretBox } from '../core/ports/secret-box.js';
@@ -60,7 +60,7 @@ export const TTL = {
 
 export const SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
-function loginCheck(interactionPolicy: typeof import('oidc-provider').interactionPolicy) {
+function loginCheck(interactionPolicy: typeof InteractionPolicy) {
   const policy = interactionPolicy.base();
   const login = policy.get('login')!;
   login.checks.add(
@@ -209,4 +209,3 @@ function safeOrigin(uri: string): string | null {
     return null;
   }
 }
-

@@ -154,7 +154,14 @@ describe('workspace calls', () => {
   it('use the admin API’s paths, escaped, with the contract’s bodies', async () => {
     const fetch = vi.fn().mockImplementation(async (url: string) => {
       if (url.endsWith('/offboard'))
-        return json(200, { sessions_ended: 1, devices_untrusted: 0, keys_revoked: 0, membership_disabled: true });
+        return json(200, {
+          sessions_ended: 1,
+          devices_untrusted: 0,
+          keys_revoked: 0,
+          apps_removed: 0,
+          tokens_revoked: 0,
+          membership_disabled: true,
+        });
       if (url.endsWith('/replace-device')) return json(200, { revoked: 2, untrusted: true });
       if (url.endsWith('/role')) return new Response(null, { status: 204 });
       if (url.endsWith('/sessions') && !url.includes('/me/')) return json(200, { revoked: 2 });

@@ -866,10 +866,12 @@ export const en = {
       `Their membership of ${workspace} is disabled. Only a new invitation brings them back. Their account itself is not deleted.`,
     offboardConfirm: 'Offboard',
     offboarding: 'Offboarding…',
-    offboarded: (email: string, sessions: number, devices: number, keys = 0) =>
+    offboarded: (email: string, sessions: number, devices: number, keys = 0, apps = 0, tokens = 0) =>
       `${email} was offboarded: ${sessions === 1 ? '1 session' : `${sessions} sessions`} ended, ${
         devices === 1 ? '1 device' : `${devices} devices`
-      } no longer trusted, ${keys > 0 ? `${keys === 1 ? '1 API key' : `${keys} API keys`} revoked, ` : ''}membership disabled.`,
+      } no longer trusted, ${keys > 0 ? `${keys === 1 ? '1 API key' : `${keys} API keys`} revoked, ` : ''}${
+        apps > 0 ? `${apps === 1 ? '1 connected app or device sign-in' : `${apps} connected apps and device sign-ins`} ended, ` : ''
+      }${tokens > 0 ? `${tokens === 1 ? '1 personal access token' : `${tokens} personal access tokens`} revoked, ` : ''}membership disabled.`,
     auditTitle: 'Audit trail',
     auditIntro: 'Every administrator action in this workspace, newest first, with who did it and from where.',
     auditLabel: 'Audit trail entries',

@@ -188,7 +188,16 @@ export function WorkspaceDetail({ workspaceId, me, timeZone, onMembershipChanged
         setMemberSessions([]);
       } else {
         const done = await reauth.run(() => api.offboardMember(workspaceId, member.user_id));
-        setNotice(m.offboarded(member.email, done.sessions_ended, done.devices_untrusted, done.keys_revoked));
+        setNotice(
+          m.offboarded(
+            member.email,
+            done.sessions_ended,
+            done.devices_untrusted,
+            done.keys_revoked,
+            done.apps_removed,
+            done.tokens_revoked,
+          ),
+        );
         if (openMember === member.user_id) setMemberSessions([]);
       }
       // The button that opened the dialog may be gone with its row: focus the members heading then.

@@ -355,7 +355,14 @@ describe('Workspaces page', () => {
 
   it('offboards after a dialog that names what will happen, then says what was done', async () => {
     withWorkspace(api);
-    api.offboardMember.mockResolvedValue({ sessions_ended: 3, devices_untrusted: 2, keys_revoked: 1, membership_disabled: true });
+    api.offboardMember.mockResolvedValue({
+      sessions_ended: 3,
+      devices_untrusted: 2,
+      keys_revoked: 1,
+      apps_removed: 2,
+      tokens_revoked: 1,
+      membership_disabled: true,
+    });
     open(api);
     const button = within(await memberRow('grace@example.com')).getByRole('button', { name: 'Offboard grace@example.com' });
     fireEvent.click(button);
@@ -379,7 +386,7 @@ describe('Workspaces page', () => {
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Offboard' }));
     expect(
       await screen.findByText(
-        'grace@example.com was offboarded: 3 sessions ended, 2 devices no longer trusted, 1 API key revoked, membership disabled.',
+        'grace@example.com was offboarded: 3 sessions ended, 2 devices no longer trusted, 1 API key revoked, 2 connected apps and device sign-ins ended, 1 personal access token revoked, membership disabled.',
       ),
     ).toBeTruthy();
     expect(api.offboardMember).toHaveBeenCalledWith('ws1', 'u2');
