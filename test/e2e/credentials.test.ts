@@ -255,6 +255,9 @@ describe('connected apps, device sign-ins and personal tokens in Chromium', () =
     const asks = page.getByRole('list', { name: 'It will be able to' }).getByRole('listitem');
     expect(await asks.allTextContents()).toEqual(['Confirm it’s you', 'Stay connected when you’re away']);
     await expectAccessible(page, 'the consent page of a device sign-in');
+    // The app's logo (here its initial) stays square beside a heading that wraps.
+    const logo = (await page.locator('.consent-app .app-logo').boundingBox())!;
+    expect(logo.width).toBeCloseTo(logo.height, 0);
     await page.getByRole('button', { name: 'Allow' }).click();
 
     await page.getByRole('heading', { level: 1, name: 'Device signed in' }).waitFor();

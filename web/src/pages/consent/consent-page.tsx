@@ -145,7 +145,11 @@ function Request({
   return (
     <>
       <div className="consent-app">
-        <AppLogo name={client.name} logoUri={client.logo_uri} />
+        {/* Wrapped: a flex item's own min-width would let a long heading squeeze the logo narrower
+            than it is tall; this box's minimum is the logo's full width. */}
+        <div>
+          <AppLogo name={client.name} logoUri={client.logo_uri} />
+        </div>
         <div>
           <h1 className="page-title">{m.wants(client.name)}</h1>
           <p className={client.first_party ? 'muted' : 'consent-third-party'}>{client.first_party ? m.firstParty : m.thirdParty}</p>
