@@ -385,5 +385,44 @@ describe.each(CLUSTERS.filter((c) => SHARED_ENGINES.includes(c.engine)))(
         expect((await introspectPat(node, other.body.secret as string)).active).toBe(true);
       }
     });
+
+    it('signing out everywhere else through node 2, apps and tokens included, ends the CLI sign-in and the token on nodes 1 and 3', async () => {
+      const [one, two, three] = nodes;
+      const who = client();
+      await signUp(one, who);
+      const cli = await deviceSignIn(await signedInBrowser(who));
+      const { token: session } = await signIn(two, who);
+      const made = await call(two, 'POST', '/v1/me/tokens', {
+        token: session,
+        ip: who.ip,
+        body: { name: 'deploy script', scopes: ['api:read'], expires_in_days: 30 },
+      });
+      expect(made.status).toBe(201);
+      const secret = made.body.secret as string;
+      const introspectPat = async (node: SessiondNode) =>
+        ((await call(node, 'POST', '/v1/introspect', { token: serviceKey, body: { token: secret } })).body as { active: boolean }).active;
+      for (const node of [one, three]) {
+        expect(await userinfo(node, cli.access)).toBe(200);
+        expect(await introspectPat(node)).toBe(true);
+      }
+
+      const res = await call(two, 'POST', '/v1/me/sessions/revoke-others', {
+        token: session,
+        ip: who.ip,
+        body: { include: ['connected_apps', 'tokens'] },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ revoked: 1, apps_removed: 1, tokens_revoked: 1 });
+      await Promise.all(
+        [one, three].map((node) =>
+          until(
+            async () => (await userinfo(node, cli.access)) === 401 && (await introspectPat(node)) === false,
+            PROPAGATION_DEADLINE_MS,
+            `${node.name} refusing the CLI's access token and the personal token`,
+          ),
+        ),
+      );
+      for (const node of [one, three]) expect((await refresh(node, device.id, cli.refresh)).body.error).toBe('invalid_grant');
+    });
   },
 );
