@@ -112,6 +112,35 @@ export class OAuth {
     this.#deps.store.touchGrant(grantId, now, ip).catch((err: unknown) => this.#deps.report(err, 'grant last used'));
   }
 
+  /**
+   * An OAuth access token sessiond issued, for `POST /v1/introspect` (services that check every
+   * credential in one place, the SDK's `verifyToken`): active while unexpired, its grant not
+   * removed, its client still registered and its account enabled. Read from the store on every
+   * call: a removal is seen at once on every node.
+   */
+  async accessToken(
+    token: string,
+  ): Promise<{ userId: string; clientId: string; grantId: string; scopes: string[]; issuedAt: number; expiresAt: number } | null> {
+    // oidc-provider's opaque tokens: 43 base64url characters. Anything else costs no lookup.
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+    const provider = await this.provider();
+    const found = await provider.AccessToken.find(token);
+    if (!found || found.isExpired || !found.accountId || !found.clientId || !found.grantId) return null;
+    if (!(await this.#deps.clients.metadata(found.clientId))) return null;
+    if (!(await this.#deps.accounts.claims(found.accountId))) return null;
+    if (!(await this.#deps.store.find('Grant', found.grantId, this.#deps.clock.now()))) return null;
+    return {
+      userId: found.accountId,
+      clientId: found.clientId,
+      grantId: found.grantId,
+      scopes: String(found.scope ?? '')
+        .split(' ')
+        .filter(Boolean),
+      issuedAt: Number(found.iat) * 1000,
+      expiresAt: Number(found.exp) * 1000,
+    };
+  }
+
   /** Notes a grant the user just gave (consent), for the panel; and tells the timeline. */
   async noteGrant(record: OauthGrantInfoRecord, clientName: string, place: RequestPlace | null, actor: Actor): Promise<void> {
     await this.#deps.store.upsertGrantInfo(record);
@@ -212,10 +241,15 @@ export class OAuth {
   async relyingPartySessions(userId: string): Promise<RelyingPartySession[]> {
     const { store, clock } = this.#deps;
     const sessions = await store.listByAccount('Session', userId, clock.now());
+    // A device sign-in is listed with the signed-in sessions, not as an app signed in to.
+    const grantIds = sessions.flatMap(({ payload }) => Object.values(authorizationsOf(payload)).map((a) => a.grantId ?? ''));
+    const devices = new Set(
+      (await store.findGrantInfo(grantIds.filter(Boolean))).filter((i) => i.via === 'device_code').map((i) => i.grantId),
+    );
     const out: RelyingPartySession[] = [];
     for (const { payload } of sessions) {
       for (const [clientId, authorization] of Object.entries(authorizationsOf(payload))) {
-        if (!authorization.sid) continue;
+        if (!authorization.sid || (authorization.grantId && devices.has(authorization.grantId))) continue;
         out.push({
           id: authorization.sid,
           client: await this.clientView(clientId),

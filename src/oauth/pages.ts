@@ -13,7 +13,7 @@ main{max-width:26rem;margin:4rem auto;padding:2rem;background:#fff;border-radius
 h1{font-size:1.5rem;margin-top:0}label{display:block;font-weight:600;margin:.5rem 0 .25rem}
 input[type=text]{width:100%;box-sizing:border-box;font-size:1.25rem;padding:.5rem;text-transform:uppercase;letter-spacing:.1em;text-align:center}
 button{display:block;width:100%;margin-top:1rem;padding:.6rem;font-size:1rem;border:0;border-radius:.4rem;background:#2450d8;color:#fff;cursor:pointer}
-button.secondary{background:transparent;color:#2450d8}.error{color:#b00020}code{font-size:1.4rem;letter-spacing:.1em}
+button.secondary{background:transparent;color:#2450d8}.error{color:#b00020}code{font-size:1.4rem;letter-spacing:.1em;white-space:nowrap}
 @media (prefers-color-scheme:dark){body{background:#111418;color:#e6e8eb}main{background:#1b1f24}button.secondary{color:#8fb0ff}.error{color:#ff8a80}}`;
 
 /** A page of the device sign-in (or sign-out) flow; `body` is trusted HTML built by the caller. */

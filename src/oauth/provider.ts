@@ -149,7 +149,8 @@ export async function createProvider(deps: ProviderDeps): Promise<Provider> {
               ? '<p role="alert" class="error">That code is not right, or it has expired. Check the code on your device and try again.</p>'
               : '<p role="alert" class="error">This sign-in request was interrupted. Start it again on your device.</p>'
             : '<p>Enter the code your device or command line shows.</p>';
-          const labelled = form.replace('<input ', '<input id="user_code" aria-label="Code" autocomplete="one-time-code" ');
+          // The label names the visible code field (the form's first input is its hidden xsrf token).
+          const labelled = form.replace(/<input(?=[^>]*name="user_code")/, '<input id="user_code" autocomplete="one-time-code" ');
           ctx.body = devicePage(
             'Sign in a device',
             `${message}<label for="user_code">Code</label>${labelled}<button type="submit" form="op.deviceInputForm">Continue</button>`,

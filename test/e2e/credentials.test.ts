@@ -442,44 +442,40 @@ describe('connected apps, device sign-ins and personal tokens in Chromium', () =
     await expect(oidc.refreshTokenGrant(cli, refreshed.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
-  // KNOWN BUG, expected to fail until fixed: after sign-in the page pushes `next`
-  // (/oauth/interaction/…) into its own router, which shows Page not found instead of loading the
-  // server's route (web/src/router.ts; a fix is proposed to the lead). Drop `.fails` once fixed.
-  it.fails(
-    'a signed-out browser goes through sessiond’s sign-in on the way to the consent page, and Deny sends the app access_denied',
-    async () => {
-      const phone = await newDevice(browser!, 'iphone', IP_LONDON, { axe: true });
-      const { page } = phone;
-      const config = await appConfig();
-      const state = oidc.randomState();
-      const authorize = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: app!.redirectUri,
-        scope: 'openid email',
-        code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
-        code_challenge_method: 'S256',
-        state,
-      });
-      await page.goto(authorize.href);
-      await page.waitForURL(/\/sign-in\?/);
-      expect(new URL(page.url()).searchParams.get('next')).toMatch(/^\/oauth\/interaction\//);
-      await page.getByLabel('Email').fill(EMAIL);
-      await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+  // After sign-in the page loads `next` (/oauth/interaction/…) from the server: it is not one of
+  // the app's own pages (web/src/router.ts).
+  it('a signed-out browser goes through sessiond’s sign-in on the way to the consent page, and Deny sends the app access_denied', async () => {
+    const phone = await newDevice(browser!, 'iphone', IP_LONDON, { axe: true });
+    const { page } = phone;
+    const config = await appConfig();
+    const state = oidc.randomState();
+    const authorize = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: app!.redirectUri,
+      scope: 'openid email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+      code_challenge_method: 'S256',
+      state,
+    });
+    await page.goto(authorize.href);
+    await page.waitForURL(/\/sign-in\?/);
+    expect(new URL(page.url()).searchParams.get('next')).toMatch(/^\/oauth\/interaction\//);
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
 
-      // Signed in, the browser carries on with the app's request: the consent page, at 375 px.
-      await page.waitForURL(/\/oauth\/consent\?uid=/);
-      await page.getByRole('heading', { level: 1, name: `${APP} wants to use your account` }).waitFor();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
-      await expectAccessible(page, 'the consent page at 375 px');
-      const before = app!.callbacks.length;
-      await page.getByRole('button', { name: 'Deny' }).click();
-      await page.waitForURL(`${app!.redirectUri}?**`);
-      expect(app!.callbacks).toHaveLength(before + 1);
-      const back = app!.callbacks[before]!;
-      expect(back.searchParams.get('error')).toBe('access_denied');
-      expect(back.searchParams.get('state')).toBe(state);
-      expect(back.searchParams.get('code')).toBeNull();
-      await phone.context.close();
-    },
-  );
+    // Signed in, the browser carries on with the app's request: the consent page, at 375 px.
+    await page.waitForURL(/\/oauth\/consent\?uid=/);
+    await page.getByRole('heading', { level: 1, name: `${APP} wants to use your account` }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await expectAccessible(page, 'the consent page at 375 px');
+    const before = app!.callbacks.length;
+    await page.getByRole('button', { name: 'Deny' }).click();
+    await page.waitForURL(`${app!.redirectUri}?**`);
+    expect(app!.callbacks).toHaveLength(before + 1);
+    const back = app!.callbacks[before]!;
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('state')).toBe(state);
+    expect(back.searchParams.get('code')).toBeNull();
+    await phone.context.close();
+  });
 });

@@ -321,6 +321,25 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
 
       const tokens = await polling;
       expect(tokens.refresh_token).toBeDefined();
+      // A device sign-in is a signed-in session on the page, not an app signed in to.
+      const rpSessions = (await (await jar.fetch('/v1/me/relying-party-sessions')).json()) as { sessions: { client: { id: string } }[] };
+      expect(rpSessions.sessions.map((x) => x.client.id)).not.toContain(deviceClientId);
+      // A service checks the CLI's access token where it checks sessions: POST /v1/introspect.
+      const serviceKey = (await h.registry.serviceKeys.create(`rs-${engine}`)).key;
+      const introspect = async () =>
+        (await (
+          await fetch(`${base}/v1/introspect`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${serviceKey}`, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ token: tokens.access_token }).toString(),
+          })
+        ).json()) as Record<string, unknown>;
+      expect(await introspect()).toMatchObject({
+        active: true,
+        client_id: deviceClientId,
+        token_type: 'access_token',
+        scope: 'openid offline_access',
+      });
       const apps = (
         (await (await jar.fetch('/v1/me/connected-apps')).json()) as { apps: { id: string; via: string; client: { name: string } }[] }
       ).apps;
@@ -328,6 +347,7 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
       expect(device.client.name).toBe('Build CLI');
       // Signing it out from the panel: the CLI's next call fails.
       expect((await jar.fetch(`/v1/me/connected-apps/${device.id}`, { method: 'DELETE' })).status).toBe(204);
+      expect(await introspect()).toEqual({ active: false });
       await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     });
   });

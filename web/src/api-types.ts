@@ -5851,12 +5851,14 @@ export interface operations {
             exp?: number;
             /** @description Unix seconds */
             iat?: number;
-            /** @description `personal_access_token` for a personal access token */
+            /** @description `personal_access_token` for a personal access token, `access_token` for an OAuth access token; absent for a session */
             token_type?: string;
-            /** @description A personal access token’s scopes, space-separated */
+            /** @description A personal or OAuth access token’s scopes, space-separated */
             scope?: string;
             /** @description A personal access token’s id */
             token_id?: string;
+            /** @description An OAuth access token’s grant: what "Remove access" ends */
+            grant_id?: string;
           };
         };
       };

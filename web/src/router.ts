@@ -4,6 +4,10 @@
  * `useLocation` re-renders on navigation and Back.
  */
 import { useSyncExternalStore } from 'react';
+import pageRoutes from './page-routes.json';
+
+/** The paths this app renders; any other path of the site is the server's (see `navigate`). */
+const APP_PATHS: ReadonlySet<string> = new Set(Object.values(pageRoutes.pages));
 
 const listeners = new Set<() => void>();
 
@@ -25,6 +29,13 @@ function snapshot(): string {
 }
 
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  // A path the app does not render is loaded from the server, not pushed: after sign-in, `next`
+  // may be the OAuth provider's `/oauth/interaction/…`, which only the server can answer.
+  if (!APP_PATHS.has(new URL(to, window.location.href).pathname)) {
+    if (options.replace === true) window.location.replace(to);
+    else window.location.assign(to);
+    return;
+  }
   if (options.replace === true) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   notify();

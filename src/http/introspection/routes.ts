@@ -1,7 +1,8 @@
 /**
  * Token introspection for other services (RFC 7662). The caller authenticates with a service key
  * (`sessiond service-keys create`) as `Authorization: Bearer <key>`. The token may be a session
- * token or a personal access token (`sdpat_…`, core/personal-tokens.ts); anything else, or one
+ * token, a personal access token (`sdpat_…`, core/personal-tokens.ts) or an OAuth access token
+ * sessiond issued (oauth/oauth.ts); anything else, or one
  * that is revoked, expired or whose account is disabled, is `{active: false}`.
  *
  * The body is JSON, or a form (`application/x-www-form-urlencoded`) as RFC 7662 §2.1 sends it
@@ -15,6 +16,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SessiondError } from '../../core/errors.js';
 import { PERSONAL_TOKEN_PREFIX } from '../../core/personal-tokens.js';
 import { effectiveExpiry } from '../../core/session.js';
+import { parseToken } from '../../core/token.js';
 import type { HttpContext } from '../context.js';
 import { IntrospectionAnswer, IntrospectionBody } from '../me/token-schemas.js';
 import { requireServiceKey } from '../plugins/service-key.js';
@@ -67,6 +69,21 @@ export function introspectionRoutes({ registry, metrics }: HttpContext): Fastify
             ...(use.expiresAt === null ? {} : { exp: Math.floor(use.expiresAt / 1000) }),
             iat: Math.floor(use.createdAt / 1000),
             token_id: use.tokenId,
+          };
+        }
+        // An OAuth access token sessiond issued (a CLI's device sign-in, a connected app).
+        if (!parseToken(token)) {
+          const access = await registry.oauth.accessToken(token);
+          if (!access) return { active: false };
+          return {
+            active: true,
+            sub: access.userId,
+            client_id: access.clientId,
+            token_type: 'access_token',
+            scope: access.scopes.join(' '),
+            exp: Math.floor(access.expiresAt / 1000),
+            iat: Math.floor(access.issuedAt / 1000),
+            grant_id: access.grantId,
           };
         }
         const started = performance.now();

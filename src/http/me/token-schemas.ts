@@ -66,7 +66,10 @@ export const IntrospectionBody = Type.Object(
 /** A session's answer as before; a personal access token's adds its type, scope and id (RFC 7662 §2.2). */
 export const IntrospectionAnswer = Type.Object({
   ...IntrospectResponse.properties,
-  token_type: Type.Optional(Type.String({ description: '`personal_access_token` for a personal access token' })),
-  scope: Type.Optional(Type.String({ description: 'A personal access token’s scopes, space-separated' })),
+  token_type: Type.Optional(
+    Type.String({ description: '`personal_access_token` for a personal access token, `access_token` for an OAuth access token; absent for a session' }),
+  ),
+  scope: Type.Optional(Type.String({ description: 'A personal or OAuth access token’s scopes, space-separated' })),
   token_id: Type.Optional(Type.String({ description: 'A personal access token’s id' })),
+  grant_id: Type.Optional(Type.String({ description: 'An OAuth access token’s grant: what "Remove access" ends' })),
 });
