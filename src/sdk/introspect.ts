@@ -1,6 +1,6 @@
 /** One call to `POST /v1/introspect`, with its failures told apart from an inactive token. */
 import { SessiondUnavailableError } from './errors.js';
-import type { VerifiedSession } from './session.js';
+import type { VerifiedCredential, VerifiedSession } from './session.js';
 
 export interface IntrospectOptions {
   endpoint: string;
@@ -10,6 +10,34 @@ export interface IntrospectOptions {
 }
 
 export async function introspect(token: string, options: IntrospectOptions): Promise<VerifiedSession | null> {
+  return toSession(await introspectBody(token, options));
+}
+
+/** A personal or OAuth access token's answer (never cached): null when inactive. */
+export async function introspectToken(token: string, options: IntrospectOptions): Promise<VerifiedCredential | null> {
+  const b = ((await introspectBody(token, options)) ?? {}) as Record<string, unknown>;
+  if (b.active === false) return null;
+  if (
+    b.active === true &&
+    (b.token_type === 'personal_access_token' || b.token_type === 'access_token') &&
+    typeof b.sub === 'string' &&
+    typeof b.client_id === 'string' &&
+    typeof b.iat === 'number' &&
+    (b.exp === undefined || typeof b.exp === 'number')
+  ) {
+    return Object.freeze({
+      kind: b.token_type,
+      userId: b.sub,
+      clientId: b.client_id,
+      scopes: Object.freeze(typeof b.scope === 'string' ? b.scope.split(' ').filter(Boolean) : []),
+      issuedAt: b.iat * 1000,
+      expiresAt: typeof b.exp === 'number' ? b.exp * 1000 : null,
+    });
+  }
+  throw new SessiondUnavailableError('unexpected_response', 'sessiond sent an introspection answer without the expected fields');
+}
+
+async function introspectBody(token: string, options: IntrospectOptions): Promise<unknown> {
   let res: Response;
   try {
     res = await options.fetch(options.endpoint, {
@@ -33,13 +61,11 @@ export async function introspect(token: string, options: IntrospectOptions): Pro
       throw new SessiondUnavailableError('service_key_rejected', 'sessiond refused the service key', { status: res.status });
     throw new SessiondUnavailableError('unexpected_response', `sessiond answered ${res.status} to introspection`, { status: res.status });
   }
-  let body: unknown;
   try {
-    body = await res.json();
+    return await res.json();
   } catch (err) {
     throw new SessiondUnavailableError('unexpected_response', 'sessiond sent an introspection answer that is not JSON', { cause: err });
   }
-  return toSession(body);
 }
 
 function toSession(body: unknown): VerifiedSession | null {

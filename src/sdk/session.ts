@@ -15,3 +15,24 @@ export interface VerifiedSession {
    */
   readonly expiresAt: number;
 }
+
+/**
+ * What `verifyCredential()` returns: a session (as `verify()`), or a token that acts for a user
+ * past the session list — a personal access token or an OAuth access token sessiond issued (a
+ * command line's device sign-in, a connected app). Tokens are checked at sessiond on every call,
+ * never cached: removing one on the Active sessions page is seen by the next call.
+ */
+export type VerifiedCredential =
+  | ({ readonly kind: 'session' } & VerifiedSession)
+  | {
+      readonly kind: 'personal_access_token' | 'access_token';
+      /** The user it acts for. */
+      readonly userId: string;
+      /** `personal-token` for a personal access token; the OAuth client's id for an access token. */
+      readonly clientId: string;
+      readonly scopes: readonly string[];
+      /** ms since the epoch. */
+      readonly issuedAt: number;
+      /** ms since the epoch; null: a personal token without expiry. */
+      readonly expiresAt: number | null;
+    };

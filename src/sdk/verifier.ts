@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import type { RevocationEvent } from '../core/ports/revocation-bus.js';
 import { redisRevocationChannel } from '../core/revocation-wire.js';
 import { parseToken } from '../core/token.js';
-import { introspect, type IntrospectOptions } from './introspect.js';
-import type { VerifiedSession } from './session.js';
+import { introspect, introspectToken, type IntrospectOptions } from './introspect.js';
+import type { VerifiedCredential, VerifiedSession } from './session.js';
 import { redisStream } from './streams/redis-stream.js';
 import type { RevocationStream, StreamHandlers } from './streams/revocation-stream.js';
 import { sseStream } from './streams/sse-stream.js';
@@ -74,6 +74,13 @@ export interface Verifier {
    * had to be asked and could not answer: tell your client 503, not 401.
    */
   verify(token: string): Promise<VerifiedSession | null>;
+  /**
+   * Any credential sessiond issued for a user: a session token (as `verify`, cached), or a
+   * personal access token (`sdpat_…`) or OAuth access token (a CLI's device sign-in, a connected
+   * app), asked of sessiond on every call so a removal takes effect at once. `null` when it is not
+   * active; throws `SessiondUnavailableError` as `verify` does.
+   */
+  verifyCredential(token: string): Promise<VerifiedCredential | null>;
   /** Counters for dashboards and benchmarks; cheap to call. */
   stats(): VerifierStats;
   /** Stops listening for revocations; afterwards every `verify` asks sessiond. */
@@ -169,6 +176,23 @@ export function createVerifier(options: VerifierOptions): Verifier {
         }
       }
       return ask(token, key);
+    },
+    async verifyCredential(token) {
+      if (typeof token === 'string' && parseToken(token)) {
+        const session = await this.verify(token);
+        return session && Object.freeze({ kind: 'session' as const, ...session });
+      }
+      counters.verifications++;
+      // Tokens are short strings of URL-safe characters; anything else costs no request.
+      if (typeof token !== 'string' || !/^[A-Za-z0-9_.-]{16,256}$/.test(token)) {
+        counters.malformed++;
+        return null;
+      }
+      counters.introspections++;
+      return introspectToken(token, introspectOptions).catch((err: unknown) => {
+        counters.introspectionErrors++;
+        throw err;
+      });
     },
     stats() {
       return { transport: stream.transport, live: stream.isLive(), streamError: stream.lastError(), cacheEntries: cache.size, ...counters };
