@@ -117,5 +117,63 @@ export async function seedDemo(registry: Registry): Promise<boolean> {
   }
   // A workspace it owns, so the admin pages (members, audit, policy, Security overview) open too.
   await registry.workspaces.create({ userId: user.id, ip: null, userAgent: 'sessiond-demo', requestId: null }, DEMO_WORKSPACE);
+  await seedCredentials(registry, user.id, now);
   return true;
+}
+
+/**
+ * What acts for the demo account past its sessions, so the page's other sections are not empty: a
+ * command line signed in with the device grant from a build server in Germany, a third-party app
+ * it connected, and a personal access token. Made through the same provider and use cases as the
+ * real thing; nobody holds these tokens.
+ */
+async function seedCredentials(registry: Registry, userId: string, now: number): Promise<void> {
+  const system = { kind: 'system' } as const;
+  const cli = await registry.oauthClients.register({ name: 'Command line', kind: 'device', firstParty: true });
+  const notes = await registry.oauthClients.register({
+    name: 'Notes Cloud',
+    kind: 'web',
+    redirectUris: ['https://notes.example/callback'],
+  });
+  const provider = await registry.oauth.provider();
+  const grants = [
+    {
+      clientId: cli.client.id,
+      scope: 'openid offline_access',
+      via: 'device_code' as const,
+      device: 'build-server',
+      ip: '5.9.0.1',
+      ago: 3 * DAY,
+    },
+    {
+      clientId: notes.client.id,
+      scope: 'openid email profile',
+      via: 'authorization_code' as const,
+      device: null,
+      ip: '81.2.69.160',
+      ago: 20 * DAY,
+    },
+  ];
+  for (const g of grants) {
+    const grant = new provider.Grant({ accountId: userId, clientId: g.clientId });
+    grant.addOIDCScope(g.scope);
+    const grantId = await grant.save();
+    await registry.oauth.noteGrant(
+      {
+        grantId,
+        userId,
+        clientId: g.clientId,
+        via: g.via,
+        deviceName: g.device,
+        createdAt: now - g.ago,
+        createdIp: g.ip,
+        lastUsedAt: now - HOUR,
+        lastUsedIp: g.ip,
+      },
+      g.via === 'device_code' ? 'Command line' : 'Notes Cloud',
+      { ip: g.ip, location: registry.geo.locate(g.ip) },
+      system,
+    );
+  }
+  await registry.personalTokens.create(userId, { name: 'ci-deploy', scopes: ['api:read'], expiresInDays: 30 }, system, null);
 }

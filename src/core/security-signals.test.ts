@@ -307,5 +307,20 @@ describe('credentials past the session list', () => {
       ['app_connected', 'Notes Cloud'],
     ]);
     expect(entries[3]).toMatchObject({ ip: '5.9.0.1', location: { city: 'Frankfurt' }, sessionId: a.session.id });
+
+    // One made by no person (the demo's seed) is on the timeline but mailed to nobody.
+    u.mail.length = 0;
+    await u.recorder.record({
+      type: 'credential_changed',
+      at: at(),
+      userId: user.id,
+      change: 'token_created',
+      name: 'seed',
+      place: null,
+      actor: { kind: 'system' },
+    });
+    await u.idle();
+    expect(u.mail).toEqual([]);
+    expect((await u.signals.listEvents(user.id, null, 1)).events[0]).toMatchObject({ kind: 'token_created', reason: 'seed' });
   });
 });

@@ -284,6 +284,8 @@ export class SecuritySignals {
     });
     const { change } = event;
     if (change !== 'app_connected' && change !== 'device_sign_in_approved' && change !== 'token_created') return;
+    // Made by no person (the demo's seed): nobody to alert, nothing anyone did from somewhere.
+    if (event.actor.kind === 'system') return;
     background.run(`${change} mail`, async () => {
       const user = await store.findUserById(event.userId);
       if (!user) return;

@@ -60,6 +60,15 @@ describe('the demo account line of serve --demo', () => {
       expect(workspace.statusCode, workspace.body).toBe(200);
       const instance = await demo.request({ method: 'GET', url: '/v1/admin/overview', headers });
       expect(instance.statusCode, instance.body).toBe(200);
+      // Every section of the Active sessions page has something: a command line's device sign-in,
+      // a connected app, a personal token (security-signals.test.ts: the seed mails nobody).
+      const apps = (await demo.request({ method: 'GET', url: '/v1/me/connected-apps', headers })).json().apps as Record<string, unknown>[];
+      expect(apps).toMatchObject([
+        { client: { name: 'Command line' }, via: 'device_code', device_name: 'build-server', last_used_location: { country: 'DE' } },
+        { client: { name: 'Notes Cloud' }, via: 'authorization_code' },
+      ]);
+      const tokens = (await demo.request({ method: 'GET', url: '/v1/me/tokens', headers })).json().tokens as Record<string, unknown>[];
+      expect(tokens).toMatchObject([{ name: 'ci-deploy' }]);
     } finally {
       await demo.close();
     }
