@@ -128,7 +128,7 @@ describe('workspace administration from the CLI', () => {
       const off = await as('owner@example.com', 'members', 'offboard', '--workspace', id!, '--user', 'member@example.com');
       expect(off.code, off.stderr).toBe(0);
       expect(off.stdout).toBe(
-        'offboarded member@example.com: 1 session(s) ended, 0 device(s) untrusted, 0 API key(s) revoked, membership disabled\n',
+        'offboarded member@example.com: 1 session(s) ended, 0 device(s) untrusted, 0 API key(s) revoked, 0 connected app(s) and device sign-in(s) ended, 0 personal token(s) revoked, membership disabled\n',
       );
       expect(await me(second)).toBe(401);
       const after = await as('owner@example.com', 'members', 'list', '--workspace', id!);

@@ -67,7 +67,9 @@ export const IntrospectionBody = Type.Object(
 export const IntrospectionAnswer = Type.Object({
   ...IntrospectResponse.properties,
   token_type: Type.Optional(
-    Type.String({ description: '`personal_access_token` for a personal access token, `access_token` for an OAuth access token; absent for a session' }),
+    Type.String({
+      description: '`personal_access_token` for a personal access token, `access_token` for an OAuth access token; absent for a session',
+    }),
   ),
   scope: Type.Optional(Type.String({ description: 'A personal or OAuth access token’s scopes, space-separated' })),
   token_id: Type.Optional(Type.String({ description: 'A personal access token’s id' })),
