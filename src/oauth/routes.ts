@@ -55,25 +55,40 @@ function consentCookie(ctx: HttpContext): string {
 export function mountProvider(app: FastifyInstance, ctx: HttpContext, headers: Readonly<Record<string, string>>): void {
   const { registry } = ctx;
   const publicUrl = new URL(registry.config.publicUrl);
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const url = request.raw.url ?? '';
-    if (!(url === OIDC_PREFIX || url.startsWith(`${OIDC_PREFIX}/`) || url.startsWith(`${OIDC_PREFIX}?`))) return;
+  // Koa composes its middleware in callback(): once per provider (rebuilt only when keys change).
+  const handlers = new WeakMap<Provider, (req: unknown, res: unknown) => void>();
+  const handlerOf = (provider: Provider) => {
+    let handler = handlers.get(provider);
+    if (!handler) handlers.set(provider, (handler = provider.callback() as (req: unknown, res: unknown) => void));
+    return handler;
+  };
+  const prepare = async (request: FastifyRequest): Promise<Provider> => {
     const provider = await registry.oauth.provider();
-    const raw = request.raw as RequestWithUser & { originalUrl?: string };
     const token = request.cookies[ctx.cookies.session];
-    raw[SESSIOND_USER] = token ? ((await registry.sessions.validateSessionToken(token))?.user.id ?? null) : null;
-    // Koa sees what Fastify decided: the client address (trusted proxies only), https when the
-    // public URL is, and the public host.
-    provider.proxy = true;
-    raw.headers['x-forwarded-for'] = clientIp(request);
-    raw.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
-    raw.headers['x-forwarded-host'] = publicUrl.host;
-    raw.originalUrl = url;
-    raw.url = url.slice(OIDC_PREFIX.length) || '/';
-    for (const [name, value] of Object.entries(headers)) if (name !== 'content-security-policy') reply.raw.setHeader(name, value);
-    reply.raw.setHeader('content-security-policy', OIDC_CSP);
-    reply.hijack();
-    (provider.callback() as (req: unknown, res: unknown) => void)(raw, reply.raw);
+    (request.raw as RequestWithUser)[SESSIOND_USER] = token
+      ? ((await registry.sessions.validateSessionToken(token))?.user.id ?? null)
+      : null;
+    return provider;
+  };
+  // A callback hook: every other request passes with one string test and no promise.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const url = request.raw.url ?? '';
+    if (!(url === OIDC_PREFIX || url.startsWith(`${OIDC_PREFIX}/`) || url.startsWith(`${OIDC_PREFIX}?`))) return done();
+    prepare(request).then((provider) => {
+      const raw = request.raw as RequestWithUser & { originalUrl?: string };
+      // Koa sees what Fastify decided: the client address (trusted proxies only), https when the
+      // public URL is, and the public host.
+      provider.proxy = true;
+      raw.headers['x-forwarded-for'] = clientIp(request);
+      raw.headers['x-forwarded-proto'] = publicUrl.protocol.slice(0, -1);
+      raw.headers['x-forwarded-host'] = publicUrl.host;
+      raw.originalUrl = url;
+      raw.url = url.slice(OIDC_PREFIX.length) || '/';
+      for (const [name, value] of Object.entries(headers)) if (name !== 'content-security-policy') reply.raw.setHeader(name, value);
+      reply.raw.setHeader('content-security-policy', OIDC_CSP);
+      reply.hijack();
+      handlerOf(provider)(raw, reply.raw);
+    }, done);
   });
 }
 
