@@ -236,6 +236,7 @@ export const en = {
     updatedAt: (time: string) => `Updated ${time}`,
     empty: 'There are no active sessions.',
     onlyThisSession: 'This is your only active session.',
+    onlyThisSessionBesidesDevices: 'This is your only session in a browser or app. Command-line and device sign-ins are listed above.',
     loadError: 'Your sessions could not be loaded.',
     refreshError: (message: string) => `The list could not be refreshed: ${message} It may be out of date.`,
     thisDevice: 'This device',

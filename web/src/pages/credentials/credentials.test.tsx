@@ -82,6 +82,19 @@ describe('Active sessions: connected apps, device sign-ins, apps signed in with 
     expect(apps.map((li) => within(li).getAllByRole('heading')[0]!.textContent)).toEqual(['Notes Pro', 'Board']);
   });
 
+  it('with no other session but a command-line sign-in, the sign-out area does not call this session the only one', async () => {
+    api = fakeApi([me]);
+    api.listConnectedApps.mockResolvedValue([cli]);
+    api.listRelyingPartySessions.mockResolvedValue([]);
+    api.listPersonalTokens.mockResolvedValue({ tokens: [] });
+    open(api);
+    await list('Command-line and device sign-ins');
+    expect(
+      await screen.findByText('This is your only session in a browser or app. Command-line and device sign-ins are listed above.'),
+    ).toBeTruthy();
+    expect(screen.queryByText('This is your only active session.')).toBeNull();
+  });
+
   it('shows each connected app with its logo or initial, who made it, what it may access in words, and when and where it was used', async () => {
     open(api);
     const [notesRow, boardRow] = await list(/^Connected apps/);

@@ -381,7 +381,9 @@ function SessionsContent({ timeZone }: { timeZone: string | undefined }) {
                 {m.signOutOthers}
               </button>
             ) : (
-              <p className="muted only-session">{m.onlyThisSession}</p>
+              <p className="muted only-session">
+                {counts !== null && counts.devices > 0 ? m.onlyThisSessionBesidesDevices : m.onlyThisSession}
+              </p>
             )}
             <button
               type="button"
