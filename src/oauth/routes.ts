@@ -117,14 +117,18 @@ export function oauthRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
       const { user, session } = found;
       const prompt = details.prompt.name;
       if (prompt === 'login') {
-        // The provider asked for a fresh sign-in (prompt=login, max_age) and sessiond's session
-        // cannot show one: the app is told, rather than the browser going round in circles.
+        // The session's authentication time is its sign-in or its latest "Confirm it's you". An
+        // app asking for a fresh one (prompt=login) gets it only within the re-authentication
+        // window; one whose max_age the session cannot meet is told so, rather than the browser
+        // going round in circles.
         const reasons = details.prompt.reasons;
-        const wantsFresh = reasons.includes('login_prompt') || reasons.includes('max_age');
-        const result =
-          wantsFresh && details.lastSubmission?.login
-            ? { error: 'login_required', error_description: 'Sign in to sessiond again, then retry.' }
-            : { login: { accountId: user.id, ts: Math.floor(session.signedInAt / 1000), amr: [session.authMethod] } };
+        const authenticatedAt = await registry.mfa.lastAuthenticatedAt(session);
+        const recent = registry.clock.now() - authenticatedAt <= registry.config.reauthWindowMs;
+        const refused =
+          (reasons.includes('login_prompt') && !recent) || (reasons.includes('max_age') && details.lastSubmission?.login !== undefined);
+        const result = refused
+          ? { error: 'login_required', error_description: 'Confirm it is you in sessiond (sign in again), then retry.' }
+          : { login: { accountId: user.id, ts: Math.floor(authenticatedAt / 1000), amr: [session.authMethod] } };
         const to = await provider.interactionResult(request.raw, reply.raw, result, { mergeWithLastSubmission: false });
         return reply.redirect(to, 303);
       }

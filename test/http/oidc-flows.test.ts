@@ -216,6 +216,27 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
       expect(inspected.active).toBe(false);
     });
 
+    it('prompt=login: a session authenticated within the re-authentication window goes on; an older one is sent back login_required', async () => {
+      const config = await oidc.discovery(new URL(issuer), webClientId, webSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+      const ask = async (jar: Jar) => {
+        const url = oidc.buildAuthorizationUrl(config, {
+          redirect_uri: redirectUri,
+          scope: 'openid',
+          code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()),
+          code_challenge_method: 'S256',
+          state: oidc.randomState(),
+          prompt: 'login',
+        });
+        return (await jar.follow(url.href, (u) => u.href.startsWith(redirectUri) || u.pathname === '/oauth/consent')).url;
+      };
+      const jar = await signedInBrowser();
+      expect((await ask(jar)).pathname).toBe('/oauth/consent');
+      h.clock.advance(11 * 60 * 1000);
+      const stale = await ask(jar);
+      expect(stale.href.startsWith(redirectUri)).toBe(true);
+      expect(stale.searchParams.get('error')).toBe('login_required');
+    });
+
     it('revocation (RFC 7009) and introspection (RFC 7662)', async () => {
       const config = await oidc.discovery(new URL(issuer), webClientId, webSecret, undefined, { execute: [oidc.allowInsecureRequests] });
       const jar = await signedInBrowser();
