@@ -66,7 +66,7 @@ import type { RevocationBus } from './core/ports/revocation-bus.js';
 import type { Db } from './adapters/kysely/database.js';
 import type { Store } from './core/ports/store.js';
 import type { UserAgentParser } from './core/ports/user-agent.js';
-import { DEFAULT_TOUCH_INTERVAL_MS } from './core/session.js';
+import { DEFAULT_TOUCH_INTERVAL_MS, isActive } from './core/session.js';
 import { DEFAULT_CACHE_LIMITS } from './core/session-cache.js';
 import { Sessions } from './core/sessions.js';
 import { ServiceKeys } from './core/service-keys.js';
@@ -566,7 +566,13 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
         },
       },
       report: (err, what) => background.report(err, what),
+      async sessionLive(sessionId) {
+        const found = await store.findSession(sessionId);
+        return found !== null && isActive(found.session, sessions.policy, clock.now());
+      },
     });
+    // A sessiond session that ends takes the app sign-ins made from it with it (back-channel logout).
+    recorder.add(oauth.onEvent);
     // A removed client's grants and tokens end with it, whoever removed it (CLI or admin API).
     oauthClients.onRemoved(async (client) => {
       await oauth.removeClientGrants(client.id, { ...oidcClientMetadata(client, null) });

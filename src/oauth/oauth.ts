@@ -10,7 +10,7 @@ import type { Clock } from '../core/ports/clock.js';
 import type { Geo } from '../core/ports/geo.js';
 import type { OauthGrantInfoRecord, OauthGrantVia, OidcPayload, OidcStore } from '../core/ports/oidc-store.js';
 import type { SecretBox } from '../core/ports/secret-box.js';
-import type { Recorder, RequestPlace } from '../core/events.js';
+import type { DomainEvent, Recorder, RequestPlace } from '../core/events.js';
 import type { Actor } from '../core/security-events.js';
 import type { Location } from '../core/session.js';
 import { SessiondError } from '../core/errors.js';
@@ -61,7 +61,12 @@ export interface OAuthDeps {
   };
   accounts: ProviderDeps['accounts'];
   report(err: unknown, what: string): void;
+  /** Whether a sessiond session is still live (not revoked, expired or idle). */
+  sessionLive(sessionId: string): Promise<boolean>;
 }
+
+/** The store's model for "this provider session was signed in from that sessiond session". */
+const LINK = 'SessiondLink';
 
 export class OAuth {
   readonly #deps: OAuthDeps;
@@ -95,6 +100,9 @@ export class OAuth {
       ...this.#deps,
       jwks: keys.jwks,
       onGrantUsed: (grantId, ip) => this.#touch(grantId, ip),
+      onAuthorized: (link) => {
+        this.#link(link).catch((err: unknown) => this.#deps.report(err, 'link a sign-in to its session'));
+      },
     });
     this.#fingerprint = keys.fingerprint;
   }
@@ -139,6 +147,70 @@ export class OAuth {
       issuedAt: Number(found.iat) * 1000,
       expiresAt: Number(found.exp) * 1000,
     };
+  }
+
+  /**
+   * A browser signed in to an app through the provider: its provider session is linked to the
+   * sessiond session it was signed in with, so that when that session ends (signed out, revoked,
+   * a password change, an admin, a policy) every app signed in from it hears of it.
+   */
+  async #link(link: { providerSessionId: string; sessionId: string; userId: string; expiresAt: number | null }): Promise<void> {
+    await this.#deps.store.upsert(
+      LINK,
+      `${link.sessionId}.${link.providerSessionId}`,
+      { accountId: link.userId, sessionId: link.sessionId, providerSessionId: link.providerSessionId },
+      link.expiresAt,
+    );
+  }
+
+  /**
+   * A recorder sink. A session that carries on under a new id (re-authentication, a password
+   * change) keeps its apps; any session that ended takes its apps' sign-ins with it: each app is
+   * sent a back-channel logout and the provider's session is deleted (its tokens without offline
+   * access with it). Grants with offline access, device sign-ins included, stay: they are ended
+   * on the page, or with "Sign out everywhere" and its box ticked.
+   */
+  readonly onEvent = async (event: DomainEvent): Promise<void> => {
+    switch (event.type) {
+      case 'session_rotated':
+        return this.#moveLinks(event.userId, event.previousId, event.sessionId);
+      case 'session_ended':
+      case 'sessions_ended':
+      case 'session_reported':
+      case 'password_changed':
+        return this.#endSignInsOfEndedSessions('userId' in event ? event.userId : event.user.id);
+      case 'account_status_changed':
+        if (event.disabled) return this.#endSignInsOfEndedSessions(event.userId);
+        return;
+      default:
+        return;
+    }
+  };
+
+  async #moveLinks(userId: string, from: string, to: string): Promise<void> {
+    const { store, clock } = this.#deps;
+    for (const { id, payload } of await store.listByAccount(LINK, userId, clock.now())) {
+      if (payload.sessionId !== from) continue;
+      const session = await store.find('Session', String(payload.providerSessionId), clock.now());
+      const expiresAt = session && typeof session.exp === 'number' ? session.exp * 1000 : null;
+      await store.upsert(LINK, `${to}.${String(payload.providerSessionId)}`, { ...payload, sessionId: to }, expiresAt);
+      await store.destroy(LINK, id);
+    }
+  }
+
+  async #endSignInsOfEndedSessions(userId: string): Promise<void> {
+    const { store, clock } = this.#deps;
+    const links = await store.listByAccount(LINK, userId, clock.now());
+    const ended = new Set<string>();
+    for (const { id, payload } of links) {
+      const sessionId = String(payload.sessionId);
+      if (await this.#deps.sessionLive(sessionId)) continue;
+      ended.add(String(payload.providerSessionId));
+      await store.destroy(LINK, id);
+    }
+    if (ended.size === 0) return;
+    await this.#endSignIns(userId, () => true, undefined, (providerSessionId) => ended.has(providerSessionId));
+    for (const providerSessionId of ended) await store.destroy('Session', providerSessionId);
   }
 
   /** Notes a grant the user just gave (consent), for the panel; and tells the timeline. */
@@ -290,11 +362,13 @@ export class OAuth {
     userId: string,
     matches: (a: Authorization) => boolean,
     removedClient?: Record<string, unknown>,
+    inSession: (providerSessionId: string) => boolean = () => true,
   ): Promise<{ clientId: string; grantId: string | null }[]> {
     const { store, clock } = this.#deps;
     const provider = await this.provider();
     const ended: { clientId: string; grantId: string | null; sid: string }[] = [];
     for (const { id, payload } of await store.listByAccount('Session', userId, clock.now())) {
+      if (!inSession(id)) continue;
       const authorizations = authorizationsOf(payload);
       const remaining: Record<string, Authorization> = {};
       for (const [clientId, authorization] of Object.entries(authorizations)) {

@@ -24,7 +24,9 @@ import { devicePage, errorPage, escapeHtml } from './pages.js';
 
 /** The sessiond session the mount found on the request, for the login check (routes.ts sets it). */
 export const SESSIOND_USER = Symbol('sessiond user');
-export type RequestWithUser = IncomingMessage & { [SESSIOND_USER]?: string | null };
+/** The id of that session: an authorization made from it is linked to it (oauth.ts `link`). */
+export const SESSIOND_SESSION = Symbol('sessiond session');
+export type RequestWithUser = IncomingMessage & { [SESSIOND_USER]?: string | null; [SESSIOND_SESSION]?: string | null };
 
 export interface ProviderDeps {
   issuer: string;
@@ -43,6 +45,8 @@ export interface ProviderDeps {
   report(err: unknown, what: string): void;
   /** A token endpoint call succeeded for a grant: its "last used". */
   onGrantUsed(grantId: string, ip: string): void;
+  /** A browser signed in to an app: the provider's session and the sessiond session it came from. */
+  onAuthorized(link: { providerSessionId: string; sessionId: string; userId: string; expiresAt: number | null }): void;
 }
 
 /** Lifetimes in seconds. Access tokens are short: the panel's "Remove access" also deletes them, but a copy a resource server cached lives this long at most. */
@@ -196,6 +200,17 @@ ${form}
   };
   const provider = new Provider(deps.issuer, configuration);
   provider.on('server_error', (_ctx: KoaContextWithOIDC, err: Error) => deps.report(err, 'oidc-provider'));
+  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+    const session = ctx.oidc.session;
+    const sessionId = (ctx.req as RequestWithUser)[SESSIOND_SESSION];
+    if (session?.jti && session.accountId && sessionId)
+      deps.onAuthorized({
+        providerSessionId: session.jti,
+        sessionId,
+        userId: session.accountId,
+        expiresAt: typeof session.exp === 'number' ? session.exp * 1000 : null,
+      });
+  });
   provider.on('grant.success', (ctx: KoaContextWithOIDC) => {
     const grantId = ctx.oidc.entities.Grant?.jti ?? ctx.oidc.entities.RefreshToken?.grantId ?? ctx.oidc.entities.DeviceCode?.grantId;
     if (grantId) deps.onGrantUsed(grantId, ctx.ip);

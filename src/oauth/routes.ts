@@ -23,7 +23,7 @@ import { SECURITY } from '../http/openapi.js';
 import { responses } from '../http/schemas.js';
 import type { Location } from '../core/session.js';
 import type { Registry } from '../registry.js';
-import { SESSIOND_USER, type RequestWithUser } from './provider.js';
+import { SESSIOND_SESSION, SESSIOND_USER, type RequestWithUser } from './provider.js';
 import {
   ConnectedAppList,
   GrantParams,
@@ -65,9 +65,9 @@ export function mountProvider(app: FastifyInstance, ctx: HttpContext, headers: R
   const prepare = async (request: FastifyRequest): Promise<Provider> => {
     const provider = await registry.oauth.provider();
     const token = request.cookies[ctx.cookies.session];
-    (request.raw as RequestWithUser)[SESSIOND_USER] = token
-      ? ((await registry.sessions.validateSessionToken(token))?.user.id ?? null)
-      : null;
+    const found = token ? await registry.sessions.validateSessionToken(token) : null;
+    (request.raw as RequestWithUser)[SESSIOND_USER] = found?.user.id ?? null;
+    (request.raw as RequestWithUser)[SESSIOND_SESSION] = found?.session.id ?? null;
     return provider;
   };
   // A callback hook: every other request passes with one string test and no promise.

@@ -280,6 +280,35 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
       expect(timeline).toContain('app_connected');
     });
 
+    it('signing out of sessiond signs the browser out of the apps it signed in to (back-channel); re-authenticating, or another session ending, does not', async () => {
+      const config = await oidc.discovery(new URL(issuer), webClientId, webSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+      const jar = await signedInBrowser();
+      const tokens = await codeFlow(jar, config, 'openid');
+      const sid = tokens.claims()!.sid as string;
+      const logoutsFor = () => rp.received.filter((t) => t.sid === sid).length;
+      // "Confirm it's you" gives the session a new token (and id): its apps stay signed in.
+      const reauth = await jar.fetch('/v1/me/reauthenticate', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password: PASSWORD }),
+      });
+      expect(reauth.status).toBe(200);
+      // Another session of the account ends: nothing to do with this browser's apps.
+      const other = await signedInBrowser();
+      expect((await other.fetch('/v1/auth/sign-out', { method: 'POST' })).status).toBe(204);
+      expect(logoutsFor()).toBe(0);
+      const listed = (await (await jar.fetch('/v1/me/relying-party-sessions')).json()) as { sessions: { id: string }[] };
+      expect(listed.sessions.map((x) => x.id)).toContain(sid);
+
+      const seen = rp.received.length + rp.errors.length;
+      expect((await jar.fetch('/v1/auth/sign-out', { method: 'POST' })).status).toBe(204);
+      await rp.next(seen + 1);
+      expect(rp.errors).toEqual([]);
+      expect(logoutsFor()).toBe(1);
+      // Its access token lived only as long as the sign-in.
+      expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+    });
+
     it('removing a client (CLI, admin API) ends every grant it held: gone from the panel, its sign-ins told', async () => {
       const config = await oidc.discovery(new URL(issuer), webClientId, webSecret, undefined, { execute: [oidc.allowInsecureRequests] });
       const jar = await signedInBrowser();
