@@ -566,6 +566,7 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
         },
       },
       report: (err, what) => background.report(err, what),
+      background,
       async sessionLive(sessionId) {
         const found = await store.findSession(sessionId);
         return found !== null && isActive(found.session, sessions.policy, clock.now());

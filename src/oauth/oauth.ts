@@ -11,6 +11,7 @@ import type { Geo } from '../core/ports/geo.js';
 import type { OauthGrantInfoRecord, OauthGrantVia, OidcPayload, OidcStore } from '../core/ports/oidc-store.js';
 import type { SecretBox } from '../core/ports/secret-box.js';
 import type { DomainEvent, Recorder, RequestPlace } from '../core/events.js';
+import type { Background } from '../core/background.js';
 import type { Actor } from '../core/security-events.js';
 import type { Location } from '../core/session.js';
 import { SessiondError } from '../core/errors.js';
@@ -63,6 +64,8 @@ export interface OAuthDeps {
   report(err: unknown, what: string): void;
   /** Whether a sessiond session is still live (not revoked, expired or idle). */
   sessionLive(sessionId: string): Promise<boolean>;
+  /** Where back-channel logouts after a session ended run: off the request that ended it. */
+  background: Pick<Background, 'run'>;
 }
 
 /** The store's model for "this provider session was signed in from that sessiond session". */
@@ -178,14 +181,19 @@ export class OAuth {
       case 'sessions_ended':
       case 'session_reported':
       case 'password_changed':
-        return this.#endSignInsOfEndedSessions('userId' in event ? event.userId : event.user.id);
+        return this.#afterSessionsEnded('userId' in event ? event.userId : event.user.id);
       case 'account_status_changed':
-        if (event.disabled) return this.#endSignInsOfEndedSessions(event.userId);
+        if (event.disabled) this.#afterSessionsEnded(event.userId);
         return;
       default:
         return;
     }
   };
+
+  /** The apps are told in the background: a slow app never holds up the sign-out that ended the session. */
+  #afterSessionsEnded(userId: string): void {
+    this.#deps.background.run('back-channel logout after sessions ended', () => this.#endSignInsOfEndedSessions(userId));
+  }
 
   async #moveLinks(userId: string, from: string, to: string): Promise<void> {
     const { store, clock } = this.#deps;
@@ -209,7 +217,12 @@ export class OAuth {
       await store.destroy(LINK, id);
     }
     if (ended.size === 0) return;
-    await this.#endSignIns(userId, () => true, undefined, (providerSessionId) => ended.has(providerSessionId));
+    await this.#endSignIns(
+      userId,
+      () => true,
+      undefined,
+      (providerSessionId) => ended.has(providerSessionId),
+    );
     for (const providerSessionId of ended) await store.destroy('Session', providerSessionId);
   }
 

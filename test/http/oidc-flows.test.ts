@@ -296,6 +296,8 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
       // Another session of the account ends: nothing to do with this browser's apps.
       const other = await signedInBrowser();
       expect((await other.fetch('/v1/auth/sign-out', { method: 'POST' })).status).toBe(204);
+      // The apps are told in the background (a slow app never holds up a sign-out): wait for it.
+      await h.registry.signals.idle();
       expect(logoutsFor()).toBe(0);
       const listed = (await (await jar.fetch('/v1/me/relying-party-sessions')).json()) as { sessions: { id: string }[] };
       expect(listed.sessions.map((x) => x.id)).toContain(sid);
