@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: sessiond's performance on this machine, in parts (all by default; choose with
- * `--only=validation,list,revocation,scale,sdk,scale-out,flood`), one file each under bench/parts/:
+ * `--only=validation,list,revocation,scale,sdk,scale-out,flood,start,oauth-revocation`), one file each under bench/parts/:
  *
  * - validation: `GET /v1/me/session` with valid cookies (10,000 sessions in a SQLite file), and
  *   `POST /v1/introspect` with a service key for the same sessions, each against its same-bytes
@@ -23,6 +23,9 @@
  *   RSS then and idle, on a new SQLite file and on a restart (bench/parts/start.ts).
  * - flood (issue 13 target 5): validation and `/healthz` latency during a 2,000-connection sign-in
  *   flood at OWASP argon2id, with the hashing queue and without; sign-ins checked per second.
+ * - oauth-revocation (issue 11): an OAuth grant removed and a personal token revoked through one
+ *   node of three, and how soon the other two refuse it; what userinfo and introspection cost one
+ *   node (bench/parts/oauth-revocation.ts; --oauth-revocations=<n> rounds, default 200).
  *
  * Better Auth's side of the comparisons is in bench/parts/better-auth.ts, and what every part
  * shares (starting servers, the load generator, seeding) in bench/parts/shared.ts.
