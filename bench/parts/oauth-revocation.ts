@@ -33,13 +33,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
 import { envWithoutSessiond, runCli, spawnSessiond, type SessiondProcess } from '../../test/support/serve-process.js';
 import { testKeyFile } from '../../test/support/secret-key.js';
+import { CookieJar } from '../../test/support/oauth-browser.js';
+import { freePort } from '../../test/support/free-port.js';
 import { int, ms, type Section } from '../report.js';
 import { formatProfile, summariseProfile } from '../profile.js';
 import { percentile } from '../report-parts.js';
@@ -74,12 +75,12 @@ const loadavg = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** Where the browser's redirects lead once `stop` says so; an answer that is not a redirect before that fails the run, with its body. */
+async function redirectedTo(jar: CookieJar, url: string, stop: (url: URL) => boolean): Promise<URL> {
+  const { res, url: at } = await jar.follow(url, stop);
+  if (!stop(at))
+    throw new Error(`${at.pathname} answered ${res.status} before the expected redirect: ${(await res.text()).slice(0, 2000)}`);
+  return at;
 }
 
 /** A node of the cluster: every one answers as `publicUrl`; node 1 listens on its port. */
@@ -188,45 +189,6 @@ async function pollUntilRefused(agent: Agent, node: SessiondProcess, p: Probe, f
 }
 
 /** A browser over node:http fetch semantics: keeps cookies, follows redirects only when asked. */
-class Jar {
-  readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(new URL(url, this.base), {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...(init.headers as Record<string, string>),
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        origin: this.base,
-      },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const [name, ...value] = pair!.split('=');
-      if (attrs.some((a) => /max-age=0|expires=Thu, 01 Jan 1970/i.test(a.trim()))) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join('='));
-    }
-    return res;
-  }
-  async follow(url: string, stop: (url: URL) => boolean): Promise<URL> {
-    let at = new URL(url, this.base);
-    for (let i = 0; i < 20; i++) {
-      if (stop(at)) return at;
-      const res = await this.fetch(at.href);
-      const text = await res.text();
-      if (res.status < 300 || res.status >= 400)
-        throw new Error(`${at.pathname} answered ${res.status} before the expected redirect: ${text.slice(0, 2000)}`);
-      at = new URL(res.headers.get('location')!, at);
-    }
-    throw new Error('too many redirects');
-  }
-  async json<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await this.fetch(url, init);
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
-}
 
 export interface RemovalRun {
   kind: 'grant' | 'personal-token';
@@ -337,7 +299,7 @@ export async function oauthRevocationPart(bench: Bench): Promise<void> {
     });
     if (signUp.status !== 201) throw new Error(`sign-up: ${signUp.status} ${await signUp.text()}`);
     const signedInBrowser = async () => {
-      const jar = new Jar(publicUrl);
+      const jar = new CookieJar(publicUrl);
       const res = await jar.fetch('/v1/auth/sign-in', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -358,7 +320,7 @@ export async function oauthRevocationPart(bench: Bench): Promise<void> {
 
     const config = await oidc.discovery(new URL(issuer), webId, made.client_secret, undefined, { execute: [oidc.allowInsecureRequests] });
     /** Authorization code + PKCE through node 1; the tokens and the grant's id. */
-    const connect = async (jar: Jar) => {
+    const connect = async (jar: CookieJar) => {
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const url = oidc.buildAuthorizationUrl(config, {
@@ -369,14 +331,14 @@ export async function oauthRevocationPart(bench: Bench): Promise<void> {
         state,
         prompt: 'consent',
       });
-      const consent = await jar.follow(url.href, (u) => u.pathname === '/oauth/consent');
+      const consent = await redirectedTo(jar, url.href, (u) => u.pathname === '/oauth/consent');
       const answer = await jar.json<{ redirect_to: string }>(`/v1/oauth/interactions/${consent.searchParams.get('uid')}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ decision: 'approve' }),
       });
       if (answer.status !== 200) throw new Error(`consent: ${answer.status} ${JSON.stringify(answer.body)}`);
-      const back = await jar.follow(answer.body.redirect_to, (u) => u.href.startsWith(REDIRECT_URI));
+      const back = await redirectedTo(jar, answer.body.redirect_to, (u) => u.href.startsWith(REDIRECT_URI));
       const tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state });
       const apps = await jar.json<{ apps: { id: string }[] }>('/v1/me/connected-apps');
       if (apps.body.apps.length !== 1) throw new Error(`expected one connected app, found ${apps.body.apps.length}`);

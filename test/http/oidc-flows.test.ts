@@ -11,65 +11,11 @@ import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, PASSWORD, type Harness } from '../support/harness.js';
+import { CookieJar, formAction, hiddenInputs } from '../support/oauth-browser.js';
+import { freePort } from '../support/free-port.js';
 import type { Engine } from '../../src/adapters/kysely/connect.js';
 
 /** A browser over fetch: keeps cookies per name, follows nothing by itself. */
-class Jar {
-  readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(new URL(url, this.base), {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), cookie: this.header(), origin: this.base },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const [name, ...value] = pair!.split('=');
-      const expired = attrs.some((a) => /max-age=0|expires=Thu, 01 Jan 1970/i.test(a.trim()));
-      if (expired) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join('='));
-    }
-    return res;
-  }
-  /** Follows redirects until `stop` says so (or a non-redirect answer); returns the last answer and its URL. */
-  async follow(url: string, stop: (url: URL) => boolean): Promise<{ res: Response; url: URL }> {
-    let at = new URL(url, this.base);
-    for (let i = 0; i < 20; i++) {
-      if (stop(at)) return { res: new Response(null, { status: 204 }), url: at };
-      const res = await this.fetch(at.href);
-      if (res.status < 300 || res.status >= 400) return { res, url: at };
-      at = new URL(res.headers.get('location')!, at);
-    }
-    throw new Error('too many redirects');
-  }
-}
-
-function hiddenInputs(html: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of html.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
-    const name = /name="([^"]+)"/.exec(m[0])?.[1];
-    const value = /value="([^"]*)"/.exec(m[0])?.[1];
-    if (name) out[name] = value ?? '';
-  }
-  return out;
-}
-
-function formAction(html: string, id: string): string {
-  const form = new RegExp(`<form[^>]*id="${id.replace('.', '\\.')}"[^>]*>`).exec(html)?.[0] ?? '';
-  return /action="([^"]+)"/.exec(form)![1]!;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A relying party's back-channel logout endpoint: records each verified logout token. */
 async function logoutReceiver(issuer: string, clientId: () => string) {
@@ -143,8 +89,8 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
     });
 
     /** Signs a fresh browser in to sessiond through its API, as the sign-in page does. */
-    async function signedInBrowser(): Promise<Jar> {
-      const jar = new Jar(base);
+    async function signedInBrowser(): Promise<CookieJar> {
+      const jar = new CookieJar(base);
       const res = await jar.fetch('/v1/auth/sign-in', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -154,7 +100,7 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
       return jar;
     }
 
-    async function codeFlow(jar: Jar, config: oidc.Configuration, scope: string) {
+    async function codeFlow(jar: CookieJar, config: oidc.Configuration, scope: string) {
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
       const url = oidc.buildAuthorizationUrl(config, {
@@ -218,7 +164,7 @@ for (const engine of ['sqlite', 'postgres'] as Engine[]) {
 
     it('prompt=login: a session authenticated within the re-authentication window goes on; an older one is sent back login_required', async () => {
       const config = await oidc.discovery(new URL(issuer), webClientId, webSecret, undefined, { execute: [oidc.allowInsecureRequests] });
-      const ask = async (jar: Jar) => {
+      const ask = async (jar: CookieJar) => {
         const url = oidc.buildAuthorizationUrl(config, {
           redirect_uri: redirectUri,
           scope: 'openid',

@@ -10,13 +10,13 @@
  * is the public URL; nodes 2 and 3 are called at their own addresses, as a load balancer would
  * send a resource server's or a CLI's next request anywhere.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, SHARED_ENGINES, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/serve-process.js';
 import { testKeyFile } from '../support/secret-key.js';
+import { CookieJar, formAction, hiddenInputs } from '../support/oauth-browser.js';
+import { freePort } from '../support/free-port.js';
 import {
   call,
   client,
@@ -41,73 +41,6 @@ const CLUSTERS = [
 ] as const;
 
 /** A browser over fetch, through the load balancer (node 1): keeps cookies, follows nothing by itself. */
-class Jar {
-  readonly cookies = new Map<string, string>();
-  constructor(
-    readonly base: string,
-    readonly ip: string,
-  ) {}
-  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(new URL(url, this.base), {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...(init.headers as Record<string, string>),
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        origin: this.base,
-        'x-forwarded-for': this.ip,
-      },
-      signal: AbortSignal.timeout(10_000),
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair, ...attrs] = line.split(';');
-      const [name, ...value] = pair!.split('=');
-      if (attrs.some((a) => /max-age=0|expires=Thu, 01 Jan 1970/i.test(a.trim()))) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join('='));
-    }
-    return res;
-  }
-  /** Follows redirects until `stop` says so (or a non-redirect answer). */
-  async follow(url: string, stop: (url: URL) => boolean): Promise<{ res: Response; url: URL }> {
-    let at = new URL(url, this.base);
-    for (let i = 0; i < 20; i++) {
-      if (stop(at)) return { res: new Response(null, { status: 204 }), url: at };
-      const res = await this.fetch(at.href);
-      if (res.status < 300 || res.status >= 400) return { res, url: at };
-      at = new URL(res.headers.get('location')!, at);
-    }
-    throw new Error('too many redirects');
-  }
-  async json<T>(url: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-    const res = await this.fetch(url, init);
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-  }
-}
-
-function hiddenInputs(html: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of html.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
-    const name = /name="([^"]+)"/.exec(m[0])?.[1];
-    const value = /value="([^"]*)"/.exec(m[0])?.[1];
-    if (name) out[name] = value ?? '';
-  }
-  return out;
-}
-
-function formAction(html: string, id: string): string {
-  const form = new RegExp(`<form[^>]*id="${id.replace('.', '\\.')}"[^>]*>`).exec(html)?.[0] ?? '';
-  return /action="([^"]+)"/.exec(form)![1]!;
-}
-
-/** A port nothing listens on now: node 1 takes it, and its address is the cluster's public URL. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `sessiond oauth-clients add … --json` on the cluster's database: the client's id and its secret, if any. */
 async function addClient(db: string, args: string[]): Promise<{ id: string; secret?: string }> {
@@ -194,8 +127,8 @@ describe.each(CLUSTERS.filter((c) => SHARED_ENGINES.includes(c.engine)))(
         clientId === web.id ? basic() : undefined,
       );
 
-    async function signedInBrowser(who: { email: string; ip: string }): Promise<Jar> {
-      const jar = new Jar(publicUrl, who.ip);
+    async function signedInBrowser(who: { email: string; ip: string }): Promise<CookieJar> {
+      const jar = new CookieJar(publicUrl, { ip: who.ip, timeoutMs: 10_000 });
       const res = await jar.fetch('/v1/auth/sign-in', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -206,7 +139,7 @@ describe.each(CLUSTERS.filter((c) => SHARED_ENGINES.includes(c.engine)))(
     }
 
     /** The consent page's Allow, as the page does it; the address the browser goes on to. */
-    async function approve(jar: Jar, uid: string): Promise<string> {
+    async function approve(jar: CookieJar, uid: string): Promise<string> {
       const answer = await jar.json<{ redirect_to: string }>(`/v1/oauth/interactions/${uid}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -217,7 +150,7 @@ describe.each(CLUSTERS.filter((c) => SHARED_ENGINES.includes(c.engine)))(
     }
 
     /** RFC 8628 through node 1: the CLI starts and polls; the browser enters the code and allows it. */
-    async function deviceSignIn(jar: Jar): Promise<Grant> {
+    async function deviceSignIn(jar: CookieJar): Promise<Grant> {
       const config = await oidc.discovery(new URL(issuer), device.id, undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
       const started = await oidc.initiateDeviceAuthorization(config, { scope: 'openid offline_access' });
       const polling = oidc.pollDeviceAuthorizationGrant(config, started);
@@ -243,7 +176,7 @@ describe.each(CLUSTERS.filter((c) => SHARED_ENGINES.includes(c.engine)))(
     }
 
     /** Authorization code + PKCE through node 1, for the web app. */
-    async function codeSignIn(jar: Jar): Promise<Grant> {
+    async function codeSignIn(jar: CookieJar): Promise<Grant> {
       const config = await oidc.discovery(new URL(issuer), web.id, web.secret, undefined, { execute: [oidc.allowInsecureRequests] });
       const verifier = oidc.randomPKCECodeVerifier();
       const state = oidc.randomState();
@@ -262,7 +195,7 @@ describe.each(CLUSTERS.filter((c) => SHARED_ENGINES.includes(c.engine)))(
     }
 
     /** Removes the one app of `via` from the panel, through node 1 (the Remove access button). */
-    async function removeThroughNodeOne(jar: Jar, via: 'device_code' | 'authorization_code'): Promise<void> {
+    async function removeThroughNodeOne(jar: CookieJar, via: 'device_code' | 'authorization_code'): Promise<void> {
       const listed = await jar.json<{ apps: { id: string; via: string }[] }>('/v1/me/connected-apps');
       const app = listed.body.apps.find((a) => a.via === via)!;
       expect(app).toBeDefined();

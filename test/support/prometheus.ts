@@ -4,10 +4,10 @@
  * `prometheus`) started on a loopback port with its own data directory, ended with the file.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, spawnNode, type SpawnedProcess } from './serve-process.js';
+import { freePort } from './free-port.js';
 
 export const PROMETHEUS_DIR = path.join(ROOT, 'deploy', 'prometheus');
 export const DASHBOARD = path.join(ROOT, 'deploy', 'grafana', 'sessiond.json');
@@ -81,17 +81,8 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
-/** A free loopback port (bound, read, released): Prometheus takes no port 0. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+/** Prometheus takes no port 0: a free one is found first. */
+export { freePort };
 
 /**
  * Debian's `prometheus` on a loopback port with `configYaml` (written beside its own data
