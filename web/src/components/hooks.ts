@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import { useLocation } from '../router';
 import { useServices } from '../services';
 
@@ -44,4 +44,21 @@ export function useTokenFromUrl(): string | null {
     // `path` stands for pathname and search (new objects on every render).
   }, [path, navigate]);
   return token;
+}
+
+export type CopyState = 'idle' | 'copied' | 'failed';
+
+/** Copying a secret shown once to the clipboard, and whether it worked (for a polite live message). */
+export function useCopy(): { state: CopyState; copy(text: string): Promise<void>; reset(): void } {
+  const [state, setState] = useState<CopyState>('idle');
+  const copy = useCallback(async (text: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState('copied');
+    } catch {
+      setState('failed');
+    }
+  }, []);
+  const reset = useCallback(() => setState('idle'), []);
+  return { state, copy, reset };
 }

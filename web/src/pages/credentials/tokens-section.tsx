@@ -16,6 +16,7 @@ import type { Credentials } from './use-credentials';
 import type { PersonalToken, PersonalTokenList } from './types';
 import { useRemoval } from './removal';
 import { CredentialSection } from './section';
+import { useCopy } from '../../components/hooks';
 import { errorText } from './wording';
 
 const NAME_MAX = 64;
@@ -54,7 +55,8 @@ export function TokensSection({
   const [error, setError] = useState<string | null>(null);
   const [nameError, setNameError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const copier = useCopy();
+  const copyState = copier.state;
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;
@@ -108,7 +110,7 @@ export function TokensSection({
       );
       if (!mounted.current) return;
       setCreated({ name: made.token.name, secret: made.secret });
-      setCopyState('idle');
+      copier.reset();
       setName('');
       setScopes(new Set());
       setExpiry(String(DEFAULT_EXPIRY_DAYS));
@@ -119,15 +121,6 @@ export function TokensSection({
       if (mounted.current) setError(errorText(err));
     } finally {
       if (mounted.current) setBusy(false);
-    }
-  }
-
-  async function copy(secret: string) {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopyState('copied');
-    } catch {
-      setCopyState('failed');
     }
   }
 
@@ -154,7 +147,7 @@ export function TokensSection({
               spellCheck={false}
               autoComplete="off"
             />
-            <button type="button" className="button button-small" onClick={() => void copy(created.secret)}>
+            <button type="button" className="button button-small" onClick={() => void copier.copy(created.secret)}>
               {c.copy}
             </button>
           </p>
@@ -164,7 +157,7 @@ export function TokensSection({
             className="button button-small"
             onClick={() => {
               setCreated(null);
-              setCopyState('idle');
+              copier.reset();
               headingRef.current?.focus();
             }}
           >

@@ -13,6 +13,7 @@ import { TextField } from '../../components/text-field';
 import { formatExact, formatRelative } from '../../format';
 import { messages } from '../../messages';
 import { useServices } from '../../services';
+import { useCopy } from '../../components/hooks';
 import { errorText } from './wording';
 
 /** In the server's order (core/api-keys.ts). */
@@ -51,7 +52,8 @@ export function ApiKeysSection({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
-  const [copyState, setCopyState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const copier = useCopy();
+  const copyState = copier.state;
   const [notice, setNotice] = useState<string | null>(null);
   const [pending, setPending] = useState<WorkspaceApiKey | null>(null);
   const [revokeBusy, setRevokeBusy] = useState(false);
@@ -104,7 +106,7 @@ export function ApiKeysSection({
       const made = await run(() => api.createWorkspaceApiKey(workspaceId, { name: name.trim(), scopes: chosen, expires_in_days: expires }));
       if (!mounted.current) return;
       setCreated({ name: made.key.name, token: made.token });
-      setCopyState('idle');
+      copier.reset();
       setName('');
       setScopes(new Set());
       setDays(String(DEFAULT_KEY_DAYS));
@@ -115,15 +117,6 @@ export function ApiKeysSection({
       if (mounted.current) setError(errorText(err));
     } finally {
       if (mounted.current) setBusy(false);
-    }
-  }
-
-  async function copy(token: string) {
-    try {
-      await navigator.clipboard.writeText(token);
-      setCopyState('copied');
-    } catch {
-      setCopyState('failed');
     }
   }
 
@@ -171,7 +164,7 @@ export function ApiKeysSection({
               onFocus={(e) => e.currentTarget.select()}
               spellCheck={false}
             />
-            <button type="button" className="button button-small" onClick={() => void copy(created.token)}>
+            <button type="button" className="button button-small" onClick={() => void copier.copy(created.token)}>
               {k.copy}
             </button>
           </p>
