@@ -63,6 +63,33 @@ export function engineOf(db: { getExecutor(): { readonly adapter: unknown } }): 
   return 'sqlite';
 }
 
+/**
+ * Whether the engine ended a statement or transaction to break a deadlock (PostgreSQL's
+ * `deadlock_detected`, InnoDB's `ER_LOCK_DEADLOCK`). The engine has rolled it back whole, and
+ * both document running it again as the answer. SQLite has one writer and never reports one.
+ */
+export function isDeadlock(err: unknown): boolean {
+  const e = err as { code?: unknown; errno?: unknown } | null;
+  return e?.code === '40P01' || e?.errno === 1213 || e?.code === 'ER_LOCK_DEADLOCK';
+}
+
+/**
+ * Runs a write (one statement, or a whole transaction) again when the engine chose it to break
+ * a deadlock: rows of one user's sessions are written by flushes of last activity, address
+ * batches, revocations and rotations from every node at once. Each run starts from scratch, so
+ * the callback must hold no state from a failed run; a deadlock that persists past the last
+ * attempt is thrown.
+ */
+export async function retryingDeadlocks<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= attempts || !isDeadlock(err)) throw err;
+    }
+  }
+}
+
 /** The database's own clock in epoch milliseconds, as a SQL expression. */
 export function databaseNowMs(engine: Engine): RawBuilder<number> {
   if (engine === 'postgres') return sql<number>`(extract(epoch from now()) * 1000)::bigint`;

@@ -5,7 +5,7 @@
  */
 import type { MfaChallengeRecord, MfaStore } from '../../core/ports/mfa-store.js';
 import type { Db } from './database.js';
-import { engineOf } from './engine.js';
+import { engineOf, retryingDeadlocks } from './engine.js';
 
 export function kyselyMfaStore(db: Db): MfaStore {
   return {
@@ -224,7 +224,7 @@ export function kyselyMfaStore(db: Db): MfaStore {
     },
 
     async setAuthenticatedAt(sessionId, at) {
-      await db.updateTable('sessions').set({ authenticated_at: at }).where('id', '=', sessionId).execute();
+      await retryingDeadlocks(() => db.updateTable('sessions').set({ authenticated_at: at }).where('id', '=', sessionId).execute());
     },
   };
 }

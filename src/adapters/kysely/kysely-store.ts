@@ -10,7 +10,7 @@ import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '.
 import type { RevokeReason, SessionRecord } from '../../core/session.js';
 import type { UserProfile, UserRecord } from '../../core/user.js';
 import type { Database, Db, ServiceKeysTable, SessionAddressesTable, SessionsTable, UsersTable } from './database.js';
-import { deleteBatch, engineOf } from './engine.js';
+import { deleteBatch, engineOf, retryingDeadlocks } from './engine.js';
 import { kyselySecurityStore } from './kysely-security-store.js';
 
 export interface KyselyStoreOptions {
@@ -178,97 +178,104 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async touchSessions(touches) {
-      await db.transaction().execute(async (trx) => {
-        for (const { id, lastActiveAt } of touches) {
-          // Monotonic: a late write from a slower node never moves activity backwards.
-          await trx
-            .updateTable('sessions')
-            .set({ last_active_at: lastActiveAt })
-            .where('id', '=', id)
-            .where('last_active_at', '<', lastActiveAt)
-            .execute();
-        }
-      });
+      // In id order, as every writer of several sessions locks them: two flushes (or a flush and
+      // a revocation) never wait on each other in a circle.
+      const ordered = [...touches].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      await retryingDeadlocks(() =>
+        db.transaction().execute(async (trx) => {
+          for (const { id, lastActiveAt } of ordered) {
+            // Monotonic: a late write from a slower node never moves activity backwards.
+            await trx
+              .updateTable('sessions')
+              .set({ last_active_at: lastActiveAt })
+              .where('id', '=', id)
+              .where('last_active_at', '<', lastActiveAt)
+              .execute();
+          }
+        }),
+      );
     },
 
     async revokeSession(id, userId, reason, now, detail = null) {
       const set = { revoked_at: now, revoke_reason: reason, revoke_detail: detail };
-      const ended = returning
-        ? await endLive(db, id, userId, now, set)
-        : await db.transaction().execute((trx) => endLive(trx, id, userId, now, set));
+      const ended = await retryingDeadlocks(() =>
+        returning ? endLive(db, id, userId, now, set) : db.transaction().execute((trx) => endLive(trx, id, userId, now, set)),
+      );
       return ended ? fromSessionRow(ended) : null;
     },
 
     async revokeSessions(selector, reason, now) {
-      return revokeMatching(db, selector, reason, now);
+      return retryingDeadlocks(() => revokeMatching(db, selector, reason, now));
     },
 
     async revokeListedSessions(listed, reason, now, progress) {
       const lost = new Error('another process recorded this batch first');
-      return db
-        .transaction()
-        .execute(async (trx) => {
-          const live = (eb: ExpressionBuilder<Database, 'sessions'>) =>
-            eb.and([
-              eb(
-                'id',
-                'in',
-                listed.map((s) => s.id),
-              ),
-              eb('user_id', 'in', [...new Set(listed.map((s) => s.userId))]),
-              eb('revoked_at', 'is', null),
-              eb('expires_at', '>', now),
-            ]);
-          const end = () => trx.updateTable('sessions').set({ revoked_at: now, revoke_reason: reason }).where(live);
-          let ended: { id: string; user_id: string }[] = [];
-          if (listed.length > 0 && returning) ended = await end().returning(['id', 'user_id']).execute();
-          else if (listed.length > 0) {
-            // Locked as they are read: no other writer ends one of them in between.
-            ended = await trx.selectFrom('sessions').select(['id', 'user_id']).where(live).forUpdate().execute();
-            if (ended.length > 0) await end().execute();
-          }
-          if (progress) {
-            const advance = trx
-              .updateTable('incident_operations')
-              .set((eb) => ({
-                revoked: eb('revoked', '+', ended.length),
-                batches: eb('batches', '+', 1),
-                cursor: progress.cursor,
-              }))
-              .where('id', '=', progress.incidentId)
-              .where('batches', '=', progress.batchesBefore);
-            const moved = returning
-              ? await advance.returning('revoked').executeTakeFirst()
-              : Number((await advance.executeTakeFirst()).numUpdatedRows) === 0
-                ? undefined
-                : await trx.selectFrom('incident_operations').select('revoked').where('id', '=', progress.incidentId).executeTakeFirst();
-            // Rolls the batch back: its sessions stay as they were.
-            if (!moved) throw lost;
-            const { revoked } = moved;
-            const { audit } = progress;
-            await trx
-              .insertInto('audit_log')
-              .values({
-                id: audit.id,
-                workspace_id: audit.workspaceId,
-                at: audit.at,
-                actor_id: audit.actorId,
-                action: audit.action,
-                target_kind: audit.targetKind,
-                target_id: audit.targetId,
-                ip: audit.ip,
-                user_agent: audit.userAgent,
-                request_id: audit.requestId,
-                details: JSON.stringify({ ...audit.details, revoked: ended.length, total: Number(revoked) }),
-              })
-              .execute();
-          }
-          return ended.map((r) => ({ id: r.id, userId: r.user_id }));
-        })
-        .catch((err: unknown) => {
-          if (err === lost) return null;
-          throw err;
-        });
+      return retryingDeadlocks(() =>
+        db
+          .transaction()
+          .execute(async (trx) => {
+            const live = (eb: ExpressionBuilder<Database, 'sessions'>) =>
+              eb.and([
+                eb(
+                  'id',
+                  'in',
+                  listed.map((s) => s.id),
+                ),
+                eb('user_id', 'in', [...new Set(listed.map((s) => s.userId))]),
+                eb('revoked_at', 'is', null),
+                eb('expires_at', '>', now),
+              ]);
+            const end = () => trx.updateTable('sessions').set({ revoked_at: now, revoke_reason: reason }).where(live);
+            let ended: { id: string; user_id: string }[] = [];
+            if (listed.length > 0 && returning) ended = await end().returning(['id', 'user_id']).execute();
+            else if (listed.length > 0) {
+              // Locked as they are read: no other writer ends one of them in between.
+              ended = await trx.selectFrom('sessions').select(['id', 'user_id']).where(live).forUpdate().execute();
+              if (ended.length > 0) await end().execute();
+            }
+            if (progress) {
+              const advance = trx
+                .updateTable('incident_operations')
+                .set((eb) => ({
+                  revoked: eb('revoked', '+', ended.length),
+                  batches: eb('batches', '+', 1),
+                  cursor: progress.cursor,
+                }))
+                .where('id', '=', progress.incidentId)
+                .where('batches', '=', progress.batchesBefore);
+              const moved = returning
+                ? await advance.returning('revoked').executeTakeFirst()
+                : Number((await advance.executeTakeFirst()).numUpdatedRows) === 0
+                  ? undefined
+                  : await trx.selectFrom('incident_operations').select('revoked').where('id', '=', progress.incidentId).executeTakeFirst();
+              // Rolls the batch back: its sessions stay as they were.
+              if (!moved) throw lost;
+              const { revoked } = moved;
+              const { audit } = progress;
+              await trx
+                .insertInto('audit_log')
+                .values({
+                  id: audit.id,
+                  workspace_id: audit.workspaceId,
+                  at: audit.at,
+                  actor_id: audit.actorId,
+                  action: audit.action,
+                  target_kind: audit.targetKind,
+                  target_id: audit.targetId,
+                  ip: audit.ip,
+                  user_agent: audit.userAgent,
+                  request_id: audit.requestId,
+                  details: JSON.stringify({ ...audit.details, revoked: ended.length, total: Number(revoked) }),
+                })
+                .execute();
+            }
+            return ended.map((r) => ({ id: r.id, userId: r.user_id }));
+          })
+          .catch((err: unknown) => {
+            if (err === lost) return null;
+            throw err;
+          }),
+      );
     },
 
     async insertSessions(list) {
@@ -314,101 +321,107 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async rotateSession(id, userId, next, now, reason) {
-      return db.transaction().execute(async (trx) => {
-        // The row as it ended comes back with the UPDATE; its successor copies every column, so
-        // whatever a session carries (recent authentication, a hold) moves with it.
-        const ended = await endLive(trx, id, userId, now, { revoked_at: now, revoke_reason: reason });
-        if (!ended) return null;
-        const row: SessionsTable = {
-          ...ended,
-          id: next.id,
-          secret_hash: next.secretHash,
-          last_active_at: now,
-          revoked_at: null,
-          revoke_reason: null,
-        };
-        await trx.insertInto('sessions').values(row).execute();
-        // The addresses it was seen from go with it: they are the sign-in's, whatever its id.
-        await trx.updateTable('session_addresses').set({ session_id: next.id }).where('session_id', '=', id).execute();
-        const device = ended.device_id
-          ? await trx
-              .selectFrom('devices')
-              .select('trusted_until')
-              .where('user_id', '=', userId)
-              .where('id', '=', ended.device_id)
-              .executeTakeFirst()
-          : undefined;
-        return fromSessionRow({ ...row, d_trusted_until: device?.trusted_until ?? null });
-      });
+      return retryingDeadlocks(() =>
+        db.transaction().execute(async (trx) => {
+          // The row as it ended comes back with the UPDATE; its successor copies every column, so
+          // whatever a session carries (recent authentication, a hold) moves with it.
+          const ended = await endLive(trx, id, userId, now, { revoked_at: now, revoke_reason: reason });
+          if (!ended) return null;
+          const row: SessionsTable = {
+            ...ended,
+            id: next.id,
+            secret_hash: next.secretHash,
+            last_active_at: now,
+            revoked_at: null,
+            revoke_reason: null,
+          };
+          await trx.insertInto('sessions').values(row).execute();
+          // The addresses it was seen from go with it: they are the sign-in's, whatever its id.
+          await trx.updateTable('session_addresses').set({ session_id: next.id }).where('session_id', '=', id).execute();
+          const device = ended.device_id
+            ? await trx
+                .selectFrom('devices')
+                .select('trusted_until')
+                .where('user_id', '=', userId)
+                .where('id', '=', ended.device_id)
+                .executeTakeFirst()
+            : undefined;
+          return fromSessionRow({ ...row, d_trusted_until: device?.trusted_until ?? null });
+        }),
+      );
     },
 
     async recordSessionAddresses(seen, keep) {
       if (seen.length === 0) return;
-      await db.transaction().execute(async (trx) => {
-        const ids = [...new Set(seen.map((s) => s.sessionId))];
-        // The id each address is recorded against: the session's own, or, when a rotation
-        // replaced it after the address was noted, the id its sign-in carries on with.
-        const target = new Map<string, string>();
-        const rotated = new Map<string, string>();
-        for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
-          const rows = await trx
-            .selectFrom('sessions')
-            .select(['id', 'sign_in_id', 'revoke_reason'])
-            .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
-            .execute();
-          for (const r of rows) {
-            if (r.revoke_reason === 'rotated') rotated.set(r.id, r.sign_in_id ?? r.id);
-            else target.set(r.id, r.id);
+      await retryingDeadlocks(() =>
+        db.transaction().execute(async (trx) => {
+          const ids = [...new Set(seen.map((s) => s.sessionId))];
+          // The id each address is recorded against: the session's own, or, when a rotation
+          // replaced it after the address was noted, the id its sign-in carries on with.
+          const target = new Map<string, string>();
+          const rotated = new Map<string, string>();
+          for (let i = 0; i < ids.length; i += INSERT_CHUNK) {
+            const rows = await trx
+              .selectFrom('sessions')
+              .select(['id', 'sign_in_id', 'revoke_reason'])
+              .where('id', 'in', ids.slice(i, i + INSERT_CHUNK))
+              .execute();
+            for (const r of rows) {
+              if (r.revoke_reason === 'rotated') rotated.set(r.id, r.sign_in_id ?? r.id);
+              else target.set(r.id, r.id);
+            }
           }
-        }
-        const signIns = [...new Set(rotated.values())];
-        const successor = new Map<string, string>();
-        for (let i = 0; i < signIns.length; i += INSERT_CHUNK) {
-          const rows = await trx
-            .selectFrom('sessions')
-            .select(['id', 'sign_in_id'])
-            .where('sign_in_id', 'in', signIns.slice(i, i + INSERT_CHUNK))
-            .where((eb) => eb.or([eb('revoke_reason', 'is', null), eb('revoke_reason', '<>', 'rotated')]))
-            .execute();
-          for (const r of rows) if (r.sign_in_id != null) successor.set(r.sign_in_id, r.id);
-        }
-        for (const [id, signIn] of rotated) {
-          const next = successor.get(signIn);
-          if (next !== undefined) target.set(id, next);
-        }
-        // One row per (session, address): two old ids of one sign-in may name the same pair.
-        const rows = new Map<string, SessionAddressesTable>();
-        for (const s of seen) {
-          const sessionId = target.get(s.sessionId);
-          // Purged since it was seen: nothing to record it against.
-          if (sessionId === undefined) continue;
-          const key = `${sessionId} ${s.ip}`;
-          const known = rows.get(key);
-          if (known) {
-            known.first_seen_at = Math.min(known.first_seen_at, s.at);
-            known.last_seen_at = Math.max(known.last_seen_at, s.at);
-            continue;
+          const signIns = [...new Set(rotated.values())];
+          const successor = new Map<string, string>();
+          for (let i = 0; i < signIns.length; i += INSERT_CHUNK) {
+            const rows = await trx
+              .selectFrom('sessions')
+              .select(['id', 'sign_in_id'])
+              .where('sign_in_id', 'in', signIns.slice(i, i + INSERT_CHUNK))
+              .where((eb) => eb.or([eb('revoke_reason', 'is', null), eb('revoke_reason', '<>', 'rotated')]))
+              .execute();
+            for (const r of rows) if (r.sign_in_id != null) successor.set(r.sign_in_id, r.id);
           }
-          const { city, region, country } = s.place;
-          rows.set(key, { session_id: sessionId, ip: s.ip, city, region, country, first_seen_at: s.at, last_seen_at: s.at });
-        }
-        const list = [...rows.values()];
-        for (let i = 0; i < list.length; i += INSERT_CHUNK)
-          await trx
-            .insertInto('session_addresses')
-            .values(list.slice(i, i + INSERT_CHUNK))
-            // Monotonic, as for last activity: a late write from a slower node never moves it back.
-            .onConflict((oc) =>
-              oc
-                .columns(['session_id', 'ip'])
-                .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') }))
-                .where((eb) => eb('session_addresses.last_seen_at', '<', eb.ref('excluded.last_seen_at'))),
-            )
-            .execute();
-        // Each session keeps its `keep` most recently seen: one statement per chunk of sessions.
-        const written = [...new Set(list.map((r) => r.session_id))];
-        for (let i = 0; i < written.length; i += INSERT_CHUNK)
-          await sql`delete from session_addresses where (session_id, ip) in (
+          for (const [id, signIn] of rotated) {
+            const next = successor.get(signIn);
+            if (next !== undefined) target.set(id, next);
+          }
+          // One row per (session, address): two old ids of one sign-in may name the same pair.
+          const rows = new Map<string, SessionAddressesTable>();
+          for (const s of seen) {
+            const sessionId = target.get(s.sessionId);
+            // Purged since it was seen: nothing to record it against.
+            if (sessionId === undefined) continue;
+            const key = `${sessionId} ${s.ip}`;
+            const known = rows.get(key);
+            if (known) {
+              known.first_seen_at = Math.min(known.first_seen_at, s.at);
+              known.last_seen_at = Math.max(known.last_seen_at, s.at);
+              continue;
+            }
+            const { city, region, country } = s.place;
+            rows.set(key, { session_id: sessionId, ip: s.ip, city, region, country, first_seen_at: s.at, last_seen_at: s.at });
+          }
+          // In session order, as touches lock sessions (each new address checks its session's row).
+          const list = [...rows.values()].sort((a, b) =>
+            a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0,
+          );
+          for (let i = 0; i < list.length; i += INSERT_CHUNK)
+            await trx
+              .insertInto('session_addresses')
+              .values(list.slice(i, i + INSERT_CHUNK))
+              // Monotonic, as for last activity: a late write from a slower node never moves it back.
+              .onConflict((oc) =>
+                oc
+                  .columns(['session_id', 'ip'])
+                  .doUpdateSet((eb) => ({ last_seen_at: eb.ref('excluded.last_seen_at') }))
+                  .where((eb) => eb('session_addresses.last_seen_at', '<', eb.ref('excluded.last_seen_at'))),
+              )
+              .execute();
+          // Each session keeps its `keep` most recently seen: one statement per chunk of sessions.
+          const written = [...new Set(list.map((r) => r.session_id))];
+          for (let i = 0; i < written.length; i += INSERT_CHUNK)
+            await sql`delete from session_addresses where (session_id, ip) in (
                       select session_id, ip from (
                         select session_id, ip,
                                row_number() over (partition by session_id order by last_seen_at desc, ip desc) as n
@@ -416,7 +429,8 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
                         where session_id in (${sql.join(written.slice(i, i + INSERT_CHUNK))})
                       ) ranked
                       where n > ${keep})`.execute(trx);
-      });
+        }),
+      );
     },
 
     async listSessionAddresses(sessionId) {
@@ -462,14 +476,16 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async holdForPasswordChange(id, userId, now) {
-      const result = await db
-        .updateTable('sessions')
-        .set({ password_change_required: 1 })
-        .where('id', '=', id)
-        .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', now)
-        .executeTakeFirst();
+      const result = await retryingDeadlocks(() =>
+        db
+          .updateTable('sessions')
+          .set({ password_change_required: 1 })
+          .where('id', '=', id)
+          .where('user_id', '=', userId)
+          .where('revoked_at', 'is', null)
+          .where('expires_at', '>', now)
+          .executeTakeFirst(),
+      );
       return Number(result.numUpdatedRows) > 0;
     },
 
@@ -531,36 +547,40 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async changePassword(userId, passwordHash, now, revoke, reason, options = {}) {
-      return db.transaction().execute(async (trx) => {
-        // A new password answers "This wasn't me": the flag that blocked sign-in clears with it.
-        await trx
-          .updateTable('users')
-          .set({ password_hash: passwordHash, password_changed_at: now, password_change_required: 0 })
-          .where('id', '=', userId)
-          .execute();
-        // ... and so does the hold on the session that reported (it has changed the password).
-        await trx
-          .updateTable('sessions')
-          .set({ password_change_required: 0 })
-          .where('user_id', '=', userId)
-          .where('password_change_required', '=', 1)
-          .execute();
-        if (options.endDeviceTrust) await trx.updateTable('devices').set({ trusted_until: null }).where('user_id', '=', userId).execute();
-        return revoke ? revokeMatching(trx, revoke, reason, now) : 0;
-      });
+      return retryingDeadlocks(() =>
+        db.transaction().execute(async (trx) => {
+          // A new password answers "This wasn't me": the flag that blocked sign-in clears with it.
+          await trx
+            .updateTable('users')
+            .set({ password_hash: passwordHash, password_changed_at: now, password_change_required: 0 })
+            .where('id', '=', userId)
+            .execute();
+          // ... and so does the hold on the session that reported (it has changed the password).
+          await trx
+            .updateTable('sessions')
+            .set({ password_change_required: 0 })
+            .where('user_id', '=', userId)
+            .where('password_change_required', '=', 1)
+            .execute();
+          if (options.endDeviceTrust) await trx.updateTable('devices').set({ trusted_until: null }).where('user_id', '=', userId).execute();
+          return revoke ? revokeMatching(trx, revoke, reason, now) : 0;
+        }),
+      );
     },
 
     async disableUser(userId, now, reason) {
-      return db.transaction().execute(async (trx) => {
-        const result = await trx
-          .updateTable('users')
-          .set({ disabled_at: now })
-          .where('id', '=', userId)
-          .where('disabled_at', 'is', null)
-          .executeTakeFirst();
-        if (Number(result.numUpdatedRows) === 0) return null;
-        return revokeMatching(trx, { userId }, reason, now);
-      });
+      return retryingDeadlocks(() =>
+        db.transaction().execute(async (trx) => {
+          const result = await trx
+            .updateTable('users')
+            .set({ disabled_at: now })
+            .where('id', '=', userId)
+            .where('disabled_at', 'is', null)
+            .executeTakeFirst();
+          if (Number(result.numUpdatedRows) === 0) return null;
+          return revokeMatching(trx, { userId }, reason, now);
+        }),
+      );
     },
 
     async enableUser(userId) {

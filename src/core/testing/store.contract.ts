@@ -317,6 +317,29 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(await store.revokeSessions({ userId: user.id }, 'revoke_all', now + 1)).toBe(0);
       });
 
+      it('revokeSessions() succeeds while last-activity and address writes for the same sessions run beside it', async () => {
+        // A user's "Sign out all others" lands while the node flushes the activity of those very
+        // sessions (in whatever order it noted them). Row locks taken in different orders must
+        // never cost the user their sign-out: the revocation ends every session, every time.
+        for (let round = 0; round < 12; round++) {
+          const user = await newUser();
+          const keep = await newSession(user.id);
+          const others: SessionRecord[] = [];
+          for (let i = 0; i < 12; i++) others.push(await newSession(user.id));
+          const now = T0 + 100 + round;
+          const touches = [keep, ...others].reverse().map((s) => ({ id: s.id, lastActiveAt: now }));
+          const seen = [keep, ...others].reverse().map((s) => ({ sessionId: s.id, ip: '192.0.2.7', place: { city: null, region: null, country: null }, at: now }));
+          const [revoked] = await Promise.all([
+            store.revokeSessions({ userId: user.id, exceptSessionId: keep.id }, 'revoke_others', now),
+            store.touchSessions(touches),
+            store.recordSessionAddresses(seen, 5),
+            store.touchSessions(touches.slice().reverse().map((t) => ({ ...t, lastActiveAt: now + 1 }))),
+          ]);
+          expect(revoked).toBe(12);
+          for (const s of others) expect((await stateOf(s.id)).revokeReason).toBe('revoke_others');
+        }
+      });
+
       it('revokeSessions() for the device of a session ends that session and the user’s others on its device, no more', async () => {
         const user = await newUser();
         const other = await newUser();
