@@ -328,12 +328,19 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
           for (let i = 0; i < 12; i++) others.push(await newSession(user.id));
           const now = T0 + 100 + round;
           const touches = [keep, ...others].reverse().map((s) => ({ id: s.id, lastActiveAt: now }));
-          const seen = [keep, ...others].reverse().map((s) => ({ sessionId: s.id, ip: '192.0.2.7', place: { city: null, region: null, country: null }, at: now }));
+          const seen = [keep, ...others]
+            .reverse()
+            .map((s) => ({ sessionId: s.id, ip: '192.0.2.7', place: { city: null, region: null, country: null }, at: now }));
           const [revoked] = await Promise.all([
             store.revokeSessions({ userId: user.id, exceptSessionId: keep.id }, 'revoke_others', now),
             store.touchSessions(touches),
             store.recordSessionAddresses(seen, 5),
-            store.touchSessions(touches.slice().reverse().map((t) => ({ ...t, lastActiveAt: now + 1 }))),
+            store.touchSessions(
+              touches
+                .slice()
+                .reverse()
+                .map((t) => ({ ...t, lastActiveAt: now + 1 })),
+            ),
           ]);
           expect(revoked).toBe(12);
           for (const s of others) expect((await stateOf(s.id)).revokeReason).toBe('revoke_others');
