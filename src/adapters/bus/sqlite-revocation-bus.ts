@@ -35,8 +35,10 @@ export function sqliteRevocationBus(file: string, now: () => number = Date.now, 
   );
   const prune = db.prepare('delete from revocation_log where at < ?');
   const listeners: ((event: RevocationEvent) => void)[] = [];
+  // Prepared once: db.pragma() prepares a statement on every call, and this one runs on every validation.
+  const dataVersion = db.prepare<[], number>('pragma data_version').pluck();
   let seen = (db.prepare('select coalesce(max(seq), 0) as seq from revocation_log').get() as { seq: number }).seq;
-  let version = db.pragma('data_version', { simple: true }) as number;
+  let version = dataVersion.get() as number;
   let published = 0;
   let closed = false;
   /** When reads started failing, while they do (wall clock). */
@@ -50,7 +52,7 @@ export function sqliteRevocationBus(file: string, now: () => number = Date.now, 
   function catchUp(): boolean {
     if (closed) return false;
     try {
-      const current = db.pragma('data_version', { simple: true }) as number;
+      const current = dataVersion.get() as number;
       if (failingSince !== null) {
         options.onGap?.(Date.now() - failingSince);
         failingSince = null;
