@@ -48,6 +48,20 @@ export function withDeadline<T>(read: () => Promise<T>, ms: number | undefined, 
 /** Rows per INSERT of a bulk insert: well under SQLite's bound-parameter limit. */
 const INSERT_CHUNK = 500;
 
+/**
+ * Sessions (or addresses) per statement of a background flush. After a busy minute a flush of
+ * last activity or addresses names thousands of sessions; on SQLite each statement runs on the
+ * event loop, so a flush goes in bounded statements and lets requests in between (issue 13: no
+ * validation waits behind a whole flush).
+ */
+const FLUSH_CHUNK = 200;
+
+/**
+ * Lets requests that arrived meanwhile run before the next statement of a background write. A
+ * validation answered from the cache needs no database, so it need not wait for the whole write.
+ */
+const letRequestsIn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
   const { readTimeoutMs } = options;
   // MySQL has no UPDATE … RETURNING: there the row is updated, then read back under its lock.
@@ -178,22 +192,34 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async touchSessions(touches) {
-      // In id order, as every writer of several sessions locks them: two flushes (or a flush and
-      // a revocation) never wait on each other in a circle.
-      const ordered = [...touches].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      await retryingDeadlocks(() =>
-        db.transaction().execute(async (trx) => {
-          for (const { id, lastActiveAt } of ordered) {
+      // The latest value per session, in id order, as every writer of several sessions locks
+      // them: two flushes (or a flush and a revocation) never wait on each other in a circle.
+      const latest = new Map<string, number>();
+      for (const { id, lastActiveAt } of touches) latest.set(id, Math.max(lastActiveAt, latest.get(id) ?? lastActiveAt));
+      const ordered = [...latest].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      for (let i = 0; i < ordered.length; i += FLUSH_CHUNK) {
+        if (i > 0) await letRequestsIn();
+        const chunk = ordered.slice(i, i + FLUSH_CHUNK);
+        // One statement per chunk, atomic on its own. The values are integer literals, so every
+        // engine reads them as the bigint they are (a bound parameter in a CASE has no type).
+        const value = sql<number>`(case id ${sql.join(
+          chunk.map(([id, at]) => sql`when ${id} then ${sql.lit(wholeMs(at))}`),
+          sql` `,
+        )} end)`;
+        await retryingDeadlocks(() =>
+          db
+            .updateTable('sessions')
+            .set({ last_active_at: value })
+            .where(
+              'id',
+              'in',
+              chunk.map(([id]) => id),
+            )
             // Monotonic: a late write from a slower node never moves activity backwards.
-            await trx
-              .updateTable('sessions')
-              .set({ last_active_at: lastActiveAt })
-              .where('id', '=', id)
-              .where('last_active_at', '<', lastActiveAt)
-              .execute();
-          }
-        }),
-      );
+            .where('last_active_at', '<', value)
+            .execute(),
+        );
+      }
     },
 
     async revokeSession(id, userId, reason, now, detail = null) {
@@ -406,10 +432,11 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
           const list = [...rows.values()].sort((a, b) =>
             a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0,
           );
-          for (let i = 0; i < list.length; i += INSERT_CHUNK)
+          for (let i = 0; i < list.length; i += FLUSH_CHUNK) {
+            await letRequestsIn();
             await trx
               .insertInto('session_addresses')
-              .values(list.slice(i, i + INSERT_CHUNK))
+              .values(list.slice(i, i + FLUSH_CHUNK))
               // Monotonic, as for last activity: a late write from a slower node never moves it back.
               .onConflict((oc) =>
                 oc
@@ -418,17 +445,20 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
                   .where((eb) => eb('session_addresses.last_seen_at', '<', eb.ref('excluded.last_seen_at'))),
               )
               .execute();
+          }
           // Each session keeps its `keep` most recently seen: one statement per chunk of sessions.
           const written = [...new Set(list.map((r) => r.session_id))];
-          for (let i = 0; i < written.length; i += INSERT_CHUNK)
+          for (let i = 0; i < written.length; i += FLUSH_CHUNK) {
+            await letRequestsIn();
             await sql`delete from session_addresses where (session_id, ip) in (
                       select session_id, ip from (
                         select session_id, ip,
                                row_number() over (partition by session_id order by last_seen_at desc, ip desc) as n
                         from session_addresses
-                        where session_id in (${sql.join(written.slice(i, i + INSERT_CHUNK))})
+                        where session_id in (${sql.join(written.slice(i, i + FLUSH_CHUNK))})
                       ) ranked
                       where n > ${keep})`.execute(trx);
+          }
         }),
       );
     },
@@ -678,6 +708,12 @@ async function revokeMatching(db: Db, selector: RevokeSelector, reason: RevokeRe
   }
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** A time in whole milliseconds, checked before it is written into SQL as a literal. */
+function wholeMs(ms: number): number {
+  if (!Number.isSafeInteger(ms)) throw new TypeError(`not a time in whole milliseconds: ${ms}`);
+  return ms;
 }
 
 function toSessionRow(s: SessionRecord): SessionsTable {

@@ -247,6 +247,19 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         for (const [i, s] of sessions.entries()) expect((await store.findSession(s.id))?.session.lastActiveAt).toBe(T0 + 1_000 * (i + 1));
       });
 
+      it('touchSessions() writes a busy minute’s flush (hundreds of sessions, one named twice) whole, each at its latest', async () => {
+        const user = await newUser();
+        const many = Array.from({ length: 450 }, () => sessionRecord(user.id));
+        await store.insertSessions(many);
+        const touches = many.map((s, i) => ({ id: s.id, lastActiveAt: T0 + 1_000 + i }));
+        // The same session twice in one flush: the later time wins, whichever comes first.
+        touches.push({ id: many[7]!.id, lastActiveAt: T0 + 99_000 }, { id: many[9]!.id, lastActiveAt: T0 + 2 });
+        await store.touchSessions(touches);
+        const states = new Map((await store.listActiveSessions(user.id, T0)).map((s) => [s.id, s.lastActiveAt]));
+        expect(states.size).toBe(450);
+        for (const [i, s] of many.entries()) expect(states.get(s.id), `session ${i}`).toBe(i === 7 ? T0 + 99_000 : T0 + 1_000 + i);
+      });
+
       it('touchSessions() changes nothing else and ignores unknown ids', async () => {
         const user = await newUser();
         const s = await newSession(user.id);
