@@ -227,7 +227,7 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
     r.touchesDuringRuns === 0
       ? 'No session was written during the measured runs (read-only steady state, as intended).'
       : `${int(r.touchesDuringRuns)} sessions had \`last_active_at\` written during the measured runs; the runs are not purely read-only ` +
-          '(expected when the alternating runs span more than the 60 s touch interval: each session is written at most once a minute, in one batched transaction a second).',
+          '(expected when the alternating runs span more than the 60 s touch interval: each session is written at most once a minute, in batches once a second).',
   );
   if (contended.length)
     notes.push(

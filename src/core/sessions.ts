@@ -197,8 +197,8 @@ export class Sessions {
     }
     this.#remember(session.id, now);
     if (shouldTouch(session.lastActiveAt, policy, now)) {
-      // Written by flushTouches in one transaction for all sessions due, not one sync each:
-      // a synchronous SQLite commit per touch stalled the event loop (docs/benchmarks.md).
+      // Written by flushTouches in batches for all sessions due, not one sync each: a synchronous
+      // SQLite commit per touch stalled the event loop (docs/benchmarks.md).
       this.#pendingTouches.set(session.id, now);
       if (this.#cache?.get(session.id, now)) this.#cache.set({ user: found.user, session: { ...session, lastActiveAt: now } }, now);
     }
@@ -421,7 +421,7 @@ export class Sessions {
   }
 
   /**
-   * Writes the `last_active_at` values that fell due since the last flush, in one transaction.
+   * Writes the `last_active_at` values that fell due since the last flush, in a few statements.
    * The composition root calls it every second and at shutdown; a crash loses at most that much
    * activity, which can only make a session look idle sooner, never keep it alive longer.
    */

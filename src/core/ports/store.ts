@@ -117,7 +117,11 @@ export interface SessionStore {
    * sessions past their expiry: the caller applies the policy.
    */
   listActiveSessionPage(userId: string, now: number, page: SessionPageQuery): Promise<SessionRecord[]>;
-  /** Moves `last_active_at` forward (never back) for each session, in one transaction. */
+  /**
+   * Moves `last_active_at` forward (never back) for each session; a session named twice gets the
+   * later time. Written in bounded statements, each atomic, not one transaction: a failure part way
+   * leaves earlier sessions written, and the caller's retry of all of them changes nothing for those.
+   */
   touchSessions(touches: readonly { id: string; lastActiveAt: number }[]): Promise<void>;
   /**
    * Revokes one active session of `userId` and returns it as it ended (for the record of what
