@@ -90,6 +90,17 @@ export async function retryingDeadlocks<T>(run: () => Promise<T>, attempts = 5):
   }
 }
 
+/**
+ * Serialises, per account, the transactions that count an account's rows and then add one (the
+ * caps on passkeys and personal tokens): the account's `users` row is locked until the
+ * transaction ends. Without it, two at once on PostgreSQL or MySQL both count below the cap and
+ * both insert. SQLite has one writer: its transactions already run one at a time.
+ */
+export async function lockAccount(trx: UntypedDb, userId: string): Promise<void> {
+  if (engineOf(trx) === 'sqlite') return;
+  await trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate().execute();
+}
+
 /** The database's own clock in epoch milliseconds, as a SQL expression. */
 export function databaseNowMs(engine: Engine): RawBuilder<number> {
   if (engine === 'postgres') return sql<number>`(extract(epoch from now()) * 1000)::bigint`;

@@ -6,7 +6,7 @@
  */
 import type { PasskeyRecord, PasskeyStore } from '../../core/ports/passkey-store.js';
 import type { Db, PasskeysTable } from './database.js';
-import { engineOf } from './engine.js';
+import { engineOf, lockAccount } from './engine.js';
 
 function toRecord(row: PasskeysTable): PasskeyRecord {
   return {
@@ -31,6 +31,8 @@ export function kyselyPasskeyStore(db: Db): PasskeyStore {
   return {
     async insertPasskey(p, max) {
       return db.transaction().execute(async (trx) => {
+        // Counted and added under the account's lock: two at once never both fit under the cap.
+        await lockAccount(trx, p.userId);
         const { n } = await trx
           .selectFrom('passkeys')
           .select((eb) => eb.fn.countAll<number | string>().as('n'))

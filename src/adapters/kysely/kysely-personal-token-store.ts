@@ -2,16 +2,18 @@
  * The PersonalTokenStore port over Kysely (SQLite, PostgreSQL, MySQL). Revoking and recording a
  * use are conditional UPDATEs (`… where revoked_at is null`, `… where last_used_at is null or a
  * minute old`), so racing requests change a row once. The cap on active tokens is counted and
- * inserted in one transaction, as passkeys' cap is.
+ * inserted in one transaction that holds the account's lock (lockAccount), as passkeys' cap is.
  */
 import type { Selectable } from 'kysely';
 import type { PersonalTokenRecord, PersonalTokenStore } from '../../core/ports/personal-token-store.js';
 import type { Db, PersonalTokensTable } from './database.js';
+import { lockAccount } from './engine.js';
 
 export function kyselyPersonalTokenStore(db: Db): PersonalTokenStore {
   return {
     async insertPersonalToken(t, max, now) {
       return db.transaction().execute(async (trx) => {
+        await lockAccount(trx, t.userId);
         const { n } = await trx
           .selectFrom('personal_tokens')
           .select((eb) => eb.fn.countAll<number | string>().as('n'))

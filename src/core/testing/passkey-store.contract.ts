@@ -123,6 +123,13 @@ export function runPasskeyStoreContract(name: string, makeStore: () => Promise<P
       expect(await passkeys.countPasskeys(user.id)).toBe(2);
     });
 
+    it('an account holds at most `max` passkeys when many are added at once', async () => {
+      const user = await newUser();
+      const results = await Promise.all(Array.from({ length: 12 }, () => passkeys.insertPasskey(passkeyRecord(user.id), 4)));
+      expect(results.filter((r) => r === 'inserted')).toHaveLength(4);
+      expect(await passkeys.countPasskeys(user.id)).toBe(4);
+    });
+
     it('listPasskeys() is newest first; rename and delete change only the named passkey', async () => {
       const user = await newUser();
       const old = passkeyRecord(user.id, { createdAt: T0 });

@@ -105,6 +105,13 @@ export function runPersonalTokenStoreContract(name: string, make: () => Promise<
       expect(await f.tokens.insertPersonalToken(token(await user()), 2, T0 + 10)).toBe('inserted');
     });
 
+    it('never goes past the cap when many tokens are made at once', async () => {
+      const u = await user();
+      const results = await Promise.all(Array.from({ length: 12 }, () => f.tokens.insertPersonalToken(token(u), 4, T0)));
+      expect(results.filter((r) => r === 'inserted')).toHaveLength(4);
+      expect(await f.tokens.listActivePersonalTokens(u, T0)).toHaveLength(4);
+    });
+
     it('revokes a token once, only by its owner, and not once it has expired', async () => {
       const u = await user();
       const other = await user();
