@@ -205,7 +205,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
       return sendError(reply.header('allow', allowed.join(', ')), 'method_not_allowed');
     }
     // A mistyped page address in a browser gets the pages' own "Page not found", not JSON.
-    return (await answerMissingPage(request, reply)) ?? sendError(reply, 'not_found');
+    return (await answerMissingPage(request, reply)) ? reply : sendError(reply, 'not_found');
   });
 
   await app.register(opsRoutes(ctx));

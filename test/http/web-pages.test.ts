@@ -63,6 +63,16 @@ describe('web pages', () => {
       expect(res.headers.location).toBe('/settings/security/sessions');
     });
 
+    it('answers each of these once: the server logs no second reply', async () => {
+      const before = h.logs.length;
+      for (const url of ['/settings', '/settings/security/', '/settings/nope', '/sign-in/?a=1'])
+        await h.request({ method: 'GET', url, headers: HTML });
+      await h.request({ method: 'GET', url: '/nope', headers: { accept: 'application/json' } });
+      const logged = h.logs.slice(before).join('\n');
+      expect(logged).not.toContain('Reply was already sent');
+      expect(logged).not.toContain('"level":50');
+    });
+
     it.each(PAGE_ROUTES)('sends %s/ (a trailing slash) to the page, keeping the query', async (page) => {
       const res = await h.request({ method: 'GET', url: `${page}/?token=abc`, headers: HTML });
       expect(res.statusCode).toBe(301);

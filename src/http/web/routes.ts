@@ -41,20 +41,26 @@ const SECTION_PAGES: Readonly<Record<string, string>> = {
  * A GET for a path that is not a route, before it becomes the JSON 404: a page path with a
  * trailing slash, or a section without a page (`/settings`), goes to its page (query kept); any
  * other non-API path asked for by a browser (`Accept: text/html`) gets the app document with
- * status 404, which the app renders as its "Page not found". Returns null when the JSON 404 it
- * would otherwise be is right (the API, a client that does not ask for HTML, pages not built).
+ * status 404, which the app renders as its "Page not found". True when it answered; false when
+ * the JSON 404 it would otherwise be is right (the API, a client that does not ask for HTML,
+ * pages not built). A boolean, not the reply: a reply is thenable, and awaiting it resolved to
+ * nothing, so the caller sent its 404 over the answer already sent.
  */
-export async function answerMissingPage(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | null> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return null;
+export async function answerMissingPage(request: FastifyRequest, reply: FastifyReply): Promise<boolean> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
   const [pathname = '', query] = splitUrl(request.url);
-  if (NOT_A_PAGE.test(pathname)) return null;
+  if (NOT_A_PAGE.test(pathname)) return false;
   const trimmed = pathname.replace(/\/+$/, '');
   const target = SECTION_PAGES[trimmed] ?? (trimmed !== pathname && PAGE_ROUTES.includes(trimmed) ? trimmed : undefined);
-  if (target !== undefined) return reply.redirect(query === undefined ? target : `${target}?${query}`, trimmed === pathname ? 302 : 301);
-  if (!(request.headers.accept ?? '').includes('text/html')) return null;
+  if (target !== undefined) {
+    reply.redirect(query === undefined ? target : `${target}?${query}`, trimmed === pathname ? 302 : 301);
+    return true;
+  }
+  if (!(request.headers.accept ?? '').includes('text/html')) return false;
   const document = await readFile(path.join(webRoot(), 'index.html'), 'utf8').catch(() => null);
-  if (document === null) return null;
-  return askForClientHints(reply.code(404).header('cache-control', 'no-store')).type('text/html; charset=utf-8').send(document);
+  if (document === null) return false;
+  askForClientHints(reply.code(404).header('cache-control', 'no-store')).type('text/html; charset=utf-8').send(document);
+  return true;
 }
 
 function splitUrl(url: string): [string, string | undefined] {
