@@ -304,7 +304,6 @@ export class Workspaces {
     return workspace;
   }
 
-  /** The workspaces the user is an active member of, with their role. */
   /**
    * A recorder sink: a member's credential changes (an app connected, a device sign-in approved, a
    * token made, each one ended) go to the audit trail of every workspace they are an active member
@@ -327,6 +326,7 @@ export class Workspaces {
     }
   };
 
+  /** The workspaces the user is an active member of, with their role. */
   async listMine(userId: string): Promise<{ workspace: WorkspaceRecord; role: WorkspaceRole }[]> {
     return this.#deps.store.listWorkspacesOf(userId);
   }
