@@ -284,10 +284,15 @@ export class Mfa {
     return (await this.#deps.store.authenticatedAt(session.id)) ?? session.signedInAt;
   }
 
+  /** When the session last authenticated, and whether that is within the re-authentication window. */
+  async recentAuth(session: SessionRecord): Promise<{ at: number; recent: boolean }> {
+    const at = await this.lastAuthenticatedAt(session);
+    return { at, recent: this.#deps.clock.now() - at <= this.#deps.policy.reauthWindowMs };
+  }
+
   /** Sensitive actions: 403 `reauth_required` unless the session authenticated within the window. */
   async requireRecentAuth(session: SessionRecord): Promise<void> {
-    const at = await this.lastAuthenticatedAt(session);
-    if (this.#deps.clock.now() - at > this.#deps.policy.reauthWindowMs) throw new SessiondError('reauth_required');
+    if (!(await this.recentAuth(session)).recent) throw new SessiondError('reauth_required');
   }
 
   /**

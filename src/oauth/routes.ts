@@ -122,8 +122,7 @@ export function oauthRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         // window; one whose max_age the session cannot meet is told so, rather than the browser
         // going round in circles.
         const reasons = details.prompt.reasons;
-        const authenticatedAt = await registry.mfa.lastAuthenticatedAt(session);
-        const recent = registry.clock.now() - authenticatedAt <= registry.config.reauthWindowMs;
+        const { at: authenticatedAt, recent } = await registry.mfa.recentAuth(session);
         const refused =
           (reasons.includes('login_prompt') && !recent) || (reasons.includes('max_age') && details.lastSubmission?.login !== undefined);
         const result = refused
