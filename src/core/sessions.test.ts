@@ -14,7 +14,7 @@ import type { MfaStore } from './ports/mfa-store.js';
 import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { SessionWithUser, Store } from './ports/store.js';
 import type { SessionOrigin, SessionRecord } from './session.js';
-import type { SessionCacheLimits } from './session-cache.js';
+import { DEFAULT_CACHE_LIMITS, type SessionCacheLimits } from './session-cache.js';
 import { MAX_SESSION_ADDRESSES, Sessions, type SessionDeps } from './sessions.js';
 import { Background } from './background.js';
 import { Recorder } from './events.js';
@@ -149,6 +149,62 @@ describe('Sessions with a node-local cache', () => {
     bus.live = true;
     expect(await sessions.validateSessionToken(token)).toBeNull();
     expect(sessions.cacheStats().entries).toBe(0);
+  });
+
+  describe('validateCachedToken (the HTTP fast path)', () => {
+    it('answers only from the cache: undefined for what it has not cached or cannot parse, and never reads', async () => {
+      const { token } = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+      const reads = store.reads;
+      expect(sessions.validateCachedToken(token)).toBeUndefined();
+      expect(sessions.validateCachedToken('not a token')).toBeUndefined();
+      expect(store.reads).toBe(reads);
+      const slow = await sessions.validateSessionToken(token);
+      expect(sessions.validateCachedToken(token)).toEqual(slow);
+      expect(store.reads).toBe(reads + 1);
+    });
+
+    it('applies the rules validateSessionToken applies: the secret, idle and absolute expiry', async () => {
+      const { token } = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+      await sessions.validateSessionToken(token);
+      expect(sessions.validateCachedToken(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'))).toBeNull();
+      // Idle past the timeout while the entry is still fresh enough to be used.
+      const idle = new Sessions({ store, clock, crypto: nodeCrypto, policy: { ...POLICY, idleTimeoutMs: 10_000 }, bus });
+      const issued = await idle.createSession(userId, 'web', 'password', ORIGIN);
+      await idle.validateSessionToken(issued.token);
+      clock.advance(10_001);
+      expect(idle.validateCachedToken(issued.token)).toBeNull();
+    });
+
+    it('records the activity and the touch a validation records', async () => {
+      // Entries kept longer than the touch interval, so the cached answer is the one that touches.
+      const node = new Sessions({
+        store,
+        clock,
+        crypto: nodeCrypto,
+        policy: POLICY,
+        bus,
+        cache: { ...DEFAULT_CACHE_LIMITS, maxAgeMs: 3_600_000 },
+      });
+      const { token, session } = await node.createSession(userId, 'web', 'password', ORIGIN);
+      await node.validateSessionToken(token);
+      clock.advance(POLICY.touchIntervalMs + 1);
+      const answered = node.validateCachedToken(token);
+      expect(answered).toMatchObject({ session: { id: session.id, lastActiveAt: clock.now() } });
+      expect(await node.flushTouches()).toBe(1);
+      expect((await raw.findSession(session.id))?.session.lastActiveAt).toBe(clock.now());
+    });
+
+    it('refuses nothing it has not checked: after a revocation, or while the bus is down, it leaves the answer to the store', async () => {
+      const { token, session } = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+      await sessions.validateSessionToken(token);
+      bus.live = false;
+      expect(sessions.validateCachedToken(token)).toBeUndefined();
+      bus.live = true;
+      await sessions.validateSessionToken(token);
+      await revocation.endSession(userId, session.id, SELF);
+      expect(sessions.validateCachedToken(token)).toBeUndefined();
+      expect(await sessions.validateSessionToken(token)).toBeNull();
+    });
   });
 });
 

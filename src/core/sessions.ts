@@ -178,11 +178,31 @@ export class Sessions {
   async validateSessionToken(token: string): Promise<SessionWithUser | null> {
     const parsed = parseToken(token);
     if (!parsed) return null;
-    const { clock, crypto, policy } = this.#deps;
     const { found, live } = await this.#findSession(parsed.id);
-    if (!found) return null;
+    return found ? this.#admit(parsed.secret, found, live) : null;
+  }
+
+  /**
+   * validateSessionToken without waiting for the store, for the HTTP fast path
+   * (http/fast-validation.ts): the same answer, by the same rules, when this node's cache holds
+   * the session while the bus is live; `undefined` when it does not (a miss, a malformed token, the
+   * cache off or the bus down), and the caller then asks validateSessionToken. A promise only
+   * when the screen has to read or end the session.
+   */
+  validateCachedToken(token: string): SessionWithUser | null | undefined | Promise<SessionWithUser | null> {
+    const parsed = parseToken(token);
+    if (!parsed) return undefined;
+    const found = this.#cachedSession(parsed.id);
+    if (!found) return undefined;
+    this.#cacheHits++;
+    return this.#admit(parsed.secret, found, true);
+  }
+
+  /** The rules every validation applies to the session its token names: secret, activity, screen. */
+  #admit(secret: string, found: SessionWithUser, live: boolean): SessionWithUser | null | Promise<SessionWithUser | null> {
+    const { clock, crypto, policy } = this.#deps;
     const { session } = found;
-    if (!constantTimeEqual(crypto.sha256(parsed.secret), session.secretHash)) return null;
+    if (!constantTimeEqual(crypto.sha256(secret), session.secretHash)) return null;
     const now = clock.now();
     const lastActiveAt = this.#lastActivity(session);
     if (!isActive(session, policy, now, lastActiveAt)) {
@@ -191,12 +211,20 @@ export class Sessions {
     }
     // Usually answered at once (a member of no workspace, a policy kept); a promise only when it reads or ends.
     const verdict = this.#screen?.(found, lastActiveAt, now, live) ?? true;
-    if (verdict !== true && !(await verdict)) {
-      this.#recentActivity.delete(session.id);
-      return null;
-    }
+    if (verdict === true) return this.#admitted(found, now);
+    if (verdict === false) return this.#refused(session.id);
+    return verdict.then((kept) => (kept ? this.#admitted(found, now) : this.#refused(session.id)));
+  }
+
+  #refused(sessionId: string): null {
+    this.#recentActivity.delete(sessionId);
+    return null;
+  }
+
+  #admitted(found: SessionWithUser, now: number): SessionWithUser {
+    const { session } = found;
     this.#remember(session.id, now);
-    if (shouldTouch(session.lastActiveAt, policy, now)) {
+    if (shouldTouch(session.lastActiveAt, this.#deps.policy, now)) {
       // Written by flushTouches in batches for all sessions due, not one sync each: a synchronous
       // SQLite commit per touch stalled the event loop (docs/benchmarks.md).
       this.#pendingTouches.set(session.id, now);
@@ -487,26 +515,34 @@ export class Sessions {
   async #findSession(id: string): Promise<{ found: SessionWithUser | null; live: boolean }> {
     const cache = this.#cache;
     if (!cache) return { found: await this.#deps.store.findSession(id), live: false };
-    const live = this.#deps.bus.isLive();
-    if (live !== this.#wasLive) {
-      cache.clear();
-      this.#wasLive = live;
-    }
-    if (!live) {
-      this.#cacheMisses++;
-      return { found: await this.#deps.store.findSession(id), live };
-    }
-    const hit = cache.get(id, this.#deps.clock.now());
+    const hit = this.#cachedSession(id);
     if (hit) {
       this.#cacheHits++;
-      return { found: hit, live };
+      return { found: hit, live: true };
     }
     this.#cacheMisses++;
+    const live = this.#wasLive;
+    if (!live) return { found: await this.#deps.store.findSession(id), live };
     const generation = this.#generation;
     const found = await this.#deps.store.findSession(id);
     if (found && found.session.revokedAt === null && generation === this.#generation && this.#deps.bus.isLive())
       cache.set(found, this.#deps.clock.now());
     return { found, live };
+  }
+
+  /**
+   * The cached session with this id, only while the bus is live (a gap may have missed a
+   * revocation: the cache is cleared when it goes down and again when it comes back).
+   */
+  #cachedSession(id: string): SessionWithUser | undefined {
+    const cache = this.#cache;
+    if (!cache) return undefined;
+    const live = this.#deps.bus.isLive();
+    if (live !== this.#wasLive) {
+      cache.clear();
+      this.#wasLive = live;
+    }
+    return live ? cache.get(id, this.#deps.clock.now()) : undefined;
   }
 
   #onRevocation(event: RevocationEvent): void {

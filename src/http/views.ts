@@ -76,6 +76,17 @@ function sessionJson(v: SessionView): string {
   });
 }
 
+/**
+ * `GET /v1/me/session`'s body (UserAndSession) as JSON: the bytes Fastify's serializer writes for
+ * `{ user: userView(user), session: sessionView(session, session.id, …) }`, for the validation fast
+ * path (fast-validation.ts). test/http/fast-validation.test.ts compares the two on the wire.
+ */
+export function currentSessionJson(user: UserProfile, session: SessionRecord, clients: readonly Client[], policy: SessionPolicy): string {
+  const u = userView(user);
+  const userJson = JSON.stringify({ id: u.id, email: u.email, name: u.name, created_at: u.created_at });
+  return `{"user":${userJson},"session":${sessionJson(sessionView(session, session.id, clients, policy))}}`;
+}
+
 interface ListedView {
   /** The session's view as another session's list shows it (`current` false). */
   view: SessionView;

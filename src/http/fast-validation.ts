@@ -1,0 +1,120 @@
+/**
+ * The validation fast path: `GET /v1/me/session` for a session this node holds in its cache is
+ * answered from Node's `request` event, before Fastify builds a request and a reply and runs its
+ * hook chain, with the same bytes the route would send. Everything else — a cache miss, a token
+ * that does not validate, both credentials, a query string, a closing server, traces on — goes
+ * to Fastify untouched, so every refusal and its message keep coming from one place.
+ *
+ * It applies no rule of its own. Sessions.validateCachedToken checks the token by the rules
+ * validateSessionToken applies (secret in constant time, expiry, idle time, the workspace screen,
+ * the touch and the activity it records); the credential is read with the cookie parser and
+ * Bearer rule of plugins/authenticate.ts; the client address as Fastify derives it (trusted
+ * proxies included) goes to noteAddress; the counters and histograms of the route and of
+ * validation are the ones the normal path feeds. What it saves is the framework's per-request
+ * work: on the hot path that was most of the time (issue 13, docs/benchmarks.md).
+ *
+ * test/http/fast-validation.test.ts holds it to the normal path byte for byte on the wire.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import proxyAddr from '@fastify/proxy-addr';
+import type { SessionWithUser } from '../core/ports/store.js';
+import type { Registry } from '../registry.js';
+import type { CookiePolicy } from './cookies.js';
+import type { Metrics } from './metrics.js';
+import { currentSessionJson } from './views.js';
+
+export const FAST_PATH = '/v1/me/session';
+
+/** Answers the request (true, or a promise of true) or leaves it to Fastify (false) having written nothing. */
+export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+export interface FastPathDeps {
+  registry: Registry;
+  cookies: CookiePolicy;
+  metrics: Metrics;
+  /** The security headers every answer carries (security-headers.ts), in the order the app sets them. */
+  headers: Readonly<Record<string, string>>;
+  /** @fastify/cookie's parser, as the app registered it. */
+  parseCookie(header: string): Record<string, string | undefined>;
+  /** The trusted-proxy test the app gives Fastify; null when no proxy is trusted. */
+  isTrustedProxy: ((address: string) => boolean) | null;
+}
+
+const BEARER = /^Bearer +(\S+)\s*$/i;
+
+export function validationFastPath(deps: FastPathDeps): { handle: FastPath; close(): void } {
+  const { registry, cookies, metrics, parseCookie, isTrustedProxy } = deps;
+  const { sessions, config } = registry;
+  // The head as the route writes it: the app's security headers, then cache-control, then the
+  // serializer's content type and length (Node adds Date, Connection and Keep-Alive after them).
+  const head: string[] = [];
+  for (const [name, value] of Object.entries(deps.headers)) head.push(name, value);
+  head.push('cache-control', 'no-store', 'content-type', 'application/json; charset=utf-8', 'content-length', '');
+  const lengthAt = head.length - 1;
+  let closing = false;
+
+  /** The credential as readCredential reads it; null when there is none or both disagree (Fastify answers those). */
+  const credential = (req: IncomingMessage): string | null => {
+    const cookieHeader = req.headers.cookie;
+    const cookie = (cookieHeader && parseCookie(cookieHeader)[cookies.session]) || undefined;
+    const authorization = req.headers.authorization;
+    const bearer = authorization ? BEARER.exec(authorization)?.[1] : undefined;
+    if (cookie !== undefined && bearer !== undefined && cookie !== bearer) return null;
+    return bearer ?? cookie ?? null;
+  };
+
+  /** request.ip as Fastify computes it (X-Forwarded-For only through trusted proxies), as clientIp cleans it. */
+  const clientIp = (req: IncomingMessage): string | null => {
+    let ip = isTrustedProxy ? proxyAddr(req, isTrustedProxy) : (req.socket.remoteAddress ?? '');
+    // refuseMalformedClientIp answers what a trusted proxy forwards that is not an address.
+    if (isTrustedProxy && isIP(ip) === 0) return null;
+    if (ip.startsWith('::ffff:') && ip.includes('.')) ip = ip.slice(7);
+    return ip;
+  };
+
+  const answer = (
+    res: ServerResponse,
+    found: SessionWithUser,
+    ip: string,
+    started: number,
+    validated: number,
+    statements: number,
+  ): true => {
+    const { user, session } = found;
+    sessions.noteAddress(session.id, ip);
+    const body = currentSessionJson(user, session, config.clients, sessions.policy);
+    head[lengthAt] = String(Buffer.byteLength(body));
+    res.writeHead(200, head);
+    res.end(body);
+    metrics.countValidation('valid', (validated - started) / 1000);
+    metrics.observeRequest('GET', FAST_PATH, 200, (performance.now() - started) / 1000, statements);
+    return true;
+  };
+
+  const handle: FastPath = (req, res) => {
+    if (closing || req.url !== FAST_PATH || req.method !== 'GET') return false;
+    const token = credential(req);
+    if (token === null) return false;
+    const ip = clientIp(req);
+    if (ip === null) return false;
+    const started = performance.now();
+    // Statements are counted for the route as the app counts them: only the screen ever issues one.
+    const count = { statements: 0 };
+    const found = registry.statements.run(count, () => sessions.validateCachedToken(token));
+    if (found === undefined || found === null) return false;
+    if (!(found instanceof Promise)) return answer(res, found, ip, started, performance.now(), count.statements);
+    // A failed read goes to Fastify too, which answers it as every route does.
+    return found.then(
+      (kept) => (kept ? answer(res, kept, ip, started, performance.now(), count.statements) : false),
+      () => false,
+    );
+  };
+
+  return {
+    handle,
+    close: () => {
+      closing = true;
+    },
+  };
+}
