@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import {
   CompiledQuery,
   Kysely,
@@ -16,6 +17,8 @@ import {
   SqliteDialect,
   sql,
   type DatabaseConnection,
+  type SqliteDatabase as SqliteDialectDatabase,
+  type SqliteStatement,
   type Dialect,
   type Driver,
 } from 'kysely';
@@ -137,9 +140,48 @@ export function connect(url: string, options: ConnectOptions = {}): Connection {
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
-    return { db: new Kysely<Database>({ dialect: measured(new SqliteDialect({ database })) }), engine: 'sqlite' };
+    return {
+      db: new Kysely<Database>({ dialect: measured(new SqliteDialect({ database: reusingStatements(database) })) }),
+      engine: 'sqlite',
+    };
   }
   throw new Error(`Unsupported database URL (expected sqlite:<path>, sqlite::memory:, postgres://… or mysql://…): ${redactUrl(url)}`);
+}
+
+/** Prepared statements kept per SQLite connection, and the longest SQL text kept. */
+const STATEMENT_CACHE_SIZE = 500;
+const STATEMENT_CACHE_MAX_SQL = 4096;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, and preparing (SQLite compiling the SQL) cost
+ * more than running it: a session lookup on a cache miss spent about 60 of its 260 µs in
+ * prepare() (docs/benchmarks.md). The same query shape always compiles to the same text, so each
+ * text's statement is prepared once and reused, as better-sqlite3 intends (a statement is reset
+ * after every all/run/get; SQLite prepares it again by itself after a schema change). Bounded:
+ * the least recently used go past STATEMENT_CACHE_SIZE, and one-off texts with values written into
+ * them (the touch flush's CASE) are longer than STATEMENT_CACHE_MAX_SQL and never kept. Streaming
+ * queries (iterate) are not reused: a statement being iterated cannot run again until it ends.
+ */
+function reusingStatements(database: SqliteDatabase.Database): SqliteDialectDatabase {
+  const statements = new LRUCache<string, SqliteStatement>({ max: STATEMENT_CACHE_SIZE });
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      if (sql.length > STATEMENT_CACHE_MAX_SQL) return database.prepare(sql);
+      let statement = statements.get(sql);
+      if (!statement) {
+        const prepared = database.prepare(sql);
+        statement = {
+          reader: prepared.reader,
+          all: (parameters) => prepared.all(parameters),
+          run: (parameters) => prepared.run(parameters),
+          iterate: (parameters) => database.prepare(sql).iterate(parameters),
+        };
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /**
