@@ -1,17 +1,19 @@
 /**
- * The validation fast path: `GET /v1/me/session` for a session this node holds in its cache is
- * answered from Node's `request` event, before Fastify builds a request and a reply and runs its
- * hook chain, with the same bytes the route would send. Everything else — a cache miss, a token
- * that does not validate, both credentials, a query string, a closing server, traces on — goes
- * to Fastify untouched, so every refusal and its message keep coming from one place.
+ * The validation fast path: `GET /v1/me/session` with a valid session is answered from Node's
+ * `request` event, before Fastify builds a request and a reply and runs its hook chain, with the
+ * same bytes the route would send. Every refusal — a token that does not validate, both
+ * credentials at once, no credential — and everything else (a query string, a closing server,
+ * traces on, any other route) goes to Fastify, so each refusal and its message keep coming from
+ * one place; a token the fast path has already found invalid is not read again there.
  *
- * It applies no rule of its own. Sessions.validateCachedToken checks the token by the rules
- * validateSessionToken applies (secret in constant time, expiry, idle time, the workspace screen,
- * the touch and the activity it records); the credential is read with the cookie parser and
- * Bearer rule of plugins/authenticate.ts; the client address as Fastify derives it (trusted
- * proxies included) goes to noteAddress; the counters and histograms of the route and of
- * validation are the ones the normal path feeds. What it saves is the framework's per-request
- * work: on the hot path that was most of the time (issue 13, docs/benchmarks.md).
+ * It applies no rule of its own. Sessions.validateCachedToken (a cached session, no I/O) and
+ * validateSessionToken (otherwise) check the token by one set of rules (secret in constant time,
+ * expiry, idle time, the workspace screen, the touch and the activity it records); the credential
+ * is read with the cookie parser and Bearer rule of plugins/authenticate.ts; the client address
+ * as Fastify derives it (trusted proxies included) goes to noteAddress; the counters and
+ * histograms of the route and of validation are the ones the normal path feeds. What it saves is
+ * the framework's per-request work: on the hot path that was most of the time, and it made every
+ * cache miss costly enough to hold up whole event-loop turns (issue 13, docs/benchmarks.md).
  *
  * test/http/fast-validation.test.ts holds it to the normal path byte for byte on the wire.
  */
@@ -25,6 +27,18 @@ import type { Metrics } from './metrics.js';
 import { currentSessionJson } from './views.js';
 
 export const FAST_PATH = '/v1/me/session';
+
+/**
+ * Requests the fast path validated and found invalid, with the token it validated and the
+ * statements that took: the normal path refuses them without validating again (resolveSession).
+ */
+const refused = new WeakMap<IncomingMessage, { token: string; statements: number }>();
+
+/** Whether the fast path already found `token` invalid for this request; its statements, if so. */
+export function refusedByFastPath(req: IncomingMessage, token: string): { statements: number } | null {
+  const seen = refused.get(req);
+  return seen?.token === token ? seen : null;
+}
 
 /** Answers the request (true, or a promise of true) or leaves it to Fastify (false) having written nothing. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
@@ -92,6 +106,12 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     return true;
   };
 
+  /** Fastify answers a refusal; it is told this validation's outcome so it does not read again. */
+  const refuse = (req: IncomingMessage, token: string, statements: number): false => {
+    refused.set(req, { token, statements });
+    return false;
+  };
+
   const handle: FastPath = (req, res) => {
     if (closing || req.url !== FAST_PATH || req.method !== 'GET') return false;
     const token = credential(req);
@@ -99,14 +119,15 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     const ip = clientIp(req);
     if (ip === null) return false;
     const started = performance.now();
-    // Statements are counted for the route as the app counts them: only the screen ever issues one.
+    // Statements are counted for the route as the app counts them: a cache miss reads the
+    // session, and the screen may read or end it.
     const count = { statements: 0 };
-    const found = registry.statements.run(count, () => sessions.validateCachedToken(token));
-    if (found === undefined || found === null) return false;
+    const found = registry.statements.run(count, () => sessions.validateCachedToken(token) ?? sessions.validateSessionToken(token));
+    if (found === null) return refuse(req, token, count.statements);
     if (!(found instanceof Promise)) return answer(res, found, ip, started, performance.now(), count.statements);
     // A failed read goes to Fastify too, which answers it as every route does.
     return found.then(
-      (kept) => (kept ? answer(res, kept, ip, started, performance.now(), count.statements) : false),
+      (valid) => (valid ? answer(res, valid, ip, started, performance.now(), count.statements) : refuse(req, token, count.statements)),
       () => false,
     );
   };

@@ -11,6 +11,7 @@ import type { UserProfile } from '../../core/user.js';
 import type { Registry } from '../../registry.js';
 import type { CookiePolicy } from '../cookies.js';
 import type { Metrics } from '../metrics.js';
+import { refusedByFastPath } from '../fast-validation.js';
 import { isStateChanging, requestSite } from './csrf.js';
 import { clientIp } from './request-context.js';
 
@@ -56,8 +57,11 @@ export async function resolveSession(
     throw err;
   }
   if (!credential) return null;
+  // The fast path in front of Fastify validated this token already and found it invalid.
+  const refused = refusedByFastPath(request.raw, credential.token);
+  if (refused && request.statements) request.statements.statements += refused.statements;
   const started = performance.now();
-  const found = await registry.sessions.validateSessionToken(credential.token);
+  const found = refused ? null : await registry.sessions.validateSessionToken(credential.token);
   metrics.countValidation(found ? 'valid' : 'invalid', (performance.now() - started) / 1000);
   return found ? { ...found, via: credential.via } : null;
 }
