@@ -162,7 +162,7 @@ const STATEMENT_CACHE_MAX_SQL = 4096;
  * them (the touch flush's CASE) are longer than STATEMENT_CACHE_MAX_SQL and never kept. Streaming
  * queries (iterate) are not reused: a statement being iterated cannot run again until it ends.
  */
-function reusingStatements(database: SqliteDatabase.Database): SqliteDialectDatabase {
+export function reusingStatements(database: SqliteDatabase.Database): SqliteDialectDatabase {
   const statements = new LRUCache<string, SqliteStatement>({ max: STATEMENT_CACHE_SIZE });
   return {
     close: () => database.close(),
