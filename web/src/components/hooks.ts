@@ -18,9 +18,13 @@ export function useOnline(): boolean {
   return online;
 }
 
-/** Sets document.title for a page: "Active sessions · sessiond". */
+/**
+ * Sets document.title for a page: "Active sessions · sessiond". Set while the page's content is
+ * committed (a layout effect), so the title never lags the heading it names: a screen reader or
+ * the tab strip does not show the previous page's title over new content.
+ */
 export function useDocumentTitle(title: string, product: string): void {
-  useEffect(() => {
+  useLayoutEffect(() => {
     document.title = `${title} · ${product}`;
   }, [title, product]);
 }
