@@ -4,7 +4,6 @@
  */
 import { limitIp, sessionActor } from '../security/place.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import QRCode from 'qrcode';
 import { SessiondError } from '../../core/errors.js';
 import { isWellFormedId } from '../../core/token.js';
 import type { HttpContext } from '../context.js';
@@ -103,6 +102,8 @@ export function mfaRoutes(ctx: HttpContext): FastifyPluginAsyncTypebox {
         const { user } = authOf(request);
         const { secret, uri } = await mfa.startTotpEnrolment(user);
         // The secret is in this one response (no-store) and nowhere else that leaves the server.
+        // qrcode is loaded by the first enrolment, not by every start (it is 59 module files).
+        const { default: QRCode } = await import('qrcode');
         return { secret, otpauth_uri: uri, qr_code: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 }) };
       },
     );
