@@ -95,13 +95,20 @@ export function pinned(options: BenchOptions, core: number, command: string, arg
   return options.taskset ? ['taskset', ['-c', String(core), command, ...args]] : [command, args];
 }
 
-/** Builds dist/ with tsc (the web pages are not needed) and type-strips the bench's own scripts. */
+/**
+ * Builds dist/ with tsc and bundles the command line that bin/sessiond.js runs (the web pages are
+ * not needed), and type-strips the bench's own scripts.
+ */
 export function build(options: BenchOptions): void {
   if (options.skipBuild || options.otherDist) {
     if (!existsSync(path.join(options.dist, 'http', 'app.js'))) throw new Error('dist/ is missing: run without --skip-build');
   } else {
-    log('building dist/ (tsc -p tsconfig.build.json)');
+    log('building dist/ (tsc -p tsconfig.build.json, then scripts/bundle-server.ts)');
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/bundle-server.ts'], {
       cwd: ROOT,
       stdio: 'inherit',
     });

@@ -11,7 +11,7 @@
  * of each is reported beside the targets (≤ 1 s to listen, ≤ 150 MB idle); the CPU time is the
  * steadier number when other work shares the machine (the load average is recorded).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, envWithoutSessiond, spawnNode, type SpawnedProcess } from '../../test/support/serve-process.js';
@@ -46,12 +46,27 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime: fields 14 and 15
 }
 
-/** The launcher for `--dist=<dir>`: bin/sessiond.js, importing that build instead of dist/. */
+/** A launcher as bin/sessiond.js, importing `main` from the given module. */
+function launcherFor(tmp: string, name: string, main: string): string {
+  const file = path.join(tmp, `sessiond-start-${name}.mjs`);
+  writeFileSync(file, `import { main } from ${JSON.stringify(main)};\nawait main(process.argv);\n`);
+  return file;
+}
+
+/**
+ * The launcher for `--dist=<dir>`: bin/sessiond.js, importing that build instead of dist/ (its
+ * bundle where it has one, as its own bin/sessiond.js would; a build from before the bundle, its modules).
+ */
 function launcher(options: BenchOptions, tmp: string): string {
   if (path.resolve(options.dist) === path.join(ROOT, 'dist')) return BIN;
-  const file = path.join(tmp, 'sessiond-start-launcher.mjs');
-  writeFileSync(file, `import { main } from ${JSON.stringify(path.join(options.dist, 'cli', 'main.js'))};\nawait main(process.argv);\n`);
-  return file;
+  const bundled = path.join(options.dist, 'bundle', 'cli', 'main.js');
+  return launcherFor(tmp, 'launcher', existsSync(bundled) ? bundled : path.join(options.dist, 'cli', 'main.js'));
+}
+
+/** The baseline: the same build's modules, unbundled (what bin/sessiond.js ran before the bundle); null without a bundle. */
+function modulesLauncher(options: BenchOptions, tmp: string): string | null {
+  if (!existsSync(path.join(options.dist, 'bundle', 'cli', 'main.js'))) return null;
+  return launcherFor(tmp, 'modules', path.join(options.dist, 'cli', 'main.js'));
 }
 
 async function startOnce(options: BenchOptions, script: string, dbFile: string, idle: boolean): Promise<StartRun> {
@@ -85,8 +100,10 @@ export async function startPart(bench: Bench): Promise<void> {
   const { options, tmp, machine, sections } = bench;
   const partStarted = Date.now();
   const script = launcher(options, tmp);
+  const modulesScript = modulesLauncher(options, tmp);
   const first: StartRun[] = [];
   const again: StartRun[] = [];
+  const modules: StartRun[] = [];
   const loadBefore = os
     .loadavg()
     .map((l) => l.toFixed(2))
@@ -95,9 +112,11 @@ export async function startPart(bench: Bench): Promise<void> {
     const dbFile = path.join(tmp, `sessiond-start-${i}.db`);
     first.push(await startOnce(options, script, dbFile, true));
     again.push(await startOnce(options, script, dbFile, false));
-    const [f, a] = [first.at(-1)!, again.at(-1)!];
+    if (modulesScript) modules.push(await startOnce(options, modulesScript, path.join(tmp, `sessiond-start-modules-${i}.db`), false));
+    const [f, a, m] = [first.at(-1)!, again.at(-1)!, modules.at(-1)];
     log(
-      `start run ${i + 1}/${RUNS}: new database ${fmtMs(f.listenMs)} to listen (${fmtMs(f.cpuMs)} CPU), ${fmtMb(f.rssListenMb)} RSS, ${fmtMb(f.rssIdleMb!)} idle; restart ${fmtMs(a.listenMs)} (${fmtMs(a.cpuMs)} CPU)`,
+      `start run ${i + 1}/${RUNS}: new database ${fmtMs(f.listenMs)} to listen (${fmtMs(f.cpuMs)} CPU), ${fmtMb(f.rssListenMb)} RSS, ${fmtMb(f.rssIdleMb!)} idle; restart ${fmtMs(a.listenMs)} (${fmtMs(a.cpuMs)} CPU)` +
+        (m ? `; unbundled modules, new database ${fmtMs(m.listenMs)} (${fmtMs(m.cpuMs)} CPU)` : ''),
     );
   }
   const loadAfter = os
@@ -108,6 +127,7 @@ export async function startPart(bench: Bench): Promise<void> {
   const listen = med(first, (r) => r.listenMs);
   const restart = med(again, (r) => r.listenMs);
   const idle = med(first, (r) => r.rssIdleMb!);
+  const unbundled = modules.length > 0 ? med(modules, (r) => r.listenMs) : null;
   const verdict = (ok: boolean) => (ok ? 'met' : '**not met**');
   const markdown = [
     '## Start and idle memory (issue 13 target 6)',
@@ -120,6 +140,13 @@ export async function startPart(bench: Bench): Promise<void> {
     '| --- | ---: | ---: | ---: | ---: |',
     `| New database | ${fmtMs(listen)} | ${fmtMs(med(first, (r) => r.cpuMs))} | ${fmtMb(med(first, (r) => r.rssListenMb))} | ${fmtMb(idle)} |`,
     `| Restart | ${fmtMs(restart)} | ${fmtMs(med(again, (r) => r.cpuMs))} | ${fmtMb(med(again, (r) => r.rssListenMb))} | |`,
+    ...(unbundled === null
+      ? []
+      : [
+          `| Baseline: new database, the same build unbundled (\`dist/cli/main.js\`, as before the bundle) | ${fmtMs(unbundled)} | ${fmtMs(med(modules, (r) => r.cpuMs))} | ${fmtMb(med(modules, (r) => r.rssListenMb))} | |`,
+          '',
+          `The bundle (\`dist/bundle/cli/\`, which bin/sessiond.js runs) listens in **${Math.round((listen / unbundled) * 100)}% of the unbundled modules' time**, measured in the same runs (alternating).`,
+        ]),
     '',
     `Targets: listening in ≤ ${fmtMs(LISTEN_TARGET_MS)}: ${verdict(listen <= LISTEN_TARGET_MS)} (${fmtMs(listen)}, restart ${fmtMs(restart)}); ≤ ${IDLE_TARGET_MB} MB idle: ${verdict(idle <= IDLE_TARGET_MB)} (${fmtMb(idle)}).`,
   ].join('\n');
