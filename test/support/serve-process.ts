@@ -285,7 +285,7 @@ export interface SessiondOptions {
 
 /** `node bin/sessiond.js serve <args>`; resolves with the URL it prints once it accepts requests. */
 export async function spawnSessiond(options: SessiondOptions): Promise<SessiondProcess> {
-  if (!options.via && !existsSync(path.join(ROOT, 'dist', 'cli', 'main.js')))
+  if (!options.via && !existsSync(path.join(ROOT, 'dist', 'bundle', 'cli', 'main.js')))
     throw new Error('dist/ is missing: run `npm run build` (npm test does) first');
   const started = await spawnNode({
     name: options.name ?? 'sessiond',
