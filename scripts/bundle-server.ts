@@ -2,7 +2,7 @@
  * Bundles the command line (`dist/cli/main.js`, built by tsc) into `dist/bundle/cli/`, which
  * `bin/sessiond.js` runs. Issue 13 target 6: `serve` spent most of its ~1.5 s start loading
  * ~1,500 module files one by one (typebox 374, kysely 265, ajv 86, ...); one file per chunk
- * starts it in about 60% of that time (docs/benchmarks.md, "Start").
+ * starts it in about 55% of that time (the bench's start part measures both).
  *
  * What every `serve` loads is in the main chunk; what a node loads only when configured to (the
  * OAuth provider, passkeys, mail, PostgreSQL, MySQL, Redis, tracing) stays behind its dynamic

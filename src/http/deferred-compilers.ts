@@ -3,8 +3,9 @@
  * (fast-json-stringify) when the app gets ready: for sessiond's routes, ~0.3 s of CPU and ~15 MB
  * before `serve` can listen, most of it for routes a given node may never serve. These are
  * Fastify's own default compilers, with the same options, each route's compiled on its first
- * request instead (a millisecond or two, once; the first one also makes Ajv, ~0.1 s once per node). Schemas are the code's own, checked by the tests
- * and the OpenAPI lint; a request is validated and an answer serialized exactly as before.
+ * request instead (a millisecond or two, once; the first of all also makes Ajv, ~0.1 s once per
+ * node). Schemas are the code's own, checked by the tests and the OpenAPI lint; a request is
+ * validated and an answer serialized exactly as before.
  */
 import type { FastifyServerOptions } from 'fastify';
 import { createRequire } from 'node:module';
