@@ -57,15 +57,27 @@ export interface FastPathDeps {
 
 const BEARER = /^Bearer +(\S+)\s*$/i;
 
+/**
+ * Writes a 200 JSON answer as a Fastify route of this app does: the app's security headers, then
+ * cache-control, then the serializer's content type and length (Node adds Date, Connection and
+ * Keep-Alive after them).
+ */
+export function jsonAnswer(headers: Readonly<Record<string, string>>): (res: ServerResponse, body: string) => void {
+  const head: string[] = [];
+  for (const [name, value] of Object.entries(headers)) head.push(name, value);
+  head.push('cache-control', 'no-store', 'content-type', 'application/json; charset=utf-8', 'content-length', '');
+  const lengthAt = head.length - 1;
+  return (res, body) => {
+    head[lengthAt] = String(Buffer.byteLength(body));
+    res.writeHead(200, head);
+    res.end(body);
+  };
+}
+
 export function validationFastPath(deps: FastPathDeps): { handle: FastPath; close(): void } {
   const { registry, cookies, metrics, parseCookie, isTrustedProxy } = deps;
   const { sessions, config } = registry;
-  // The head as the route writes it: the app's security headers, then cache-control, then the
-  // serializer's content type and length (Node adds Date, Connection and Keep-Alive after them).
-  const head: string[] = [];
-  for (const [name, value] of Object.entries(deps.headers)) head.push(name, value);
-  head.push('cache-control', 'no-store', 'content-type', 'application/json; charset=utf-8', 'content-length', '');
-  const lengthAt = head.length - 1;
+  const send = jsonAnswer(deps.headers);
   let closing = false;
 
   /** The credential as readCredential reads it; null when there is none or both disagree (Fastify answers those). */
@@ -97,10 +109,7 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
   ): true => {
     const { user, session } = found;
     sessions.noteAddress(session.id, ip);
-    const body = currentSessionJson(user, session, config.clients, sessions.policy);
-    head[lengthAt] = String(Buffer.byteLength(body));
-    res.writeHead(200, head);
-    res.end(body);
+    send(res, currentSessionJson(user, session, config.clients, sessions.policy));
     metrics.countValidation('valid', (validated - started) / 1000);
     metrics.observeRequest('GET', FAST_PATH, 200, (performance.now() - started) / 1000, statements);
     return true;

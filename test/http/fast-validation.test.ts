@@ -6,49 +6,15 @@
  * Fastify. Two real listening apps on one registry, one with the fast path (the default) and one
  * without, and raw sockets, since `inject` never goes through the server's request event.
  */
-import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { harness, IP, ORIGIN, UA, type Harness } from '../support/harness.js';
+import { rawRequest, sendRaw as send, type RawAnswer as Raw } from '../support/raw-http.js';
 
-interface Raw {
-  /** The whole answer as it came off the socket, Date's value blanked. */
-  bytes: string;
-  status: number;
-  body: string;
-}
-
-/** Sends one request on a new connection and reads one whole answer (Content-Length framed). */
-function send(port: number, request: string): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let received = Buffer.alloc(0);
-    socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      const end = received.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const head = received.subarray(0, end).toString('latin1');
-      const length = request.startsWith('HEAD ') ? 0 : Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-      if (received.length < end + 4 + length) return;
-      socket.destroy();
-      const text = received.toString('utf8');
-      resolve({
-        bytes: text.replace(/\r\nDate: [^\r]*/, '\r\nDate: -'),
-        status: Number(head.split(' ')[1]),
-        body: received.subarray(end + 4).toString('utf8'),
-      });
-    });
-    socket.write(request);
-  });
-}
-
-function get(path: string, headers: Record<string, string>, method = 'GET'): string {
-  const lines = [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
-  return `${lines.join('\r\n')}\r\n\r\n`;
-}
+/** A GET (or HEAD) of `path` with these headers, as raw bytes. */
+const get = (path: string, headers: Record<string, string>, method = 'GET') => rawRequest(method, path, headers);
 
 describe('validation fast path (real servers, raw sockets)', () => {
   let h: Harness;

@@ -11,9 +11,14 @@ import type { ServiceKeys } from '../../core/service-keys.js';
 
 const BEARER = /^Bearer +(\S+)\s*$/i;
 
+/** The service key an `Authorization` header presents, if any (the introspection fast path reads it here too). */
+export function presentedServiceKey(authorization: string | undefined): string | undefined {
+  return BEARER.exec(authorization ?? '')?.[1];
+}
+
 export function requireServiceKey(deps: { serviceKeys: ServiceKeys }) {
   return async function requireServiceKeyHook(request: FastifyRequest): Promise<void> {
-    const key = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const key = presentedServiceKey(request.headers.authorization);
     const service = key ? await deps.serviceKeys.verify(key) : null;
     if (!service) throw new SessiondError('unauthenticated', 'A valid service key is required.');
   };

@@ -1,0 +1,47 @@
+/**
+ * HTTP/1.1 over a raw socket, for the tests that hold the fast paths (src/http/fast-validation.ts,
+ * src/http/introspection/fast-path.ts) to the normal route byte for byte: `inject` never goes
+ * through the server's request event, and an HTTP client would normalise what it reads.
+ */
+import { connect } from 'node:net';
+
+export interface RawAnswer {
+  /** The whole answer as it came off the socket, Date's value blanked. */
+  bytes: string;
+  status: number;
+  body: string;
+}
+
+/** Sends one request on a new connection and reads one whole answer (Content-Length framed). */
+export function sendRaw(port: number, request: string): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = Buffer.alloc(0);
+    socket.on('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      const end = received.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = received.subarray(0, end).toString('latin1');
+      const length = request.startsWith('HEAD ') ? 0 : Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+      if (received.length < end + 4 + length) return;
+      socket.destroy();
+      const text = received.toString('utf8');
+      resolve({
+        bytes: text.replace(/\r\nDate: [^\r]*/, '\r\nDate: -'),
+        status: Number(head.split(' ')[1]),
+        body: received.subarray(end + 4).toString('utf8'),
+      });
+    });
+    socket.write(request);
+  });
+}
+
+/** A request's bytes; a body gets its Content-Length unless the headers give one. */
+export function rawRequest(method: string, path: string, headers: Record<string, string>, body?: string): string {
+  const all = { Host: '127.0.0.1', ...headers };
+  if (body !== undefined && !Object.keys(all).some((k) => k.toLowerCase() === 'content-length'))
+    Object.assign(all, { 'Content-Length': String(Buffer.byteLength(body)) });
+  const lines = [`${method} ${path} HTTP/1.1`, ...Object.entries(all).map(([k, v]) => `${k}: ${v}`)];
+  return `${lines.join('\r\n')}\r\n\r\n${body ?? ''}`;
+}
