@@ -33,6 +33,7 @@ import { ErrorResponse } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
 import { deferredCompilers } from './deferred-compilers.js';
 import { validationFastPath, type FastPath } from './fast-validation.js';
+import { introspectionFastPath } from './introspection/fast-path.js';
 import { startHistory } from '../telemetry/history.js';
 import { overviewRoutes } from './admin/overview-routes.js';
 import { oauthClientRoutes } from './admin/oauth-client-routes.js';
@@ -56,8 +57,9 @@ export interface BuildOptions {
   /** Process-level metrics (event loop, memory); off in tests that build many apps. */
   defaultMetrics?: boolean;
   /**
-   * Answer cached validations before Fastify (fast-validation.ts). Default on; off only for the
-   * test that holds both paths to the same bytes.
+   * Answer validations and introspections before Fastify (fast-validation.ts,
+   * introspection/fast-path.ts). Default on; off only for the tests that hold both paths to the
+   * same bytes.
    */
   fastValidation?: boolean;
 }
@@ -94,7 +96,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
   // Set once the app is built: until then (and without it) every request goes to Fastify.
   let fastPath: FastPath | null = null;
   const app = Fastify({
-    // Fastify's own server, with the validation fast path in front of its handler.
+    // Fastify's own server, with the fast paths (validation, introspection) in front of its handler.
     serverFactory: (handler) => {
       const server = createServer(serverOptions, (req, res) => {
         const answered = fastPath?.(req, res) ?? false;
@@ -252,13 +254,19 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
       parseCookie: (header) => app.parseCookie(header),
       isTrustedProxy: config.trustProxy.length ? isTrustedProxy : null,
     });
+    const introspection = introspectionFastPath({ registry, metrics, headers });
     // Closing: Fastify answers 503 to what arrives now (return503OnClosing).
     app.addHook('preClose', (done) => {
       fast.close();
+      introspection.close();
       done();
     });
     app.addHook('onReady', (done) => {
-      fastPath = fast.handle;
+      // Each declines at once what is not its route.
+      fastPath = (req, res) => {
+        const answered = fast.handle(req, res);
+        return answered === false ? introspection.handle(req, res) : answered;
+      };
       done();
     });
   }

@@ -12,6 +12,7 @@
  * can send, and it changes nothing but a token's last use.
  */
 import { parse as parseForm } from 'node:querystring';
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { SessiondError } from '../../core/errors.js';
 import type { HttpContext } from '../context.js';
@@ -20,11 +21,17 @@ import { requireServiceKey } from '../plugins/service-key.js';
 import { SECURITY } from '../openapi.js';
 import { responses } from '../schemas.js';
 import { INTROSPECTION_BODY_LIMIT, introspector } from './answer.js';
+import { replayedBody } from './fast-path.js';
 
 export function introspectionRoutes({ registry, metrics }: HttpContext): FastifyPluginAsyncTypebox {
   const introspect = introspector({ registry, metrics });
   return async (app) => {
     app.addHook('onRequest', requireServiceKey(registry));
+    // A body the fast path read before leaving the request to Fastify (fast-path.ts) is parsed from its bytes.
+    app.addHook('preParsing', async (request, _reply, payload) => {
+      const body = replayedBody(request.raw);
+      return body === null ? payload : Readable.from([body], { objectMode: false });
+    });
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
       // RFC 6749 §3.1 (which RFC 7662 follows): a parameter is sent at most once.
       const form = parseForm(body as string);

@@ -1,0 +1,159 @@
+/**
+ * The introspection fast path: `POST /v1/introspect` with a JSON body and a valid service key is
+ * answered from Node's `request` event, before Fastify builds a request and a reply, parses the
+ * body and runs its hooks, with the bytes the route would send (as the validation fast path does
+ * for `GET /v1/me/session`, ../fast-validation.ts).
+ *
+ * It applies no rule of its own: the service key is verified by ServiceKeys.verify, as the route's
+ * hook does; the answer is the route's own (answer.ts); the counters and histograms are the ones
+ * the route feeds. It takes only what it can read exactly as the route reads it: a JSON body of
+ * at most INTROSPECTION_BODY_LIMIT bytes, declared by Content-Length, that parses to
+ * `{"token": …}` with at most a `token_type_hint`, both strings within the schema's lengths.
+ * Everything else goes to Fastify: no or a refused key (401 from the hook), a form body, a body
+ * the schema or the JSON parser refuses (400), a closing server. When the body was read before
+ * that was known, Fastify is given the same bytes to parse (replayedBody, a preParsing hook).
+ *
+ * test/http/fast-introspection.test.ts holds it to the normal path byte for byte on the wire.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from '../../registry.js';
+import { jsonAnswer, type FastPath } from '../fast-validation.js';
+import type { Metrics } from '../metrics.js';
+import { IntrospectionAnswer } from '../me/token-schemas.js';
+import { presentedServiceKey } from '../plugins/service-key.js';
+import { INTROSPECTION_BODY_LIMIT, introspector, type Introspection } from './answer.js';
+
+export const INTROSPECTION_PATH = '/v1/introspect';
+
+/** What JSON Schema's maxLength counts: code points. */
+const codePoints = (s: string): number => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
+
+/** Bodies the fast path read and then left to Fastify, which parses them again (replayedBody). */
+const replays = new WeakMap<IncomingMessage, Buffer>();
+
+/** The body the fast path already read from this request, for Fastify to parse; null when it read none. */
+export function replayedBody(req: IncomingMessage): Buffer | null {
+  return replays.get(req) ?? null;
+}
+
+/** The answer as the route's serializer writes it: the schema's properties in the schema's order. */
+const ANSWER_KEYS = Object.keys(IntrospectionAnswer.properties) as (keyof Introspection)[];
+function answerJson(answer: Introspection): string {
+  let json = '';
+  for (const key of ANSWER_KEYS) {
+    const value = answer[key];
+    if (value === undefined) continue;
+    json += `${json === '' ? '{' : ','}"${key}":${JSON.stringify(value)}`;
+  }
+  return `${json}}`;
+}
+
+/** The token of a body the route's schema accepts (IntrospectionBody), else null. */
+function tokenOf(body: Buffer): string | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+  let token: string | null = null;
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value !== 'string') return null;
+    if (key === 'token' && codePoints(value) <= 4096) token = value;
+    else if (!(key === 'token_type_hint' && codePoints(value) <= 64)) return null;
+  }
+  return token;
+}
+
+/** The whole body, or null when the request ended without it (the client went away). */
+function readBody(req: IncomingMessage, length: number): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      chunks.push(chunk);
+    });
+    req.once('end', () => resolve(size === length ? Buffer.concat(chunks, size) : null));
+    req.once('error', () => resolve(null));
+    req.once('close', () => resolve(null));
+  });
+}
+
+export interface IntrospectionFastPathDeps {
+  registry: Registry;
+  metrics: Metrics;
+  /** The security headers every answer carries (security-headers.ts), in the order the app sets them. */
+  headers: Readonly<Record<string, string>>;
+}
+
+export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle: FastPath; close(): void } {
+  const { registry, metrics } = deps;
+  const introspect = introspector(deps);
+  const send = jsonAnswer(deps.headers);
+  let closing = false;
+
+  const answer = (res: ServerResponse, result: Introspection, started: number, statements: number): true => {
+    send(res, answerJson(result));
+    metrics.observeRequest('POST', INTROSPECTION_PATH, 200, (performance.now() - started) / 1000, statements);
+    return true;
+  };
+
+  const serve = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    key: string,
+    length: number,
+    started: number,
+    count: { statements: number },
+  ) => {
+    if (!(await registry.serviceKeys.verify(key))) return false;
+    const body = await readBody(req, length);
+    // Gone before its body arrived: there is no one to answer.
+    if (body === null) return true;
+    const token = tokenOf(body);
+    let result: Introspection | null = null;
+    if (token !== null && !closing) {
+      try {
+        const answered = introspect(token);
+        result = answered instanceof Promise ? await answered : answered;
+      } catch {
+        // A failed read: Fastify answers it as every route does.
+      }
+    }
+    if (result === null) {
+      replays.set(req, body);
+      return false;
+    }
+    return answer(res, result, started, count.statements);
+  };
+
+  const handle: FastPath = (req, res) => {
+    if (closing || req.method !== 'POST' || req.url !== INTROSPECTION_PATH) return false;
+    const { headers } = req;
+    const type = headers['content-type'];
+    if (type !== 'application/json' && type !== 'application/json; charset=utf-8') return false;
+    if (headers['transfer-encoding'] !== undefined || headers['content-encoding'] !== undefined) return false;
+    const length = Number(headers['content-length']);
+    if (!Number.isInteger(length) || length < 1 || length > INTROSPECTION_BODY_LIMIT) return false;
+    const key = presentedServiceKey(headers.authorization);
+    if (key === undefined) return false;
+    const started = performance.now();
+    // Statements are counted for the route as the app counts them (a key or a session read).
+    const count = { statements: 0 };
+    // A failed key read goes to Fastify too, before the body is read.
+    return registry.statements.run(count, () => serve(req, res, key, length, started, count)).catch(() => false);
+  };
+
+  return {
+    handle,
+    close: () => {
+      closing = true;
+    },
+  };
+}
