@@ -175,6 +175,21 @@ describe('Sessions with a node-local cache', () => {
       expect(idle.validateCachedToken(issued.token)).toBeNull();
     });
 
+    it('validateToken: the cache’s answer, a refusal included, at once; the store only on a miss', async () => {
+      const { token } = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+      const reads = store.reads;
+      const first = sessions.validateToken(token);
+      expect(first).toBeInstanceOf(Promise);
+      expect((await first)?.session.id).toBe(token.split('.')[0]);
+      expect(store.reads).toBe(reads + 1);
+      const hits = sessions.cacheLookups().hits;
+      expect(sessions.validateToken(token)).not.toBeInstanceOf(Promise);
+      // A wrong secret for a cached session is refused by the cache alone, once.
+      expect(sessions.validateToken(token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A'))).toBeNull();
+      expect(sessions.cacheLookups().hits).toBe(hits + 2);
+      expect(store.reads).toBe(reads + 1);
+    });
+
     it('records the activity and the touch a validation records', async () => {
       // Entries kept longer than the touch interval, so the cached answer is the one that touches.
       const node = new Sessions({

@@ -198,6 +198,15 @@ export class Sessions {
     return this.#admit(parsed.secret, found, true);
   }
 
+  /**
+   * validateSessionToken for the HTTP fast paths: answered without a promise when the cache
+   * decides (validateCachedToken, whose refusal is an answer too), from the store otherwise.
+   */
+  validateToken(token: string): SessionWithUser | null | Promise<SessionWithUser | null> {
+    const cached = this.validateCachedToken(token);
+    return cached === undefined ? this.validateSessionToken(token) : cached;
+  }
+
   /** The rules every validation applies to the session its token names: secret, activity, screen. */
   #admit(secret: string, found: SessionWithUser, live: boolean): SessionWithUser | null | Promise<SessionWithUser | null> {
     const { clock, crypto, policy } = this.#deps;

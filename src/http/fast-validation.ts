@@ -6,8 +6,8 @@
  * traces on, any other route) goes to Fastify, so each refusal and its message keep coming from
  * one place; a token the fast path has already found invalid is not read again there.
  *
- * It applies no rule of its own. Sessions.validateCachedToken (a cached session, no I/O) and
- * validateSessionToken (otherwise) check the token by one set of rules (secret in constant time,
+ * It applies no rule of its own. Sessions.validateToken (a cached session without I/O, else the
+ * store) checks the token by one set of rules (secret in constant time,
  * expiry, idle time, the workspace screen, the touch and the activity it records); the credential
  * is read with the cookie parser and Bearer rule of plugins/authenticate.ts; the client address
  * as Fastify derives it (trusted proxies included) goes to noteAddress; the counters and
@@ -131,7 +131,7 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     // Statements are counted for the route as the app counts them: a cache miss reads the
     // session, and the screen may read or end it.
     const count = { statements: 0 };
-    const found = registry.statements.run(count, () => sessions.validateCachedToken(token) ?? sessions.validateSessionToken(token));
+    const found = registry.statements.run(count, () => sessions.validateToken(token));
     if (found === null) return refuse(req, token, count.statements);
     if (!(found instanceof Promise)) return answer(res, found, ip, started, performance.now(), count.statements);
     // A failed read goes to Fastify too, which answers it as every route does.

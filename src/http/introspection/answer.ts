@@ -77,9 +77,7 @@ export function introspector({ registry, metrics }: Pick<HttpContext, 'registry'
     if (token.startsWith(PERSONAL_TOKEN_PREFIX)) return personalToken(token);
     if (!parseToken(token)) return accessToken(token);
     const started = performance.now();
-    // The cache decides without I/O when it holds the session (null: it holds it and refuses the token).
-    const cached = sessions.validateCachedToken(token);
-    const found = cached === undefined ? sessions.validateSessionToken(token) : cached;
+    const found = sessions.validateToken(token);
     return found instanceof Promise ? found.then((f) => sessionAnswer(f, started)) : sessionAnswer(found, started);
   };
 }
