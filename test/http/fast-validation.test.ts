@@ -6,53 +6,26 @@
  * Fastify. Two real listening apps on one registry, one with the fast path (the default) and one
  * without, and raw sockets, since `inject` never goes through the server's request event.
  */
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/http/app.js';
 import { harness, IP, ORIGIN, UA, type Harness } from '../support/harness.js';
-import { rawRequest, sendRaw as send, type RawAnswer as Raw } from '../support/raw-http.js';
+import { appPair, rawRequest, sendRaw as send, type AppPair } from '../support/raw-http.js';
 
 /** A GET (or HEAD) of `path` with these headers, as raw bytes. */
 const get = (path: string, headers: Record<string, string>, method = 'GET') => rawRequest(method, path, headers);
 
 describe('validation fast path (real servers, raw sockets)', () => {
   let h: Harness;
-  let fast: FastifyInstance;
-  let normal: FastifyInstance;
-  let fastPort: number;
-  let normalPort: number;
-  /** Requests for /v1/me/session that reached Fastify on the fast app. */
-  let reachedFastify = 0;
-
-  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
-  /** The same request to both apps: the fast app's answer, the normal app's, and whether Fastify served the fast one. */
-  async function both(request: string): Promise<{ fast: Raw; normal: Raw; viaFastify: boolean }> {
-    const before = reachedFastify;
-    const fastAnswer = await send(fastPort, request);
-    const viaFastify = reachedFastify > before;
-    const normalAnswer = await send(normalPort, request);
-    return { fast: fastAnswer, normal: normalAnswer, viaFastify };
-  }
+  let pair: AppPair;
+  const both = (request: string) => pair.both(request);
 
   beforeAll(async () => {
     h = await harness('sqlite');
-    fast = await buildApp(h.registry, { logStream: quiet });
-    // onResponse: it runs for every answer Fastify gives, refusals by earlier hooks included.
-    fast.addHook('onResponse', (request, _reply, done) => {
-      if (request.url.startsWith('/v1/me/session') && !request.url.startsWith('/v1/me/sessions')) reachedFastify++;
-      done();
-    });
-    normal = await buildApp(h.registry, { logStream: quiet, fastValidation: false });
-    await fast.listen({ host: '127.0.0.1', port: 0 });
-    await normal.listen({ host: '127.0.0.1', port: 0 });
-    fastPort = (fast.server.address() as { port: number }).port;
-    normalPort = (normal.server.address() as { port: number }).port;
+    pair = await appPair(h.registry, (url) => url.startsWith('/v1/me/session') && !url.startsWith('/v1/me/sessions'));
     await h.signUp('ada@example.com');
   });
   afterAll(async () => {
-    await fast?.close();
-    await normal?.close();
+    await pair?.close();
     await h?.close();
   });
 
@@ -130,18 +103,18 @@ describe('validation fast path (real servers, raw sockets)', () => {
       const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
       return Number(/sessiond_database_statements_total\{route="\/v1\/me\/session"\} (\d+)/.exec(text)?.[1] ?? 0);
     };
-    const [fastBefore, normalBefore] = [await statements(fast), await statements(normal)];
+    const [fastBefore, normalBefore] = [await statements(pair.fast), await statements(pair.normal)];
     const misses = () => h.registry.sessions.cacheLookups().misses;
     const missesBefore = misses();
-    const fastAnswer = await send(fastPort, cookieRequest(signedOut.cookie));
+    const fastAnswer = await send(pair.fastPort, cookieRequest(signedOut.cookie));
     const fastMisses = misses() - missesBefore;
-    const normalAnswer = await send(normalPort, cookieRequest(signedOut.cookie));
+    const normalAnswer = await send(pair.normalPort, cookieRequest(signedOut.cookie));
     expect(fastAnswer.status).toBe(401);
     expect(fastAnswer.bytes).toBe(normalAnswer.bytes);
     // Fastify did not read the session again: the refusal cost what it costs without the fast
     // path, in reads of the session and in the statements the route counts.
     expect(fastMisses).toBe(misses() - missesBefore - fastMisses);
-    expect((await statements(fast)) - fastBefore).toBe((await statements(normal)) - normalBefore);
+    expect((await statements(pair.fast)) - fastBefore).toBe((await statements(pair.normal)) - normalBefore);
   });
 
   it('leaves what the normal path leaves: the address noted, the activity touched, the counters fed', async () => {
@@ -153,16 +126,16 @@ describe('validation fast path (real servers, raw sockets)', () => {
     // Over a minute after sign-in (past the touch interval), from another address, while the
     // cache entry is younger than its 30 s limit (it was read again at 45 s).
     h.clock.advance(45_000);
-    await send(fastPort, cookieRequest(browser.cookie));
+    await send(pair.fastPort, cookieRequest(browser.cookie));
     await h.registry.sessions.flushAddresses();
     h.clock.advance(20_000);
-    const metricsBefore = await fast.inject({ method: 'GET', url: '/metrics' });
-    const before = reachedFastify;
-    const moved = await send(fastPort, cookieRequest(browser.cookie, { 'X-Forwarded-For': IP.mountainView }));
-    expect(reachedFastify).toBe(before);
+    const metricsBefore = await pair.fast.inject({ method: 'GET', url: '/metrics' });
+    const before = pair.reachedFastify;
+    const moved = await send(pair.fastPort, cookieRequest(browser.cookie, { 'X-Forwarded-For': IP.mountainView }));
+    expect(pair.reachedFastify).toBe(before);
     expect(moved.status).toBe(200);
     expect(JSON.parse(moved.body).session.last_active_at).toBe(new Date(h.clock.now()).toISOString());
-    const metricsAfter = await fast.inject({ method: 'GET', url: '/metrics' });
+    const metricsAfter = await pair.fast.inject({ method: 'GET', url: '/metrics' });
     expect(count(metricsAfter.body, validations)).toBe(count(metricsBefore.body, validations) + 1);
     expect(count(metricsAfter.body, routeCount)).toBe(count(metricsBefore.body, routeCount) + 1);
     // The touch and the new address wait for the background flush, as the normal path's do.

@@ -4,6 +4,10 @@
  * through the server's request event, and an HTTP client would normalise what it reads.
  */
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/http/app.js';
+import type { Registry } from '../../src/registry.js';
 
 export interface RawAnswer {
   /** The whole answer as it came off the socket, Date's value blanked. */
@@ -44,4 +48,54 @@ export function rawRequest(method: string, path: string, headers: Record<string,
     Object.assign(all, { 'Content-Length': String(Buffer.byteLength(body)) });
   const lines = [`${method} ${path} HTTP/1.1`, ...Object.entries(all).map(([k, v]) => `${k}: ${v}`)];
   return `${lines.join('\r\n')}\r\n\r\n${body ?? ''}`;
+}
+
+/**
+ * Two real listening apps on one registry: `fast` with the fast paths (the default), `normal`
+ * without. `reachedFastify` counts the answers Fastify gave on the fast app to requests whose URL
+ * `counts` selects (onResponse runs for every answer, refusals by earlier hooks included).
+ */
+export interface AppPair {
+  fast: FastifyInstance;
+  normal: FastifyInstance;
+  fastPort: number;
+  normalPort: number;
+  readonly reachedFastify: number;
+  /** The same request to both apps: the fast app's answer, the normal app's, and whether Fastify served the fast one. */
+  both(request: string): Promise<{ fast: RawAnswer; normal: RawAnswer; viaFastify: boolean }>;
+  close(): Promise<void>;
+}
+
+export async function appPair(registry: Registry, counts: (url: string) => boolean): Promise<AppPair> {
+  const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
+  let reached = 0;
+  const fast = await buildApp(registry, { logStream: quiet });
+  fast.addHook('onResponse', (request, _reply, done) => {
+    if (counts(request.url)) reached++;
+    done();
+  });
+  const normal = await buildApp(registry, { logStream: quiet, fastValidation: false });
+  await fast.listen({ host: '127.0.0.1', port: 0 });
+  await normal.listen({ host: '127.0.0.1', port: 0 });
+  const fastPort = (fast.server.address() as { port: number }).port;
+  const normalPort = (normal.server.address() as { port: number }).port;
+  return {
+    fast,
+    normal,
+    fastPort,
+    normalPort,
+    get reachedFastify() {
+      return reached;
+    },
+    async both(request) {
+      const before = reached;
+      const fastAnswer = await sendRaw(fastPort, request);
+      const viaFastify = reached > before;
+      return { fast: fastAnswer, normal: await sendRaw(normalPort, request), viaFastify };
+    },
+    async close() {
+      await fast.close();
+      await normal.close();
+    },
+  };
 }
