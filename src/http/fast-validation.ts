@@ -24,7 +24,7 @@ import type { SessionWithUser } from '../core/ports/store.js';
 import type { Registry } from '../registry.js';
 import type { CookiePolicy } from './cookies.js';
 import type { Metrics } from './metrics.js';
-import { currentSessionJson } from './views.js';
+import { CurrentSessionBodies } from './views.js';
 
 export const FAST_PATH = '/v1/me/session';
 
@@ -78,6 +78,7 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
   const { registry, cookies, metrics, parseCookie, isTrustedProxy } = deps;
   const { sessions, config } = registry;
   const send = jsonAnswer(deps.headers);
+  const bodies = new CurrentSessionBodies();
   let closing = false;
 
   /** The credential as readCredential reads it; null when there is none or both disagree (Fastify answers those). */
@@ -109,7 +110,7 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
   ): true => {
     const { user, session } = found;
     sessions.noteAddress(session.id, ip);
-    send(res, currentSessionJson(user, session, config.clients, sessions.policy));
+    send(res, bodies.json(user, session, config.clients, sessions.policy));
     metrics.countValidation('valid', (validated - started) / 1000);
     metrics.observeRequest('GET', FAST_PATH, 200, (performance.now() - started) / 1000, statements);
     return true;

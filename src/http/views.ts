@@ -77,14 +77,104 @@ function sessionJson(v: SessionView): string {
 }
 
 /**
- * `GET /v1/me/session`'s body (UserAndSession) as JSON: the bytes Fastify's serializer writes for
- * `{ user: userView(user), session: sessionView(session, session.id, …) }`, for the validation fast
- * path (fast-validation.ts). test/http/fast-validation.test.ts compares the two on the wire.
+ * The body around its two times: everything before `last_active_at`'s value, and everything after
+ * `expires_at`'s. Only those two change from one request to the next (activity, and with it the
+ * idle expiry); the rest changes only when the user, the session's device trust or its record does.
  */
-export function currentSessionJson(user: UserProfile, session: SessionRecord, clients: readonly Client[], policy: SessionPolicy): string {
+function currentSessionParts(
+  user: UserProfile,
+  session: SessionRecord,
+  clients: readonly Client[],
+  policy: SessionPolicy,
+): { head: string; tail: string } {
   const u = userView(user);
   const userJson = JSON.stringify({ id: u.id, email: u.email, name: u.name, created_at: u.created_at });
-  return `{"user":${userJson},"session":${sessionJson(sessionView(session, session.id, clients, policy))}}`;
+  const v = sessionView(session, session.id, clients, policy);
+  const json = sessionJson(v);
+  // JSON escapes every quote inside a value, so this key sequence occurs once: where the times are.
+  const times = `"last_active_at":"${v.last_active_at}","expires_at":"${v.expires_at}"`;
+  const at = json.indexOf(times);
+  return { head: `{"user":${userJson},"session":${json.slice(0, at)}"last_active_at":"`, tail: `"${json.slice(at + times.length)}}` };
+}
+
+/** Sessions whose body parts CurrentSessionBodies keeps; cleared when full. */
+const CURRENT_BODY_LIMIT = 50_000;
+
+interface CurrentBodyParts {
+  head: string;
+  tail: string;
+  /** What the parts were made from (compared by value: a record read again is a new object). */
+  from: UserProfile;
+  session: SessionRecord;
+  clients: readonly Client[];
+}
+
+/**
+ * `GET /v1/me/session`'s body (UserAndSession) as JSON, for the validation fast path
+ * (fast-validation.ts): the bytes Fastify's serializer writes for
+ * `{ user: userView(user), session: sessionView(session, session.id, …) }`
+ * (test/http/fast-validation.test.ts compares the two on the wire), with the parts that do not
+ * change between requests kept per session (building and serialising the whole view was ~8% of a
+ * validation's CPU, docs/benchmarks.md). A part is reused only while every field it was made from is unchanged,
+ * so a renamed user, a trusted device or a session read again with other values rebuilds it.
+ * The two times are the last one asked for each: the requests of one busy millisecond share them.
+ */
+export class CurrentSessionBodies {
+  readonly #parts = new Map<string, CurrentBodyParts>();
+  readonly #lastActiveAt = new RecentIso();
+  readonly #expiresAt = new RecentIso();
+
+  json(user: UserProfile, session: SessionRecord, clients: readonly Client[], policy: SessionPolicy): string {
+    let parts = this.#parts.get(session.id);
+    if (!parts || !sameParts(parts, user, session, clients)) {
+      if (!parts && this.#parts.size >= CURRENT_BODY_LIMIT) this.#parts.clear();
+      parts = { ...currentSessionParts(user, session, clients, policy), from: user, session, clients };
+      this.#parts.set(session.id, parts);
+    }
+    const lastActiveAt = this.#lastActiveAt.of(session.lastActiveAt);
+    const expiresAt = this.#expiresAt.of(effectiveExpiry(session, policy));
+    return `${parts.head}${lastActiveAt}","expires_at":"${expiresAt}${parts.tail}`;
+  }
+}
+
+/** One time's ISO string, remembered until another is asked: times that move with the clock, not iso()'s map. */
+class RecentIso {
+  #ms = Number.NaN;
+  #text = '';
+
+  of(ms: number): string {
+    if (ms !== this.#ms) {
+      this.#text = new Date(ms).toISOString();
+      this.#ms = ms;
+    }
+    return this.#text;
+  }
+}
+
+function sameParts(parts: CurrentBodyParts, user: UserProfile, session: SessionRecord, clients: readonly Client[]): boolean {
+  const u = parts.from;
+  const s = parts.session;
+  if (u !== user && (u.id !== user.id || u.email !== user.email || u.name !== user.name || u.createdAt !== user.createdAt)) return false;
+  if (s === session) return true;
+  const d = s.device;
+  const l = s.location;
+  return (
+    parts.clients === clients &&
+    s.id === session.id &&
+    s.clientId === session.clientId &&
+    s.ip === session.ip &&
+    s.signedInAt === session.signedInAt &&
+    s.trusted === session.trusted &&
+    s.deviceTrustedUntil === session.deviceTrustedUntil &&
+    s.authMethod === session.authMethod &&
+    (d === session.device ||
+      (d.name === session.device.name &&
+        d.os === session.device.os &&
+        d.browser === session.device.browser &&
+        d.type === session.device.type)) &&
+    (l === session.location ||
+      (l.city === session.location.city && l.region === session.location.region && l.country === session.location.country))
+  );
 }
 
 interface ListedView {
