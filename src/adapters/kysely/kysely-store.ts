@@ -5,7 +5,7 @@
  * reading the table it changes), it writes first and reads the rows it holds locked, in one
  * transaction (engine.ts).
  */
-import { sql, type ExpressionBuilder, type Updateable } from 'kysely';
+import { sql, type CompiledQuery, type ExpressionBuilder, type Updateable } from 'kysely';
 import type { RevokeSelector, ServiceKeyRecord, SessionWithUser, Store } from '../../core/ports/store.js';
 import type { RevokeReason, SessionRecord } from '../../core/session.js';
 import type { UserProfile, UserRecord } from '../../core/user.js';
@@ -66,6 +66,8 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
   const { readTimeoutMs } = options;
   // MySQL has no UPDATE … RETURNING: there the row is updated, then read back under its lock.
   const returning = engineOf(db) !== 'mysql';
+  // Built and compiled once: building and compiling it took as long as SQLite takes to run it.
+  const sessionLookup = findSessionRow(db, '').compile();
   /**
    * Ends the user's live session `id` and returns its row as ended: with the UPDATE itself where
    * the engine has RETURNING (SQLite 3.35+, PostgreSQL); on MySQL read back after it, so `trx`
@@ -109,7 +111,8 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async findSession(id) {
-      const row = await withDeadline(() => findSessionRow(db, id), readTimeoutMs, 'session lookup');
+      const read = async () => (await db.executeQuery(withParameters(sessionLookup, [id]))).rows[0];
+      const row = await withDeadline(read, readTimeoutMs, 'session lookup');
       if (!row) return null;
       const user: UserProfile = {
         id: row.user_id,
@@ -665,6 +668,11 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
   };
 }
 
+/** The same query with other values for its parameters (a query compiled once, run many times). */
+function withParameters<O>(query: CompiledQuery<O>, parameters: readonly unknown[]): CompiledQuery<O> {
+  return { ...query, parameters };
+}
+
 /** The session, its device's trust and its user, by primary key: one indexed read. */
 function findSessionRow(db: Db, id: string) {
   return db
@@ -680,8 +688,7 @@ function findSessionRow(db: Db, id: string) {
       'users.created_at as u_created_at',
       'users.password_changed_at as u_password_changed_at',
     ])
-    .where('sessions.id', '=', id)
-    .executeTakeFirst();
+    .where('sessions.id', '=', id);
 }
 
 async function revokeMatching(db: Db, selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number> {
