@@ -16,7 +16,11 @@ import { program } from '../main.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sessiond-incidents-'));
 const db = ['--db', `sqlite:${path.join(dir, 'db.sqlite')}`, '--secret-key-file', path.join(dir, 'keys')];
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  // Test files share their worker (vitest.config.ts: isolate false): leave the environment as found.
+  vi.unstubAllEnvs();
+});
 
 /** Runs one command; what it printed. */
 async function cli(...args: string[]): Promise<string> {
