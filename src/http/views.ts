@@ -160,7 +160,6 @@ function sameParts(parts: CurrentBodyParts, user: UserProfile, session: SessionR
   const l = s.location;
   return (
     parts.clients === clients &&
-    s.id === session.id &&
     s.clientId === session.clientId &&
     s.ip === session.ip &&
     s.signedInAt === session.signedInAt &&
