@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Migrator, PostgresAdapter, sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from '../../src/adapters/kysely/connect.js';
+import { connect, migrateToLatest } from '../../src/adapters/kysely/connect.js';
 import type { Db } from '../../src/adapters/kysely/database.js';
 import { storedSecretKey } from '../../src/adapters/kysely/kysely-secret-key.js';
 import { migrationProvider } from '../../src/adapters/kysely/migrations/index.js';
@@ -111,5 +111,30 @@ describe.each(ENGINES)('migrations (%s)', (engine) => {
     await expect(sql`select value from telemetry_hours`.execute(db)).rejects.toThrow();
     const events = await sql<{ id: string }>`select id from security_events where kind = 'suspicious_sign_in'`.execute(db);
     expect(events.rows).toEqual([{ id: 'e1' }]);
+  });
+
+  // Another suite (or app) dropping a column in its own schema while Kysely lists every schema's
+  // columns makes PostgreSQL refuse that listing (42703 or 42P01), before any migration runs.
+  // Here the first listing is a query that PostgreSQL refuses with the same code.
+  it.runIf(engine === 'postgres')('brings a schema up to date though the first look at the catalog is refused', async () => {
+    database = await freshDatabase(engine);
+    const opened = connect(database.url).db as unknown as Kysely<unknown>;
+    db = opened;
+    const real = opened.introspection;
+    let refused = 0;
+    const introspection: typeof real = {
+      ...real,
+      getSchemas: () => real.getSchemas(),
+      getMetadata: (options) => real.getMetadata(options),
+      getTables: async (options) => {
+        if (refused++ === 0) await sql`select no_such_column from pg_class`.execute(opened);
+        return real.getTables(options);
+      },
+    };
+    Object.defineProperty(opened, 'introspection', { get: () => introspection });
+    const applied = await migrateToLatest(opened as unknown as Db);
+    expect(refused).toBeGreaterThan(1);
+    expect(applied).toContain('0005-drop-session-trusted');
+    expect(await sessionColumns(opened)).toContain('secret_hash');
   });
 });

@@ -277,10 +277,28 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   // database would make it skip creating ours and then fail. Pin it to our own schema.
   const migrationTableSchema = db.getExecutor().adapter instanceof PostgresAdapter ? await currentSchema(db) : undefined;
   const migrator = new Migrator({ db, provider: migrationProvider, ...(migrationTableSchema ? { migrationTableSchema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (!error) return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    // No results: it failed before running any migration, while looking for its own tables.
+    if (results === undefined && attempt < CATALOG_RACE_ATTEMPTS && isCatalogRace(error)) continue;
+    throw error instanceof Error ? error : new Error(String(error));
+  }
 }
+
+/**
+ * Kysely's migrator learns whether its bookkeeping tables exist by listing the columns of every
+ * schema in the database. PostgreSQL fails that listing when another schema's table or column is
+ * dropped while it runs (the catalog row is read, then the name no longer resolves): `relation
+ * … does not exist` (42P01) or `column … does not exist` (42703). Seen in the test suite, where
+ * suites migrate and drop schemas side by side; an app sharing the database can do the same.
+ * Nothing has been migrated then, so the migration is simply asked for again.
+ */
+const CATALOG_RACE_ATTEMPTS = 3;
+const isCatalogRace = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '42P01' || code === '42703';
+};
 
 async function currentSchema(db: Db): Promise<string | undefined> {
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
