@@ -120,6 +120,23 @@ describe('service keys verified from each node’s cache', () => {
     expect(JSON.stringify(await a.verify(key))).not.toContain(parseToken(key)!.secret);
   });
 
+  it('answers a warm key without a promise (verifyNow), by the same rules; a cold or revoked key is read', async () => {
+    const a = node();
+    const { record, key } = await a.create('billing-api');
+    const cold = a.verifyNow(key);
+    expect(cold).toBeInstanceOf(Promise);
+    expect(await cold).toEqual(record);
+    expect(a.verifyNow(key)).toEqual(record);
+    expect(a.verifyNow(formatToken(record.id, newSecret(nodeCrypto)))).toBeNull();
+    expect(a.verifyNow('not-a-key')).toBeNull();
+    expect(store.reads).toBe(1);
+    await a.revoke(record.id);
+    const revoked = a.verifyNow(key);
+    expect(revoked).toBeInstanceOf(Promise);
+    expect(await revoked).toBeNull();
+    expect(store.reads).toBe(2);
+  });
+
   it('a key revoked through one node is refused by another whose cache is warm, from its next request', async () => {
     const [a, b] = [node(), node()];
     const { record, key } = await a.create('billing-api');

@@ -92,9 +92,20 @@ export class ServiceKeys {
 
   /** The key's record when `key` is exactly a key we issued and it is not revoked, else null. */
   async verify(key: string): Promise<ServiceKeyRecord | null> {
+    return this.verifyNow(key);
+  }
+
+  /**
+   * `verify`, answered without a promise when this node's cache decides (a cached key while the
+   * bus is live, or a malformed key): the introspection fast path checks the key and the session
+   * in one synchronous run, so the bus is asked once for both (sqlite-revocation-bus.ts).
+   */
+  verifyNow(key: string): ServiceKeyRecord | null | Promise<ServiceKeyRecord | null> {
     const parsed = parseToken(key);
     if (!parsed) return null;
-    return accept(this.#deps.crypto, parsed.secret, await this.#find(parsed.id));
+    const { crypto } = this.#deps;
+    const found = this.#find(parsed.id);
+    return found instanceof Promise ? found.then((record) => accept(crypto, parsed.secret, record)) : accept(crypto, parsed.secret, found);
   }
 
   async create(name: string): Promise<{ record: ServiceKeyRecord; key: string }> {
@@ -124,7 +135,7 @@ export class ServiceKeys {
    * was not live may have missed revocations, so it is emptied when the bus comes back. Only
    * keys that are not revoked are cached: an unknown or revoked id reads the database each time.
    */
-  async #find(id: string): Promise<ServiceKeyRecord | null> {
+  #find(id: string): ServiceKeyRecord | Promise<ServiceKeyRecord | null> {
     const { store, bus } = this.#deps;
     const cache = this.#cache;
     if (!cache) return store.findServiceKey(id);
@@ -134,11 +145,15 @@ export class ServiceKeys {
       this.#wasLive = live;
     }
     if (!live) return store.findServiceKey(id);
-    const hit = cache.get(id);
-    if (hit) return hit;
+    return cache.get(id) ?? this.#read(id);
+  }
+
+  /** A cache miss: the store's record, cached when it is a key in use and nothing was revoked meanwhile. */
+  async #read(id: string): Promise<ServiceKeyRecord | null> {
+    const { store, bus } = this.#deps;
     const generation = this.#generation;
     const record = await store.findServiceKey(id);
-    if (record && record.revokedAt === null && generation === this.#generation && bus.isLive()) cache.set(id, record);
+    if (record && record.revokedAt === null && generation === this.#generation && bus.isLive()) this.#cache?.set(id, record);
     return record;
   }
 
