@@ -134,6 +134,37 @@ describe('introspection fast path (real servers, raw sockets)', () => {
     expect(count(after, routeCount)).toBe(count(before, routeCount) + 1);
   });
 
+  it('checks a cached key and a cached session in one synchronous run (the SQLite bus looks at its file once)', async () => {
+    const session = await h.bearerSignIn('ada@example.com');
+    // Warm: the key and the session are in this node's caches.
+    expect(JSON.parse((await sendRaw(pair.fastPort, introspect(tokenBody(session)))).body).active).toBe(true);
+    // The runs of JavaScript in which the bus was asked whether the caches can be trusted; the
+    // SQLite bus reads the file once per run (sqlite-revocation-bus.ts).
+    const { bus } = h.registry;
+    const isLive = bus.isLive;
+    let runs = 0;
+    let asked = false;
+    bus.isLive = () => {
+      if (!asked) {
+        runs++;
+        asked = true;
+        queueMicrotask(() => {
+          asked = false;
+        });
+      }
+      return isLive.call(bus);
+    };
+    try {
+      const answered = pair.reachedFastify;
+      const answer = await sendRaw(pair.fastPort, introspect(tokenBody(session)));
+      expect(JSON.parse(answer.body).active).toBe(true);
+      expect(pair.reachedFastify).toBe(answered);
+      expect(runs).toBe(1);
+    } finally {
+      bus.isLive = isLive;
+    }
+  });
+
   it('lets a client go away before its body is sent, and goes on answering from the fast path', async () => {
     const answered = pair.reachedFastify;
     await new Promise<void>((resolve, reject) => {

@@ -4,14 +4,16 @@
  * body and runs its hooks, with the bytes the route would send (as the validation fast path does
  * for `GET /v1/me/session`, ../fast-validation.ts).
  *
- * It applies no rule of its own: the service key is verified by ServiceKeys.verify, as the route's
- * hook does; the answer is the route's own (answer.ts); the counters and histograms are the ones
- * the route feeds. It takes only what it can read exactly as the route reads it: a JSON body of
- * at most INTROSPECTION_BODY_LIMIT bytes, declared by Content-Length, that parses to
- * `{"token": …}` with at most a `token_type_hint`, both strings within the schema's lengths.
- * Everything else goes to Fastify: no or a refused key (401 from the hook), a form body, a body
- * the schema or the JSON parser refuses (400), a closing server. When the body was read before
- * that was known, Fastify is given the same bytes to parse (replayedBody, a preParsing hook).
+ * It applies no rule of its own: the service key is verified by ServiceKeys (verifyNow: `verify`
+ * without a promise when its cache decides), as the route's hook verifies it; the answer is the
+ * route's own (answer.ts); the counters and histograms are the ones the route feeds. It takes only
+ * what it can read exactly as the route reads it: a JSON body of at most INTROSPECTION_BODY_LIMIT
+ * bytes, declared by Content-Length, that parses to `{"token": …}` with at most a
+ * `token_type_hint`, both strings within the schema's lengths. The body is read first and the key
+ * and token are then checked in one synchronous run, so the SQLite bus looks at the file once for
+ * both. Everything else goes to Fastify with the bytes already read (replayedBody, a preParsing
+ * hook): a refused key (401 from the hook), a form body, a body the schema or the JSON
+ * parser refuses (400), a failed read, a closing server.
  *
  * test/http/fast-introspection.test.ts holds it to the normal path byte for byte on the wire.
  */
@@ -104,6 +106,13 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     return true;
   };
 
+  /** The key, then the token: a promise only when either has to be read from the database. */
+  const check = (key: string, token: string | null): Introspection | null | Promise<Introspection | null> => {
+    const verified = registry.serviceKeys.verifyNow(key);
+    const introspectToken = (record: unknown) => (record && token !== null && !closing ? introspect(token) : null);
+    return verified instanceof Promise ? verified.then(introspectToken) : introspectToken(verified);
+  };
+
   const serve = async (
     req: IncomingMessage,
     res: ServerResponse,
@@ -112,21 +121,20 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     started: number,
     count: { statements: number },
   ) => {
-    if (!(await registry.serviceKeys.verify(key))) return false;
     const body = await readBody(req, length);
     // Gone before its body arrived: there is no one to answer.
     if (body === null) return true;
-    const token = tokenOf(body);
     let result: Introspection | null = null;
-    if (token !== null && !closing) {
-      try {
-        const answered = introspect(token);
-        result = answered instanceof Promise ? await answered : answered;
-      } catch {
-        // A failed read: Fastify answers it as every route does.
-      }
+    try {
+      // The key and the session are checked in one synchronous run when both are cached: the
+      // SQLite bus looks at the file once for the two (sqlite-revocation-bus.ts).
+      const answered = check(key, tokenOf(body));
+      result = answered instanceof Promise ? await answered : answered;
+    } catch {
+      // A failed read: Fastify answers it as every route does.
     }
     if (result === null) {
+      // A refused key (401), a body the route refuses (400), a failed read: Fastify answers.
       replays.set(req, body);
       return false;
     }
@@ -146,7 +154,6 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     const started = performance.now();
     // Statements are counted for the route as the app counts them (a key or a session read).
     const count = { statements: 0 };
-    // A failed key read goes to Fastify too, before the body is read.
     return registry.statements.run(count, () => serve(req, res, key, length, started, count)).catch(() => false);
   };
 
