@@ -6,10 +6,19 @@
  * collide. docs/metrics.md documents every name. Labels are closed sets: a value outside one is
  * counted as `other` (or `unknown` for a client), never as itself.
  */
-import { Counter, Gauge, Histogram, Registry as PromRegistry, collectDefaultMetrics, type Metric } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Registry as PromRegistry,
+  collectDefaultMetrics,
+  type CounterConfiguration,
+  type LabelValues,
+  type Metric,
+} from 'prom-client';
 import { ERROR_CODES } from '../core/errors.js';
 import type { DomainEvent, EventSink } from '../core/events.js';
 import { POLICY_RULES } from '../core/workspace-policy.js';
+import { HotHistogram } from '../telemetry/hot-histogram.js';
 
 /** The operations whose latency is its own histogram (`sessiond_operation_duration_seconds`). */
 export type Operation = 'validation' | 'introspection' | 'sign_in' | 'list' | 'revoke';
@@ -41,7 +50,7 @@ export type UnavailableReason = 'database';
 
 export interface Metrics {
   registry: PromRegistry;
-  requestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  requestDuration: HotHistogram<'method' | 'route' | 'status_code'>;
   signIns: Counter<'method' | 'client' | 'outcome'>;
   mfaChallenges: Counter<'outcome'>;
   passwordResets: Counter<'stage'>;
@@ -51,12 +60,12 @@ export interface Metrics {
   policyDenials: Counter<'policy'>;
   unavailable: Counter<'reason'>;
   validations: Counter<'outcome'>;
-  operationDuration: Histogram<'operation'>;
+  operationDuration: HotHistogram<'operation'>;
   databaseStatements: Counter<'route'>;
   /**
    * One answered request: its latency by route (and by operation for the routes of
-   * OPERATION_ROUTES), and the database statements issued while serving it. Label children are
-   * cached, so the hot path hashes no labels.
+   * OPERATION_ROUTES), and the database statements issued while serving it. Each label set's
+   * children are made once, so the request path only adds numbers (hot-histogram.ts, deferredCounter).
    */
   observeRequest(method: string, route: string, status: number, seconds: number, statements: number): void;
   /** One session validation by outcome (valid, invalid, ambiguous), and how long it took when it ran. */
@@ -80,7 +89,7 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
   const registry = new PromRegistry();
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'sessiond_' });
   for (const metric of sources.nodeMetrics ?? []) registry.registerMetric(metric);
-  const requestDuration = new Histogram({
+  const requestDuration = new HotHistogram({
     name: 'sessiond_http_request_duration_seconds',
     help: 'HTTP request latency by route',
     labelNames: ['method', 'route', 'status_code'] as const,
@@ -123,19 +132,20 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     labelNames: ['reason'] as const,
     registers: [registry],
   });
-  const operationDuration = new Histogram({
+  const operationDuration = new HotHistogram({
     name: 'sessiond_operation_duration_seconds',
     help: 'Latency by operation: validation (the token check alone), introspection, sign_in, list, revoke (whole requests)',
     labelNames: ['operation'] as const,
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
-  const databaseStatements = new Counter({
+  const statementCounts = deferredCounter({
     name: 'sessiond_database_statements_total',
     help: "SQL statements issued while serving requests, by route pattern; divided by the route's request count: statements per request",
     labelNames: ['route'] as const,
     registers: [registry],
   });
+  const databaseStatements = statementCounts.counter;
   // Sessions keeps the counts (it exists before any app); this exports what they gained.
   const exportedLookups = { hits: 0, misses: 0 };
   const cacheLookups = new Counter({
@@ -166,12 +176,13 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     labelNames: ['reason'] as const,
     registers: [registry],
   });
-  const validations = new Counter({
+  const validationCounts = deferredCounter({
     name: 'sessiond_session_validations_total',
     help: 'Session token validations by outcome (valid, invalid, ambiguous)',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const validations = validationCounts.counter;
   new Gauge({
     name: 'sessiond_active_sessions',
     help: 'Sessions neither revoked nor past their absolute expiry',
@@ -218,13 +229,20 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     },
   });
   type Children = {
-    duration: ReturnType<typeof requestDuration.labels>;
-    operation: ReturnType<typeof operationDuration.labels> | null;
-    statements: ReturnType<typeof databaseStatements.labels>;
+    duration: ReturnType<typeof requestDuration.child>;
+    operation: ReturnType<typeof operationDuration.child> | null;
+    statements: DeferredCount;
   };
   const requestChildren = new Map<string, Children>();
-  const validationChildren = new Map<string, ReturnType<typeof validations.labels>>();
-  const validationDuration = operationDuration.labels('validation');
+  const operationChildren = new Map<string, ReturnType<typeof operationDuration.child>>();
+  const operationChild = (operation: Operation) => {
+    let child = operationChildren.get(operation);
+    if (!child) operationChildren.set(operation, (child = operationDuration.child(operation)));
+    return child;
+  };
+  const statementChildren = new Map<string, DeferredCount>();
+  const validationChildren = new Map<string, DeferredCount>();
+  const validationDuration = operationChild('validation');
   return {
     registry,
     requestDuration,
@@ -244,10 +262,12 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
       let children = requestChildren.get(key);
       if (!children) {
         const operation = OPERATION_ROUTES[`${method} ${route}`];
+        let routeStatements = statementChildren.get(route);
+        if (!routeStatements) statementChildren.set(route, (routeStatements = statementCounts.child({ route })));
         children = {
-          duration: requestDuration.labels(method, route, String(status)),
-          operation: operation ? operationDuration.labels(operation) : null,
-          statements: databaseStatements.labels(route),
+          duration: requestDuration.child(method, route, String(status)),
+          operation: operation ? operationChild(operation) : null,
+          statements: routeStatements,
         };
         requestChildren.set(key, children);
       }
@@ -257,9 +277,51 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
     },
     countValidation(outcome, seconds) {
       let child = validationChildren.get(outcome);
-      if (!child) validationChildren.set(outcome, (child = validations.labels(outcome)));
+      if (!child) validationChildren.set(outcome, (child = validationCounts.child({ outcome })));
       child.inc();
       if (seconds !== undefined) validationDuration.observe(seconds);
+    },
+  };
+}
+
+/** A label set's increments as a plain number until its counter is read. */
+interface DeferredCount {
+  inc(by?: number): void;
+}
+
+/**
+ * A prom-client counter whose request-path increments are plain numbers, added to it when it is
+ * read (its collect, which /metrics and the history both run): prom-client's own increment
+ * validates and hashes the labels each time. A child's series is shown from its first use, at 0.
+ */
+function deferredCounter<T extends string>(
+  config: CounterConfiguration<T>,
+): {
+  counter: Counter<T>;
+  child(labels: LabelValues<T>): DeferredCount;
+} {
+  const pending: { labels: LabelValues<T>; count: number }[] = [];
+  const counter: Counter<T> = new Counter<T>({
+    ...config,
+    collect() {
+      for (const p of pending) {
+        if (p.count === 0) continue;
+        counter.inc(p.labels, p.count);
+        p.count = 0;
+      }
+    },
+  });
+  return {
+    counter,
+    child(labels) {
+      counter.inc(labels, 0);
+      const p = { labels, count: 0 };
+      pending.push(p);
+      return {
+        inc(by = 1) {
+          p.count += by;
+        },
+      };
     },
   };
 }
