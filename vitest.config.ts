@@ -8,12 +8,16 @@ import { defineConfig } from 'vitest/config';
  * (408 s one at a time, 295 s two at a time; three at a time is no faster: the cores are full).
  * `.ci/run` reads the JSON report of all three.
  *
- * `server` files share the modules of their worker (`isolate: false`): each file importing the
+ * Files share the modules of their worker (`isolate: false`): each `server` file importing the
  * app afresh was 169 s of a 14-minute run, and with it the server project took 407 s instead of
- * 260 s. Every file builds its own registry and app; what modules keep is caches that hold for any
- * caller (ISO strings of times, compiled schemas). A file that stubs the environment, a global or
- * a timer restores it itself.
+ * 260 s; a `processes` file waited 6-12 s for its worker before it began, and that project went
+ * from 380 s to 290 s. Every file builds its own registry, app, servers and browser; what modules
+ * keep is caches that hold for any caller (ISO strings of times, compiled schemas). A file that
+ * stubs the environment, a global or a timer restores it itself. What must happen once per file
+ * is a setup file, since a shared module's body runs once per worker.
  */
+/** Every file's spawned processes end with it (a setup file runs once per file, even without isolation). */
+const STOP_SPAWNED = 'test/support/stop-spawned.ts';
 const PROCESS_SUITES = ['test/e2e/**/*.test.ts', 'test/multi-node/**/*.test.ts'];
 
 export default defineConfig({
@@ -31,6 +35,7 @@ export default defineConfig({
           hookTimeout: 60_000,
           maxWorkers: 2,
           isolate: false,
+          setupFiles: [STOP_SPAWNED],
         },
       },
       './web/vitest.config.ts',
@@ -42,6 +47,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 90_000,
           maxWorkers: 2,
+          isolate: false,
+          setupFiles: [STOP_SPAWNED],
           sequence: { groupOrder: 1 },
         },
       },

@@ -87,7 +87,7 @@ export { freePort };
 /**
  * Debian's `prometheus` on a loopback port with `configYaml` (written beside its own data
  * directory in a temp folder, which `stop()` removes), ready when it says so. Also ended by
- * stopAllSpawned (every file importing serve-process.ts does so after all its tests).
+ * stopAllSpawned (after all the tests of every file: test/support/stop-spawned.ts).
  */
 export async function startPrometheus(configYaml: string): Promise<PrometheusServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'sessiond-prometheus-'));

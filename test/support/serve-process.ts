@@ -9,8 +9,8 @@
  *   on a loaded machine is slow, not failed; a child that exits first, or misses the deadline, is
  *   killed and the error carries the tail of what it printed (stderr included).
  * - Nothing outlives its test file. Every child is tracked from the moment it is spawned:
- *   `stopAllSpawned()` ends them all (registered as an `afterAll` of every vitest file that
- *   imports this module, and on this process's `exit`), and each child runs with an orphan guard:
+ *   `stopAllSpawned()` ends them all (an `afterAll` of every vitest file, test/support/stop-spawned.ts,
+ *   and on this process's `exit`), and each child runs with an orphan guard:
  *   it ends itself when its stdin pipe closes, which happens however this process ends, even by
  *   SIGKILL or a crash of the test worker. A `command` child gets its own process group, so a
  *   launcher's own children are signalled with it, and the guard through NODE_OPTIONS.
@@ -116,16 +116,6 @@ export async function stopAllSpawned(graceMs = STOP_GRACE_MS): Promise<void> {
 /** How many children are still running (a test can assert there are none). */
 export function spawnedCount(): number {
   return [...running].filter((p) => p.alive()).length;
-}
-
-// In a vitest file: whatever the file's own hooks do, its children end with it.
-if (process.env.VITEST) {
-  try {
-    const { afterAll } = await import('vitest');
-    afterAll(() => stopAllSpawned());
-  } catch {
-    // Imported outside a file's collection (no suite to attach to): the exit hook and guard remain.
-  }
 }
 
 /** Starts `node <script> …` (or `command …`) and resolves once it prints its ready line. */
