@@ -61,7 +61,10 @@ export function renderIntrospection(all: SessionVsBare): Section {
   const bare = mediansOf(r.runs, 'bare');
   const mine = r.runs.filter((x) => x.target !== 'bare');
   const contended = mine.filter((x) => x.serverCpu < 0.9 || x.core0Busy - x.serverCpu > 0.1).length;
-  const c = ceilingLines(r.introspectionCeiling!, own, ceiling, 'Introspection', contended);
+  const c = ceilingLines(r.introspectionCeiling!, own, ceiling, 'Introspection', contended, {
+    own: r.runs.filter((x) => x.target === 'introspect'),
+    ceiling: r.runs.filter((x) => x.target === 'introspect-ceiling'),
+  });
   const runsPerTarget = r.runs.filter((x) => x.target === 'introspect').length;
   const markdown = [
     '## Introspection vs same-bytes ceiling',
