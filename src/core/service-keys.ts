@@ -98,7 +98,7 @@ export class ServiceKeys {
   /**
    * `verify`, answered without a promise when this node's cache decides (a cached key while the
    * bus is live, or a malformed key): the introspection fast path checks the key and the session
-   * in one synchronous run, so the bus is asked once for both (sqlite-revocation-bus.ts).
+   * in one synchronous stretch, so the bus is asked once for both (lookOnce, sqlite-revocation-bus.ts).
    */
   verifyNow(key: string): ServiceKeyRecord | null | Promise<ServiceKeyRecord | null> {
     const parsed = parseToken(key);

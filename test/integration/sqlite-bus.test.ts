@@ -51,7 +51,7 @@ describe('the SQLite revocation bus', () => {
   });
 });
 
-describe('the SQLite revocation bus, asked within one synchronous run', () => {
+describe('the SQLite revocation bus, asked once for a stretch of checks (lookOnce)', () => {
   let dir: string;
   let file: string;
   let h: Harness;
@@ -66,32 +66,63 @@ describe('the SQLite revocation bus, asked within one synchronous run', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('asks the file once per run, and a commit made before the next run is heard in it', async () => {
+  it('asks the file once within lookOnce, and on every call outside it: a commit is heard at the next look', async () => {
     const reader = sqliteRevocationBus(file);
     const writer = sqliteRevocationBus(file);
     try {
       const heard: RevocationEvent[] = [];
       reader.subscribe((event) => heard.push(event));
-      const event: RevocationEvent = { kind: 'session', userId: 'u'.repeat(22), sessionId: 's'.repeat(22) };
+      const sessionId = (n: number) => `${n}`.padStart(22, 's');
+      const event = (n: number): RevocationEvent => ({ kind: 'session', userId: 'u'.repeat(22), sessionId: sessionId(n) });
+      const heardIds = () => heard.map((e) => (e.kind === 'session' ? e.sessionId : e.kind));
+      reader.lookOnce!(() => {
+        expect(reader.isLive()).toBe(true);
+        // Another process commits during the stretch (the request it serves had arrived before).
+        void writer.publish(event(1));
+        expect(reader.lookOnce!(() => reader.isLive())).toBe(true);
+        expect(reader.isLive()).toBe(true);
+        expect(heard).toEqual([]);
+      });
+      // The stretch is over: the next look reads the file again.
       expect(reader.isLive()).toBe(true);
-      // Another process commits while this run goes on (nothing in this run was sent after it).
-      void writer.publish(event);
+      expect(heardIds()).toEqual([sessionId(1)]);
+      // Outside a stretch nothing is remembered, not even within one synchronous run.
+      void writer.publish(event(2));
       expect(reader.isLive()).toBe(true);
-      expect(heard).toEqual([]);
-      // The next run (here: after a microtask, before any timer or I/O callback) asks again.
-      await Promise.resolve();
+      expect(heardIds()).toEqual([sessionId(1), sessionId(2)]);
+      // What the stretch returns or throws comes out of it, and it ends either way.
+      expect(reader.lookOnce!(() => 42)).toBe(42);
+      expect(() =>
+        reader.lookOnce!(() => {
+          reader.isLive();
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      void writer.publish(event(3));
       expect(reader.isLive()).toBe(true);
-      expect(heard).toEqual([expect.objectContaining({ kind: 'session', sessionId: event.sessionId })]);
+      expect(heardIds()).toEqual([sessionId(1), sessionId(2), sessionId(3)]);
     } finally {
       await reader.close();
       await writer.close();
     }
   });
 
-  it('is not live once closed, even in the run that asked', async () => {
+  it('is what a server on a SQLite file gets: its bus, wrapped for telemetry and retries, keeps lookOnce', () => {
+    const { bus } = h.registry;
+    expect(bus.lookOnce).toBeTypeOf('function');
+    expect(bus.lookOnce!(() => [bus.isLive(), bus.isLive()])).toEqual([true, true]);
+  });
+
+  it('is not live once closed, even within the stretch that asked', async () => {
     const bus = sqliteRevocationBus(file);
-    expect(bus.isLive()).toBe(true);
-    await bus.close();
+    let closing: Promise<void> | undefined;
+    bus.lookOnce!(() => {
+      expect(bus.isLive()).toBe(true);
+      closing = bus.close();
+      expect(bus.isLive()).toBe(false);
+    });
+    await closing;
     expect(bus.isLive()).toBe(false);
+    expect(bus.lookOnce!(() => bus.isLive())).toBe(false);
   });
 });

@@ -27,6 +27,7 @@ export function measuredBus(bus: RevocationBus, heard: (event: RevocationEvent) 
       if (resync) resyncs.push(resync);
     },
     isLive: () => bus.isLive(),
+    ...(bus.lookOnce ? { lookOnce: bus.lookOnce.bind(bus) } : {}),
     close: () => bus.close(),
   };
 }

@@ -43,6 +43,7 @@ export function republishingBus(bus: RevocationBus, log: Logger, maxAgeMs: numbe
   return {
     subscribe: (listener, resync) => bus.subscribe(listener, resync),
     isLive: () => bus.isLive(),
+    ...(bus.lookOnce ? { lookOnce: bus.lookOnce.bind(bus) } : {}),
     async publish(event) {
       // Behind earlier failures: keep the order, and do not hold this request either.
       if (pending.length > 0) {

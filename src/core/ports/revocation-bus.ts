@@ -37,5 +37,12 @@ export interface RevocationBus {
   subscribe(listener: (event: RevocationEvent) => void, resync?: () => void): void;
   /** True only while every event published anywhere is known to reach this node. */
   isLive(): boolean;
+  /**
+   * Runs `fn`, and every isLive() asked during it (synchronously) gets the scope's first answer:
+   * for a request that checks several cached things in one stretch. Only buses whose isLive
+   * costs I/O have it (SQLite); callers run `fn` directly without it. As fresh as asking each
+   * time, since the request had arrived before the scope began.
+   */
+  lookOnce?<R>(fn: () => R): R;
   close(): Promise<void>;
 }

@@ -10,8 +10,8 @@
  * what it can read exactly as the route reads it: a JSON body of at most INTROSPECTION_BODY_LIMIT
  * bytes, declared by Content-Length, that parses to `{"token": …}` with at most a
  * `token_type_hint`, both strings within the schema's lengths. The body is read first and the key
- * and token are then checked in one synchronous run, so the SQLite bus looks at the file once for
- * both. Everything else goes to Fastify with the bytes already read (replayedBody, a preParsing
+ * and token are then checked in one synchronous stretch (the bus's lookOnce), so the SQLite bus
+ * looks at the file once for both. Everything else goes to Fastify with the bytes already read (replayedBody, a preParsing
  * hook): a refused key (401 from the hook), a form body, a body the schema or the JSON
  * parser refuses (400), a failed read, a closing server.
  *
@@ -126,9 +126,11 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     if (body === null) return true;
     let result: Introspection | null = null;
     try {
-      // The key and the session are checked in one synchronous run when both are cached: the
-      // SQLite bus looks at the file once for the two (sqlite-revocation-bus.ts).
-      const answered = check(key, tokenOf(body));
+      // The key and the session are checked in one synchronous stretch when both are cached: the
+      // SQLite bus looks at the file once for the two (lookOnce, sqlite-revocation-bus.ts).
+      const token = tokenOf(body);
+      const { bus } = registry;
+      const answered = bus.lookOnce ? bus.lookOnce(() => check(key, token)) : check(key, token);
       result = answered instanceof Promise ? await answered : answered;
     } catch {
       // A failed read: Fastify answers it as every route does.
