@@ -64,6 +64,13 @@ export function renderIntrospection(all: SessionVsBare): Section {
   const c = ceilingLines(r.introspectionCeiling!, own, ceiling, 'Introspection', contended, {
     own: r.runs.filter((x) => x.target === 'introspect'),
     ceiling: r.runs.filter((x) => x.target === 'introspect-ceiling'),
+    ...(all.leadIn && {
+      leadIn: {
+        seconds: all.leadIn.seconds,
+        own: all.leadIn.runs.filter((x) => x.target === 'introspect'),
+        ceiling: all.leadIn.runs.filter((x) => x.target === 'introspect-ceiling'),
+      },
+    }),
   });
   const runsPerTarget = r.runs.filter((x) => x.target === 'introspect').length;
   const markdown = [
@@ -72,7 +79,7 @@ export function renderIntrospection(all: SessionVsBare): Section {
     machineLine(r.machine, r.benchSeconds) +
       ' These runs alternated with the session validation and Better Auth runs above, in the same part.',
     '',
-    `- Load: ${r.loader} ${r.machine.loaderVersion}, ${r.connections} connections, ${r.warmupSeconds} s warm-up per target, then ${runsPerTarget} runs of ${r.durationSeconds} s per target, alternating; medians shown`,
+    `- Load: ${r.loader} ${r.machine.loaderVersion}, ${r.connections} connections, ${r.warmupSeconds} s warm-up per target, then ${runsPerTarget} runs of ${r.durationSeconds} s per target, alternating${r.leadIn ? `, each after a ${r.leadIn.seconds} s lead-in of the same load (reported apart)` : ''}; medians shown`,
     `- Requests: \`POST /v1/introspect\` with a service key (\`Authorization: Bearer …\`) and \`{"token":"…"}\`, rotating over the same ${int(r.rotated)} of ${int(r.sessions)} sessions in the SQLite file as the validation runs, to the same sessiond process`,
     ...(r.loadAverageRuns
       ? [`- Load average just before the measured runs: ${r.loadAverageRuns[0]}; just after: ${r.loadAverageRuns[1]}`]

@@ -59,6 +59,8 @@ export interface SessionVsBare {
   warmupSeconds: number;
   durationSeconds: number;
   runs: RunResult[];
+  /** Each measured run followed `seconds` of the same load: those runs (cold starts), in order. */
+  leadIn?: { seconds: number; runs: RunResult[] };
   touchesDuringRuns: number;
   benchSeconds: number;
   /** The same-bytes ceilings (issue 13): what was replayed, for validation and introspection. */
@@ -174,7 +176,7 @@ export function ceilingLines(
   /** Runs of these targets where the server did not have core 0 to itself. */
   contended: number,
   /** Both targets' runs in the order run (they alternate): each of sessiond's is set against the ceiling run after it. */
-  pairs: { own: RunResult[]; ceiling: RunResult[] },
+  pairs: { own: RunResult[]; ceiling: RunResult[]; leadIn?: { seconds: number; own: RunResult[]; ceiling: RunResult[] } },
 ): { table: string; verdict: string; summary: string; method: string } {
   const ratio = own.reqPerCpuSecond / ceiling.reqPerCpuSecond;
   // The machine's speed drifts between runs (other tenants); a run and the ceiling run beside it
@@ -182,6 +184,11 @@ export function ceilingLines(
   const paired = pairs.own.slice(0, pairs.ceiling.length).map((r, i) => r.reqPerCpuSecond / pairs.ceiling[i]!.reqPerCpuSecond);
   const pairedText = paired.length
     ? ` Run by run, each against the ceiling run beside it: ${paired.map(pct).join(', ')} (median ${pct(median(paired))}).`
+    : '';
+  const lead = pairs.leadIn;
+  const leadP99 = lead?.own.length ? median(lead.own.map((r) => r.p99Ms)) : NaN;
+  const leadText = lead?.own.length
+    ? ` Each run followed ${lead.seconds} s of the same load, not counted in it: there sessiond starts with its cache entries expired and its sessions due a touch (a round of all targets takes over a minute), and p99 was ${ms(leadP99)} (median of ${lead.own.length}; the ceiling's ${ms(median(lead.ceiling.map((r) => r.p99Ms)))}).`
     : '';
   const p99 = own.p99Ms / ceiling.p99Ms;
   const met = ratio >= TARGET_CEILING_RATIO;
@@ -196,11 +203,13 @@ export function ceilingLines(
     verdict:
       `**${what} per CPU-second: ${pct(ratio)} of its same-bytes ceiling** (issue 13: at least ${pct(TARGET_CEILING_RATIO)}: ${met ? 'met' : 'not met'}); ` +
       `throughput ${pct(own.rps / ceiling.rps)} of the ceiling's; p99 ${p99.toFixed(1)}x the ceiling's (at most ${TARGET_CEILING_P99}x: ${p99Met ? 'met' : 'not met'}${p99Caveat}).` +
-      pairedText,
+      pairedText +
+      leadText,
     summary:
       `  ceiling  ${int(ceiling.rps).padStart(8)} req/s  p50 ${ms(ceiling.p50Ms)}  p99 ${ms(ceiling.p99Ms)}  ${int(ceiling.reqPerCpuSecond)} req/CPU-s\n` +
       `  vs ceiling  ${pct(ratio)} per CPU-second (target >= ${pct(TARGET_CEILING_RATIO)}: ${met ? 'met' : 'NOT met'}; run by run ${paired.map(pct).join(' ')}); ` +
-      `p99 ${p99.toFixed(1)}x the ceiling's (target <= ${TARGET_CEILING_P99}x: ${p99Met ? 'met' : 'NOT met'}${contended ? ', machine busy: not reliable' : ''})`,
+      `p99 ${p99.toFixed(1)}x the ceiling's (target <= ${TARGET_CEILING_P99}x: ${p99Met ? 'met' : 'NOT met'}${contended ? ', machine busy: not reliable' : ''})` +
+      (lead?.own.length ? `; p99 in the ${lead.seconds} s lead-ins ${ms(leadP99)}` : ''),
     method:
       `The ceiling is a bare Fastify route (same \`node_modules\`, own process, pinned like the others) that answers with the bytes sessiond sent for this request, captured off the socket at the start of the run: ` +
       `status ${c.status}, ${c.headers.length} headers in sessiond's order and letter case (${c.headers.map((h) => `\`${h}\``).join(', ')}; ${c.headBytes} B with the status line) and the ${c.bodyBytes} B body, precomputed; ` +
@@ -222,7 +231,17 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
         mediansOf(r.runs, 'ceiling'),
         'Validation',
         r.runs.filter((x) => x.target !== 'bare' && busy(x)).length,
-        { own: r.runs.filter((x) => x.target === 'session'), ceiling: r.runs.filter((x) => x.target === 'ceiling') },
+        {
+          own: r.runs.filter((x) => x.target === 'session'),
+          ceiling: r.runs.filter((x) => x.target === 'ceiling'),
+          ...(r.leadIn && {
+            leadIn: {
+              seconds: r.leadIn.seconds,
+              own: r.leadIn.runs.filter((x) => x.target === 'session'),
+              ceiling: r.leadIn.runs.filter((x) => x.target === 'ceiling'),
+            },
+          }),
+        },
       )
     : undefined;
   const ratio = session.rps / bare.rps;
@@ -270,7 +289,7 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memory} RAM, ${m.os}`,
     `- Node ${m.node}; sessiond at commit ${m.commit}`,
     `- Load average at start: ${m.loadAverage}`,
-    `- Load: ${r.loader} ${m.loaderVersion}, ${r.connections} connections, ${r.warmupSeconds} s warm-up per target, then ${runsPerTarget} runs of ${r.durationSeconds} s per target, alternating; medians shown`,
+    `- Load: ${r.loader} ${m.loaderVersion}, ${r.connections} connections, ${r.warmupSeconds} s warm-up per target, then ${runsPerTarget} runs of ${r.durationSeconds} s per target, alternating${r.leadIn ? `, each after a ${r.leadIn.seconds} s lead-in of the same load (reported apart)` : ''}; medians shown`,
     `- Sessions: ${int(r.sessions)} in a SQLite file, cookies rotating over ${int(r.rotated)} of them`,
     '',
     '| Target | Requests/s | p50 | p99 | Server CPU | Requests per CPU-second |',

@@ -437,15 +437,28 @@ export function assertSameBytes(sessiond: Buffer, ceiling: Buffer, regenerate: s
 }
 
 /** Median-of-runs helper for any target, with runs alternating over `servers`. */
-export async function alternate(options: BenchOptions, servers: Server[], runs: RunResult[], connections = CONNECTIONS): Promise<void> {
+/**
+ * `options.runs` runs of each server in turn. With `leadIn`, each run is preceded by `seconds` of
+ * the same load whose results go to `leadIn.runs`: the run itself then starts warm (a target idle
+ * for a whole round has let its cache entries expire), and the lead-in shows that start.
+ */
+export async function alternate(
+  options: BenchOptions,
+  servers: Server[],
+  runs: RunResult[],
+  connections = CONNECTIONS,
+  leadIn?: { seconds: number; runs: RunResult[] },
+): Promise<void> {
   for (let i = 0; i < options.runs; i++) {
     for (const server of servers) {
+      if (leadIn) leadIn.runs.push(await load(options, server, leadIn.seconds, connections));
       const result = await load(options, server, options.durationS, connections);
       runs.push(result);
       log(`run ${runs.length}/${servers.length * options.runs}  ${fmtRun(result)}`);
     }
   }
-  for (const r of runs) if (r.errors || r.non2xx) throw new Error(`run had errors, results discarded: ${fmtRun(r)}`);
+  for (const r of [...runs, ...(leadIn?.runs ?? [])])
+    if (r.errors || r.non2xx) throw new Error(`run had errors, results discarded: ${fmtRun(r)}`);
 }
 
 /** Seeds `count` sessiond sessions of one user into `db` (a SQLite file or postgres URL); returns the tokens. */
