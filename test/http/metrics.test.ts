@@ -60,6 +60,9 @@ function expectError(res: LightMyRequestResponse, status: number, code: string) 
 
 describe('what /metrics records (sqlite)', () => {
   let h: Harness;
+  let listeningAt: string | undefined;
+  /** The app on a real port (once: a Fastify app listens at most once). */
+  const listening = async () => (listeningAt ??= await h.app.listen({ host: '127.0.0.1', port: 0 }));
   const mails: { to: string; text: string }[] = [];
   beforeAll(async () => {
     h = await harness('sqlite', { signInAccountLimit: '3/15m', publicUrl: ORIGIN });
@@ -228,6 +231,22 @@ describe('what /metrics records (sqlite)', () => {
     expect(delta(before, after, 'sessiond_operation_duration_seconds_bucket', { operation: 'list', le: '+Inf' })).toBe(1);
   });
 
+  it('database statements per route: a validation that reads the session (not in this node’s cache) counts that read', async () => {
+    const e = email('statements-miss');
+    await h.signUp(e);
+    const base = await listening();
+    const fresh = await h.bearerSignIn(e);
+    const [id, secret] = fresh.split('.');
+    const unknown = `${id!.slice(0, -1)}${id!.endsWith('A') ? 'B' : 'A'}.${secret}`;
+    const before = await scrape();
+    // Answered by the fast path (a valid session read from the database), then refused by
+    // Fastify after the fast path read the store (no such session).
+    expect((await fetch(`${base}/v1/me/session`, { headers: { authorization: `Bearer ${fresh}` } })).status).toBe(200);
+    expect((await fetch(`${base}/v1/me/session`, { headers: { authorization: `Bearer ${unknown}` } })).status).toBe(401);
+    const after = await scrape();
+    expect(delta(before, after, 'sessiond_database_statements_total', { route: '/v1/me/session' })).toBeGreaterThanOrEqual(2);
+  });
+
   it('database statements per route: counted for the request that issued them, also after its body was parsed', async () => {
     const e = email('statements');
     await h.signUp(e);
@@ -244,7 +263,7 @@ describe('what /metrics records (sqlite)', () => {
       ).toBe(200);
     // Over a real connection the body arrives in chunks after the request began: its statements
     // still count for it.
-    const base = await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const base = await listening();
     const res = await fetch(`${base}/v1/auth/sign-in`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

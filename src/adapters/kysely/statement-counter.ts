@@ -1,9 +1,11 @@
 /**
- * Counts the SQL statements issued on behalf of whatever runs inside `run` (an HTTP request,
+ * Counts the SQL statements run on behalf of whatever runs inside `run` (an HTTP request,
  * http/app.ts), for the "database statements per request by route" metric. A Kysely plugin sees
- * every statement Kysely builds, including `sql` templates; the count it adds to is the one of
- * the async context the statement was issued from. Transaction control (BEGIN, COMMIT) is not a
- * built statement and is not counted; nor is anything run outside a counted context (background
+ * the result of every statement Kysely executes, built, `sql` templates and queries compiled once
+ * and run many times alike (the session lookup: a plugin's transformQuery sees those only when
+ * compiled, outside any request); the count it adds to is the one of the async context the
+ * statement ran in. A statement that failed returns no result and is not counted; nor is
+ * transaction control (BEGIN, COMMIT), nor anything run outside a counted context (background
  * flushes, the bus, migrations).
  *
  * Async context tracking has a price on Node 20 once used (every promise and native callback pays
@@ -25,12 +27,12 @@ export class StatementCounter implements KyselyPlugin {
   }
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const count = this.#scope.getStore();
-    if (count !== undefined) count.statements++;
     return args.node;
   }
 
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const count = this.#scope.getStore();
+    if (count !== undefined) count.statements++;
     return Promise.resolve(args.result);
   }
 }
