@@ -141,7 +141,7 @@ export function createMetrics(sources: MetricSources, options: { defaultMetrics?
   });
   const statementCounts = deferredCounter({
     name: 'sessiond_database_statements_total',
-    help: "SQL statements issued while serving requests, by route pattern; divided by the route's request count: statements per request",
+    help: "SQL statements run while serving requests, by route pattern; divided by the route's request count: statements per request",
     labelNames: ['route'] as const,
     registers: [registry],
   });
