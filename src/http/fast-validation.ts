@@ -29,15 +29,30 @@ import { CurrentSessionBodies } from './views.js';
 export const FAST_PATH = '/v1/me/session';
 
 /**
- * Requests the fast path validated and found invalid, with the token it validated and the
- * statements that took: the normal path refuses them without validating again (resolveSession).
+ * Requests the fast path validated and found invalid, with the token it validated, the
+ * statements and the time (seconds) that took: the normal path refuses them without validating
+ * again (resolveSession), and counts that validation as it went.
  */
-const refused = new WeakMap<IncomingMessage, { token: string; statements: number }>();
+const refused = new WeakMap<IncomingMessage, { token: string; statements: number; seconds: number }>();
 
-/** Whether the fast path already found `token` invalid for this request; its statements, if so. */
-export function refusedByFastPath(req: IncomingMessage, token: string): { statements: number } | null {
+/** Whether the fast path already found `token` invalid for this request; its statements and time, if so. */
+export function refusedByFastPath(req: IncomingMessage, token: string): { statements: number; seconds: number } | null {
   const seen = refused.get(req);
   return seen?.token === token ? seen : null;
+}
+
+/** When a fast path began on a request it then left to Fastify (performance.now()). */
+const handedOver = new WeakMap<IncomingMessage, number>();
+
+/** Leaves the request to Fastify, whose route latency then counts from `started` (app.ts), not from its own start. */
+export function handOver(req: IncomingMessage, started: number): false {
+  handedOver.set(req, started);
+  return false;
+}
+
+/** When a fast path began on this request before leaving it to Fastify; undefined when none did. */
+export function fastPathStarted(req: IncomingMessage): number | undefined {
+  return handedOver.get(req);
 }
 
 /** Answers the request (true, or a promise of true) or leaves it to Fastify (false) having written nothing. */
@@ -117,9 +132,9 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
   };
 
   /** Fastify answers a refusal; it is told this validation's outcome so it does not read again. */
-  const refuse = (req: IncomingMessage, token: string, statements: number): false => {
-    refused.set(req, { token, statements });
-    return false;
+  const refuse = (req: IncomingMessage, token: string, statements: number, started: number): false => {
+    refused.set(req, { token, statements, seconds: (performance.now() - started) / 1000 });
+    return handOver(req, started);
   };
 
   const handle: FastPath = (req, res) => {
@@ -133,12 +148,13 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     // session, and the screen may read or end it.
     const count = { statements: 0 };
     const found = registry.statements.run(count, () => sessions.validateToken(token));
-    if (found === null) return refuse(req, token, count.statements);
+    if (found === null) return refuse(req, token, count.statements, started);
     if (!(found instanceof Promise)) return answer(res, found, ip, started, performance.now(), count.statements);
     // A failed read goes to Fastify too, which answers it as every route does.
     return found.then(
-      (valid) => (valid ? answer(res, valid, ip, started, performance.now(), count.statements) : refuse(req, token, count.statements)),
-      () => false,
+      (valid) =>
+        valid ? answer(res, valid, ip, started, performance.now(), count.statements) : refuse(req, token, count.statements, started),
+      () => handOver(req, started),
     );
   };
 

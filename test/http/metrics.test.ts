@@ -247,6 +247,38 @@ describe('what /metrics records (sqlite)', () => {
     expect(delta(before, after, 'sessiond_database_statements_total', { route: '/v1/me/session' })).toBeGreaterThanOrEqual(2);
   });
 
+  it('a refusal the fast path read the database for counts that time, in the validation and in the route’s latency', async () => {
+    const e = email('slow-refusal');
+    await h.signUp(e);
+    const base = await listening();
+    const [id, secret] = (await h.bearerSignIn(e)).split('.');
+    const unknown = `${id!.slice(0, -1)}${id!.endsWith('A') ? 'B' : 'A'}.${secret}`;
+    // The fast path's read of the session (the first) is slow; Fastify's own reads are not.
+    const { store } = h.registry;
+    const findSession = store.findSession;
+    let slow = true;
+    store.findSession = async (sessionId) => {
+      if (slow) {
+        slow = false;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
+      return findSession.call(store, sessionId);
+    };
+    try {
+      const before = await scrape();
+      expect((await fetch(`${base}/v1/me/session`, { headers: { authorization: `Bearer ${unknown}` } })).status).toBe(401);
+      const after = await scrape();
+      expect(slow).toBe(false);
+      const latency = (le: string) =>
+        delta(before, after, 'sessiond_http_request_duration_seconds_bucket', { route: '/v1/me/session', status_code: '401', le });
+      expect(latency('+Inf')).toBe(1);
+      expect(latency('0.1')).toBe(0);
+      expect(delta(before, after, 'sessiond_operation_duration_seconds_sum', { operation: 'validation' })).toBeGreaterThanOrEqual(0.1);
+    } finally {
+      store.findSession = findSession;
+    }
+  });
+
   it('database statements per route: counted for the request that issued them, also after its body was parsed', async () => {
     const e = email('statements');
     await h.signUp(e);

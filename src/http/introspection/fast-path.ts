@@ -19,7 +19,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from '../../registry.js';
-import { jsonAnswer, type FastPath } from '../fast-validation.js';
+import { handOver, jsonAnswer, type FastPath } from '../fast-validation.js';
 import type { Metrics } from '../metrics.js';
 import { IntrospectionAnswer } from '../me/token-schemas.js';
 import { presentedServiceKey } from '../plugins/service-key.js';
@@ -138,7 +138,7 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     if (result === null) {
       // A refused key (401), a body the route refuses (400), a failed read: Fastify answers.
       replays.set(req, body);
-      return false;
+      return handOver(req, started);
     }
     return answer(res, result, started, count.statements);
   };
@@ -156,7 +156,7 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     const started = performance.now();
     // Statements are counted for the route as the app counts them (a key or a session read).
     const count = { statements: 0 };
-    return registry.statements.run(count, () => serve(req, res, key, length, started, count)).catch(() => false);
+    return registry.statements.run(count, () => serve(req, res, key, length, started, count)).catch(() => handOver(req, started));
   };
 
   return {

@@ -62,7 +62,7 @@ export async function resolveSession(
   if (refused && request.statements) request.statements.statements += refused.statements;
   const started = performance.now();
   const found = refused ? null : await registry.sessions.validateSessionToken(credential.token);
-  metrics.countValidation(found ? 'valid' : 'invalid', (performance.now() - started) / 1000);
+  metrics.countValidation(found ? 'valid' : 'invalid', refused ? refused.seconds : (performance.now() - started) / 1000);
   return found ? { ...found, via: credential.via } : null;
 }
 
