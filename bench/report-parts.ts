@@ -62,15 +62,9 @@ export function renderIntrospection(all: SessionVsBare): Section {
   const mine = r.runs.filter((x) => x.target !== 'bare');
   const contended = mine.filter((x) => x.serverCpu < 0.9 || x.core0Busy - x.serverCpu > 0.1).length;
   const c = ceilingLines(r.introspectionCeiling!, own, ceiling, 'Introspection', contended, {
-    own: r.runs.filter((x) => x.target === 'introspect'),
-    ceiling: r.runs.filter((x) => x.target === 'introspect-ceiling'),
-    ...(all.leadIn && {
-      leadIn: {
-        seconds: all.leadIn.seconds,
-        own: all.leadIn.runs.filter((x) => x.target === 'introspect'),
-        ceiling: all.leadIn.runs.filter((x) => x.target === 'introspect-ceiling'),
-      },
-    }),
+    result: all,
+    own: 'introspect',
+    ceiling: 'introspect-ceiling',
   });
   const runsPerTarget = r.runs.filter((x) => x.target === 'introspect').length;
   const markdown = [

@@ -175,17 +175,24 @@ export function ceilingLines(
   what: string,
   /** Runs of these targets where the server did not have core 0 to itself. */
   contended: number,
-  /** Both targets' runs in the order run (they alternate): each of sessiond's is set against the ceiling run after it. */
-  pairs: { own: RunResult[]; ceiling: RunResult[]; leadIn?: { seconds: number; own: RunResult[]; ceiling: RunResult[] } },
+  /** The part's runs (they alternate: each of sessiond's is set against the ceiling run after it), and which two targets these are. */
+  pairs: { result: Pick<SessionVsBare, 'runs' | 'leadIn'>; own: TargetName; ceiling: TargetName },
 ): { table: string; verdict: string; summary: string; method: string } {
   const ratio = own.reqPerCpuSecond / ceiling.reqPerCpuSecond;
+  const of = (runs: RunResult[], target: TargetName) => runs.filter((x) => x.target === target);
   // The machine's speed drifts between runs (other tenants); a run and the ceiling run beside it
   // shared the same conditions, so their ratios show sessiond's own cost more steadily.
-  const paired = pairs.own.slice(0, pairs.ceiling.length).map((r, i) => r.reqPerCpuSecond / pairs.ceiling[i]!.reqPerCpuSecond);
+  const ownRuns = of(pairs.result.runs, pairs.own);
+  const ceilingRuns = of(pairs.result.runs, pairs.ceiling);
+  const paired = ownRuns.slice(0, ceilingRuns.length).map((r, i) => r.reqPerCpuSecond / ceilingRuns[i]!.reqPerCpuSecond);
   const pairedText = paired.length
     ? ` Run by run, each against the ceiling run beside it: ${paired.map(pct).join(', ')} (median ${pct(median(paired))}).`
     : '';
-  const lead = pairs.leadIn;
+  const lead = pairs.result.leadIn && {
+    seconds: pairs.result.leadIn.seconds,
+    own: of(pairs.result.leadIn.runs, pairs.own),
+    ceiling: of(pairs.result.leadIn.runs, pairs.ceiling),
+  };
   const leadP99 = lead?.own.length ? median(lead.own.map((r) => r.p99Ms)) : NaN;
   const leadText = lead?.own.length
     ? ` Each run followed ${lead.seconds} s of the same load, not counted in it: there sessiond starts with its cache entries expired and its sessions due a touch (a round of all targets takes over a minute), and p99 was ${ms(leadP99)} (median of ${lead.own.length}; the ceiling's ${ms(median(lead.ceiling.map((r) => r.p99Ms)))}).`
@@ -231,17 +238,7 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
         mediansOf(r.runs, 'ceiling'),
         'Validation',
         r.runs.filter((x) => x.target !== 'bare' && busy(x)).length,
-        {
-          own: r.runs.filter((x) => x.target === 'session'),
-          ceiling: r.runs.filter((x) => x.target === 'ceiling'),
-          ...(r.leadIn && {
-            leadIn: {
-              seconds: r.leadIn.seconds,
-              own: r.leadIn.runs.filter((x) => x.target === 'session'),
-              ceiling: r.leadIn.runs.filter((x) => x.target === 'ceiling'),
-            },
-          }),
-        },
+        { result: r, own: 'session', ceiling: 'ceiling' },
       )
     : undefined;
   const ratio = session.rps / bare.rps;
