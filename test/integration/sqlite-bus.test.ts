@@ -14,11 +14,12 @@ import { harness, type Harness } from '../support/harness.js';
 
 describe('the SQLite revocation bus', () => {
   let dir: string;
+  let file: string;
   let a: Harness;
   let b: Harness;
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'sessiond-sqlite-bus-'));
-    const file = path.join(dir, 'shared.db');
+    file = path.join(dir, 'shared.db');
     a = await harness('sqlite', {}, file);
     b = await harness('sqlite', {}, file);
   });
@@ -49,23 +50,9 @@ describe('the SQLite revocation bus', () => {
     expect(all.statusCode, all.body).toBeLessThan(300);
     expect((await me(a, other)).statusCode).toBe(401);
   });
-});
 
-describe('the SQLite revocation bus, asked once for a stretch of checks (lookOnce)', () => {
-  let dir: string;
-  let file: string;
-  let h: Harness;
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'sessiond-sqlite-bus-run-'));
-    file = path.join(dir, 'shared.db');
-    // A migrated file (revocation_log), as a running server leaves it.
-    h = await harness('sqlite', {}, file);
-  });
-  afterAll(async () => {
-    await h?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
+  // Asked once for a stretch of checks (lookOnce), on the same migrated file: buses of their own
+  // stand in for other processes; what they publish names no session the two servers hold.
   it('asks the file once within lookOnce, and on every call outside it: a commit is heard at the next look', async () => {
     const reader = sqliteRevocationBus(file);
     const writer = sqliteRevocationBus(file);
@@ -108,7 +95,7 @@ describe('the SQLite revocation bus, asked once for a stretch of checks (lookOnc
   });
 
   it('is what a server on a SQLite file gets: its bus, wrapped for telemetry and retries, keeps lookOnce', () => {
-    const { bus } = h.registry;
+    const { bus } = a.registry;
     expect(bus.lookOnce).toBeTypeOf('function');
     expect(bus.lookOnce!(() => [bus.isLive(), bus.isLive()])).toEqual([true, true]);
   });
