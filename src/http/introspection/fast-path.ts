@@ -106,11 +106,15 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     return true;
   };
 
+  /** The token's answer once the key is known to be good; null to leave the request to Fastify. */
+  const introspectIf = (keyIsGood: boolean, token: string | null) => (keyIsGood && token !== null && !closing ? introspect(token) : null);
+
   /** The key, then the token: a promise only when either has to be read from the database. */
   const check = (key: string, token: string | null): Introspection | null | Promise<Introspection | null> => {
     const verified = registry.serviceKeys.verifyNow(key);
-    const introspectToken = (record: unknown) => (record && token !== null && !closing ? introspect(token) : null);
-    return verified instanceof Promise ? verified.then(introspectToken) : introspectToken(verified);
+    return verified instanceof Promise
+      ? verified.then((record) => introspectIf(record !== null, token))
+      : introspectIf(verified !== null, token);
   };
 
   const serve = async (
