@@ -32,6 +32,7 @@ import { revocationRoutes } from './revocations/routes.js';
 import { ErrorResponse } from './schemas.js';
 import { securityHeaders } from './security-headers.js';
 import { deferredCompilers } from './deferred-compilers.js';
+import { afterReads } from './after-reads.js';
 import { fastPathStarted, validationFastPath, type FastPath } from './fast-validation.js';
 import { introspectionFastPath } from './introspection/fast-path.js';
 import { startHistory } from '../telemetry/history.js';
@@ -99,9 +100,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     // Fastify's own server, with the fast paths (validation, introspection) in front of its handler.
     serverFactory: (handler) => {
       const server = createServer(serverOptions, (req, res) => {
-        const answered = fastPath?.(req, res) ?? false;
-        if (answered === false) handler(req, res);
-        else if (answered !== true) void answered.then((done) => done || handler(req, res));
+        if (!fastPath?.(req, res, handler)) handler(req, res);
       });
       server.keepAliveTimeout = config.keepAliveTimeoutMs;
       return server;
@@ -248,6 +247,8 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
 
   // Not with traces on: every request is traced from Fastify's first hook.
   if (options.fastValidation !== false && !config.otlpTracesUrl) {
+    // One queue for both: a turn's validations and introspections share one look at the bus.
+    const checksAfterReads = afterReads(registry.bus);
     const fast = validationFastPath({
       registry,
       cookies,
@@ -255,8 +256,9 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
       headers,
       parseCookie: (header) => app.parseCookie(header),
       isTrustedProxy: config.trustProxy.length ? isTrustedProxy : null,
+      afterReads: checksAfterReads,
     });
-    const introspection = introspectionFastPath({ registry, metrics, headers });
+    const introspection = introspectionFastPath({ registry, metrics, headers, afterReads: checksAfterReads });
     // Closing: Fastify answers 503 to what arrives now (return503OnClosing).
     app.addHook('preClose', (done) => {
       fast.close();
@@ -265,10 +267,7 @@ export async function buildApp(registry: Registry, options: BuildOptions = {}): 
     });
     app.addHook('onReady', (done) => {
       // Each declines at once what is not its route.
-      fastPath = (req, res) => {
-        const answered = fast.handle(req, res);
-        return answered === false ? introspection.handle(req, res) : answered;
-      };
+      fastPath = (req, res, fallback) => fast.handle(req, res, fallback) || introspection.handle(req, res, fallback);
       done();
     });
   }

@@ -14,6 +14,8 @@
  * histograms of the route and of validation are the ones the normal path feeds. What it saves is
  * the framework's per-request work: on the hot path that was most of the time, and it made every
  * cache miss costly enough to hold up whole event-loop turns (issue 13, docs/benchmarks.md).
+ * The check itself waits for the rest of the event-loop turn's reads and runs with the turn's
+ * other checks, with one look at the revocation bus for all of them (after-reads.ts).
  *
  * test/http/fast-validation.test.ts holds it to the normal path byte for byte on the wire.
  */
@@ -23,6 +25,7 @@ import proxyAddr from '@fastify/proxy-addr';
 import type { SessionWithUser } from '../core/ports/store.js';
 import type { Registry } from '../registry.js';
 import type { CookiePolicy } from './cookies.js';
+import type { AfterReads } from './after-reads.js';
 import type { Metrics } from './metrics.js';
 import { CurrentSessionBodies } from './views.js';
 
@@ -55,8 +58,14 @@ export function fastPathStarted(req: IncomingMessage): number | undefined {
   return handedOver.get(req);
 }
 
-/** Answers the request (true, or a promise of true) or leaves it to Fastify (false) having written nothing. */
-export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+/** Fastify's handler for a request, for one a fast path took and then leaves to it. */
+export type Fallback = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * False: not this fast path's request, nothing written. True: it has taken the request, and
+ * answers it or (having written nothing) passes it to `fallback`, now or later.
+ */
+export type FastPath = (req: IncomingMessage, res: ServerResponse, fallback: Fallback) => boolean;
 
 export interface FastPathDeps {
   registry: Registry;
@@ -68,6 +77,8 @@ export interface FastPathDeps {
   parseCookie(header: string): Record<string, string | undefined>;
   /** The trusted-proxy test the app gives Fastify; null when no proxy is trusted. */
   isTrustedProxy: ((address: string) => boolean) | null;
+  /** Where checks wait for the turn's other reads (after-reads.ts). */
+  afterReads: AfterReads;
 }
 
 const BEARER = /^Bearer +(\S+)\s*$/i;
@@ -90,7 +101,7 @@ export function jsonAnswer(headers: Readonly<Record<string, string>>): (res: Ser
 }
 
 export function validationFastPath(deps: FastPathDeps): { handle: FastPath; close(): void } {
-  const { registry, cookies, metrics, parseCookie, isTrustedProxy } = deps;
+  const { registry, cookies, metrics, parseCookie, isTrustedProxy, afterReads } = deps;
   const { sessions, config } = registry;
   const send = jsonAnswer(deps.headers);
   const bodies = new CurrentSessionBodies();
@@ -115,47 +126,71 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     return ip;
   };
 
-  const answer = (
-    res: ServerResponse,
-    found: SessionWithUser,
-    ip: string,
-    started: number,
-    validated: number,
-    statements: number,
-  ): true => {
+  const answer = (res: ServerResponse, found: SessionWithUser, ip: string, started: number, validation: number, statements: number) => {
     const { user, session } = found;
     sessions.noteAddress(session.id, ip);
     send(res, bodies.json(user, session, config.clients, sessions.policy));
-    metrics.countValidation('valid', (validated - started) / 1000);
+    metrics.countValidation('valid', validation);
     metrics.observeRequest('GET', FAST_PATH, 200, (performance.now() - started) / 1000, statements);
-    return true;
   };
 
   /** Fastify answers a refusal; it is told this validation's outcome so it does not read again. */
-  const refuse = (req: IncomingMessage, token: string, statements: number, started: number): false => {
-    refused.set(req, { token, statements, seconds: (performance.now() - started) / 1000 });
-    return handOver(req, started);
+  const refuse = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    fallback: Fallback,
+    token: string,
+    statements: number,
+    started: number,
+    seconds: number,
+  ) => {
+    refused.set(req, { token, statements, seconds });
+    handOver(req, started);
+    fallback(req, res);
   };
 
-  const handle: FastPath = (req, res) => {
+  /** A failed read goes to Fastify too, which answers it as every route does. */
+  const failed = (req: IncomingMessage, res: ServerResponse, fallback: Fallback, started: number) => {
+    handOver(req, started);
+    fallback(req, res);
+  };
+
+  /** Validates and answers, or leaves the request to Fastify; never throws. */
+  const check = (req: IncomingMessage, res: ServerResponse, fallback: Fallback, token: string, ip: string, started: number) => {
+    const checking = performance.now();
+    // Statements are counted for the route as the app counts them: a cache miss reads the
+    // session, and the screen may read or end it.
+    const count = { statements: 0 };
+    let found: ReturnType<typeof sessions.validateToken>;
+    try {
+      found = registry.statements.run(count, () => sessions.validateToken(token));
+    } catch {
+      return failed(req, res, fallback, started);
+    }
+    if (!(found instanceof Promise)) {
+      const seconds = (performance.now() - checking) / 1000;
+      if (found === null) return refuse(req, res, fallback, token, count.statements, started, seconds);
+      return answer(res, found, ip, started, seconds, count.statements);
+    }
+    found.then(
+      (valid) => {
+        const seconds = (performance.now() - checking) / 1000;
+        if (valid) answer(res, valid, ip, started, seconds, count.statements);
+        else refuse(req, res, fallback, token, count.statements, started, seconds);
+      },
+      () => failed(req, res, fallback, started),
+    );
+  };
+
+  const handle: FastPath = (req, res, fallback) => {
     if (closing || req.url !== FAST_PATH || req.method !== 'GET') return false;
     const token = credential(req);
     if (token === null) return false;
     const ip = clientIp(req);
     if (ip === null) return false;
     const started = performance.now();
-    // Statements are counted for the route as the app counts them: a cache miss reads the
-    // session, and the screen may read or end it.
-    const count = { statements: 0 };
-    const found = registry.statements.run(count, () => sessions.validateToken(token));
-    if (found === null) return refuse(req, token, count.statements, started);
-    if (!(found instanceof Promise)) return answer(res, found, ip, started, performance.now(), count.statements);
-    // A failed read goes to Fastify too, which answers it as every route does.
-    return found.then(
-      (valid) =>
-        valid ? answer(res, valid, ip, started, performance.now(), count.statements) : refuse(req, token, count.statements, started),
-      () => handOver(req, started),
-    );
+    afterReads(() => check(req, res, fallback, token, ip, started));
+    return true;
   };
 
   return {

@@ -7,10 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteRevocationBus } from '../../src/adapters/bus/sqlite-revocation-bus.js';
 import type { RevocationEvent } from '../../src/core/ports/revocation-bus.js';
+import { encode } from '../../src/core/revocation-wire.js';
 import { harness, type Harness } from '../support/harness.js';
+import { appPair, rawRequest, sendPipelined } from '../support/raw-http.js';
 
 describe('the SQLite revocation bus', () => {
   let dir: string;
@@ -98,6 +101,65 @@ describe('the SQLite revocation bus', () => {
     const { bus } = a.registry;
     expect(bus.lookOnce).toBeTypeOf('function');
     expect(bus.lookOnce!(() => [bus.isLive(), bus.isLive()])).toEqual([true, true]);
+  });
+
+  it('checks the requests a server reads in one turn after the last of them, with one look at the file', async () => {
+    // A listening server on the file, with its fast paths: `inject` never reaches them.
+    const pair = await appPair(a.registry, () => false);
+    const other = new SqliteDatabase(file);
+    const { bus } = a.registry;
+    const { isLive, lookOnce } = bus;
+    try {
+      await a.signUp('turn@example.com');
+      const first = await a.bearerSignIn('turn@example.com');
+      const second = await a.bearerSignIn('turn@example.com');
+      const firstId = (await me(a, first)).json().session.id as string;
+      const request = (token: string) => rawRequest('GET', '/v1/me/session', { Authorization: `Bearer ${token}` });
+      // Both cached by the server: its next answers for them come from its cache.
+      expect((await sendPipelined(pair.fastPort, [request(first), request(second)])).map((r) => r.status)).toEqual([200, 200]);
+      // Counted: stretches, and the asks inside them and outside any.
+      let stretches = 0;
+      let open = 0;
+      const asked = { inside: 0, outside: 0 };
+      bus.lookOnce = <R>(fn: () => R): R => {
+        stretches++;
+        open++;
+        try {
+          return fn();
+        } finally {
+          open--;
+        }
+      };
+      bus.isLive = () => {
+        asked[open > 0 ? 'inside' : 'outside']++;
+        return isLive.call(bus);
+      };
+      // Another process (the CLI) ends the first session while the server reads the second
+      // request, after it has read the first: its own connection, committed at once.
+      const reads: string[] = [];
+      const revokeOnSecond = (req: { headers: { authorization?: string } }) => {
+        reads.push(req.headers.authorization ?? '');
+        if (reads.length !== 2) return;
+        other.prepare("update sessions set revoked_at = ?, revoke_reason = 'signed_out' where id = ?").run(Date.now(), firstId);
+        other
+          .prepare('insert into revocation_log (payload, at) values (?, ?)')
+          .run(encode({ kind: 'session', userId: 'u'.repeat(22), sessionId: firstId }), Date.now());
+      };
+      pair.fast.server.on('request', revokeOnSecond);
+      const answers = await sendPipelined(pair.fastPort, [request(first), request(second)]);
+      pair.fast.server.off('request', revokeOnSecond);
+      expect(reads).toEqual([`Bearer ${first}`, `Bearer ${second}`]);
+      // The first was checked after the second was read, so after the commit: refused.
+      expect(answers.map((r) => r.status)).toEqual([401, 200]);
+      // One stretch for the turn, in which both checks asked: the file was asked once for both.
+      expect(stretches).toBe(1);
+      expect(asked.inside).toBeGreaterThanOrEqual(2);
+    } finally {
+      bus.isLive = isLive;
+      bus.lookOnce = lookOnce;
+      other.close();
+      await pair.close();
+    }
   });
 
   it('is not live once closed, even within the stretch that asked', async () => {

@@ -17,27 +17,44 @@ export interface RawAnswer {
 }
 
 /** Sends one request on a new connection and reads one whole answer (Content-Length framed). */
-export function sendRaw(port: number, request: string): Promise<RawAnswer> {
+export async function sendRaw(port: number, request: string): Promise<RawAnswer> {
+  const [answer] = await sendPipelined(port, [request]);
+  return answer!;
+}
+
+/**
+ * Sends the requests in one write on a new connection (HTTP/1.1 pipelining: the server reads them
+ * together) and reads their whole answers, in order (Content-Length framed).
+ */
+export function sendPipelined(port: number, requests: string[]): Promise<RawAnswer[]> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
+    const answers: RawAnswer[] = [];
     let received = Buffer.alloc(0);
     socket.on('error', reject);
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);
-      const end = received.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const head = received.subarray(0, end).toString('latin1');
-      const length = request.startsWith('HEAD ') ? 0 : Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-      if (received.length < end + 4 + length) return;
-      socket.destroy();
-      const text = received.toString('utf8');
-      resolve({
-        bytes: text.replace(/\r\nDate: [^\r]*/, '\r\nDate: -'),
-        status: Number(head.split(' ')[1]),
-        body: received.subarray(end + 4).toString('utf8'),
-      });
+      for (;;) {
+        const end = received.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = received.subarray(0, end).toString('latin1');
+        const length = requests[answers.length]!.startsWith('HEAD ') ? 0 : Number(/\r\ncontent-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (received.length < end + 4 + length) return;
+        const whole = received.subarray(0, end + 4 + length);
+        received = received.subarray(end + 4 + length);
+        answers.push({
+          bytes: whole.toString('utf8').replace(/\r\nDate: [^\r]*/, '\r\nDate: -'),
+          status: Number(head.split(' ')[1]),
+          body: whole.subarray(end + 4).toString('utf8'),
+        });
+        if (answers.length === requests.length) {
+          socket.destroy();
+          resolve(answers);
+          return;
+        }
+      }
     });
-    socket.write(request);
+    socket.write(requests.join(''));
   });
 }
 

@@ -9,13 +9,13 @@
  * a few microseconds, so a revocation committed by another process is honoured on the very next
  * request, not after a polling interval or the cache's maximum age.
  *
- * Each ask is ~5 µs (SQLite takes and releases file locks to read the version). A caller that
- * checks several things for one request in one synchronous stretch (introspection: the service
- * key, then the session) runs them in `lookOnce`, and the file is asked once for all of them. That
- * is as fresh as asking each time: the request had arrived before the stretch began, so a commit
- * that finished before it arrived finished before the stretch's one ask. Nothing else is
- * remembered between asks: a per-run memo forgotten in a microtask cost every validation a
- * queued microtask (~0.9 µs with async context tracking on), to save an ask only introspection made.
+ * Each ask is ~5 µs (SQLite takes and releases file locks to read the version). The HTTP fast
+ * paths check every request read in one event-loop turn in one synchronous stretch after the
+ * turn's reads (http/after-reads.ts), run in `lookOnce`, and the file is asked once for all of
+ * them. That is as fresh as asking each time: every request had arrived before the stretch began,
+ * so a commit that finished before one arrived finished before the stretch's one ask. Nothing else
+ * is remembered between asks: a per-run memo forgotten in a microtask cost every validation a
+ * queued microtask (~0.9 µs with async context tracking on).
  */
 import SqliteDatabase from 'better-sqlite3';
 import type { RevocationBus, RevocationEvent } from '../../core/ports/revocation-bus.js';

@@ -39,9 +39,9 @@ export interface RevocationBus {
   isLive(): boolean;
   /**
    * Runs `fn`, and every isLive() asked during it (synchronously) gets the scope's first answer:
-   * for a request that checks several cached things in one stretch. Only buses whose isLive
-   * costs I/O have it (SQLite); callers run `fn` directly without it. As fresh as asking each
-   * time, since the request had arrived before the scope began.
+   * for the checks of requests that had all arrived before the scope began (http/after-reads.ts),
+   * for which that is as fresh as asking each time. Only buses whose isLive costs I/O have it
+   * (SQLite); callers run `fn` directly without it.
    */
   lookOnce?<R>(fn: () => R): R;
   close(): Promise<void>;

@@ -10,8 +10,8 @@
  * what it can read exactly as the route reads it: a JSON body of at most INTROSPECTION_BODY_LIMIT
  * bytes, declared by Content-Length, that parses to `{"token": …}` with at most a
  * `token_type_hint`, both strings within the schema's lengths. The body is read first and the key
- * and token are then checked in one synchronous stretch (the bus's lookOnce), so the SQLite bus
- * looks at the file once for both. Everything else goes to Fastify with the bytes already read
+ * and token are then checked after the turn's reads, in one synchronous stretch with the turn's
+ * other checks (after-reads.ts), so the SQLite bus looks at its file once for all of them. Everything else goes to Fastify with the bytes already read
  * (replayedBody, a preParsing hook): a refused key (401 from the hook), a form body, a body the
  * schema or the JSON parser refuses (400), a failed read, a closing server.
  *
@@ -19,6 +19,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from '../../registry.js';
+import type { AfterReads } from '../after-reads.js';
 import { handOver, jsonAnswer, type FastPath } from '../fast-validation.js';
 import type { Metrics } from '../metrics.js';
 import { IntrospectionAnswer } from '../me/token-schemas.js';
@@ -72,6 +73,19 @@ function tokenOf(body: Buffer): string | null {
   return token;
 }
 
+/** What `check` returns (or throws, or its promise settles to), once `afterReads` has run it. */
+function afterTurnReads<T>(afterReads: AfterReads, check: () => T | Promise<T>): Promise<T> {
+  return new Promise((resolve, reject) =>
+    afterReads(() => {
+      try {
+        resolve(check());
+      } catch (err) {
+        reject(err as Error);
+      }
+    }),
+  );
+}
+
 /** The whole body, or null when the request ended without it (the client went away). */
 function readBody(req: IncomingMessage, length: number): Promise<Buffer | null> {
   return new Promise((resolve) => {
@@ -92,10 +106,12 @@ export interface IntrospectionFastPathDeps {
   metrics: Metrics;
   /** The security headers every answer carries (security-headers.ts), in the order the app sets them. */
   headers: Readonly<Record<string, string>>;
+  /** Where checks wait for the turn's other reads (after-reads.ts). */
+  afterReads: AfterReads;
 }
 
 export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle: FastPath; close(): void } {
-  const { registry, metrics } = deps;
+  const { registry, metrics, afterReads } = deps;
   const introspect = introspector(deps);
   const send = jsonAnswer(deps.headers);
   let closing = false;
@@ -130,12 +146,11 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     if (body === null) return true;
     let result: Introspection | null = null;
     try {
-      // The key and the session are checked in one synchronous stretch when both are cached: the
-      // SQLite bus looks at the file once for the two (lookOnce, sqlite-revocation-bus.ts).
+      // The key and the session are checked after the turn's reads, in one synchronous stretch
+      // with its other checks when both are cached: the SQLite bus looks at its file once for all.
       const token = tokenOf(body);
-      const { bus } = registry;
-      const answered = bus.lookOnce ? bus.lookOnce(() => check(key, token)) : check(key, token);
-      result = answered instanceof Promise ? await answered : answered;
+      // Its statements are still this request's: the turn's checks run outside any request's context.
+      result = await afterTurnReads(afterReads, () => registry.statements.run(count, () => check(key, token)));
     } catch {
       // A failed read: Fastify answers it as every route does.
     }
@@ -147,7 +162,7 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     return answer(res, result, started, count.statements);
   };
 
-  const handle: FastPath = (req, res) => {
+  const handle: FastPath = (req, res, fallback) => {
     if (closing || req.method !== 'POST' || req.url !== INTROSPECTION_PATH) return false;
     const { headers } = req;
     const type = headers['content-type'];
@@ -160,7 +175,11 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     const started = performance.now();
     // Statements are counted for the route as the app counts them (a key or a session read).
     const count = { statements: 0 };
-    return registry.statements.run(count, () => serve(req, res, key, length, started, count)).catch(() => handOver(req, started));
+    void registry.statements
+      .run(count, () => serve(req, res, key, length, started, count))
+      .catch(() => handOver(req, started))
+      .then((answered) => answered || fallback(req, res));
+    return true;
   };
 
   return {
