@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionWithUser } from './ports/store.js';
-import { SessionCache, estimateBytes } from './session-cache.js';
+import { RECENCY_MS, SessionCache, estimateBytes } from './session-cache.js';
 
 function entry(id: string, userId = 'u1', name = 'Mac'): SessionWithUser {
   return {
@@ -33,11 +33,27 @@ describe('SessionCache', () => {
     const cache = new SessionCache({ maxEntries: 2, maxBytes: 1e9, maxAgeMs: 1e9 });
     cache.set(entry('a'), 0);
     cache.set(entry('b'), 0);
-    cache.get('a', 0); // a is now more recent than b
-    cache.set(entry('c'), 0);
-    expect(cache.get('b', 0)).toBeUndefined();
-    expect(cache.get('a', 0)).toBeDefined();
-    expect(cache.get('c', 0)).toBeDefined();
+    cache.get('a', RECENCY_MS); // a is now more recent than b
+    cache.set(entry('c'), RECENCY_MS);
+    expect(cache.get('b', RECENCY_MS)).toBeUndefined();
+    expect(cache.get('a', RECENCY_MS)).toBeDefined();
+    expect(cache.get('c', RECENCY_MS)).toBeDefined();
+  });
+
+  it('counts uses of an entry closer together than RECENCY_MS as one', () => {
+    const cache = new SessionCache({ maxEntries: 2, maxBytes: 1e9, maxAgeMs: 1e9 });
+    cache.set(entry('a'), 0);
+    cache.set(entry('b'), 1);
+    // a's use just after its set does not move it past b: a is still the oldest.
+    expect(cache.get('a', RECENCY_MS - 1)).toBeDefined();
+    cache.set(entry('c'), RECENCY_MS - 1);
+    expect(cache.get('a', RECENCY_MS - 1)).toBeUndefined();
+    expect(cache.get('b', RECENCY_MS - 1)).toBeDefined();
+    // b's use a full RECENCY_MS after its last does: c, set before it, goes first now.
+    expect(cache.get('b', RECENCY_MS + 1)).toBeDefined();
+    cache.set(entry('d'), RECENCY_MS + 1);
+    expect(cache.get('c', RECENCY_MS + 1)).toBeUndefined();
+    expect(cache.get('b', RECENCY_MS + 1)).toBeDefined();
   });
 
   it('stays under its byte limit', () => {
