@@ -51,6 +51,16 @@ describe('CurrentSessionBodies', () => {
     expect(JSON.parse(body)).toEqual(expected(u, s));
   });
 
+  it('follows a device trust that ran out: the same session read again, with only `trusted` changed', () => {
+    const bodies = new CurrentSessionBodies();
+    const trusted = { ...base, trusted: true, deviceTrustedUntil: base.signedInAt + 30 * 24 * 60 * MINUTE };
+    expect(JSON.parse(bodies.json(user, trusted, DEFAULT_CLIENTS, policy)).session.trusted).toBe(true);
+    const over = { ...trusted, trusted: false };
+    const body = JSON.parse(bodies.json(user, over, DEFAULT_CLIENTS, policy));
+    expect(body).toEqual(expected(user, over));
+    expect(body.session).toMatchObject({ trusted: false, trusted_until: null });
+  });
+
   it('keeps each session’s parts apart', () => {
     const bodies = new CurrentSessionBodies();
     const other = sessionRecord(user.id, { clientId: 'mobile', lastActiveAt: base.lastActiveAt + MINUTE });

@@ -100,12 +100,20 @@ function currentSessionParts(
 /** Sessions whose body parts CurrentSessionBodies keeps; cleared when full. */
 const CURRENT_BODY_LIMIT = 50_000;
 
-interface CurrentBodyParts {
+/**
+ * What the parts were made from, compared by value (each validation answers a new copy of its
+ * session): the fields the parts show, kept on the parts themselves, so the comparison reads only
+ * this object and the request's own session, not an older copy of it.
+ */
+type PartsSource = Pick<
+  SessionRecord,
+  'clientId' | 'ip' | 'signedInAt' | 'trusted' | 'deviceTrustedUntil' | 'authMethod' | 'device' | 'location'
+>;
+
+interface CurrentBodyParts extends PartsSource {
   head: string;
   tail: string;
-  /** What the parts were made from (compared by value: a record read again is a new object). */
-  from: UserProfile;
-  session: SessionRecord;
+  user: UserProfile;
   clients: readonly Client[];
 }
 
@@ -128,7 +136,9 @@ export class CurrentSessionBodies {
     let parts = this.#parts.get(session.id);
     if (!parts || !sameParts(parts, user, session, clients)) {
       if (!parts && this.#parts.size >= CURRENT_BODY_LIMIT) this.#parts.clear();
-      parts = { ...currentSessionParts(user, session, clients, policy), from: user, session, clients };
+      const { clientId, ip, signedInAt, trusted, deviceTrustedUntil, authMethod, device, location } = session;
+      const { head, tail } = currentSessionParts(user, session, clients, policy);
+      parts = { head, tail, user, clients, clientId, ip, signedInAt, trusted, deviceTrustedUntil, authMethod, device, location };
       this.#parts.set(session.id, parts);
     }
     const lastActiveAt = this.#lastActiveAt.of(session.lastActiveAt);
@@ -152,20 +162,18 @@ class RecentIso {
 }
 
 function sameParts(parts: CurrentBodyParts, user: UserProfile, session: SessionRecord, clients: readonly Client[]): boolean {
-  const u = parts.from;
-  const s = parts.session;
+  const u = parts.user;
   if (u !== user && (u.id !== user.id || u.email !== user.email || u.name !== user.name || u.createdAt !== user.createdAt)) return false;
-  if (s === session) return true;
-  const d = s.device;
-  const l = s.location;
+  const d = parts.device;
+  const l = parts.location;
   return (
     parts.clients === clients &&
-    s.clientId === session.clientId &&
-    s.ip === session.ip &&
-    s.signedInAt === session.signedInAt &&
-    s.trusted === session.trusted &&
-    s.deviceTrustedUntil === session.deviceTrustedUntil &&
-    s.authMethod === session.authMethod &&
+    parts.clientId === session.clientId &&
+    parts.ip === session.ip &&
+    parts.signedInAt === session.signedInAt &&
+    parts.trusted === session.trusted &&
+    parts.deviceTrustedUntil === session.deviceTrustedUntil &&
+    parts.authMethod === session.authMethod &&
     (d === session.device ||
       (d.name === session.device.name &&
         d.os === session.device.os &&
