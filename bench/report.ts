@@ -11,6 +11,7 @@ import * as prettier from 'prettier';
 
 export type TargetName =
   | 'session'
+  | 'session-pg'
   | 'ceiling'
   | 'bare'
   | 'introspect'
@@ -68,6 +69,8 @@ export interface SessionVsBare {
   introspectionCeiling?: Ceiling;
   /** Load average (1, 5, 15 min) just before and just after the measured runs. */
   loadAverageRuns?: [string, string];
+  /** The same route served from PostgreSQL (target `session-pg`): its sessions (all rotated) and a body's size. */
+  postgres?: { sessions: number; bodyBytes: number };
 }
 
 /** A response sessiond sent, replayed byte for byte by the ceiling's server. */
@@ -227,7 +230,8 @@ export function ceilingLines(
 }
 
 export function renderSessionVsBare(all: SessionVsBare): Section {
-  const r = { ...all, runs: all.runs.filter((x) => x.target === 'session' || x.target === 'bare' || x.target === 'ceiling') };
+  const shown: TargetName[] = ['session', 'session-pg', 'bare', 'ceiling'];
+  const r = { ...all, runs: all.runs.filter((x) => shown.includes(x.target)) };
   const session = mediansOf(r.runs, 'session');
   const bare = mediansOf(r.runs, 'bare');
   const busy = (x: RunResult) => x.serverCpu < 0.9 || x.core0Busy - x.serverCpu > 0.1;
@@ -237,10 +241,23 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
         session,
         mediansOf(r.runs, 'ceiling'),
         'Validation',
-        r.runs.filter((x) => x.target !== 'bare' && busy(x)).length,
+        r.runs.filter((x) => (x.target === 'session' || x.target === 'ceiling') && busy(x)).length,
         { result: r, own: 'session', ceiling: 'ceiling' },
       )
     : undefined;
+  // The same route from PostgreSQL, against the same ceiling (the answer's headers are the same).
+  const pg = r.postgres && r.ceiling ? mediansOf(r.runs, 'session-pg') : undefined;
+  const cPg =
+    pg && r.ceiling
+      ? ceilingLines(
+          r.ceiling,
+          pg,
+          mediansOf(r.runs, 'ceiling'),
+          'Validation from PostgreSQL',
+          r.runs.filter((x) => (x.target === 'session-pg' || x.target === 'ceiling') && busy(x)).length,
+          { result: r, own: 'session-pg', ceiling: 'ceiling' },
+        )
+      : undefined;
   const ratio = session.rps / bare.rps;
   const cpuRatio = session.reqPerCpuSecond / bare.reqPerCpuSecond;
   const met = ratio >= TARGET_RATIO;
@@ -270,7 +287,8 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
   if (c && r.ceiling) {
     notes.push(c.method);
     notes.push(
-      `The ceiling replays the answer for one session (like the rotated ones, outside the rotation); a rotated session's body was ${r.ceiling.rotatedBodyBytes} B.`,
+      `The ceiling replays the answer for one session (like the rotated ones, outside the rotation); a rotated session's body was ${r.ceiling.rotatedBodyBytes} B` +
+        (r.postgres ? `, and ${r.postgres.bodyBytes} B from PostgreSQL (same headers: the same ceiling serves both).` : '.'),
     );
   }
   if (r.loadAverageRuns)
@@ -287,17 +305,26 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
     `- Node ${m.node}; sessiond at commit ${m.commit}`,
     `- Load average at start: ${m.loadAverage}`,
     `- Load: ${r.loader} ${m.loaderVersion}, ${r.connections} connections, ${r.warmupSeconds} s warm-up per target, then ${runsPerTarget} runs of ${r.durationSeconds} s per target, alternating${r.leadIn ? `, each after a ${r.leadIn.seconds} s lead-in of the same load (reported apart)` : ''}; medians shown`,
-    `- Sessions: ${int(r.sessions)} in a SQLite file, cookies rotating over ${int(r.rotated)} of them`,
+    `- Sessions: ${int(r.sessions)} in a SQLite file, cookies rotating over ${int(r.rotated)} of them` +
+      (r.postgres
+        ? `; for \`session-pg\`, a second sessiond process on a fresh PostgreSQL schema with ${int(r.postgres.sessions)} sessions, cookies rotating over all of them (its bus: \`LISTEN/NOTIFY\`)`
+        : ''),
     '',
     '| Target | Requests/s | p50 | p99 | Server CPU | Requests per CPU-second |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     `| \`GET /v1/me/session\` (session) | ${int(session.rps)} | ${ms(session.p50Ms)} | ${ms(session.p99Ms)} | ${pct(session.serverCpu)} | ${int(session.reqPerCpuSecond)} |`,
+    ...(pg
+      ? [
+          `| \`GET /v1/me/session\` from PostgreSQL (session-pg) | ${int(pg.rps)} | ${ms(pg.p50Ms)} | ${ms(pg.p99Ms)} | ${pct(pg.serverCpu)} | ${int(pg.reqPerCpuSecond)} |`,
+        ]
+      : []),
     ...(c ? [c.table] : []),
     `| Bare Fastify route (constant) | ${int(bare.rps)} | ${ms(bare.p50Ms)} | ${ms(bare.p99Ms)} | ${pct(bare.serverCpu)} | ${int(bare.reqPerCpuSecond)} |`,
     '',
     `**Session route throughput: ${pct(ratio)} of the bare route** (target at least ${pct(TARGET_RATIO)}: ${met ? 'met' : 'not met'}). ` +
       `Per CPU-second of the server: ${pct(cpuRatio)}.`,
     ...(c ? ['', c.verdict] : []),
+    ...(cPg ? ['', cPg.verdict] : []),
     '',
     ...notes.map((n) => `- ${n}`),
     '',
@@ -315,6 +342,12 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
     `Session validation vs ${c ? 'same-bytes ceiling and ' : ''}bare route (${m.cpu}, ${m.cores} cores, Node ${m.node}, ${r.loader}, ${r.connections} connections, median of ${runsPerTarget})`,
     `  session  ${int(session.rps).padStart(8)} req/s  p50 ${ms(session.p50Ms)}  p99 ${ms(session.p99Ms)}  ${int(session.reqPerCpuSecond)} req/CPU-s`,
     ...(c ? [c.summary] : []),
+    ...(pg && cPg
+      ? [
+          `  session-pg  ${int(pg.rps).padStart(8)} req/s  p50 ${ms(pg.p50Ms)}  p99 ${ms(pg.p99Ms)}  ${int(pg.reqPerCpuSecond)} req/CPU-s`,
+          cPg.summary.split('\n')[1]!.replace('vs ceiling', 'pg vs ceiling'),
+        ]
+      : []),
     `  bare     ${int(bare.rps).padStart(8)} req/s  p50 ${ms(bare.p50Ms)}  p99 ${ms(bare.p99Ms)}  ${int(bare.reqPerCpuSecond)} req/CPU-s`,
     `  ratio    ${pct(ratio)} of bare throughput (target >= ${pct(TARGET_RATIO)}: ${met ? 'met' : 'NOT met'}); ${pct(cpuRatio)} per CPU-second`,
     ...notes.map((n) => `  note: ${n}`),

@@ -4,8 +4,9 @@
  * for the same sessions, each against its same-bytes ceiling (a bare Fastify route answering
  * exactly the bytes sessiond answered that request with, captured from the real server at start:
  * bench/server.ts `replay`), a bare Fastify route returning a constant, and Better Auth's
- * `GET /api/auth/get-session` on SQLite too, with its defaults and with its cookie cache on. All
- * alternate in the same runs. With --profile: one run per target under the V8 CPU profiler
+ * `GET /api/auth/get-session` on SQLite too, with its defaults and with its cookie cache on, and
+ * the same validation from a second sessiond process on PostgreSQL (1,000 sessions, a fresh
+ * schema) against the same ceiling. All alternate in the same runs. With --profile: one run per target under the V8 CPU profiler
  * instead, summary printed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import {
   WARMUP_S,
   alternate,
   assertSameBytes,
+  benchSchema,
   captureResponse,
   fmtRun,
   get,
@@ -33,6 +35,7 @@ import {
   seedSessiond,
   startServer,
   stopServer,
+  untilBusLive,
   type Bench,
   type Server,
 } from './shared.js';
@@ -113,6 +116,8 @@ export async function validationPart(bench: Bench): Promise<void> {
   const { options, tmp, machine, sections } = bench;
   const partStarted = Date.now();
   const servers: Server[] = [];
+  // Issue 13's target 2 is for SQLite and PostgreSQL: the same route from a PostgreSQL node too.
+  const postgres = options.profile ? null : await benchSchema();
   try {
     const dbFile = path.join(tmp, 'sessiond.db');
     log(`seeding ${SESSIONS.toLocaleString('en-US')} sessiond sessions into ${dbFile}`);
@@ -132,6 +137,21 @@ export async function validationPart(bench: Bench): Promise<void> {
 
     const session = await startServer(options, 'session', ['session', options.dist, dbFile], { path: PATH, cookies: tokensTxt });
     servers.push(session);
+    let sessionPg: Server | null = null;
+    if (postgres) {
+      log(`seeding ${ROTATED.toLocaleString('en-US')} sessiond sessions into PostgreSQL schema ${postgres.schema}`);
+      const pgTokens = await seedSessiond(bench, postgres.url, ROTATED);
+      const pgTokensTxt = path.join(tmp, 'tokens-pg.txt');
+      writeFileSync(pgTokensTxt, `${pgTokens.join('\n')}\n`);
+      sessionPg = await startServer(options, 'session-pg', ['session', options.dist, postgres.url], { path: PATH, cookies: pgTokensTxt });
+      servers.push(sessionPg);
+      // Its cache is trusted only while its bus (LISTEN) is live.
+      await untilBusLive(sessionPg.port);
+      const pgOk = await get(sessionPg.port, `__Host-sessiond=${pgTokens[0]!}`);
+      const pgBad = await get(sessionPg.port, `__Host-sessiond=${pgTokens[0]!.slice(0, -1)}${pgTokens[0]!.endsWith('A') ? 'B' : 'A'}`);
+      if (pgOk.status !== 200 || !pgOk.body.includes('"current":true') || pgBad.status !== 401)
+        throw new Error(`PostgreSQL session route sanity check failed: ${pgOk.status} ${pgOk.body} / ${pgBad.status}`);
+    }
     // The same process, called as another service would: introspection of the same sessions.
     const introspect: Server = { ...session, name: 'introspect', path: INTROSPECT_PATH, serviceKey };
     const bare = await startServer(options, 'bare', ['bare', options.dist], { path: PATH, cookies: tokensTxt });
@@ -239,6 +259,8 @@ export async function validationPart(bench: Bench): Promise<void> {
       }
       log(`warm-up reached ${n} of ${rotated.length} sessions; warming up again`);
     }
+    // The PostgreSQL sessions are a minute old too: their warm-up writes each one's activity.
+    if (sessionPg) for (let i = 0; i < 2; i++) await load(options, sessionPg, WARMUP_S);
     await load(options, validationCeiling.server, WARMUP_S);
     await load(options, introspect, WARMUP_S);
     await load(options, introspectCeiling.server, WARMUP_S);
@@ -246,6 +268,9 @@ export async function validationPart(bench: Bench): Promise<void> {
     await load(options, baCache, WARMUP_S);
     // How the replayed answer compares with what the rotated cookies get (same shape, own ids).
     const rotatedBodyBytes = Buffer.byteLength((await get(session.port, `__Host-sessiond=${rotated[0]!}`)).body);
+    const pgBodyBytes = sessionPg
+      ? Buffer.byteLength((await get(sessionPg.port, `__Host-sessiond=${readFileSync(sessionPg.cookies, 'utf8').split('\n')[0]!}`)).body)
+      : 0;
     const measuredFrom = Date.now();
 
     if (options.profile) {
@@ -263,13 +288,23 @@ export async function validationPart(bench: Bench): Promise<void> {
     const runs: RunResult[] = [];
     const queries0 = await betterAuthQueries(baCache);
     const invalid0 = await invalidValidations(session.port);
+    const invalidPg0 = sessionPg ? await invalidValidations(sessionPg.port) : 0;
     // The sanity checks above were refused: a count of 0 means the metric was not read.
     if (!(invalid0 > 0)) throw new Error('sessiond_session_validations_total{outcome="invalid"} not found in /metrics');
     const loadAverageBefore = loadAverage();
     const leadIns: RunResult[] = [];
     await alternate(
       options,
-      [session, validationCeiling.server, bare, introspect, introspectCeiling.server, baDefault, baCache],
+      [
+        session,
+        validationCeiling.server,
+        ...(sessionPg ? [sessionPg] : []),
+        bare,
+        introspect,
+        introspectCeiling.server,
+        baDefault,
+        baCache,
+      ],
       runs,
       CONNECTIONS,
       {
@@ -280,7 +315,8 @@ export async function validationPart(bench: Bench): Promise<void> {
     const loadAverageAfter = loadAverage();
     // Every measured request, cookie or introspection, must have been a valid session: an
     // introspection answer `{"active":false}` is a 200 too, so count sessiond's own outcomes.
-    const invalidDuringRuns = (await invalidValidations(session.port)) - invalid0;
+    const invalidDuringRuns =
+      (await invalidValidations(session.port)) - invalid0 + (sessionPg ? (await invalidValidations(sessionPg.port)) - invalidPg0 : 0);
     if (invalidDuringRuns > 0) throw new Error(`${invalidDuringRuns} validations during the runs found no session: results discarded`);
     const cacheQueries = (await betterAuthQueries(baCache)) - queries0;
     const ccAgeS = (Date.now() - measuredFrom) / 1000;
@@ -307,6 +343,7 @@ export async function validationPart(bench: Bench): Promise<void> {
       ceiling: { ...validationCeiling.ceiling, rotatedBodyBytes },
       introspectionCeiling: introspectCeiling.ceiling,
       loadAverageRuns: [loadAverageBefore, loadAverageAfter],
+      ...(sessionPg ? { postgres: { sessions: ROTATED, bodyBytes: pgBodyBytes } } : {}),
     };
     sections.push(renderSessionVsBare(result));
     sections.push(renderIntrospection(result));
@@ -321,5 +358,6 @@ export async function validationPart(bench: Bench): Promise<void> {
     );
   } finally {
     await Promise.all(servers.map(stopServer));
+    await postgres?.drop();
   }
 }
