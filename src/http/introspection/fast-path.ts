@@ -11,9 +11,10 @@
  * bytes, declared by Content-Length, that parses to `{"token": …}` with at most a
  * `token_type_hint`, both strings within the schema's lengths. The body is read first and the key
  * and token are then checked after the turn's reads, in one synchronous stretch with the turn's
- * other checks (after-reads.ts), so the SQLite bus looks at its file once for all of them. Everything else goes to Fastify with the bytes already read
- * (replayedBody, a preParsing hook): a refused key (401 from the hook), a form body, a body the
- * schema or the JSON parser refuses (400), a failed read, a closing server.
+ * other checks (after-reads.ts), so the SQLite bus looks at its file once for all of them.
+ * Everything else goes to Fastify with the bytes already read (replayedBody, a preParsing hook): a
+ * refused key (401 from the hook), a form body, a body the schema or the JSON parser refuses
+ * (400), a failed read, a closing server.
  *
  * test/http/fast-introspection.test.ts holds it to the normal path byte for byte on the wire.
  */
