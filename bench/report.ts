@@ -235,29 +235,22 @@ export function renderSessionVsBare(all: SessionVsBare): Section {
   const session = mediansOf(r.runs, 'session');
   const bare = mediansOf(r.runs, 'bare');
   const busy = (x: RunResult) => x.serverCpu < 0.9 || x.core0Busy - x.serverCpu > 0.1;
-  const c = r.ceiling
-    ? ceilingLines(
-        r.ceiling,
-        session,
-        mediansOf(r.runs, 'ceiling'),
-        'Validation',
-        r.runs.filter((x) => (x.target === 'session' || x.target === 'ceiling') && busy(x)).length,
-        { result: r, own: 'session', ceiling: 'ceiling' },
-      )
-    : undefined;
-  // The same route from PostgreSQL, against the same ceiling (the answer's headers are the same).
-  const pg = r.postgres && r.ceiling ? mediansOf(r.runs, 'session-pg') : undefined;
-  const cPg =
-    pg && r.ceiling
+  /** A sessiond target against the validation ceiling; busy runs of the two make its p99 verdict unreliable. */
+  const againstCeiling = (own: 'session' | 'session-pg', what: string) =>
+    r.ceiling
       ? ceilingLines(
           r.ceiling,
-          pg,
+          mediansOf(r.runs, own),
           mediansOf(r.runs, 'ceiling'),
-          'Validation from PostgreSQL',
-          r.runs.filter((x) => (x.target === 'session-pg' || x.target === 'ceiling') && busy(x)).length,
-          { result: r, own: 'session-pg', ceiling: 'ceiling' },
+          what,
+          r.runs.filter((x) => (x.target === own || x.target === 'ceiling') && busy(x)).length,
+          { result: r, own, ceiling: 'ceiling' },
         )
       : undefined;
+  const c = againstCeiling('session', 'Validation');
+  // The same route from PostgreSQL, against the same ceiling (the answer's headers are the same).
+  const pg = r.postgres && r.ceiling ? mediansOf(r.runs, 'session-pg') : undefined;
+  const cPg = pg ? againstCeiling('session-pg', 'Validation from PostgreSQL') : undefined;
   const ratio = session.rps / bare.rps;
   const cpuRatio = session.reqPerCpuSecond / bare.reqPerCpuSecond;
   const met = ratio >= TARGET_RATIO;

@@ -134,6 +134,12 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     metrics.observeRequest('GET', FAST_PATH, 200, (performance.now() - started) / 1000, statements);
   };
 
+  /** Leaves the request to Fastify, which answers it as every route does (a failed read, a refusal). */
+  const leave = (req: IncomingMessage, res: ServerResponse, fallback: Fallback, started: number) => {
+    handOver(req, started);
+    fallback(req, res);
+  };
+
   /** Fastify answers a refusal; it is told this validation's outcome so it does not read again. */
   const refuse = (
     req: IncomingMessage,
@@ -145,14 +151,7 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     seconds: number,
   ) => {
     refused.set(req, { token, statements, seconds });
-    handOver(req, started);
-    fallback(req, res);
-  };
-
-  /** A failed read goes to Fastify too, which answers it as every route does. */
-  const failed = (req: IncomingMessage, res: ServerResponse, fallback: Fallback, started: number) => {
-    handOver(req, started);
-    fallback(req, res);
+    leave(req, res, fallback, started);
   };
 
   /** Validates and answers, or leaves the request to Fastify; never throws. */
@@ -165,7 +164,7 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     try {
       found = registry.statements.run(count, () => sessions.validateToken(token));
     } catch {
-      return failed(req, res, fallback, started);
+      return leave(req, res, fallback, started);
     }
     if (!(found instanceof Promise)) {
       const seconds = (performance.now() - checking) / 1000;
@@ -178,7 +177,7 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
         if (valid) answer(res, valid, ip, started, seconds, count.statements);
         else refuse(req, res, fallback, token, count.statements, started, seconds);
       },
-      () => failed(req, res, fallback, started),
+      () => leave(req, res, fallback, started),
     );
   };
 

@@ -9,6 +9,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harness, type Browser, type Harness } from '../support/harness.js';
+import { countLooks } from '../support/count-looks.js';
 import { appPair, rawRequest, sendRaw, type AppPair } from '../support/raw-http.js';
 
 describe('introspection fast path (real servers, raw sockets)', () => {
@@ -140,36 +141,17 @@ describe('introspection fast path (real servers, raw sockets)', () => {
     expect(JSON.parse((await sendRaw(pair.fastPort, introspect(tokenBody(session)))).body).active).toBe(true);
     // Each isLive() is counted as asked inside a stretch or outside any (sqlite-revocation-bus.ts
     // answers a stretch's asks with its first).
-    const { bus } = h.registry;
-    const { isLive, lookOnce } = bus;
-    let stretches = 0;
-    let open = 0;
-    const asked = { inside: 0, outside: 0 };
-    bus.lookOnce = <R>(fn: () => R): R => {
-      stretches++;
-      open++;
-      try {
-        return fn();
-      } finally {
-        open--;
-      }
-    };
-    bus.isLive = () => {
-      asked[open > 0 ? 'inside' : 'outside']++;
-      return isLive.call(bus);
-    };
+    const looks = countLooks(h.registry.bus);
     try {
       const answered = pair.reachedFastify;
       const answer = await sendRaw(pair.fastPort, introspect(tokenBody(session)));
       expect(JSON.parse(answer.body).active).toBe(true);
       expect(pair.reachedFastify).toBe(answered);
-      expect(stretches).toBe(1);
+      expect(looks.stretches).toBe(1);
       // The key and the session: both asked, both within the one stretch.
-      expect(asked).toEqual({ inside: 2, outside: 0 });
+      expect(looks.asked).toEqual({ inside: 2, outside: 0 });
     } finally {
-      bus.isLive = isLive;
-      if (lookOnce) bus.lookOnce = lookOnce;
-      else delete bus.lookOnce;
+      looks.restore();
     }
   });
 

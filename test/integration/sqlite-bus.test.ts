@@ -13,6 +13,7 @@ import { sqliteRevocationBus } from '../../src/adapters/bus/sqlite-revocation-bu
 import type { RevocationEvent } from '../../src/core/ports/revocation-bus.js';
 import { encode } from '../../src/core/revocation-wire.js';
 import { harness, type Harness } from '../support/harness.js';
+import { countLooks, type LookCounts } from '../support/count-looks.js';
 import { appPair, rawRequest, sendPipelined } from '../support/raw-http.js';
 
 describe('the SQLite revocation bus', () => {
@@ -107,8 +108,7 @@ describe('the SQLite revocation bus', () => {
     // A listening server on the file, with its fast paths: `inject` never reaches them.
     const pair = await appPair(a.registry, () => false);
     const other = new SqliteDatabase(file);
-    const { bus } = a.registry;
-    const { isLive, lookOnce } = bus;
+    let looks: LookCounts | undefined;
     try {
       await a.signUp('turn@example.com');
       const first = await a.bearerSignIn('turn@example.com');
@@ -118,22 +118,7 @@ describe('the SQLite revocation bus', () => {
       // Both cached by the server: its next answers for them come from its cache.
       expect((await sendPipelined(pair.fastPort, [request(first), request(second)])).map((r) => r.status)).toEqual([200, 200]);
       // Counted: stretches, and the asks inside them and outside any.
-      let stretches = 0;
-      let open = 0;
-      const asked = { inside: 0, outside: 0 };
-      bus.lookOnce = <R>(fn: () => R): R => {
-        stretches++;
-        open++;
-        try {
-          return fn();
-        } finally {
-          open--;
-        }
-      };
-      bus.isLive = () => {
-        asked[open > 0 ? 'inside' : 'outside']++;
-        return isLive.call(bus);
-      };
+      looks = countLooks(a.registry.bus);
       // Another process (the CLI) ends the first session while the server reads the second
       // request, after it has read the first: its own connection, committed at once.
       const reads: string[] = [];
@@ -152,11 +137,10 @@ describe('the SQLite revocation bus', () => {
       // The first was checked after the second was read, so after the commit: refused.
       expect(answers.map((r) => r.status)).toEqual([401, 200]);
       // One stretch for the turn, in which both checks asked: the file was asked once for both.
-      expect(stretches).toBe(1);
-      expect(asked.inside).toBeGreaterThanOrEqual(2);
+      expect(looks.stretches).toBe(1);
+      expect(looks.asked.inside).toBeGreaterThanOrEqual(2);
     } finally {
-      bus.isLive = isLive;
-      bus.lookOnce = lookOnce;
+      looks?.restore();
       other.close();
       await pair.close();
     }
