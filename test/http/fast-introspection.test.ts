@@ -155,6 +155,36 @@ describe('introspection fast path (real servers, raw sockets)', () => {
     }
   });
 
+  it('answers a body that comes after its headers, once it has all come', async () => {
+    const session = await h.bearerSignIn('ada@example.com');
+    const answered = pair.reachedFastify;
+    const body = tokenBody(session);
+    const [head, rest] = [body.slice(0, 9), body.slice(9)];
+    const socket = connect(pair.fastPort, '127.0.0.1');
+    try {
+      const received: Buffer[] = [];
+      const closed = new Promise<void>((resolve, reject) => {
+        socket.on('data', (chunk: Buffer) => received.push(chunk));
+        socket.on('error', reject);
+        socket.on('end', () => resolve());
+      });
+      // The headers and the first bytes of the body; the rest only once the server has seen the
+      // request and the turn's checks have run (this server shares the test's event loop).
+      const seen = new Promise<void>((resolve) => pair.fast.server.once('request', () => resolve()));
+      socket.write(introspect(head, { 'Content-Length': String(body.length), Connection: 'close' }));
+      await seen;
+      await new Promise((resolve) => setImmediate(resolve));
+      socket.end(rest);
+      await closed;
+      const answer = Buffer.concat(received).toString('utf8');
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).active).toBe(true);
+      expect(pair.reachedFastify).toBe(answered);
+    } finally {
+      socket.destroy();
+    }
+  });
+
   it('lets a client go away before its body is sent, and goes on answering from the fast path', async () => {
     const answered = pair.reachedFastify;
     await new Promise<void>((resolve, reject) => {

@@ -9,9 +9,10 @@
  * route's own (answer.ts); the counters and histograms are the ones the route feeds. It takes only
  * what it can read exactly as the route reads it: a JSON body of at most INTROSPECTION_BODY_LIMIT
  * bytes, declared by Content-Length, that parses to `{"token": …}` with at most a
- * `token_type_hint`, both strings within the schema's lengths. The body is read first and the key
- * and token are then checked after the turn's reads, in one synchronous stretch with the turn's
- * other checks (after-reads.ts), so the SQLite bus looks at its file once for all of them.
+ * `token_type_hint`, both strings within the schema's lengths. The key and token are checked after
+ * the turn's reads, in one synchronous stretch with the turn's other checks (after-reads.ts), so
+ * the SQLite bus looks at its file once for all of them; by then Node has parsed the body of nearly
+ * every request, which is taken from its buffer at once (a body still arriving is read first).
  * Everything else goes to Fastify with the bytes already read (replayedBody, a preParsing hook): a
  * refused key (401 from the hook), a form body, a body the schema or the JSON parser refuses
  * (400), a failed read, a closing server.
@@ -21,7 +22,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from '../../registry.js';
 import type { AfterReads } from '../after-reads.js';
-import { handOver, jsonAnswer, type FastPath } from '../fast-validation.js';
+import { handOver, jsonAnswer, type Fallback, type FastPath } from '../fast-validation.js';
 import type { Metrics } from '../metrics.js';
 import { IntrospectionAnswer } from '../me/token-schemas.js';
 import { presentedServiceKey } from '../plugins/service-key.js';
@@ -74,19 +75,6 @@ function tokenOf(body: Buffer): string | null {
   return token;
 }
 
-/** What `check` returns (or throws, or its promise settles to), once `afterReads` has run it. */
-function afterTurnReads<T>(afterReads: AfterReads, check: () => T | Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) =>
-    afterReads(() => {
-      try {
-        resolve(check());
-      } catch (err) {
-        reject(err as Error);
-      }
-    }),
-  );
-}
-
 /** The whole body, or null when the request ended without it (the client went away). */
 function readBody(req: IncomingMessage, length: number): Promise<Buffer | null> {
   return new Promise((resolve) => {
@@ -100,6 +88,16 @@ function readBody(req: IncomingMessage, length: number): Promise<Buffer | null> 
     req.once('error', () => resolve(null));
     req.once('close', () => resolve(null));
   });
+}
+
+/**
+ * The body when Node has already parsed all of it (it came in the same reads as the headers, as
+ * it does for nearly every request): taken from the request's buffer at once, without the
+ * listeners, ticks and promises of reading it as a stream. Undefined when it is still on its way.
+ */
+function bodyAlreadyRead(req: IncomingMessage, length: number): Buffer | undefined {
+  if (!req.complete || req.readableLength !== length) return undefined;
+  return (req.read() as Buffer | null) ?? undefined;
 }
 
 export interface IntrospectionFastPathDeps {
@@ -117,10 +115,9 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
   const send = jsonAnswer(deps.headers);
   let closing = false;
 
-  const answer = (res: ServerResponse, result: Introspection, started: number, statements: number): true => {
+  const answer = (res: ServerResponse, result: Introspection, started: number, statements: number) => {
     send(res, answerJson(result));
     metrics.observeRequest('POST', INTROSPECTION_PATH, 200, (performance.now() - started) / 1000, statements);
-    return true;
   };
 
   /** The token's answer once the key is known to be good; null to leave the request to Fastify. */
@@ -134,33 +131,41 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
       : introspectIf(verified !== null, token);
   };
 
-  const serve = async (
+  /** Answers with the token's introspection, or leaves the request to Fastify with the body it read. */
+  const settle = (
     req: IncomingMessage,
     res: ServerResponse,
-    key: string,
-    length: number,
+    fallback: Fallback,
+    body: Buffer,
+    result: Introspection | null,
     started: number,
     count: { statements: number },
   ) => {
-    const body = await readBody(req, length);
-    // Gone before its body arrived: there is no one to answer.
-    if (body === null) return true;
-    let result: Introspection | null = null;
+    if (result !== null) return answer(res, result, started, count.statements);
+    // A refused key (401), a body the route refuses (400), a failed database read: Fastify answers.
+    replays.set(req, body);
+    handOver(req, started);
+    fallback(req, res);
+  };
+
+  /**
+   * Checks the key and the token, in the turn's stretch of checks (after-reads.ts): the answer
+   * is written in it when both are cached, so the SQLite bus looks at its file once for all of
+   * them; else once the database has answered. Never throws.
+   */
+  const checkBody = (req: IncomingMessage, res: ServerResponse, fallback: Fallback, key: string, body: Buffer, started: number) => {
+    // Statements are counted for the route as the app counts them (a key or a session read).
+    const count = { statements: 0 };
+    const leave = () => settle(req, res, fallback, body, null, started, count);
+    let result: ReturnType<typeof check>;
     try {
-      // The key and the session are checked after the turn's reads, in one synchronous stretch
-      // with its other checks when both are cached: the SQLite bus looks at its file once for all.
-      const token = tokenOf(body);
-      // Its statements are still this request's: the turn's checks run outside any request's context.
-      result = await afterTurnReads(afterReads, () => registry.statements.run(count, () => check(key, token)));
+      result = registry.statements.run(count, () => check(key, tokenOf(body)));
     } catch {
-      // A failed read: Fastify answers it as every route does.
+      // A failed database read: Fastify answers it as every route does.
+      return leave();
     }
-    if (result === null) {
-      // A refused key (401), a body the route refuses (400), a failed read: Fastify answers.
-      replays.set(req, body);
-      return handOver(req, started);
-    }
-    return answer(res, result, started, count.statements);
+    if (result instanceof Promise) result.then((r) => settle(req, res, fallback, body, r, started, count), leave);
+    else settle(req, res, fallback, body, result, started, count);
   };
 
   const handle: FastPath = (req, res, fallback) => {
@@ -174,12 +179,15 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     const key = presentedServiceKey(headers.authorization);
     if (key === undefined) return false;
     const started = performance.now();
-    // Statements are counted for the route as the app counts them (a key or a session read).
-    const count = { statements: 0 };
-    void registry.statements
-      .run(count, () => serve(req, res, key, length, started, count))
-      .catch(() => handOver(req, started))
-      .then((answered) => answered || fallback(req, res));
+    afterReads(() => {
+      const body = bodyAlreadyRead(req, length);
+      if (body !== undefined) return checkBody(req, res, fallback, key, body, started);
+      // Still arriving: read as a stream, then checked with a later turn's checks. A client gone
+      // before its body arrived has no one to answer.
+      void readBody(req, length).then((read) => {
+        if (read !== null) afterReads(() => checkBody(req, res, fallback, key, read, started));
+      });
+    });
     return true;
   };
 
