@@ -50,6 +50,8 @@ describe('introspection fast path (real servers, raw sockets)', () => {
       ['a session token that names no session', `${session.split('.')[0]}x.${session.split('.')[1]}`, { active: false }],
       ['something that is no token of ours', 'not-a-token', { active: false }],
       ['an empty token', '', { active: false }],
+      // maxLength counts code points: 4,096 of them, 1,096 outside the BMP (5,192 UTF-16 units).
+      ['a token of 4,096 code points', `${'t'.repeat(3000)}${'😀'.repeat(1096)}`, { active: false }],
     ];
     for (const [what, token, expected] of cases) {
       const answer = await both(introspect(tokenBody(token)));
@@ -86,6 +88,7 @@ describe('introspection fast path (real servers, raw sockets)', () => {
       ['a prototype key', introspect(`{"token":"${session}","__proto__":{"x":1}}`), 400],
       ['an over-long hint', introspect(JSON.stringify({ token: session, token_type_hint: 'h'.repeat(65) })), 400],
       ['an over-long token', introspect(tokenBody('t'.repeat(4097))), 400],
+      ['a token of 4,097 code points', introspect(tokenBody(`${'t'.repeat(3001)}${'😀'.repeat(1096)}`)), 400],
       ['an array', introspect(JSON.stringify([session])), 400],
       ['a body over the limit', introspect(tokenBody('t'.repeat(17_000))), 413],
     ];

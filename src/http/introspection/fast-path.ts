@@ -30,11 +30,12 @@ import { INTROSPECTION_BODY_LIMIT, introspector, type Introspection } from './an
 
 export const INTROSPECTION_PATH = '/v1/introspect';
 
-/** What JSON Schema's maxLength counts: code points. */
-const codePoints = (s: string): number => {
+/** Whether `s` has at most `max` code points (what JSON Schema's maxLength counts); UTF-16 units are never fewer. */
+const withinCodePoints = (s: string, max: number): boolean => {
+  if (s.length <= max) return true;
   let n = 0;
-  for (const _ of s) n++;
-  return n;
+  for (const _ of s) if (++n > max) return false;
+  return true;
 };
 
 /** Bodies the fast path read and then left to Fastify, which parses them again (replayedBody). */
@@ -69,8 +70,8 @@ function tokenOf(body: Buffer): string | null {
   let token: string | null = null;
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value !== 'string') return null;
-    if (key === 'token' && codePoints(value) <= 4096) token = value;
-    else if (!(key === 'token_type_hint' && codePoints(value) <= 64)) return null;
+    if (key === 'token' && withinCodePoints(value, 4096)) token = value;
+    else if (!(key === 'token_type_hint' && withinCodePoints(value, 64))) return null;
   }
   return token;
 }
