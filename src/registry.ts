@@ -279,8 +279,9 @@ export async function createRegistry(config: Readonly<Config>, overrides: Regist
   const measures = adapterMeasures();
   telemetry.metrics.push(...measures.metrics);
   // PostgreSQL and MySQL: validation reads and the readiness ping fail closed within a second when
-  // the database goes silent; SQLite is in-process and needs no deadline.
-  const store = kyselyStore(db, engine !== 'sqlite' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS } : {});
+  // the database goes silent, and session lookups asked together count one statement for each
+  // request; SQLite is in-process and needs no deadline.
+  const store = kyselyStore(db, engine !== 'sqlite' ? { readTimeoutMs: VALIDATION_TIMEOUT_MS, statements } : {});
   // What is open so far, closed in reverse if a later step fails (GeoIP, the bus): a failed
   // start leaves no pool or Redis connection behind.
   const opened: (() => unknown)[] = [() => store.close()];

@@ -12,6 +12,8 @@ import type { UserProfile, UserRecord } from '../../core/user.js';
 import type { Database, Db, ServiceKeysTable, SessionAddressesTable, SessionsTable, UsersTable } from './database.js';
 import { deleteBatch, engineOf, retryingDeadlocks } from './engine.js';
 import { kyselySecurityStore } from './kysely-security-store.js';
+import { sessionLookups } from './session-lookups.js';
+import type { StatementCounter } from './statement-counter.js';
 
 export interface KyselyStoreOptions {
   /**
@@ -21,6 +23,12 @@ export interface KyselyStoreOptions {
    * until the driver's own timeout, which writes keep. Unset: no deadline (SQLite is local).
    */
   readTimeoutMs?: number;
+  /**
+   * The statement counter `db` carries, if any: where session lookups are read together
+   * (PostgreSQL, MySQL: session-lookups.ts), each request that asked is counted the one
+   * statement its own lookup would have been.
+   */
+  statements?: StatementCounter;
 }
 
 /** A database read that has not answered within its deadline: fail closed, 503. */
@@ -65,9 +73,22 @@ const letRequestsIn = () => new Promise<void>((resolve) => setImmediate(resolve)
 export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
   const { readTimeoutMs } = options;
   // MySQL has no UPDATE … RETURNING: there the row is updated, then read back under its lock.
-  const returning = engineOf(db) !== 'mysql';
+  const engine = engineOf(db);
+  const returning = engine !== 'mysql';
   // Built and compiled once: building and compiling it took as long as SQLite takes to run it.
-  const sessionLookup = findSessionRow(db, '').compile();
+  const sessionLookup = sessionRows(db).where('sessions.id', '=', '').compile();
+  const lookupOne = async (id: string) => (await db.executeQuery(withParameters(sessionLookup, [id]))).rows[0];
+  // Over a connection, the lookups asked together go as one statement (session-lookups.ts).
+  const lookup =
+    engine === 'sqlite'
+      ? lookupOne
+      : sessionLookups(
+          async (ids) =>
+            ids.length === 1
+              ? [await lookupOne(ids[0]!)].filter((row) => row !== undefined)
+              : sessionRows(db).where('sessions.id', 'in', ids).execute(),
+          options.statements,
+        );
   /**
    * Ends the user's live session `id` and returns its row as ended: with the UPDATE itself where
    * the engine has RETURNING (SQLite 3.35+, PostgreSQL); on MySQL read back after it, so `trx`
@@ -111,8 +132,7 @@ export function kyselyStore(db: Db, options: KyselyStoreOptions = {}): Store {
     },
 
     async findSession(id) {
-      const read = async () => (await db.executeQuery(withParameters(sessionLookup, [id]))).rows[0];
-      const row = await withDeadline(read, readTimeoutMs, 'session lookup');
+      const row = await withDeadline(() => lookup(id), readTimeoutMs, 'session lookup');
       if (!row) return null;
       const user: UserProfile = {
         id: row.user_id,
@@ -673,8 +693,8 @@ function withParameters<O>(query: CompiledQuery<O>, parameters: readonly unknown
   return { ...query, parameters };
 }
 
-/** The session, its device's trust and its user, by primary key: one indexed read. */
-function findSessionRow(db: Db, id: string) {
+/** Sessions with their device's trust and their user, as findSession reads them; the caller adds which (by primary key). */
+function sessionRows(db: Db) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -687,8 +707,7 @@ function findSessionRow(db: Db, id: string) {
       'users.is_admin as u_is_admin',
       'users.created_at as u_created_at',
       'users.password_changed_at as u_password_changed_at',
-    ])
-    .where('sessions.id', '=', id);
+    ]);
 }
 
 async function revokeMatching(db: Db, selector: RevokeSelector, reason: RevokeReason, now: number): Promise<number> {

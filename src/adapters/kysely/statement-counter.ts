@@ -26,6 +26,11 @@ export class StatementCounter implements KyselyPlugin {
     return this.#scope.run(count, fn);
   }
 
+  /** The count of the context this is called in (a request's), undefined outside any. */
+  current(): StatementCount | undefined {
+    return this.#scope.getStore();
+  }
+
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
     return args.node;
   }

@@ -167,6 +167,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<StoreFix
         expect(await store.findSession('no-such-session-id-xx')).toBeNull();
       });
 
+      it('findSession() asked for several sessions at once answers each with its own, and its owner', async () => {
+        const [a, b] = [await newUser(), await newUser()];
+        const sessions = [await newSession(a.id), await newSession(b.id), await newSession(a.id)];
+        const ids = [sessions[1]!.id, 'no-such-session-id-yy', sessions[0]!.id, sessions[2]!.id, sessions[1]!.id];
+        const found = await Promise.all(ids.map((id) => store.findSession(id)));
+        expect(found.map((f) => f && [f.session.id, f.user.id])).toEqual([
+          [sessions[1]!.id, b.id],
+          null,
+          [sessions[0]!.id, a.id],
+          [sessions[2]!.id, a.id],
+          [sessions[1]!.id, b.id],
+        ]);
+        expect(found[2]?.session).toEqual(sessions[0]);
+      });
+
       it("listActiveSessions() returns only the user's sessions that are neither revoked nor expired", async () => {
         const user = await newUser();
         const other = await newUser();
