@@ -109,7 +109,9 @@ export class Sessions {
   readonly #deps: SessionDeps;
   readonly #recentActivity = new Map<string, number>();
   readonly #pendingTouches = new Map<string, number>();
-  readonly #notedAddresses = new Map<string, number>();
+  /** Per session, per address: when it was last noted (MAX_TRACKED_ADDRESSES pairs at most, #notedCount). */
+  readonly #notedAddresses = new Map<string, Map<string, number>>();
+  #notedCount = 0;
   readonly #pendingAddresses = new Map<string, { sessionId: string; ip: string; at: number }>();
   readonly #cache: SessionCache | null;
   #generation = 0;
@@ -382,12 +384,23 @@ export class Sessions {
    */
   noteAddress(sessionId: string, ip: string): void {
     const now = this.#deps.clock.now();
-    const key = `${sessionId} ${ip}`;
-    const noted = this.#notedAddresses.get(key);
-    if (noted !== undefined && !shouldTouch(noted, this.#deps.policy, now)) return;
-    if (this.#notedAddresses.size >= MAX_TRACKED_ADDRESSES && noted === undefined) this.#notedAddresses.clear();
-    this.#notedAddresses.set(key, now);
-    this.#pendingAddresses.set(key, { sessionId, ip, at: now });
+    // By session, then address: both strings are the same objects request after request (the
+    // cached session's id, the socket's address), so each lookup reuses their hash; a key made
+    // of the two was a new string to hash on every validation.
+    let noted = this.#notedAddresses.get(sessionId);
+    const at = noted?.get(ip);
+    if (at !== undefined && !shouldTouch(at, this.#deps.policy, now)) return;
+    if (at === undefined) {
+      if (this.#notedCount >= MAX_TRACKED_ADDRESSES) {
+        this.#notedAddresses.clear();
+        this.#notedCount = 0;
+        noted = undefined;
+      }
+      if (!noted) this.#notedAddresses.set(sessionId, (noted = new Map()));
+      this.#notedCount++;
+    }
+    noted!.set(ip, now);
+    this.#pendingAddresses.set(`${sessionId} ${ip}`, { sessionId, ip, at: now });
   }
 
   /**
