@@ -44,22 +44,25 @@ export function refusedByFastPath(req: IncomingMessage, token: string): { statem
   return seen?.token === token ? seen : null;
 }
 
+/** Fastify's handler for a request, for one a fast path took and then leaves to it. */
+export type Fallback = (req: IncomingMessage, res: ServerResponse) => void;
+
 /** When a fast path began on a request it then left to Fastify (performance.now()). */
 const handedOver = new WeakMap<IncomingMessage, number>();
 
-/** Leaves the request to Fastify, whose route latency then counts from `started` (app.ts), not from its own start. */
-export function handOver(req: IncomingMessage, started: number): false {
+/**
+ * Leaves a request a fast path took to Fastify (`fallback`), which answers it as every route does;
+ * its route latency then counts from `started` (app.ts), not from Fastify's own start.
+ */
+export function handOver(req: IncomingMessage, res: ServerResponse, fallback: Fallback, started: number): void {
   handedOver.set(req, started);
-  return false;
+  fallback(req, res);
 }
 
 /** When a fast path began on this request before leaving it to Fastify; undefined when none did. */
 export function fastPathStarted(req: IncomingMessage): number | undefined {
   return handedOver.get(req);
 }
-
-/** Fastify's handler for a request, for one a fast path took and then leaves to it. */
-export type Fallback = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
  * False: not this fast path's request, nothing written. True: it has taken the request, and
@@ -134,12 +137,6 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     metrics.observeRequest('GET', FAST_PATH, 200, (performance.now() - started) / 1000, statements);
   };
 
-  /** Leaves the request to Fastify, which answers it as every route does (a failed read, a refusal). */
-  const leave = (req: IncomingMessage, res: ServerResponse, fallback: Fallback, started: number) => {
-    handOver(req, started);
-    fallback(req, res);
-  };
-
   /** Fastify answers a refusal; it is told this validation's outcome so it does not read again. */
   const refuse = (
     req: IncomingMessage,
@@ -151,7 +148,7 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     seconds: number,
   ) => {
     refused.set(req, { token, statements, seconds });
-    leave(req, res, fallback, started);
+    handOver(req, res, fallback, started);
   };
 
   /** Validates and answers, or leaves the request to Fastify; never throws. */
@@ -164,7 +161,8 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
     try {
       found = registry.statements.run(count, () => sessions.validateToken(token));
     } catch {
-      return leave(req, res, fallback, started);
+      // A failed read: Fastify answers it as every route does.
+      return handOver(req, res, fallback, started);
     }
     if (!(found instanceof Promise)) {
       const seconds = (performance.now() - checking) / 1000;
@@ -177,7 +175,7 @@ export function validationFastPath(deps: FastPathDeps): { handle: FastPath; clos
         if (valid) answer(res, valid, ip, started, seconds, count.statements);
         else refuse(req, res, fallback, token, count.statements, started, seconds);
       },
-      () => leave(req, res, fallback, started),
+      () => handOver(req, res, fallback, started),
     );
   };
 

@@ -145,8 +145,7 @@ export function introspectionFastPath(deps: IntrospectionFastPathDeps): { handle
     if (result !== null) return answer(res, result, started, count.statements);
     // A refused key (401), a body the route refuses (400), a failed database read: Fastify answers.
     replays.set(req, body);
-    handOver(req, started);
-    fallback(req, res);
+    handOver(req, res, fallback, started);
   };
 
   /**
