@@ -32,7 +32,8 @@
  *
  * Each server runs in its own `node` process on the compiled `dist/`, pinned to core 0; the load
  * generator (wrk, or autocannon when wrk is not installed) runs in another process pinned to
- * core 1. After a warm-up of each target, runs alternate between targets and the median of 3
+ * core 1; while one target is measured, the others run at the idle scheduling class (`chrt`,
+ * shared.ts `foreground`). After a warm-up of each target, runs alternate between targets and the median of 3
  * runs per target is reported, printed, and written to docs/benchmarks.md (one marked section
  * per measurement; a run of some parts replaces only theirs). PostgreSQL schemas and Redis keys
  * the bench creates are removed at the end, and no server it started outlives it.
@@ -97,6 +98,7 @@ function parseOptions(argv: string[]): BenchOptions {
     write: !flag('no-write') && !profile && !otherDist,
     loader,
     taskset: which('taskset') && os.cpus().length >= 2,
+    idleOthers: which('chrt'),
     revocations: Number(option('revocations') ?? 1_000),
     scaleSessions: Number(option('scale-sessions') ?? 1_000_000),
     scaleSample: Number(option('scale-sample') ?? 3_000),
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
   log(`${machine.cpu}, ${machine.cores} cores, ${machine.memory}, Node ${machine.node}, load average ${machine.loadAverage}`);
   log(`parts: ${options.only.join(', ')}`);
   if (!options.taskset) log('taskset unavailable (or one core): processes are not pinned');
+  if (!options.idleOthers) log('chrt unavailable: targets not being measured keep their scheduling class');
   build(options);
 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'sessiond-bench-'));
