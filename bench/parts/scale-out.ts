@@ -18,8 +18,11 @@
  *
  * Time to effect is from the moment `publish` is called (for PostgreSQL, `pg_notify` in its own
  * transaction: the publish is the commit) to the moment the last subscriber's listener runs. Each
- * event carries its send time (epoch ms from `performance.timeOrigin + performance.now()`, one
- * clock for both processes) in its session id.
+ * event carries its send time in its session id: milliseconds of the system's monotonic clock
+ * (`process.hrtime`, CLOCK_MONOTONIC), one clock for both processes. Not the wall clock, nor
+ * `performance.timeOrigin`, which each process takes from the wall clock when it starts: on
+ * 2026-12-08 the machine's wall clock stepped by ~6.35 s between the bench's start and the
+ * subscribers', and every time to effect read 6,352 ms.
  *
  * The subscribers run in a child process started from this same file (`subscriberProcess`),
  * pinned to core 0, and talk to the bench over Node's IPC channel.
@@ -51,7 +54,8 @@ const CONNECTION_MARGIN = 25;
 /** Sessions read per validation loop, concurrently, during revoke-all and purge. */
 const VALIDATION_LOOPS = 2;
 const EVENT_USER = 'scale-out';
-const now = () => performance.timeOrigin + performance.now();
+/** Milliseconds on the monotonic clock every process of the machine shares. */
+const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 type BusKind = 'postgres' | 'redis';
 type BusFactory = (url: string, options: { onError: (err: unknown) => void; channel?: string }) => Promise<RevocationBus>;
