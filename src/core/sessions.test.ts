@@ -15,7 +15,7 @@ import type { RevocationBus, RevocationEvent } from './ports/revocation-bus.js';
 import type { SessionWithUser, Store } from './ports/store.js';
 import type { SessionOrigin, SessionRecord } from './session.js';
 import { DEFAULT_CACHE_LIMITS, type SessionCacheLimits } from './session-cache.js';
-import { MAX_SESSION_ADDRESSES, Sessions, type SessionDeps } from './sessions.js';
+import { MAX_SESSION_ADDRESSES, Sessions, type SessionDeps, type TrackingLimits } from './sessions.js';
 import { Background } from './background.js';
 import { Recorder } from './events.js';
 import { Revocation } from './revocation.js';
@@ -356,6 +356,25 @@ describe('Sessions on a real store', () => {
       ]);
       expect(await sessions.validateSessionToken(a.token)).not.toBeNull();
       expect(await sessions.validateSessionToken(b.token)).not.toBeNull();
+    });
+
+    it('forgets recent uses when the bound is reached: idle expiry can come earlier, never later', async () => {
+      const sessions = node({ cache: false, tracking: { activity: 2 } });
+      const [a, b, c] = [
+        await sessions.createSession(userId, 'web', 'password', ORIGIN),
+        await sessions.createSession(userId, 'cli', 'password', ORIGIN),
+        await sessions.createSession(userId, 'cli', 'password', ORIGIN),
+      ];
+      clock.advance(20_000);
+      // Not due a touch yet: each use is only remembered. The third finds the bound reached and clears it.
+      for (const s of [a, b, c]) expect(await sessions.validateSessionToken(s.token)).not.toBeNull();
+      expect(await sessions.flushTouches()).toBe(0);
+      // Past the idle deadline of the stored activity, not of the uses: c lives on its use, a and b
+      // were forgotten and are judged by their stored activity alone.
+      clock.set(a.session.lastActiveAt + POLICY.idleTimeoutMs + 10_000);
+      expect(await sessions.validateSessionToken(c.token)).not.toBeNull();
+      expect(await sessions.validateSessionToken(a.token)).toBeNull();
+      expect(await sessions.validateSessionToken(b.token)).toBeNull();
     });
 
     it.each([
@@ -738,14 +757,14 @@ describe('Sessions on a real store', () => {
     describe('addresses a session is used from', () => {
       const geo = { locate: (ip: string) => ({ city: `City of ${ip}`, region: null, country: 'FR', latitude: 1, longitude: 2 }) };
       /** A node whose store counts address writes (transactions) and how many pairs each carried. */
-      function addressNode() {
+      function addressNode(tracking?: Partial<TrackingLimits>) {
         const writes: number[] = [];
         const counted = Object.create(store) as typeof store;
         counted.recordSessionAddresses = async (seen, keep) => {
           writes.push(seen.length);
           await raw.recordSessionAddresses(seen, keep);
         };
-        return { sessions: node({ store: counted, geo }), writes };
+        return { sessions: node({ store: counted, geo, tracking }), writes };
       }
       const ips = async (id: string) => (await raw.listSessionAddresses(id)).map((a) => a.ip);
 
@@ -815,6 +834,25 @@ describe('Sessions on a real store', () => {
         expect(kept).not.toContain(ORIGIN.ip);
         expect(kept).not.toContain('2001:db8::9');
         expect(kept).toContain('2001:db8::a');
+      });
+
+      it('forgets every noted pair when the bound is reached: a known pair is written again, not lost', async () => {
+        const { sessions, writes } = addressNode({ addresses: 3 });
+        const a = await sessions.createSession(userId, 'web', 'password', ORIGIN);
+        const b = await sessions.createSession(userId, 'cli', 'password', ORIGIN);
+        sessions.noteAddress(a.session.id, '198.51.100.1');
+        sessions.noteAddress(b.session.id, '198.51.100.2');
+        expect(await sessions.flushAddresses()).toBe(2);
+        // Known and within the touch interval: nothing to write.
+        sessions.noteAddress(a.session.id, '198.51.100.1');
+        expect(await sessions.flushAddresses()).toBe(0);
+        // The third pair fills the bound, the fourth clears it before it is noted.
+        sessions.noteAddress(b.session.id, '198.51.100.3');
+        sessions.noteAddress(b.session.id, '198.51.100.4');
+        sessions.noteAddress(a.session.id, '198.51.100.1');
+        expect(await sessions.flushAddresses()).toBe(3);
+        expect(writes).toEqual([2, 3]);
+        expect(await ips(a.session.id)).toContain('198.51.100.1');
       });
 
       it('keeps what a failed write held for the next flush', async () => {

@@ -26,6 +26,18 @@ export interface SessionDeps {
   bus: RevocationBus;
   /** Node-local cache limits; `false` turns the cache off. */
   cache?: SessionCacheLimits | false;
+  /** How much this node tracks in memory between writes (TRACKING_LIMITS unless given). */
+  tracking?: Partial<TrackingLimits>;
+}
+
+/**
+ * Bounds of what a node keeps between writes: sessions' recent activity, and the (session,
+ * address) pairs it has noted. Each is cleared when full (see MAX_TRACKED_ACTIVITY and
+ * MAX_TRACKED_ADDRESSES): a flood of sessions or addresses costs a few extra writes, not memory.
+ */
+export interface TrackingLimits {
+  activity: number;
+  addresses: number;
 }
 
 /**
@@ -67,6 +79,8 @@ const MAX_TRACKED_ACTIVITY = 200_000;
  */
 const MAX_TRACKED_ADDRESSES = 200_000;
 
+const TRACKING_LIMITS: Readonly<TrackingLimits> = { activity: MAX_TRACKED_ACTIVITY, addresses: MAX_TRACKED_ADDRESSES };
+
 /**
  * Session lists (listUserSessionStates) reuse what they read of a user's sessions for this long,
  * while the bus is live and nothing of the user was revoked: a revocation on any node drops it at
@@ -107,9 +121,10 @@ export interface SessionHistory {
 
 export class Sessions {
   readonly #deps: SessionDeps;
+  readonly #tracking: Readonly<TrackingLimits>;
   readonly #recentActivity = new Map<string, number>();
   readonly #pendingTouches = new Map<string, number>();
-  /** Per session, per address: when it was last noted (MAX_TRACKED_ADDRESSES pairs at most, #notedCount). */
+  /** Per session, per address: when it was last noted (`#tracking.addresses` pairs at most, #notedCount). */
   readonly #notedAddresses = new Map<string, Map<string, number>>();
   #notedCount = 0;
   readonly #pendingAddresses = new Map<string, { sessionId: string; ip: string; at: number }>();
@@ -126,6 +141,7 @@ export class Sessions {
 
   constructor(deps: SessionDeps) {
     this.#deps = deps;
+    this.#tracking = { ...TRACKING_LIMITS, ...deps.tracking };
     this.#cache = deps.cache === false ? null : new SessionCache(deps.cache ?? DEFAULT_CACHE_LIMITS);
     deps.bus.subscribe(
       (event) => this.#onRevocation(event),
@@ -391,7 +407,7 @@ export class Sessions {
     const at = noted?.get(ip);
     if (at !== undefined && !shouldTouch(at, this.#deps.policy, now)) return;
     if (at === undefined) {
-      if (this.#notedCount >= MAX_TRACKED_ADDRESSES) {
+      if (this.#notedCount >= this.#tracking.addresses) {
         this.#notedAddresses.clear();
         this.#notedCount = 0;
         noted = undefined;
@@ -591,7 +607,7 @@ export class Sessions {
   }
 
   #remember(sessionId: string, now: number): void {
-    if (this.#recentActivity.size >= MAX_TRACKED_ACTIVITY && !this.#recentActivity.has(sessionId)) this.#recentActivity.clear();
+    if (this.#recentActivity.size >= this.#tracking.activity && !this.#recentActivity.has(sessionId)) this.#recentActivity.clear();
     this.#recentActivity.set(sessionId, now);
   }
 }
