@@ -456,10 +456,10 @@ function schedule(pid: number, policy: '--idle' | '--other'): void {
  * some 30 s after its own runs, which in the fixed order of a round was inside the PostgreSQL
  * session runs every time and tripled their p99 (docs/benchmarks.md).
  */
-function foreground(options: BenchOptions, measured: Server, servers: readonly Server[]): void {
+function foreground(options: BenchOptions, measured: Server, pids: readonly number[]): void {
   if (!options.idleOthers) return;
   const pid = measured.process.pid;
-  for (const other of new Set(servers.map((s) => s.process.pid))) if (other !== pid) schedule(other, '--idle');
+  for (const other of pids) if (other !== pid) schedule(other, '--idle');
   schedule(pid, '--other');
 }
 
@@ -475,10 +475,12 @@ export async function alternate(
   connections = CONNECTIONS,
   leadIn?: { seconds: number; runs: RunResult[] },
 ): Promise<void> {
+  // Server processes, each once: introspection is measured on the session target's process.
+  const pids = [...new Set(servers.map((s) => s.process.pid))];
   try {
     for (let i = 0; i < options.runs; i++) {
       for (const server of servers) {
-        foreground(options, server, servers);
+        foreground(options, server, pids);
         if (leadIn) leadIn.runs.push(await load(options, server, leadIn.seconds, connections));
         const result = await load(options, server, options.durationS, connections);
         runs.push(result);
@@ -487,7 +489,7 @@ export async function alternate(
     }
   } finally {
     // What comes after the runs (counters read, stats) finds every server as it started.
-    if (options.idleOthers) for (const pid of new Set(servers.map((s) => s.process.pid))) schedule(pid, '--other');
+    if (options.idleOthers) for (const pid of pids) schedule(pid, '--other');
   }
   for (const r of [...runs, ...(leadIn?.runs ?? [])])
     if (r.errors || r.non2xx) throw new Error(`run had errors, results discarded: ${fmtRun(r)}`);
